@@ -1,0 +1,29 @@
+/**
+ * fairlink/core: the handler contract, plain data and the effects of a step.
+ * No I/O and no dependencies: every engine is a shell around this.
+ */
+
+export { nodeId, nodeIds, type NodeId } from './ids.js';
+export {
+  clonePlain,
+  decodePlain,
+  encodePlain,
+  findPlainViolation,
+  plainToJson,
+  type Plain,
+  type PlainViolation,
+} from './plain.js';
+export {
+  defineProtocol,
+  type Context,
+  type FiredTimer,
+  type HandlerName,
+  type OperationOutcome,
+  type Protocol,
+  type TimerDelay,
+} from './protocol.js';
+export type { Signature } from './signature.js';
+export type { ClientEffect, Effect, LogEffect, SendEffect, TimerCancelEffect, TimerSetEffect } from './effects.js';
+export { describeThrown, InputError, ProtocolFault, type ProtocolFaultKind } from './errors.js';
+export { ForbiddenGlobalError, installGlobalGuard } from './guard.js';
+export { EFFECTS_PER_STEP_MAX, StepContext, type StepEnvironment, type StepOptions, type StepTrigger } from './step.js';

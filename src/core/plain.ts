@@ -1,0 +1,189 @@
+/**
+ * Plain data: the only values protocol state and messages may hold.
+ *
+ * JSON values plus `Map`, `Set`, `bigint` and `Uint8Array`. Every engine must be
+ * able to copy, hash, persist, send and display state and messages, and these
+ * are exactly the values for which that is well defined. Functions, class
+ * instances, symbols, `undefined` and cycles are refused with the path of the
+ * offending value so that the user can find it.
+ */
+
+/** A plain value, as the engines see it. */
+export type Plain =
+  | null
+  | boolean
+  | number
+  | string
+  | bigint
+  | Uint8Array
+  | readonly Plain[]
+  | ReadonlyMap<Plain, Plain>
+  | ReadonlySet<Plain>
+  | { readonly [key: string]: Plain };
+
+/** Where a value failed to be plain, and why. */
+export interface PlainViolation {
+  /** A JavaScript-like path from the root, such as `.log[3].entry` or `<map value for "k">`. */
+  readonly path: string;
+  /** What was found there. */
+  readonly problem: string;
+}
+
+/** Nesting deeper than this is treated as a cycle or a runaway structure. */
+const DEPTH_MAX = 256;
+
+/**
+ * Checks that `value` is plain data. Returns the first violation, or
+ * `undefined` when the value is plain. With `freeze`, every array, object,
+ * Map and Set met is frozen on the way, so that a receiver cannot alter a
+ * message that the simulator may deliver again (duplication) or record.
+ */
+export function findPlainViolation(value: unknown, freeze = false): PlainViolation | undefined {
+  return visit(value, '', 0, freeze);
+}
+
+function visit(value: unknown, path: string, depth: number, freeze: boolean): PlainViolation | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'bigint':
+      return undefined;
+    case 'number':
+      return undefined;
+    case 'undefined':
+      return { path: show(path), problem: 'undefined (use null for "no value")' };
+    case 'function':
+      return { path: show(path), problem: `a function (${value.name || 'anonymous'})` };
+    case 'symbol':
+      return { path: show(path), problem: `a symbol (${String(value)})` };
+    case 'object':
+      break;
+  }
+  if (value === null) return undefined;
+  if (depth >= DEPTH_MAX) return { path: show(path), problem: `nesting deeper than ${DEPTH_MAX} (a cycle?)` };
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      if (!(index in value)) return { path: show(`${path}[${index}]`), problem: 'a hole in a sparse array' };
+      const violation = visit(value[index], `${path}[${index}]`, depth + 1, freeze);
+      if (violation) return violation;
+    }
+    if (freeze) Object.freeze(value);
+    return undefined;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype === Object.prototype || prototype === null) {
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const violation = visit(record[key], `${path}.${key}`, depth + 1, freeze);
+      if (violation) return violation;
+    }
+    if (Object.getOwnPropertySymbols(record).length > 0) {
+      return { path: show(path), problem: 'an object with symbol keys' };
+    }
+    if (freeze) Object.freeze(value);
+    return undefined;
+  }
+  if (value instanceof Map) {
+    for (const [key, entry] of value as Map<unknown, unknown>) {
+      const keyViolation = visit(key, `${path}<map key>`, depth + 1, freeze);
+      if (keyViolation) return keyViolation;
+      const entryViolation = visit(entry, `${path}<map value for ${describeKey(key)}>`, depth + 1, freeze);
+      if (entryViolation) return entryViolation;
+    }
+    if (freeze) Object.freeze(value);
+    return undefined;
+  }
+  if (value instanceof Set) {
+    for (const element of value as Set<unknown>) {
+      const violation = visit(element, `${path}<set element>`, depth + 1, freeze);
+      if (violation) return violation;
+    }
+    if (freeze) Object.freeze(value);
+    return undefined;
+  }
+  if (value instanceof Uint8Array && prototype === Uint8Array.prototype) return undefined;
+  const className = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown class';
+  return { path: show(path), problem: `an instance of ${className} (only JSON values, Map, Set, bigint and Uint8Array are plain)` };
+}
+
+function show(path: string): string {
+  return path === '' ? '(the value itself)' : path.startsWith('.') ? path.slice(1) : path;
+}
+
+function describeKey(key: unknown): string {
+  return typeof key === 'string' ? JSON.stringify(key) : typeof key === 'object' ? 'an object key' : String(key);
+}
+
+/**
+ * Encodes plain data as JSON-compatible values, for traces and files. The tags
+ * (`$bigint`, `$map`, `$set`, `$bytes`, `$number`, `$object`) are reversible with
+ * {@link decodePlain}, and key order is kept, so the encoding is deterministic.
+ */
+export function encodePlain(value: unknown): unknown {
+  switch (typeof value) {
+    case 'bigint':
+      return { $bigint: value.toString() };
+    case 'number':
+      return Number.isFinite(value) ? value : { $number: String(value) };
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) return value.map(encodePlain);
+      if (value instanceof Map) {
+        return { $map: Array.from(value as Map<unknown, unknown>, ([key, entry]) => [encodePlain(key), encodePlain(entry)]) };
+      }
+      if (value instanceof Set) return { $set: Array.from(value as Set<unknown>, encodePlain) };
+      if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+      const record = value as Record<string, unknown>;
+      const encoded: Record<string, unknown> = {};
+      let tagged = false;
+      for (const key in record) {
+        if (key.startsWith('$')) tagged = true;
+        encoded[key] = encodePlain(record[key]);
+      }
+      return tagged ? { $object: encoded } : encoded;
+    }
+    default:
+      return value;
+  }
+}
+
+/** The inverse of {@link encodePlain}. */
+export function decodePlain(value: unknown): Plain {
+  if (typeof value !== 'object' || value === null) return value as Plain;
+  if (Array.isArray(value)) return value.map(decodePlain);
+  const record = value as Record<string, unknown>;
+  if ('$bigint' in record) return BigInt(record.$bigint as string);
+  if ('$number' in record) return Number(record.$number);
+  if ('$map' in record) {
+    return new Map((record.$map as [unknown, unknown][]).map(([key, entry]) => [decodePlain(key), decodePlain(entry)]));
+  }
+  if ('$set' in record) return new Set((record.$set as unknown[]).map(decodePlain));
+  if ('$bytes' in record) return new Uint8Array(Buffer.from(record.$bytes as string, 'base64'));
+  const source = ('$object' in record ? record.$object : record) as Record<string, unknown>;
+  const decoded: Record<string, Plain> = {};
+  for (const key in source) decoded[key] = decodePlain(source[key]);
+  return decoded;
+}
+
+/** A deterministic JSON text for plain data (insertion order kept). */
+export function plainToJson(value: unknown): string {
+  return JSON.stringify(encodePlain(value));
+}
+
+/**
+ * Deep copy of plain data. Frozen inputs give unfrozen copies, so a node may
+ * keep and later change what it received.
+ */
+export function clonePlain<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  if (value instanceof Map) {
+    return new Map(Array.from(value as Map<unknown, unknown>, ([key, entry]) => [clonePlain(key), clonePlain(entry)])) as T;
+  }
+  if (value instanceof Set) return new Set(Array.from(value as Set<unknown>, clonePlain)) as T;
+  if (value instanceof Uint8Array) return new Uint8Array(value) as T;
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key in record) copy[key] = clonePlain(record[key]);
+  return copy as T;
+}

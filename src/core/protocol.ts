@@ -1,0 +1,115 @@
+/**
+ * The handler contract: a protocol is a set of handlers, each one atomic step.
+ *
+ * The names follow the lecture's notation, *On Boot / On Receive / On Timer*,
+ * plus *On Recover* after a crash-recover restart. Handlers are synchronous and
+ * deterministic; everything they do to the world goes through the context and
+ * is carried out by the engine after the step (sans-I/O). The same protocol
+ * object therefore runs unchanged in the simulator, the model checker and the
+ * real runtime.
+ */
+
+import type { NodeId } from './ids.js';
+import type { Signature } from './signature.js';
+
+/** A timer as a handler sees it when it fires. */
+export interface FiredTimer<TimerData = unknown> {
+  /** The name the timer was set with; one pending timer per name and node. */
+  readonly name: string;
+  /** The data the timer was set with (`null` when none). */
+  readonly data: TimerData;
+}
+
+/** A delay in milliseconds of the node's clock: fixed, or drawn uniformly from `[min, max]`. */
+export type TimerDelay = number | readonly [min: number, max: number];
+
+/** The client-operation outcomes of Jepsen's histories. */
+export type OperationOutcome = 'ok' | 'fail' | 'info';
+
+/**
+ * What a handler may do. Reads (`now`, `random`, `load`, `verify`) are answered
+ * at once; writes (`send`, timers, `persist`, `log`, client records) are
+ * collected and carried out by the engine when the step ends, in this order:
+ * persist first, then sends and timers ("persist before send").
+ */
+export interface Context<State, Message = unknown> {
+  /** This node. */
+  readonly id: NodeId;
+  /** Every node of this node's group, itself included, in a fixed order. */
+  readonly nodes: readonly NodeId[];
+  /** Every node of this node's group but itself. */
+  readonly peers: readonly NodeId[];
+  /** The node's volatile state: mutate it in place. Lost on a crash. */
+  state: State;
+
+  /** Sends `message` to `to`. The medium may delay, drop, duplicate or reorder it. */
+  send(to: NodeId, message: Message): void;
+  /** Sends `message` to every peer (every other node of the group). */
+  broadcast(message: Message): void;
+  /**
+   * Sets the timer `name` to fire after `delay` ms of local time, replacing a
+   * pending timer of the same name. `data` comes back in `onTimer`.
+   */
+  setTimer(name: string, delay: TimerDelay, data?: unknown): void;
+  /** Cancels the pending timer `name`, if any. */
+  cancelTimer(name: string): void;
+  /** Writes `value` under `key` in durable storage: it survives crash-recover. */
+  persist(key: string, value: unknown): void;
+  /** Reads durable storage (including what this step persisted). */
+  load<T = unknown>(key: string): T | undefined;
+  /** The node's local clock in ms (skewed or drifting under clock faults). */
+  now(): number;
+  /** A seeded random number in [0, 1), from this node's own stream. */
+  random(): number;
+  /** A seeded random integer in [min, max]. */
+  randomInt(min: number, max: number): number;
+  /** Records a line in the trace. */
+  log(text: string): void;
+  /** Signs `value` as this node. Nobody else can produce this signature. */
+  sign(value: unknown): Signature;
+  /** Whether `signature` is `signer`'s signature of `value`. */
+  verify(signer: NodeId, value: unknown, signature: Signature): boolean;
+
+  /** Client nodes: records the invocation of an operation; returns its id. */
+  invoke(f: string, value: unknown): number;
+  /** Client nodes: records how operation `operation` ended. */
+  complete(operation: number, outcome: OperationOutcome, value: unknown): void;
+}
+
+/**
+ * A protocol: the program of one node. `State` is the volatile state,
+ * `Message` the union of messages it sends and receives.
+ */
+export interface Protocol<State = unknown, Message = unknown, TimerData = unknown> {
+  /** A name for traces and errors, such as `stubborn-link` or `kv-server`. */
+  readonly name: string;
+  /** The volatile state of a freshly started node (at boot and after recovery). */
+  init(id: NodeId): State;
+  /** On Boot: runs once when the node starts. */
+  onBoot?(context: Context<State, Message>): void;
+  /** On Receive: a message from `from` arrived. */
+  onMessage?(context: Context<State, Message>, from: NodeId, message: Message): void;
+  /** On Timer: a timer set earlier fired. */
+  onTimer?(context: Context<State, Message>, timer: FiredTimer<TimerData>): void;
+  /** On Recover: the node restarted after a crash with only its durable storage. */
+  onRecover?(context: Context<State, Message>): void;
+}
+
+/** The names of the four handlers, as errors and traces name them. */
+export type HandlerName = 'onBoot' | 'onMessage' | 'onTimer' | 'onRecover';
+
+/**
+ * Identity function that gives a protocol literal its types; `State` is
+ * inferred from `init`.
+ */
+export function defineProtocol<State, Message = unknown, TimerData = unknown>(
+  protocol: Protocol<State, Message, TimerData>,
+): Protocol<State, Message, TimerData> {
+  if (typeof protocol.name !== 'string' || protocol.name === '') {
+    throw new TypeError('defineProtocol: a protocol needs a non-empty `name`');
+  }
+  if (typeof protocol.init !== 'function') {
+    throw new TypeError(`defineProtocol: protocol '${protocol.name}' needs an \`init\` function`);
+  }
+  return protocol;
+}

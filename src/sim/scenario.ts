@@ -1,0 +1,96 @@
+/**
+ * Scenarios: what `fairlink sim` and `fairlink check` run.
+ *
+ * A scenario is a module whose default export is `defineScenario({...})`: a
+ * name, parameters with default values (which `--param NAME=VALUE` overrides,
+ * parsed by the type of the default), and a `build` function that turns the
+ * parameters into a system configuration. Building is pure, so every seed of a
+ * campaign starts from the same configuration.
+ */
+
+import { InputError } from '../core/errors.js';
+import type { SimulationConfig } from './simulator.js';
+
+/** A parameter value: what `--param` can express. */
+export type ParamValue = number | boolean | string;
+
+/** Parameters by name. */
+export type Params = Readonly<Record<string, ParamValue>>;
+
+/** A runnable scenario. */
+export interface Scenario<P extends Params = Params> {
+  /** A short name for traces and reports (the example file's name, usually). */
+  readonly name: string;
+  /** One sentence: what the scenario shows. */
+  readonly description?: string;
+  /** Parameters with their defaults. */
+  readonly params: P;
+  /** The system for these parameters. */
+  readonly build: (params: P) => SimulationConfig;
+  /** How many seeds `fairlink sim` runs when none are given (default 1). */
+  readonly seeds?: number;
+}
+
+/** Marks a scenario object, checking its shape at the boundary. */
+export function defineScenario<P extends Params>(scenario: Scenario<P>): Scenario<P> {
+  if (typeof scenario !== 'object' || scenario === null) throw new InputError('defineScenario: expected an object');
+  if (typeof scenario.name !== 'string' || scenario.name === '') {
+    throw new InputError('defineScenario: `name` must be a non-empty string');
+  }
+  if (typeof scenario.build !== 'function') throw new InputError(`defineScenario('${scenario.name}'): \`build\` must be a function`);
+  if (typeof scenario.params !== 'object' || scenario.params === null) {
+    throw new InputError(`defineScenario('${scenario.name}'): \`params\` must be an object of defaults`);
+  }
+  return scenario;
+}
+
+/** Whether a module export looks like a scenario (for loading user files). */
+export function isScenario(value: unknown): value is Scenario {
+  const candidate = value as Partial<Scenario> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.build === 'function' &&
+    typeof candidate.params === 'object'
+  );
+}
+
+/**
+ * Applies `NAME=VALUE` overrides to a scenario's defaults. Each value is
+ * parsed as the type of its default; an unknown name or a value of the wrong
+ * type is an input error naming both.
+ */
+export function resolveParams<P extends Params>(scenario: Scenario<P>, overrides: readonly string[]): P {
+  const resolved: Record<string, ParamValue> = { ...scenario.params };
+  for (const override of overrides) {
+    const equals = override.indexOf('=');
+    if (equals <= 0) throw new InputError(`--param '${override}': expected NAME=VALUE`);
+    const name = override.slice(0, equals);
+    const text = override.slice(equals + 1);
+    if (!(name in scenario.params)) {
+      const known = Object.keys(scenario.params);
+      throw new InputError(
+        `--param ${name}: scenario '${scenario.name}' has no such parameter (it has: ${known.length ? known.join(', ') : 'none'})`,
+      );
+    }
+    const fallback = scenario.params[name];
+    switch (typeof fallback) {
+      case 'number': {
+        const value = Number(text);
+        if (text.trim() === '' || !Number.isFinite(value)) {
+          throw new InputError(`--param ${name}=${text}: expected a number`);
+        }
+        resolved[name] = value;
+        break;
+      }
+      case 'boolean':
+        if (text !== 'true' && text !== 'false') throw new InputError(`--param ${name}=${text}: expected true or false`);
+        resolved[name] = text === 'true';
+        break;
+      default:
+        resolved[name] = text;
+    }
+  }
+  return resolved as P;
+}

@@ -1,0 +1,849 @@
+/**
+ * The discrete-event simulator: one run of a system, for one seed.
+ *
+ * Virtual time advances from event to event; nothing waits on a real clock,
+ * so a minute of protocol time costs only the handlers' own work. All
+ * randomness comes from streams of the one seed (network, faults, each node),
+ * and all ties are broken by scheduling order: the same configuration and
+ * seed give the same run, event for event.
+ */
+
+import { createHmac } from 'node:crypto';
+import type { Effect } from '../core/effects.js';
+import { InputError, ProtocolFault } from '../core/errors.js';
+import { installGlobalGuard } from '../core/guard.js';
+import { nodeId, type NodeId } from '../core/ids.js';
+import { encodePlain, plainToJson } from '../core/plain.js';
+import type { FiredTimer, HandlerName, Protocol } from '../core/protocol.js';
+import type { Signature } from '../core/signature.js';
+import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
+import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from '../trace/events.js';
+import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
+import { expandNemesis, validateSchedule, type Fault, type FaultSchedule, type TimedFault } from './faults.js';
+import { Network, validateNetwork, type NetworkSettings } from './network.js';
+import { buildGrudge, grudgeToRecord } from './partitions.js';
+import type { HistoryEvent, Property, SystemView } from './properties.js';
+import { EventQueue } from './queue.js';
+import { RandomStreams, type RandomStream } from './random.js';
+
+/** How a node is placed in a system. */
+export interface NodeSpec {
+  // The protocol's own types are checked where it is defined; here any protocol fits.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly protocol: Protocol<any, any, any>;
+  /** The node's group: `nodes`, `peers` and `broadcast` stay inside it. Default `nodes`. */
+  readonly group?: string;
+  /** Makes the node Byzantine: a factory, called once per run. */
+  readonly byzantine?: () => ByzantineBehaviour;
+  /** The node's clock at boot: offset and rate error. */
+  readonly clock?: { readonly skewMs?: number; readonly drift?: number };
+}
+
+/** A system to simulate and what to check of it. */
+export interface SimulationConfig {
+  /** Node name -> protocol (or a spec with group, Byzantine behaviour, clock). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly nodes: Readonly<Record<string, Protocol<any, any, any> | NodeSpec>>;
+  readonly network?: NetworkSettings;
+  readonly faults?: FaultSchedule;
+  /** Checked after every step. */
+  readonly invariants?: readonly Property[];
+  /** Must each hold at some point before the run ends. */
+  readonly eventually?: readonly Property[];
+  /** Length of the safety phase (with faults), virtual ms. */
+  readonly durationMs: number;
+  /** A liveness phase after the safety phase: faults heal, then `eventually` must hold within `withinMs`. */
+  readonly liveness?: { readonly withinMs: number; readonly network?: NetworkSettings };
+  /** Ends the run early (successfully) once true, checked after every step. */
+  readonly stopWhen?: (view: SystemView) => boolean;
+  /** Check that node state is plain data after every step (default true; costs time on big states). */
+  readonly checkState?: boolean;
+  /** A bound on steps, against runaway protocols (default 20 million). */
+  readonly stepsMax?: number;
+}
+
+/** Decisions that shrinking overrides, on top of the seed. */
+export interface ShrinkDirectives {
+  /** Send indices whose loss is cancelled (the copy is delivered). */
+  readonly forcedDeliveries?: ReadonlySet<number>;
+  /** Indices into the expanded fault schedule of faults left out. */
+  readonly removedFaults?: ReadonlySet<number>;
+  /** Ends the run at this virtual time. */
+  readonly endMs?: number;
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  readonly seed: number;
+  /** Record the trace (default false: a campaign records only the runs it reports). */
+  readonly trace?: boolean;
+  /** For the trace header. */
+  readonly scenario?: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly shrink?: ShrinkDirectives;
+  /** A readable form of `shrink`, written in the trace header. */
+  readonly shrunk?: string;
+  /**
+   * Where the run writes which node and handler it is in (index 0: node index
+   * + 1, index 1: handler code, index 2: steps modulo 2^31), so a watchdog in
+   * another thread can name a handler that never returns.
+   */
+  readonly watch?: Int32Array;
+}
+
+/** Why a run failed. */
+export type Failure =
+  | { readonly kind: 'invariant'; readonly property: string; readonly detail: string; readonly timeMs: number }
+  | { readonly kind: 'eventually'; readonly property: string; readonly detail: string; readonly timeMs: number }
+  | {
+      readonly kind: 'protocol-fault';
+      readonly node: string;
+      readonly handler: HandlerName;
+      readonly fault: ProtocolFault['kind'];
+      readonly detail: string;
+      readonly timeMs: number;
+    }
+  | { readonly kind: 'livelock'; readonly detail: string; readonly timeMs: number };
+
+/** Counters of one run. */
+export interface RunStats {
+  steps: number;
+  sends: number;
+  deliveries: number;
+  drops: number;
+  duplicates: number;
+  timersFired: number;
+  faults: number;
+}
+
+/** The outcome of one run. */
+export interface SimulationResult {
+  readonly seed: number;
+  readonly ok: boolean;
+  readonly failure?: Failure;
+  /** Virtual time at which the run ended, ms. */
+  readonly endMs: number;
+  readonly stats: RunStats;
+  readonly history: readonly HistoryEvent[];
+  /** The fault schedule as expanded for this seed (what shrinking removes from). */
+  readonly schedule: readonly TimedFault[];
+  /** Send indices whose copy was lost to the network's drop probability (what shrinking cancels). */
+  readonly losses: readonly number[];
+  readonly trace?: { readonly header: TraceHeader; readonly events: readonly TraceEvent[] };
+}
+
+/** Handler codes for the watch array. */
+const HANDLER_CODES: Readonly<Record<HandlerName, number>> = { onBoot: 1, onMessage: 2, onTimer: 3, onRecover: 4 };
+/** The inverse of HANDLER_CODES. */
+export const HANDLER_BY_CODE: readonly (HandlerName | undefined)[] = [
+  undefined,
+  'onBoot',
+  'onMessage',
+  'onTimer',
+  'onRecover',
+];
+
+/** Events at one virtual instant beyond this mean the protocol never lets time advance. */
+const EVENTS_AT_ONE_INSTANT_MAX = 1_000_000;
+
+type QueuedEvent =
+  | {
+      readonly kind: 'deliver';
+      time: number;
+      sequence: number;
+      readonly from: NodeId;
+      readonly to: NodeId;
+      readonly message: unknown;
+      readonly msg: string;
+    }
+  | {
+      readonly kind: 'timer';
+      time: number;
+      sequence: number;
+      readonly node: NodeId;
+      readonly name: string;
+      readonly token: number;
+      readonly data: unknown;
+    }
+  | { readonly kind: 'boot'; time: number; sequence: number; readonly node: NodeId }
+  | { readonly kind: 'fault'; time: number; sequence: number; readonly fault: Fault }
+  | { readonly kind: 'recover'; time: number; sequence: number; readonly node: NodeId }
+  | { readonly kind: 'resume'; time: number; sequence: number; readonly node: NodeId }
+  | { readonly kind: 'heal'; time: number; sequence: number; readonly partition: number }
+  | { readonly kind: 'liveness'; time: number; sequence: number };
+
+interface NodeSlot {
+  readonly id: NodeId;
+  readonly index: number;
+  readonly protocol: Protocol<unknown, unknown, unknown>;
+  readonly group: string;
+  readonly members: readonly NodeId[];
+  readonly peers: readonly NodeId[];
+  status: 'up' | 'down' | 'crashed';
+  paused: boolean;
+  readonly pausedEvents: QueuedEvent[];
+  context: StepContext | undefined;
+  readonly durable: Map<string, unknown>;
+  readonly timers: Map<string, number>;
+  clockAnchorMs: number;
+  clockSkewMs: number;
+  clockDrift: number;
+  readonly random: RandomStream;
+  readonly timerRandom: RandomStream;
+  readonly byzantine: ByzantineBehaviour | undefined;
+  readonly byzantineRandom: RandomStream | undefined;
+}
+
+/** Normalises a node entry to a spec. */
+function toSpec(entry: Protocol<unknown, unknown, unknown> | NodeSpec): NodeSpec {
+  return 'protocol' in entry && typeof (entry as NodeSpec).protocol === 'object' ? (entry as NodeSpec) : { protocol: entry as Protocol };
+}
+
+/** Validates a configuration, naming the first problem. */
+export function validateConfig(config: SimulationConfig): void {
+  if (typeof config !== 'object' || config === null) throw new InputError('the scenario built no configuration object');
+  if (typeof config.nodes !== 'object' || config.nodes === null || Object.keys(config.nodes).length === 0) {
+    throw new InputError('nodes: a system needs at least one node');
+  }
+  const names = new Set<string>();
+  for (const [name, entry] of Object.entries(config.nodes)) {
+    try {
+      nodeId(name);
+    } catch (error) {
+      throw new InputError(`nodes: ${(error as Error).message.replace('nodeId: ', '')}`);
+    }
+    const spec = toSpec(entry);
+    const protocol = spec.protocol as Partial<Protocol> | undefined;
+    if (typeof protocol !== 'object' || protocol === null || typeof protocol.init !== 'function') {
+      throw new InputError(`nodes.${name}: not a protocol (needs a name and an init function)`);
+    }
+    if (spec.byzantine !== undefined && typeof spec.byzantine !== 'function') {
+      throw new InputError(`nodes.${name}.byzantine must be a behaviour factory, such as byzantine.silent`);
+    }
+    if (spec.clock?.drift !== undefined && !(spec.clock.drift > -1)) {
+      throw new InputError(`nodes.${name}.clock.drift must be above -1`);
+    }
+    names.add(name);
+  }
+  if (!(Number.isFinite(config.durationMs) && config.durationMs >= 0)) {
+    throw new InputError(`durationMs must be a finite number of ms >= 0, got ${String(config.durationMs)}`);
+  }
+  if (config.liveness && !(Number.isFinite(config.liveness.withinMs) && config.liveness.withinMs >= 0)) {
+    throw new InputError(`liveness.withinMs must be a finite number of ms >= 0, got ${String(config.liveness.withinMs)}`);
+  }
+  validateNetwork(config.network ?? {}, names);
+  if (config.liveness?.network) validateNetwork(config.liveness.network, names);
+  if (config.faults) validateSchedule(config.faults, names);
+  for (const [list, label] of [
+    [config.invariants, 'invariants'],
+    [config.eventually, 'eventually'],
+  ] as const) {
+    (list ?? []).forEach((property, index) => {
+      if (typeof property?.holds !== 'function' || typeof property.name !== 'string') {
+        throw new InputError(`${label}[${index}]: not a property (use invariant(name, fn) or eventually(name, fn))`);
+      }
+    });
+  }
+}
+
+/** Runs one simulation. Never throws for protocol bugs: those are failures in the result. */
+export function simulate(config: SimulationConfig, options: RunOptions): SimulationResult {
+  validateConfig(config);
+  return new Simulation(config, options).run();
+}
+
+class Simulation implements StepEnvironment {
+  private time = 0;
+  private sequence = 0;
+  private readonly queue = new EventQueue<QueuedEvent>();
+  private readonly slots: NodeSlot[] = [];
+  private readonly slotById = new Map<string, NodeSlot>();
+  private readonly groups = new Map<string, NodeId[]>();
+  private readonly streams: RandomStreams;
+  private network: Network;
+  private readonly faultRandom: RandomStream;
+  private readonly signingKey: Buffer;
+  private readonly events: TraceEvent[] | undefined;
+  private readonly history: HistoryEvent[] = [];
+  private readonly losses: number[] = [];
+  private readonly stats: RunStats = {
+    steps: 0,
+    sends: 0,
+    deliveries: 0,
+    drops: 0,
+    duplicates: 0,
+    timersFired: 0,
+    faults: 0,
+  };
+  private readonly schedule: TimedFault[];
+  private readonly endMs: number;
+  private readonly pendingEventually: Property[];
+  private failure: Failure | undefined;
+  private messageCount = 0;
+  private operationCount = 0;
+  private timerToken = 0;
+  private partitionCount = 0;
+  private inLiveness = false;
+  private readonly view: SystemView;
+
+  constructor(
+    private readonly config: SimulationConfig,
+    private readonly options: RunOptions,
+  ) {
+    this.streams = new RandomStreams(options.seed);
+    this.faultRandom = this.streams.stream('faults');
+    this.network = new Network(config.network ?? {}, this.streams.stream('network'), options.shrink?.forcedDeliveries);
+    this.signingKey = Buffer.from(
+      Array.from({ length: 32 }, () => this.streams.stream('signing').int(0, 255)),
+    );
+    this.events = options.trace ? [] : undefined;
+    const liveness = config.liveness?.withinMs ?? 0;
+    this.endMs = Math.min(options.shrink?.endMs ?? Infinity, config.durationMs + liveness);
+    this.pendingEventually = [...(config.eventually ?? [])];
+
+    const entries = Object.entries(config.nodes);
+    for (const [name, entry] of entries) {
+      const group = toSpec(entry).group ?? 'nodes';
+      const members = this.groups.get(group) ?? [];
+      members.push(name as NodeId);
+      this.groups.set(group, members);
+    }
+    entries.forEach(([name, entry], index) => {
+      const spec = toSpec(entry);
+      const id = name as NodeId;
+      const group = spec.group ?? 'nodes';
+      const members = this.groups.get(group) ?? [];
+      const slot: NodeSlot = {
+        id,
+        index,
+        protocol: spec.protocol as Protocol<unknown, unknown, unknown>,
+        group,
+        members,
+        peers: members.filter((member) => member !== id),
+        status: 'down',
+        paused: false,
+        pausedEvents: [],
+        context: undefined,
+        durable: new Map(),
+        timers: new Map(),
+        clockAnchorMs: 0,
+        clockSkewMs: spec.clock?.skewMs ?? 0,
+        clockDrift: spec.clock?.drift ?? 0,
+        random: this.streams.stream(`node:${name}`),
+        timerRandom: this.streams.stream(`timers:${name}`),
+        byzantine: spec.byzantine?.(),
+        byzantineRandom: spec.byzantine ? this.streams.stream(`byzantine:${name}`) : undefined,
+      };
+      this.slots.push(slot);
+      this.slotById.set(name, slot);
+    });
+
+    const faultTargets = this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
+    const faults = config.faults ?? [];
+    const expanded = Array.isArray(faults)
+      ? [...(faults as readonly TimedFault[])]
+      : expandNemesis(faults as Exclude<FaultSchedule, readonly TimedFault[]>, faultTargets, config.durationMs, this.faultRandom);
+    this.schedule = expanded.sort((a, b) => a.atMs - b.atMs);
+    this.view = this.makeView();
+  }
+
+  // --- StepEnvironment: the reads a handler may make. ---
+
+  now(node: NodeId): number {
+    const slot = this.slotById.get(node) as NodeSlot;
+    return this.localTime(slot);
+  }
+
+  random(node: NodeId): number {
+    return (this.slotById.get(node) as NodeSlot).random.next();
+  }
+
+  sign(signer: NodeId, value: unknown): Signature {
+    const mac = createHmac('sha256', this.signingKey).update(signer).update('\u0000').update(plainToJson(value));
+    return `${signer}:${mac.digest('base64url').slice(0, 22)}` as Signature;
+  }
+
+  verify(signer: NodeId, value: unknown, signature: Signature): boolean {
+    return typeof signature === 'string' && signature === this.sign(signer, value);
+  }
+
+  isKnownNode(node: NodeId): boolean {
+    return this.slotById.has(node);
+  }
+
+  nextOperation(): number {
+    return ++this.operationCount;
+  }
+
+  // --- The run. ---
+
+  run(): SimulationResult {
+    const removed = this.options.shrink?.removedFaults;
+    this.schedule.forEach((entry, index) => {
+      if (!removed?.has(index)) this.schedule_({ kind: 'fault', time: entry.atMs, sequence: 0, fault: entry.fault });
+    });
+    for (const slot of this.slots) this.schedule_({ kind: 'boot', time: 0, sequence: 0, node: slot.id });
+    if (this.config.liveness) this.schedule_({ kind: 'liveness', time: this.config.durationMs, sequence: 0 });
+    this.record({ t: 0, type: 'phase', phase: 'safety' });
+
+    const restoreGlobals = installGlobalGuard();
+    try {
+      this.loop();
+    } finally {
+      restoreGlobals();
+    }
+    if (!this.failure && this.pendingEventually.length > 0) {
+      const property = this.pendingEventually[0] as Property;
+      this.fail({
+        kind: 'eventually',
+        property: property.name,
+        detail: `did not hold by ${this.time} ms`,
+        timeMs: this.time,
+      });
+    }
+    return {
+      seed: this.options.seed,
+      ok: this.failure === undefined,
+      ...(this.failure ? { failure: this.failure } : {}),
+      endMs: this.time,
+      stats: this.stats,
+      history: this.history,
+      schedule: this.schedule,
+      losses: this.losses,
+      ...(this.events ? { trace: { header: this.header(), events: this.events } } : {}),
+    };
+  }
+
+  private loop(): void {
+    const stepsMax = this.config.stepsMax ?? 20_000_000;
+    const stopWhen = this.config.stopWhen;
+    let instantTime = -1;
+    let eventsAtInstant = 0;
+    for (;;) {
+      const next = this.queue.peek();
+      if (next === undefined || next.time > this.endMs) {
+        // Past the end, the run stops at the end; with nothing left to do, it stops where it is.
+        if (next !== undefined) this.time = this.endMs;
+        return;
+      }
+      this.queue.pop();
+      this.time = next.time;
+      if (next.time === instantTime) {
+        if (++eventsAtInstant > EVENTS_AT_ONE_INSTANT_MAX) {
+          this.fail({
+            kind: 'livelock',
+            detail: `more than ${EVENTS_AT_ONE_INSTANT_MAX} events at virtual time ${next.time} ms: time never advances (zero-delay timers or messages in a loop?)`,
+            timeMs: next.time,
+          });
+          return;
+        }
+      } else {
+        instantTime = next.time;
+        eventsAtInstant = 0;
+      }
+      const stepped = this.handle(next);
+      if (this.failure) return;
+      if (stepped) {
+        if (++this.stats.steps > stepsMax) {
+          this.fail({ kind: 'livelock', detail: `more than ${stepsMax} steps (stepsMax)`, timeMs: this.time });
+          return;
+        }
+        if (this.checkProperties()) return;
+        if (stopWhen?.(this.view)) return;
+      }
+    }
+  }
+
+  /** Carries out one queued event; returns whether a handler ran. */
+  private handle(event: QueuedEvent): boolean {
+    switch (event.kind) {
+      case 'deliver': {
+        const slot = this.slotById.get(event.to) as NodeSlot;
+        if (slot.status !== 'up' || this.network.blocked(event.from, event.to)) {
+          this.stats.drops++;
+          this.record({
+            t: this.time,
+            type: 'drop',
+            node: event.to,
+            from: event.from,
+            msg: event.msg,
+            reason: slot.status !== 'up' ? 'down' : 'partition',
+          });
+          return false;
+        }
+        if (slot.paused) {
+          slot.pausedEvents.push(event);
+          return false;
+        }
+        this.stats.deliveries++;
+        this.record({ t: this.time, type: 'deliver', node: event.to, from: event.from, msg: event.msg });
+        if (slot.byzantine?.observe) slot.byzantine.observe(event.from, event.message, this.byzantineTools(slot));
+        this.step(slot, { handler: 'onMessage', from: event.from, message: event.message });
+        return true;
+      }
+      case 'timer': {
+        const slot = this.slotById.get(event.node) as NodeSlot;
+        if (slot.status !== 'up' || slot.timers.get(event.name) !== event.token) return false;
+        if (slot.paused) {
+          slot.pausedEvents.push(event);
+          return false;
+        }
+        slot.timers.delete(event.name);
+        this.stats.timersFired++;
+        this.record({ t: this.time, type: 'timer-fire', node: slot.id, name: event.name });
+        const timer: FiredTimer = { name: event.name, data: event.data };
+        this.step(slot, { handler: 'onTimer', timer });
+        return true;
+      }
+      case 'boot': {
+        const slot = this.slotById.get(event.node) as NodeSlot;
+        if (slot.status === 'crashed') return false;
+        this.start(slot, 'onBoot');
+        return true;
+      }
+      case 'recover': {
+        const slot = this.slotById.get(event.node) as NodeSlot;
+        if (slot.status !== 'down') return false;
+        this.start(slot, 'onRecover');
+        return true;
+      }
+      case 'resume': {
+        const slot = this.slotById.get(event.node) as NodeSlot;
+        if (!slot.paused) return false;
+        slot.paused = false;
+        this.record({ t: this.time, type: 'resume', node: slot.id });
+        // What waited during the pause happens now, in its original order.
+        for (const waiting of slot.pausedEvents.splice(0)) {
+          this.schedule_({ ...waiting, time: this.time, sequence: 0 });
+        }
+        return false;
+      }
+      case 'heal':
+        if (event.partition === this.partitionCount) this.heal();
+        return false;
+      case 'fault':
+        this.stats.faults++;
+        this.applyFault(event.fault);
+        return false;
+      case 'liveness':
+        this.startLiveness();
+        return false;
+    }
+  }
+
+  private start(slot: NodeSlot, handler: 'onBoot' | 'onRecover'): void {
+    slot.status = 'up';
+    slot.paused = false;
+    slot.context = new StepContext(slot.id, slot.members, slot.peers, slot.protocol, slot.durable, this, {
+      checkState: this.config.checkState ?? true,
+    });
+    this.record({ t: this.time, type: handler === 'onBoot' ? 'boot' : 'recover', node: slot.id });
+    const useRecover = handler === 'onRecover' && slot.protocol.onRecover !== undefined;
+    this.step(slot, { handler: useRecover ? 'onRecover' : 'onBoot' });
+  }
+
+  private step(slot: NodeSlot, trigger: StepTrigger): void {
+    const context = slot.context as StepContext;
+    const watch = this.options.watch;
+    if (watch) {
+      watch[0] = slot.index + 1;
+      watch[1] = HANDLER_CODES[trigger.handler];
+      watch[2] = (watch[2] as number) + 1;
+    }
+    const fault = context.run(trigger);
+    if (watch) watch[0] = 0;
+    if (fault) {
+      this.record({
+        t: this.time,
+        type: 'fault',
+        node: slot.id,
+        handler: fault.handler,
+        kind: fault.kind,
+        detail: fault.detail,
+      });
+      this.fail({
+        kind: 'protocol-fault',
+        node: slot.id,
+        handler: fault.handler,
+        fault: fault.kind,
+        detail: fault.detail,
+        timeMs: this.time,
+      });
+      return;
+    }
+    // Persist before send: durable writes land before any message leaves.
+    if (context.persisted) for (const [key, value] of context.persisted) slot.durable.set(key, value);
+    const effects = slot.byzantine ? slot.byzantine.transform(context.effects, this.byzantineTools(slot)) : context.effects;
+    for (const effect of effects) this.apply(slot, effect);
+  }
+
+  private apply(slot: NodeSlot, effect: Effect): void {
+    switch (effect.kind) {
+      case 'send':
+        this.send(slot.id, effect.to, effect.message);
+        return;
+      case 'timer-set': {
+        const token = ++this.timerToken;
+        slot.timers.set(effect.name, token);
+        const localDelay =
+          effect.min === effect.max ? effect.min : effect.min + slot.timerRandom.next() * (effect.max - effect.min);
+        const due = this.time + Math.round((localDelay / (1 + slot.clockDrift)) * 1000) / 1000;
+        this.record({ t: this.time, type: 'timer-set', node: slot.id, name: effect.name, due });
+        this.schedule_({ kind: 'timer', time: due, sequence: 0, node: slot.id, name: effect.name, token, data: effect.data });
+        return;
+      }
+      case 'timer-cancel':
+        if (slot.timers.delete(effect.name)) {
+          this.record({ t: this.time, type: 'timer-cancel', node: slot.id, name: effect.name });
+        }
+        return;
+      case 'log':
+        this.record({ t: this.time, type: 'log', node: slot.id, text: effect.text });
+        return;
+      case 'client': {
+        const f = effect.type === 'invoke' ? effect.f : this.operationName(effect.operation);
+        const entry: HistoryEvent = {
+          time: this.time,
+          process: slot.id,
+          type: effect.type,
+          operation: effect.operation,
+          f,
+          value: effect.value,
+        };
+        this.history.push(entry);
+        this.record({
+          t: this.time,
+          type: effect.type,
+          node: slot.id,
+          op: effect.operation,
+          f,
+          value: this.events ? encodePlain(effect.value) : null,
+        });
+        return;
+      }
+    }
+  }
+
+  private operationName(operation: number): string {
+    for (let index = this.history.length - 1; index >= 0; index--) {
+      const entry = this.history[index] as HistoryEvent;
+      if (entry.operation === operation && entry.type === 'invoke') return entry.f;
+    }
+    return '?';
+  }
+
+  private send(from: NodeId, to: NodeId, message: unknown): void {
+    const msg = `m${++this.messageCount}`;
+    this.stats.sends++;
+    if (this.events) {
+      this.record({ t: this.time, type: 'send', node: from, to, msg, body: encodePlain(message) });
+    }
+    const fate = this.network.fate(from, to, message, this.time);
+    if (!fate.arrives) {
+      this.stats.drops++;
+      if (fate.reason === 'loss') this.losses.push(fate.index);
+      this.record({ t: this.time, type: 'drop', node: to, from, msg, reason: fate.reason });
+      return;
+    }
+    if (fate.delays.length > 1) {
+      this.stats.duplicates++;
+      this.record({ t: this.time, type: 'duplicate', node: from, to, msg });
+    }
+    for (const arrival of fate.delays) {
+      this.schedule_({ kind: 'deliver', time: arrival, sequence: 0, from, to, message, msg });
+    }
+  }
+
+  private schedule_(event: QueuedEvent): void {
+    event.sequence = ++this.sequence;
+    this.queue.push(event);
+  }
+
+  // --- Faults. ---
+
+  private applyFault(fault: Fault): void {
+    if (this.inLiveness) return;
+    switch (fault.kind) {
+      case 'crash':
+      case 'crash-recover': {
+        const slot = this.slotById.get(fault.node) as NodeSlot;
+        if (slot.status !== 'up') return;
+        slot.status = fault.kind === 'crash' ? 'crashed' : 'down';
+        slot.context = undefined;
+        slot.timers.clear();
+        slot.paused = false;
+        slot.pausedEvents.length = 0;
+        const recoverAt = fault.kind === 'crash-recover' ? this.time + fault.downMs : undefined;
+        this.record({ t: this.time, type: 'crash', node: slot.id, ...(recoverAt === undefined ? {} : { recoverAt }) });
+        if (recoverAt !== undefined) this.schedule_({ kind: 'recover', time: recoverAt, sequence: 0, node: slot.id });
+        return;
+      }
+      case 'pause': {
+        const slot = this.slotById.get(fault.node) as NodeSlot;
+        if (slot.status !== 'up' || slot.paused) return;
+        slot.paused = true;
+        this.record({ t: this.time, type: 'pause', node: slot.id });
+        this.schedule_({ kind: 'resume', time: this.time + fault.forMs, sequence: 0, node: slot.id });
+        return;
+      }
+      case 'partition': {
+        const targets = this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
+        const { name, grudge } = buildGrudge(fault.shape, targets, this.faultRandom);
+        this.network.setGrudge(grudge);
+        const partition = ++this.partitionCount;
+        this.record({ t: this.time, type: 'partition', name, grudge: grudgeToRecord(grudge) });
+        if (fault.forMs !== undefined) this.schedule_({ kind: 'heal', time: this.time + fault.forMs, sequence: 0, partition });
+        return;
+      }
+      case 'heal':
+        this.heal();
+        return;
+      case 'clog': {
+        const until = this.time + fault.forMs;
+        this.network.clog(fault.from as NodeId, fault.to as NodeId, until);
+        this.record({ t: this.time, type: 'clog', from: fault.from, to: fault.to, until });
+        return;
+      }
+      case 'clock': {
+        const slot = this.slotById.get(fault.node) as NodeSlot;
+        slot.clockAnchorMs = this.time;
+        slot.clockSkewMs = fault.skewMs;
+        slot.clockDrift = fault.drift;
+        this.record({ t: this.time, type: 'clock', node: slot.id, skewMs: fault.skewMs, drift: fault.drift });
+        return;
+      }
+    }
+  }
+
+  private heal(): void {
+    this.network.setGrudge(undefined);
+    this.partitionCount++;
+    this.record({ t: this.time, type: 'heal' });
+  }
+
+  /** Faults end: partitions heal, paused nodes resume, crashed-to-recover nodes restart. */
+  private startLiveness(): void {
+    this.inLiveness = true;
+    this.record({ t: this.time, type: 'phase', phase: 'liveness' });
+    this.heal();
+    if (this.config.liveness?.network) {
+      this.network = new Network(this.config.liveness.network, this.streams.stream('network-liveness'));
+    }
+    for (const slot of this.slots) {
+      if (slot.paused) this.schedule_({ kind: 'resume', time: this.time, sequence: 0, node: slot.id });
+      if (slot.status === 'down') this.schedule_({ kind: 'recover', time: this.time, sequence: 0, node: slot.id });
+    }
+  }
+
+  // --- Properties. ---
+
+  /** Checks invariants and pending `eventually` properties; returns whether the run must stop. */
+  private checkProperties(): boolean {
+    const invariants = this.config.invariants;
+    if (invariants) {
+      for (const property of invariants) {
+        const verdict = this.evaluate(property);
+        if (verdict !== true) {
+          this.fail({
+            kind: 'invariant',
+            property: property.name,
+            detail: typeof verdict === 'string' ? verdict : 'does not hold',
+            timeMs: this.time,
+          });
+          return true;
+        }
+      }
+    }
+    const pending = this.pendingEventually;
+    for (let index = pending.length - 1; index >= 0; index--) {
+      if (this.evaluate(pending[index] as Property) === true) pending.splice(index, 1);
+    }
+    return this.failure !== undefined;
+  }
+
+  private evaluate(property: Property): boolean | string {
+    try {
+      return property.holds(this.view);
+    } catch (thrown) {
+      return `the property itself threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+    }
+  }
+
+  private fail(failure: Failure): void {
+    if (this.failure) return;
+    this.failure = failure;
+    if (failure.kind !== 'protocol-fault') {
+      this.record({
+        t: this.time,
+        type: 'violation',
+        property: 'property' in failure ? failure.property : failure.kind,
+        detail: failure.detail,
+      });
+    }
+  }
+
+  // --- Helpers. ---
+
+  private localTime(slot: NodeSlot): number {
+    return slot.clockSkewMs + slot.clockAnchorMs + (this.time - slot.clockAnchorMs) * (1 + slot.clockDrift);
+  }
+
+  private byzantineTools(slot: NodeSlot): ByzantineTools {
+    return {
+      id: slot.id,
+      peers: slot.peers,
+      nodes: slot.members,
+      random: slot.byzantineRandom as RandomStream,
+      now: this.time,
+      sign: (value) => this.sign(slot.id, value),
+    };
+  }
+
+  private record(event: TraceEvent): void {
+    this.events?.push(event);
+  }
+
+  private makeView(): SystemView {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const simulation = this;
+    const all = this.slots.map((slot) => slot.id);
+    return {
+      get now() {
+        return simulation.time;
+      },
+      nodes: all,
+      group: (name) => simulation.groups.get(name) ?? [],
+      state: <State>(node: string) => {
+        const slot = simulation.slotById.get(node);
+        return (slot?.status === 'up' ? slot.context?.state : undefined) as State | undefined;
+      },
+      durable: (node) => simulation.slotById.get(node)?.durable ?? new Map(),
+      isUp: (node) => simulation.slotById.get(node)?.status === 'up',
+      history: this.history,
+    };
+  }
+
+  private header(): TraceHeader {
+    return {
+      format: TRACE_FORMAT,
+      version: TRACE_VERSION,
+      engine: 'sim',
+      scenario: this.options.scenario ?? 'unnamed',
+      seed: this.options.seed,
+      params: this.options.params ?? {},
+      nodes: this.slots.map((slot) => ({
+        id: slot.id,
+        protocol: slot.protocol.name,
+        group: slot.group,
+        ...(slot.byzantine ? { byzantine: slot.byzantine.name } : {}),
+      })),
+      config: {
+        durationMs: this.config.durationMs,
+        ...(this.config.liveness ? { livenessMs: this.config.liveness.withinMs } : {}),
+        network: this.network.describe(),
+        faults: this.schedule.length,
+      },
+      ...(this.options.shrunk ? { shrunk: this.options.shrunk } : {}),
+    };
+  }
+}

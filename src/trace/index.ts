@@ -1,0 +1,5 @@
+/**
+ * fairlink/trace: the versioned event format every engine writes.
+ */
+
+export * from './events.js';
