@@ -39,33 +39,53 @@ const DEPTH_MAX = 256;
  * message that the simulator may deliver again (duplication) or record.
  */
 export function findPlainViolation(value: unknown, freeze = false): PlainViolation | undefined {
-  return visit(value, '', 0, freeze);
+  const violation = visit(value, 0, freeze);
+  return violation === undefined ? undefined : { path: show(violation.path), problem: violation.problem };
 }
 
-function visit(value: unknown, path: string, depth: number, freeze: boolean): PlainViolation | undefined {
+/**
+ * A violation on its way up: `path` is relative to the value being visited
+ * and grows by one segment per level as the recursion unwinds. Building paths
+ * only for the one violation found keeps the common case (plain data, checked
+ * on every send and step) free of string building.
+ */
+interface RelativeViolation {
+  path: string;
+  readonly problem: string;
+}
+
+function violationAt(problem: string): RelativeViolation {
+  return { path: '', problem };
+}
+
+function within(segment: string, violation: RelativeViolation): RelativeViolation {
+  violation.path = segment + violation.path;
+  return violation;
+}
+
+function visit(value: unknown, depth: number, freeze: boolean): RelativeViolation | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
     case 'bigint':
-      return undefined;
     case 'number':
       return undefined;
     case 'undefined':
-      return { path: show(path), problem: 'undefined (use null for "no value")' };
+      return violationAt('undefined (use null for "no value")');
     case 'function':
-      return { path: show(path), problem: `a function (${value.name || 'anonymous'})` };
+      return violationAt(`a function (${value.name || 'anonymous'})`);
     case 'symbol':
-      return { path: show(path), problem: `a symbol (${String(value)})` };
+      return violationAt(`a symbol (${String(value)})`);
     case 'object':
       break;
   }
   if (value === null) return undefined;
-  if (depth >= DEPTH_MAX) return { path: show(path), problem: `nesting deeper than ${DEPTH_MAX} (a cycle?)` };
+  if (depth >= DEPTH_MAX) return violationAt(`nesting deeper than ${DEPTH_MAX} (a cycle?)`);
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      if (!(index in value)) return { path: show(`${path}[${index}]`), problem: 'a hole in a sparse array' };
-      const violation = visit(value[index], `${path}[${index}]`, depth + 1, freeze);
-      if (violation) return violation;
+      if (!(index in value)) return within(`[${index}]`, violationAt('a hole in a sparse array'));
+      const violation = visit(value[index], depth + 1, freeze);
+      if (violation) return within(`[${index}]`, violation);
     }
     if (freeze) Object.freeze(value);
     return undefined;
@@ -74,36 +94,51 @@ function visit(value: unknown, path: string, depth: number, freeze: boolean): Pl
   if (prototype === Object.prototype || prototype === null) {
     const record = value as Record<string, unknown>;
     for (const key in record) {
-      const violation = visit(record[key], `${path}.${key}`, depth + 1, freeze);
-      if (violation) return violation;
+      const violation = visit(record[key], depth + 1, freeze);
+      if (violation) return within(`.${key}`, violation);
     }
-    if (Object.getOwnPropertySymbols(record).length > 0) {
-      return { path: show(path), problem: 'an object with symbol keys' };
-    }
+    if (Object.getOwnPropertySymbols(record).length > 0) return violationAt('an object with symbol keys');
     if (freeze) Object.freeze(value);
     return undefined;
   }
   if (value instanceof Map) {
     for (const [key, entry] of value as Map<unknown, unknown>) {
-      const keyViolation = visit(key, `${path}<map key>`, depth + 1, freeze);
-      if (keyViolation) return keyViolation;
-      const entryViolation = visit(entry, `${path}<map value for ${describeKey(key)}>`, depth + 1, freeze);
-      if (entryViolation) return entryViolation;
+      const keyViolation = visit(key, depth + 1, freeze);
+      if (keyViolation) return within('<map key>', keyViolation);
+      const entryViolation = visit(entry, depth + 1, freeze);
+      if (entryViolation) return within(`<map value for ${describeKey(key)}>`, entryViolation);
     }
-    if (freeze) Object.freeze(value);
+    if (freeze) freezeCollection(value);
     return undefined;
   }
   if (value instanceof Set) {
     for (const element of value as Set<unknown>) {
-      const violation = visit(element, `${path}<set element>`, depth + 1, freeze);
-      if (violation) return violation;
+      const violation = visit(element, depth + 1, freeze);
+      if (violation) return within('<set element>', violation);
     }
-    if (freeze) Object.freeze(value);
+    if (freeze) freezeCollection(value);
     return undefined;
   }
   if (value instanceof Uint8Array && prototype === Uint8Array.prototype) return undefined;
   const className = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown class';
-  return { path: show(path), problem: `an instance of ${className} (only JSON values, Map, Set, bigint and Uint8Array are plain)` };
+  return violationAt(`an instance of ${className} (only JSON values, Map, Set, bigint and Uint8Array are plain)`);
+}
+
+/**
+ * Freezes a Map or Set for real: `Object.freeze` leaves `set`, `add`, `delete`
+ * and `clear` working (they change internal slots, not properties), so these
+ * are shadowed on the instance by a method that throws.
+ */
+function freezeCollection(collection: Map<unknown, unknown> | Set<unknown>): void {
+  if (Object.isFrozen(collection)) return;
+  for (const method of collection instanceof Map ? ['set', 'delete', 'clear'] : ['add', 'delete', 'clear']) {
+    Object.defineProperty(collection, method, { value: refuseChange, enumerable: false });
+  }
+  Object.freeze(collection);
+}
+
+function refuseChange(): never {
+  throw new TypeError('Cannot change a frozen Map or Set (a message, timer data or durable value): change a copy');
 }
 
 function show(path: string): string {
@@ -138,7 +173,7 @@ export function encodePlain(value: unknown): unknown {
       let tagged = false;
       for (const key in record) {
         if (key.startsWith('$')) tagged = true;
-        encoded[key] = encodePlain(record[key]);
+        setEntry(encoded, key, encodePlain(record[key]));
       }
       return tagged ? { $object: encoded } : encoded;
     }
@@ -161,8 +196,18 @@ export function decodePlain(value: unknown): Plain {
   if ('$bytes' in record) return new Uint8Array(Buffer.from(record.$bytes as string, 'base64'));
   const source = ('$object' in record ? record.$object : record) as Record<string, unknown>;
   const decoded: Record<string, Plain> = {};
-  for (const key in source) decoded[key] = decodePlain(source[key]);
+  for (const key in source) setEntry(decoded, key, decodePlain(source[key]));
   return decoded;
+}
+
+/**
+ * Sets an own entry. A plain `record[key] = value` with the key `__proto__`
+ * (which `JSON.parse` produces as an ordinary key) would set the prototype
+ * instead and lose the entry.
+ */
+function setEntry(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 /** A deterministic JSON text for plain data (insertion order kept). */
@@ -184,6 +229,6 @@ export function clonePlain<T>(value: T): T {
   if (value instanceof Uint8Array) return new Uint8Array(value) as T;
   const record = value as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  for (const key in record) copy[key] = clonePlain(record[key]);
+  for (const key in record) setEntry(copy, key, clonePlain(record[key]));
   return copy as T;
 }

@@ -180,15 +180,22 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
           break;
       }
     } catch (thrown) {
-      return this.asFault(thrown);
+      return this.discard(this.asFault(thrown));
     }
     if (this.options.checkState) {
       const violation = findPlainViolation(this.state);
       if (violation) {
-        return this.fault('non-plain-state', `state is not plain at ${violation.path}: ${violation.problem}`);
+        return this.discard(this.fault('non-plain-state', `state is not plain at ${violation.path}: ${violation.problem}`));
       }
     }
     return undefined;
+  }
+
+  /** A failed step is atomic: nothing it asked for may happen. */
+  private discard(fault: ProtocolFault): ProtocolFault {
+    this.effects = [];
+    this.persisted = undefined;
+    return fault;
   }
 
   /** The handler now running (or last run). */

@@ -157,7 +157,9 @@ export function expandNemesis(
     const kind = random.pick(kinds);
     const forMs = Math.round(random.between(durationLow, durationHigh));
     const node = random.pick(targets);
-    const down = [...downUntil.values()].filter((until) => until > time).length;
+    // A node due back at this very instant still counts as down: the simulator applies a fault
+    // scheduled for time t before a recovery that falls at t.
+    const down = [...downUntil.values()].filter((until) => until >= time).length;
     switch (kind) {
       case 'partition': {
         if (partitionUntil > time || targets.length < 2) continue;
@@ -173,7 +175,7 @@ export function expandNemesis(
       }
       case 'crash':
       case 'crash-recover':
-        if (down >= crashedMax || (downUntil.get(node) ?? 0) > time) continue;
+        if (down >= crashedMax || (downUntil.get(node) ?? -Infinity) >= time) continue;
         downUntil.set(node, kind === 'crash' ? Infinity : time + forMs);
         schedule.push({
           atMs: time,
@@ -181,7 +183,7 @@ export function expandNemesis(
         });
         break;
       case 'pause':
-        if ((downUntil.get(node) ?? 0) > time) continue;
+        if ((downUntil.get(node) ?? -Infinity) >= time) continue;
         downUntil.set(node, time + forMs);
         schedule.push({ atMs: time, fault: { kind: 'pause', node, forMs } });
         break;

@@ -17,6 +17,7 @@ import { plainToJson } from '../core/plain.js';
 import type { DropReason } from '../trace/events.js';
 import { constant, describeDistribution, draw, validateDistribution, type Distribution } from './distributions.js';
 import type { RandomStream } from './random.js';
+import type { SendKeys } from './send-keys.js';
 
 /** Settings of one link (or the defaults of all links). */
 export interface LinkSettings {
@@ -97,6 +98,16 @@ function resolveLink(settings: LinkSettings, where: string, base?: ResolvedLink)
   };
 }
 
+/** Loss decisions of shrinking beyond `forcedDeliveries` (see `ShrinkDirectives` in simulator.ts). */
+export interface LossOverrides {
+  /** Names every send (loss fates then carry `key`); one per run, shared by its networks. */
+  readonly sendKeys?: SendKeys;
+  /** When present, the only losses: the sends named here, on links that can lose (needs `sendKeys`). */
+  readonly keptLosses?: ReadonlySet<string>;
+  /** The index of the first send: a network that replaces another mid-run continues its count. */
+  readonly firstSendIndex?: number;
+}
+
 /** Which senders each receiver ignores. */
 export type Grudge = ReadonlyMap<string, ReadonlySet<string>>;
 
@@ -114,11 +125,26 @@ export class Network {
   private readonly forcedDeliveries: ReadonlySet<number>;
   private sendIndex = 0;
 
+  // What the last `decide` found. Fields rather than a returned object: the simulator decides
+  // every send, and allocating a result for each was a measurable share of its time.
+  /** Arrival time of the first copy, when `decide` returned 1 or 2. */
+  arrivalFirst = 0;
+  /** Arrival time of the second copy, when `decide` returned 2. */
+  arrivalSecond = 0;
+  /** Why the message was dropped, when `decide` returned 0. */
+  dropReason: DropReason = 'loss';
+  /** The send index of the decision (what `forcedDeliveries` names). */
+  decidedIndex = 0;
+  /** The send key of a loss, when sends are named (shrinking). */
+  decidedKey: string | undefined;
+
   constructor(
     readonly settings: NetworkSettings,
     private readonly random: RandomStream,
     forcedDeliveries: ReadonlySet<number> = new Set(),
+    private readonly lossOverrides: LossOverrides = {},
   ) {
+    this.sendIndex = lossOverrides.firstSendIndex ?? 0;
     this.defaults = resolveLink(settings, 'network');
     this.overrides = (settings.links ?? []).map((link, index) => ({
       ...link,
@@ -166,15 +192,41 @@ export class Network {
    * draws the same number of random numbers whatever the outcome, so that
    * shrinking a drop into a delivery does not shift later decisions.
    */
-  fate(from: NodeId, to: NodeId, message: unknown, now: number): Fate & { readonly index: number } {
+  fate(from: NodeId, to: NodeId, message: unknown, now: number): Fate & { readonly index: number; readonly key?: string } {
+    const copies = this.decide(from, to, message, now);
+    const index = this.decidedIndex;
+    if (copies === 0) {
+      const key = this.decidedKey;
+      return { arrives: false, reason: this.dropReason, index, ...(key === undefined ? {} : { key }) };
+    }
+    return { arrives: true, delays: copies === 2 ? [this.arrivalFirst, this.arrivalSecond] : [this.arrivalFirst], index };
+  }
+
+  /**
+   * {@link fate} without allocation: returns how many copies arrive (0 when
+   * dropped, 2 when duplicated) and leaves the details in the fields above.
+   */
+  decide(from: NodeId, to: NodeId, message: unknown, now: number): 0 | 1 | 2 {
     const index = this.sendIndex++;
+    this.decidedIndex = index;
+    this.decidedKey = undefined;
     const link = this.link(from, to);
-    const dropDraw = this.random.next();
-    const duplicateDraw = this.random.next();
-    const firstDelay = draw(link.delay, this.random);
-    const secondDelay = draw(link.delay, this.random);
-    if (this.blocked(from, to)) return { arrives: false, reason: 'partition', index };
-    let dropped = dropDraw < link.drop && !this.forcedDeliveries.has(index);
+    const random = this.random;
+    const dropDraw = random.next();
+    const duplicateDraw = random.next();
+    const firstDelay = draw(link.delay, random);
+    const secondDelay = draw(link.delay, random);
+    // Named before the partition check: blocked sends count as occurrences too.
+    const sendKey = this.lossOverrides.sendKeys?.next(from, to, message);
+    if (this.grudge !== undefined && this.blocked(from, to)) {
+      this.dropReason = 'partition';
+      return 0;
+    }
+    const kept = this.lossOverrides.keptLosses;
+    let dropped =
+      kept && sendKey !== undefined
+        ? link.drop > 0 && kept.has(sendKey)
+        : dropDraw < link.drop && !this.forcedDeliveries.has(index);
     const bound = this.settings.consecutiveDropsMax;
     if (bound !== undefined && link.drop > 0) {
       const key = `${from}\u0000${to}\u0000${plainToJson(message)}`;
@@ -183,22 +235,46 @@ export class Network {
       if (dropped) this.consecutiveDrops.set(key, streak + 1);
       else this.consecutiveDrops.delete(key);
     }
-    if (dropped) return { arrives: false, reason: 'loss', index };
-    const copies = duplicateDraw < link.duplicate ? [firstDelay, secondDelay] : [firstDelay];
-    const clogKey = `${from}\u0000${to}`;
-    const clogUntil = this.clogs.get(clogKey) ?? 0;
-    const arrivals = copies.map((delay) => Math.max(now + delay, clogUntil));
-    if (this.fifo) {
-      const last = this.lastArrival.get(clogKey) ?? 0;
-      for (let copy = 0; copy < arrivals.length; copy++) {
-        arrivals[copy] = Math.max(arrivals[copy] as number, last);
-      }
-      this.lastArrival.set(clogKey, Math.max(...arrivals));
+    if (dropped) {
+      this.dropReason = 'loss';
+      this.decidedKey = sendKey;
+      return 0;
     }
-    return { arrives: true, delays: arrivals, index };
+    const copies = duplicateDraw < link.duplicate ? 2 : 1;
+    let first = now + firstDelay;
+    let second = now + secondDelay;
+    // Clogs and FIFO order need the pair's key; most runs have neither, and skip building it.
+    if (this.clogs.size > 0 || this.fifo) {
+      const pair = `${from}\u0000${to}`;
+      const clogUntil = this.clogs.get(pair) ?? 0;
+      first = Math.max(first, clogUntil);
+      second = Math.max(second, clogUntil);
+      if (this.fifo) {
+        const last = this.lastArrival.get(pair) ?? 0;
+        first = Math.max(first, last);
+        second = Math.max(second, last);
+        this.lastArrival.set(pair, copies === 2 ? Math.max(first, second) : first);
+      }
+    }
+    this.arrivalFirst = first;
+    this.arrivalSecond = second;
+    return copies;
   }
 
-  /** Whether a decision at send index `index` was a drop that shrinking could turn into a delivery. */
+  /**
+   * Continues the per-pair order of the network this one replaces mid-run:
+   * under FIFO, nothing sent from now on may overtake what is still in flight.
+   */
+  continueOrderOf(previous: Network): void {
+    for (const [pair, arrival] of previous.lastArrival) this.lastArrival.set(pair, arrival);
+  }
+
+  /** How many sends this network has decided, counting from `firstSendIndex`. */
+  get sendCount(): number {
+    return this.sendIndex;
+  }
+
+  /** The settings, as plain data for the trace header. */
   describe(): Record<string, unknown> {
     return {
       delay: describeDistribution(this.defaults.delay),

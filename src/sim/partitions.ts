@@ -91,22 +91,21 @@ export function buildGrudge(shape: PartitionShape, nodes: readonly string[], ran
       };
     }
     case 'majorities-ring': {
-      // Node i sees the majority centred on it in a random ring order.
+      // Node i sees the nodes within `radius` of it in a random ring order: a window centred on
+      // it, so that the grudge is symmetric (a cut link is cut both ways). 2 radius + 1 nodes
+      // make a majority, and the windows differ as long as they leave someone out (from 4 nodes;
+      // with 3, a symmetric ring of distinct majorities does not exist and everyone sees everyone).
       const order = shuffled(nodes, random);
       const size = order.length;
-      const reach = Math.floor(size / 2);
+      const radius = Math.ceil(Math.floor(size / 2) / 2);
       const grudge = new Map<string, Set<string>>();
       order.forEach((node, index) => {
         const visible = new Set<string>();
-        for (let offset = -Math.floor(reach / 2); offset <= Math.ceil(reach / 2); offset++) {
+        for (let offset = -radius; offset <= radius; offset++) {
           visible.add(order[(((index + offset) % size) + size) % size] as string);
         }
         grudge.set(node, new Set(order.filter((other) => !visible.has(other))));
       });
-      // Make it symmetric: a link is cut if either side holds a grudge.
-      for (const [node, ignored] of grudge) {
-        for (const other of ignored) grudge.get(other)?.add(node);
-      }
       return { name: `majorities-ring ${order.join(',')}`, grudge };
     }
     case 'bridge': {

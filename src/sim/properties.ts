@@ -34,6 +34,13 @@ export interface SystemView {
   isUp(node: NodeId | string): boolean;
   /** Client operations so far. */
   readonly history: readonly HistoryEvent[];
+  /**
+   * Per-run memory for properties that look at the past (history variables):
+   * the object stored under `key`, created by `create` on first use in this run.
+   * Properties are shared across the seeds of a campaign, so memory kept in a
+   * property's closure would leak from one run into the next; this does not.
+   */
+  ghost<T>(key: string, create: () => T): T;
 }
 
 /** `true` when the property holds; otherwise `false` or a sentence saying what is wrong. */

@@ -68,7 +68,8 @@ export function resolveParams<P extends Params>(scenario: Scenario<P>, overrides
     if (equals <= 0) throw new InputError(`--param '${override}': expected NAME=VALUE`);
     const name = override.slice(0, equals);
     const text = override.slice(equals + 1);
-    if (!(name in scenario.params)) {
+    // Own keys only: `in` would accept inherited names such as `toString` or `__proto__`.
+    if (!Object.hasOwn(scenario.params, name)) {
       const known = Object.keys(scenario.params);
       throw new InputError(
         `--param ${name}: scenario '${scenario.name}' has no such parameter (it has: ${known.length ? known.join(', ') : 'none'})`,

@@ -20,11 +20,12 @@ import { StepContext, type StepEnvironment, type StepTrigger } from '../core/ste
 import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from '../trace/events.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
 import { expandNemesis, validateSchedule, type Fault, type FaultSchedule, type TimedFault } from './faults.js';
-import { Network, validateNetwork, type NetworkSettings } from './network.js';
+import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
 import { buildGrudge, grudgeToRecord } from './partitions.js';
 import type { HistoryEvent, Property, SystemView } from './properties.js';
 import { EventQueue } from './queue.js';
 import { RandomStreams, type RandomStream } from './random.js';
+import { SendKeys } from './send-keys.js';
 
 /** How a node is placed in a system. */
 export interface NodeSpec {
@@ -50,6 +51,8 @@ export interface SimulationConfig {
   readonly invariants?: readonly Property[];
   /** Must each hold at some point before the run ends. */
   readonly eventually?: readonly Property[];
+  /** Checked once when the run ends (e.g. a history checker: is what clients saw linearizable?). */
+  readonly atEnd?: readonly Property[];
   /** Length of the safety phase (with faults), virtual ms. */
   readonly durationMs: number;
   /** A liveness phase after the safety phase: faults heal, then `eventually` must hold within `withinMs`. */
@@ -70,6 +73,13 @@ export interface ShrinkDirectives {
   readonly removedFaults?: ReadonlySet<number>;
   /** Ends the run at this virtual time. */
   readonly endMs?: number;
+  /**
+   * When present, the only copies lost to the drop probability: the sends
+   * named here (see send-keys.ts), on links whose drop probability is above
+   * 0; every other loss is cancelled. Named by content, these survive changes
+   * elsewhere in the run better than send indices.
+   */
+  readonly keptLosses?: ReadonlySet<string>;
 }
 
 /** Options of one run. */
@@ -95,6 +105,7 @@ export interface RunOptions {
 export type Failure =
   | { readonly kind: 'invariant'; readonly property: string; readonly detail: string; readonly timeMs: number }
   | { readonly kind: 'eventually'; readonly property: string; readonly detail: string; readonly timeMs: number }
+  | { readonly kind: 'at-end'; readonly property: string; readonly detail: string; readonly timeMs: number }
   | {
       readonly kind: 'protocol-fault';
       readonly node: string;
@@ -129,6 +140,8 @@ export interface SimulationResult {
   readonly schedule: readonly TimedFault[];
   /** Send indices whose copy was lost to the network's drop probability (what shrinking cancels). */
   readonly losses: readonly number[];
+  /** With `shrink` directives: the send key (send-keys.ts) of each loss, in the order of `losses`. */
+  readonly lossKeys?: readonly string[];
   readonly trace?: { readonly header: TraceHeader; readonly events: readonly TraceEvent[] };
 }
 
@@ -154,7 +167,8 @@ type QueuedEvent =
       readonly from: NodeId;
       readonly to: NodeId;
       readonly message: unknown;
-      readonly msg: string;
+      /** The message id's number: the trace calls it `m<number>` (built only when tracing). */
+      readonly messageNumber: number;
     }
   | {
       readonly kind: 'timer';
@@ -166,7 +180,7 @@ type QueuedEvent =
       readonly data: unknown;
     }
   | { readonly kind: 'boot'; time: number; sequence: number; readonly node: NodeId }
-  | { readonly kind: 'fault'; time: number; sequence: number; readonly fault: Fault }
+  | { readonly kind: 'fault'; time: number; sequence: number; readonly fault: Fault; readonly index: number }
   | { readonly kind: 'recover'; time: number; sequence: number; readonly node: NodeId }
   | { readonly kind: 'resume'; time: number; sequence: number; readonly node: NodeId }
   | { readonly kind: 'heal'; time: number; sequence: number; readonly partition: number }
@@ -214,7 +228,12 @@ export function validateConfig(config: SimulationConfig): void {
     }
     const spec = toSpec(entry);
     const protocol = spec.protocol as Partial<Protocol> | undefined;
-    if (typeof protocol !== 'object' || protocol === null || typeof protocol.init !== 'function') {
+    if (
+      typeof protocol !== 'object' ||
+      protocol === null ||
+      typeof protocol.init !== 'function' ||
+      typeof protocol.name !== 'string'
+    ) {
       throw new InputError(`nodes.${name}: not a protocol (needs a name and an init function)`);
     }
     if (spec.byzantine !== undefined && typeof spec.byzantine !== 'function') {
@@ -237,6 +256,7 @@ export function validateConfig(config: SimulationConfig): void {
   for (const [list, label] of [
     [config.invariants, 'invariants'],
     [config.eventually, 'eventually'],
+    [config.atEnd, 'atEnd'],
   ] as const) {
     (list ?? []).forEach((property, index) => {
       if (typeof property?.holds !== 'function' || typeof property.name !== 'string') {
@@ -266,6 +286,8 @@ class Simulation implements StepEnvironment {
   private readonly events: TraceEvent[] | undefined;
   private readonly history: HistoryEvent[] = [];
   private readonly losses: number[] = [];
+  private readonly lossKeys: string[] = [];
+  private readonly lossOverrides: LossOverrides;
   private readonly stats: RunStats = {
     steps: 0,
     sends: 0,
@@ -279,6 +301,8 @@ class Simulation implements StepEnvironment {
   private readonly endMs: number;
   private readonly pendingEventually: Property[];
   private failure: Failure | undefined;
+  /** The node whose handler is running, if any: its reads need no lookup by id. */
+  private running: NodeSlot | undefined;
   private messageCount = 0;
   private operationCount = 0;
   private timerToken = 0;
@@ -292,7 +316,16 @@ class Simulation implements StepEnvironment {
   ) {
     this.streams = new RandomStreams(options.seed);
     this.faultRandom = this.streams.stream('faults');
-    this.network = new Network(config.network ?? {}, this.streams.stream('network'), options.shrink?.forcedDeliveries);
+    const shrink = options.shrink;
+    this.lossOverrides = shrink
+      ? { sendKeys: new SendKeys(), ...(shrink.keptLosses ? { keptLosses: shrink.keptLosses } : {}) }
+      : {};
+    this.network = new Network(
+      config.network ?? {},
+      this.streams.stream('network'),
+      shrink?.forcedDeliveries,
+      this.lossOverrides,
+    );
     this.signingKey = Buffer.from(
       Array.from({ length: 32 }, () => this.streams.stream('signing').int(0, 255)),
     );
@@ -350,12 +383,17 @@ class Simulation implements StepEnvironment {
   // --- StepEnvironment: the reads a handler may make. ---
 
   now(node: NodeId): number {
-    const slot = this.slotById.get(node) as NodeSlot;
-    return this.localTime(slot);
+    return this.localTime(this.slotOf(node));
   }
 
   random(node: NodeId): number {
-    return (this.slotById.get(node) as NodeSlot).random.next();
+    return this.slotOf(node).random.next();
+  }
+
+  /** The slot of `node`; a handler reads only for its own node, so the running one is checked first. */
+  private slotOf(node: NodeId): NodeSlot {
+    const running = this.running;
+    return running !== undefined && running.id === node ? running : (this.slotById.get(node) as NodeSlot);
   }
 
   sign(signer: NodeId, value: unknown): Signature {
@@ -379,10 +417,11 @@ class Simulation implements StepEnvironment {
 
   run(): SimulationResult {
     const removed = this.options.shrink?.removedFaults;
-    this.schedule.forEach((entry, index) => {
-      if (!removed?.has(index)) this.schedule_({ kind: 'fault', time: entry.atMs, sequence: 0, fault: entry.fault });
-    });
+    // Boots first: a fault at time 0 then hits a running node (a crash at 0 must not be ignored).
     for (const slot of this.slots) this.schedule_({ kind: 'boot', time: 0, sequence: 0, node: slot.id });
+    this.schedule.forEach((entry, index) => {
+      if (!removed?.has(index)) this.schedule_({ kind: 'fault', time: entry.atMs, sequence: 0, fault: entry.fault, index });
+    });
     if (this.config.liveness) this.schedule_({ kind: 'liveness', time: this.config.durationMs, sequence: 0 });
     this.record({ t: 0, type: 'phase', phase: 'safety' });
 
@@ -391,6 +430,18 @@ class Simulation implements StepEnvironment {
       this.loop();
     } finally {
       restoreGlobals();
+    }
+    for (const property of this.config.atEnd ?? []) {
+      if (this.failure) break;
+      const verdict = this.evaluate(property);
+      if (verdict !== true) {
+        this.fail({
+          kind: 'at-end',
+          property: property.name,
+          detail: typeof verdict === 'string' ? verdict : 'does not hold',
+          timeMs: this.time,
+        });
+      }
     }
     if (!this.failure && this.pendingEventually.length > 0) {
       const property = this.pendingEventually[0] as Property;
@@ -410,6 +461,7 @@ class Simulation implements StepEnvironment {
       history: this.history,
       schedule: this.schedule,
       losses: this.losses,
+      ...(this.options.shrink ? { lossKeys: this.lossKeys } : {}),
       ...(this.events ? { trace: { header: this.header(), events: this.events } } : {}),
     };
   }
@@ -419,26 +471,27 @@ class Simulation implements StepEnvironment {
     const stopWhen = this.config.stopWhen;
     let instantTime = -1;
     let eventsAtInstant = 0;
+    const queue = this.queue;
     for (;;) {
-      const next = this.queue.peek();
-      if (next === undefined || next.time > this.endMs) {
+      const time = queue.peekTime();
+      if (time > this.endMs) {
         // Past the end, the run stops at the end; with nothing left to do, it stops where it is.
-        if (next !== undefined) this.time = this.endMs;
+        if (time !== Infinity) this.time = this.endMs;
         return;
       }
-      this.queue.pop();
-      this.time = next.time;
-      if (next.time === instantTime) {
+      const next = queue.pop() as QueuedEvent;
+      this.time = time;
+      if (time === instantTime) {
         if (++eventsAtInstant > EVENTS_AT_ONE_INSTANT_MAX) {
           this.fail({
             kind: 'livelock',
-            detail: `more than ${EVENTS_AT_ONE_INSTANT_MAX} events at virtual time ${next.time} ms: time never advances (zero-delay timers or messages in a loop?)`,
-            timeMs: next.time,
+            detail: `more than ${EVENTS_AT_ONE_INSTANT_MAX} events at virtual time ${time} ms: time never advances (zero-delay timers or messages in a loop?)`,
+            timeMs: time,
           });
           return;
         }
       } else {
-        instantTime = next.time;
+        instantTime = time;
         eventsAtInstant = 0;
       }
       const stepped = this.handle(next);
@@ -466,7 +519,7 @@ class Simulation implements StepEnvironment {
             type: 'drop',
             node: event.to,
             from: event.from,
-            msg: event.msg,
+            msg: `m${event.messageNumber}`,
             reason: slot.status !== 'up' ? 'down' : 'partition',
           });
           return false;
@@ -476,7 +529,9 @@ class Simulation implements StepEnvironment {
           return false;
         }
         this.stats.deliveries++;
-        this.record({ t: this.time, type: 'deliver', node: event.to, from: event.from, msg: event.msg });
+        if (this.events) {
+          this.record({ t: this.time, type: 'deliver', node: event.to, from: event.from, msg: `m${event.messageNumber}` });
+        }
         if (slot.byzantine?.observe) slot.byzantine.observe(event.from, event.message, this.byzantineTools(slot));
         this.step(slot, { handler: 'onMessage', from: event.from, message: event.message });
         return true;
@@ -523,7 +578,7 @@ class Simulation implements StepEnvironment {
         return false;
       case 'fault':
         this.stats.faults++;
-        this.applyFault(event.fault);
+        this.applyFault(event.fault, event.index);
         return false;
       case 'liveness':
         this.startLiveness();
@@ -550,7 +605,9 @@ class Simulation implements StepEnvironment {
       watch[1] = HANDLER_CODES[trigger.handler];
       watch[2] = (watch[2] as number) + 1;
     }
+    this.running = slot;
     const fault = context.run(trigger);
+    this.running = undefined;
     if (watch) watch[0] = 0;
     if (fault) {
       this.record({
@@ -633,25 +690,31 @@ class Simulation implements StepEnvironment {
   }
 
   private send(from: NodeId, to: NodeId, message: unknown): void {
-    const msg = `m${++this.messageCount}`;
+    const messageNumber = ++this.messageCount;
     this.stats.sends++;
     if (this.events) {
-      this.record({ t: this.time, type: 'send', node: from, to, msg, body: encodePlain(message) });
+      this.record({ t: this.time, type: 'send', node: from, to, msg: `m${messageNumber}`, body: encodePlain(message) });
     }
-    const fate = this.network.fate(from, to, message, this.time);
-    if (!fate.arrives) {
+    const network = this.network;
+    const copies = network.decide(from, to, message, this.time);
+    if (copies === 0) {
       this.stats.drops++;
-      if (fate.reason === 'loss') this.losses.push(fate.index);
-      this.record({ t: this.time, type: 'drop', node: to, from, msg, reason: fate.reason });
+      if (network.dropReason === 'loss') {
+        this.losses.push(network.decidedIndex);
+        if (network.decidedKey !== undefined) this.lossKeys.push(network.decidedKey);
+      }
+      this.record({ t: this.time, type: 'drop', node: to, from, msg: `m${messageNumber}`, reason: network.dropReason });
       return;
     }
-    if (fate.delays.length > 1) {
+    if (copies === 2) {
       this.stats.duplicates++;
-      this.record({ t: this.time, type: 'duplicate', node: from, to, msg });
+      this.record({ t: this.time, type: 'duplicate', node: from, to, msg: `m${messageNumber}` });
+      const second = network.arrivalSecond;
+      this.schedule_({ kind: 'deliver', time: network.arrivalFirst, sequence: 0, from, to, message, messageNumber });
+      this.schedule_({ kind: 'deliver', time: second, sequence: 0, from, to, message, messageNumber });
+      return;
     }
-    for (const arrival of fate.delays) {
-      this.schedule_({ kind: 'deliver', time: arrival, sequence: 0, from, to, message, msg });
-    }
+    this.schedule_({ kind: 'deliver', time: network.arrivalFirst, sequence: 0, from, to, message, messageNumber });
   }
 
   private schedule_(event: QueuedEvent): void {
@@ -661,7 +724,8 @@ class Simulation implements StepEnvironment {
 
   // --- Faults. ---
 
-  private applyFault(fault: Fault): void {
+  /** Applies fault `index` of the schedule. */
+  private applyFault(fault: Fault, index: number): void {
     if (this.inLiveness) return;
     switch (fault.kind) {
       case 'crash':
@@ -671,6 +735,8 @@ class Simulation implements StepEnvironment {
         slot.status = fault.kind === 'crash' ? 'crashed' : 'down';
         slot.context = undefined;
         slot.timers.clear();
+        // The pending resume of a pause would otherwise end a later pause of the recovered node early.
+        if (slot.paused) this.queue.filter((queued) => !(queued.kind === 'resume' && queued.node === slot.id));
         slot.paused = false;
         slot.pausedEvents.length = 0;
         const recoverAt = fault.kind === 'crash-recover' ? this.time + fault.downMs : undefined;
@@ -688,7 +754,9 @@ class Simulation implements StepEnvironment {
       }
       case 'partition': {
         const targets = this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
-        const { name, grudge } = buildGrudge(fault.shape, targets, this.faultRandom);
+        // Each partition draws its shape from its own stream: leaving an earlier fault
+        // out (shrinking) must not change which nodes a later partition cuts off.
+        const { name, grudge } = buildGrudge(fault.shape, targets, this.streams.stream(`partition:${index}`));
         this.network.setGrudge(grudge);
         const partition = ++this.partitionCount;
         this.record({ t: this.time, type: 'partition', name, grudge: grudgeToRecord(grudge) });
@@ -727,7 +795,15 @@ class Simulation implements StepEnvironment {
     this.record({ t: this.time, type: 'phase', phase: 'liveness' });
     this.heal();
     if (this.config.liveness?.network) {
-      this.network = new Network(this.config.liveness.network, this.streams.stream('network-liveness'));
+      // Shrink directives, send numbering and FIFO order carry over into the new network.
+      const previous = this.network;
+      this.network = new Network(
+        this.config.liveness.network,
+        this.streams.stream('network-liveness'),
+        this.options.shrink?.forcedDeliveries,
+        { ...this.lossOverrides, firstSendIndex: previous.sendCount },
+      );
+      this.network.continueOrderOf(previous);
     }
     for (const slot of this.slots) {
       if (slot.paused) this.schedule_({ kind: 'resume', time: this.time, sequence: 0, node: slot.id });
@@ -807,6 +883,7 @@ class Simulation implements StepEnvironment {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const simulation = this;
     const all = this.slots.map((slot) => slot.id);
+    const ghosts = new Map<string, unknown>();
     return {
       get now() {
         return simulation.time;
@@ -820,6 +897,14 @@ class Simulation implements StepEnvironment {
       durable: (node) => simulation.slotById.get(node)?.durable ?? new Map(),
       isUp: (node) => simulation.slotById.get(node)?.status === 'up',
       history: this.history,
+      ghost: <T>(key: string, create: () => T): T => {
+        let value = ghosts.get(key) as T | undefined;
+        if (value === undefined) {
+          value = create();
+          ghosts.set(key, value);
+        }
+        return value;
+      },
     };
   }
 

@@ -6,7 +6,7 @@
  * start of the run. Message bodies and values are plain data encoded with
  * `encodePlain` (tags such as `{"$map": …}` for non-JSON values). See
  * TRACE.md at the repository root for the full description; `schema.ts`
- * holds the JSON Schema that validates each line.
+ * holds the zod schema that validates each line (and generates the JSON Schema).
  */
 
 /** The value of the header's `format` field. */
@@ -111,3 +111,9 @@ export type TraceEvent =
 
 /** The `type` of every event. */
 export type TraceEventType = TraceEvent['type'];
+
+/** A whole trace: the header and the events in execution order. */
+export interface Trace {
+  readonly header: TraceHeader;
+  readonly events: readonly TraceEvent[];
+}

@@ -1,0 +1,528 @@
+/**
+ * Actor systems as models: the very protocols the simulator runs, explored
+ * over every interleaving.
+ *
+ * A state of the system is every node's state, durable storage, pending
+ * timers and status, plus the messages in flight. Its actions are the
+ * asynchronous model's nondeterminism: deliver a message, drop one (lossy
+ * networks), fire a timer, crash or recover a node (within a budget), and let
+ * a Byzantine node inject any message of a finite universe. Each action runs
+ * one handler through the same `StepContext` the simulator uses, so the
+ * handler contract (plain data, no real-world globals) is enforced alike.
+ *
+ * Semantics (DESIGN section 3):
+ * - `unordered-duplicating`: the network is a set of messages ever sent; any may
+ *   be delivered any number of times (covers delay, loss and duplication).
+ * - `unordered`: a multiset; delivery consumes a copy; `lossy` adds a drop action.
+ *   Sending a copy of a message that already has `copiesMax` copies in flight
+ *   adds none (default 1), which keeps retransmitting protocols finite.
+ * - `fifo`: a queue per ordered pair; only the head may be delivered (or dropped).
+ * - Timers: `t1` set before `t2` with `t2.min >= t1.max` fires first; any
+ *   other pending timer may fire at any time.
+ * - Time is abstract: `now()` is 0 and `random()` is a fixed function of the
+ *   node and the step, so a step is a function of its inputs.
+ * - Fairness, for `eventually`: every message to a live node that is
+ *   deliverable infinitely often is delivered infinitely often (strong
+ *   fairness per message), and every timer enabled infinitely often fires.
+ *   Drops, crashes, recoveries and Byzantine injections are owed nothing.
+ */
+
+import { ProtocolFault } from '../core/errors.js';
+import { installGlobalGuard } from '../core/guard.js';
+import type { NodeId } from '../core/ids.js';
+import { clonePlain, encodePlain, plainToJson } from '../core/plain.js';
+import type { Protocol } from '../core/protocol.js';
+import type { Signature } from '../core/signature.js';
+import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
+import { randomStream } from '../sim/random.js';
+import type { TraceEvent, TraceHeader } from '../trace/events.js';
+import { TRACE_FORMAT, TRACE_VERSION } from '../trace/events.js';
+import { stringHash } from './fingerprint.js';
+import type { FairnessRequirement, Model, Property } from './model.js';
+import type { Path } from './result.js';
+
+/** How the network behaves in the model. */
+export type NetworkSemantics = 'unordered-duplicating' | 'unordered' | 'fifo';
+
+/** A message in flight. */
+export interface Envelope {
+  readonly from: string;
+  readonly to: string;
+  readonly message: unknown;
+}
+
+/** A pending timer, in the order timers were set. */
+export interface PendingTimer {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly data: unknown;
+}
+
+/** One node in a model state. */
+export interface NodeSnapshot<State = unknown> {
+  readonly status: 'up' | 'down' | 'crashed';
+  readonly state: State | null;
+  readonly durable: Readonly<Record<string, unknown>>;
+  readonly timers: readonly PendingTimer[];
+}
+
+/** A state of an actor system. */
+export interface ActorState {
+  readonly nodes: Readonly<Record<string, NodeSnapshot>>;
+  /** unordered semantics: envelopes sorted by their encoding; fifo: one queue per `from->to`. */
+  readonly network: readonly Envelope[] | Readonly<Record<string, readonly Envelope[]>>;
+  readonly crashes: number;
+  readonly recoveries: number;
+}
+
+/** An action of an actor system. */
+export type ActorAction =
+  | { readonly type: 'deliver'; readonly from: string; readonly to: string; readonly message: unknown }
+  | { readonly type: 'drop'; readonly from: string; readonly to: string; readonly message: unknown }
+  | { readonly type: 'timer'; readonly node: string; readonly name: string }
+  | { readonly type: 'crash'; readonly node: string }
+  | { readonly type: 'recover'; readonly node: string }
+  | { readonly type: 'inject'; readonly from: string; readonly to: string; readonly message: unknown };
+
+/** A node entry: a protocol, or a protocol with a group. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ActorNode = Protocol<any, any, any> | { readonly protocol: Protocol<any, any, any>; readonly group?: string };
+
+/** What to explore. */
+export interface ActorSystem {
+  readonly nodes: Readonly<Record<string, ActorNode>>;
+  readonly network?: {
+    readonly semantics?: NetworkSemantics;
+    /** Whether copies may be lost (an explicit drop action; not with `unordered-duplicating`, which covers loss). */
+    readonly lossy?: boolean;
+    /** Copies of one message in flight at most, for `unordered` (default 1). */
+    readonly copiesMax?: number;
+  };
+  /** Crash budget: how many crashes in a behaviour, and whether crashed nodes may recover. */
+  readonly crashes?: { readonly max: number; readonly recover?: boolean; readonly nodes?: readonly string[] };
+  /** Byzantine nodes: they run no protocol and may send any message of `universe` at any time. */
+  readonly byzantine?: Readonly<Record<string, readonly { readonly to: string; readonly message: unknown }[]>>;
+  readonly properties: readonly Property<ActorState>[];
+  /** A bound on the state space: states outside are checked but not expanded. */
+  readonly within?: (state: ActorState) => boolean;
+  /** Groups of interchangeable node ids, for symmetry reduction. */
+  readonly interchangeable?: readonly (readonly string[])[];
+  /**
+   * Per node, a projection of its state applied after every step, like TLC's VIEW: it erases
+   * what only records history (a count of copies sent, a time of arrival) so that a protocol
+   * that runs forever has finitely many states. Sound only when the protocol never reads
+   * what the projection erases; properties see the projected state.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly abstract?: Readonly<Record<string, (state: any) => unknown>>;
+}
+
+/** A handler broke the rules during model checking: reported with the state and action. */
+export class ActorStepError extends Error {
+  override readonly name = 'ActorStepError';
+  constructor(
+    readonly fault: ProtocolFault | Error,
+    readonly state: ActorState,
+    readonly action: ActorAction | { readonly type: 'boot' },
+  ) {
+    super(`${fault.message} (in action ${plainToJson(action)})`);
+  }
+}
+
+function protocolOf(entry: ActorNode): Protocol {
+  return ('protocol' in entry && typeof entry.protocol === 'object' ? entry.protocol : entry) as Protocol;
+}
+
+function groupOf(entry: ActorNode): string {
+  return ('protocol' in entry && typeof entry.protocol === 'object' ? entry.group : undefined) ?? 'nodes';
+}
+
+function envelopeKey(envelope: Envelope): string {
+  // Only the envelope's own fields: actions carry a `type` as well.
+  return plainToJson([envelope.from, envelope.to, envelope.message]);
+}
+
+/** The state of node `id` in an actor state, typed for property code. */
+export function nodeState<State>(state: ActorState, id: string): State | null {
+  return (state.nodes[id]?.state ?? null) as State | null;
+}
+
+/** Builds the model of an actor system. */
+export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> & ActorModelExtras {
+  const semantics = system.network?.semantics ?? 'unordered';
+  const lossy = (system.network?.lossy ?? false) && semantics !== 'unordered-duplicating';
+  const copiesMax = system.network?.copiesMax ?? 1;
+  const ids = Object.keys(system.nodes);
+  const byzantineIds = Object.keys(system.byzantine ?? {});
+  const allIds = [...ids, ...byzantineIds];
+  const known = new Set(allIds);
+  const groups = new Map<string, NodeId[]>();
+  for (const id of ids) {
+    const group = groupOf(system.nodes[id] as ActorNode);
+    groups.set(group, [...(groups.get(group) ?? []), id as NodeId]);
+  }
+  const crashable = new Set(system.crashes?.nodes ?? ids);
+
+  /** Runs one handler; returns the new node snapshot and the envelopes it sent. */
+  const runStep = (
+    state: ActorState,
+    id: string,
+    trigger: StepTrigger,
+    snapshot: NodeSnapshot,
+    fresh: boolean,
+    action: ActorAction | { readonly type: 'boot' },
+  ): { snapshot: NodeSnapshot; sent: Envelope[]; events: TraceEvent[] } => {
+    const protocol = protocolOf(system.nodes[id] as ActorNode);
+    const members = groups.get(groupOf(system.nodes[id] as ActorNode)) ?? [];
+    const seed = stringHash(plainToJson([id, snapshot.state, trigger]));
+    const random = randomStream(seed, 'check');
+    let operations = 0;
+    const environment: StepEnvironment = {
+      now: () => 0,
+      random: () => random.next(),
+      sign: (signer, value) => `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}` as Signature,
+      verify: (signer, value, signature) =>
+        signature === `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}`,
+      isKnownNode: (node) => known.has(node),
+      nextOperation: () => ++operations,
+    };
+    const durable = new Map(Object.entries(snapshot.durable));
+    const context = new StepContext(
+      id as NodeId,
+      members,
+      members.filter((member) => member !== id),
+      protocol,
+      durable,
+      environment,
+    );
+    if (!fresh) context.state = clonePlain(snapshot.state);
+    const fault = context.run(trigger);
+    if (fault) throw new ActorStepError(fault, state, action);
+    let timers = [...snapshot.timers];
+    const sent: Envelope[] = [];
+    const events: TraceEvent[] = [];
+    for (const effect of context.effects) {
+      switch (effect.kind) {
+        case 'send':
+          sent.push({ from: id, to: effect.to, message: effect.message });
+          break;
+        case 'timer-set':
+          timers = timers.filter((timer) => timer.name !== effect.name);
+          timers.push({ name: effect.name, min: effect.min, max: effect.max, data: effect.data });
+          events.push({ t: 0, type: 'timer-set', node: id, name: effect.name, due: effect.max });
+          break;
+        case 'timer-cancel':
+          if (timers.some((timer) => timer.name === effect.name)) {
+            timers = timers.filter((timer) => timer.name !== effect.name);
+            events.push({ t: 0, type: 'timer-cancel', node: id, name: effect.name });
+          }
+          break;
+        case 'log':
+          events.push({ t: 0, type: 'log', node: id, text: effect.text });
+          break;
+        case 'client':
+          break;
+      }
+    }
+    const persisted = context.persisted ? { ...snapshot.durable, ...Object.fromEntries(context.persisted) } : snapshot.durable;
+    const projection = system.abstract?.[id];
+    return {
+      snapshot: { status: 'up', state: projection ? projection(context.state) : context.state, durable: persisted, timers },
+      sent,
+      events,
+    };
+  };
+
+  const addToNetwork = (network: ActorState['network'], sent: readonly Envelope[]): ActorState['network'] => {
+    if (sent.length === 0) return network;
+    if (semantics === 'fifo') {
+      const queues = { ...(network as Record<string, readonly Envelope[]>) };
+      for (const envelope of sent) {
+        const key = `${envelope.from}->${envelope.to}`;
+        queues[key] = [...(queues[key] ?? []), envelope];
+      }
+      return queues;
+    }
+    const list = [...(network as readonly Envelope[])];
+    const keys = list.map(envelopeKey);
+    for (const envelope of sent) {
+      const key = envelopeKey(envelope);
+      const copies = keys.filter((other) => other === key).length;
+      if (copies >= (semantics === 'unordered-duplicating' ? 1 : copiesMax)) continue;
+      // Keep the multiset sorted so that equal multisets are equal states.
+      let index = 0;
+      while (index < keys.length && (keys[index] as string) < key) index++;
+      list.splice(index, 0, envelope);
+      keys.splice(index, 0, key);
+    }
+    return list;
+  };
+
+  const removeFromNetwork = (network: ActorState['network'], envelope: Envelope): ActorState['network'] | undefined => {
+    if (semantics === 'fifo') {
+      const key = `${envelope.from}->${envelope.to}`;
+      const queue = (network as Record<string, readonly Envelope[]>)[key];
+      if (!queue || queue.length === 0 || envelopeKey(queue[0] as Envelope) !== envelopeKey(envelope)) return undefined;
+      const queues = { ...(network as Record<string, readonly Envelope[]>) };
+      if (queue.length === 1) delete queues[key];
+      else queues[key] = queue.slice(1);
+      return queues;
+    }
+    const list = network as readonly Envelope[];
+    const key = envelopeKey(envelope);
+    const index = list.findIndex((candidate) => envelopeKey(candidate) === key);
+    if (index < 0) return undefined;
+    if (semantics === 'unordered-duplicating') return network;
+    return [...list.slice(0, index), ...list.slice(index + 1)];
+  };
+
+  const inFlight = (network: ActorState['network']): readonly Envelope[] =>
+    semantics === 'fifo'
+      ? Object.values(network as Record<string, readonly Envelope[]>).flatMap((queue) => (queue.length ? [queue[0] as Envelope] : []))
+      : (network as readonly Envelope[]);
+
+  const withNode = (state: ActorState, id: string, snapshot: NodeSnapshot): ActorState['nodes'] => ({
+    ...state.nodes,
+    [id]: snapshot,
+  });
+
+  /** The timers of a node that may fire now, by the ordering rule. */
+  const fireable = (timers: readonly PendingTimer[]): PendingTimer[] =>
+    timers.filter((timer, index) => !timers.slice(0, index).some((earlier) => timer.min >= earlier.max));
+
+  const step = (state: ActorState, action: ActorAction, events?: TraceEvent[]): ActorState | undefined => {
+    const restore = installGlobalGuard();
+    try {
+      return stepGuarded(state, action, events);
+    } finally {
+      restore();
+    }
+  };
+
+  const stepGuarded = (state: ActorState, action: ActorAction, events?: TraceEvent[]): ActorState | undefined => {
+    switch (action.type) {
+      case 'deliver': {
+        const target = state.nodes[action.to];
+        if (target === undefined) {
+          // A message to a Byzantine node: it is consumed, and ignored.
+          const network = removeFromNetwork(state.network, action);
+          return network === undefined ? undefined : { ...state, network };
+        }
+        if (target.status !== 'up') return undefined;
+        const network = removeFromNetwork(state.network, action);
+        if (network === undefined) return undefined;
+        const result = runStep(state, action.to, { handler: 'onMessage', from: action.from as NodeId, message: action.message }, target, false, action);
+        recordStep(result, events);
+        return { ...state, nodes: withNode(state, action.to, result.snapshot), network: addToNetwork(network, result.sent) };
+      }
+      case 'drop': {
+        if (!lossy) return undefined;
+        const network = removeFromNetwork(state.network, action);
+        return network === undefined ? undefined : { ...state, network };
+      }
+      case 'timer': {
+        const node = state.nodes[action.node];
+        if (node?.status !== 'up') return undefined;
+        const timer = fireable(node.timers).find((candidate) => candidate.name === action.name);
+        if (!timer) return undefined;
+        const without: NodeSnapshot = { ...node, timers: node.timers.filter((candidate) => candidate !== timer) };
+        const result = runStep(state, action.node, { handler: 'onTimer', timer: { name: timer.name, data: timer.data } }, without, false, action);
+        recordStep(result, events);
+        return { ...state, nodes: withNode(state, action.node, result.snapshot), network: addToNetwork(state.network, result.sent) };
+      }
+      case 'crash': {
+        const node = state.nodes[action.node];
+        if (node?.status !== 'up' || state.crashes >= (system.crashes?.max ?? 0) || !crashable.has(action.node)) return undefined;
+        const recover = system.crashes?.recover ?? false;
+        return {
+          ...state,
+          crashes: state.crashes + 1,
+          nodes: withNode(state, action.node, { status: recover ? 'down' : 'crashed', state: null, durable: node.durable, timers: [] }),
+        };
+      }
+      case 'recover': {
+        const node = state.nodes[action.node];
+        if (node?.status !== 'down') return undefined;
+        const protocol = protocolOf(system.nodes[action.node] as ActorNode);
+        const handler = protocol.onRecover ? 'onRecover' : 'onBoot';
+        const result = runStep(state, action.node, { handler }, node, true, action);
+        recordStep(result, events);
+        return {
+          ...state,
+          recoveries: state.recoveries + 1,
+          nodes: withNode(state, action.node, result.snapshot),
+          network: addToNetwork(state.network, result.sent),
+        };
+      }
+      case 'inject': {
+        const universe = system.byzantine?.[action.from] ?? [];
+        if (!universe.some((item) => item.to === action.to && plainToJson(item.message) === plainToJson(action.message))) return undefined;
+        const envelope: Envelope = { from: action.from, to: action.to, message: action.message };
+        recordStep({ sent: [envelope], events: [] }, events);
+        return { ...state, network: addToNetwork(state.network, [envelope]) };
+      }
+    }
+  };
+
+  const model: Model<ActorState, ActorAction> & ActorModelExtras = {
+    init() {
+      const restore = installGlobalGuard();
+      try {
+        let state: ActorState = {
+          nodes: Object.fromEntries(ids.map((id) => [id, { status: 'up', state: null, durable: {}, timers: [] }])),
+          network: semantics === 'fifo' ? {} : [],
+          crashes: 0,
+          recoveries: 0,
+        };
+        for (const id of ids) {
+          const result = runStep(state, id, { handler: 'onBoot' }, state.nodes[id] as NodeSnapshot, true, { type: 'boot' });
+          state = { ...state, nodes: withNode(state, id, result.snapshot), network: addToNetwork(state.network, result.sent) };
+        }
+        return [state];
+      } finally {
+        restore();
+      }
+    },
+    actions(state, out) {
+      for (const envelope of inFlight(state.network)) {
+        const target = state.nodes[envelope.to];
+        if (target === undefined || target.status === 'up') out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
+        if (lossy) out.push({ type: 'drop', from: envelope.from, to: envelope.to, message: envelope.message });
+      }
+      for (const id of ids) {
+        const node = state.nodes[id] as NodeSnapshot;
+        if (node.status === 'up') {
+          for (const timer of fireable(node.timers)) out.push({ type: 'timer', node: id, name: timer.name });
+          if (state.crashes < (system.crashes?.max ?? 0) && crashable.has(id)) out.push({ type: 'crash', node: id });
+        } else if (node.status === 'down') {
+          out.push({ type: 'recover', node: id });
+        }
+      }
+      for (const from of byzantineIds) {
+        for (const item of system.byzantine?.[from] ?? []) out.push({ type: 'inject', from, to: item.to, message: item.message });
+      }
+    },
+    next: (state, action) => step(state, action),
+    properties: system.properties,
+    ...(system.within ? { within: system.within } : {}),
+    ...(system.interchangeable ? { symmetry: { interchangeable: system.interchangeable } } : {}),
+    fairness(action): FairnessRequirement | undefined {
+      switch (action.type) {
+        case 'deliver':
+          return { kind: 'strong', task: ['deliver', action.from, action.to, action.message] };
+        case 'timer':
+          return { kind: 'strong', task: ['timer', action.node, action.name] };
+        default:
+          return undefined;
+      }
+    },
+    trace(path, header) {
+      return pathToTrace(path, header);
+    },
+  };
+
+  /** When replaying for a trace, keeps a step's events and its sends. */
+  function recordStep(result: { readonly sent: readonly Envelope[]; readonly events: readonly TraceEvent[] }, events: TraceEvent[] | undefined): void {
+    if (!events) return;
+    events.push(...result.events);
+    for (const envelope of result.sent) {
+      events.push({ t: 0, type: 'send', node: envelope.from, to: envelope.to, msg: '', body: encodePlain(envelope.message) });
+    }
+  }
+
+  /** Replays a path, turning it into simulator-format trace events (time = step number). */
+  function pathToTrace(path: Path<ActorState, ActorAction>, header: TraceHeaderInput): { header: TraceHeader; events: TraceEvent[] } {
+    const events: TraceEvent[] = [];
+    const pending = new Map<string, string[]>();
+    let messages = 0;
+    const stamp = (raw: readonly TraceEvent[], t: number): void => {
+      for (const event of raw) {
+        if (event.type === 'send') {
+          const msg = `m${++messages}`;
+          const key = plainToJson([event.node, event.to, event.body]);
+          pending.set(key, [...(pending.get(key) ?? []), msg]);
+          events.push({ ...event, t, msg });
+        } else {
+          events.push({ ...event, t });
+        }
+      }
+    };
+    const msgOf = (from: string, to: string, message: unknown, consume: boolean): string => {
+      const key = plainToJson([from, to, encodePlain(message)]);
+      const list = pending.get(key) ?? [];
+      const msg = list[0] ?? '?';
+      if (consume && semantics !== 'unordered-duplicating') pending.set(key, list.slice(1));
+      return msg;
+    };
+    for (const id of ids) stamp([{ t: 0, type: 'boot', node: id }], 0);
+    // Boot effects: re-run init to capture the sends of onBoot.
+    const bootEvents: TraceEvent[] = [];
+    const initial = path.states[0];
+    if (initial) {
+      for (const envelope of inFlight(initial.network)) {
+        bootEvents.push({ t: 0, type: 'send', node: envelope.from, to: envelope.to, msg: '', body: encodePlain(envelope.message) });
+      }
+    }
+    stamp(bootEvents, 0);
+    path.actions.forEach((action, index) => {
+      const t = index + 1;
+      const before = path.states[index] as ActorState;
+      const raw: TraceEvent[] = [];
+      switch (action.type) {
+        case 'deliver':
+          events.push({ t, type: 'deliver', node: action.to, from: action.from, msg: msgOf(action.from, action.to, action.message, true) });
+          break;
+        case 'drop':
+          events.push({ t, type: 'drop', node: action.to, from: action.from, msg: msgOf(action.from, action.to, action.message, true), reason: 'loss' });
+          break;
+        case 'timer':
+          events.push({ t, type: 'timer-fire', node: action.node, name: action.name });
+          break;
+        case 'crash':
+          events.push({ t, type: 'crash', node: action.node });
+          break;
+        case 'recover':
+          events.push({ t, type: 'recover', node: action.node });
+          break;
+        case 'inject':
+          break;
+      }
+      step(before, action, raw);
+      stamp(raw, t);
+    });
+    if (path.cycleStart !== undefined) {
+      events.push({ t: path.actions.length, type: 'log', node: ids[0] ?? '', text: `the behaviour repeats from step ${path.cycleStart} forever` });
+    }
+    return {
+      header: {
+        format: TRACE_FORMAT,
+        version: TRACE_VERSION,
+        engine: 'check',
+        scenario: header.scenario,
+        seed: 0,
+        params: header.params,
+        nodes: [
+          ...ids.map((id) => ({ id, protocol: protocolOf(system.nodes[id] as ActorNode).name, group: groupOf(system.nodes[id] as ActorNode) })),
+          ...byzantineIds.map((id) => ({ id, protocol: 'byzantine', group: 'nodes', byzantine: 'universe' })),
+        ],
+        config: { semantics, lossy, crashes: system.crashes?.max ?? 0 },
+      },
+      events,
+    };
+  }
+
+  return model;
+}
+
+/** What a trace header needs from the caller. */
+export interface TraceHeaderInput {
+  readonly scenario: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** What an actor model offers beyond the Model interface. */
+export interface ActorModelExtras {
+  /** The trace of a path, in the simulator's format (time is the step number). */
+  trace(path: Path<ActorState, ActorAction>, header: TraceHeaderInput): { header: TraceHeader; events: TraceEvent[] };
+}

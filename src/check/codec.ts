@@ -1,0 +1,324 @@
+/**
+ * A compact binary encoding of plain data, for shipping states between search workers.
+ *
+ * Why not `postMessage`'s structured clone or `v8.serialize`: a worker sends hundreds of
+ * thousands of small states per second, and those cost a native call and an allocation each.
+ * Here a whole batch of states goes into one growing byte buffer that is transferred, not
+ * copied. Within a batch, strings are interned (a tag and a name are sent once) and objects are
+ * interned by identity, so states that shared a part on the sender share it again on the
+ * receiver: memory stays as compact as the sender's and structural sharing survives the trip.
+ *
+ * The decoded value is structurally equal to the encoded one, hence has the same fingerprint:
+ * an object property whose value is `undefined` is dropped, as fingerprints ignore it too.
+ *
+ * @module
+ */
+
+const enum Tag {
+  Undefined = 0,
+  Null = 1,
+  False = 2,
+  True = 3,
+  Integer = 4,
+  Float = 5,
+  NewString = 6,
+  StringRef = 7,
+  BigInt = 8,
+  Array = 9,
+  Object = 10,
+  Set = 11,
+  Map = 12,
+  Bytes = 13,
+  ObjectRef = 14,
+  NullPrototypeObject = 15,
+}
+
+/** Writes values into a growing buffer; one writer per batch. */
+export class Encoder {
+  #bytes = new Uint8Array(1 << 16);
+  #view = new DataView(this.#bytes.buffer);
+  #length = 0;
+  readonly #strings = new Map<string, number>();
+  readonly #objects = new Map<object, number>();
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Ends the batch: returns its bytes (a fresh buffer, ready to transfer) and starts anew. */
+  finish(): Uint8Array {
+    const out = this.#bytes.slice(0, this.#length);
+    this.#length = 0;
+    this.#strings.clear();
+    this.#objects.clear();
+    return out;
+  }
+
+  #ensure(extra: number): void {
+    if (this.#length + extra <= this.#bytes.length) return;
+    let capacity = this.#bytes.length * 2;
+    while (capacity < this.#length + extra) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.#bytes.subarray(0, this.#length));
+    this.#bytes = grown;
+    this.#view = new DataView(grown.buffer);
+  }
+
+  /** Writes a 32-bit integer as is (fingerprint lanes, indices). */
+  int32(value: number): void {
+    this.#ensure(4);
+    this.#view.setInt32(this.#length, value, true);
+    this.#length += 4;
+  }
+
+  #varint(value: number): void {
+    this.#ensure(5);
+    let v = value >>> 0;
+    while (v >= 0x80) {
+      this.#bytes[this.#length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.#bytes[this.#length++] = v;
+  }
+
+  #tag(tag: Tag): void {
+    this.#ensure(1);
+    this.#bytes[this.#length++] = tag;
+  }
+
+  #string(s: string): void {
+    const known = this.#strings.get(s);
+    if (known !== undefined) {
+      this.#tag(Tag.StringRef);
+      this.#varint(known);
+      return;
+    }
+    this.#strings.set(s, this.#strings.size);
+    this.#tag(Tag.NewString);
+    const n = s.length;
+    this.#varint(n);
+    this.#ensure(2 * n);
+    const bytes = this.#bytes;
+    let at = this.#length;
+    for (let i = 0; i < n; i++) {
+      const code = s.charCodeAt(i);
+      bytes[at++] = code & 0xff;
+      bytes[at++] = code >>> 8;
+    }
+    this.#length = at;
+  }
+
+  /**
+   * Writes a plain-data value.
+   *
+   * @throws TypeError on functions, symbols and objects that are not plain data.
+   */
+  value(v: unknown): void {
+    switch (typeof v) {
+      case 'string':
+        this.#string(v);
+        return;
+      case 'number':
+        if ((v | 0) === v) {
+          this.#tag(Tag.Integer);
+          this.int32(v);
+        } else {
+          this.#tag(Tag.Float);
+          this.#ensure(8);
+          this.#view.setFloat64(this.#length, v, true);
+          this.#length += 8;
+        }
+        return;
+      case 'boolean':
+        this.#tag(v ? Tag.True : Tag.False);
+        return;
+      case 'undefined':
+        this.#tag(Tag.Undefined);
+        return;
+      case 'bigint':
+        this.#tag(Tag.BigInt);
+        this.#string(v.toString(16));
+        return;
+      case 'object':
+        if (v === null) this.#tag(Tag.Null);
+        else this.#object(v);
+        return;
+      case 'function':
+      case 'symbol':
+        throw new TypeError(`codec: cannot encode a ${typeof v}: states hold plain data only`);
+    }
+  }
+
+  #object(v: object): void {
+    const known = this.#objects.get(v);
+    if (known !== undefined) {
+      this.#tag(Tag.ObjectRef);
+      this.#varint(known);
+      return;
+    }
+    this.#objects.set(v, this.#objects.size);
+    if (Array.isArray(v)) {
+      this.#tag(Tag.Array);
+      this.#varint(v.length);
+      for (const element of v as unknown[]) this.value(element);
+    } else if (v instanceof Set) {
+      this.#tag(Tag.Set);
+      this.#varint(v.size);
+      for (const element of v as Set<unknown>) this.value(element);
+    } else if (v instanceof Map) {
+      this.#tag(Tag.Map);
+      this.#varint(v.size);
+      for (const [key, value] of v as Map<unknown, unknown>) {
+        this.value(key);
+        this.value(value);
+      }
+    } else if (v instanceof Uint8Array) {
+      this.#tag(Tag.Bytes);
+      this.#varint(v.length);
+      this.#ensure(v.length);
+      this.#bytes.set(v, this.#length);
+      this.#length += v.length;
+    } else {
+      const prototype: unknown = Object.getPrototypeOf(v);
+      if (prototype !== Object.prototype && prototype !== null) {
+        throw new TypeError('codec: cannot encode a class instance: states hold plain data only');
+      }
+      const record = v as Record<string, unknown>;
+      let n = 0;
+      for (const key in record) if (record[key] !== undefined) n++;
+      this.#tag(prototype === null ? Tag.NullPrototypeObject : Tag.Object);
+      this.#varint(n);
+      for (const key in record) {
+        const value = record[key];
+        if (value === undefined) continue;
+        this.#string(key);
+        this.value(value);
+      }
+    }
+  }
+}
+
+/** Reads what an {@link Encoder} wrote, in the same order. */
+export class Decoder {
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  #at = 0;
+  readonly #strings: string[] = [];
+  readonly #objects: object[] = [];
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** True while bytes remain. */
+  get more(): boolean {
+    return this.#at < this.#bytes.length;
+  }
+
+  int32(): number {
+    const value = this.#view.getInt32(this.#at, true);
+    this.#at += 4;
+    return value;
+  }
+
+  #varint(): number {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = this.#bytes[this.#at++] ?? 0;
+      result |= (byte & 0x7f) << shift;
+      if (byte < 0x80) return result >>> 0;
+      shift += 7;
+    }
+  }
+
+  #stringAfterTag(tag: number): string {
+    if (tag === Tag.StringRef) return this.#strings[this.#varint()] ?? '';
+    const n = this.#varint();
+    const bytes = this.#bytes;
+    let at = this.#at;
+    let s = '';
+    // Short strings dominate; building them code unit by code unit avoids an array per string.
+    for (let i = 0; i < n; i++, at += 2) s += String.fromCharCode((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8));
+    this.#at = at;
+    this.#strings.push(s);
+    return s;
+  }
+
+  /** Reads one value. */
+  value(): unknown {
+    const tag = this.#bytes[this.#at++];
+    switch (tag) {
+      case Tag.Undefined:
+        return undefined;
+      case Tag.Null:
+        return null;
+      case Tag.False:
+        return false;
+      case Tag.True:
+        return true;
+      case Tag.Integer:
+        return this.int32();
+      case Tag.Float: {
+        const value = this.#view.getFloat64(this.#at, true);
+        this.#at += 8;
+        return value;
+      }
+      case Tag.NewString:
+      case Tag.StringRef:
+        return this.#stringAfterTag(tag);
+      case Tag.BigInt: {
+        const digits = this.#stringAfterTag(this.#bytes[this.#at++] ?? Tag.NewString);
+        return digits.startsWith('-') ? -BigInt(`0x${digits.slice(1)}`) : BigInt(`0x${digits}`);
+      }
+      case Tag.ObjectRef:
+        return this.#objects[this.#varint()];
+      case Tag.Array: {
+        const n = this.#varint();
+        const array: unknown[] = new Array<unknown>(n);
+        this.#objects.push(array);
+        for (let i = 0; i < n; i++) array[i] = this.value();
+        return array;
+      }
+      case Tag.Set: {
+        const n = this.#varint();
+        const set = new Set<unknown>();
+        this.#objects.push(set);
+        for (let i = 0; i < n; i++) set.add(this.value());
+        return set;
+      }
+      case Tag.Map: {
+        const n = this.#varint();
+        const map = new Map<unknown, unknown>();
+        this.#objects.push(map);
+        for (let i = 0; i < n; i++) {
+          const key = this.value();
+          map.set(key, this.value());
+        }
+        return map;
+      }
+      case Tag.Bytes: {
+        const n = this.#varint();
+        const bytes = this.#bytes.slice(this.#at, this.#at + n);
+        this.#objects.push(bytes);
+        this.#at += n;
+        return bytes;
+      }
+      case Tag.Object:
+      case Tag.NullPrototypeObject: {
+        const n = this.#varint();
+        const record: Record<string, unknown> = tag === Tag.Object ? {} : (Object.create(null) as Record<string, unknown>);
+        this.#objects.push(record);
+        for (let i = 0; i < n; i++) {
+          const key = this.#stringAfterTag(this.#bytes[this.#at++] ?? Tag.NewString);
+          record[key] = this.value();
+        }
+        return record;
+      }
+      default:
+        throw new Error(`codec: corrupt batch (tag ${String(tag)} at byte ${this.#at - 1})`);
+    }
+  }
+}

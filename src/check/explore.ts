@@ -1,0 +1,186 @@
+/**
+ * Exhaustive search on one thread: breadth-first (a FIFO frontier: the first path found to a
+ * state is a shortest one, so counterexamples are shortest) or depth-first (a LIFO frontier:
+ * the frontier stays small on deep, narrow state spaces).
+ *
+ * Only the frontier holds state objects; the visited set holds fingerprints and parent records.
+ *
+ * @module
+ */
+import { FairnessTasks, StateGraph } from './graph.js';
+import type { Model } from './model.js';
+import { ProgressMeter } from './progress.js';
+import { PropertyTracker } from './properties.js';
+import type { CheckOptions, StopReason } from './result.js';
+import { NO_PARENT, StateTable } from './state-table.js';
+import type { StateFingerprinter } from './symmetry.js';
+
+/** What a search leaves for the report. */
+export interface Exploration {
+  readonly table: StateTable;
+  readonly graph: StateGraph | undefined;
+  readonly tasks: FairnessTasks<unknown> | undefined;
+  readonly generatedStates: number;
+  /** Depth of the deepest state found; initial states have depth 1 (as in TLC). */
+  readonly maxDepth: number;
+  /** True if every reachable state within the boundary was expanded. */
+  readonly complete: boolean;
+  readonly stopReason: StopReason | undefined;
+  readonly elapsedMs: number;
+}
+
+/**
+ * The frontier: states waiting to be expanded, with their record index and depth. As a queue it
+ * drops references to expanded states so the garbage collector can reclaim them.
+ */
+class Frontier<State> {
+  #states: (State | undefined)[] = [];
+  #indices: number[] = [];
+  #depths: number[] = [];
+  #head = 0;
+  readonly #fifo: boolean;
+  /** Record index and depth of the state last taken. */
+  index = 0;
+  depth = 0;
+
+  constructor(fifo: boolean) {
+    this.#fifo = fifo;
+  }
+
+  get size(): number {
+    return this.#states.length - this.#head;
+  }
+
+  push(state: State, index: number, depth: number): void {
+    this.#states.push(state);
+    this.#indices.push(index);
+    this.#depths.push(depth);
+  }
+
+  take(): State {
+    let state: State | undefined;
+    if (this.#fifo) {
+      const at = this.#head++;
+      state = this.#states[at];
+      this.#states[at] = undefined;
+      this.index = this.#indices[at] ?? 0;
+      this.depth = this.#depths[at] ?? 0;
+      // Drop the consumed prefix now and then, so the arrays do not grow without bound.
+      if (this.#head >= 1 << 16 && this.#head * 2 >= this.#states.length) {
+        this.#states = this.#states.slice(this.#head);
+        this.#indices = this.#indices.slice(this.#head);
+        this.#depths = this.#depths.slice(this.#head);
+        this.#head = 0;
+      }
+    } else {
+      state = this.#states.pop();
+      this.index = this.#indices.pop() ?? 0;
+      this.depth = this.#depths.pop() ?? 0;
+    }
+    return state as State;
+  }
+}
+
+/** Runs a breadth-first or depth-first search over the model. */
+export function explore<State, Action>(
+  model: Model<State, Action>,
+  fingerprinter: StateFingerprinter<State>,
+  tracker: PropertyTracker<State>,
+  options: CheckOptions & { readonly strategy: 'bfs' | 'dfs'; readonly recordGraph: boolean },
+): Exploration {
+  const meter = new ProgressMeter({
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.progressIntervalMs === undefined ? {} : { intervalMs: options.progressIntervalMs }),
+    ...(options.maxMs === undefined ? {} : { maxMs: options.maxMs }),
+  });
+  const table = new StateTable(
+    options.expectedStates === undefined ? {} : { expectedStates: options.expectedStates },
+  );
+  const graph = options.recordGraph ? new StateGraph() : undefined;
+  const tasks = options.recordGraph ? new FairnessTasks<Action>(model as Model<unknown, Action>) : undefined;
+  const frontier = new Frontier<State>(options.strategy === 'bfs');
+  const depthMax = options.maxDepth ?? Infinity;
+  const statesMax = options.maxStates ?? Infinity;
+  const stopOnViolation = options.stopOnViolation ?? true;
+  const bounded = model.within !== undefined;
+  const figures = { generatedStates: 0, distinctStates: 0, depth: 0 };
+  let generated = 0;
+  let depthSeen = 0;
+  let truncated = false;
+  let stopReason: StopReason | undefined;
+
+  const initial = model.init();
+  for (let i = 0; i < initial.length && stopReason === undefined; i++) {
+    const state = initial[i] as State;
+    generated++;
+    fingerprinter.hash(state);
+    const index = table.insert(fingerprinter.high, fingerprinter.low, NO_PARENT, i);
+    if (index < 0) continue;
+    if (graph !== undefined) {
+      graph.initial.push(index);
+      graph.found(index, tracker.goals(state));
+    }
+    if (tracker.check(state, index) && stopOnViolation) stopReason = 'violation';
+    if (table.size >= statesMax) stopReason ??= 'maxStates';
+    depthSeen = 1;
+    if (!bounded || model.within?.(state) === true) frontier.push(state, index, 1);
+  }
+
+  const listed: Action[] = [];
+  search: while (stopReason === undefined && frontier.size > 0) {
+    const state = frontier.take();
+    const index = frontier.index;
+    const depth = frontier.depth;
+    if (depth >= depthMax) {
+      // Beyond the depth bound: the search is incomplete only if this state has a successor.
+      listed.length = 0;
+      model.actions(state, listed);
+      if (listed.some((action) => model.next(state, action) !== undefined)) truncated = true;
+      continue;
+    }
+    graph?.expanding(index);
+    fingerprinter.expanding(state);
+    listed.length = 0;
+    model.actions(state, listed);
+    for (let i = 0; i < listed.length; i++) {
+      const action = listed[i] as Action;
+      const after = model.next(state, action);
+      if (after === undefined) continue;
+      generated++;
+      fingerprinter.hash(after);
+      const found = table.insert(fingerprinter.high, fingerprinter.low, index, i);
+      if (graph !== undefined) graph.edge(index, found < 0 ? ~found : found, i, tasks?.idOf(action) ?? -1);
+      if (found < 0) continue;
+      if (depth + 1 > depthSeen) depthSeen = depth + 1;
+      if (graph !== undefined) graph.found(found, tracker.goals(after));
+      if (tracker.check(after, found) && stopOnViolation) {
+        stopReason = 'violation';
+        break search;
+      }
+      if (!bounded || model.within?.(after) === true) frontier.push(after, found, depth + 1);
+      if (table.size >= statesMax) {
+        stopReason = 'maxStates';
+        break search;
+      }
+    }
+    figures.generatedStates = generated;
+    figures.distinctStates = table.size;
+    figures.depth = depthSeen;
+    if (meter.tick(figures)) stopReason = 'maxMs';
+  }
+  if (stopReason === undefined && truncated) stopReason = 'maxDepth';
+  figures.generatedStates = generated;
+  figures.distinctStates = table.size;
+  figures.depth = depthSeen;
+  meter.report(figures);
+  return {
+    table,
+    graph,
+    tasks: tasks as FairnessTasks<unknown> | undefined,
+    generatedStates: generated,
+    maxDepth: depthSeen,
+    complete: stopReason === undefined,
+    stopReason,
+    elapsedMs: meter.elapsedMs(),
+  };
+}

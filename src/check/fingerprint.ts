@@ -1,0 +1,417 @@
+/**
+ * Structural 64-bit fingerprints of plain data (JSON values plus `Map`, `Set`, `bigint`,
+ * `Uint8Array`), computed by walking the value, never through `JSON.stringify`.
+ *
+ * Two values that are structurally equal get the same fingerprint, whatever the insertion order
+ * of their object keys, `Set` elements or `Map` entries: unordered containers combine their
+ * entries' hashes by addition, which commutes, so no sorting is needed. Arrays and strings are
+ * ordered and hashed sequentially. An object property whose value is `undefined` counts as
+ * absent, as in JSON, so `{ a: undefined }` and `{}` are the same state.
+ *
+ * The 64 bits are two independent 32-bit lanes (a Murmur3-style lane and an xxHash-style lane)
+ * kept in small integers: V8 does 32-bit integer arithmetic without allocating, whereas a
+ * `bigint` or a `BigUint64Array` per hash would allocate. The checker's hot loop reads the two
+ * lanes from {@link hashLaneHigh} / the return value of {@link hashValue}.
+ *
+ * There is no cache by identity here: a `WeakMap` probe per container measured slower than
+ * rehashing, and its ephemerons slowed the garbage collector. Reuse of unchanged parts is the
+ * job of the incremental hasher (incremental.ts), which hashes a successor against its parent.
+ *
+ * @module
+ */
+
+/** A 64-bit fingerprint as two unsigned 32-bit halves. */
+export interface Fingerprint {
+  readonly high: number;
+  readonly low: number;
+}
+
+// Lane A uses Murmur3's constants, lane B xxHash32's: distinct mixing functions keep the lanes
+// independent, so a collision needs two unrelated 32-bit collisions at once.
+const A_C1 = 0xcc9e2d51;
+const A_C2 = 0x1b873593;
+const B_P1 = 0x9e3779b1;
+const B_P2 = 0x85ebca77;
+const B_P3 = 0xc2b2ae3d;
+
+// Seeds per kind of value, so that `1`, `'1'`, `[1]`, `{0: 1}` and `new Set([1])` differ.
+// Explicit values: incremental.ts refers to Array, Object, Set and Map through the exported
+// constants below, which must equal these.
+const enum Tag {
+  Undefined = 1,
+  Null = 2,
+  False = 3,
+  True = 4,
+  Integer = 5,
+  Float = 6,
+  String = 7,
+  BigInt = 8,
+  Array = 9,
+  Object = 10,
+  Set = 11,
+  Map = 12,
+  Bytes = 13,
+  Entry = 14,
+}
+
+function roundA(h: number, k: number): number {
+  k = Math.imul(k, A_C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, A_C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function roundB(h: number, k: number): number {
+  h = (h + Math.imul(k, B_P2)) | 0;
+  h = (h << 13) | (h >>> 19);
+  return Math.imul(h, B_P1);
+}
+
+function finalA(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function finalB(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, B_P2);
+  h ^= h >>> 13;
+  h = Math.imul(h, B_P3);
+  return h ^ (h >>> 16);
+}
+
+// Constants for the atoms, precomputed as int32 so the hot loop stays in small integers.
+const TRUE_A = finalA(Tag.True);
+const TRUE_B = finalB(Tag.True);
+const FALSE_A = finalA(Tag.False);
+const FALSE_B = finalB(Tag.False);
+const NULL_A = finalA(Tag.Null);
+const NULL_B = finalB(Tag.Null);
+const UNDEFINED_A = finalA(Tag.Undefined);
+const UNDEFINED_B = finalB(Tag.Undefined);
+
+/** High lane of the last {@link hashValue} call (the low lane is its return value). */
+export let hashLaneHigh = 0;
+
+const STRING_SEED_B = Math.imul(Tag.String, B_P1);
+const BIGINT_SEED_B = Math.imul(Tag.BigInt, B_P1);
+const ARRAY_SEED_B = Math.imul(Tag.Array, B_P1);
+const BYTES_SEED_B = Math.imul(Tag.Bytes, B_P1);
+
+// Shared scratch for reading a float's bits without allocating.
+const floatScratch = new Float64Array(1);
+const floatWords = new Int32Array(floatScratch.buffer);
+
+/**
+ * Replacement strings used while hashing, for symmetry reduction: a string found in the map is
+ * hashed as its replacement.
+ */
+let renaming: ReadonlyMap<string, string> | undefined;
+
+function hashString(s: string, seedA: number, seedB: number): void {
+  let a = seedA;
+  let b = seedB;
+  const n = s.length;
+  let i = 0;
+  // Two UTF-16 code units per round halve the number of rounds for the short strings that
+  // dominate states (node ids, enum-like tags).
+  for (; i + 1 < n; i += 2) {
+    const k = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+    a = roundA(a, k);
+    b = roundB(b, k);
+  }
+  if (i < n) {
+    const k = s.charCodeAt(i);
+    a = roundA(a, k);
+    b = roundB(b, k);
+  }
+  hashLaneHigh = finalB(b ^ n);
+  laneLow = finalA(a ^ n);
+}
+
+// The low lane result of helpers that cannot return two numbers.
+let laneLow = 0;
+
+/**
+ * Hashes of short strings, by string. States repeat the same few strings (keys, tags, ids)
+ * millions of times; V8 caches each string's own hash, so a `Map` probe is cheaper than
+ * re-mixing the characters. Bounded: once full, new strings are simply hashed.
+ */
+const stringCache = new Map<string, number>();
+const STRING_CACHE_MAX = 1 << 16;
+const STRING_CACHED_LENGTH_MAX = 32;
+let stringLanes = new Int32Array(2 * 1024);
+
+/** Hash of a string (applying the active renaming); high lane in {@link hashLaneHigh}. */
+export function stringHash(s: string): number {
+  if (renaming !== undefined) {
+    const replacement = renaming.get(s);
+    if (replacement !== undefined) s = replacement;
+  }
+  const slot = stringCache.get(s);
+  if (slot !== undefined) {
+    hashLaneHigh = stringLanes[slot + 1] ?? 0;
+    return stringLanes[slot] ?? 0;
+  }
+  hashString(s, Tag.String, STRING_SEED_B);
+  if (s.length <= STRING_CACHED_LENGTH_MAX && stringCache.size < STRING_CACHE_MAX) {
+    const at = stringCache.size * 2;
+    if (at + 1 >= stringLanes.length) {
+      const grown = new Int32Array(stringLanes.length * 2);
+      grown.set(stringLanes);
+      stringLanes = grown;
+    }
+    stringLanes[at] = laneLow;
+    stringLanes[at + 1] = hashLaneHigh;
+    stringCache.set(s, at);
+  }
+  return laneLow;
+}
+
+function numberHash(x: number): number {
+  if ((x | 0) === x) {
+    // -0 lands here too and hashes as 0, matching `-0 === 0`.
+    hashLaneHigh = finalB(roundB(Tag.Integer, x));
+    return finalA(roundA(Tag.Integer, x));
+  }
+  floatScratch[0] = Number.isNaN(x) ? NaN : x;
+  const w0 = floatWords[0] ?? 0;
+  const w1 = floatWords[1] ?? 0;
+  hashLaneHigh = finalB(roundB(roundB(Tag.Float, w0), w1));
+  return finalA(roundA(roundA(Tag.Float, w0), w1));
+}
+
+function arrayHash(v: readonly unknown[]): number {
+  let a: number = Tag.Array;
+  let b = ARRAY_SEED_B;
+  const n = v.length;
+  for (let i = 0; i < n; i++) {
+    const la = hashValue(v[i]);
+    a = roundA(a, la);
+    b = roundB(b, hashLaneHigh);
+  }
+  return finishArray(a, b, n);
+}
+
+// The combining formulas below are shared with the incremental hasher (incremental.ts), which
+// must produce exactly the same fingerprints from cached parts.
+
+/** Low lane of a keyed entry (object property, `Map` entry) from its key and value lanes. */
+export function entryLow(keyLow: number, valueLow: number): number {
+  return finalA(roundA(roundA(Tag.Entry, keyLow), valueLow));
+}
+
+/** High lane of a keyed entry. */
+export function entryHigh(keyHigh: number, valueHigh: number): number {
+  return finalB(roundB(roundB(Tag.Entry, keyHigh), valueHigh));
+}
+
+/** Container kinds whose entries combine by addition (the seed of each kind). */
+export type Unordered = typeof UNORDERED_OBJECT | typeof UNORDERED_SET | typeof UNORDERED_MAP;
+export const UNORDERED_OBJECT = 10;
+export const UNORDERED_SET = 11;
+export const UNORDERED_MAP = 12;
+
+/**
+ * Finishes an unordered container from the sums of its entries' lanes; leaves the high lane in
+ * {@link hashLaneHigh} and returns the low lane.
+ */
+export function finishUnordered(kind: Unordered, sumLow: number, sumHigh: number, size: number): number {
+  hashLaneHigh = finalB(roundB(roundB(kind, sumHigh), size));
+  return finalA(roundA(roundA(kind, sumLow), size));
+}
+
+/** Seeds of an array's lanes. */
+export const ARRAY_SEED_A = 9;
+export { ARRAY_SEED_B };
+
+/** Feeds one element's lane into an array's running low lane. */
+export function arrayStepLow(running: number, elementLow: number): number {
+  return roundA(running, elementLow);
+}
+
+/** Feeds one element's lane into an array's running high lane. */
+export function arrayStepHigh(running: number, elementHigh: number): number {
+  return roundB(running, elementHigh);
+}
+
+/** Finishes an array from its running lanes; high lane in {@link hashLaneHigh}. */
+export function finishArray(runningLow: number, runningHigh: number, length: number): number {
+  hashLaneHigh = finalB(runningHigh ^ length);
+  return finalA(runningLow ^ length);
+}
+
+function objectHash(v: Record<string, unknown>): number {
+  // Entries combine by addition so that key order does not matter.
+  let sumA = 0;
+  let sumB = 0;
+  let n = 0;
+  for (const key in v) {
+    const value = v[key];
+    if (value === undefined) continue;
+    n++;
+    const va = hashValue(value);
+    const vb = hashLaneHigh;
+    const ka = stringHash(key);
+    const kb = hashLaneHigh;
+    sumA = (sumA + entryLow(ka, va)) | 0;
+    sumB = (sumB + entryHigh(kb, vb)) | 0;
+  }
+  return finishUnordered(UNORDERED_OBJECT, sumA, sumB, n);
+}
+
+/**
+ * Hashes of objects that are `Set` elements, by identity. Such elements are whole values that a
+ * successor either keeps (by reference: messages in a network set, shared by every descendant
+ * state) or drops, never edits in place; so their hash is worth remembering, unlike that of the
+ * containers a state is built from, which are copied on every change (a cache for those measured
+ * slower than rehashing).
+ */
+let elementCache = new WeakMap<object, { readonly low: number; readonly high: number }>();
+
+/** Hash of a `Set` element (or `Map` key); high lane in {@link hashLaneHigh}. */
+export function elementHash(element: unknown): number {
+  if (typeof element !== 'object' || element === null || renaming !== undefined) return hashValue(element);
+  const hit = elementCache.get(element);
+  if (hit !== undefined) {
+    hashLaneHigh = hit.high;
+    return hit.low;
+  }
+  const low = containerHash(element);
+  elementCache.set(element, { low, high: hashLaneHigh });
+  return low;
+}
+
+/** Empties the element cache (tests compare cached and fresh hashes with it). */
+export function clearElementCache(): void {
+  elementCache = new WeakMap();
+}
+
+function setHash(v: ReadonlySet<unknown>): number {
+  let sumA = 0;
+  let sumB = 0;
+  for (const element of v) {
+    sumA = (sumA + elementHash(element)) | 0;
+    sumB = (sumB + hashLaneHigh) | 0;
+  }
+  return finishUnordered(UNORDERED_SET, sumA, sumB, v.size);
+}
+
+function mapHash(v: ReadonlyMap<unknown, unknown>): number {
+  let sumA = 0;
+  let sumB = 0;
+  for (const [key, value] of v) {
+    const ka = elementHash(key);
+    const kb = hashLaneHigh;
+    const va = hashValue(value);
+    const vb = hashLaneHigh;
+    sumA = (sumA + entryLow(ka, va)) | 0;
+    sumB = (sumB + entryHigh(kb, vb)) | 0;
+  }
+  return finishUnordered(UNORDERED_MAP, sumA, sumB, v.size);
+}
+
+function bytesHash(v: Uint8Array): number {
+  let a = Tag.Bytes;
+  let b = BYTES_SEED_B;
+  const n = v.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const k = (v[i] ?? 0) | ((v[i + 1] ?? 0) << 8) | ((v[i + 2] ?? 0) << 16) | ((v[i + 3] ?? 0) << 24);
+    a = roundA(a, k);
+    b = roundB(b, k);
+  }
+  for (; i < n; i++) {
+    const k = v[i] ?? 0;
+    a = roundA(a, k);
+    b = roundB(b, k);
+  }
+  hashLaneHigh = finalB(b ^ n);
+  return finalA(a ^ n);
+}
+
+/** Hash of a non-null object: a container or a plain object. */
+export function containerHash(v: object): number {
+  if (Array.isArray(v)) return arrayHash(v);
+  if (v instanceof Set) return setHash(v);
+  if (v instanceof Map) return mapHash(v);
+  if (v instanceof Uint8Array) return bytesHash(v);
+  const prototype: unknown = Object.getPrototypeOf(v);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new TypeError(
+      `fingerprint: unsupported object (${describe(v)}): states hold plain data only: ` +
+        'JSON values, Map, Set, bigint, Uint8Array',
+    );
+  }
+  return objectHash(v as Record<string, unknown>);
+}
+
+function describe(v: object): string {
+  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' ? `an instance of ${name}` : 'an exotic object';
+}
+
+/**
+ * Hashes `value` and returns the low 32 bits of its fingerprint; the high 32 bits are left in
+ * {@link hashLaneHigh}. This is the allocation-free form the search loops use.
+ *
+ * @throws TypeError on functions, symbols and objects that are not plain data.
+ */
+export function hashValue(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return stringHash(value);
+    case 'number':
+      return numberHash(value);
+    case 'boolean':
+      hashLaneHigh = value ? TRUE_B : FALSE_B;
+      return value ? TRUE_A : FALSE_A;
+    case 'object':
+      if (value === null) {
+        hashLaneHigh = NULL_B;
+        return NULL_A;
+      }
+      return containerHash(value);
+    case 'undefined':
+      hashLaneHigh = UNDEFINED_B;
+      return UNDEFINED_A;
+    case 'bigint':
+      hashString(value.toString(16), Tag.BigInt, BIGINT_SEED_B);
+      return laneLow;
+    case 'function':
+    case 'symbol':
+      throw new TypeError(
+        `fingerprint: unsupported value of type ${typeof value}: states hold plain data only`,
+      );
+  }
+}
+
+/**
+ * The 64-bit structural fingerprint of a plain-data value, as a `bigint` (the form for reports
+ * and tests; the search loops use {@link hashValue} to avoid allocating).
+ *
+ * @throws TypeError on functions, symbols and objects that are not plain data.
+ */
+export function fingerprint(value: unknown): bigint {
+  const low = hashValue(value);
+  return (BigInt(hashLaneHigh >>> 0) << 32n) | BigInt(low >>> 0);
+}
+
+/**
+ * Hashes `value` as if every string found in `replacements` were its replacement (keys, values,
+ * `Set` elements and `Map` keys alike), without building the renamed value. Symmetry reduction
+ * uses it to fingerprint a permuted state cheaply.
+ */
+export function hashValueRenamed(value: unknown, replacements: ReadonlyMap<string, string>): number {
+  renaming = replacements;
+  try {
+    return hashValue(value);
+  } finally {
+    renaming = undefined;
+  }
+}

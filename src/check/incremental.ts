@@ -1,0 +1,437 @@
+/**
+ * Incremental fingerprints: a successor is hashed *against its parent*, reusing the hashes of
+ * every part it shares with it.
+ *
+ * A model's `next` returns a new state that shares its unchanged parts with the old one (the
+ * model contract), so most of a successor is identical, by reference, to the state being
+ * expanded. Before expanding a state the checker records it once in an arena: every node of its
+ * tree with its value, its hash, and its children (for objects and maps also each entry's key
+ * and entry hash). A successor is then hashed by walking it alongside that record: a node that
+ * is the very same value as the recorded one costs one comparison; a container that changed is
+ * re-combined from its children, most of which are again the same values. Children are matched
+ * by position in iteration order (insertion order for objects, `Set`s and `Map`s), tolerating one
+ * insertion or deletion, which is what spreading, `new Set(old).add(x)` and `Array.with` produce.
+ *
+ * The result is always exactly {@link hashValue} of the successor: matching only decides which
+ * hashes can be reused, never what they are. The arena is typed arrays reused from one expanded
+ * state to the next, so recording allocates nothing once warmed up.
+ *
+ * @module
+ */
+import {
+  ARRAY_SEED_A,
+  ARRAY_SEED_B,
+  arrayStepHigh,
+  arrayStepLow,
+  containerHash,
+  elementHash,
+  entryHigh,
+  entryLow,
+  finishArray,
+  finishUnordered,
+  hashLaneHigh,
+  hashValue,
+  stringHash,
+  UNORDERED_MAP,
+  UNORDERED_OBJECT,
+  UNORDERED_SET,
+} from './fingerprint.js';
+
+const LEAF = 0;
+const ARRAY = 1;
+const OBJECT = 2;
+const SET = 3;
+const MAP = 4;
+
+/** High lane of the last internal hash (the low lane is returned). */
+let laneHigh = 0;
+
+function kindOf(v: object): number {
+  if (Array.isArray(v)) return ARRAY;
+  if (v instanceof Set) return SET;
+  if (v instanceof Map) return MAP;
+  if (v instanceof Uint8Array) return LEAF;
+  const prototype: unknown = Object.getPrototypeOf(v);
+  if (prototype !== Object.prototype && prototype !== null) return LEAF; // containerHash reports it
+  return OBJECT;
+}
+
+/** Hashes states against a recorded base state; see the module documentation. */
+export class IncrementalHasher {
+  /** Fingerprint lanes of the last {@link hash}. */
+  high = 0;
+  low = 0;
+
+  // The arena, one entry per node of the base state's tree; node 0 is the root.
+  #ref: unknown[] = [];
+  #key: unknown[] = [];
+  #low = new Int32Array(256);
+  #high = new Int32Array(256);
+  #kind = new Uint8Array(256);
+  #first = new Int32Array(256);
+  #count = new Int32Array(256);
+  // For the children of objects and maps: the entry's key hash and entry hash.
+  #keyLow = new Int32Array(256);
+  #keyHigh = new Int32Array(256);
+  #entryLow = new Int32Array(256);
+  #entryHigh = new Int32Array(256);
+  #used = 0;
+  #hasBase = false;
+
+  /** Records `state` as the base for the next {@link hash} calls; also computes its fingerprint. */
+  setBase(state: unknown): void {
+    // Drop references to the previous base's parts so they can be collected.
+    this.#ref.length = 0;
+    this.#key.length = 0;
+    this.#used = 1;
+    this.#reserve(1);
+    this.low = this.#record(state, 0);
+    this.high = laneHigh;
+    this.#hasBase = true;
+  }
+
+  /** Forgets the base: {@link hash} then hashes in full. */
+  clearBase(): void {
+    this.#ref.length = 0;
+    this.#key.length = 0;
+    this.#hasBase = false;
+  }
+
+  /** Fingerprints `state` into {@link high} and {@link low}, reusing the base's hashes. */
+  hash(state: unknown): void {
+    if (this.#hasBase) {
+      this.low = this.#relative(state, 0);
+      this.high = laneHigh;
+    } else {
+      this.low = hashValue(state);
+      this.high = hashLaneHigh;
+    }
+  }
+
+  /** Bytes held by the arena. */
+  get bytes(): number {
+    return this.#low.byteLength * 9;
+  }
+
+  #reserve(extra: number): number {
+    const first = this.#used;
+    const needed = first + extra;
+    if (needed > this.#low.length) {
+      let capacity = this.#low.length * 2;
+      while (capacity < needed) capacity *= 2;
+      const grow32 = (old: Int32Array): Int32Array => {
+        const grown = new Int32Array(capacity);
+        grown.set(old);
+        return grown;
+      };
+      this.#low = grow32(this.#low);
+      this.#high = grow32(this.#high);
+      this.#first = grow32(this.#first);
+      this.#count = grow32(this.#count);
+      this.#keyLow = grow32(this.#keyLow);
+      this.#keyHigh = grow32(this.#keyHigh);
+      this.#entryLow = grow32(this.#entryLow);
+      this.#entryHigh = grow32(this.#entryHigh);
+      const kind = new Uint8Array(capacity);
+      kind.set(this.#kind);
+      this.#kind = kind;
+    }
+    this.#used = needed;
+    return first;
+  }
+
+  /** Records `v` at node `m` with its subtree; returns its low lane (high in laneHigh). */
+  #record(v: unknown, m: number): number {
+    this.#ref[m] = v;
+    let low: number;
+    if (typeof v !== 'object' || v === null) {
+      this.#kind[m] = LEAF;
+      low = hashValue(v);
+      laneHigh = hashLaneHigh;
+    } else {
+      const kind = kindOf(v);
+      this.#kind[m] = kind;
+      switch (kind) {
+        case ARRAY:
+          low = this.#recordArray(v as readonly unknown[], m);
+          break;
+        case OBJECT:
+          low = this.#recordObject(v as Record<string, unknown>, m);
+          break;
+        case SET:
+          low = this.#recordSet(v as ReadonlySet<unknown>, m);
+          break;
+        case MAP:
+          low = this.#recordMap(v as ReadonlyMap<unknown, unknown>, m);
+          break;
+        default:
+          low = containerHash(v);
+          laneHigh = hashLaneHigh;
+      }
+    }
+    this.#low[m] = low;
+    this.#high[m] = laneHigh;
+    return low;
+  }
+
+  #recordArray(v: readonly unknown[], m: number): number {
+    const n = v.length;
+    const first = this.#reserve(n);
+    this.#first[m] = first;
+    this.#count[m] = n;
+    let a = ARRAY_SEED_A;
+    let b = ARRAY_SEED_B;
+    for (let i = 0; i < n; i++) {
+      a = arrayStepLow(a, this.#record(v[i], first + i));
+      b = arrayStepHigh(b, laneHigh);
+    }
+    const low = finishArray(a, b, n);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+
+  #recordObject(v: Record<string, unknown>, m: number): number {
+    let n = 0;
+    for (const key in v) if (v[key] !== undefined) n++;
+    const first = this.#reserve(n);
+    this.#first[m] = first;
+    this.#count[m] = n;
+    let sumA = 0;
+    let sumB = 0;
+    let c = first;
+    for (const key in v) {
+      const value = v[key];
+      if (value === undefined) continue;
+      const ka = stringHash(key);
+      const kb = hashLaneHigh;
+      const va = this.#record(value, c);
+      const ea = entryLow(ka, va);
+      const eb = entryHigh(kb, laneHigh);
+      this.#key[c] = key;
+      this.#keyLow[c] = ka;
+      this.#keyHigh[c] = kb;
+      this.#entryLow[c] = ea;
+      this.#entryHigh[c] = eb;
+      sumA = (sumA + ea) | 0;
+      sumB = (sumB + eb) | 0;
+      c++;
+    }
+    const low = finishUnordered(UNORDERED_OBJECT, sumA, sumB, n);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+
+  #recordSet(v: ReadonlySet<unknown>, m: number): number {
+    const first = this.#reserve(v.size);
+    this.#first[m] = first;
+    this.#count[m] = v.size;
+    let sumA = 0;
+    let sumB = 0;
+    let c = first;
+    // Elements are kept or dropped whole, never edited in place: record their hashes only.
+    const kind = this.#kind;
+    const ref = this.#ref;
+    for (const element of v) {
+      const low = elementHash(element);
+      kind[c] = LEAF;
+      ref[c] = element;
+      this.#low[c] = low;
+      this.#high[c] = hashLaneHigh;
+      c++;
+      sumA = (sumA + low) | 0;
+      sumB = (sumB + hashLaneHigh) | 0;
+    }
+    const low = finishUnordered(UNORDERED_SET, sumA, sumB, v.size);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+
+  #recordMap(v: ReadonlyMap<unknown, unknown>, m: number): number {
+    const first = this.#reserve(v.size);
+    this.#first[m] = first;
+    this.#count[m] = v.size;
+    let sumA = 0;
+    let sumB = 0;
+    let c = first;
+    for (const [key, value] of v) {
+      const ka = elementHash(key);
+      const kb = hashLaneHigh;
+      const va = this.#record(value, c);
+      const ea = entryLow(ka, va);
+      const eb = entryHigh(kb, laneHigh);
+      this.#key[c] = key;
+      this.#keyLow[c] = ka;
+      this.#keyHigh[c] = kb;
+      this.#entryLow[c] = ea;
+      this.#entryHigh[c] = eb;
+      sumA = (sumA + ea) | 0;
+      sumB = (sumB + eb) | 0;
+      c++;
+    }
+    const low = finishUnordered(UNORDERED_MAP, sumA, sumB, v.size);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+
+  /** Hash of `v`, reusing node `m` of the base where `v` shares its parts. */
+  #relative(v: unknown, m: number): number {
+    if (v === this.#ref[m]) {
+      laneHigh = this.#high[m] ?? 0;
+      return this.#low[m] ?? 0;
+    }
+    if (typeof v === 'object' && v !== null) {
+      const kind = this.#kind[m];
+      if (kind !== LEAF && kind === kindOf(v)) {
+        switch (kind) {
+          case ARRAY:
+            return this.#relativeArray(v as readonly unknown[], m);
+          case OBJECT:
+            return this.#relativeObject(v as Record<string, unknown>, m);
+          case SET:
+            return this.#relativeSet(v as ReadonlySet<unknown>, m);
+          case MAP:
+            return this.#relativeMap(v as ReadonlyMap<unknown, unknown>, m);
+        }
+      }
+    }
+    const low = hashValue(v);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+
+  #relativeArray(v: readonly unknown[], m: number): number {
+    const ref = this.#ref;
+    let c = this.#first[m] ?? 0;
+    const end = c + (this.#count[m] ?? 0);
+    let a = ARRAY_SEED_A;
+    let b = ARRAY_SEED_B;
+    const n = v.length;
+    for (let i = 0; i < n; i++) {
+      const element = v[i];
+      let el: number;
+      if (c < end && element === ref[c]) {
+        el = this.#low[c] ?? 0;
+        laneHigh = this.#high[c] ?? 0;
+        c++;
+      } else if (c + 1 < end && element === ref[c + 1]) {
+        el = this.#low[c + 1] ?? 0; // the base's element at c was removed
+        laneHigh = this.#high[c + 1] ?? 0;
+        c += 2;
+      } else if (c < end) {
+        el = this.#relative(element, c); // replaced in place
+        c++;
+      } else {
+        el = hashValue(element);
+        laneHigh = hashLaneHigh;
+      }
+      a = arrayStepLow(a, el);
+      b = arrayStepHigh(b, laneHigh);
+    }
+    const low = finishArray(a, b, n);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+
+  #relativeObject(v: Record<string, unknown>, m: number): number {
+    const keys = this.#key;
+    const ref = this.#ref;
+    let c = this.#first[m] ?? 0;
+    const end = c + (this.#count[m] ?? 0);
+    let sumA = 0;
+    let sumB = 0;
+    let n = 0;
+    for (const key in v) {
+      const value = v[key];
+      if (value === undefined) continue;
+      n++;
+      let at = -1;
+      if (c < end && keys[c] === key) {
+        at = c++;
+      } else if (c + 1 < end && keys[c + 1] === key) {
+        at = c + 1; // the base's entry at c was removed
+        c += 2;
+      }
+      if (at >= 0) {
+        if (value === ref[at]) {
+          sumA = (sumA + (this.#entryLow[at] ?? 0)) | 0;
+          sumB = (sumB + (this.#entryHigh[at] ?? 0)) | 0;
+        } else {
+          const va = this.#relative(value, at);
+          sumA = (sumA + entryLow(this.#keyLow[at] ?? 0, va)) | 0;
+          sumB = (sumB + entryHigh(this.#keyHigh[at] ?? 0, laneHigh)) | 0;
+        }
+      } else {
+        const ka = stringHash(key);
+        const kb = hashLaneHigh;
+        const va = hashValue(value);
+        sumA = (sumA + entryLow(ka, va)) | 0;
+        sumB = (sumB + entryHigh(kb, hashLaneHigh)) | 0;
+      }
+    }
+    const low = finishUnordered(UNORDERED_OBJECT, sumA, sumB, n);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+
+  #relativeSet(v: ReadonlySet<unknown>, m: number): number {
+    const ref = this.#ref;
+    let c = this.#first[m] ?? 0;
+    const end = c + (this.#count[m] ?? 0);
+    let sumA = 0;
+    let sumB = 0;
+    for (const element of v) {
+      if (c < end && element === ref[c]) {
+        sumA = (sumA + (this.#low[c] ?? 0)) | 0;
+        sumB = (sumB + (this.#high[c] ?? 0)) | 0;
+        c++;
+      } else if (c + 1 < end && element === ref[c + 1]) {
+        sumA = (sumA + (this.#low[c + 1] ?? 0)) | 0;
+        sumB = (sumB + (this.#high[c + 1] ?? 0)) | 0;
+        c += 2;
+      } else {
+        sumA = (sumA + elementHash(element)) | 0;
+        sumB = (sumB + hashLaneHigh) | 0;
+      }
+    }
+    const low = finishUnordered(UNORDERED_SET, sumA, sumB, v.size);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+
+  #relativeMap(v: ReadonlyMap<unknown, unknown>, m: number): number {
+    const keys = this.#key;
+    const ref = this.#ref;
+    let c = this.#first[m] ?? 0;
+    const end = c + (this.#count[m] ?? 0);
+    let sumA = 0;
+    let sumB = 0;
+    for (const [key, value] of v) {
+      let at = -1;
+      if (c < end && keys[c] === key) {
+        at = c++;
+      } else if (c + 1 < end && keys[c + 1] === key) {
+        at = c + 1;
+        c += 2;
+      }
+      if (at >= 0) {
+        if (value === ref[at]) {
+          sumA = (sumA + (this.#entryLow[at] ?? 0)) | 0;
+          sumB = (sumB + (this.#entryHigh[at] ?? 0)) | 0;
+        } else {
+          const va = this.#relative(value, at);
+          sumA = (sumA + entryLow(this.#keyLow[at] ?? 0, va)) | 0;
+          sumB = (sumB + entryHigh(this.#keyHigh[at] ?? 0, laneHigh)) | 0;
+        }
+      } else {
+        const ka = elementHash(key);
+        const kb = hashLaneHigh;
+        const va = hashValue(value);
+        sumA = (sumA + entryLow(ka, va)) | 0;
+        sumB = (sumB + entryHigh(kb, hashLaneHigh)) | 0;
+      }
+    }
+    const low = finishUnordered(UNORDERED_MAP, sumA, sumB, v.size);
+    laneHigh = hashLaneHigh;
+    return low;
+  }
+}

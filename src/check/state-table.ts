@@ -1,0 +1,214 @@
+/**
+ * The visited set: an open-addressing hash table of 64-bit fingerprints over typed arrays, plus
+ * one compact record per distinct state (its parent and the index of the action that led to it)
+ * so that a counterexample path can be re-derived without keeping any state object.
+ *
+ * Memory per distinct state: 12 bytes per slot at a load factor between 0.375 and 0.75 (16 to 32
+ * bytes), plus 8 bytes of record: no JavaScript object per state, so the garbage collector never
+ * walks the visited set.
+ *
+ * @module
+ */
+
+/** Parent index of an initial state; its action index is its position in `init()`. */
+export const NO_PARENT = -1;
+
+const SLOT_WIDTH = 3; // high lane, low lane, record index + 1 (0 marks an empty slot)
+const LOAD_FACTOR_MAX = 0.75;
+const CAPACITY_MIN = 1 << 10;
+/** Typed arrays hold at most 2^31 - 1 elements; beyond that the table cannot grow. */
+const CAPACITY_MAX = 1 << 29;
+
+/** Options of {@link StateTable}. */
+export interface StateTableOptions {
+  /** Expected number of distinct states: presizing avoids rehashing as the table grows. */
+  readonly expectedStates?: number;
+  /**
+   * Keep the slots in shared memory, so that other threads can {@link peekSlots} them: a search
+   * worker asks the owner's table whether a state is known before shipping it there.
+   */
+  readonly shared?: boolean;
+}
+
+/** A growable visited set of fingerprints with one parent record per state. */
+export class StateTable {
+  #slots: Int32Array;
+  #mask: number;
+  #size = 0;
+  #parents: Int32Array;
+  #actions: Int32Array;
+  readonly #shared: boolean;
+
+  constructor(options: StateTableOptions = {}) {
+    const expected = options.expectedStates ?? 0;
+    let capacity = CAPACITY_MIN;
+    while (capacity * LOAD_FACTOR_MAX < expected && capacity < CAPACITY_MAX) capacity *= 2;
+    this.#shared = options.shared ?? false;
+    this.#slots = this.#allocateSlots(capacity);
+    this.#mask = capacity - 1;
+    const records = Math.max(CAPACITY_MIN, Math.ceil(expected));
+    this.#parents = new Int32Array(records);
+    this.#actions = new Int32Array(records);
+  }
+
+  #allocateSlots(capacity: number): Int32Array {
+    const length = capacity * SLOT_WIDTH;
+    return this.#shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
+  }
+
+  /**
+   * The slots, for {@link peekSlots} from other threads (shared tables only). A new array after
+   * each growth: readers holding an old one see a subset of the states, never a wrong one.
+   */
+  get slots(): Int32Array {
+    return this.#slots;
+  }
+
+  /** Number of distinct fingerprints stored. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Bytes held by the typed arrays (the whole memory cost of the visited set). */
+  get bytes(): number {
+    return this.#slots.byteLength + this.#parents.byteLength + this.#actions.byteLength;
+  }
+
+  /**
+   * Adds a fingerprint with its parent record. Returns the new state's index (records are
+   * numbered 0, 1, 2... in insertion order) or, if the fingerprint was already present, the
+   * bitwise complement `~index` of the existing state's index (a negative number).
+   */
+  insert(high: number, low: number, parent: number, action: number): number {
+    let slots = this.#slots;
+    let mask = this.#mask;
+    let i = mixSlot(high, low) & mask;
+    for (;;) {
+      const at = i * SLOT_WIDTH;
+      const stored = slots[at + 2] ?? 0;
+      if (stored === 0) break;
+      if (slots[at] === high && slots[at + 1] === low) return ~(stored - 1);
+      i = (i + 1) & mask;
+    }
+    const index = this.#size;
+    if ((index + 1) > (mask + 1) * LOAD_FACTOR_MAX) {
+      this.#grow();
+      slots = this.#slots;
+      mask = this.#mask;
+      i = mixSlot(high, low) & mask;
+      while ((slots[i * SLOT_WIDTH + 2] ?? 0) !== 0) i = (i + 1) & mask;
+    }
+    const at = i * SLOT_WIDTH;
+    slots[at] = high;
+    slots[at + 1] = low;
+    // Published last, with a barrier, so a reader that sees the record also sees the lanes.
+    if (this.#shared) Atomics.store(slots, at + 2, index + 1);
+    else slots[at + 2] = index + 1;
+    if (index >= this.#parents.length) this.#growRecords();
+    this.#parents[index] = parent;
+    this.#actions[index] = action;
+    this.#size = index + 1;
+    return index;
+  }
+
+  /** Index of the state with this fingerprint, or -1. */
+  find(high: number, low: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = mixSlot(high, low) & mask;
+    for (;;) {
+      const at = i * SLOT_WIDTH;
+      const stored = slots[at + 2] ?? 0;
+      if (stored === 0) return -1;
+      if (slots[at] === high && slots[at + 1] === low) return stored - 1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Parent index of a state ({@link NO_PARENT} for an initial state). */
+  parentOf(index: number): number {
+    return this.#parents[index] ?? NO_PARENT;
+  }
+
+  /** Index of the action, in the parent's action list, that produced the state. */
+  actionOf(index: number): number {
+    return this.#actions[index] ?? 0;
+  }
+
+  /**
+   * The chain of action indices from an initial state to `index`: first the initial state's
+   * position in `init()`, then one action index per step.
+   */
+  pathTo(index: number): number[] {
+    const steps: number[] = [];
+    let at = index;
+    for (;;) {
+      steps.push(this.actionOf(at));
+      const parent = this.parentOf(at);
+      if (parent === NO_PARENT) break;
+      at = parent;
+    }
+    return steps.reverse();
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    const capacity = (this.#mask + 1) * 2;
+    if (capacity > CAPACITY_MAX) {
+      throw new RangeError(`StateTable: more than ${CAPACITY_MAX * LOAD_FACTOR_MAX} distinct states`);
+    }
+    const slots = this.#allocateSlots(capacity);
+    const mask = capacity - 1;
+    for (let at = 0; at < old.length; at += SLOT_WIDTH) {
+      const stored = old[at + 2] ?? 0;
+      if (stored === 0) continue;
+      const high = old[at] ?? 0;
+      const low = old[at + 1] ?? 0;
+      let i = mixSlot(high, low) & mask;
+      while ((slots[i * SLOT_WIDTH + 2] ?? 0) !== 0) i = (i + 1) & mask;
+      const to = i * SLOT_WIDTH;
+      slots[to] = high;
+      slots[to + 1] = low;
+      if (this.#shared) Atomics.store(slots, to + 2, stored);
+      else slots[to + 2] = stored;
+    }
+    this.#slots = slots;
+    this.#mask = mask;
+  }
+
+  #growRecords(): void {
+    const length = this.#parents.length * 2;
+    const parents = new Int32Array(length);
+    parents.set(this.#parents);
+    const actions = new Int32Array(length);
+    actions.set(this.#actions);
+    this.#parents = parents;
+    this.#actions = actions;
+  }
+}
+
+/**
+ * Whether a fingerprint is in a table's slots, read from another thread while the owner may be
+ * inserting. Lanes are written before the record index is published (with `Atomics.store`, read
+ * here with `Atomics.load`), so a `true` is always right; a `false` may be stale, which only
+ * costs the caller a redundant shipment.
+ */
+export function peekSlots(slots: Int32Array, high: number, low: number): boolean {
+  const mask = slots.length / SLOT_WIDTH - 1;
+  let i = mixSlot(high, low) & mask;
+  for (;;) {
+    const at = i * SLOT_WIDTH;
+    if (Atomics.load(slots, at + 2) === 0) return false;
+    if (slots[at] === high && slots[at + 1] === low) return true;
+    i = (i + 1) & mask;
+  }
+}
+
+/**
+ * Slot index bits. Fingerprints are already well mixed, but when the visited set is partitioned
+ * across workers by the low lane, every fingerprint one worker sees shares those partition bits:
+ * mixing in the high lane keeps the slots evenly used.
+ */
+function mixSlot(high: number, low: number): number {
+  return (low ^ Math.imul(high, 0x9e3779b1)) >>> 0;
+}

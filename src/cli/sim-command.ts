@@ -1,0 +1,216 @@
+/**
+ * `fairlink sim <scenario>`: a simulation campaign from the command line.
+ *
+ * Bad input of any kind ends with one line on stderr and exit code 2, before
+ * any file is written: output files are rendered in memory and written at the
+ * very end, each atomically.
+ */
+
+import { unlink } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { runCampaign, type CampaignResult, type SeedRange, type Shard } from '../sim/campaign.js';
+import type { Trace } from '../trace/events.js';
+import { writeFileAtomic } from '../trace/files.js';
+import { escapeHtml } from '../trace/escape.js';
+import { renderTraceHtml, type TraceHtmlOptions } from '../trace/html.js';
+import { traceToJsonl } from '../trace/jsonl.js';
+import type { CliContext } from './context.js';
+import { checkOutputPath } from './output-paths.js';
+import {
+  collect,
+  parseParam,
+  parseSecondsToMs,
+  parseSeed,
+  parseSeedRange,
+  parseShard,
+  parseWholeNumber,
+} from './options.js';
+import { campaignProgressBar } from './progress.js';
+import { describeFailure, formatSimText, replayOf, simJson, type SimInvocation, type WrittenFiles } from './sim-report.js';
+import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';
+
+/** Options as commander parses them. */
+interface SimOptions {
+  readonly seed?: number;
+  readonly seeds?: SeedRange;
+  readonly shard?: Shard;
+  readonly param?: readonly string[];
+  readonly shrunk?: string;
+  readonly trace?: string;
+  readonly html?: string;
+  readonly json?: boolean;
+  readonly keepGoing?: boolean;
+  readonly shrink: boolean;
+  readonly shrinkRuns?: number;
+  readonly checkDeterminism?: boolean;
+  readonly stepTimeout?: number;
+  readonly workers?: number;
+  readonly timeLimit?: number;
+}
+
+/** Registers `sim` on the program. */
+export function registerSimCommand(program: Command, cli: CliContext): void {
+  program
+    .command('sim')
+    .description('simulate a scenario over many seeds; on a failure, shrink it and print how to replay it')
+    .argument('<scenario>', 'a .ts, .mts, .js or .mjs file whose default export is defineScenario({...})')
+    .option('--seed <N>', 'run one seed', (text) => parseSeed(text))
+    .option('--seeds <A..B>', "run seeds A to B (default 1..the scenario's `seeds`, or 1)", (text) => parseSeedRange(text))
+    .option('--shard <I/K>', 'run only the I-th of K interleaved shares of the seeds (one machine of K)', (text) =>
+      parseShard(text),
+    )
+    .option('--param <NAME=VALUE>', 'set a scenario parameter (repeatable)', collect(parseParam))
+    .option('--shrunk <TOKEN>', 'with --seed: replay a shrunk run exactly, from the token a failure printed')
+    .option('--trace <FILE>', "write the reported run's trace (JSON Lines)")
+    .option('--html <FILE>', "write the reported run's space-time diagram (HTML)")
+    .option('--json', 'print one JSON result object on stdout')
+    .option('--keep-going', 'run every seed and list all failing seeds instead of stopping at the first')
+    .option('--no-shrink', 'report the failing run as it is, without shrinking it')
+    .option('--shrink-runs <N>', 'at most N runs to shrink a failure (default 500)', (text) =>
+      parseWholeNumber(text, '--shrink-runs', 0, 1_000_000),
+    )
+    .option('--check-determinism', 'run each seed twice more and compare the traces byte for byte')
+    .option('--step-timeout <S>', 'seconds a handler may run before it counts as an infinite loop (default 5)', (text) =>
+      parseSecondsToMs(text, '--step-timeout'),
+    )
+    .option('--workers <N>', 'worker threads (default: 2, or 1 on a single core)', (text) =>
+      parseWholeNumber(text, '--workers', 1, 64),
+    )
+    .option('--time-limit <S>', 'stop starting seeds after S seconds (verdict unknown, exit 3, unless one failed)', (text) =>
+      parseSecondsToMs(text, '--time-limit'),
+    )
+    .action(async (scenarioPath: string, options: SimOptions) => {
+      cli.setExitCode(await simCommand(scenarioPath, options, cli));
+    });
+}
+
+async function simCommand(scenarioPath: string, options: SimOptions, cli: CliContext): Promise<ExitCodeValue> {
+  checkCombinations(options);
+  const requested = { trace: options.trace, html: options.html };
+  for (const [flag, path] of [
+    ['--trace', requested.trace],
+    ['--html', requested.html],
+  ] as const) {
+    if (path !== undefined) checkOutputPath(flag, path);
+  }
+  const invocation: SimInvocation = {
+    scenarioPath,
+    params: options.param ?? [],
+    ...(options.stepTimeout === undefined ? {} : { stepTimeout: String(options.stepTimeout / 1000) }),
+    checkDeterminism: options.checkDeterminism ?? false,
+  };
+
+  const progress = campaignProgressBar(cli.stderr);
+  let result: CampaignResult;
+  try {
+    result = await runCampaign({
+      scenarioPath,
+      params: invocation.params,
+      ...(options.seed === undefined ? {} : { seeds: { from: options.seed, to: options.seed } }),
+      ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
+      ...(options.shard === undefined ? {} : { shard: options.shard }),
+      ...(options.shrunk === undefined ? {} : { shrunk: options.shrunk }),
+      keepGoing: options.keepGoing ?? false,
+      shrink: options.shrink,
+      ...(options.shrinkRuns === undefined ? {} : { shrinkRunsMax: options.shrinkRuns }),
+      checkDeterminism: invocation.checkDeterminism,
+      tracePassing: requested.trace !== undefined || requested.html !== undefined,
+      ...(options.stepTimeout === undefined ? {} : { stepTimeoutMs: options.stepTimeout }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit }),
+      onProgress: progress.update,
+      onWorkerOutput: (chunk) => cli.stderr.write(chunk),
+    });
+  } finally {
+    progress.stop();
+  }
+
+  const files = await writeOutputs(result, invocation, requested);
+  if (options.json) cli.stdout.write(`${JSON.stringify(simJson(result, invocation, files))}\n`);
+  else cli.stdout.write(formatSimText(result, invocation, files));
+  return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'fail' ? ExitCode.violation : ExitCode.unknown;
+}
+
+/** Flags that do not go together. */
+function checkCombinations(options: SimOptions): void {
+  if (options.seed !== undefined && options.seeds !== undefined) {
+    throw new UsageError('--seed and --seeds: give one or the other');
+  }
+  if (options.shrunk !== undefined && options.seed === undefined) {
+    throw new UsageError('--shrunk replays one run: give its seed with --seed N');
+  }
+  if (options.shard !== undefined && options.seed !== undefined) {
+    throw new UsageError('--shard splits a range of seeds: use it with --seeds, not --seed');
+  }
+  if (options.trace !== undefined && options.trace === options.html) {
+    throw new UsageError(`--trace and --html name the same file '${options.trace}'`);
+  }
+}
+
+/** A file name made of the scenario's name: letters, digits, dots, dashes and underscores. */
+function fileStem(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '') || 'scenario';
+}
+
+/**
+ * Renders and writes the trace and diagram of the reported run. A failing
+ * run's files are written even when no path was given (under out/), since
+ * they are what the user needs next.
+ */
+async function writeOutputs(
+  result: CampaignResult,
+  invocation: SimInvocation,
+  requested: { readonly trace: string | undefined; readonly html: string | undefined },
+): Promise<WrittenFiles> {
+  const trace = result.trace;
+  if (trace === undefined) return { defaulted: false };
+  let paths = requested;
+  let defaulted = false;
+  if (result.failure && paths.trace === undefined && paths.html === undefined) {
+    const stem = `out/${fileStem(result.scenario.name)}-seed${result.failure.seed}.trace`;
+    paths = { trace: `${stem}.jsonl`, html: `${stem}.html` };
+    defaulted = true;
+  }
+  const files: WrittenFiles = {
+    ...(paths.trace === undefined ? {} : { trace: paths.trace }),
+    ...(paths.html === undefined ? {} : { html: paths.html }),
+    defaulted,
+  };
+  const contents: [string, string][] = [];
+  if (paths.trace !== undefined) contents.push([paths.trace, traceToJsonl(trace)]);
+  if (paths.html !== undefined) contents.push([paths.html, renderTraceHtml(trace, htmlOptions(result, invocation, files, trace))]);
+  const written: string[] = [];
+  try {
+    for (const [path, content] of contents) {
+      await writeFileAtomic(path, content);
+      written.push(path);
+    }
+  } catch (error) {
+    // All or nothing: a trace without its diagram would look like a complete answer.
+    await Promise.all(written.map((path) => unlink(path).catch(() => undefined)));
+    const path = contents[written.length]?.[0] ?? '?';
+    throw new UsageError(`${path}: cannot write: ${(error as Error).message}`);
+  }
+  return files;
+}
+
+/** The title, replay command and extra sections of the diagram page. */
+function htmlOptions(
+  result: CampaignResult,
+  invocation: SimInvocation,
+  files: WrittenFiles,
+  trace: Trace,
+): TraceHtmlOptions {
+  const paragraph = (text: string): string => `<p>${escapeHtml(text)}</p>`;
+  const sections: { title: string; html: string }[] = [];
+  const failure = result.reported?.failure ?? result.failure;
+  if (failure) sections.push({ title: 'Failure', html: paragraph(describeFailure(failure)) });
+  if (result.shrunk) sections.push({ title: 'Shrinking', html: paragraph(result.shrunk.summary) });
+  const replay = replayOf(result, invocation, files);
+  const verdict = failure ? 'fails' : 'passes';
+  return {
+    title: `${result.scenario.name}, seed ${trace.header.seed}: ${verdict}`,
+    ...(replay === undefined ? {} : { replayCommand: replay }),
+    sections,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The `jepsen-kv-edn` format: one Jepsen operation map in EDN per line, as in Porcupine's kv
+ * test data: `{:process 3, :type :invoke, :f :append, :key "4", :value "x 3 1 y"}`.
+ *
+ * Required: `:process` (integer or keyword), `:type` (`:invoke`, `:ok`, `:fail`, `:info`), `:f`
+ * (keyword). Optional: `:key`, `:value` (default nil), `:time` (number), `:index`. Blank lines and
+ * `;` comment lines are skipped.
+ *
+ * @module
+ */
+import { HistoryFormatError } from '../errors.js';
+import type { EventType, History, HistoryEvent, HistoryKey, ProcessId } from '../types.js';
+import { EdnSyntaxError, Keyword, ednToPlain, parseEdn, type EdnValue } from './edn.js';
+import { forEachLine } from './lines.js';
+
+const K = {
+  process: Keyword.of('process'),
+  type: Keyword.of('type'),
+  f: Keyword.of('f'),
+  key: Keyword.of('key'),
+  value: Keyword.of('value'),
+  time: Keyword.of('time'),
+} as const;
+const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+
+/** Parses a history of EDN operation maps, one per line. `source` names the file in errors. */
+export function parseJepsenKvEdn(text: string, source: string): History {
+  const events: HistoryEvent[] = [];
+  forEachLine(text, (line, lineNumber) => {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith(';')) return;
+    const fail = (problem: string): never => {
+      throw new HistoryFormatError(source, lineNumber, problem);
+    };
+    let parsed: EdnValue;
+    try {
+      parsed = parseEdn(trimmed);
+    } catch (error) {
+      if (error instanceof EdnSyntaxError) fail(`EDN syntax error: ${error.message}`);
+      throw error;
+    }
+    if (!(parsed instanceof Map)) return fail('expected an EDN map {:process ..., :type ..., :f ...}');
+    const process = parsed.get(K.process);
+    const type = parsed.get(K.type);
+    const f = parsed.get(K.f);
+    const key = parsed.get(K.key);
+    const time = parsed.get(K.time);
+    let processId: ProcessId;
+    if (typeof process === 'number' && Number.isInteger(process)) processId = process;
+    else if (process instanceof Keyword) processId = process.name;
+    else return fail(':process must be an integer or a keyword');
+    if (!(type instanceof Keyword) || !TYPES.has(type.name)) return fail(':type must be :invoke, :ok, :fail or :info');
+    if (!(f instanceof Keyword)) return fail(':f must be a keyword');
+    if (key !== undefined && key !== null && typeof key !== 'string' && typeof key !== 'number') {
+      return fail(':key must be a string or a number');
+    }
+    if (time !== undefined && typeof time !== 'number') return fail(':time must be a number');
+    events.push({
+      process: processId,
+      type: type.name as EventType,
+      f: f.name,
+      value: ednToPlain(parsed.get(K.value) ?? null),
+      ...(key === undefined || key === null ? {} : { key: key as HistoryKey }),
+      ...(time === undefined ? {} : { time }),
+      index: events.length,
+      line: lineNumber,
+    });
+  });
+  return { events, source };
+}

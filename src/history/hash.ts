@@ -1,0 +1,207 @@
+/**
+ * Structural hashing, equality and canonical text for plain data (JSON values plus `Map`, `Set`,
+ * `bigint`, `Uint8Array`, as DESIGN.md §1 allows in states). Model states are interned with
+ * these, so that the search compares small integers instead of states.
+ *
+ * `Map`, `Set` and object keys are unordered: two maps with the same entries inserted in a
+ * different order hash alike and are equal.
+ *
+ * @module
+ */
+
+const float = new Float64Array(1);
+const floatWords = new Int32Array(float.buffer);
+
+/** Final avalanche of MurmurHash3: spreads every input bit over the output. */
+export function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/** Folds `value` into the running hash `h` (order-dependent). */
+function combine(h: number, value: number): number {
+  return (Math.imul(h ^ value, 0x01000193) + 0x9e3779b9) | 0;
+}
+
+/** Hash of a string: FNV-1a over UTF-16 code units, then mixed. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return mix32(h ^ text.length);
+}
+
+function hashNumber(value: number): number {
+  if ((value | 0) === value && !Object.is(value, -0)) return mix32(value ^ 0x27d4eb2f);
+  float[0] = value;
+  return mix32(combine(floatWords[0] ?? 0, floatWords[1] ?? 0));
+}
+
+/**
+ * A 32-bit hash of a plain-data value that agrees with {@link structuralEqual}: equal values have
+ * equal hashes.
+ */
+export function structuralHash(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return hashString(value);
+    case 'number':
+      return hashNumber(value);
+    case 'boolean':
+      return value ? 0x1f3d5b79 : 0x2c1b3c6d;
+    case 'bigint':
+      return combine(0x5bd1e995, hashString(value.toString()));
+    case 'undefined':
+      return 0x3c6ef372;
+    case 'object':
+      return hashObject(value);
+    case 'symbol':
+    case 'function':
+      throw new TypeError(`structuralHash: cannot hash a ${typeof value}`);
+  }
+}
+
+function hashObject(value: object | null): number {
+  if (value === null) return 0x7f4a7c15;
+  if (Array.isArray(value)) {
+    let h = 0x6a09e667 ^ value.length;
+    for (const item of value as unknown[]) h = combine(h, structuralHash(item));
+    return mix32(h);
+  }
+  if (value instanceof Uint8Array) {
+    let h = 0x3c6ef372 ^ value.length;
+    for (const byte of value) h = combine(h, byte);
+    return mix32(h);
+  }
+  // Unordered containers: a commutative sum of per-entry hashes.
+  if (value instanceof Map) {
+    let sum = 0x510e527f ^ value.size;
+    for (const [key, item] of value as Map<unknown, unknown>) {
+      sum = (sum + mix32(combine(structuralHash(key), structuralHash(item)))) | 0;
+    }
+    return mix32(sum);
+  }
+  if (value instanceof Set) {
+    let sum = 0x1f83d9ab ^ value.size;
+    for (const item of value as Set<unknown>) sum = (sum + mix32(structuralHash(item) ^ 0x5be0cd19)) | 0;
+    return mix32(sum);
+  }
+  let sum = 0x9b05688c;
+  for (const [key, item] of Object.entries(value)) {
+    sum = (sum + mix32(combine(hashString(key), structuralHash(item)))) | 0;
+  }
+  return mix32(sum);
+}
+
+/** Deep equality of plain data; `Map`, `Set` and object keys are compared without order. */
+export function structuralEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b) return false;
+  if (typeof a === 'number') return Number.isNaN(a) && Number.isNaN(b);
+  if (typeof a !== 'object' || a === null || b === null) return false;
+  const other = b as object;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(other) || a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) if (!structuralEqual(a[i], other[i])) return false;
+    return true;
+  }
+  if (a instanceof Uint8Array) {
+    if (!(other instanceof Uint8Array) || a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== other[i]) return false;
+    return true;
+  }
+  if (a instanceof Map) {
+    if (!(other instanceof Map) || a.size !== other.size) return false;
+    for (const [key, item] of a as Map<unknown, unknown>) {
+      if (other.has(key)) {
+        if (!structuralEqual(item, other.get(key))) return false;
+        continue;
+      }
+      // A structured key (an array, say) is found by value, not by identity.
+      let found = false;
+      for (const [otherKey, otherItem] of other as Map<unknown, unknown>) {
+        if (structuralEqual(key, otherKey) && structuralEqual(item, otherItem)) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    return true;
+  }
+  if (a instanceof Set) {
+    if (!(other instanceof Set) || a.size !== other.size) return false;
+    for (const item of a as Set<unknown>) {
+      if (other.has(item)) continue;
+      let found = false;
+      for (const otherItem of other as Set<unknown>) {
+        if (structuralEqual(item, otherItem)) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    return true;
+  }
+  if (Array.isArray(other) || other instanceof Map || other instanceof Set || other instanceof Uint8Array) {
+    return false;
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(other).length) return false;
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(other, key)) return false;
+    if (!structuralEqual((a as Record<string, unknown>)[key], (other as Record<string, unknown>)[key])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A canonical text for a plain-data value: equal values (in the sense of
+ * {@link structuralEqual}) give the same text, so it can key a `Map`. Used for set elements and
+ * for display.
+ */
+export function canonicalString(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(Object.is(value, -0) ? 0 : value) : `#${String(value)}`;
+    case 'boolean':
+      return String(value);
+    case 'bigint':
+      return `${value.toString()}n`;
+    case 'undefined':
+      return 'undefined';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `[${value.map(canonicalString).join(',')}]`;
+      if (value instanceof Uint8Array) return `bytes(${Array.from(value).join(',')})`;
+      if (value instanceof Map) {
+        const entries = Array.from(value as Map<unknown, unknown>, ([k, v]) => `${canonicalString(k)}=>${canonicalString(v)}`);
+        return `Map{${entries.sort().join(',')}}`;
+      }
+      if (value instanceof Set) {
+        return `Set{${Array.from(value as Set<unknown>, canonicalString).sort().join(',')}}`;
+      }
+      const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${canonicalString(v)}`);
+      return `{${entries.sort().join(',')}}`;
+    }
+    case 'symbol':
+    case 'function':
+      throw new TypeError(`canonicalString: cannot represent a ${typeof value}`);
+  }
+}
+
+/**
+ * Short human-readable text of a value for reports: like {@link canonicalString} but truncated.
+ */
+export function describeValue(value: unknown, maxLength = 60): string {
+  const text = value === undefined ? '?' : canonicalString(value);
+  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
+}

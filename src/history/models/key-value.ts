@@ -1,0 +1,210 @@
+/**
+ * A key-value store: a map from keys to values, every key starting at the same initial value.
+ * Operations address `op.key`, so the model partitions by key (each key is an independent
+ * register, P-compositionality); checking without partitioning judges the whole map at once.
+ *
+ * States are compared millions of times, so they carry their own hash, kept up to date as keys
+ * change: a commutative sum of one term per key. String values are hashed with a polynomial
+ * (rolling) hash, so that appending costs time in the length of the suffix, not of the value.
+ *
+ * @module
+ */
+import { describeValue, mix32, structuralEqual, structuralHash } from '../hash.js';
+import type { HistoryKey, Operation } from '../types.js';
+import { describeOperation } from './describe.js';
+import { partitionByKey, type Model, type StepResult } from './model.js';
+import { casArguments } from './register.js';
+
+const BASE = 0x01000193;
+
+/** Polynomial hash of a string, mod 2^32: h(s + t) = h(s) * BASE^|t| + h(t). */
+function polynomialHash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** BASE^exponent mod 2^32. */
+function basePower(exponent: number): number {
+  let result = 1;
+  let base = BASE;
+  for (let e = exponent; e > 0; e >>>= 1) {
+    if ((e & 1) === 1) result = Math.imul(result, base);
+    base = Math.imul(base, base);
+  }
+  return result;
+}
+
+function valueHash(value: unknown): number {
+  return typeof value === 'string' ? polynomialHash(value) : structuralHash(value);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a !== 'string' && structuralEqual(a, b));
+}
+
+/**
+ * A state of the key-value model: an immutable map from keys to values. Read it with
+ * {@link KeyValueState.get}; the model builds new states.
+ */
+export class KeyValueState {
+  /** @internal Values by key number (see the model's key table); holes hold the initial value. */
+  readonly values: readonly unknown[];
+  /** @internal Hash of each value in `values`. */
+  readonly hashes: readonly number[];
+  /** Hash of the whole state, equal for equal states. */
+  readonly hash: number;
+  /** @internal The model's key table: key number -> key. */
+  readonly keys: readonly (HistoryKey | undefined)[];
+  /** @internal The model's initial value. */
+  readonly initial: unknown;
+
+  /** @internal */
+  constructor(
+    values: readonly unknown[],
+    hashes: readonly number[],
+    hash: number,
+    keys: readonly (HistoryKey | undefined)[],
+    initial: unknown,
+  ) {
+    this.values = values;
+    this.hashes = hashes;
+    this.hash = hash;
+    this.keys = keys;
+    this.initial = initial;
+  }
+
+  /** The value of `key`. */
+  get(key: HistoryKey | undefined): unknown {
+    const index = this.keys.indexOf(key);
+    return index >= 0 && index < this.values.length ? this.values[index] : this.initial;
+  }
+
+  /** The keys whose value differs from the initial value, with their values. */
+  entries(): [HistoryKey | undefined, unknown][] {
+    const entries: [HistoryKey | undefined, unknown][] = [];
+    this.values.forEach((value, index) => {
+      if (!sameValue(value, this.initial)) entries.push([this.keys[index], value]);
+    });
+    return entries;
+  }
+}
+
+/** Options of {@link keyValueModel}. */
+export interface KeyValueOptions {
+  /** The value of a key never written. Default `''` (the Jepsen/Porcupine kv test's strings). */
+  readonly initial?: unknown;
+}
+
+const illegal = { ok: false } as const;
+
+/**
+ * A key-value map. Operations (aliases in brackets): `get` [`read`] with output the value read;
+ * `put` [`write`] with input the value; `append` with input a string (or list) appended to the
+ * current value; `cas` with input `[from, to]` and output `false` when the comparison failed.
+ */
+export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueState> {
+  const initial = options.initial ?? '';
+  const initialHash = valueHash(initial);
+  // Keys get small numbers as they are met, so that a state is an array, cheap to copy.
+  const keys: (HistoryKey | undefined)[] = [];
+  const keyNumbers = new Map<HistoryKey | undefined, number>();
+  const keyNumber = (key: HistoryKey | undefined): number => {
+    let number = keyNumbers.get(key);
+    if (number === undefined) {
+      number = keys.length;
+      keys.push(key);
+      keyNumbers.set(key, number);
+    }
+    return number;
+  };
+  // A key holding the initial value contributes nothing, so that a key never written and a key
+  // written back to the initial value hash alike.
+  const term = (index: number, value: unknown, hash: number): number =>
+    sameValue(value, initial) ? 0 : mix32(hash ^ Math.imul(index + 1, 0x9e3779b1));
+  const valueAt = (state: KeyValueState, index: number): unknown =>
+    index < state.values.length ? state.values[index] : initial;
+  const hashAt = (state: KeyValueState, index: number): number =>
+    index < state.hashes.length ? (state.hashes[index] as number) : initialHash;
+
+  const withValue = (state: KeyValueState, index: number, value: unknown, hash: number): KeyValueState => {
+    const length = Math.max(state.values.length, index + 1);
+    const values = state.values.slice();
+    const hashes = state.hashes.slice();
+    for (let i = state.values.length; i < length; i++) {
+      values.push(initial);
+      hashes.push(initialHash);
+    }
+    const old = term(index, valueAt(state, index), hashAt(state, index));
+    values[index] = value;
+    hashes[index] = hash;
+    return new KeyValueState(values, hashes, (state.hash - old + term(index, value, hash)) | 0, keys, initial);
+  };
+
+  const append = (state: KeyValueState, index: number, suffix: unknown): KeyValueState | undefined => {
+    const current = valueAt(state, index);
+    if (typeof current === 'string' && typeof suffix === 'string') {
+      const hash = (Math.imul(hashAt(state, index), basePower(suffix.length)) + polynomialHash(suffix)) | 0;
+      return withValue(state, index, current + suffix, hash);
+    }
+    if (Array.isArray(current)) {
+      const next = [...(current as unknown[]), ...(Array.isArray(suffix) ? (suffix as unknown[]) : [suffix])];
+      return withValue(state, index, next, valueHash(next));
+    }
+    return undefined;
+  };
+
+  return {
+    name: 'kv',
+    init: () => new KeyValueState([], [], 0, keys, initial),
+    step(state, op): StepResult<KeyValueState> {
+      const index = keyNumber(op.key);
+      switch (op.f) {
+        case 'get':
+        case 'read':
+          return op.status === 'unknown' || sameValue(valueAt(state, index), op.output) ? { ok: true, state } : illegal;
+        case 'put':
+        case 'write':
+          // Writing the value already there keeps the very same state object, which the
+          // checker recognises without hashing.
+          return {
+            ok: true,
+            state: sameValue(valueAt(state, index), op.input)
+              ? state
+              : withValue(state, index, op.input, valueHash(op.input)),
+          };
+        case 'append': {
+          const next = append(state, index, op.input);
+          return next === undefined ? illegal : { ok: true, state: next };
+        }
+        case 'cas': {
+          const args = casArguments(op.input);
+          if (args === undefined) return illegal;
+          const matches = sameValue(valueAt(state, index), args[0]);
+          if (op.status === 'ok' && (op.output !== false) !== matches) return illegal;
+          return { ok: true, state: matches ? withValue(state, index, args[1], valueHash(args[1])) : state };
+        }
+        default:
+          return illegal;
+      }
+    },
+    hash: (state) => state.hash,
+    equal(a, b) {
+      if (a.hash !== b.hash) return false;
+      const length = Math.max(a.values.length, b.values.length);
+      for (let i = 0; i < length; i++) {
+        if (hashAt(a, i) !== hashAt(b, i) || !sameValue(valueAt(a, i), valueAt(b, i))) return false;
+      }
+      return true;
+    },
+    partition: partitionByKey,
+    readOnly: (op: Operation) =>
+      op.f === 'get' || op.f === 'read' || (op.f === 'cas' && op.status === 'ok' && op.output === false),
+    describeOperation,
+    describeState(state) {
+      const entries = state.entries();
+      if (entries.length === 0) return '{}';
+      return `{${entries.map(([key, value]) => `${describeValue(key)}: ${describeValue(value, 40)}`).join(', ')}}`;
+    },
+  };
+}

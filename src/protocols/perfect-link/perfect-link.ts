@@ -1,0 +1,193 @@
+/**
+ * The perfect link: reliable delivery, exactly once, over a medium that loses, duplicates and
+ * reorders.
+ *
+ * The lecture builds it in two layers. The stubborn link (retransmit until acknowledged) makes
+ * every message arrive at least once; numbering the messages lets the receiver deliver each one
+ * once and drop the copies. In the lecture's words:
+ *
+ * - *send(m)*: give `m` the next sequence number `s`, send `(s, m)`, and resend it on a timer
+ *   until `ack(s)` comes back;
+ * - *On Receive `(s, m)` from `p`*: send `ack(s)` to `p` (always: our earlier ack may be lost);
+ *   if `s` was not delivered from `p` before, deliver `m` to the application.
+ *
+ * Sequence numbers count per destination, so each receiver sees 0, 1, 2 ... from each sender and
+ * remembers what it delivered as "everything below `below`, plus the set `above`": memory stays
+ * bounded by the reordering, not by the length of the run.
+ *
+ * Crash-recover is out of scope: exactly-once across restarts needs the counters and the
+ * receiver's record in durable storage (`persist`), written before the ack leaves.
+ *
+ * @module
+ */
+
+import {
+  defineProtocol,
+  type Context,
+  type FiredTimer,
+  type NodeId,
+  type Protocol,
+} from '../../core/index.js';
+
+/** The perfect link's messages. */
+export type PerfectLinkMessage<Payload = unknown> =
+  | { readonly type: 'pl-data'; readonly sequence: number; readonly payload: Payload }
+  | { readonly type: 'pl-ack'; readonly sequence: number };
+
+/** What one receiver delivered from one sender: every sequence number below `below`, and `above`. */
+export interface DeliveredRecord {
+  below: number;
+  above: Set<number>;
+}
+
+/** The link's part of a node's state. */
+export interface PerfectLinkState<Payload = unknown> {
+  /** Destination -> next sequence number. */
+  nextSequence: Map<string, number>;
+  /** Destination -> sequence number -> payload, for messages not yet acknowledged. */
+  unacknowledged: Map<string, Map<number, Payload>>;
+  /** Sender -> what was delivered from it. */
+  delivered: Map<string, DeliveredRecord>;
+}
+
+/** The context operations the link uses; any host protocol's context provides them. */
+export type LinkContext<Payload> = Pick<
+  Context<unknown, PerfectLinkMessage<Payload>>,
+  'send' | 'setTimer' | 'cancelTimer'
+>;
+
+/** The data of a retransmission timer. */
+interface ResendTimerData {
+  readonly to: string;
+  readonly sequence: number;
+}
+
+const TIMER_PREFIX = 'pl-resend:';
+
+/**
+ * The perfect link as a layer a host protocol embeds: keep a {@link PerfectLinkState} in the
+ * host's state and route messages and timers through these functions.
+ */
+export interface PerfectLinkLayer<Payload> {
+  /** A fresh link state. */
+  init(): PerfectLinkState<Payload>;
+  /** Sends `payload` to `to`, retransmitting until it is acknowledged. */
+  send(context: LinkContext<Payload>, link: PerfectLinkState<Payload>, to: string, payload: Payload): void;
+  /**
+   * Handles a perfect-link message from `from`: acknowledges data, stops retransmitting on acks,
+   * and calls `deliver` with each payload the first time it arrives (never again).
+   */
+  receive(
+    context: LinkContext<Payload>,
+    link: PerfectLinkState<Payload>,
+    from: string,
+    message: PerfectLinkMessage<Payload>,
+    deliver: (payload: Payload) => void,
+  ): void;
+  /** Handles the link's retransmission timers; returns false for any other timer. */
+  onTimer(context: LinkContext<Payload>, link: PerfectLinkState<Payload>, timer: FiredTimer): boolean;
+}
+
+/** Whether `message` belongs to the perfect link (for hosts whose messages are a union). */
+export function isPerfectLinkMessage(message: unknown): message is PerfectLinkMessage {
+  const type = (message as { type?: unknown } | null)?.type;
+  return type === 'pl-data' || type === 'pl-ack';
+}
+
+/** Builds the perfect-link layer; `resendMs` is the local time between retransmissions. */
+export function perfectLinkLayer<Payload>(options: { readonly resendMs: number }): PerfectLinkLayer<Payload> {
+  const { resendMs } = options;
+  if (!(resendMs > 0)) throw new RangeError(`perfectLinkLayer: resendMs must be > 0, got ${resendMs}`);
+  const timerName = (to: string, sequence: number): string => `${TIMER_PREFIX}${to}:${sequence}`;
+
+  return {
+    init: () => ({ nextSequence: new Map(), unacknowledged: new Map(), delivered: new Map() }),
+
+    send(context, link, to, payload) {
+      const sequence = link.nextSequence.get(to) ?? 0;
+      link.nextSequence.set(to, sequence + 1);
+      let pending = link.unacknowledged.get(to);
+      if (!pending) link.unacknowledged.set(to, (pending = new Map<number, Payload>()));
+      pending.set(sequence, payload);
+      context.send(to as NodeId, { type: 'pl-data', sequence, payload });
+      context.setTimer(timerName(to, sequence), resendMs, { to, sequence } satisfies ResendTimerData);
+    },
+
+    receive(context, link, from, message, deliver) {
+      if (message.type === 'pl-ack') {
+        // The stubborn link's "stop": a late or duplicate ack finds nothing left to stop.
+        if (link.unacknowledged.get(from)?.delete(message.sequence)) {
+          context.cancelTimer(timerName(from, message.sequence));
+        }
+        return;
+      }
+      context.send(from as NodeId, { type: 'pl-ack', sequence: message.sequence });
+      let record = link.delivered.get(from);
+      if (!record) link.delivered.set(from, (record = { below: 0, above: new Set() }));
+      if (message.sequence < record.below || record.above.has(message.sequence)) return; // a copy: delivered already
+      record.above.add(message.sequence);
+      while (record.above.delete(record.below)) record.below++;
+      deliver(message.payload);
+    },
+
+    onTimer(context, link, timer) {
+      if (!timer.name.startsWith(TIMER_PREFIX)) return false;
+      const { to, sequence } = timer.data as ResendTimerData;
+      const pending = link.unacknowledged.get(to);
+      // Acknowledged meanwhile: the ack cancelled this timer, but be safe against a stale one.
+      if (pending?.has(sequence)) {
+        context.send(to as NodeId, { type: 'pl-data', sequence, payload: pending.get(sequence) as Payload });
+        context.setTimer(timer.name, resendMs, timer.data);
+      }
+      return true;
+    },
+  };
+}
+
+/** One delivery, as the application sees it. */
+export interface Delivery<Payload> {
+  readonly from: string;
+  readonly payload: Payload;
+}
+
+/** The state of a {@link perfectLinkNode}. */
+export interface PerfectLinkNodeState<Payload> {
+  link: PerfectLinkState<Payload>;
+  /** The application's queue: every payload delivered, in delivery order. */
+  delivered: Delivery<Payload>[];
+}
+
+/** Options of {@link perfectLinkNode}. */
+export interface PerfectLinkNodeOptions<Payload> {
+  /** Local ms between retransmissions. */
+  readonly resendMs: number;
+  /** What each node sends at boot: node name -> messages, in order. */
+  readonly outbox?: Readonly<Record<string, readonly { readonly to: string; readonly payload: Payload }[]>>;
+  /** Called once per delivered payload, after it joins the queue (the application's callback). */
+  readonly onDeliver?: (context: Context<PerfectLinkNodeState<Payload>>, delivery: Delivery<Payload>) => void;
+}
+
+/** A node that sends its outbox over the perfect link at boot and queues what it delivers. */
+export function perfectLinkNode<Payload>(
+  options: PerfectLinkNodeOptions<Payload>,
+): Protocol<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>> {
+  const layer = perfectLinkLayer<Payload>(options);
+  return defineProtocol<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>>({
+    name: 'perfect-link',
+    init: () => ({ link: layer.init(), delivered: [] }),
+    onBoot(context) {
+      for (const { to, payload } of options.outbox?.[context.id] ?? [])
+        layer.send(context, context.state.link, to, payload);
+    },
+    onMessage(context, from, message) {
+      layer.receive(context, context.state.link, from, message, (payload) => {
+        const delivery = { from, payload };
+        context.state.delivered.push(delivery);
+        options.onDeliver?.(context, delivery);
+      });
+    },
+    onTimer(context, timer) {
+      layer.onTimer(context, context.state.link, timer);
+    },
+  });
+}

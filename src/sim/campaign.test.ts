@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCampaign } from './campaign.js';
+import { traceToJsonl } from '../trace/jsonl.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+
+describe('runCampaign', () => {
+  it('reports the lowest failing seed, with one worker or two', async () => {
+    // Seed 12 fails slowly and seed 13 quickly: the second worker finds 13 first.
+    const options = { scenarioPath: fixture('lottery.ts'), seeds: { from: 12, to: 20 }, shrink: false } as const;
+    // One worker runs the seeds in order and stops at the first failure: the lowest, by construction.
+    const one = await runCampaign({ ...options, workers: 1 });
+    expect(one.verdict).toBe('fail');
+    const lowest = one.failure?.seed as number;
+    expect(one.seeds.run).toBe(lowest - 12 + 1);
+    const two = await runCampaign({ ...options, workers: 2 });
+    expect(two.failure?.seed).toBe(lowest);
+    expect(two.seeds.failing[0]).toBe(lowest);
+  });
+
+  it('collects every failing seed with keepGoing', async () => {
+    const options = { scenarioPath: fixture('lottery.ts'), seeds: { from: 1, to: 30 }, params: ['stepsMax=300'] };
+    const all = await runCampaign({ ...options, keepGoing: true, shrink: false });
+    expect(all.seeds.run).toBe(30);
+    expect(all.seeds.failing.length).toBeGreaterThan(2);
+    expect([...all.seeds.failing].sort((a, b) => a - b)).toEqual(all.seeds.failing);
+    const first = await runCampaign({ ...options, shrink: false });
+    expect(first.failure?.seed).toBe(all.seeds.failing[0]);
+    expect(all.failure?.seed).toBe(all.seeds.failing[0]);
+  });
+
+  it('passes when every seed passes, and records the first seed when asked', async () => {
+    const result = await runCampaign({ scenarioPath: fixture('pass.ts'), tracePassing: true });
+    expect(result.verdict).toBe('pass');
+    // The scenario's `seeds: 8` is the default range.
+    expect(result.seeds).toMatchObject({ from: 1, to: 8, run: 8, failed: 0 });
+    expect(result.trace?.header.seed).toBe(1);
+    expect(result.failure).toBeUndefined();
+  });
+
+  it('runs only its shard of the seeds', async () => {
+    const result = await runCampaign({
+      scenarioPath: fixture('lottery.ts'),
+      seeds: { from: 1, to: 40 },
+      params: ['stepsMax=100'],
+      shard: { index: 2, count: 3 },
+      keepGoing: true,
+      shrink: false,
+    });
+    expect(result.seeds.planned).toBe(13);
+    expect(result.seeds.failing.every((seed) => (seed - 1) % 3 === 1)).toBe(true);
+  });
+
+  it('shrinks a failure into a token that replays to the same trace', async () => {
+    const found = await runCampaign({ scenarioPath: fixture('in-order.ts'), seeds: { from: 1, to: 30 } });
+    expect(found.verdict).toBe('fail');
+    expect(found.shrunk?.token).toMatch(/^e/);
+    expect(found.reported?.shrunk).toBe(found.shrunk?.token);
+    const seed = found.failure?.seed as number;
+    const replayed = await runCampaign({
+      scenarioPath: fixture('in-order.ts'),
+      seeds: { from: seed, to: seed },
+      shrunk: found.shrunk?.token as string,
+    });
+    expect(replayed.verdict).toBe('fail');
+    expect(replayed.shrunk).toBeUndefined();
+    expect(traceToJsonl(replayed.trace!)).toBe(traceToJsonl(found.trace!));
+  });
+
+  it('names a handler that never returns, and stops it', async () => {
+    const startedAtMs = performance.now();
+    const result = await runCampaign({ scenarioPath: fixture('infinite-loop.ts'), stepTimeoutMs: 500 });
+    expect(performance.now() - startedAtMs).toBeLessThan(5000);
+    expect(result.verdict).toBe('fail');
+    expect(result.failure).toMatchObject({ kind: 'timeout', seed: 1, node: 'n2', handler: 'onMessage' });
+    expect(result.failure?.detail).toBe('n2.onMessage did not return within 0.5 s (an infinite loop?)');
+  });
+
+  it('keeps going past a handler that never returns', async () => {
+    const result = await runCampaign({
+      scenarioPath: fixture('infinite-loop.ts'),
+      seeds: { from: 1, to: 3 },
+      keepGoing: true,
+      stepTimeoutMs: 300,
+      workers: 1,
+    });
+    expect(result.seeds.failing).toEqual([1, 2, 3]);
+  });
+
+  it('rejects bad input with the path in the message', async () => {
+    await expect(runCampaign({ scenarioPath: fixture('drop-above-one.ts') })).rejects.toThrow(
+      /drop-above-one\.ts: network\.drop must be a probability in \[0, 1\), got 1\.5/,
+    );
+    await expect(runCampaign({ scenarioPath: fixture('pass.ts'), params: ['drop=2'] })).rejects.toThrow(
+      /pass\.ts: network\.drop/,
+    );
+  });
+});

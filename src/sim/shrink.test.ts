@@ -1,0 +1,397 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../core/errors.js';
+import { defineProtocol } from '../core/protocol.js';
+import { uniform } from './distributions.js';
+import { invariant, eventually } from './properties.js';
+import { parseShrinkToken } from './replay-token.js';
+import { formatCount, formatDuration, sameFailure, shrinkFailure, type ShrinkOutcome } from './shrink.js';
+import { simulate, type SimulationConfig, type SimulationResult } from './simulator.js';
+
+// --- A replicator that retries once: a value is lost to a follower only when
+// both its copy and the retry are cut, by a loss and a partition (or two of
+// either). With no faults and no losses it is correct.
+
+type ReplicaMessage =
+  { readonly type: 'put'; readonly value: number } | { readonly type: 'ack'; readonly value: number };
+interface ReplicaState {
+  values: number[];
+  producedAtMs: number[];
+  acked: Record<string, number[]>;
+}
+const VALUES = 40;
+const DEADLINE_MS = 400;
+
+const leader = defineProtocol<ReplicaState, ReplicaMessage, { value: number } | null>({
+  name: 'retry-once-leader',
+  init: () => ({ values: [], producedAtMs: [], acked: {} }),
+  onBoot: (context) => context.setTimer('produce', 100),
+  onTimer: (context, timer) => {
+    const state = context.state;
+    if (timer.name === 'produce') {
+      const value = state.values.length + 1;
+      state.values.push(value);
+      state.producedAtMs.push(context.now());
+      for (const peer of context.peers) context.send(peer, { type: 'put', value });
+      context.setTimer(`retry-${value}`, 150, { value });
+      if (value < VALUES) context.setTimer('produce', 100);
+      return;
+    }
+    // The bug: one retry, then the leader forgets about the value.
+    const value = (timer.data as { value: number }).value;
+    for (const peer of context.peers) {
+      if (!(state.acked[peer] ?? []).includes(value)) context.send(peer, { type: 'put', value });
+    }
+  },
+  onMessage: (context, from, message) => {
+    if (message.type === 'ack') (context.state.acked[from] ??= []).push(message.value);
+  },
+});
+
+const follower = defineProtocol<ReplicaState, ReplicaMessage>({
+  name: 'follower',
+  init: () => ({ values: [], producedAtMs: [], acked: {} }),
+  onMessage: (context, from, message) => {
+    if (message.type !== 'put') return;
+    if (!context.state.values.includes(message.value)) context.state.values.push(message.value);
+    context.send(from, { type: 'ack', value: message.value });
+  },
+});
+
+const replicated = invariant('replicated', (view) => {
+  const lead = view.state<ReplicaState>('n1');
+  if (!lead) return true;
+  for (let index = 0; index < lead.producedAtMs.length; index++) {
+    if ((lead.producedAtMs[index] as number) > view.now - DEADLINE_MS) break;
+    for (const node of ['n2', 'n3']) {
+      if (!view.state<ReplicaState>(node)?.values.includes(index + 1))
+        return `${node} misses value ${index + 1}`;
+    }
+  }
+  return true;
+});
+
+const replicator: SimulationConfig = {
+  nodes: { n1: leader, n2: follower, n3: follower },
+  network: { delay: uniform(5, 20), drop: 0.01 },
+  faults: { kind: 'random', intervalMs: 1000, faults: ['partition'], durationMs: [50, 140] },
+  durationMs: 5000,
+  invariants: [replicated],
+};
+
+/** The first failing runs of `config` from seed 1 on. */
+function failingRuns(config: SimulationConfig, count: number): SimulationResult[] {
+  const found: SimulationResult[] = [];
+  for (let seed = 1; found.length < count; seed++) {
+    if (seed > 500) throw new Error('the fixture no longer fails often enough');
+    const result = simulate(config, { seed });
+    if (!result.ok) found.push(result);
+  }
+  return found;
+}
+
+/**
+ * The first failing seed whose failure needs one loss and one partition (two
+ * partitions, or two losses, can also cut both copies of a value).
+ */
+function lossAndPartitionCase(): { failing: SimulationResult; outcome: ShrinkOutcome } {
+  for (const failing of failingRuns(replicator, 10)) {
+    const outcome = shrinkFailure(replicator, failing, { seed: failing.seed, scenario: 'replicator' });
+    if (outcome.result.stats.faults === 1 && outcome.result.losses.length === 1) return { failing, outcome };
+  }
+  throw new Error('none of the first 10 failing seeds needs exactly a loss and a partition');
+}
+
+describe('shrinkFailure on a replicator that needs a loss and a partition', () => {
+  const { failing, outcome } = lossAndPartitionCase();
+  const shrunk = outcome.result;
+
+  it('is correct without faults and losses (so the failure is theirs)', () => {
+    const clean = simulate(replicator, {
+      seed: failing.seed,
+      shrink: { removedFaults: new Set(failing.schedule.map((_, index) => index)), keptLosses: new Set() },
+    });
+    expect(clean.ok).toBe(true);
+    expect(clean.stats.faults).toBe(0);
+    expect(clean.losses).toEqual([]);
+  });
+
+  it('returns a run that fails the same invariant, no bigger and no later', () => {
+    expect(shrunk.ok).toBe(false);
+    expect(shrunk.failure).toMatchObject({ kind: 'invariant', property: 'replicated' });
+    expect(shrunk.stats.faults).toBeLessThanOrEqual(failing.stats.faults);
+    expect(shrunk.losses.length).toBeLessThanOrEqual(failing.losses.length);
+    expect(shrunk.endMs).toBeLessThanOrEqual(failing.endMs);
+    expect(shrunk.stats.faults + shrunk.losses.length).toBeLessThan(
+      failing.stats.faults + failing.losses.length,
+    );
+    expect(shrunk.trace?.events.filter((event) => event.type === 'partition')).toHaveLength(1);
+    expect(
+      shrunk.trace?.events.filter((event) => event.type === 'drop' && event.reason === 'loss'),
+    ).toHaveLength(1);
+  });
+
+  it('keeps only what is needed: leaving out any kept fault or loss makes the run pass', () => {
+    const directives = outcome.directives;
+    const removed = directives.removedFaults ?? new Set<number>();
+    const kept = failing.schedule
+      .map((entry, index) => ({ entry, index }))
+      .filter(({ entry, index }) => !removed.has(index) && entry.atMs <= shrunk.endMs);
+    expect(kept.length).toBe(shrunk.stats.faults);
+    for (const { index } of kept) {
+      const without = simulate(replicator, {
+        seed: failing.seed,
+        shrink: { ...directives, removedFaults: new Set([...removed, index]) },
+      });
+      expect(without.ok, `fault ${index} is needed`).toBe(true);
+    }
+    for (const key of directives.keptLosses ?? []) {
+      const keptLosses = new Set([...(directives.keptLosses ?? [])].filter((other) => other !== key));
+      expect(simulate(replicator, { seed: failing.seed, shrink: { ...directives, keptLosses } }).ok).toBe(
+        true,
+      );
+    }
+  });
+
+  it('replays exactly from the seed and the token, which the trace header carries', () => {
+    expect(shrunk.trace?.header.shrunk).toBe(outcome.token);
+    expect(shrunk.trace?.header.scenario).toBe('replicator');
+    const replay = simulate(replicator, {
+      seed: failing.seed,
+      trace: true,
+      scenario: 'replicator',
+      shrink: parseShrinkToken(outcome.token),
+      shrunk: outcome.token,
+    });
+    expect(replay.trace).toEqual(shrunk.trace);
+    expect(JSON.stringify(replay.trace)).toBe(JSON.stringify(shrunk.trace));
+  });
+
+  it('ends the run at the failure', () => {
+    expect(outcome.directives.endMs).toBe(shrunk.failure?.timeMs);
+    expect(outcome.token.startsWith(`e${shrunk.endMs}:`)).toBe(true);
+  });
+
+  it('summarizes what it kept', () => {
+    expect(outcome.summary).toBe(
+      `${shrunk.stats.faults} of ${failing.stats.faults} faults kept, ` +
+        `${shrunk.losses.length} of ${failing.losses.length} losses kept, ` +
+        `ends at ${formatDuration(shrunk.endMs)} instead of ${formatDuration(failing.endMs)}, ` +
+        `${shrunk.stats.sends} messages instead of ${failing.stats.sends} (${outcome.attempts} runs)`,
+    );
+  });
+
+  it('is deterministic: the same input gives the same outcome', () => {
+    const again = shrinkFailure(replicator, failing, { seed: failing.seed, scenario: 'replicator' });
+    expect(again.token).toBe(outcome.token);
+    expect(again.summary).toBe(outcome.summary);
+    expect(again.attempts).toBe(outcome.attempts);
+    expect(again.result.trace).toEqual(shrunk.trace);
+  });
+
+  it('reports progress after every run, and stays within runsMax', () => {
+    const seen: number[] = [];
+    const bounded = shrinkFailure(replicator, failing, {
+      seed: failing.seed,
+      runsMax: 3,
+      onProgress: (attempt, best) => {
+        seen.push(attempt);
+        expect(best.faults).toBeLessThanOrEqual(failing.stats.faults);
+      },
+    });
+    expect(bounded.attempts).toBe(3);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(bounded.result.failure).toMatchObject({ kind: 'invariant', property: 'replicated' });
+  });
+
+  it('with no runs to try, returns the failing run itself, ended at its failure', () => {
+    const unchanged = shrinkFailure(replicator, failing, { seed: failing.seed, runsMax: 0 });
+    expect(unchanged.attempts).toBe(0);
+    expect(unchanged.result.stats).toEqual(failing.stats);
+    expect(unchanged.result.losses).toEqual(failing.losses);
+  });
+});
+
+describe('shrinkFailure over many failing seeds', () => {
+  it('reduces every failing replicator run to the two cuts the bug needs', () => {
+    for (const failing of failingRuns(replicator, 6)) {
+      const outcome = shrinkFailure(replicator, failing, { seed: failing.seed });
+      expect(outcome.result.stats.faults + outcome.result.losses.length, `seed ${failing.seed}`).toBe(2);
+    }
+  });
+});
+
+// --- A receiver that assumes a reliable, ordered link: it throws on a gap.
+
+interface InOrderState {
+  next: number;
+}
+const SEQUENCE_LENGTH = 20;
+const sequencer = defineProtocol<InOrderState, { seq: number }>({
+  name: 'sequencer',
+  init: () => ({ next: 1 }),
+  onBoot: (context) => context.setTimer('send', 50),
+  onTimer: (context) => {
+    context.send('n2' as never, { seq: context.state.next++ });
+    if (context.state.next <= SEQUENCE_LENGTH) context.setTimer('send', 50);
+  },
+});
+const inOrder = defineProtocol<InOrderState, { seq: number }>({
+  name: 'in-order',
+  init: () => ({ next: 1 }),
+  onMessage: (context, _from, message) => {
+    if (message.seq !== context.state.next)
+      throw new Error(`expected ${context.state.next}, got ${message.seq}`);
+    context.state.next++;
+  },
+});
+const sequence: SimulationConfig = {
+  nodes: { n1: sequencer, n2: inOrder },
+  network: { delay: uniform(5, 20), drop: 0.02 },
+  faults: { kind: 'random', intervalMs: 300, durationMs: [20, 120] },
+  durationMs: 1500,
+};
+
+describe('shrinkFailure, as a property over seeds', () => {
+  it('never returns a passing run, nor one with more faults, losses or a later end', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const failing = simulate(sequence, { seed });
+        fc.pre(!failing.ok);
+        const outcome = shrinkFailure(sequence, failing, { seed, runsMax: 40 });
+        const shrunk = outcome.result;
+        expect(sameFailure(failing.failure as NonNullable<typeof failing.failure>, shrunk.failure)).toBe(
+          true,
+        );
+        expect(shrunk.failure).toMatchObject({ kind: 'protocol-fault', node: 'n2', fault: 'threw' });
+        expect(shrunk.stats.faults).toBeLessThanOrEqual(failing.stats.faults);
+        expect(shrunk.losses.length).toBeLessThanOrEqual(failing.losses.length);
+        expect(shrunk.endMs).toBeLessThanOrEqual(failing.endMs);
+        expect(outcome.attempts).toBeLessThanOrEqual(40);
+        const replay = simulate(sequence, { seed, shrink: parseShrinkToken(outcome.token) });
+        expect(replay.failure).toEqual(shrunk.failure);
+        expect(replay.stats).toEqual(shrunk.stats);
+      }),
+      { numRuns: 25, seed: 20_240_601 },
+    );
+  });
+});
+
+// --- A liveness failure: gossip that sends each rumour once.
+
+interface GossipState {
+  known: string[];
+  told: number;
+}
+const RUMOURS_PER_NODE = 4;
+const gossip = defineProtocol<GossipState, { rumour: string }>({
+  name: 'gossip-once',
+  init: () => ({ known: [], told: 0 }),
+  onBoot: (context) => context.setTimer('tell', [50, 150]),
+  onTimer: (context) => {
+    const rumour = `${context.id}-${++context.state.told}`;
+    context.state.known.push(rumour);
+    context.broadcast({ rumour });
+    if (context.state.told < RUMOURS_PER_NODE) context.setTimer('tell', [50, 150]);
+  },
+  onMessage: (context, _from, message) => {
+    if (context.state.known.includes(message.rumour)) return;
+    context.state.known.push(message.rumour);
+    context.broadcast(message);
+  },
+});
+const gossipConfig: SimulationConfig = {
+  nodes: { n1: gossip, n2: gossip, n3: gossip },
+  network: { delay: uniform(5, 30), drop: 0.1 },
+  faults: { kind: 'random', intervalMs: 300, faults: ['partition', 'pause'], durationMs: [50, 200] },
+  durationMs: 1500,
+  liveness: { withinMs: 500 },
+  eventually: [
+    eventually('converged', (view) =>
+      view.nodes.every((node) => view.state<GossipState>(node)?.known.length === 3 * RUMOURS_PER_NODE),
+    ),
+  ],
+};
+
+describe('shrinkFailure on an eventually failure', () => {
+  it('keeps the whole run (a shorter one would fail for want of time) and shrinks faults and losses', () => {
+    const [failing] = failingRuns(gossipConfig, 1) as [SimulationResult];
+    expect(failing.failure).toMatchObject({ kind: 'eventually', property: 'converged' });
+    const outcome = shrinkFailure(gossipConfig, failing, { seed: failing.seed });
+    expect(outcome.directives.endMs).toBeUndefined();
+    expect(outcome.token).not.toMatch(/(^|:)e/);
+    expect(outcome.result.failure).toMatchObject({ kind: 'eventually', property: 'converged' });
+    expect(outcome.result.stats.faults + outcome.result.losses.length).toBeLessThan(
+      failing.stats.faults + failing.losses.length,
+    );
+    expect(outcome.result.stats.faults + outcome.result.losses.length).toBeGreaterThan(0);
+  });
+});
+
+describe('shrinkFailure refuses what it cannot shrink', () => {
+  it('a run that passed', () => {
+    const passing = simulate({ ...replicator, faults: [], network: { delay: 5 } }, { seed: 1 });
+    expect(passing.ok).toBe(true);
+    expect(() => shrinkFailure(replicator, passing, { seed: 1 })).toThrow(InputError);
+  });
+
+  it('a failure that does not come back when the seed runs again', () => {
+    // The module-level counter makes the second run differ from the first.
+    let steps = 0;
+    const flaky = defineProtocol<null>({
+      name: 'flaky',
+      init: () => null,
+      onBoot: (context) => context.setTimer('tick', 10),
+      onTimer: (context) => {
+        if (++steps === 5) throw new Error('the fifth step, ever');
+        context.setTimer('tick', 10);
+      },
+    });
+    const config: SimulationConfig = { nodes: { n1: flaky }, durationMs: 1000 };
+    const failing = simulate(config, { seed: 3 });
+    expect(failing.failure).toMatchObject({ kind: 'protocol-fault', fault: 'threw' });
+    expect(() => shrinkFailure(config, failing, { seed: 3 })).toThrow(
+      /seed 3 does not fail the same way when run again \(n1\.onTimer threw at 50 ms\).*checkDeterminism/,
+    );
+  });
+
+  it('a bad runsMax', () => {
+    const [failing] = failingRuns(replicator, 1) as [SimulationResult];
+    expect(() => shrinkFailure(replicator, failing, { seed: failing.seed, runsMax: -1 })).toThrow(
+      'shrinkFailure: runsMax must be a whole number >= 0, got -1',
+    );
+  });
+});
+
+describe('sameFailure', () => {
+  const at = { detail: '', timeMs: 1 };
+  it('matches the property, or the protocol-fault kind and node', () => {
+    expect(
+      sameFailure({ kind: 'invariant', property: 'a', ...at }, { kind: 'invariant', property: 'a', ...at }),
+    ).toBe(true);
+    expect(
+      sameFailure({ kind: 'invariant', property: 'a', ...at }, { kind: 'invariant', property: 'b', ...at }),
+    ).toBe(false);
+    expect(
+      sameFailure({ kind: 'invariant', property: 'a', ...at }, { kind: 'eventually', property: 'a', ...at }),
+    ).toBe(false);
+    const fault = { kind: 'protocol-fault', node: 'n1', handler: 'onTimer', fault: 'threw', ...at } as const;
+    expect(sameFailure(fault, { ...fault, handler: 'onMessage', detail: 'other' })).toBe(true);
+    expect(sameFailure(fault, { ...fault, node: 'n2' })).toBe(false);
+    expect(sameFailure(fault, { ...fault, fault: 'non-plain-state' })).toBe(false);
+    expect(sameFailure(fault, undefined)).toBe(false);
+    expect(sameFailure({ kind: 'livelock', ...at }, { kind: 'livelock', ...at, timeMs: 9 })).toBe(true);
+  });
+});
+
+describe('summary formatting', () => {
+  it('groups thousands and picks ms or s, the same on every machine', () => {
+    expect(formatCount(7)).toBe('7');
+    expect(formatCount(2341)).toBe('2,341');
+    expect(formatCount(1_234_567)).toBe('1,234,567');
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(12.3456)).toBe('12.346 ms');
+    expect(formatDuration(1250)).toBe('1.25 s');
+    expect(formatDuration(30_000)).toBe('30 s');
+  });
+});
