@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write('fairlink: the build is missing (dist/cli/main.js): run npm ci (or npm run build) first\n');
+  process.stderr.write(
+    'fairlink: the build is missing (dist/cli/main.js): run npm ci (or npm run build) first\n',
+  );
   process.exitCode = 2;
 } else {
   const { main } = await import(entry.href);

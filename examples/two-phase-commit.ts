@@ -43,7 +43,8 @@ export type TwoPhaseAction =
   | { readonly type: 'RMPrepare'; readonly rm: RM }
   | { readonly type: 'RMChooseToAbort'; readonly rm: RM }
   | { readonly type: 'RMRcvCommitMsg'; readonly rm: RM }
-  | { readonly type: 'RMRcvAbortMsg'; readonly rm: RM };
+  | { readonly type: 'RMRcvAbortMsg'; readonly rm: RM }
+  | { readonly type: 'RMCommitAlone'; readonly rm: RM };
 
 export interface TwoPhaseParams {
   /** Number of resource managers. */
@@ -53,6 +54,11 @@ export interface TwoPhaseParams {
    * checker build the canonical form; `'canonicalize'` uses the hand-written one below.
    */
   readonly symmetry?: 'none' | 'ids' | 'canonicalize';
+  /**
+   * Plants a bug to watch the checker find it: a prepared RM may commit on its own, without the
+   * TM's Commit. The shortest counterexample has three steps.
+   */
+  readonly rmMayCommitAlone?: boolean;
 }
 
 /** Builds the TwoPhase model for `rms` resource managers. */
@@ -72,7 +78,9 @@ export function twoPhaseCommit(params: TwoPhaseParams): Model<TwoPhaseState, Two
     chooseToAbort: { type: 'RMChooseToAbort', rm } as const,
     rcvCommit: { type: 'RMRcvCommitMsg', rm } as const,
     rcvAbort: { type: 'RMRcvAbortMsg', rm } as const,
+    commitAlone: { type: 'RMCommitAlone', rm } as const,
   }));
+  const rmMayCommitAlone = params.rmMayCommitAlone ?? false;
 
   // Updates share every unchanged part with the old state, and return the old state itself when
   // nothing changes (a duplicate receipt): the checker then recognises it at once.
@@ -88,7 +96,7 @@ export function twoPhaseCommit(params: TwoPhaseParams): Model<TwoPhaseState, Two
   const model: Model<TwoPhaseState, TwoPhaseAction> = {
     init: () => [
       {
-        rmState: Object.fromEntries(rms.map((rm) => [rm, 'working'])) as Record<RM, RMState>,
+        rmState: Object.fromEntries(rms.map((rm) => [rm, 'working'])),
         tmState: 'init',
         tmPrepared: new Set(),
         msgs: { prepared: new Set(), commit: false, abort: false },
@@ -105,6 +113,7 @@ export function twoPhaseCommit(params: TwoPhaseParams): Model<TwoPhaseState, Two
         if (state.rmState[a.rm] === 'working') out.push(a.prepare, a.chooseToAbort);
         if (state.msgs.commit) out.push(a.rcvCommit);
         if (state.msgs.abort) out.push(a.rcvAbort);
+        if (rmMayCommitAlone && state.rmState[a.rm] === 'prepared') out.push(a.commitAlone);
       }
     },
 
@@ -127,6 +136,8 @@ export function twoPhaseCommit(params: TwoPhaseParams): Model<TwoPhaseState, Two
           return setRM(state, action.rm, 'committed');
         case 'RMRcvAbortMsg':
           return setRM(state, action.rm, 'aborted');
+        case 'RMCommitAlone':
+          return setRM(state, action.rm, 'committed');
       }
     },
 
@@ -135,7 +146,9 @@ export function twoPhaseCommit(params: TwoPhaseParams): Model<TwoPhaseState, Two
         kind: 'always',
         name: 'TypeOK',
         holds: (state) =>
-          rms.every((rm) => ['working', 'prepared', 'committed', 'aborted'].includes(state.rmState[rm] ?? '')),
+          rms.every((rm) =>
+            ['working', 'prepared', 'committed', 'aborted'].includes(state.rmState[rm] ?? ''),
+          ),
       },
       {
         kind: 'always',

@@ -49,7 +49,11 @@ export function check<State, Action>(
   }
   const fingerprinter = stateFingerprinter(symmetry);
   const exploration = explore(model, fingerprinter, tracker, { ...options, strategy, recordGraph: liveness });
-  if ('truncated' in fingerprinter && typeof fingerprinter.truncated === 'number' && fingerprinter.truncated > 0) {
+  if (
+    'truncated' in fingerprinter &&
+    typeof fingerprinter.truncated === 'number' &&
+    fingerprinter.truncated > 0
+  ) {
     notes.push(
       `symmetry: ${fingerprinter.truncated} canonical forms were cut short; counts may exceed the number of orbits`,
     );
@@ -97,7 +101,9 @@ export function validateOptions(options: CheckOptions): void {
     const value = options[name];
     if (value === undefined) return;
     if (typeof value !== 'number' || Number.isNaN(value) || value < (allowZero ? 0 : 1)) {
-      throw new TypeError(`check: option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+      throw new TypeError(
+        `check: option ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`,
+      );
     }
   };
   positive('maxDepth', true);
@@ -122,7 +128,9 @@ export function judge<State, Action>(
 ): CheckResult<State, Action> {
   const { complete, pathTo } = exploration;
   const outcomes = new Map<string, PropertyOutcome<State, Action>>();
-  const incomplete = complete ? undefined : `the search stopped early (${exploration.stopReason ?? 'budget'})`;
+  const incomplete = complete
+    ? undefined
+    : `the search stopped early (${exploration.stopReason ?? 'budget'})`;
   tracker.invariants.forEach((property, i) => {
     const at = tracker.violatedAt[i] ?? -1;
     const base = { name: property.name, kind: property.kind };
@@ -184,7 +192,11 @@ export function judge<State, Action>(
     (firstInvariant === undefined ? undefined : outcomes.get(firstInvariant.name)) ??
     properties.find((outcome) => outcome.status === 'violation');
   const verdict =
-    first !== undefined ? 'violation' : properties.some((p) => p.status === 'unknown') || !complete ? 'unknown' : 'ok';
+    first !== undefined
+      ? 'violation'
+      : properties.some((p) => p.status === 'unknown') || !complete
+        ? 'unknown'
+        : 'ok';
   return {
     verdict,
     ...(first === undefined ? {} : { property: { name: first.name, kind: first.kind } }),

@@ -47,7 +47,7 @@ export class Encoder {
   }
 
   /** Ends the batch: returns its bytes (a fresh buffer, ready to transfer) and starts anew. */
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     const out = this.#bytes.slice(0, this.#length);
     this.#length = 0;
     this.#strings.clear();
@@ -234,14 +234,15 @@ export class Decoder {
     }
   }
 
-  #stringAfterTag(tag: number): string {
+  #stringAfterTag(tag: Tag): string {
     if (tag === Tag.StringRef) return this.#strings[this.#varint()] ?? '';
     const n = this.#varint();
     const bytes = this.#bytes;
     let at = this.#at;
     let s = '';
     // Short strings dominate; building them code unit by code unit avoids an array per string.
-    for (let i = 0; i < n; i++, at += 2) s += String.fromCharCode((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8));
+    for (let i = 0; i < n; i++, at += 2)
+      s += String.fromCharCode((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8));
     this.#at = at;
     this.#strings.push(s);
     return s;
@@ -249,7 +250,7 @@ export class Decoder {
 
   /** Reads one value. */
   value(): unknown {
-    const tag = this.#bytes[this.#at++];
+    const tag = (this.#bytes[this.#at++] ?? -1) as Tag;
     switch (tag) {
       case Tag.Undefined:
         return undefined;
@@ -309,7 +310,8 @@ export class Decoder {
       case Tag.Object:
       case Tag.NullPrototypeObject: {
         const n = this.#varint();
-        const record: Record<string, unknown> = tag === Tag.Object ? {} : (Object.create(null) as Record<string, unknown>);
+        const record: Record<string, unknown> =
+          tag === Tag.Object ? {} : (Object.create(null) as Record<string, unknown>);
         this.#objects.push(record);
         for (let i = 0; i < n; i++) {
           const key = this.#stringAfterTag(this.#bytes[this.#at++] ?? Tag.NewString);

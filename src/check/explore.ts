@@ -147,6 +147,11 @@ export function explore<State, Action>(
       const after = model.next(state, action);
       if (after === undefined) continue;
       generated++;
+      if (after === state) {
+        // A step that changes nothing (a duplicate receipt): the state itself, already visited.
+        if (graph !== undefined) graph.edge(index, index, i, tasks?.idOf(action) ?? -1);
+        continue;
+      }
       fingerprinter.hash(after);
       const found = table.insert(fingerprinter.high, fingerprinter.low, index, i);
       if (graph !== undefined) graph.edge(index, found < 0 ? ~found : found, i, tasks?.idOf(action) ?? -1);
@@ -155,11 +160,13 @@ export function explore<State, Action>(
       if (graph !== undefined) graph.found(found, tracker.goals(after));
       if (tracker.check(after, found) && stopOnViolation) {
         stopReason = 'violation';
+        graph?.abandon(index); // its edge list is partial: liveness must not trust it
         break search;
       }
       if (!bounded || model.within?.(after) === true) frontier.push(after, found, depth + 1);
       if (table.size >= statesMax) {
         stopReason = 'maxStates';
+        graph?.abandon(index);
         break search;
       }
     }

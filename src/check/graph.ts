@@ -49,7 +49,8 @@ class Int32List {
 
 /** Fairness requirements, interned: actions with structurally equal tasks share one id. */
 export class FairnessTasks<Action> {
-  readonly #fairness: ((action: Action) => FairnessKind | { kind: FairnessKind; task?: unknown } | undefined) | undefined;
+  readonly #fairness:
+    ((action: Action) => FairnessKind | { kind: FairnessKind; task?: unknown } | undefined) | undefined;
   readonly #ids = new StateTable();
   /** Kind of each task id. */
   readonly kinds: FairnessKind[] = [];
@@ -106,6 +107,11 @@ export class StateGraph {
   expanding(state: number): void {
     this.#edgeStart.set(state, this.#targets.length, NOT_EXPANDED);
     this.#edgeCount.set(state, 0, 0);
+  }
+
+  /** Marks a state whose expansion was cut short as not expanded: its edges are incomplete. */
+  abandon(state: number): void {
+    this.#edgeStart.set(state, NOT_EXPANDED, NOT_EXPANDED);
   }
 
   /** Adds an edge out of the state being expanded. */

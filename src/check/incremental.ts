@@ -119,7 +119,7 @@ export class IncrementalHasher {
     if (needed > this.#low.length) {
       let capacity = this.#low.length * 2;
       while (capacity < needed) capacity *= 2;
-      const grow32 = (old: Int32Array): Int32Array => {
+      const grow32 = (old: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
         const grown = new Int32Array(capacity);
         grown.set(old);
         return grown;

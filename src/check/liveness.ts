@@ -258,7 +258,10 @@ class FairCycleSearch {
   }
 
   /** For each task: in how many states of the set it is enabled, and whether the set takes it. */
-  #taskUse(component: readonly number[], stamp: number): { enabledIn: Map<number, number>; taken: Set<number> } {
+  #taskUse(
+    component: readonly number[],
+    stamp: number,
+  ): { enabledIn: Map<number, number>; taken: Set<number> } {
     const graph = this.#graph;
     const member = this.#member;
     const enabledIn = new Map<number, number>();
@@ -299,36 +302,41 @@ class FairCycleSearch {
         if (task >= 0 && !edges.has(task) && member[graph.target(e)] === stamp) edges.set(task, e);
       }
     }
-    const visits: number[] = [];
-    for (const task of enabledIn.keys()) {
-      if (taken.has(task)) continue;
-      const disabledAt = component.find((u) => !this.#enables(u, task));
-      if (disabledAt !== undefined) visits.push(disabledAt);
-    }
-    const steps: number[] = [];
-    let at = entry;
-    const walk = (to: number): void => {
-      for (const e of this.#shortestEdges(at, to, stamp)) steps.push(graph.action(e));
-      at = to;
-    };
     const sourceOf = new Map<number, number>();
     for (const u of component) {
       const start = graph.edgeStart(u);
       for (let e = start; e < start + graph.edgeCount(u); e++) sourceOf.set(e, u);
     }
-    for (const e of edges.values()) {
-      walk(sourceOf.get(e) ?? at);
+    // Walk from waypoint to waypoint, skipping those the walk has already satisfied.
+    const steps: number[] = [];
+    const takenSoFar = new Set<number>();
+    const visited = new Set<number>([entry]);
+    let at = entry;
+    const traverse = (e: number): void => {
       steps.push(graph.action(e));
+      takenSoFar.add(graph.task(e));
       at = graph.target(e);
+      visited.add(at);
+    };
+    const walk = (to: number): void => {
+      for (const e of this.#shortestEdges(at, to, stamp)) traverse(e);
+    };
+    for (const [task, e] of edges) {
+      if (takenSoFar.has(task)) continue;
+      walk(sourceOf.get(e) ?? at);
+      traverse(e);
     }
-    for (const v of visits) walk(v);
+    for (const task of enabledIn.keys()) {
+      if (taken.has(task) || [...visited].some((u) => !this.#enables(u, task))) continue;
+      const disabledAt = component.find((u) => !this.#enables(u, task));
+      if (disabledAt !== undefined) walk(disabledAt);
+    }
     if (steps.length === 0) {
       // No waypoint: any edge inside the set, then back.
       const start = graph.edgeStart(entry);
       for (let e = start; e < start + graph.edgeCount(entry); e++) {
         if (member[graph.target(e)] === stamp) {
-          steps.push(graph.action(e));
-          at = graph.target(e);
+          traverse(e);
           break;
         }
       }

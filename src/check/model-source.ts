@@ -48,7 +48,8 @@ export async function loadModel(source: ModelSource): Promise<Model<unknown, unk
     model = (exported as (params: unknown) => unknown)(source.params);
   } else if (typeof exported === 'object' && exported !== null && 'build' in exported) {
     const scenario = exported as { build: unknown; params?: unknown };
-    if (typeof scenario.build !== 'function') throw new TypeError(`loadModel: ${name}.build must be a function`);
+    if (typeof scenario.build !== 'function')
+      throw new TypeError(`loadModel: ${name}.build must be a function`);
     model = (scenario.build as (params: unknown) => unknown)(source.params ?? scenario.params);
   }
   return defineModel(model as Model<unknown, unknown>);

@@ -78,7 +78,11 @@ export type Symmetry<State> =
  * - `next` never mutates its input state: it returns a new state, which may share the parts
  *   that did not change with its input (the checker caches fingerprints of shared parts);
  * - the order of the actions that `actions` lists is deterministic: a path is replayed from
- *   the indices of its actions in that list.
+ *   the indices of its actions in that list;
+ * - states are values: two structurally equal states must behave the same. Do not rely on
+ *   object identity (`set.has(object)`, `===` between objects of different states): the
+ *   checker compares states structurally and copies them (between worker threads), and a copy
+ *   is a different object. Keep primitives in `Set`s and as `Map` keys.
  */
 export interface Model<State, Action> {
   /** The initial states. */
@@ -182,8 +186,8 @@ function validateSymmetry(symmetry: Record<string, unknown>, fail: (what: string
     if (!Array.isArray(group)) return fail(`symmetry.interchangeable[${g}] must be an array of strings`);
     for (const id of group as unknown[]) {
       if (typeof id !== 'string') fail(`symmetry.interchangeable[${g}] must hold strings only`);
-      if (seen.has(id as string)) fail(`symmetry id "${id as string}" appears twice`);
-      seen.add(id as string);
+      if (seen.has(id)) fail(`symmetry id "${id}" appears twice`);
+      seen.add(id);
     }
   });
 }

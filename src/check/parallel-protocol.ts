@@ -25,6 +25,7 @@ export interface WorkerSetup {
 /** Coordinator to worker. */
 export type ToWorker =
   | { readonly type: 'expand' }
+  | { readonly type: 'exchange' }
   | { readonly type: 'drain'; readonly expect: readonly number[] }
   | { readonly type: 'record'; readonly index: number }
   | { readonly type: 'stop' };
@@ -46,7 +47,8 @@ export interface WorkerFigures {
 /** Worker to coordinator. */
 export type FromWorker =
   | ({ readonly type: 'ready' } & WorkerFigures)
-  | ({ readonly type: 'expanded'; readonly sent: readonly number[] } & WorkerFigures)
+  | ({ readonly type: 'expanded' } & WorkerFigures)
+  | ({ readonly type: 'exchanged'; readonly sent: readonly number[] } & WorkerFigures)
   | ({ readonly type: 'drained' } & WorkerFigures)
   | { readonly type: 'progress'; readonly generatedStates: number; readonly distinctStates: number }
   | { readonly type: 'record'; readonly parent: number; readonly action: number }

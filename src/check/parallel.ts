@@ -7,12 +7,15 @@
  * The search is level-synchronous, so it keeps breadth-first guarantees (exact depths, shortest
  * counterexamples):
  * 1. every worker expands its share of level d. A successor it owns is checked against its own
- *    table; one owned by another worker goes into a batch for that worker (binary-encoded, see
- *    codec.ts), unless a small cache says it was sent there recently. Workers poll for incoming
- *    batches while they expand, so the owner deduplicates and checks properties as it goes;
- * 2. each worker reports how many batches it sent to whom; the coordinator (this thread) tells
+ *    table at once; one owned by another worker is set aside (a small cache drops most repeats);
+ * 2. once every worker has expanded its share, each looks up the successors it set aside in
+ *    their owner's table (shared memory, read-only) and ships only those the owner does not
+ *    know yet, in batches (binary-encoded, see codec.ts). Most successors of a level are found
+ *    by several workers: waiting until the owner has expanded its own share avoids shipping
+ *    those it found itself;
+ * 3. each worker reports how many batches it sent to whom; the coordinator (this thread) tells
  *    each worker how many to expect, and workers report their level d+1 once all arrived;
- * 3. the coordinator stops on a violation, when a budget is spent, or when level d+1 is empty.
+ * 4. the coordinator stops on a violation, when a budget is spent, or when level d+1 is empty.
  *
  * A counterexample is rebuilt by asking each state's owner for its parent record, then replayed
  * on the coordinator's own copy of the model. Liveness needs the whole graph and is checked on
@@ -152,7 +155,10 @@ class ParallelSearch<State, Action> {
     const workerUrl = new URL(/\.ts$/.test(here) ? './worker.ts' : './worker.js', here);
     const typescript = /\.[cm]?tsx?$/;
     const needsTsx = typescript.test(workerUrl.pathname) || typescript.test(moduleUrl(this.#source));
-    const deadline = this.#options.maxMs === undefined ? undefined : performance.timeOrigin + this.#startMs + this.#options.maxMs;
+    const deadline =
+      this.#options.maxMs === undefined
+        ? undefined
+        : performance.timeOrigin + this.#startMs + this.#options.maxMs;
     const statesMax = this.#options.maxStates;
     for (let w = 0; w < workers; w++) {
       const peers = ports[w] ?? [];
@@ -162,7 +168,9 @@ class ParallelSearch<State, Action> {
         workers,
         peers,
         symmetry: this.#options.symmetry !== false,
-        ...(this.#options.expectedStates === undefined ? {} : { expectedStates: this.#options.expectedStates }),
+        ...(this.#options.expectedStates === undefined
+          ? {}
+          : { expectedStates: this.#options.expectedStates }),
         ...(deadline === undefined ? {} : { deadline }),
         ...(statesMax === undefined ? {} : { statesPerWorkerMax: Math.ceil(statesMax / workers) }),
       };
@@ -170,7 +178,6 @@ class ParallelSearch<State, Action> {
         workerData: setup,
         transferList: peers.filter((port): port is MessagePort => port !== undefined),
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-        ...(process.env['FL_PROF'] ? { execArgv: ['--cpu-prof', '--cpu-prof-dir=/tmp/scratch/wprof'] } : {}),
       });
       this.#progress.push({ generatedStates: 0, distinctStates: 0 });
       this.#handles.push(
@@ -185,7 +192,10 @@ class ParallelSearch<State, Action> {
 
   #onProgress(worker: number, message: FromWorker): void {
     if (message.type !== 'progress') return;
-    this.#progress[worker] = { generatedStates: message.generatedStates, distinctStates: message.distinctStates };
+    this.#progress[worker] = {
+      generatedStates: message.generatedStates,
+      distinctStates: message.distinctStates,
+    };
     const now = performance.now();
     if (this.#options.onProgress === undefined || now < this.#nextReportMs) return;
     this.#nextReportMs = now + (this.#options.progressIntervalMs ?? 1000);
@@ -215,7 +225,12 @@ class ParallelSearch<State, Action> {
   /** Folds worker reports into the coordinator's tracker and progress. */
   #absorb(replies: readonly FromWorker[]): WorkerFigures[] {
     const figures = replies.map((reply) => {
-      if (reply.type !== 'ready' && reply.type !== 'expanded' && reply.type !== 'drained') {
+      if (
+        reply.type !== 'ready' &&
+        reply.type !== 'expanded' &&
+        reply.type !== 'exchanged' &&
+        reply.type !== 'drained'
+      ) {
         throw new Error(`check: unexpected reply ${reply.type} from a worker`);
       }
       return reply;
@@ -263,9 +278,10 @@ class ParallelSearch<State, Action> {
         stopReason = 'maxDepth';
         break;
       }
-      const expanded = await this.#all({ type: 'expand' });
-      this.#absorb(expanded);
-      const sent = expanded.map((reply) => (reply.type === 'expanded' ? reply.sent : []));
+      this.#absorb(await this.#all({ type: 'expand' }));
+      const exchanged = await this.#all({ type: 'exchange' });
+      this.#absorb(exchanged);
+      const sent = exchanged.map((reply) => (reply.type === 'exchanged' ? reply.sent : []));
       figures = this.#absorb(
         await this.#all((w) => ({ type: 'drain', expect: sent.map((counts) => counts[w] ?? 0) })),
       );
@@ -292,14 +308,16 @@ class ParallelSearch<State, Action> {
       pathTo: (id) => steps.get(id) ?? [],
     };
     const notes =
-      stopReason === 'maxStates' ? ['maxStates is checked per worker and between levels: counts may exceed it'] : [];
+      stopReason === 'maxStates'
+        ? ['maxStates is checked per worker and between levels: counts may exceed it']
+        : [];
     return judge(this.#model, this.#tracker, summary, 'bfs', notes, this.#workers);
   }
 
   /** Steps to a state, from its owner's parent records, owner by owner. */
   async #pathTo(id: number): Promise<number[]> {
     const steps: number[] = [];
-    for (let at = id; ; ) {
+    for (let at = id; ;) {
       const owner = at % this.#workers;
       const handle = this.#handles[owner];
       if (handle === undefined) throw new Error(`check: no worker ${owner}`);

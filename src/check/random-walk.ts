@@ -85,9 +85,10 @@ export function randomWalks<State, Action>(
       let chosen: Action | undefined;
       for (let remaining = listed.length; remaining > 0 && next === undefined; remaining--) {
         const pick = random.below(remaining);
-        chosen = listed[pick] as Action;
+        const candidate = listed[pick] as Action;
+        chosen = candidate;
         listed[pick] = listed[remaining - 1] as Action;
-        next = model.next(state, chosen);
+        next = model.next(state, candidate);
       }
       if (next === undefined || chosen === undefined) break; // a dead end
       actions.push(chosen);

@@ -172,27 +172,39 @@ class InterchangeableFingerprinter<State> implements StateFingerprinter<State> {
     return true;
   }
 
-  /** Candidate orders of every group: the product of the orders of each non-free tie class. */
+  /**
+   * Candidate orders of every group: the product of the orders of each non-free tie class, cut
+   * at {@link ORDERINGS_MAX} (counted in {@link truncated}).
+   */
   #orderings(classesPerGroup: { ids: string[]; free: boolean }[][]): string[][][] {
     let result: string[][][] = [[]];
+    let cut = false;
     for (const classes of classesPerGroup) {
       let orders: string[][] = [[]];
       for (const tie of classes) {
         const options = tie.free ? [tie.ids] : permutations(tie.ids);
+        if (!tie.free && options.length < factorial(tie.ids.length)) cut = true;
         const extended: string[][] = [];
         for (const prefix of orders) {
           for (const option of options) {
+            if (extended.length * result.length >= ORDERINGS_MAX) {
+              cut = true;
+              break;
+            }
             extended.push([...prefix, ...option]);
-            if (extended.length * result.length >= ORDERINGS_MAX) break;
           }
         }
-        if (extended.length * result.length >= ORDERINGS_MAX && !tie.free) this.truncated++;
         orders = extended;
       }
       result = result.flatMap((prefix) => orders.map((order) => [...prefix, order]));
     }
+    if (cut) this.truncated++;
     return result;
   }
+}
+
+function factorial(n: number): number {
+  return n <= 1 ? 1 : n * factorial(n - 1);
 }
 
 function permutations(ids: readonly string[]): string[][] {

@@ -1,7 +1,8 @@
 /**
  * A search worker of the parallel breadth-first search: owns the states whose fingerprints fall
- * in its partition, expands them level by level, and ships successors it does not own to their
- * owners in batches. The algorithm is described in parallel.ts.
+ * in its partition, expands them level by level, sets aside the successors it does not own, and
+ * ships those their owner has not found itself, in batches. The algorithm is described in
+ * parallel.ts.
  *
  * @module
  */
@@ -26,9 +27,11 @@ const BATCH_BYTES = 1 << 18;
 /** Incoming batches are polled every this many expanded states. */
 const POLL_EVERY = 128;
 /** What workers send each other: a batch of states, or the new slots of a grown table. */
-type PeerMessage = { readonly kind: 'batch'; readonly bytes: Uint8Array } | { readonly kind: 'table'; readonly slots: Int32Array };
+type PeerMessage =
+  | { readonly kind: 'batch'; readonly bytes: Uint8Array }
+  | { readonly kind: 'table'; readonly slots: Int32Array };
 
-/** Slots of the per-peer cache of recently sent fingerprints (a power of two). */
+/** Slots of the per-peer cache of fingerprints recently set aside (a power of two). */
 const SENT_CACHE_SLOTS = 1 << 18;
 
 /** Milliseconds since the epoch, with sub-millisecond precision, comparable across threads. */
@@ -52,7 +55,10 @@ async function main(): Promise<void> {
         }
         search.handle(message);
       } catch (error) {
-        post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        post({
+          type: 'error',
+          message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       }
     });
     search.start();
@@ -75,6 +81,8 @@ class WorkerSearch<State, Action> {
   /** Each peer's visited slots (shared memory), peeked before shipping a state there. */
   readonly #peerSlots: (Int32Array | undefined)[];
   #publishedSlots: Int32Array | undefined;
+  /** Successors owned by each peer, set aside until the exchange: states and their records. */
+  readonly #aside: { states: State[]; records: number[] }[];
   #level: State[] = [];
   #levelIds: number[] = [];
   #next: State[] = [];
@@ -101,6 +109,7 @@ class WorkerSearch<State, Action> {
     this.#sentCount = others.map(() => 0);
     this.#receivedCount = others.map(() => 0);
     this.#peerSlots = others.map(() => undefined);
+    this.#aside = others.map(() => ({ states: [], records: [] }));
   }
 
   /** Tells peers where this worker's visited slots are, after they moved (the table grew). */
@@ -132,6 +141,9 @@ class WorkerSearch<State, Action> {
     switch (message.type) {
       case 'expand':
         this.#expandLevel();
+        return;
+      case 'exchange':
+        this.#exchange();
         return;
       case 'drain':
         this.#drain(message.expect);
@@ -205,6 +217,7 @@ class WorkerSearch<State, Action> {
         const after = model.next(state, listed[i] as Action);
         if (after === undefined) continue;
         this.#generated++;
+        if (after === state) continue; // a step that changes nothing: already visited
         fingerprinter.hash(after);
         const high = fingerprinter.high;
         const low = fingerprinter.low;
@@ -218,29 +231,30 @@ class WorkerSearch<State, Action> {
       if (k % POLL_EVERY === POLL_EVERY - 1) {
         this.#poll();
         const now = nowMs();
-        if ((deadline !== undefined && now >= deadline) || this.#table.size >= (statesPerWorkerMax ?? Infinity)) {
+        if (
+          (deadline !== undefined && now >= deadline) ||
+          this.#table.size >= (statesPerWorkerMax ?? Infinity)
+        ) {
           this.#cut = true;
         }
         if (now >= this.#nextProgressMs) {
           this.#nextProgressMs = now + 1000;
-          this.#post({ type: 'progress', generatedStates: this.#generated, distinctStates: this.#table.size });
+          this.#post({
+            type: 'progress',
+            generatedStates: this.#generated,
+            distinctStates: this.#table.size,
+          });
         }
       }
     }
-    this.#encoders.forEach((encoder, peer) => {
-      if (encoder !== undefined && encoder.length > 0) this.#flush(peer);
-    });
     this.#poll();
-    this.#post({ type: 'expanded', sent: this.#sentCount.slice(), ...this.#figures() });
+    this.#post({ type: 'expanded', ...this.#figures() });
   }
 
+  /** Sets aside a successor owned by a peer, unless it was set aside (or shipped) recently. */
   #send(owner: number, high: number, low: number, parent: number, action: number, state: State): void {
-    // Most successors a worker does not own are already known to their owner: one look into the
-    // owner's table (shared memory) saves encoding, shipping and decoding them.
-    const slots = this.#peerSlots[owner];
-    if (slots !== undefined && peekSlots(slots, high, low)) return;
-    // A direct-mapped cache of fingerprints recently sent to this owner: most duplicates among
-    // the successors of one level are caught here instead of being encoded and shipped.
+    // A direct-mapped cache of fingerprints recently set aside for this owner: most repeats
+    // among the successors of a level are dropped here, before they take any memory.
     const cache = this.#sentCaches[owner];
     if (cache !== undefined) {
       const slot = ((low ^ (high >>> 7)) & (SENT_CACHE_SLOTS - 1)) * 2;
@@ -248,14 +262,43 @@ class WorkerSearch<State, Action> {
       cache[slot] = high;
       cache[slot + 1] = low;
     }
-    const encoder = this.#encoders[owner];
-    if (encoder === undefined) throw new Error(`worker: no channel to worker ${owner}`);
-    encoder.int32(high);
-    encoder.int32(low);
-    encoder.int32(parent);
-    encoder.int32(action);
-    encoder.value(state);
-    if (encoder.length >= BATCH_BYTES) this.#flush(owner);
+    const aside = this.#aside[owner];
+    if (aside === undefined) throw new Error(`worker: no channel to worker ${owner}`);
+    aside.states.push(state);
+    aside.records.push(high, low, parent, action);
+  }
+
+  /**
+   * Ships what was set aside, once every owner has expanded its share: a successor the owner
+   * found itself (one look into its table, in shared memory) is not shipped at all.
+   */
+  #exchange(): void {
+    this.#poll(); // picks up the peers' latest table locations
+    this.#aside.forEach((aside, owner) => {
+      const encoder = this.#encoders[owner];
+      if (encoder === undefined) return;
+      const { states, records } = aside;
+      for (let k = 0; k < states.length; k++) {
+        const high = records[4 * k] ?? 0;
+        const low = records[4 * k + 1] ?? 0;
+        const slots = this.#peerSlots[owner];
+        if (slots !== undefined && peekSlots(slots, high, low)) continue;
+        encoder.int32(high);
+        encoder.int32(low);
+        encoder.int32(records[4 * k + 2] ?? 0);
+        encoder.int32(records[4 * k + 3] ?? 0);
+        encoder.value(states[k]);
+        if (encoder.length >= BATCH_BYTES) {
+          this.#flush(owner);
+          this.#poll();
+        }
+      }
+      if (encoder.length > 0) this.#flush(owner);
+      aside.states = [];
+      aside.records = [];
+    });
+    this.#poll();
+    this.#post({ type: 'exchanged', sent: this.#sentCount.slice(), ...this.#figures() });
   }
 
   #flush(peer: number): void {
@@ -273,7 +316,11 @@ class WorkerSearch<State, Action> {
     let batches = 0;
     this.#setup.peers.forEach((peer, from) => {
       if (peer === undefined) return;
-      for (let received = receiveMessageOnPort(peer); received !== undefined; received = receiveMessageOnPort(peer)) {
+      for (
+        let received = receiveMessageOnPort(peer);
+        received !== undefined;
+        received = receiveMessageOnPort(peer)
+      ) {
         const message = received.message as PeerMessage;
         if (message.kind === 'table') {
           this.#peerSlots[from] = message.slots;

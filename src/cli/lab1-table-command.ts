@@ -25,7 +25,9 @@ export function registerLab1TableCommand(program: Command, cli: CliContext): voi
   program
     .command('lab1-table')
     .description('lab 1: how many tries a reliable send takes as the drop rate grows, against the theory')
-    .option('--trials <N>', 'runs per drop rate (default 100)', (text) => parseWholeNumber(text, '--trials', 1, 1_000_000))
+    .option('--trials <N>', 'runs per drop rate (default 100)', (text) =>
+      parseWholeNumber(text, '--trials', 1, 1_000_000),
+    )
     .option('--seed <N>', 'trial i runs with seed N + i (default 1)', (text) => parseSeed(text))
     .option('--html <FILE>', 'also write the table as an HTML page')
     .option('--json', 'print the rows as one JSON object on stdout')
@@ -44,8 +46,9 @@ export function registerLab1TableCommand(program: Command, cli: CliContext): voi
       }
       if (options.json) {
         // JSON has no NaN: a statistic of no successful send is null.
-        const json = JSON.stringify({ rows, files: options.html === undefined ? {} : { html: options.html } }, (_, value) =>
-          typeof value === 'number' && !Number.isFinite(value) ? null : (value as unknown),
+        const json = JSON.stringify(
+          { rows, files: options.html === undefined ? {} : { html: options.html } },
+          (_, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : (value as unknown)),
         );
         cli.stdout.write(`${json}\n`);
       } else {

@@ -27,7 +27,9 @@ function packageVersion(): string {
 /** The program with every subcommand registered. */
 export function createProgram(cli: CliContext): Command {
   const program = new Command('fairlink')
-    .description('Write a distributed protocol once as deterministic handlers; simulate it, check it, draw it.')
+    .description(
+      'Write a distributed protocol once as deterministic handlers; simulate it, check it, draw it.',
+    )
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'print help')
     .helpCommand(false)
@@ -61,7 +63,10 @@ export function processContext(): CliContext & { exitCode: () => ExitCodeValue }
  * Runs the command line `args` (without `node` and the script) and returns
  * the exit code. Never throws.
  */
-export async function main(args: readonly string[], cli: CliContext & { exitCode: () => ExitCodeValue } = processContext()): Promise<number> {
+export async function main(
+  args: readonly string[],
+  cli: CliContext & { exitCode: () => ExitCodeValue } = processContext(),
+): Promise<number> {
   const program = createProgram(cli);
   try {
     await program.parseAsync(args, { from: 'user' });

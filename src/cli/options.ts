@@ -37,7 +37,8 @@ export function parseSeed(text: string, flag = '--seed'): number {
 /** Parses `A..B`, an inclusive range of seeds with `A <= B`. */
 export function parseSeedRange(text: string, flag = '--seeds'): SeedRange {
   const match = /^(\d+)\.\.(\d+)$/.exec(text);
-  if (!match) throw new UsageError(`${flag} ${quote(text)}: expected A..B with whole numbers, such as 1..100`);
+  if (!match)
+    throw new UsageError(`${flag} ${quote(text)}: expected A..B with whole numbers, such as 1..100`);
   const from = Number(match[1]);
   const to = Number(match[2]);
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) {
@@ -82,12 +83,15 @@ export function parseWholeNumber(text: string, flag: string, min: number, max: n
 /** Checks the shape of one `--param NAME=VALUE` (the scenario checks the name and type). */
 export function parseParam(text: string): string {
   const equals = text.indexOf('=');
-  if (equals <= 0) throw new UsageError(`--param ${quote(text)}: expected NAME=VALUE, such as --param nodes=5`);
+  if (equals <= 0)
+    throw new UsageError(`--param ${quote(text)}: expected NAME=VALUE, such as --param nodes=5`);
   return text;
 }
 
 /** Commander's collector for repeatable options: each use appends. */
-export function collect<T>(parse: (text: string) => T): (text: string, previous: readonly T[] | undefined) => T[] {
+export function collect<T>(
+  parse: (text: string) => T,
+): (text: string, previous: readonly T[] | undefined) => T[] {
   return (text, previous) => [...(previous ?? []), parse(text)];
 }
 

@@ -14,7 +14,8 @@ import { UsageError } from './usage.js';
 export function checkOutputPath(flag: string, path: string): void {
   if (path === '') throw new UsageError(`${flag}: the file name is empty`);
   const absolute = resolve(path);
-  if (statOf(absolute)?.isDirectory()) throw new UsageError(`${flag} ${path}: is a folder, expected a file name`);
+  if (statOf(absolute)?.isDirectory())
+    throw new UsageError(`${flag} ${path}: is a folder, expected a file name`);
   for (let folder = dirname(absolute); ; folder = dirname(folder)) {
     const stats = statOf(folder);
     if (stats !== undefined) {

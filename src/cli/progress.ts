@@ -43,7 +43,11 @@ export function campaignProgressBar(stream: ProgressStream): CampaignProgressBar
     update(progress) {
       if (progress.phase === 'seeds') {
         const elapsedS = (performance.now() - startedAtMs) / 1000;
-        const payload = { label: 'seeds', failed: progress.failed, rate: elapsedS > 0 ? Math.round(progress.done / elapsedS) : 0 };
+        const payload = {
+          label: 'seeds',
+          failed: progress.failed,
+          rate: elapsedS > 0 ? Math.round(progress.done / elapsedS) : 0,
+        };
         if (!started) {
           bar.start(progress.total, progress.done, payload);
           started = true;
@@ -54,7 +58,10 @@ export function campaignProgressBar(stream: ProgressStream): CampaignProgressBar
       }
       if (started) bar.stop();
       started = false;
-      const text = progress.phase === 'shrink' ? `shrinking the failure: ${progress.attempts} runs` : 'recording the trace';
+      const text =
+        progress.phase === 'shrink'
+          ? `shrinking the failure: ${progress.attempts} runs`
+          : 'recording the trace';
       if (progress.phase === 'shrink') shrinking = true;
       stream.write(`\r\u001b[2K${text}`);
     },

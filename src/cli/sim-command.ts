@@ -9,6 +9,7 @@
 import { unlink } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runCampaign, type CampaignResult, type SeedRange, type Shard } from '../sim/campaign.js';
+import { parseShrinkToken } from '../sim/replay-token.js';
 import type { Trace } from '../trace/events.js';
 import { writeFileAtomic } from '../trace/files.js';
 import { escapeHtml } from '../trace/escape.js';
@@ -26,7 +27,14 @@ import {
   parseWholeNumber,
 } from './options.js';
 import { campaignProgressBar } from './progress.js';
-import { describeFailure, formatSimText, replayOf, simJson, type SimInvocation, type WrittenFiles } from './sim-report.js';
+import {
+  describeFailure,
+  formatSimText,
+  replayOf,
+  simJson,
+  type SimInvocation,
+  type WrittenFiles,
+} from './sim-report.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';
 
 /** Options as commander parses them. */
@@ -55,9 +63,13 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
     .description('simulate a scenario over many seeds; on a failure, shrink it and print how to replay it')
     .argument('<scenario>', 'a .ts, .mts, .js or .mjs file whose default export is defineScenario({...})')
     .option('--seed <N>', 'run one seed', (text) => parseSeed(text))
-    .option('--seeds <A..B>', "run seeds A to B (default 1..the scenario's `seeds`, or 1)", (text) => parseSeedRange(text))
-    .option('--shard <I/K>', 'run only the I-th of K interleaved shares of the seeds (one machine of K)', (text) =>
-      parseShard(text),
+    .option('--seeds <A..B>', "run seeds A to B (default 1..the scenario's `seeds`, or 1)", (text) =>
+      parseSeedRange(text),
+    )
+    .option(
+      '--shard <I/K>',
+      'run only the I-th of K interleaved shares of the seeds (one machine of K)',
+      (text) => parseShard(text),
     )
     .option('--param <NAME=VALUE>', 'set a scenario parameter (repeatable)', collect(parseParam))
     .option('--shrunk <TOKEN>', 'with --seed: replay a shrunk run exactly, from the token a failure printed')
@@ -70,21 +82,29 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
       parseWholeNumber(text, '--shrink-runs', 0, 1_000_000),
     )
     .option('--check-determinism', 'run each seed twice more and compare the traces byte for byte')
-    .option('--step-timeout <S>', 'seconds a handler may run before it counts as an infinite loop (default 5)', (text) =>
-      parseSecondsToMs(text, '--step-timeout'),
+    .option(
+      '--step-timeout <S>',
+      'seconds a handler may run before it counts as an infinite loop (default 5)',
+      (text) => parseSecondsToMs(text, '--step-timeout'),
     )
     .option('--workers <N>', 'worker threads (default: 2, or 1 on a single core)', (text) =>
       parseWholeNumber(text, '--workers', 1, 64),
     )
-    .option('--time-limit <S>', 'stop starting seeds after S seconds (verdict unknown, exit 3, unless one failed)', (text) =>
-      parseSecondsToMs(text, '--time-limit'),
+    .option(
+      '--time-limit <S>',
+      'stop starting seeds after S seconds (verdict unknown, exit 3, unless one failed)',
+      (text) => parseSecondsToMs(text, '--time-limit'),
     )
     .action(async (scenarioPath: string, options: SimOptions) => {
       cli.setExitCode(await simCommand(scenarioPath, options, cli));
     });
 }
 
-async function simCommand(scenarioPath: string, options: SimOptions, cli: CliContext): Promise<ExitCodeValue> {
+async function simCommand(
+  scenarioPath: string,
+  options: SimOptions,
+  cli: CliContext,
+): Promise<ExitCodeValue> {
   checkCombinations(options);
   const requested = { trace: options.trace, html: options.html };
   for (const [flag, path] of [
@@ -128,7 +148,11 @@ async function simCommand(scenarioPath: string, options: SimOptions, cli: CliCon
   const files = await writeOutputs(result, invocation, requested);
   if (options.json) cli.stdout.write(`${JSON.stringify(simJson(result, invocation, files))}\n`);
   else cli.stdout.write(formatSimText(result, invocation, files));
-  return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'fail' ? ExitCode.violation : ExitCode.unknown;
+  return result.verdict === 'pass'
+    ? ExitCode.pass
+    : result.verdict === 'fail'
+      ? ExitCode.violation
+      : ExitCode.unknown;
 }
 
 /** Flags that do not go together. */
@@ -139,6 +163,8 @@ function checkCombinations(options: SimOptions): void {
   if (options.shrunk !== undefined && options.seed === undefined) {
     throw new UsageError('--shrunk replays one run: give its seed with --seed N');
   }
+  // Read the token now, before any worker starts: a typo is reported at once.
+  if (options.shrunk !== undefined) parseShrinkToken(options.shrunk);
   if (options.shard !== undefined && options.seed !== undefined) {
     throw new UsageError('--shard splits a range of seeds: use it with --seeds, not --seed');
   }
@@ -178,7 +204,8 @@ async function writeOutputs(
   };
   const contents: [string, string][] = [];
   if (paths.trace !== undefined) contents.push([paths.trace, traceToJsonl(trace)]);
-  if (paths.html !== undefined) contents.push([paths.html, renderTraceHtml(trace, htmlOptions(result, invocation, files, trace))]);
+  if (paths.html !== undefined)
+    contents.push([paths.html, renderTraceHtml(trace, htmlOptions(result, invocation, files, trace))]);
   const written: string[] = [];
   try {
     for (const [path, content] of contents) {

@@ -44,7 +44,11 @@ export function replayCommand(
 }
 
 /** The replay command of a result, when it failed. */
-export function replayOf(result: CampaignResult, invocation: SimInvocation, files: WrittenFiles): string | undefined {
+export function replayOf(
+  result: CampaignResult,
+  invocation: SimInvocation,
+  files: WrittenFiles,
+): string | undefined {
   const failure = result.failure;
   if (failure === undefined) return undefined;
   return replayCommand(invocation, failure.seed, result.reported?.shrunk ?? result.shrunk?.token, files);
@@ -88,22 +92,34 @@ function seconds(ms: number): string {
 }
 
 /** The report for people: a verdict line, then details and paths. */
-export function formatSimText(result: CampaignResult, invocation: SimInvocation, files: WrittenFiles): string {
+export function formatSimText(
+  result: CampaignResult,
+  invocation: SimInvocation,
+  files: WrittenFiles,
+): string {
   const lines: string[] = [];
   const name = result.scenario.name;
   const ran = `${plural(result.seeds.run, 'seed')} (${seedsText(result)})`;
   const timing = `${formatDuration(result.stats.virtualMs)} of virtual time in ${seconds(result.wallMs)}`;
   const failure: SeedFailure | undefined = result.failure;
   if (failure === undefined) {
-    const verdict = result.verdict === 'pass' ? 'PASS' : 'UNKNOWN';
-    const tail = result.verdict === 'pass' ? 'no violation' : `no violation in the ${formatCount(result.seeds.run)} that ran`;
-    lines.push(`${verdict} ${name}: ${ran}, ${tail}; ${timing}`);
+    if (result.verdict === 'pass') {
+      lines.push(`PASS ${name}: ${ran}, no violation; ${timing}`);
+    } else {
+      const planned = formatCount(result.seeds.planned);
+      lines.push(
+        `UNKNOWN ${name}: time limit reached after ${formatCount(result.seeds.run)} of ${planned} seeds ` +
+          `(${seedsText(result)}), no violation so far; ${timing}`,
+      );
+    }
   } else {
     lines.push(`FAIL ${name}: seed ${failure.seed}: ${describeFailure(failure)}`);
     if (result.seeds.failed > 1) {
       const listed = result.seeds.failing.slice(0, 20).join(', ');
       const more = result.seeds.failing.length > 20 ? ', …' : '';
-      lines.push(`  failing: ${plural(result.seeds.failed, 'seed')} of ${formatCount(result.seeds.run)}: ${listed}${more}`);
+      lines.push(
+        `  failing: ${plural(result.seeds.failed, 'seed')} of ${formatCount(result.seeds.run)}: ${listed}${more}`,
+      );
     }
     if (result.shrunk) lines.push(`  shrunk:  ${result.shrunk.summary}`);
     const reportedFailure = result.reported?.failure;
@@ -122,7 +138,11 @@ export function formatSimText(result: CampaignResult, invocation: SimInvocation,
 }
 
 /** The result object of `--json`. */
-export function simJson(result: CampaignResult, invocation: SimInvocation, files: WrittenFiles): Record<string, unknown> {
+export function simJson(
+  result: CampaignResult,
+  invocation: SimInvocation,
+  files: WrittenFiles,
+): Record<string, unknown> {
   const replay = replayOf(result, invocation, files);
   return {
     verdict: result.verdict,
@@ -133,6 +153,7 @@ export function simJson(result: CampaignResult, invocation: SimInvocation, files
       from: result.seeds.from,
       to: result.seeds.to,
       ...(result.seeds.shard ? { shard: result.seeds.shard } : {}),
+      planned: result.seeds.planned,
       run: result.seeds.run,
       failed: result.seeds.failed,
       ...(result.seeds.failed > 0 ? { failing: result.seeds.failing } : {}),

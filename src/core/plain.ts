@@ -39,9 +39,24 @@ const DEPTH_MAX = 256;
  * message that the simulator may deliver again (duplication) or record.
  */
 export function findPlainViolation(value: unknown, freeze = false): PlainViolation | undefined {
+  if (freeze && value === lastFrozen) return undefined;
+  metCollection = false;
   const violation = visit(value, 0, freeze);
-  return violation === undefined ? undefined : { path: show(violation.path), problem: violation.problem };
+  if (violation !== undefined) return { path: show(violation.path), problem: violation.problem };
+  if (freeze && !metCollection && typeof value === 'object') lastFrozen = value;
+  return undefined;
 }
+
+/**
+ * The last value that a freezing check found plain and left immutable: frozen
+ * all the way down, with no Map or Set inside (a frozen Map's contents can
+ * still be changed through `Map.prototype`). Such a value stays plain forever,
+ * so checking it again is skipped: a node that sends one message to several
+ * peers (gossip, or a loop of sends) pays for one check.
+ */
+let lastFrozen: unknown;
+/** Whether the current check met a Map or Set. */
+let metCollection = false;
 
 /**
  * A violation on its way up: `path` is relative to the value being visited
@@ -101,7 +116,10 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
     if (freeze) Object.freeze(value);
     return undefined;
   }
+  // Byte arrays first: state often holds one, and the checks below walk prototype chains.
+  if (prototype === Uint8Array.prototype) return undefined;
   if (value instanceof Map) {
+    metCollection = true;
     for (const [key, entry] of value as Map<unknown, unknown>) {
       const keyViolation = visit(key, depth + 1, freeze);
       if (keyViolation) return within('<map key>', keyViolation);
@@ -112,6 +130,7 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
     return undefined;
   }
   if (value instanceof Set) {
+    metCollection = true;
     for (const element of value as Set<unknown>) {
       const violation = visit(element, depth + 1, freeze);
       if (violation) return within('<set element>', violation);
@@ -119,7 +138,6 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
     if (freeze) freezeCollection(value);
     return undefined;
   }
-  if (value instanceof Uint8Array && prototype === Uint8Array.prototype) return undefined;
   const className = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown class';
   return violationAt(`an instance of ${className} (only JSON values, Map, Set, bigint and Uint8Array are plain)`);
 }

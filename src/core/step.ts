@@ -160,9 +160,8 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
    * state may be half-changed and the node must not be stepped again.
    */
   run(trigger: StepTrigger): ProtocolFault | undefined {
-    this.effects = [];
-    this.persisted = undefined;
-    this.handler = trigger.handler;
+    if (trigger.handler === 'onMessage') return this.runMessage(trigger.from, trigger.message);
+    this.begin(trigger.handler);
     const protocol = this.protocol;
     try {
       switch (trigger.handler) {
@@ -172,9 +171,6 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
         case 'onRecover':
           protocol.onRecover?.(this);
           break;
-        case 'onMessage':
-          protocol.onMessage?.(this, trigger.from, trigger.message as Message);
-          break;
         case 'onTimer':
           protocol.onTimer?.(this, trigger.timer);
           break;
@@ -182,6 +178,31 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
     } catch (thrown) {
       return this.discard(this.asFault(thrown));
     }
+    return this.end();
+  }
+
+  /**
+   * `run({ handler: 'onMessage', from, message })` without building the
+   * trigger: delivering messages is what engines do most.
+   */
+  runMessage(from: NodeId, message: unknown): ProtocolFault | undefined {
+    this.begin('onMessage');
+    try {
+      this.protocol.onMessage?.(this, from, message as Message);
+    } catch (thrown) {
+      return this.discard(this.asFault(thrown));
+    }
+    return this.end();
+  }
+
+  private begin(handler: HandlerName): void {
+    this.effects = [];
+    this.persisted = undefined;
+    this.handler = handler;
+  }
+
+  /** Ends a step whose handler returned: checks the state. */
+  private end(): ProtocolFault | undefined {
     if (this.options.checkState) {
       const violation = findPlainViolation(this.state);
       if (violation) {

@@ -7,7 +7,7 @@
 import { checkCounter, type CounterCheckResult } from './convergence/counter-check.js';
 import { checkSetConvergence, type SetCheckResult } from './convergence/set-check.js';
 import { HistoryUsageError } from './errors.js';
-import { parseFormatName, readHistoryFile, type HistoryFormat } from './formats/index.js';
+import { parseFormatName, readHistoryFile } from './formats/index.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { checkLinearizabilityParallel } from './linearizability/parallel.js';
 import type { LinearizabilityResult } from './linearizability/result.js';
@@ -26,8 +26,8 @@ export type CheckerName = (typeof checkerNames)[number];
 export interface CheckFileOptions {
   /** A built-in model's name (see `builtinModelNames`) or a model. Required by `linearizable` and `sequential`. */
   readonly model?: string | Model<unknown>;
-  /** The file's format; detected from its content when absent. */
-  readonly format?: HistoryFormat | string;
+  /** The file's format (a `HistoryFormat` name or alias); detected from its content when absent. */
+  readonly format?: string;
   /** Split by the model's partition function (linearizability only). Default true. */
   readonly partition?: boolean;
   /** Give up after this many seconds with an `unknown` verdict. Default: no limit. */
@@ -60,8 +60,11 @@ export type CheckFileReport = {
 const exitCodes = { ok: 0, violation: 1, unknown: 3 } as const;
 
 function requireModel(options: CheckFileOptions, checker: CheckerName): Model<unknown> {
-  if (options.model === undefined) throw new HistoryUsageError(`the ${checker} check needs a model (--model NAME)`);
-  return typeof options.model === 'string' ? createModel({ name: parseModelName(options.model) }) : options.model;
+  if (options.model === undefined)
+    throw new HistoryUsageError(`the ${checker} check needs a model (--model NAME)`);
+  return typeof options.model === 'string'
+    ? createModel({ name: parseModelName(options.model) })
+    : options.model;
 }
 
 /**
@@ -70,15 +73,21 @@ function requireModel(options: CheckFileOptions, checker: CheckerName): Model<un
  * @throws `HistoryFormatError` for an unreadable or malformed file, `HistoryUsageError` for bad
  *   options: both mean exit code 2.
  */
-export async function checkHistoryFile(path: string, options: CheckFileOptions = {}): Promise<CheckFileReport> {
+export async function checkHistoryFile(
+  path: string,
+  options: CheckFileOptions = {},
+): Promise<CheckFileReport> {
   const checker = options.checker ?? 'linearizable';
   if (!checkerNames.includes(checker)) {
     throw new HistoryUsageError(`unknown checker "${String(checker)}"; known: ${checkerNames.join(', ')}`);
   }
   if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0)) {
-    throw new HistoryUsageError(`--timeout must be a positive number of seconds, got ${options.timeoutSeconds}`);
+    throw new HistoryUsageError(
+      `--timeout must be a positive number of seconds, got ${options.timeoutSeconds}`,
+    );
   }
-  const model = checker === 'linearizable' || checker === 'sequential' ? requireModel(options, checker) : undefined;
+  const model =
+    checker === 'linearizable' || checker === 'sequential' ? requireModel(options, checker) : undefined;
   const format = options.format === undefined ? undefined : parseFormatName(options.format);
   const history = await readHistoryFile(path, format);
   const paired = pairOperations(history);
@@ -96,7 +105,11 @@ export async function checkHistoryFile(path: string, options: CheckFileOptions =
             )
           : checkLinearizability(paired.operations, model as Model<unknown>, settings);
       const outcome: Outcome =
-        result.verdict === 'linearizable' ? 'ok' : result.verdict === 'not-linearizable' ? 'violation' : 'unknown';
+        result.verdict === 'linearizable'
+          ? 'ok'
+          : result.verdict === 'not-linearizable'
+            ? 'violation'
+            : 'unknown';
       return { ...base, checker, result, outcome, exitCode: exitCodes[outcome] };
     }
     case 'sequential': {
@@ -111,12 +124,14 @@ export async function checkHistoryFile(path: string, options: CheckFileOptions =
     }
     case 'set': {
       const result = checkSetConvergence(paired);
-      const outcome: Outcome = result.verdict === 'valid' ? 'ok' : result.verdict === 'invalid' ? 'violation' : 'unknown';
+      const outcome: Outcome =
+        result.verdict === 'valid' ? 'ok' : result.verdict === 'invalid' ? 'violation' : 'unknown';
       return { ...base, checker, result, outcome, exitCode: exitCodes[outcome] };
     }
     case 'counter': {
       const result = checkCounter(paired);
-      const outcome: Outcome = result.verdict === 'valid' ? 'ok' : result.verdict === 'invalid' ? 'violation' : 'unknown';
+      const outcome: Outcome =
+        result.verdict === 'valid' ? 'ok' : result.verdict === 'invalid' ? 'violation' : 'unknown';
       return { ...base, checker, result, outcome, exitCode: exitCodes[outcome] };
     }
   }

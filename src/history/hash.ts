@@ -183,11 +183,16 @@ export function canonicalString(value: unknown): string {
       if (Array.isArray(value)) return `[${value.map(canonicalString).join(',')}]`;
       if (value instanceof Uint8Array) return `bytes(${Array.from(value).join(',')})`;
       if (value instanceof Map) {
-        const entries = Array.from(value as Map<unknown, unknown>, ([k, v]) => `${canonicalString(k)}=>${canonicalString(v)}`);
+        const entries = Array.from(
+          value as Map<unknown, unknown>,
+          ([k, v]) => `${canonicalString(k)}=>${canonicalString(v)}`,
+        );
         return `Map{${entries.sort().join(',')}}`;
       }
       if (value instanceof Set) {
-        return `Set{${Array.from(value as Set<unknown>, canonicalString).sort().join(',')}}`;
+        return `Set{${Array.from(value as Set<unknown>, canonicalString)
+          .sort()
+          .join(',')}}`;
       }
       const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${canonicalString(v)}`);
       return `{${entries.sort().join(',')}}`;

@@ -12,6 +12,9 @@ import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
 import { randomStream } from './random.js';
 import { simulate, type SimulationConfig } from './simulator.js';
 
+// A fixed seed keeps the suite deterministic; change it locally to explore other inputs.
+fc.configureGlobal({ seed: 1_914_181 });
+
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'] as NodeId[];
 
 function tools(seed = 1, id = 'n3'): ByzantineTools {

@@ -125,8 +125,9 @@ function replay(options: ReplayOptions = {}): ByzantineBehaviour {
       else observed[tools.random.int(0, memory - 1)] = message;
     },
     transform(effects, tools) {
-      if (observed.length === 0 || tools.peers.length === 0 || !tools.random.chance(probability))
+      if (observed.length === 0 || tools.peers.length === 0 || !tools.random.chance(probability)) {
         return [...effects];
+      }
       const message = tools.random.pick(observed);
       const to = tools.random.pick(tools.peers);
       return [...effects, { kind: 'send', to, message }];
@@ -176,10 +177,12 @@ function custom(
   transform: ByzantineTransform,
   observe?: (from: NodeId, message: unknown, tools: ByzantineTools) => void,
 ): ByzantineBehaviour {
-  if (typeof name !== 'string' || name === '')
+  if (typeof name !== 'string' || name === '') {
     throw new InputError('byzantine.custom: needs a non-empty name');
-  if (typeof transform !== 'function')
+  }
+  if (typeof transform !== 'function') {
     throw new InputError(`byzantine.custom('${name}'): transform must be a function`);
+  }
   const observed = new Set<string>();
   return {
     name,
@@ -210,6 +213,9 @@ function requireProbability(behaviour: string, field: string, value: unknown): n
   return value;
 }
 
+/** The kinds of effect other than `send`. */
+const OTHER_EFFECT_KINDS: ReadonlySet<unknown> = new Set(['timer-set', 'timer-cancel', 'log', 'client']);
+
 /**
  * Checks what a behaviour emits: a known kind of effect; sends to a node the
  * Byzantine node could name (its group, a recipient the protocol chose, or a
@@ -223,16 +229,13 @@ function checked(
   effects: readonly Effect[],
   heardFrom: ReadonlySet<string> = new Set(),
 ): Effect[] {
-  if (!Array.isArray(effects))
+  if (!Array.isArray(effects)) {
     throw new InputError(`byzantine.${behaviour} on ${tools.id}: transform must return an array of effects`);
+  }
   const result: Effect[] = [];
   for (const effect of effects as readonly Effect[]) {
     if (effect.kind !== 'send') {
-      if (
-        !['timer-set', 'timer-cancel', 'log', 'client'].includes(
-          (effect as { kind?: unknown } | null)?.kind as string,
-        )
-      ) {
+      if (!OTHER_EFFECT_KINDS.has((effect as { kind?: unknown } | null)?.kind)) {
         throw new InputError(
           `byzantine.${behaviour} on ${tools.id}: returned something that is not an effect`,
         );
@@ -266,7 +269,7 @@ function recipientRank(recipient: NodeId, tools: ByzantineTools): number {
   return index >= 0 ? index : tools.nodes.length;
 }
 
-/** A place inside a message where a scalar sits: the path of keys and indices from the root. */
+/** A place inside a message: the record keys, array indices and Map keys (see `mapKey`) from the root. */
 type Path = readonly (string | number)[];
 
 /**
@@ -281,13 +284,15 @@ function placesWhere(
   found: Path[] = [],
 ): Path[] {
   if (select(value)) found.push(path);
-  if (typeof value !== 'object' || value === null || value instanceof Uint8Array || value instanceof Set)
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array || value instanceof Set) {
     return found;
+  }
   if (Array.isArray(value)) {
     value.forEach((element, index) => placesWhere(element, select, [...path, index], found));
   } else if (value instanceof Map) {
-    for (const [key, entry] of value as Map<unknown, unknown>)
+    for (const [key, entry] of value as Map<unknown, unknown>) {
       placesWhere(entry, select, [...path, mapKey(key)], found);
+    }
   } else {
     const record = value as Record<string, unknown>;
     for (const key in record) placesWhere(record[key], select, [...path, key], found);
@@ -318,8 +323,9 @@ function replaceAt(root: unknown, path: Path, change: (value: unknown) => unknow
   if (path.length === 0) return change(root);
   const copy = clonePlain(root);
   let parent: unknown = copy;
-  for (let depth = 0; depth < path.length - 1; depth++)
+  for (let depth = 0; depth < path.length - 1; depth++) {
     parent = childOf(parent, path[depth] as string | number);
+  }
   const last = path[path.length - 1] as string | number;
   if (parent instanceof Map) {
     const key = [...(parent as Map<unknown, unknown>).keys()].find((candidate) => mapKey(candidate) === last);
@@ -371,8 +377,9 @@ function alterAtRandom(message: unknown, random: RandomStream): unknown {
   const choices = leaves.length + lists.length + nulls.length;
   if (choices === 0) return message;
   const choice = random.int(0, choices - 1);
-  if (choice < leaves.length)
+  if (choice < leaves.length) {
     return replaceAt(message, leaves[choice] as Path, (value) => alterScalar(value, random));
+  }
   if (choice < leaves.length + lists.length) {
     return replaceAt(message, lists[choice - leaves.length] as Path, (value) =>
       alterList(value as unknown[], random),

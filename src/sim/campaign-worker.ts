@@ -11,118 +11,29 @@
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { describeThrown, InputError } from '../core/errors.js';
+import type { HandlerName, Protocol } from '../core/protocol.js';
 import type { CampaignFailure } from './campaign.js';
+import {
+  CONTROL_STOP_ABOVE,
+  PHASE,
+  WATCH,
+  type SeedOutcome,
+  type WorkerReply,
+  type WorkerRequest,
+  type WorkerSetup,
+} from './campaign-messages.js';
 import { checkDeterminism } from './determinism.js';
 import { loadScenario, prepareScenario, type PreparedScenario } from './load-scenario.js';
 import { parseShrinkToken } from './replay-token.js';
-import type { Params } from './scenario.js';
 import { shrinkFailure, type ShrinkOutcome } from './shrink.js';
 import {
+  HANDLER_BY_CODE,
   simulate,
   type NodeSpec,
   type RunOptions,
-  type RunStats,
   type SimulationConfig,
   type SimulationResult,
 } from './simulator.js';
-import type { HandlerName, Protocol } from '../core/protocol.js';
-import type { Trace } from '../trace/events.js';
-
-/** Slots of the shared watch array. The simulator writes the first three (see `RunOptions.watch`). */
-export const WATCH = {
-  /** Index of the node whose handler is running, plus 1; 0 outside handlers. */
-  node: 0,
-  /** The running handler's code (`HANDLER_BY_CODE`). */
-  handler: 1,
-  /** Steps so far, modulo 2^31: the heartbeat the watchdog looks at. */
-  steps: 2,
-  /** What the worker is doing (a {@link PHASE} value). */
-  phase: 3,
-  /** The seed index of the run in progress. */
-  index: 4,
-} as const;
-/** Length of the watch array. */
-export const WATCH_LENGTH = 5;
-
-/** Values of the watch array's phase slot. */
-export const PHASE = { idle: 0, loading: 1, seed: 2, shrink: 3, trace: 4 } as const;
-
-/** Slot of the shared control array: seed indices above this value are skipped. */
-export const CONTROL_STOP_ABOVE = 0;
-
-/** What the main thread gives each worker. */
-export interface WorkerSetup {
-  /** The scenario file as the user wrote it (workers share the process's working directory). */
-  readonly scenarioPath: string;
-  /** `--param` overrides, NAME=VALUE. */
-  readonly params: readonly string[];
-  /** Int32 slots, see {@link WATCH}. */
-  readonly watch: SharedArrayBuffer;
-  /** Int32 slots, see {@link CONTROL_STOP_ABOVE}. */
-  readonly control: SharedArrayBuffer;
-  /** Replays a shrunk run: every seed runs with these directives. */
-  readonly shrunk?: string;
-  /** Run each seed twice and compare the traces. */
-  readonly checkDeterminism: boolean;
-  /** Run past failures; otherwise a failure stops the seeds above it at once. */
-  readonly keepGoing: boolean;
-}
-
-/** Requests from the main thread. */
-export type WorkerRequest =
-  /**
-   * Runs seed indices from..from+count-1 in order, skipping those above the
-   * stop index. The seed of index i is first + i * stride.
-   */
-  | {
-      readonly type: 'run';
-      readonly from: number;
-      readonly count: number;
-      readonly first: number;
-      readonly stride: number;
-      readonly trace: boolean;
-    }
-  /** Shrinks the failing run of a seed. */
-  | { readonly type: 'shrink'; readonly index: number; readonly seed: number; readonly runsMax?: number }
-  /** Runs a seed again, recording its trace. */
-  | { readonly type: 'trace'; readonly index: number; readonly seed: number; readonly shrunk?: string };
-
-/** The outcome of one run, as sent to the main thread. */
-export interface SeedOutcome {
-  readonly index: number;
-  readonly seed: number;
-  readonly failure?: CampaignFailure;
-  readonly endMs: number;
-  readonly stats: RunStats;
-  readonly trace?: Trace;
-}
-
-/** What the scenario is, as the worker loaded it. */
-export interface ScenarioInfo {
-  readonly name: string;
-  readonly description?: string;
-  readonly seeds?: number;
-  readonly params: Params;
-  /** Node names in the simulator's order: the watch array's node slot indexes this list. */
-  readonly nodes: readonly string[];
-}
-
-/** Replies to the main thread. */
-export type WorkerReply =
-  | { readonly type: 'ready'; readonly scenario: ScenarioInfo }
-  | { readonly type: 'input-error'; readonly message: string }
-  | { readonly type: 'internal-error'; readonly message: string }
-  | { readonly type: 'seed'; readonly outcome: SeedOutcome }
-  | { readonly type: 'chunk-done' }
-  | { readonly type: 'shrink-progress'; readonly attempts: number }
-  /** The shrunk run, with its trace; without `shrunk` when shrinking removed nothing. */
-  | {
-      readonly type: 'shrunk';
-      readonly shrunk?: { readonly token: string; readonly summary: string; readonly attempts: number };
-      readonly outcome: SeedOutcome;
-    }
-  | { readonly type: 'shrink-failed'; readonly message: string }
-  | { readonly type: 'traced'; readonly outcome: SeedOutcome };
 
 /** The worker's state once the scenario is loaded. */
 interface Loaded {
@@ -134,12 +45,10 @@ interface Loaded {
   readonly control: Int32Array;
 }
 
-const HANDLER_CODES: readonly (readonly [HandlerName, number])[] = [
-  ['onBoot', 1],
-  ['onMessage', 2],
-  ['onTimer', 3],
-  ['onRecover', 4],
-];
+/** Each handler with its code in the watch array (the simulator's, see `HANDLER_BY_CODE`). */
+const HANDLER_CODES = HANDLER_BY_CODE.flatMap((handler, code) =>
+  handler === undefined ? [] : [[handler, code] as const],
+) satisfies readonly (readonly [HandlerName, number])[];
 
 /**
  * The same configuration with every handler wrapped to write the watch array
@@ -153,10 +62,10 @@ function watchHandlers(config: SimulationConfig, watch: Int32Array): SimulationC
   const nodes: Record<string, NodeSpec> = {};
   Object.entries(config.nodes).forEach(([name, entry], index) => {
     const spec = isNodeSpec(entry) ? entry : { protocol: entry };
-    const protocol = spec.protocol as Protocol & Record<string, unknown>;
+    const protocol = spec.protocol as Protocol;
     const wrapped = Object.create(protocol) as Record<string, unknown>;
     for (const [handler, code] of HANDLER_CODES) {
-      const original = protocol[handler];
+      const original = (protocol as unknown as Record<string, unknown>)[handler];
       if (typeof original !== 'function') continue;
       // defineProperty, not assignment: a frozen protocol's read-only handler would refuse an assignment.
       Object.defineProperty(wrapped, handler, {
@@ -179,7 +88,7 @@ function watchHandlers(config: SimulationConfig, watch: Int32Array): SimulationC
 
 /** The simulator's own test for a node entry with a spec (see `toSpec` in simulator.ts). */
 function isNodeSpec(entry: SimulationConfig['nodes'][string]): entry is NodeSpec {
-  return 'protocol' in entry && typeof (entry as NodeSpec).protocol === 'object';
+  return 'protocol' in entry && typeof entry.protocol === 'object';
 }
 
 function post(reply: WorkerReply): void {
@@ -207,12 +116,19 @@ function runOptions(loaded: Loaded, seed: number, trace: boolean, shrunk: string
 }
 
 /** One run; a throw that escapes the simulator (outside any handler) is a finding too. */
-function runOnce(loaded: Loaded, index: number, seed: number, trace: boolean, shrunk: string | undefined): SeedOutcome {
+function runOnce(
+  loaded: Loaded,
+  index: number,
+  seed: number,
+  trace: boolean,
+  shrunk: string | undefined,
+): SeedOutcome {
   let result: SimulationResult;
   try {
     result = simulate(loaded.prepared.config, runOptions(loaded, seed, trace, shrunk));
   } catch (thrown) {
-    if (thrown instanceof InputError || (thrown instanceof Error && thrown.name === 'InputError')) throw thrown;
+    if (thrown instanceof InputError || (thrown instanceof Error && thrown.name === 'InputError'))
+      throw thrown;
     return {
       index,
       seed,
@@ -248,7 +164,11 @@ function determinismFailure(loaded: Loaded, seed: number): CampaignFailure | und
   if (report.identical) return undefined;
   const difference = report.firstDifference;
   const show = (line: string | undefined): string =>
-    line === undefined || line === '' ? '(the trace ended)' : line.length > 160 ? `${line.slice(0, 160)}…` : line;
+    line === undefined || line === ''
+      ? '(the trace ended)'
+      : line.length > 160
+        ? `${line.slice(0, 160)}…`
+        : line;
   return {
     kind: 'nondeterminism',
     detail:
@@ -271,7 +191,13 @@ function handleRun(loaded: Loaded, request: Extract<WorkerRequest, { type: 'run'
     // Another seed below this one failed: the campaign reports the lowest failing seed only.
     if (index > Atomics.load(loaded.control, CONTROL_STOP_ABOVE)) break;
     setPhase(loaded, PHASE.seed, index);
-    let outcome = runOnce(loaded, index, request.first + index * request.stride, request.trace, loaded.setup.shrunk);
+    let outcome = runOnce(
+      loaded,
+      index,
+      request.first + index * request.stride,
+      request.trace,
+      loaded.setup.shrunk,
+    );
     if (loaded.setup.checkDeterminism && outcome.failure === undefined) {
       const failure = determinismFailure(loaded, outcome.seed);
       if (failure) outcome = { ...outcome, failure };
@@ -289,7 +215,10 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
   const seed = request.seed;
   const failing = simulate(loaded.prepared.config, runOptions(loaded, seed, false, undefined));
   if (failing.ok) {
-    post({ type: 'shrink-failed', message: `seed ${seed} passed when run again (is the scenario deterministic?)` });
+    post({
+      type: 'shrink-failed',
+      message: `seed ${seed} passed when run again (is the scenario deterministic?)`,
+    });
     return;
   }
   let shrunk: ShrinkOutcome;
@@ -302,7 +231,10 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
       onProgress: (attempts) => post({ type: 'shrink-progress', attempts }),
     });
   } catch (thrown) {
-    post({ type: 'shrink-failed', message: thrown instanceof Error ? thrown.message : describeThrown(thrown) });
+    post({
+      type: 'shrink-failed',
+      message: thrown instanceof Error ? thrown.message : describeThrown(thrown),
+    });
     return;
   }
   setPhase(loaded, PHASE.idle);
@@ -316,7 +248,11 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
   }
   // shrinkFailure's last run is the traced replay of the token, as `--seed N --shrunk TOKEN` runs it.
   const outcome = outcomeOf(request.index, shrunk.result);
-  post({ type: 'shrunk', shrunk: { token: shrunk.token, summary: shrunk.summary, attempts: shrunk.attempts }, outcome });
+  post({
+    type: 'shrunk',
+    shrunk: { token: shrunk.token, summary: shrunk.summary, attempts: shrunk.attempts },
+    outcome,
+  });
 }
 
 /** Whether shrinking left the run as big as it was. */
@@ -346,7 +282,8 @@ async function start(setup: WorkerSetup): Promise<void> {
     prepared = prepareScenario(scenario, setup.scenarioPath, setup.params);
     if (setup.shrunk !== undefined) parseShrinkToken(setup.shrunk);
   } catch (thrown) {
-    const inputError = thrown instanceof InputError || (thrown instanceof Error && thrown.name === 'InputError');
+    const inputError =
+      thrown instanceof InputError || (thrown instanceof Error && thrown.name === 'InputError');
     post(
       inputError
         ? { type: 'input-error', message: (thrown as Error).message }
@@ -355,7 +292,13 @@ async function start(setup: WorkerSetup): Promise<void> {
     return;
   }
   setPhase({ watch }, PHASE.idle);
-  const loaded: Loaded = { setup, prepared, watchedConfig: watchHandlers(prepared.config, watch), watch, control };
+  const loaded: Loaded = {
+    setup,
+    prepared,
+    watchedConfig: watchHandlers(prepared.config, watch),
+    watch,
+    control,
+  };
   const { scenario, params, config } = prepared;
   post({
     type: 'ready',
@@ -381,7 +324,8 @@ async function start(setup: WorkerSetup): Promise<void> {
           return;
       }
     } catch (thrown) {
-      const inputError = thrown instanceof InputError || (thrown instanceof Error && thrown.name === 'InputError');
+      const inputError =
+        thrown instanceof InputError || (thrown instanceof Error && thrown.name === 'InputError');
       post(
         inputError
           ? { type: 'input-error', message: (thrown as Error).message }

@@ -3,12 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { runCampaign } from './campaign.js';
 import { traceToJsonl } from '../trace/jsonl.js';
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
 describe('runCampaign', () => {
   it('reports the lowest failing seed, with one worker or two', async () => {
     // Seed 12 fails slowly and seed 13 quickly: the second worker finds 13 first.
-    const options = { scenarioPath: fixture('lottery.ts'), seeds: { from: 12, to: 20 }, shrink: false } as const;
+    const options = {
+      scenarioPath: fixture('lottery.ts'),
+      seeds: { from: 12, to: 20 },
+      shrink: false,
+    } as const;
     // One worker runs the seeds in order and stops at the first failure: the lowest, by construction.
     const one = await runCampaign({ ...options, workers: 1 });
     expect(one.verdict).toBe('fail');
@@ -20,7 +25,11 @@ describe('runCampaign', () => {
   });
 
   it('collects every failing seed with keepGoing', async () => {
-    const options = { scenarioPath: fixture('lottery.ts'), seeds: { from: 1, to: 30 }, params: ['stepsMax=300'] };
+    const options = {
+      scenarioPath: fixture('lottery.ts'),
+      seeds: { from: 1, to: 30 },
+      params: ['stepsMax=300'],
+    };
     const all = await runCampaign({ ...options, keepGoing: true, shrink: false });
     expect(all.seeds.run).toBe(30);
     expect(all.seeds.failing.length).toBeGreaterThan(2);
@@ -30,8 +39,12 @@ describe('runCampaign', () => {
     expect(all.failure?.seed).toBe(all.seeds.failing[0]);
   });
 
-  it('passes when every seed passes, and records the first seed when asked', async () => {
-    const result = await runCampaign({ scenarioPath: fixture('pass.ts'), tracePassing: true });
+  it('passes when every seed passes (twice more each, identically), and records the first seed when asked', async () => {
+    const result = await runCampaign({
+      scenarioPath: fixture('pass.ts'),
+      tracePassing: true,
+      checkDeterminism: true,
+    });
     expect(result.verdict).toBe('pass');
     // The scenario's `seeds: 8` is the default range.
     expect(result.seeds).toMatchObject({ from: 1, to: 8, run: 8, failed: 0 });
@@ -80,12 +93,27 @@ describe('runCampaign', () => {
   it('keeps going past a handler that never returns', async () => {
     const result = await runCampaign({
       scenarioPath: fixture('infinite-loop.ts'),
-      seeds: { from: 1, to: 3 },
+      seeds: { from: 1, to: 2 },
       keepGoing: true,
-      stepTimeoutMs: 300,
+      stepTimeoutMs: 250,
       workers: 1,
     });
-    expect(result.seeds.failing).toEqual([1, 2, 3]);
+    expect(result.seeds.failing).toEqual([1, 2]);
+    expect(result.seeds.run).toBe(2);
+  });
+
+  it('stops a shrink whose candidate run never returns, and reports the failure as found', async () => {
+    const result = await runCampaign({ scenarioPath: fixture('loops-when-healed.ts'), stepTimeoutMs: 400 });
+    expect(result.failure).toMatchObject({ kind: 'invariant', property: 'not late', seed: 1 });
+    expect(result.shrunk).toBeUndefined();
+    expect(result.notes).toEqual([
+      'shrinking stopped: n2.onMessage did not return within 0.4 s (an infinite loop?)',
+    ]);
+    // The reported run is the unshrunk failing seed, with its trace.
+    expect(result.reported?.failure).toMatchObject({ kind: 'invariant', property: 'not late' });
+    expect(result.reported?.shrunk).toBeUndefined();
+    expect(result.trace?.header).toMatchObject({ scenario: 'loops-when-healed', seed: 1 });
+    expect(result.trace?.header.shrunk).toBeUndefined();
   });
 
   it('rejects bad input with the path in the message', async () => {

@@ -15,28 +15,20 @@
  * returned.
  */
 
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors.js';
 import type { HandlerName } from '../core/protocol.js';
 import type { Trace } from '../trace/events.js';
+import { WorkerPool, type Slot } from './campaign-pool.js';
 import {
   CONTROL_STOP_ABOVE,
-  PHASE,
-  WATCH,
-  WATCH_LENGTH,
   type ScenarioInfo,
   type SeedOutcome,
   type WorkerReply,
-  type WorkerRequest,
-  type WorkerSetup,
-} from './campaign-worker.js';
+} from './campaign-messages.js';
+import { checkScenarioFile } from './load-scenario.js';
 import type { Params } from './scenario.js';
-import { HANDLER_BY_CODE, type Failure, type RunStats } from './simulator.js';
+import type { Failure, RunStats } from './simulator.js';
 
 /** An inclusive range of seeds. */
 export interface SeedRange {
@@ -54,9 +46,19 @@ export interface Shard {
 export type CampaignFailure =
   | Failure
   /** The watchdog saw no step for `stepTimeoutMs`. */
-  | { readonly kind: 'timeout'; readonly node?: string; readonly handler?: HandlerName; readonly detail: string }
+  | {
+      readonly kind: 'timeout';
+      readonly node?: string;
+      readonly handler?: HandlerName;
+      readonly detail: string;
+    }
   /** The run threw outside any handler, or the worker died (out of memory, say). */
-  | { readonly kind: 'crashed'; readonly node?: string; readonly handler?: HandlerName; readonly detail: string }
+  | {
+      readonly kind: 'crashed';
+      readonly node?: string;
+      readonly handler?: HandlerName;
+      readonly detail: string;
+    }
   /** Two runs of the same seed gave different traces. */
   | { readonly kind: 'nondeterminism'; readonly detail: string };
 
@@ -147,38 +149,19 @@ interface Pending {
   count: number;
 }
 
-type Job =
-  | { readonly kind: 'run'; readonly from: number; readonly count: number; reported: number }
-  | { readonly kind: 'shrink'; readonly index: number }
-  | { readonly kind: 'trace'; readonly index: number };
-
-interface Slot {
-  readonly worker: Worker;
-  readonly watch: Int32Array;
-  state: 'loading' | 'idle' | 'busy' | 'gone';
-  job: Job | undefined;
-  heartbeat: string;
-  heartbeatAtMs: number;
-  /** Called with each reply while a job runs. */
-  onReply: ((reply: WorkerReply) => void) | undefined;
-  /** Called when the worker stops for good while a job runs. */
-  onGone: ((failure: CampaignFailure, index: number) => void) | undefined;
-}
-
 /**
  * Runs a campaign. Rejects with an {@link InputError} for bad input (a
  * scenario that does not load, a bad parameter or configuration); protocol
  * bugs are failures in the result.
  */
-export function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
-  return new Campaign(options).run();
+export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  return await new Campaign(options).run();
 }
 
 class Campaign {
   private readonly startedAtMs = performance.now();
   private readonly control = new Int32Array(new SharedArrayBuffer(4));
-  private readonly slots: Slot[] = [];
-  private readonly stepTimeoutMs: number;
+  private readonly pool: WorkerPool;
   private scenario: ScenarioInfo | undefined;
   private first = 0;
   private stride = 1;
@@ -202,16 +185,31 @@ class Campaign {
   };
   private readonly notes: string[] = [];
   private outOfTime = false;
-  private watchdog: NodeJS.Timeout | undefined;
   private fatal: ((error: Error) => void) | undefined;
   private seedPhaseDone: (() => void) | undefined;
 
   constructor(private readonly options: CampaignOptions) {
-    this.stepTimeoutMs = options.stepTimeoutMs ?? 5000;
     Atomics.store(this.control, CONTROL_STOP_ABOVE, SEED_INDEX_MAX);
-    if (options.shrunk !== undefined && options.seeds !== undefined && options.seeds.from !== options.seeds.to) {
+    if (
+      options.shrunk !== undefined &&
+      options.seeds !== undefined &&
+      options.seeds.from !== options.seeds.to
+    ) {
       throw new InputError('--shrunk replays one run: give it with --seed N');
     }
+    this.pool = new WorkerPool({
+      setup: {
+        scenarioPath: options.scenarioPath,
+        params: options.params ?? [],
+        control: this.control.buffer,
+        ...(options.shrunk === undefined ? {} : { shrunk: options.shrunk }),
+        checkDeterminism: options.checkDeterminism ?? false,
+        keepGoing: options.keepGoing ?? false,
+      },
+      stepTimeoutMs: options.stepTimeoutMs ?? 5000,
+      onOutput: options.onWorkerOutput ?? ((chunk: string) => process.stderr.write(chunk)),
+      onFatal: (error) => this.fatal?.(error),
+    });
   }
 
   async run(): Promise<CampaignResult> {
@@ -220,23 +218,22 @@ class Campaign {
     });
     // Keep the rejection from counting as unhandled when nothing fails.
     failed.catch(() => undefined);
-    this.watchdog = setInterval(() => this.checkWatchdog(), Math.max(20, Math.min(250, this.stepTimeoutMs / 4)));
     try {
       return await Promise.race([this.campaign(), failed]);
     } finally {
-      clearInterval(this.watchdog);
-      await Promise.all(this.slots.map((slot) => slot.worker.terminate().catch(() => undefined)));
+      await this.pool.close();
     }
   }
 
   private async campaign(): Promise<CampaignResult> {
+    checkScenarioFile(this.options.scenarioPath);
     // The first worker loads the scenario; what it tells decides the default seeds and the pool size.
     // When the seeds are given, the pool is known already: start it at once, so workers load in parallel.
     const given = this.options.seeds;
     const early = given === undefined ? 1 : Math.min(this.workersOption(), Math.max(1, this.count(given)));
-    const firstSlot = this.spawn();
+    const firstSlot = this.pool.spawn();
     for (let count = 1; count < early; count++) this.addWorker();
-    this.scenario = await this.ready(firstSlot);
+    this.scenario = await this.pool.ready(firstSlot);
     this.plan();
     const timer =
       this.options.timeLimitMs === undefined
@@ -267,127 +264,22 @@ class Campaign {
   /** Works out the seeds to run and the number of workers. */
   private plan(): void {
     const scenario = this.scenario as ScenarioInfo;
-    const defaultCount = Number.isSafeInteger(scenario.seeds) && (scenario.seeds as number) >= 1 ? (scenario.seeds as number) : 1;
+    const defaultCount =
+      Number.isSafeInteger(scenario.seeds) && (scenario.seeds as number) >= 1
+        ? (scenario.seeds as number)
+        : 1;
     this.range = this.options.seeds ?? { from: 1, to: defaultCount };
     const shard = this.options.shard;
     this.first = this.range.from + (shard ? shard.index - 1 : 0);
     this.stride = shard ? shard.count : 1;
     this.planned = this.count(this.range);
     if (this.planned > SEED_INDEX_MAX) {
-      throw new InputError(`--seeds ${this.range.from}..${this.range.to}: at most ${SEED_INDEX_MAX} seeds in one campaign`);
+      throw new InputError(
+        `--seeds ${this.range.from}..${this.range.to}: at most ${SEED_INDEX_MAX} seeds in one campaign`,
+      );
     }
     if (this.planned > 0) this.pending.push({ from: 0, count: this.planned });
     this.workersWanted = Math.max(1, Math.min(this.workersOption(), this.planned));
-  }
-
-  // --- Workers. ---
-
-  private spawn(): Slot {
-    const watchBuffer = new SharedArrayBuffer(WATCH_LENGTH * 4);
-    const setup: WorkerSetup = {
-      scenarioPath: this.options.scenarioPath,
-      params: this.options.params ?? [],
-      watch: watchBuffer,
-      control: this.control.buffer as SharedArrayBuffer,
-      ...(this.options.shrunk === undefined ? {} : { shrunk: this.options.shrunk }),
-      checkDeterminism: this.options.checkDeterminism ?? false,
-      keepGoing: this.options.keepGoing ?? false,
-    };
-    const worker = createWorker(setup);
-    const slot: Slot = {
-      worker,
-      watch: new Int32Array(watchBuffer),
-      state: 'loading',
-      job: undefined,
-      heartbeat: '',
-      heartbeatAtMs: performance.now(),
-      onReply: undefined,
-      onGone: undefined,
-    };
-    this.slots.push(slot);
-    const forward = this.options.onWorkerOutput ?? ((chunk: string) => process.stderr.write(chunk));
-    worker.stdout.setEncoding('utf8').on('data', forward);
-    worker.stderr.setEncoding('utf8').on('data', forward);
-    worker.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'internal-error') {
-        this.fatal?.(new Error(`a campaign worker failed: ${reply.message}`));
-        return;
-      }
-      if (reply.type === 'input-error') {
-        this.fatal?.(new InputError(reply.message));
-        return;
-      }
-      slot.onReply?.(reply);
-    });
-    worker.on('error', (error) => this.lose(slot, 'crashed', `the worker died: ${error.message}`));
-    worker.on('exit', () => this.lose(slot, 'crashed', 'the worker exited'));
-    return slot;
-  }
-
-  /** Waits for a worker to load the scenario. */
-  private ready(slot: Slot): Promise<ScenarioInfo> {
-    return new Promise((resolve, reject) => {
-      slot.onReply = (reply) => {
-        if (reply.type !== 'ready') return;
-        slot.state = 'idle';
-        slot.onReply = undefined;
-        slot.onGone = undefined;
-        resolve(reply.scenario);
-      };
-      slot.onGone = (failure) => reject(new Error(`a campaign worker stopped while loading the scenario: ${failure.detail}`));
-    });
-  }
-
-  /** A worker is gone (terminated, crashed, exited): its job's callback decides what that means. */
-  private lose(slot: Slot, kind: 'timeout' | 'crashed', detail: string, index = Atomics.load(slot.watch, WATCH.index)): void {
-    if (slot.state === 'gone') return;
-    const nodeSlot = Atomics.load(slot.watch, WATCH.node);
-    const handler = nodeSlot === 0 ? undefined : HANDLER_BY_CODE[Atomics.load(slot.watch, WATCH.handler)];
-    const node = nodeSlot === 0 ? undefined : this.scenario?.nodes[nodeSlot - 1];
-    slot.state = 'gone';
-    const failure: CampaignFailure = {
-      kind,
-      ...(node === undefined ? {} : { node }),
-      ...(handler === undefined ? {} : { handler }),
-      detail,
-    };
-    const onGone = slot.onGone;
-    slot.onGone = undefined;
-    slot.onReply = undefined;
-    onGone?.(failure, index);
-  }
-
-  /** Terminates workers whose step counter has stood still for the step timeout. */
-  private checkWatchdog(): void {
-    const nowMs = performance.now();
-    for (const slot of this.slots) {
-      if (slot.state !== 'busy') continue;
-      const phase = Atomics.load(slot.watch, WATCH.phase);
-      const heartbeat = `${phase}:${Atomics.load(slot.watch, WATCH.index)}:${Atomics.load(slot.watch, WATCH.steps)}`;
-      if (heartbeat !== slot.heartbeat || phase === PHASE.idle || phase === PHASE.loading) {
-        slot.heartbeat = heartbeat;
-        slot.heartbeatAtMs = nowMs;
-        continue;
-      }
-      if (nowMs - slot.heartbeatAtMs < this.stepTimeoutMs) continue;
-      const seconds = formatSeconds(this.stepTimeoutMs);
-      const nodeSlot = Atomics.load(slot.watch, WATCH.node);
-      const handler = HANDLER_BY_CODE[Atomics.load(slot.watch, WATCH.handler)];
-      const node = this.scenario?.nodes[nodeSlot - 1];
-      const detail =
-        nodeSlot !== 0 && node !== undefined && handler !== undefined
-          ? `${node}.${handler} did not return within ${seconds} (an infinite loop?)`
-          : `no step finished within ${seconds}, outside any handler (an invariant, eventually or stopWhen function that loops?)`;
-      this.lose(slot, 'timeout', detail);
-      void slot.worker.terminate();
-    }
-  }
-
-  private send(slot: Slot, request: WorkerRequest): void {
-    slot.state = 'busy';
-    slot.heartbeat = '';
-    slot.heartbeatAtMs = performance.now();
-    slot.worker.postMessage(request);
   }
 
   // --- Seeds. ---
@@ -395,16 +287,16 @@ class Campaign {
   private seedPhase(): Promise<void> {
     return new Promise((resolve) => {
       this.seedPhaseDone = resolve;
-      for (let count = this.liveSlots(); count < this.workersWanted; count++) this.addWorker();
-      for (const slot of this.slots) this.pump(slot);
+      for (let count = this.pool.live(); count < this.workersWanted; count++) this.addWorker();
+      for (const slot of this.pool.slots) this.pump(slot);
       this.maybeFinishSeeds();
     });
   }
 
   private addWorker(): void {
-    const slot = this.spawn();
+    const slot = this.pool.spawn();
     // A worker that is ready before the seeds are planned waits idle until the seed phase pumps it.
-    this.ready(slot).then(
+    this.pool.ready(slot).then(
       () => {
         if (this.seedPhaseDone !== undefined) this.pump(slot);
       },
@@ -425,33 +317,29 @@ class Campaign {
       this.maybeFinishSeeds();
       return;
     }
-    const job: Job = { kind: 'run', from: next.from, count: next.count, reported: next.from - 1 };
-    slot.job = job;
+    const end = next.from + next.count;
+    // Results come in seed order: everything up to `reported` is recorded.
+    let reported = next.from - 1;
     slot.onReply = (reply) => {
       if (reply.type === 'seed') {
-        job.reported = reply.outcome.index;
+        reported = reply.outcome.index;
         this.record(reply.outcome);
       } else if (reply.type === 'chunk-done') {
-        slot.state = 'idle';
-        slot.job = undefined;
-        slot.onReply = undefined;
-        slot.onGone = undefined;
+        this.pool.release(slot);
         this.pump(slot);
       }
     };
     slot.onGone = (failure, stuckIndex) => {
       // The run in progress is the finding; the rest of the chunk goes back to the queue.
-      const end = job.from + job.count;
-      const index = stuckIndex >= job.from && stuckIndex < end ? stuckIndex : job.reported + 1;
-      if (index < end) {
-        this.record({ index, seed: this.seedOf(index), failure, endMs: 0, stats: emptyStats() });
-      }
-      this.requeue(job.reported + 1, index);
+      const stuck = stuckIndex !== undefined && stuckIndex > reported && stuckIndex < end;
+      const index = stuck ? stuckIndex : end;
+      if (stuck) this.record({ index, seed: this.seedOf(index), failure, endMs: 0, stats: emptyStats() });
+      this.requeue(reported + 1, index);
       this.requeue(index + 1, end);
-      if (this.liveSlots() < this.workersWanted && this.takeChunkAvailable()) this.addWorker();
+      if (this.pool.live() < this.workersWanted && this.takeChunkAvailable()) this.addWorker();
       this.maybeFinishSeeds();
     };
-    this.send(slot, {
+    this.pool.send(slot, {
       type: 'run',
       from: next.from,
       count: next.count,
@@ -470,7 +358,10 @@ class Campaign {
       return undefined;
     }
     const remaining = this.pending.reduce((sum, entry) => sum + entry.count, 0);
-    const size = Math.max(1, Math.min(CHUNK_SEEDS_MAX, head.count, Math.floor(remaining / (this.workersWanted * 8))));
+    const size = Math.max(
+      1,
+      Math.min(CHUNK_SEEDS_MAX, head.count, Math.floor(remaining / (this.workersWanted * 8))),
+    );
     const chunk = { from: head.from, count: size };
     head.from += size;
     head.count -= size;
@@ -486,18 +377,14 @@ class Campaign {
     if (to > from) this.pending.push({ from, count: to - from });
   }
 
-  private liveSlots(): number {
-    return this.slots.filter((slot) => slot.state !== 'gone').length;
-  }
-
   private maybeFinishSeeds(): void {
     if (this.seedPhaseDone === undefined) return;
-    const working = this.slots.some((slot) => slot.state === 'busy');
-    if (working) return;
+    const slots = this.pool.slots;
+    if (slots.some((slot) => slot.state === 'busy')) return;
     if (this.takeChunkAvailable()) {
       // Work is left but every worker is gone or still loading: make sure one is coming.
-      if (!this.slots.some((slot) => slot.state === 'loading' || slot.state === 'idle')) this.addWorker();
-      for (const slot of this.slots) if (slot.state === 'idle') this.pump(slot);
+      if (!slots.some((slot) => slot.state === 'loading' || slot.state === 'idle')) this.addWorker();
+      for (const slot of slots) if (slot.state === 'idle') this.pump(slot);
       return;
     }
     const done = this.seedPhaseDone;
@@ -513,13 +400,19 @@ class Campaign {
     if (outcome.index === 0) this.firstOutcome = outcome;
     if (outcome.failure) {
       this.failing.push(outcome.seed);
-      if (this.lowestFailure === undefined || outcome.index < this.lowestFailure.index) this.lowestFailure = outcome;
+      if (this.lowestFailure === undefined || outcome.index < this.lowestFailure.index)
+        this.lowestFailure = outcome;
       // Workers lower the stop index themselves; this covers failures found here (the watchdog's).
       if (!this.options.keepGoing && outcome.index < this.stopAbove()) {
         Atomics.store(this.control, CONTROL_STOP_ABOVE, outcome.index);
       }
     }
-    this.options.onProgress?.({ phase: 'seeds', done: this.run_, total: this.planned, failed: this.failing.length });
+    this.options.onProgress?.({
+      phase: 'seeds',
+      done: this.run_,
+      total: this.planned,
+      failed: this.failing.length,
+    });
   }
 
   private seedOf(index: number): number {
@@ -544,11 +437,19 @@ class Campaign {
             shrunk = result.shrunk;
             reportedToken = result.shrunk.token;
           } else {
-            this.notes.push('nothing to shrink: the run has no fault or loss to leave out, and ends at its failure');
+            this.notes.push('not shrunk: the run has no fault or lost message to leave out');
           }
         }
       }
-      if (reported === undefined && rerunnable) reported = failure.trace ? failure : await this.trace(failure.index);
+      if (!rerunnable) {
+        this.notes.push(
+          kind === 'nondeterminism'
+            ? 'no trace: the seed does not run the same way twice'
+            : 'no trace: the run never finished',
+        );
+      }
+      if (reported === undefined && rerunnable)
+        reported = failure.trace ? failure : await this.trace(failure.index);
     } else if (this.options.tracePassing && this.planned > 0 && this.run_ > 0) {
       reported = this.firstOutcome?.trace ? this.firstOutcome : await this.trace(0);
     }
@@ -557,11 +458,13 @@ class Campaign {
     }
     const failingSeeds = [...this.failing].sort((a, b) => a - b);
     const verdict = failure ? 'fail' : this.run_ < this.planned ? 'unknown' : 'pass';
-    if (verdict === 'unknown') this.notes.push(`time limit reached after ${this.run_} of ${this.planned} seeds`);
     const scenario = this.scenario as ScenarioInfo;
     return {
       verdict,
-      scenario: { name: scenario.name, ...(scenario.description === undefined ? {} : { description: scenario.description }) },
+      scenario: {
+        name: scenario.name,
+        ...(scenario.description === undefined ? {} : { description: scenario.description }),
+      },
       params: scenario.params,
       seeds: {
         from: this.range.from,
@@ -590,28 +493,18 @@ class Campaign {
     };
   }
 
-  /** An idle worker for a follow-up job, spawning one if none is left. */
-  private async idleSlot(): Promise<Slot> {
-    const idle = this.slots.find((slot) => slot.state === 'idle');
-    if (idle) return idle;
-    const slot = this.spawn();
-    await this.ready(slot);
-    return slot;
-  }
-
   private async shrink(index: number): Promise<Extract<WorkerReply, { type: 'shrunk' }> | undefined> {
-    const slot = await this.idleSlot();
+    const slot = await this.pool.idle();
     this.options.onProgress?.({ phase: 'shrink', attempts: 0 });
     return new Promise((resolve) => {
-      slot.job = { kind: 'shrink', index };
       slot.onReply = (reply) => {
         if (reply.type === 'shrink-progress') {
           this.options.onProgress?.({ phase: 'shrink', attempts: reply.attempts });
         } else if (reply.type === 'shrunk') {
-          this.release(slot);
+          this.pool.release(slot);
           resolve(reply);
         } else if (reply.type === 'shrink-failed') {
-          this.release(slot);
+          this.pool.release(slot);
           this.notes.push(`not shrunk: ${reply.message}`);
           resolve(undefined);
         }
@@ -620,7 +513,7 @@ class Campaign {
         this.notes.push(`shrinking stopped: ${failure.detail}`);
         resolve(undefined);
       };
-      this.send(slot, {
+      this.pool.send(slot, {
         type: 'shrink',
         index,
         seed: this.seedOf(index),
@@ -630,20 +523,19 @@ class Campaign {
   }
 
   private async trace(index: number): Promise<SeedOutcome | undefined> {
-    const slot = await this.idleSlot();
+    const slot = await this.pool.idle();
     this.options.onProgress?.({ phase: 'trace' });
     return new Promise((resolve) => {
-      slot.job = { kind: 'trace', index };
       slot.onReply = (reply) => {
         if (reply.type !== 'traced') return;
-        this.release(slot);
+        this.pool.release(slot);
         resolve(reply.outcome);
       };
       slot.onGone = (failure) => {
         this.notes.push(`no trace: the recorded run stopped: ${failure.detail}`);
         resolve(undefined);
       };
-      this.send(slot, {
+      this.pool.send(slot, {
         type: 'trace',
         index,
         seed: this.seedOf(index),
@@ -651,38 +543,8 @@ class Campaign {
       });
     });
   }
-
-  private release(slot: Slot): void {
-    slot.state = 'idle';
-    slot.job = undefined;
-    slot.onReply = undefined;
-    slot.onGone = undefined;
-  }
-}
-
-/**
- * Starts a campaign worker. From the build, the worker is `campaign-worker.js`
- * beside this file; from the sources (tests), tsx is started in the worker
- * first so that it can run `campaign-worker.ts`.
- */
-function createWorker(setup: WorkerSetup): Worker {
-  const here = import.meta.url;
-  const options = { workerData: setup, stdout: true, stderr: true };
-  if (!here.endsWith('.ts')) return new Worker(new URL('./campaign-worker.js', here), options);
-  // tsx's ESM API, found through its package.json (require.resolve would give the CommonJS build).
-  const tsxPackage = createRequire(here).resolve('tsx/package.json');
-  const exports = (JSON.parse(readFileSync(tsxPackage, 'utf8')) as { exports: Record<string, { import: { default: string } }> })
-    .exports;
-  const tsx = pathToFileURL(join(dirname(tsxPackage), exports['./esm/api']?.import.default ?? '')).href;
-  const workerUrl = new URL('./campaign-worker.ts', here).href;
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}); })`;
-  return new Worker(code, { ...options, eval: true });
 }
 
 function emptyStats(): RunStats {
   return { steps: 0, sends: 0, deliveries: 0, drops: 0, duplicates: 0, timersFired: 0, faults: 0 };
-}
-
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`;
 }

@@ -15,6 +15,9 @@ import {
 import { randomStream } from './random.js';
 import { simulate, type SimulationConfig } from './simulator.js';
 
+// A fixed seed keeps the suite deterministic; change it locally to explore other inputs.
+fc.configureGlobal({ seed: 1_914_181 });
+
 const NODES = new Set(['n1', 'n2', 'n3']);
 
 interface BeaconState {
@@ -380,7 +383,7 @@ describe('random nemesis', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 10, max: 200 }),
         fc.subarray(['partition', 'crash', 'crash-recover', 'pause', 'clog', 'clock'] as const, {
           minLength: 1,
         }),
@@ -411,7 +414,7 @@ describe('random nemesis', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -436,19 +439,26 @@ describe('random nemesis', () => {
   });
 
   it('keeps at most crashedMax nodes down at every moment of a run, ties included', () => {
-    for (let seed = 0; seed < 30; seed++) {
+    let most = 0;
+    let crashes = 0;
+    for (let seed = 0; seed < 10; seed++) {
       const { events } = run(
         { kind: 'random', intervalMs: 10, faults: ['crash-recover'], crashedMax: 1, durationMs: [5, 30] },
-        { durationMs: 2000 },
+        { durationMs: 1000 },
         seed,
       );
       const down = new Set<string>();
       for (const event of events) {
-        if (event.type === 'crash') down.add(event.node);
+        if (event.type === 'crash') {
+          down.add(event.node);
+          crashes++;
+        }
         if (event.type === 'recover') down.delete(event.node);
-        expect(down.size).toBeLessThanOrEqual(1);
+        most = Math.max(most, down.size);
       }
     }
+    expect(most).toBe(1);
+    expect(crashes).toBeGreaterThan(200);
   });
 
   it('is drawn from the seed of the run: same seed, same schedule', () => {

@@ -46,22 +46,30 @@ function registerTypeScript(): Promise<void> {
 }
 
 /**
- * Imports the scenario module at `path` (relative to the working directory)
- * and returns its default export, checked to be a scenario.
+ * Checks that `path` names a file with a scenario's extension, without
+ * loading it: cheap enough to run before starting any worker.
  */
-export async function loadScenario(path: string): Promise<Scenario> {
-  const absolute = resolve(path);
+export function checkScenarioFile(path: string): void {
   let isFile: boolean;
   try {
-    isFile = statSync(absolute).isFile();
+    isFile = statSync(resolve(path)).isFile();
   } catch {
     throw new InputError(`${path}: no such file`);
   }
   if (!isFile) throw new InputError(`${path}: not a file (expected a scenario module)`);
-  const extension = extname(absolute).toLowerCase();
-  if (!SCENARIO_EXTENSIONS.includes(extension)) {
+  if (!SCENARIO_EXTENSIONS.includes(extname(path).toLowerCase())) {
     throw new InputError(`${path}: not a scenario module (expected a .ts, .mts, .js or .mjs file)`);
   }
+}
+
+/**
+ * Imports the scenario module at `path` (relative to the working directory)
+ * and returns its default export, checked to be a scenario.
+ */
+export async function loadScenario(path: string): Promise<Scenario> {
+  checkScenarioFile(path);
+  const absolute = resolve(path);
+  const extension = extname(absolute).toLowerCase();
   if (TYPESCRIPT_EXTENSIONS.has(extension)) await registerTypeScript();
 
   const url = pathToFileURL(absolute).href;
@@ -89,7 +97,11 @@ export async function loadScenario(path: string): Promise<Scenario> {
  * Resolves `--param` overrides, builds the configuration and validates it.
  * Errors name the path (or the `--param` that is wrong).
  */
-export function prepareScenario(scenario: Scenario, path: string, overrides: readonly string[]): PreparedScenario {
+export function prepareScenario(
+  scenario: Scenario,
+  path: string,
+  overrides: readonly string[],
+): PreparedScenario {
   const params = resolveParams(scenario, overrides);
   let config: SimulationConfig;
   try {
@@ -113,22 +125,44 @@ function scenarioExport(namespace: unknown, path: string): Scenario {
   let candidate = record.default;
   // A CommonJS module (a .ts file in a CommonJS package, compiled by tsx) arrives
   // with module.exports as the default; the ES default export is inside it.
-  if (!isScenario(candidate) && typeof candidate === 'object' && candidate !== null && 'default' in candidate) {
+  if (
+    !isScenario(candidate) &&
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    'default' in candidate
+  ) {
     candidate = (candidate as Record<string, unknown>).default;
   }
   if (candidate === undefined) {
-    throw new InputError(`${path}: no default export (expected export default defineScenario({ name, params, build }))`);
+    throw new InputError(
+      `${path}: no default export (expected export default defineScenario({ name, params, build }))`,
+    );
   }
   if (isScenario(candidate)) return candidate;
-  if (typeof candidate === 'object' && candidate !== null && (candidate as { kind?: unknown }).kind === 'model') {
-    throw new InputError(`${path}: exports a model for the model checker (kind 'model'), not a simulation scenario`);
+  if (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    (candidate as { kind?: unknown }).kind === 'model'
+  ) {
+    throw new InputError(
+      `${path}: exports a model for the model checker (kind 'model'), not a simulation scenario`,
+    );
   }
   const missing = (['name', 'params', 'build'] as const).filter((key) => {
     const value = (candidate as Record<string, unknown> | null)?.[key];
-    return key === 'build' ? typeof value !== 'function' : key === 'name' ? typeof value !== 'string' : typeof value !== 'object';
+    return key === 'build'
+      ? typeof value !== 'function'
+      : key === 'name'
+        ? typeof value !== 'string'
+        : typeof value !== 'object';
   });
-  const what = typeof candidate === 'object' && candidate !== null ? `an object without ${missing.join(', ')}` : typeof candidate;
-  throw new InputError(`${path}: the default export is not a scenario (${what}); use export default defineScenario({...})`);
+  const what =
+    typeof candidate === 'object' && candidate !== null
+      ? `an object without ${missing.join(', ')}`
+      : typeof candidate;
+  throw new InputError(
+    `${path}: the default export is not a scenario (${what}); use export default defineScenario({...})`,
+  );
 }
 
 /** Turns an import failure into a one-line input error naming the file. */
@@ -145,7 +179,9 @@ function explainLoadError(thrown: unknown, path: string, absolute: string): Inpu
       const [, file = '', line, column, text = ''] = located;
       const where = file === absolute ? '' : ` in ${file}`;
       // esbuild counts columns from 0; editors count from 1.
-      return new InputError(`${path}: syntax error${where} at line ${line}, column ${Number(column) + 1}: ${text}`);
+      return new InputError(
+        `${path}: syntax error${where} at line ${line}, column ${Number(column) + 1}: ${text}`,
+      );
     }
     return new InputError(`${path}: syntax error: ${oneLine(shorten(message))}`);
   }
@@ -155,10 +191,10 @@ function explainLoadError(thrown: unknown, path: string, absolute: string): Inpu
     const where = location ? ` at line ${location.line}, column ${location.column}` : '';
     return new InputError(`${path}: syntax error${where}: ${oneLine(message)}`);
   }
-  if (code === 'ERR_MODULE_NOT_FOUND') {
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
     const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1] ?? '?';
     const hint =
-      missing === 'fairlink'
+      missing === 'fairlink' || missing.startsWith('fairlink/')
         ? ' (outside a clone of fairlink, install it in the project that holds the scenario: npm install fairlink, or npm link fairlink)'
         : '';
     return new InputError(`${path}: cannot import '${shorten(missing)}'${hint}`);
@@ -181,7 +217,11 @@ function locateSyntaxError(absolute: string): { line: number; column: number } |
     // esbuild comes with tsx; resolving it from tsx works in any node_modules layout.
     const fromHere = createRequire(import.meta.url);
     const esbuild = createRequire(fromHere.resolve('tsx/package.json'))('esbuild') as Esbuild;
-    esbuild.transformSync(readFileSync(absolute, 'utf8'), { loader: 'js', format: 'esm', sourcefile: absolute });
+    esbuild.transformSync(readFileSync(absolute, 'utf8'), {
+      loader: 'js',
+      format: 'esm',
+      sourcefile: absolute,
+    });
     return undefined;
   } catch (failure) {
     const location = (failure as EsbuildFailure).errors?.[0]?.location;

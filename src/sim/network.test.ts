@@ -6,6 +6,9 @@ import { constant, exponential, uniform } from './distributions.js';
 import { Network, validateNetwork, type NetworkSettings } from './network.js';
 import { randomStream } from './random.js';
 
+// A fixed seed keeps the suite deterministic; change it locally to explore other inputs.
+fc.configureGlobal({ seed: 1_914_181 });
+
 const a = 'a' as NodeId;
 const b = 'b' as NodeId;
 const c = 'c' as NodeId;
@@ -29,7 +32,7 @@ describe('Network.fate', () => {
     for (let index = 0; index < count; index++) {
       const fate = medium.fate(a, b, index, 0);
       if (!fate.arrives) {
-        expect(fate.reason).toBe('loss');
+        if (fate.reason !== 'loss') throw new Error(`unexpected reason ${fate.reason}`);
         lost++;
       }
     }
@@ -43,8 +46,7 @@ describe('Network.fate', () => {
     const count = 100_000;
     for (let index = 0; index < count; index++) {
       const fate = medium.fate(a, b, index, 0);
-      if (!fate.arrives) throw new Error('no drops configured');
-      expect(fate.delays.length === 1 || fate.delays.length === 2).toBe(true);
+      if (!fate.arrives || fate.delays.length > 2) throw new Error(`unexpected fate ${JSON.stringify(fate)}`);
       if (fate.delays.length === 2) {
         twice++;
         if (fate.delays[0] !== fate.delays[1]) differentDelays++;

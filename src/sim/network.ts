@@ -124,6 +124,8 @@ export class Network {
   /** The message-level decisions shrinking may override: send index -> forced delivery. */
   private readonly forcedDeliveries: ReadonlySet<number>;
   private sendIndex = 0;
+  /** Whether no link decides anything by chance: constant delays, no drops, no duplicates. */
+  private readonly drawsNothing: boolean;
 
   // What the last `decide` found. Fields rather than a returned object: the simulator decides
   // every send, and allocating a result for each was a measurable share of its time.
@@ -152,6 +154,9 @@ export class Network {
     }));
     this.fifo = settings.ordering === 'fifo';
     this.forcedDeliveries = forcedDeliveries;
+    this.drawsNothing = [this.defaults, ...this.overrides.map((override) => override.resolved)].every(
+      (link) => link.delay.kind === 'constant' && link.drop === 0 && link.duplicate === 0,
+    );
   }
 
   /** The settings of the link from `from` to `to`. */
@@ -212,8 +217,10 @@ export class Network {
     this.decidedKey = undefined;
     const link = this.link(from, to);
     const random = this.random;
-    const dropDraw = random.next();
-    const duplicateDraw = random.next();
+    // A network that decides nothing by chance skips its draws: they could change no decision,
+    // and nothing else reads its stream. A draw of 1 is never below a probability.
+    const dropDraw = this.drawsNothing ? 1 : random.next();
+    const duplicateDraw = this.drawsNothing ? 1 : random.next();
     const firstDelay = draw(link.delay, random);
     const secondDelay = draw(link.delay, random);
     // Named before the partition check: blocked sends count as occurrences too.

@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { randomStream, RandomStreams } from './random.js';
 
+// A fixed seed keeps the suite deterministic; change it locally to explore other inputs.
+fc.configureGlobal({ seed: 1_914_181 });
+
 function draws(stream: { next(): number }, count: number): number[] {
   return Array.from({ length: count }, () => stream.next());
 }
@@ -37,11 +40,13 @@ describe('randomStream', () => {
     const stream = randomStream(7, 'uniformity');
     const count = 100_000;
     let sum = 0;
+    let outside = 0;
     for (let index = 0; index < count; index++) {
       const value = stream.next();
-      expect(value >= 0 && value < 1).toBe(true);
+      if (!(value >= 0 && value < 1)) outside++;
       sum += value;
     }
+    expect(outside).toBe(0);
     // The mean of U(0,1) has standard error sqrt(1/12)/sqrt(n); allow five of them.
     expect(Math.abs(sum / count - 0.5)).toBeLessThan((5 * Math.sqrt(1 / 12)) / Math.sqrt(count));
   });

@@ -166,6 +166,8 @@ type QueuedEvent =
       sequence: number;
       readonly from: NodeId;
       readonly to: NodeId;
+      /** The slot of `to`, found when the message was sent. */
+      readonly target: NodeSlot | undefined;
       readonly message: unknown;
       /** The message id's number: the trace calls it `m<number>` (built only when tracing). */
       readonly messageNumber: number;
@@ -206,6 +208,12 @@ interface NodeSlot {
   readonly timerRandom: RandomStream;
   readonly byzantine: ByzantineBehaviour | undefined;
   readonly byzantineRandom: RandomStream | undefined;
+  /**
+   * The node this one last sent to, and its id: most nodes send to the same few, and this saves
+   * a lookup by id. The id is kept here so that a miss does not touch the other node's slot.
+   */
+  lastTargetId: NodeId | undefined;
+  lastTarget: NodeSlot | undefined;
 }
 
 /** Normalises a node entry to a spec. */
@@ -366,6 +374,8 @@ class Simulation implements StepEnvironment {
         timerRandom: this.streams.stream(`timers:${name}`),
         byzantine: spec.byzantine?.(),
         byzantineRandom: spec.byzantine ? this.streams.stream(`byzantine:${name}`) : undefined,
+        lastTargetId: undefined,
+        lastTarget: undefined,
       };
       this.slots.push(slot);
       this.slotById.set(name, slot);
@@ -406,7 +416,19 @@ class Simulation implements StepEnvironment {
   }
 
   isKnownNode(node: NodeId): boolean {
-    return this.slotById.has(node);
+    const running = this.running;
+    return (running === undefined ? this.slotById.get(node) : this.targetOf(running, node)) !== undefined;
+  }
+
+  /** The slot of `to`, for a message from `sender`. */
+  private targetOf(sender: NodeSlot, to: NodeId): NodeSlot | undefined {
+    if (sender.lastTargetId === to) return sender.lastTarget;
+    const target = this.slotById.get(to);
+    if (target !== undefined) {
+      sender.lastTargetId = to;
+      sender.lastTarget = target;
+    }
+    return target;
   }
 
   nextOperation(): number {
@@ -511,7 +533,7 @@ class Simulation implements StepEnvironment {
   private handle(event: QueuedEvent): boolean {
     switch (event.kind) {
       case 'deliver': {
-        const slot = this.slotById.get(event.to) as NodeSlot;
+        const slot = (event.target ?? this.slotById.get(event.to)) as NodeSlot;
         if (slot.status !== 'up' || this.network.blocked(event.from, event.to)) {
           this.stats.drops++;
           this.record({
@@ -533,7 +555,7 @@ class Simulation implements StepEnvironment {
           this.record({ t: this.time, type: 'deliver', node: event.to, from: event.from, msg: `m${event.messageNumber}` });
         }
         if (slot.byzantine?.observe) slot.byzantine.observe(event.from, event.message, this.byzantineTools(slot));
-        this.step(slot, { handler: 'onMessage', from: event.from, message: event.message });
+        this.stepMessage(slot, event.from, event.message);
         return true;
       }
       case 'timer': {
@@ -598,16 +620,31 @@ class Simulation implements StepEnvironment {
   }
 
   private step(slot: NodeSlot, trigger: StepTrigger): void {
-    const context = slot.context as StepContext;
+    this.beginStep(slot, trigger.handler);
+    this.endStep(slot, (slot.context as StepContext).run(trigger));
+  }
+
+  /** {@link step} for a message, without building a trigger (the hot path). */
+  private stepMessage(slot: NodeSlot, from: NodeId, message: unknown): void {
+    this.beginStep(slot, 'onMessage');
+    this.endStep(slot, (slot.context as StepContext).runMessage(from, message));
+  }
+
+  private beginStep(slot: NodeSlot, handler: HandlerName): void {
     const watch = this.options.watch;
     if (watch) {
       watch[0] = slot.index + 1;
-      watch[1] = HANDLER_CODES[trigger.handler];
+      watch[1] = HANDLER_CODES[handler];
       watch[2] = (watch[2] as number) + 1;
     }
     this.running = slot;
-    const fault = context.run(trigger);
+  }
+
+  /** Carries out what the step asked for, or records its fault. */
+  private endStep(slot: NodeSlot, fault: ProtocolFault | undefined): void {
+    const context = slot.context as StepContext;
     this.running = undefined;
+    const watch = this.options.watch;
     if (watch) watch[0] = 0;
     if (fault) {
       this.record({
@@ -637,7 +674,7 @@ class Simulation implements StepEnvironment {
   private apply(slot: NodeSlot, effect: Effect): void {
     switch (effect.kind) {
       case 'send':
-        this.send(slot.id, effect.to, effect.message);
+        this.send(slot, effect.to, effect.message);
         return;
       case 'timer-set': {
         const token = ++this.timerToken;
@@ -689,7 +726,9 @@ class Simulation implements StepEnvironment {
     return '?';
   }
 
-  private send(from: NodeId, to: NodeId, message: unknown): void {
+  private send(sender: NodeSlot, to: NodeId, message: unknown): void {
+    const from = sender.id;
+    const target = this.targetOf(sender, to);
     const messageNumber = ++this.messageCount;
     this.stats.sends++;
     if (this.events) {
@@ -710,11 +749,11 @@ class Simulation implements StepEnvironment {
       this.stats.duplicates++;
       this.record({ t: this.time, type: 'duplicate', node: from, to, msg: `m${messageNumber}` });
       const second = network.arrivalSecond;
-      this.schedule_({ kind: 'deliver', time: network.arrivalFirst, sequence: 0, from, to, message, messageNumber });
-      this.schedule_({ kind: 'deliver', time: second, sequence: 0, from, to, message, messageNumber });
+      this.schedule_({ kind: 'deliver', time: network.arrivalFirst, sequence: 0, from, to, target, message, messageNumber });
+      this.schedule_({ kind: 'deliver', time: second, sequence: 0, from, to, target, message, messageNumber });
       return;
     }
-    this.schedule_({ kind: 'deliver', time: network.arrivalFirst, sequence: 0, from, to, message, messageNumber });
+    this.schedule_({ kind: 'deliver', time: network.arrivalFirst, sequence: 0, from, to, target, message, messageNumber });
   }
 
   private schedule_(event: QueuedEvent): void {

@@ -81,7 +81,12 @@ export type TraceEvent =
   | (Base & { readonly type: 'recover'; readonly node: string })
   | (Base & { readonly type: 'pause'; readonly node: string })
   | (Base & { readonly type: 'resume'; readonly node: string })
-  | (Base & { readonly type: 'clock'; readonly node: string; readonly skewMs: number; readonly drift: number })
+  | (Base & {
+      readonly type: 'clock';
+      readonly node: string;
+      readonly skewMs: number;
+      readonly drift: number;
+    })
   | (Base & {
       readonly type: 'partition';
       /** A readable name, such as `halves` or `isolate n2`. */

@@ -25,7 +25,10 @@ describe('writeFileAtomic', () => {
   it('replaces an existing file whole and leaves no temporary file', async () => {
     const path = join(folder, 'out.html');
     await writeFile(path, 'old');
-    await Promise.all([writeFileAtomic(path, 'x'.repeat(100_000)), writeFileAtomic(path, 'y'.repeat(100_000))]);
+    await Promise.all([
+      writeFileAtomic(path, 'x'.repeat(100_000)),
+      writeFileAtomic(path, 'y'.repeat(100_000)),
+    ]);
     expect(await readFile(path, 'utf8')).toMatch(/^(x{100000}|y{100000})$/);
     expect(await readdir(folder)).toEqual(['out.html']);
   });

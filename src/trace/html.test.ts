@@ -83,7 +83,9 @@ describe('renderTraceHtml', () => {
     expect(count(lanes, '<line class="lane')).toBe(4);
     expect(count(lanes, '<line class="lane byz"')).toBe(1);
     for (const node of ['n1', 'n2', 'n3', 'c1']) expect(labels).toMatch(new RegExp(`>${node} <tspan`));
-    expect(labels).toMatch(/<text class="node byz"[^>]*><title>n3 \(server, group nodes\) byzantine: equivocate<\/title>/);
+    expect(labels).toMatch(
+      /<text class="node byz"[^>]*><title>n3 \(server, group nodes\) byzantine: equivocate<\/title>/,
+    );
     expect(labels).toContain('>nodes</text>');
     expect(labels).toContain('>clients</text>');
     // Lanes in header order within each group: the client comes last.
@@ -103,8 +105,12 @@ describe('renderTraceHtml', () => {
   });
 
   it('colours arrows by message type and lists the types in the legend', () => {
-    expect(html).toMatch(/data-type-key="0"[^>]*><span class="swatch c0"><\/span>request <span class="k">1<\/span>/);
-    expect(html).toMatch(/data-type-key="1"[^>]*><span class="swatch c1"><\/span>ping <span class="k">3<\/span>/);
+    expect(html).toMatch(
+      /data-type-key="0"[^>]*><span class="swatch c0"><\/span>request <span class="k">1<\/span>/,
+    );
+    expect(html).toMatch(
+      /data-type-key="1"[^>]*><span class="swatch c1"><\/span>ping <span class="k">3<\/span>/,
+    );
     expect(lanes).toMatch(/<g class="msg k2" data-e="15" data-o="18" data-r="18"><line class="vis c2"/);
   });
 
@@ -130,7 +136,9 @@ describe('renderTraceHtml', () => {
     expect(clean).toContain('No property violation or protocol fault in this trace.');
     const faulty = renderTraceHtml({
       header,
-      events: [{ t: 2, type: 'fault', node: 'n2', handler: 'onMessage', kind: 'threw', detail: 'TypeError: <oops>' }],
+      events: [
+        { t: 2, type: 'fault', node: 'n2', handler: 'onMessage', kind: 'threw', detail: 'TypeError: <oops>' },
+      ],
     });
     expect(faulty).toContain(
       'Protocol fault at <b>n2</b> in onMessage (threw) at 2 ms: TypeError: &lt;oops&gt;<a href="#" data-goto="0">show</a>',
@@ -148,7 +156,9 @@ describe('renderTraceHtml', () => {
     );
     expect(html).toContain('6 sends · 5 deliveries · 1 drop (1 loss) · 1 duplicate · 1 timer fire · 1 crash');
     expect(html).toContain('1 client operation (1 ok)');
-    expect(html).toContain('<section class="extra"><h2>History &lt;check&gt;</h2><p id="extra">linearizable</p></section>');
+    expect(html).toContain(
+      '<section class="extra"><h2>History &lt;check&gt;</h2><p id="extra">linearizable</p></section>',
+    );
   });
 
   it('escapes every text from the trace: a message body cannot end the script block', () => {
@@ -178,7 +188,9 @@ describe('renderTraceHtml', () => {
   });
 
   it('is deterministic', () => {
-    expect(renderTraceHtml(trace, { replayCommand: 'x' })).toBe(renderTraceHtml(trace, { replayCommand: 'x' }));
+    expect(renderTraceHtml(trace, { replayCommand: 'x' })).toBe(
+      renderTraceHtml(trace, { replayCommand: 'x' }),
+    );
   });
 
   it('draws only the first events of a big trace, and says so', () => {

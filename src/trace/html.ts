@@ -6,7 +6,14 @@
 
 import type { Trace, TraceEvent } from './events.js';
 import { escapeHtml, jsonForScript } from './escape.js';
-import { formatMs, layoutDiagram, LEFT_PAD_PX, RIGHT_PAD_PX, SPACING_MODES, type SpacingMode } from './diagram/layout.js';
+import {
+  formatMs,
+  layoutDiagram,
+  LEFT_PAD_PX,
+  RIGHT_PAD_PX,
+  SPACING_MODES,
+  type SpacingMode,
+} from './diagram/layout.js';
 import { PAGE_SCRIPT } from './diagram/page-script.js';
 import { pageStyle } from './diagram/page-style.js';
 import { renderDiagramSvg, type MessageType } from './diagram/svg.js';
@@ -32,7 +39,10 @@ export interface TraceHtmlOptions {
 
 const SPACING_LABELS: Readonly<Record<SpacingMode, { label: string; title: string }>> = {
   time: { label: 'time', title: 'Linear virtual time' },
-  gaps: { label: 'time, idle cut', title: 'Virtual time with long idle stretches cut short (marked ⋯ on the axis)' },
+  gaps: {
+    label: 'time, idle cut',
+    title: 'Virtual time with long idle stretches cut short (marked ⋯ on the axis)',
+  },
   order: {
     label: 'event order',
     title:
@@ -109,7 +119,8 @@ function renderBanners(all: readonly TraceEvent[], drawn: number): string {
       );
     }
   });
-  if (parts.length === 0) parts.push('<div class="banner ok">No property violation or protocol fault in this trace.</div>');
+  if (parts.length === 0)
+    parts.push('<div class="banner ok">No property violation or protocol fault in this trace.</div>');
   if (drawn < all.length) {
     const lastMs = (all[drawn - 1] as TraceEvent).t;
     parts.push(
@@ -171,7 +182,9 @@ function renderCounts(events: readonly TraceEvent[]): string {
     of('pause') > 0 ? plural(of('pause'), 'pause') : '',
     of('partition') > 0 ? plural(of('partition'), 'partition') : '',
     of('clog') > 0 ? plural(of('clog'), 'clog') : '',
-    of('invoke') > 0 ? `${plural(of('invoke'), 'client operation')}${outcomes === '' ? '' : ` (${outcomes})`}` : '',
+    of('invoke') > 0
+      ? `${plural(of('invoke'), 'client operation')}${outcomes === '' ? '' : ` (${outcomes})`}`
+      : '',
     of('log') > 0 ? plural(of('log'), 'log line') : '',
   ].filter((item) => item !== '');
   return `<span class="label">counts</span><span class="wrap">${escapeHtml(items.join(' · '))}</span>`;
@@ -202,7 +215,9 @@ function renderSettings(trace: Trace): string {
       const cut = shown.length > 200 ? `${shown.slice(0, 199)}…` : shown;
       return `<span title="${escapeHtml(JSON.stringify(value, null, 2) ?? '')}"><span class="k">${escapeHtml(key)}</span> ${escapeHtml(cut)}</span>`;
     });
-    lines.push(`<div class="facts settings"><span class="label">${escapeHtml(label)}</span>${items.join('')}</div>`);
+    lines.push(
+      `<div class="facts settings"><span class="label">${escapeHtml(label)}</span>${items.join('')}</div>`,
+    );
   };
   line('params', trace.header.params);
   line('config', trace.header.config);
@@ -256,7 +271,9 @@ function renderToolbar(mode: SpacingMode, types: readonly MessageType[]): string
     '<div class="toolbar">' +
     `<div class="group"><span class="label">spacing</span>${spacing}</div>` +
     `<div class="group"><span class="label">zoom</span>${zoom}</div>` +
-    (legend === '' ? '' : `<div class="group"><span class="label">messages</span><div class="legend">${legend}</div></div>`) +
+    (legend === ''
+      ? ''
+      : `<div class="group"><span class="label">messages</span><div class="legend">${legend}</div></div>`) +
     `<div class="symbols">${symbols}</div>` +
     '</div>'
   );

@@ -5,7 +5,13 @@
 
 export * from './events.js';
 export { parseTraceJsonl, TraceFormatError, traceToJsonl } from './jsonl.js';
-export { TRACE_EVENT_TYPES, traceEventSchema, traceHeaderSchema, traceJsonSchema, traceLineSchema } from './schema.js';
+export {
+  TRACE_EVENT_TYPES,
+  traceEventSchema,
+  traceHeaderSchema,
+  traceJsonSchema,
+  traceLineSchema,
+} from './schema.js';
 export { writeFileAtomic } from './files.js';
 export { renderTraceHtml, TRACE_HTML_EVENTS_MAX, type TraceHtmlOptions } from './html.js';
 export { SHIVIZ_REGEX, traceToShiviz, type ShivizOptions } from './shiviz.js';

@@ -15,51 +15,60 @@ const text = fc.string({ maxLength: 12 });
 const messageId = fc.integer({ min: 1, max: 1000 }).map((n) => `m${n}`);
 
 /** One arbitrary per event type: every field, each optional field sometimes. */
-const eventArbitraries: { readonly [Type in TraceEvent['type']]: fc.Arbitrary<Extract<TraceEvent, { type: Type }>> } =
-  {
-    boot: fc.record({ t: time, type: fc.constant('boot'), node }),
-    send: fc.record({ t: time, type: fc.constant('send'), node, to: node, msg: messageId, body: json }),
-    deliver: fc.record({ t: time, type: fc.constant('deliver'), node, from: node, msg: messageId }),
-    drop: fc.record({
-      t: time,
-      type: fc.constant('drop'),
-      node,
-      from: node,
-      msg: messageId,
-      reason: fc.constantFrom('loss', 'partition', 'down', 'byzantine'),
-    }),
-    duplicate: fc.record({ t: time, type: fc.constant('duplicate'), node, to: node, msg: messageId }),
-    'timer-set': fc.record({ t: time, type: fc.constant('timer-set'), node, name: text, due: time }),
-    'timer-fire': fc.record({ t: time, type: fc.constant('timer-fire'), node, name: text }),
-    'timer-cancel': fc.record({ t: time, type: fc.constant('timer-cancel'), node, name: text }),
-    crash: fc.record({ t: time, type: fc.constant('crash'), node, recoverAt: time }, { requiredKeys: ['t', 'type', 'node'] }),
-    recover: fc.record({ t: time, type: fc.constant('recover'), node }),
-    pause: fc.record({ t: time, type: fc.constant('pause'), node }),
-    resume: fc.record({ t: time, type: fc.constant('resume'), node }),
-    clock: fc.record({
-      t: time,
-      type: fc.constant('clock'),
-      node,
-      skewMs: fc.integer({ min: -1000, max: 1000 }),
-      drift: fc.double({ min: -0.5, max: 0.5, noNaN: true }).map((drift) => drift + 0),
-    }),
-    partition: fc.record({
-      t: time,
-      type: fc.constant('partition'),
-      name: text,
-      grudge: fc.dictionary(node, fc.array(node, { maxLength: 3 })),
-    }),
-    heal: fc.record({ t: time, type: fc.constant('heal') }),
-    clog: fc.record({ t: time, type: fc.constant('clog'), from: node, to: node, until: time }),
-    phase: fc.record({ t: time, type: fc.constant('phase'), phase: fc.constantFrom('safety', 'liveness') }),
-    invoke: fc.record({ t: time, type: fc.constant('invoke'), node, op: fc.nat(), f: text, value: json }),
-    ok: fc.record({ t: time, type: fc.constant('ok'), node, op: fc.nat(), f: text, value: json }),
-    fail: fc.record({ t: time, type: fc.constant('fail'), node, op: fc.nat(), f: text, value: json }),
-    info: fc.record({ t: time, type: fc.constant('info'), node, op: fc.nat(), f: text, value: json }),
-    log: fc.record({ t: time, type: fc.constant('log'), node, text: fc.string({ maxLength: 40, unit: 'grapheme' }) }),
-    fault: fc.record({ t: time, type: fc.constant('fault'), node, handler: text, kind: text, detail: text }),
-    violation: fc.record({ t: time, type: fc.constant('violation'), property: text, detail: text }),
-  };
+const eventArbitraries: {
+  readonly [Type in TraceEvent['type']]: fc.Arbitrary<TraceEvent & { type: Type }>;
+} = {
+  boot: fc.record({ t: time, type: fc.constant('boot'), node }),
+  send: fc.record({ t: time, type: fc.constant('send'), node, to: node, msg: messageId, body: json }),
+  deliver: fc.record({ t: time, type: fc.constant('deliver'), node, from: node, msg: messageId }),
+  drop: fc.record({
+    t: time,
+    type: fc.constant('drop'),
+    node,
+    from: node,
+    msg: messageId,
+    reason: fc.constantFrom('loss', 'partition', 'down', 'byzantine'),
+  }),
+  duplicate: fc.record({ t: time, type: fc.constant('duplicate'), node, to: node, msg: messageId }),
+  'timer-set': fc.record({ t: time, type: fc.constant('timer-set'), node, name: text, due: time }),
+  'timer-fire': fc.record({ t: time, type: fc.constant('timer-fire'), node, name: text }),
+  'timer-cancel': fc.record({ t: time, type: fc.constant('timer-cancel'), node, name: text }),
+  crash: fc.record(
+    { t: time, type: fc.constant('crash'), node, recoverAt: time },
+    { requiredKeys: ['t', 'type', 'node'] },
+  ),
+  recover: fc.record({ t: time, type: fc.constant('recover'), node }),
+  pause: fc.record({ t: time, type: fc.constant('pause'), node }),
+  resume: fc.record({ t: time, type: fc.constant('resume'), node }),
+  clock: fc.record({
+    t: time,
+    type: fc.constant('clock'),
+    node,
+    skewMs: fc.integer({ min: -1000, max: 1000 }),
+    drift: fc.double({ min: -0.5, max: 0.5, noNaN: true }).map((drift) => drift + 0),
+  }),
+  partition: fc.record({
+    t: time,
+    type: fc.constant('partition'),
+    name: text,
+    grudge: fc.dictionary(node, fc.array(node, { maxLength: 3 })),
+  }),
+  heal: fc.record({ t: time, type: fc.constant('heal') }),
+  clog: fc.record({ t: time, type: fc.constant('clog'), from: node, to: node, until: time }),
+  phase: fc.record({ t: time, type: fc.constant('phase'), phase: fc.constantFrom('safety', 'liveness') }),
+  invoke: fc.record({ t: time, type: fc.constant('invoke'), node, op: fc.nat(), f: text, value: json }),
+  ok: fc.record({ t: time, type: fc.constant('ok'), node, op: fc.nat(), f: text, value: json }),
+  fail: fc.record({ t: time, type: fc.constant('fail'), node, op: fc.nat(), f: text, value: json }),
+  info: fc.record({ t: time, type: fc.constant('info'), node, op: fc.nat(), f: text, value: json }),
+  log: fc.record({
+    t: time,
+    type: fc.constant('log'),
+    node,
+    text: fc.string({ maxLength: 40, unit: 'grapheme' }),
+  }),
+  fault: fc.record({ t: time, type: fc.constant('fault'), node, handler: text, kind: text, detail: text }),
+  violation: fc.record({ t: time, type: fc.constant('violation'), property: text, detail: text }),
+};
 
 const anyEvent: fc.Arbitrary<TraceEvent> = fc.oneof(...Object.values(eventArbitraries));
 
@@ -80,7 +89,10 @@ const anyHeader: fc.Arbitrary<TraceHeader> = fc.record(
   { requiredKeys: ['format', 'version', 'engine', 'scenario', 'seed', 'params', 'nodes', 'config'] },
 );
 
-const anyTrace: fc.Arbitrary<Trace> = fc.record({ header: anyHeader, events: fc.array(anyEvent, { maxLength: 30 }) });
+const anyTrace: fc.Arbitrary<Trace> = fc.record({
+  header: anyHeader,
+  events: fc.array(anyEvent, { maxLength: 30 }),
+});
 
 const HEADER = JSON.stringify({
   format: 'fairlink-trace',
@@ -141,7 +153,9 @@ describe('traceToJsonl and parseTraceJsonl', () => {
 
   it('refuses to write a time JSON cannot hold', () => {
     const header = JSON.parse(HEADER) as TraceHeader;
-    expect(() => traceToJsonl({ header, events: [{ t: NaN, type: 'heal' }] })).toThrow(/'heal' event has time NaN/);
+    expect(() => traceToJsonl({ header, events: [{ t: NaN, type: 'heal' }] })).toThrow(
+      /'heal' event has time NaN/,
+    );
   });
 
   it('keeps fields this version does not know (adding optional fields does not bump the version)', () => {
@@ -168,26 +182,46 @@ describe('parseTraceJsonl errors: one line naming the file, the line and the pro
       [HEADER.replace('fairlink-trace', 'jepsen-history')],
       'runs/bad.jsonl:1: wrong format name "jepsen-history": expected "fairlink-trace"',
     ],
-    ['a header without format', ['{"version":1}'], /^runs\/bad\.jsonl:1: not a fairlink trace: the header has no 'format'/],
+    [
+      'a header without format',
+      ['{"version":1}'],
+      /^runs\/bad\.jsonl:1: not a fairlink trace: the header has no 'format'/,
+    ],
     [
       'an unsupported version',
       [HEADER.replace('"version":1', '"version":2')],
       'runs/bad.jsonl:1: unsupported trace version 2: this fairlink reads version 1',
     ],
-    ['a missing header', [boot], "runs/bad.jsonl:1: the first line must be the trace header, found a 'boot' event"],
-    ['a header missing a field', [HEADER.replace('"seed":1,', '')], "runs/bad.jsonl:1: header: missing field 'seed'"],
+    [
+      'a missing header',
+      [boot],
+      "runs/bad.jsonl:1: the first line must be the trace header, found a 'boot' event",
+    ],
+    [
+      'a header missing a field',
+      [HEADER.replace('"seed":1,', '')],
+      "runs/bad.jsonl:1: header: missing field 'seed'",
+    ],
     [
       'a header field of the wrong type',
       [HEADER.replace('"group":"nodes"', '"group":3')],
       "runs/bad.jsonl:1: header: field 'nodes[0].group' must be a string, got a number",
     ],
-    ['a node listed twice', [HEADER.replace('"id":"n2"', '"id":"n1"')], 'runs/bad.jsonl:1: header: node "n1" is listed twice'],
+    [
+      'a node listed twice',
+      [HEADER.replace('"id":"n2"', '"id":"n1"')],
+      'runs/bad.jsonl:1: header: node "n1" is listed twice',
+    ],
     [
       'an unknown event type',
       [HEADER, boot, '{"t":3,"type":"teleport","node":"n1"}'],
       /^runs\/bad\.jsonl:3: unknown event type "teleport" \(known: boot, send, deliver, .*violation\)$/,
     ],
-    ['an event without a type', [HEADER, '{"t":3,"node":"n1"}'], "runs/bad.jsonl:2: missing field 'type' (the event type)"],
+    [
+      'an event without a type',
+      [HEADER, '{"t":3,"node":"n1"}'],
+      "runs/bad.jsonl:2: missing field 'type' (the event type)",
+    ],
     [
       'an event missing a field',
       [HEADER, '{"t":1,"type":"send","node":"n1","to":"n2","body":null}'],
@@ -218,8 +252,16 @@ describe('parseTraceJsonl errors: one line naming the file, the line and the pro
       [HEADER, '{"t":1,"type":"deliver","node":"n2","from":"n9","msg":"m1"}'],
       `runs/bad.jsonl:2: 'deliver' event: field 'from' names node "n9", which the header does not list`,
     ],
-    ['an array instead of an event', [HEADER, '[1,2]'], 'runs/bad.jsonl:2: expected an event object, found an array'],
-    ['a second header', [HEADER, boot, HEADER], 'runs/bad.jsonl:3: a second header line: only line 1 may be a header'],
+    [
+      'an array instead of an event',
+      [HEADER, '[1,2]'],
+      'runs/bad.jsonl:2: expected an event object, found an array',
+    ],
+    [
+      'a second header',
+      [HEADER, boot, HEADER],
+      'runs/bad.jsonl:3: a second header line: only line 1 may be a header',
+    ],
   ])('%s', (_what, lines, expected) => {
     const message = errorOf(...lines);
     expect(message).not.toContain('\n');
@@ -232,7 +274,11 @@ describe('parseTraceJsonl errors: one line naming the file, the line and the pro
       parseTraceJsonl(`${HEADER}\n{"t":1}\n`, 'a.jsonl');
       expect.unreachable();
     } catch (error) {
-      expect(error).toMatchObject({ fileName: 'a.jsonl', line: 2, problem: "missing field 'type' (the event type)" });
+      expect(error).toMatchObject({
+        fileName: 'a.jsonl',
+        line: 2,
+        problem: "missing field 'type' (the event type)",
+      });
     }
   });
 });

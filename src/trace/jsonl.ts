@@ -32,7 +32,8 @@ export function traceToJsonl(trace: Trace): string {
   const lines: string[] = [JSON.stringify(trace.header)];
   for (const event of trace.events) {
     // JSON would silently turn a non-finite time into null: refuse it instead.
-    if (!Number.isFinite(event.t)) throw new RangeError(`traceToJsonl: a '${event.type}' event has time ${event.t}`);
+    if (!Number.isFinite(event.t))
+      throw new RangeError(`traceToJsonl: a '${event.type}' event has time ${event.t}`);
     lines.push(JSON.stringify(event));
   }
   return lines.join('\n') + '\n';
@@ -65,7 +66,8 @@ export function parseTraceJsonl(text: string, fileName: string): Trace {
       events.push(checkEvent(value, nodes, fail));
     }
   }
-  if (header === undefined) throw new TraceFormatError(fileName, 1, 'empty file: a trace starts with a header line');
+  if (header === undefined)
+    throw new TraceFormatError(fileName, 1, 'empty file: a trace starts with a header line');
   return { header, events };
 }
 
@@ -84,7 +86,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function checkHeader(value: unknown, fail: Fail): TraceHeader {
-  if (!isRecord(value)) return fail(`the first line must be the trace header object, found ${describeValue(value)}`);
+  if (!isRecord(value))
+    return fail(`the first line must be the trace header object, found ${describeValue(value)}`);
   if (!('format' in value) && typeof value.type === 'string') {
     return fail(`the first line must be the trace header, found a '${value.type}' event`);
   }
@@ -117,7 +120,8 @@ const NODE_FIELDS = ['node', 'from', 'to'] as const;
 
 function checkEvent(value: unknown, nodes: ReadonlySet<string>, fail: Fail): TraceEvent {
   if (!isRecord(value)) return fail(`expected an event object, found ${describeValue(value)}`);
-  if ('format' in value && !('type' in value)) return fail('a second header line: only line 1 may be a header');
+  if ('format' in value && !('type' in value))
+    return fail('a second header line: only line 1 may be a header');
   const type = value.type;
   if (type === undefined) return fail(`missing field 'type' (the event type)`);
   if (typeof type !== 'string') return fail(`field 'type' must be a string, got ${describeValue(type)}`);
@@ -158,7 +162,8 @@ function describeIssue(root: Record<string, unknown>, issue: z.core.$ZodIssue | 
 
 function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
-  for (const key of path) text += typeof key === 'number' ? `[${key}]` : `${text === '' ? '' : '.'}${String(key)}`;
+  for (const key of path)
+    text += typeof key === 'number' ? `[${key}]` : `${text === '' ? '' : '.'}${String(key)}`;
   return text;
 }
 

@@ -14,7 +14,8 @@ import { renderTraceHtml } from './html.js';
 import { parseTraceJsonl, traceToJsonl } from './jsonl.js';
 import { SHIVIZ_REGEX, traceToShiviz } from './shiviz.js';
 
-type Message = { readonly type: 'ping'; readonly round: number } | { readonly type: 'pong'; readonly round: number };
+type Message =
+  { readonly type: 'ping'; readonly round: number } | { readonly type: 'pong'; readonly round: number };
 
 /** Pings every peer each 30 ms; answers pings; a client asks n1 and waits for an answer. */
 const pinger = defineProtocol<{ round: number; pongs: number }, Message>({
@@ -78,7 +79,18 @@ function count(text: string, needle: string): number {
 describe('traces of real simulator runs', () => {
   it('exercise what the other tests rely on: drops, duplicates, a partition, a crash, client operations', () => {
     const types = new Set(traces.flatMap((trace) => trace.events.map((event) => event.type)));
-    for (const type of ['drop', 'duplicate', 'partition', 'heal', 'crash', 'recover', 'pause', 'invoke', 'ok', 'log']) {
+    for (const type of [
+      'drop',
+      'duplicate',
+      'partition',
+      'heal',
+      'crash',
+      'recover',
+      'pause',
+      'invoke',
+      'ok',
+      'log',
+    ]) {
       expect(types, type).toContain(type);
     }
   });
@@ -155,7 +167,8 @@ describe('traces of real simulator runs', () => {
         if (event.type === 'send') sent.set(event.msg, clock);
         if (event.type === 'deliver') {
           const sendClock = sent.get(event.msg) as Record<string, number>;
-          for (const [node, value] of Object.entries(sendClock)) expect(clock[node]).toBeGreaterThanOrEqual(value);
+          for (const [node, value] of Object.entries(sendClock))
+            expect(clock[node]).toBeGreaterThanOrEqual(value);
           expect(clock[event.node]).toBeGreaterThan(sendClock[event.node] ?? 0);
         }
       });

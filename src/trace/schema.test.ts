@@ -10,14 +10,25 @@ describe('the JSON Schema', () => {
   });
 
   it('defines every event type, with its fields required and unknown fields allowed', () => {
-    const schema = traceJsonSchema() as { $defs: Record<string, { required?: string[]; additionalProperties?: unknown; oneOf?: unknown[] }> };
+    const schema = traceJsonSchema() as {
+      $defs: Record<string, { required?: string[]; additionalProperties?: unknown; oneOf?: unknown[] }>;
+    };
     const definitions = schema.$defs;
     expect(definitions.TraceEvent?.oneOf).toHaveLength(TRACE_EVENT_TYPES.length);
     expect(definitions.SendEvent?.required).toEqual(['t', 'type', 'node', 'to', 'msg', 'body']);
     expect(definitions.CrashEvent?.required).toEqual(['t', 'type', 'node']);
     expect(definitions.TimerSetEvent?.required).toEqual(['t', 'type', 'node', 'name', 'due']);
     expect(definitions.HealEvent?.additionalProperties).toEqual({});
-    expect(definitions.TraceHeader?.required).toEqual(['format', 'version', 'engine', 'scenario', 'seed', 'params', 'nodes', 'config']);
+    expect(definitions.TraceHeader?.required).toEqual([
+      'format',
+      'version',
+      'engine',
+      'scenario',
+      'seed',
+      'params',
+      'nodes',
+      'config',
+    ]);
   });
 
   it('has one zod schema per event type whose `type` literal is its key', () => {

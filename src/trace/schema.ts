@@ -101,7 +101,10 @@ export const traceEventSchemas = {
     due: time,
   }),
   'timer-fire': event('timer-fire', 'Timer `name` fired (On Timer ran).', { node, name: z.string() }),
-  'timer-cancel': event('timer-cancel', 'The node cancelled its pending timer `name`.', { node, name: z.string() }),
+  'timer-cancel': event('timer-cancel', 'The node cancelled its pending timer `name`.', {
+    node,
+    name: z.string(),
+  }),
   crash: event('crash', 'The node crashed; with `recoverAt` it restarts then (crash-recover).', {
     node,
     recoverAt: time.optional(),
@@ -119,7 +122,11 @@ export const traceEventSchemas = {
     grudge: z.record(z.string(), z.array(node)),
   }),
   heal: event('heal', 'The partition ended.', {}),
-  clog: event('clog', 'Traffic from `from` to `to` is held until `until`.', { from: node, to: node, until: time }),
+  clog: event('clog', 'Traffic from `from` to `to` is held until `until`.', {
+    from: node,
+    to: node,
+    until: time,
+  }),
   phase: event('phase', 'A phase of the run started.', { phase: z.enum(['safety', 'liveness']) }),
   invoke: event('invoke', 'A client invoked operation `op`.', clientFields),
   ok: event('ok', 'Operation `op` completed: it happened.', clientFields),
@@ -145,7 +152,10 @@ void eventTypesMatch;
 
 /** Any event line. */
 export const traceEventSchema = describe(
-  z.discriminatedUnion('type', Object.values(traceEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]),
+  z.discriminatedUnion(
+    'type',
+    Object.values(traceEventSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  ),
   'One event of a trace.',
   'TraceEvent',
 );

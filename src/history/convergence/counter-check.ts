@@ -49,7 +49,11 @@ export interface CounterCheckResult {
 function deltaOf(op: Operation): number | undefined {
   const delta = op.input === null || op.input === undefined ? 1 : op.input;
   if (typeof delta === 'number' && Number.isFinite(delta)) return delta;
-  if (typeof delta === 'object' && delta !== null && typeof (delta as { delta?: unknown }).delta === 'number') {
+  if (
+    typeof delta === 'object' &&
+    delta !== null &&
+    typeof (delta as { delta?: unknown }).delta === 'number'
+  ) {
     return (delta as { delta: number }).delta;
   }
   return undefined;
@@ -64,7 +68,9 @@ export function checkCounter(history: PairedHistory, options: CounterCheckOption
     .map((op) => ({ op, delta: deltaOf(op) }))
     .filter((add): add is { op: Operation; delta: number } => add.delta !== undefined);
   const reads = history.operations.filter((op) => readFunctions.has(op.f) && op.status === 'ok');
-  const acknowledgedSum = adds.filter((add) => add.op.status === 'ok').reduce((sum, add) => sum + add.delta, 0);
+  const acknowledgedSum = adds
+    .filter((add) => add.op.status === 'ok')
+    .reduce((sum, add) => sum + add.delta, 0);
   const unknownDeltas = adds.filter((add) => add.op.status === 'unknown').map((add) => add.delta);
 
   const lastRead = new Map<ProcessId, Operation>();
@@ -94,7 +100,11 @@ export function checkCounter(history: PairedHistory, options: CounterCheckOption
   const possibleNegative = prefix(byCall, (d) => Math.min(d, 0));
   const possiblePositive = prefix(byCall, (d) => Math.max(d, 0));
   // Number of elements of `sorted` whose key is < limit.
-  const countBelow = (sorted: readonly { op: Operation }[], key: (op: Operation) => number, limit: number): number => {
+  const countBelow = (
+    sorted: readonly { op: Operation }[],
+    key: (op: Operation) => number,
+    limit: number,
+  ): number => {
     let low = 0;
     let high = sorted.length;
     while (low < high) {
@@ -113,7 +123,8 @@ export function checkCounter(history: PairedHistory, options: CounterCheckOption
     const sure = definiteSum[before] as number;
     const lower = sure + (possibleNegative[maybe] as number) - (definiteNegative[before] as number);
     const upper = sure + (possiblePositive[maybe] as number) - (definitePositive[before] as number);
-    if (read.output < lower - 1e-9 || read.output > upper + 1e-9) outOfBounds.push({ operation: read, lower, upper });
+    if (read.output < lower - 1e-9 || read.output > upper + 1e-9)
+      outOfBounds.push({ operation: read, lower, upper });
   }
 
   const impossible = finalReads.some((read) => read.possible === false) || outOfBounds.length > 0;

@@ -14,6 +14,7 @@ export type Quantiles = Readonly<Record<'0' | '0.5' | '0.95' | '0.99' | '1', num
 export function quantiles(values: readonly number[]): Quantiles | undefined {
   if (values.length === 0) return undefined;
   const sorted = values.slice().sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
   return { '0': at(0), '0.5': at(0.5), '0.95': at(0.95), '0.99': at(0.99), '1': at(1) };
 }

@@ -42,7 +42,8 @@ export function subsetSumReachable(target: number, values: readonly number[]): b
   if (!integral) {
     // Floating-point deltas: only exhaustive enumeration, with a tolerance for rounding.
     if (nonZero.length > 20) return undefined;
-    for (const sum of allSums(nonZero)) if (Math.abs(sum - target) <= 1e-9 * Math.max(1, Math.abs(target))) return true;
+    for (const sum of allSums(nonZero))
+      if (Math.abs(sum - target) <= 1e-9 * Math.max(1, Math.abs(target))) return true;
     return false;
   }
   let low = 0;

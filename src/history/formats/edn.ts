@@ -205,6 +205,7 @@ class Reader {
             i += 4;
             break;
           }
+          case undefined:
           default:
             throw new EdnSyntaxError(`unknown escape "\\${escape ?? ''}"`, i);
         }
@@ -221,7 +222,8 @@ class Reader {
     const text = this.text;
     const start = this.offset;
     let end = start;
-    while (end < text.length && !isWhitespace(text.charCodeAt(end)) && !DELIMITERS.has(text[end] as string)) end++;
+    while (end < text.length && !isWhitespace(text.charCodeAt(end)) && !DELIMITERS.has(text[end] as string))
+      end++;
     if (end === start) throw new EdnSyntaxError(`unexpected "${text[start] ?? ''}"`, start);
     this.offset = end;
     const token = text.slice(start, end);

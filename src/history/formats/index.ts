@@ -27,7 +27,8 @@ export function parseFormatName(name: string): HistoryFormat {
   };
   const lower = name.toLowerCase();
   const found = historyFormats.find((format) => format === lower) ?? aliases[lower];
-  if (found === undefined) throw new HistoryUsageError(`unknown format "${name}"; known formats: ${historyFormats.join(', ')}`);
+  if (found === undefined)
+    throw new HistoryUsageError(`unknown format "${name}"; known formats: ${historyFormats.join(', ')}`);
   return found;
 }
 
@@ -41,8 +42,10 @@ export function detectFormat(text: string, source: string): HistoryFormat {
   const lines = text.split('\n', 200);
   const index = lines.findIndex((line) => line.trim() !== '');
   const first = (lines[index] ?? '').trim();
-  if (index < 0) throw new HistoryFormatError(source, undefined, 'empty history; give --format to read it anyway');
-  if (lines.some((line) => /^INFO\s+jepsen\.util\b/.test(line)) || /^[A-Z]+\s+jepsen\./.test(first)) return 'jepsen-etcd';
+  if (index < 0)
+    throw new HistoryFormatError(source, undefined, 'empty history; give --format to read it anyway');
+  if (lines.some((line) => /^INFO\s+jepsen\.util\b/.test(line)) || /^[A-Z]+\s+jepsen\./.test(first))
+    return 'jepsen-etcd';
   if (/^\{\s*:/.test(first) || first.startsWith(';')) return 'jepsen-kv-edn';
   if (/^\{\s*"/.test(first)) return 'jsonl';
   throw new HistoryFormatError(

@@ -38,9 +38,19 @@ export function parseJepsenEtcd(text: string, source: string): History {
     if (!/\bjepsen\.util\b/.test(line)) return;
     const match = LINE.exec(line);
     if (match === null) {
-      throw new HistoryFormatError(source, lineNumber, `not a jepsen.util event "P :type :f value": ${line.slice(0, 80)}`);
+      throw new HistoryFormatError(
+        source,
+        lineNumber,
+        `not a jepsen.util event "P :type :f value": ${line.slice(0, 80)}`,
+      );
     }
-    const [, processText, typeText, f, valueText] = match as unknown as [string, string, string, string, string];
+    const [, processText, typeText, f, valueText] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const parsed = readValue(valueText, f, typeText);
     if (parsed === undefined) {
       throw new HistoryFormatError(source, lineNumber, `bad value "${valueText}" for :${typeText} :${f}`);

@@ -9,7 +9,7 @@
  * @module
  */
 import { HistoryFormatError } from '../errors.js';
-import type { EventType, History, HistoryEvent, HistoryKey, ProcessId } from '../types.js';
+import type { EventType, History, HistoryEvent, ProcessId } from '../types.js';
 import { EdnSyntaxError, Keyword, ednToPlain, parseEdn, type EdnValue } from './edn.js';
 import { forEachLine } from './lines.js';
 
@@ -49,7 +49,8 @@ export function parseJepsenKvEdn(text: string, source: string): History {
     if (typeof process === 'number' && Number.isInteger(process)) processId = process;
     else if (process instanceof Keyword) processId = process.name;
     else return fail(':process must be an integer or a keyword');
-    if (!(type instanceof Keyword) || !TYPES.has(type.name)) return fail(':type must be :invoke, :ok, :fail or :info');
+    if (!(type instanceof Keyword) || !TYPES.has(type.name))
+      return fail(':type must be :invoke, :ok, :fail or :info');
     if (!(f instanceof Keyword)) return fail(':f must be a keyword');
     if (key !== undefined && key !== null && typeof key !== 'string' && typeof key !== 'number') {
       return fail(':key must be a string or a number');
@@ -60,7 +61,7 @@ export function parseJepsenKvEdn(text: string, source: string): History {
       type: type.name as EventType,
       f: f.name,
       value: ednToPlain(parsed.get(K.value) ?? null),
-      ...(key === undefined || key === null ? {} : { key: key as HistoryKey }),
+      ...(key === undefined || key === null ? {} : { key: key }),
       ...(time === undefined ? {} : { time }),
       index: events.length,
       line: lineNumber,

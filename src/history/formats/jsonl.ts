@@ -18,7 +18,7 @@
  * @module
  */
 import { HistoryFormatError } from '../errors.js';
-import type { EventType, History, HistoryEvent, ProcessId } from '../types.js';
+import type { EventType, History, HistoryEvent } from '../types.js';
 import { forEachLine } from './lines.js';
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
@@ -37,13 +37,15 @@ export function parseJsonl(text: string, source: string): History {
     } catch (error) {
       return fail(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('expected a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return fail('expected a JSON object');
     const record = parsed as Record<string, unknown>;
     const { process, type, f, key, time } = record;
     if (!(typeof process === 'string' || (typeof process === 'number' && Number.isFinite(process)))) {
       return fail('"process" must be a number or a string');
     }
-    if (typeof type !== 'string' || !TYPES.has(type)) return fail('"type" must be "invoke", "ok", "fail" or "info"');
+    if (typeof type !== 'string' || !TYPES.has(type))
+      return fail('"type" must be "invoke", "ok", "fail" or "info"');
     if (typeof f !== 'string' || f === '') return fail('"f" must be a non-empty string');
     if (key !== undefined && typeof key !== 'string' && typeof key !== 'number') {
       return fail('"key" must be a string or a number');
@@ -52,7 +54,7 @@ export function parseJsonl(text: string, source: string): History {
       return fail('"time" must be a finite number');
     }
     events.push({
-      process: process as ProcessId,
+      process: process,
       type: type as EventType,
       f,
       value: record['value'] ?? null,
@@ -70,7 +72,14 @@ export function formatJsonl(history: History): string {
   return history.events
     .map((event) => {
       const { process, type, f, value, key, time } = event;
-      return JSON.stringify({ process, type, f, ...(key === undefined ? {} : { key }), value: value ?? null, ...(time === undefined ? {} : { time }) });
+      return JSON.stringify({
+        process,
+        type,
+        f,
+        ...(key === undefined ? {} : { key }),
+        value: value ?? null,
+        ...(time === undefined ? {} : { time }),
+      });
     })
     .join('\n')
     .concat(history.events.length > 0 ? '\n' : '');

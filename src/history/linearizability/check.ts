@@ -40,7 +40,8 @@ export function partitionOperations<S>(
 /** Validates a timeout option and turns it into a `performance.now()` deadline. */
 export function deadlineFor(timeoutMs: number | undefined, started: number): number {
   if (timeoutMs === undefined) return Infinity;
-  if (!(timeoutMs >= 0)) throw new HistoryUsageError(`checkLinearizability: timeoutMs must be >= 0, got ${timeoutMs}`);
+  if (!(timeoutMs >= 0))
+    throw new HistoryUsageError(`checkLinearizability: timeoutMs must be >= 0, got ${timeoutMs}`);
   return started + timeoutMs;
 }
 
@@ -67,8 +68,11 @@ export function combineOutcomes(
 ): LinearizabilityResult {
   const summaries = parts.map((part, index) => outcomes[index]?.summary ?? skippedSummary(part, index));
   const explanation: PartitionExplanation[] = [];
-  for (const outcome of outcomes) if (outcome?.explanation !== undefined) explanation.push(outcome.explanation);
-  const checked = summaries.filter((s) => s.outcome === 'linearizable' || s.outcome === 'not-linearizable').length;
+  for (const outcome of outcomes)
+    if (outcome?.explanation !== undefined) explanation.push(outcome.explanation);
+  const checked = summaries.filter(
+    (s) => s.outcome === 'linearizable' || s.outcome === 'not-linearizable',
+  ).length;
   let verdict: Verdict;
   let reason: string | undefined;
   if (summaries.some((s) => s.outcome === 'not-linearizable')) verdict = 'not-linearizable';

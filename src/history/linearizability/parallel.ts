@@ -44,7 +44,9 @@ export interface WorkerRequest {
 
 /** Splits partitions into `groups` groups of similar total size (largest first, into the lightest group). */
 function balance(parts: readonly (readonly Operation[])[], groups: number): number[][] {
-  const order = parts.map((_, index) => index).sort((a, b) => (parts[b]?.length ?? 0) - (parts[a]?.length ?? 0));
+  const order = parts
+    .map((_, index) => index)
+    .sort((a, b) => (parts[b]?.length ?? 0) - (parts[a]?.length ?? 0));
   const loads = new Array<number>(groups).fill(0);
   const members: number[][] = Array.from({ length: groups }, () => []);
   for (const index of order) {
@@ -60,7 +62,8 @@ function balance(parts: readonly (readonly Operation[])[], groups: number): numb
 function workerLaunch(): { url: URL; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
-  if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx'))) return { url, execArgv: process.execArgv };
+  if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx')))
+    return { url, execArgv: process.execArgv };
   return { url, execArgv: [...process.execArgv, '--import', import.meta.resolve('tsx')] };
 }
 
@@ -105,7 +108,8 @@ export async function checkLinearizabilityParallel(
   const abortBuffer = new SharedArrayBuffer(4);
   const abort = new Int32Array(abortBuffer);
   const [own = [], ...others] = balance(parts, threads);
-  const remainingMs = (): number => (deadline === Infinity ? 2 ** 31 : Math.max(0, deadline - performance.now()));
+  const remainingMs = (): number =>
+    deadline === Infinity ? 2 ** 31 : Math.max(0, deadline - performance.now());
   const pending = others.map((group) =>
     runWorker({
       spec,
@@ -128,7 +132,8 @@ export async function checkLinearizabilityParallel(
     stopAtFirst,
   );
   own.forEach((index, i) => (outcomes[index] = mine[i]));
-  if (stopAtFirst && mine.some((outcome) => outcome?.searchOutcome === 'not-linearizable')) Atomics.store(abort, 0, 1);
+  if (stopAtFirst && mine.some((outcome) => outcome?.searchOutcome === 'not-linearizable'))
+    Atomics.store(abort, 0, 1);
   for (const { group, outcomes: theirs } of await Promise.all(pending)) {
     if (theirs === undefined) {
       // The worker could not run: check its partitions here rather than fail.

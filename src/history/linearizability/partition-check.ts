@@ -69,7 +69,9 @@ export class PartitionCheck<S> {
       ...(key === undefined ? {} : { key }),
       operations: this.operations.length,
       outcome:
-        search.outcome === 'linearizable' || search.outcome === 'not-linearizable' ? search.outcome : 'unknown',
+        search.outcome === 'linearizable' || search.outcome === 'not-linearizable'
+          ? search.outcome
+          : 'unknown',
       configurations: search.configurations,
       modelStates: this.space.modelStates,
       timeMs: this.elapsedMs,
@@ -96,7 +98,7 @@ export function checkPartition<S>(
 }
 
 /** Iterations of a partition's first turn; each round doubles it, up to the maximum. */
-const FIRST_TURN = 1 << 12;
+const FIRST_TURN = 1 << 10;
 const LONGEST_TURN = 1 << 20;
 
 /**

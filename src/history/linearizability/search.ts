@@ -117,7 +117,7 @@ export class LinearizationSearch<S> {
     const words = Math.max(1, Math.ceil(n / 32));
     this.bits = new Int32Array(words);
     this.zobrist = zobristKeys(n);
-    this.visited = new VisitedSet(words, Math.min(1 << 16, 64 + n * 16));
+    this.visited = new VisitedSet(words, Math.min(1 << 16, 1024 + n * 64));
     this.readOnly = new Uint8Array(n);
     this.definite = new Uint8Array(n);
     let anyReadOnly = false;
@@ -157,7 +157,9 @@ export class LinearizationSearch<S> {
     const linearizable = this.outcome === 'linearizable';
     return {
       outcome: this.outcome ?? 'timeout',
-      order: Array.from(linearizable ? this.stackOp.subarray(0, this.depth) : this.best.subarray(0, this.bestDepth)),
+      order: Array.from(
+        linearizable ? this.stackOp.subarray(0, this.depth) : this.best.subarray(0, this.bestDepth),
+      ),
       state: linearizable ? this.state : this.bestState,
       configurations: this.visited.size,
       cacheBytes: this.visited.bytes,
@@ -171,7 +173,8 @@ export class LinearizationSearch<S> {
   run(iterations: number, limits: SearchLimits = {}): SearchOutcome | typeof RUNNING {
     if (this.outcome !== undefined) return this.outcome;
     // Hot loop: every field it touches is read into a local first, and written back on exit.
-    const { n, space, head, next, prev, isCall, bits, zobrist, visited, readOnly, definite, anyReadOnly } = this;
+    const { n, space, head, next, prev, isCall, bits, zobrist, visited, readOnly, definite, anyReadOnly } =
+      this;
     const { stackOp, stackState, stackForced, best } = this;
     let { depth, bestDepth, bestState, divergedAt, remaining, state, bitsHash, entry, arrived } = this;
     const deadline = limits.deadline ?? Infinity;
@@ -252,7 +255,7 @@ export class LinearizationSearch<S> {
           arrived = true;
           continue;
         }
-        bits[word] = (bits[word] as number) & ~mask;
+        bits[word] = bits[word] & ~mask;
         if (forced === 0) {
           entry = next[entry] as number;
           continue;

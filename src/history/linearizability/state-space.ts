@@ -41,8 +41,10 @@ export class StateSpace<S> {
   constructor(model: Model<S>, operations: readonly Operation[]) {
     this.model = model;
     this.operations = operations;
-    this.hash = model.hash === undefined ? structuralHash : (state) => (model.hash as (s: S) => number | string)(state);
-    this.equal = model.equal === undefined ? structuralEqual : (a, b) => (model.equal as (x: S, y: S) => boolean)(a, b);
+    this.hash =
+      model.hash === undefined ? structuralHash : (state) => (model.hash as (s: S) => number | string)(state);
+    this.equal =
+      model.equal === undefined ? structuralEqual : (a, b) => (model.equal as (x: S, y: S) => boolean)(a, b);
     this.initial = this.singleton(this.intern(model.init()));
   }
 

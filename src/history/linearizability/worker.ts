@@ -19,7 +19,10 @@ const outcomes = checkPartitionsInTurns(
   request.stopAtFirstViolation,
 );
 // A violation settles the verdict: tell the other threads to stop.
-if (request.stopAtFirstViolation && outcomes.some((outcome) => outcome?.searchOutcome === 'not-linearizable')) {
+if (
+  request.stopAtFirstViolation &&
+  outcomes.some((outcome) => outcome?.searchOutcome === 'not-linearizable')
+) {
   Atomics.store(abort, 0, 1);
 }
 parentPort?.postMessage(outcomes);

@@ -138,7 +138,13 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
     const old = term(index, valueAt(state, index), hashAt(state, index));
     values[index] = value;
     hashes[index] = hash;
-    return new KeyValueState(values, hashes, (state.hash - old + term(index, value, hash)) | 0, keys, initial);
+    return new KeyValueState(
+      values,
+      hashes,
+      (state.hash - old + term(index, value, hash)) | 0,
+      keys,
+      initial,
+    );
   };
 
   const append = (state: KeyValueState, index: number, suffix: unknown): KeyValueState | undefined => {
@@ -162,7 +168,9 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
       switch (op.f) {
         case 'get':
         case 'read':
-          return op.status === 'unknown' || sameValue(valueAt(state, index), op.output) ? { ok: true, state } : illegal;
+          return op.status === 'unknown' || sameValue(valueAt(state, index), op.output)
+            ? { ok: true, state }
+            : illegal;
         case 'put':
         case 'write':
           // Writing the value already there keeps the very same state object, which the

@@ -27,7 +27,7 @@ export interface RegisterOptions {
 export function casArguments(input: unknown): readonly [unknown, unknown] | undefined {
   if (Array.isArray(input) && input.length === 2) return [input[0], input[1]];
   if (typeof input === 'object' && input !== null && 'from' in input && 'to' in input) {
-    const { from, to } = input as { from: unknown; to: unknown };
+    const { from, to } = input;
     return [from, to];
   }
   return undefined;

@@ -44,12 +44,12 @@ export function createModel(spec: ModelSpec): Model<unknown> {
     case 'cas-register':
       return casRegisterModel(initial);
     case 'kv':
-      return keyValueModel(initial) as Model<unknown>;
+      return keyValueModel(initial);
     case 'queue':
-      return queueModel() as Model<unknown>;
+      return queueModel();
     case 'set':
-      return setModel() as Model<unknown>;
+      return setModel();
     case 'counter':
-      return counterModel() as Model<unknown>;
+      return counterModel();
   }
 }

@@ -47,7 +47,7 @@ function highlights(result: LinearizabilityResult | SequentialResult | undefined
       for (const b of part.blocked) blocked.set(b.operation.id, b.reason);
     }
   } else {
-    const explanation = (result as SequentialResult).explanation;
+    const explanation = result.explanation;
     explanation?.ordered.forEach((op, rank) => order.set(op.id, rank + 1));
     for (const b of explanation?.blocked ?? []) blocked.set(b.operation.id, b.reason);
   }
@@ -73,8 +73,8 @@ export function renderHistoryHtml(
     }
   }
   const finite = operations.flatMap((op) => (Number.isFinite(op.ret) ? [op.call, op.ret] : [op.call]));
-  const start = finite.length === 0 ? 0 : Math.min(...finite);
-  const finiteEnd = finite.length === 0 ? 1 : Math.max(...finite);
+  const start = finite.length === 0 ? 0 : finite.reduce((a, b) => Math.min(a, b));
+  const finiteEnd = finite.length === 0 ? 1 : finite.reduce((a, b) => Math.max(a, b));
   // Operations with an unknown outcome run past the end, to an extra stretch of the axis.
   const end = finiteEnd + Math.max(1, (finiteEnd - start) * 0.04);
   const naturalScale = history.axis === 'index' ? 14 : 1000 / Math.max(1e-9, end - start);
@@ -97,15 +97,26 @@ export function renderHistoryHtml(
       const barWidth = Math.max(3, x(op.ret) - left);
       const rank = order.get(op.id);
       const stuck = blocked.get(op.id);
-      const classes = ['op', op.status === 'unknown' ? 'unknown' : '', rank !== undefined ? 'linearized' : '', stuck !== undefined ? `blocked ${stuck}` : '']
+      const classes = [
+        'op',
+        op.status === 'unknown' ? 'unknown' : '',
+        rank !== undefined ? 'linearized' : '',
+        stuck !== undefined ? `blocked ${stuck}` : '',
+      ]
         .filter((c) => c !== '')
         .join(' ');
       const text = label(op);
       const when = `call ${op.call}, return ${Number.isFinite(op.ret) ? op.ret : 'never (unknown outcome)'}`;
-      const note = rank !== undefined ? ` — #${rank} in the partial linearization` : stuck !== undefined ? ` — cannot be placed next (${stuck})` : '';
+      const note =
+        rank !== undefined
+          ? ` — #${rank} in the partial linearization`
+          : stuck !== undefined
+            ? ` — cannot be placed next (${stuck})`
+            : '';
       const shown = rank !== undefined ? `${rank}. ${text}` : text;
       const maxChars = Math.floor(barWidth / 6.5);
-      const visible = shown.length <= maxChars ? shown : maxChars > 3 ? `${shown.slice(0, maxChars - 1)}…` : '';
+      const visible =
+        shown.length <= maxChars ? shown : maxChars > 3 ? `${shown.slice(0, maxChars - 1)}…` : '';
       return `<g class="${classes}"><title>${escapeHtml(`op ${op.id}, process ${String(op.process)}: ${text} (${when})${note}`)}</title><rect x="${left.toFixed(1)}" y="${y}" width="${barWidth.toFixed(1)}" height="${BAR_HEIGHT}" rx="3"/><text x="${(left + 3).toFixed(1)}" y="${y + 14}">${escapeHtml(visible)}</text></g>`;
     })
     .join('\n');
@@ -118,7 +129,10 @@ export function renderHistoryHtml(
   const blockedList = Array.from(blocked.keys())
     .map((id) => operations.find((op) => op.id === id))
     .filter((op): op is Operation => op !== undefined)
-    .map((op) => `<li>op ${op.id}, process ${escapeHtml(String(op.process))}: ${escapeHtml(label(op))} (call ${op.call}, ${blocked.get(op.id) ?? ''})</li>`)
+    .map(
+      (op) =>
+        `<li>op ${op.id}, process ${escapeHtml(String(op.process))}: ${escapeHtml(label(op))} (call ${op.call}, ${blocked.get(op.id) ?? ''})</li>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

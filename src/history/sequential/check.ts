@@ -68,7 +68,9 @@ export function checkSequentialConsistency<S>(
 ): SequentialResult {
   const started = performance.now();
   if (options.timeoutMs !== undefined && !(options.timeoutMs >= 0)) {
-    throw new HistoryUsageError(`checkSequentialConsistency: timeoutMs must be >= 0, got ${options.timeoutMs}`);
+    throw new HistoryUsageError(
+      `checkSequentialConsistency: timeoutMs must be >= 0, got ${options.timeoutMs}`,
+    );
   }
   const deadline = options.timeoutMs === undefined ? Infinity : started + options.timeoutMs;
   const byProcess = new Map<ProcessId, number[]>();
@@ -87,7 +89,8 @@ export function checkSequentialConsistency<S>(
   const position = new Int32Array(Math.max(1, processes));
   const visited = new VisitedSet(Math.max(1, processes), 4096);
   // Zobrist-style hash of the positions: one key per (process, position), XORed.
-  const positionKey = (process: number, at: number): number => mix32(Math.imul(process + 1, 0x9e3779b1) ^ (at * 0x85ebca6b));
+  const positionKey = (process: number, at: number): number =>
+    mix32(Math.imul(process + 1, 0x9e3779b1) ^ (at * 0x85ebca6b));
   let positionsHash = 0;
   for (let p = 0; p < processes; p++) positionsHash ^= positionKey(p, 0);
   let remaining = operations.filter((op) => op.status === 'ok').length;
@@ -131,7 +134,8 @@ export function checkSequentialConsistency<S>(
       bestPlaced = placedCount;
       bestState = state;
       bestOrder = [];
-      for (let d = 0; d < depth; d++) if (((stackChoice[d] as number) & 1) === PLACE) bestOrder.push(stackOp[d] as number);
+      for (let d = 0; d < depth; d++)
+        if (((stackChoice[d] as number) & 1) === PLACE) bestOrder.push(stackOp[d] as number);
     }
     return true;
   };

@@ -59,7 +59,8 @@ describe('layoutDiagram', () => {
     expect(layout.axes.gaps.cuts[0]!.label).toBe('10 s');
     expect(x[7]! - x[6]!).toBe(CUT_PX);
     expect(x[6]! - x[4]!).toBeCloseTo(x[4]! - x[0]!, 1);
-    for (let index = 1; index < events.length; index++) expect(x[index]).toBeGreaterThanOrEqual(x[index - 1]!);
+    for (let index = 1; index < events.length; index++)
+      expect(x[index]).toBeGreaterThanOrEqual(x[index - 1]!);
     expect(layout.axes.gaps.width).toBeLessThan(layout.axes.time.width);
   });
 
@@ -87,7 +88,11 @@ describe('layoutDiagram', () => {
     expect(layout.axes.time.ticks.every((tick) => tick.label.endsWith(' s'))).toBe(true);
     const short = events.slice(0, 7);
     const shortLayout = layoutDiagram(traceOf(short), short);
-    expect(shortLayout.axes.time.ticks.map((tick) => tick.label).slice(0, 3)).toEqual(['0 ms', '1 ms', '2 ms']);
+    expect(shortLayout.axes.time.ticks.map((tick) => tick.label).slice(0, 3)).toEqual([
+      '0 ms',
+      '1 ms',
+      '2 ms',
+    ]);
   });
 });
 

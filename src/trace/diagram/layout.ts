@@ -181,7 +181,8 @@ function typicalDelayMs(events: readonly TraceEvent[]): number {
   if (delays.length === 0) {
     // No message took time: fall back on the spacing of events.
     const times = distinctTimes(events);
-    for (let index = 1; index < times.length; index++) delays.push((times[index] as number) - (times[index - 1] as number));
+    for (let index = 1; index < times.length; index++)
+      delays.push((times[index] as number) - (times[index - 1] as number));
   }
   if (delays.length === 0) return 1;
   delays.sort((a, b) => a - b);
@@ -197,7 +198,11 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function layoutTime(events: readonly TraceEvent[], typicalMs: number, spanMs: number): { x: Float64Array; axis: Axis } {
+function layoutTime(
+  events: readonly TraceEvent[],
+  typicalMs: number,
+  spanMs: number,
+): { x: Float64Array; axis: Axis } {
   let pxPerMs = TYPICAL_DELAY_PX.time / typicalMs;
   if (spanMs > 0) pxPerMs = Math.min(Math.max(pxPerMs, WIDTH_PX_MIN / spanMs), WIDTH_PX_MAX / spanMs);
   const x = new Float64Array(events.length + 1);
@@ -207,7 +212,8 @@ function layoutTime(events: readonly TraceEvent[], typicalMs: number, spanMs: nu
   const ticks: Tick[] = [];
   const step = niceStep(TICK_SPACING_PX / pxPerMs);
   const label = tickFormat(spanMs);
-  for (let k = 0; k * step <= spanMs; k++) ticks.push({ x: round(k * step * pxPerMs), label: label(k * step) });
+  for (let k = 0; k * step <= spanMs; k++)
+    ticks.push({ x: round(k * step * pxPerMs), label: label(k * step) });
   return { x, axis: { width, ticks, cuts: [] } };
 }
 
@@ -326,11 +332,16 @@ function layoutOrder(events: readonly TraceEvent[], lanes: readonly Lane[]): { x
         at = column.get(event.node) ?? 0;
         break;
       case 'drop': {
-        // A drop is not a step of the receiver: it does not move the receiver's column. One decided
-        // at send time sits just after the send; one decided on arrival, where the receiver is by then.
+        // One decided as the message left sits just after the send and is not a step of the receiver.
+        // One decided on arrival is drawn on the receiver's lane, so it moves that lane on, as a
+        // delivery would: a copy lost while the receiver is down then lands inside its down time.
         const sent = sendColumn.get(event.msg) ?? column.get(event.from) ?? 0;
-        const onArrival = event.t > (sendMs.get(event.msg) ?? event.t);
-        at = Math.max(sent + 1, onArrival ? (column.get(event.node) ?? 0) + 1 : 0);
+        if (event.t > (sendMs.get(event.msg) ?? event.t)) {
+          at = Math.max((column.get(event.node) ?? 0) + 1, sent + 1);
+          column.set(event.node, at);
+        } else {
+          at = sent + 1;
+        }
         break;
       }
       case 'duplicate':
@@ -359,7 +370,8 @@ function layoutOrder(events: readonly TraceEvent[], lanes: readonly Lane[]): { x
     earliest.set(at, Math.min(earliest.get(at) ?? Infinity, t));
   });
   const ticks: Tick[] = [];
-  const label = tickFormat(events.reduce((max, event) => Math.max(max, event.t), 0));
+  // Columns are not evenly spaced in time, so each label picks its own unit.
+  const label = (ms: number) => formatMs(ms);
   let lastX = -Infinity;
   let lastMs = -Infinity;
   for (const at of [...earliest.keys()].sort((a, b) => a - b)) {

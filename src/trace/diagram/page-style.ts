@@ -28,7 +28,7 @@ code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
 .banner a{color:inherit;font-weight:600;margin-left:6px}
 .facts{display:flex;flex-wrap:wrap;gap:4px 18px;margin:4px 0}
 .facts>span{white-space:nowrap}
-.facts>span.wrap{white-space:normal}
+.facts>span.wrap{white-space:normal;flex:1 1 0;min-width:320px}
 .facts .k{color:#777}
 .facts .label{color:#2a6fb0;font-weight:600;min-width:52px}
 .settings span[title]{cursor:help}

@@ -23,10 +23,10 @@ export const MESSAGE_COLOURS = [
   '#b07aa1',
   '#76b7b2',
   '#9c755f',
-  '#d4a017',
-  '#ff9da7',
-  '#6b9e3a',
-  '#499894',
+  '#e377c2',
+  '#bcbd22',
+  '#17becf',
+  '#1f3b73',
 ] as const;
 
 /** A message type as the legend shows it. */
@@ -61,10 +61,9 @@ export function messageTypeOf(body: unknown): string {
   if (typeof body === 'string') return body.length <= 24 ? body : '(string)';
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     const record = body as Record<string, unknown>;
-    const inner = (typeof record.$object === 'object' && record.$object !== null ? record.$object : record) as Record<
-      string,
-      unknown
-    >;
+    const inner = (
+      typeof record.$object === 'object' && record.$object !== null ? record.$object : record
+    ) as Record<string, unknown>;
     if (typeof inner.type === 'string') return inner.type;
     if (typeof inner.kind === 'string') return inner.kind;
   }
@@ -76,10 +75,15 @@ function number(value: number): string {
 }
 
 /** Draws the diagram for `mode` at zoom 1. */
-export function renderDiagramSvg(events: readonly TraceEvent[], layout: Layout, mode: SpacingMode): DiagramSvg {
+export function renderDiagramSvg(
+  events: readonly TraceEvent[],
+  layout: Layout,
+  mode: SpacingMode,
+): DiagramSvg {
   const baseX = layout.x[mode];
   const end = layout.endAnchor;
-  const xOf = (anchor: number, offset = 0): string => number(LEFT_PAD_PX + (baseX[anchor] as number) + offset);
+  const xOf = (anchor: number, offset = 0): string =>
+    number(LEFT_PAD_PX + (baseX[anchor] as number) + offset);
   const laneY = (node: string): number | undefined => layout.laneByNode.get(node)?.y;
 
   const stripes: string[] = [];
@@ -95,7 +99,9 @@ export function renderDiagramSvg(events: readonly TraceEvent[], layout: Layout, 
 
   for (const lane of layout.lanes) {
     if (lane.index % 2 === 1) {
-      stripes.push(`<rect class="stripe" x="0" y="${lane.y - LANE_PX / 2}" width="100%" height="${LANE_PX}"/>`);
+      stripes.push(
+        `<rect class="stripe" x="0" y="${lane.y - LANE_PX / 2}" width="100%" height="${LANE_PX}"/>`,
+      );
     }
     laneLines.push(
       `<line class="lane${lane.byzantine === undefined ? '' : ' byz'}" x1="0" x2="100%" y1="${lane.y}" y2="${lane.y}"/>`,
@@ -236,7 +242,9 @@ export function renderDiagramSvg(events: readonly TraceEvent[], layout: Layout, 
   const mark = (symbol: string, index: number, node: string, dy = 0) => {
     const y = laneY(node);
     if (y === undefined) return;
-    marks.push(`<use href="#i-${symbol}" class="mark" data-e="${index}" data-a="${index}" x="${xOf(index)}" y="${y + dy}"/>`);
+    marks.push(
+      `<use href="#i-${symbol}" class="mark" data-e="${index}" data-a="${index}" x="${xOf(index)}" y="${y + dy}"/>`,
+    );
   };
   // Failures end runs, so their labels sit left of their line, where there is room.
   const stripLabel = (className: string, index: number, text: string, side: 'left' | 'right' = 'right') => {
@@ -322,7 +330,9 @@ export function renderDiagramSvg(events: readonly TraceEvent[], layout: Layout, 
         return;
       case 'phase':
         if (event.phase === 'liveness') {
-          failures.push(`<line class="phase" data-a="${index}" x1="${xOf(index)}" x2="${xOf(index)}" y1="0" y2="100%"/>`);
+          failures.push(
+            `<line class="phase" data-a="${index}" x1="${xOf(index)}" x2="${xOf(index)}" y1="0" y2="100%"/>`,
+          );
           stripLabel('phase-label', index, 'liveness phase');
         }
         return;
@@ -406,7 +416,9 @@ function renderAxisModes(layout: Layout, mode: SpacingMode): string {
       if (labelled) lastLabelX = middle;
       parts.push(
         `<rect class="cut-gap" data-x="${cut.x}" data-w="${cut.width}" x="${number(LEFT_PAD_PX + cut.x)}" y="16" width="${cut.width}" height="8"><title>${escapeHtml(`${cut.label} without events, cut out`)}</title></rect>` +
-          (labelled ? `<text class="cut-label" data-x="${middle}" x="${x}" y="32">${escapeHtml(`⋯${cut.label}`)}</text>` : ''),
+          (labelled
+            ? `<text class="cut-label" data-x="${middle}" x="${x}" y="32">${escapeHtml(`⋯${cut.label}`)}</text>`
+            : ''),
       );
     }
     groups.push(`<g class="axis-mode" data-mode="${each}"${hidden}>${parts.join('')}</g>`);
@@ -417,7 +429,11 @@ function renderAxisModes(layout: Layout, mode: SpacingMode): string {
 function renderLabels(layout: Layout): { labels: string; labelWidth: number } {
   const longest = layout.lanes.reduce(
     (widest, lane) =>
-      Math.max(widest, lane.node.length * 7.5 + Math.min(lane.protocol.length, 22) * 6 + 34, lane.group.length * 7 + 20),
+      Math.max(
+        widest,
+        lane.node.length * 7.5 + Math.min(lane.protocol.length, 22) * 6 + 34,
+        lane.group.length * 7 + 20,
+      ),
     0,
   );
   const labelWidth = Math.round(Math.min(Math.max(longest, 100), 300));

@@ -1,0 +1,104 @@
+// Two-phase commit (Lamport's TwoPhase spec), checked against the state-space sizes that TLC and
+// Stateright report (shared/reference/state-counts.md).
+import { describe, expect, it } from 'vitest';
+import scenario, { twoPhaseCommit, type TwoPhaseState } from '../../examples/two-phase-commit.js';
+import { check } from './check.js';
+import { checkInWorkers } from './parallel.js';
+import type { CheckResult } from './result.js';
+
+const exampleModule = new URL('../../examples/two-phase-commit.ts', import.meta.url);
+
+describe('two-phase commit', () => {
+  it('has 288 states at depth 11 with 3 RMs, 1,146 generated (TLC), and is consistent', () => {
+    const result = check(twoPhaseCommit({ rms: 3 }));
+    expect(result).toMatchObject({
+      verdict: 'ok',
+      distinctStates: 288,
+      generatedStates: 1146,
+      maxDepth: 11,
+      complete: true,
+    });
+    expect(result.properties.map((p) => [p.name, p.status])).toEqual([
+      ['TypeOK', 'ok'],
+      ['Consistent', 'ok'],
+    ]);
+  });
+
+  it('has 8,832 states with 5 RMs, by breadth-first and depth-first search alike', () => {
+    expect(check(twoPhaseCommit({ rms: 5 })).distinctStates).toBe(8832);
+    const depthFirst = check(twoPhaseCommit({ rms: 5 }), { strategy: 'dfs' });
+    expect(depthFirst).toMatchObject({ verdict: 'ok', distinctStates: 8832, generatedStates: 58146 });
+  });
+
+  it('has exactly 80 and 314 orbits under full RM symmetry (declared ids or hand-written canonical form)', () => {
+    for (const symmetry of ['ids', 'canonicalize'] as const) {
+      expect(check(twoPhaseCommit({ rms: 3, symmetry })).distinctStates).toBe(80);
+      expect(check(twoPhaseCommit({ rms: 5, symmetry })).distinctStates).toBe(314);
+    }
+    // Symmetry can be switched off per run.
+    expect(check(twoPhaseCommit({ rms: 3, symmetry: 'ids' }), { symmetry: false }).distinctStates).toBe(288);
+  });
+
+  /** The shortest counterexample to Consistent when a prepared RM may commit alone. */
+  function expectShortestCounterexample(result: CheckResult<TwoPhaseState, unknown>): void {
+    expect(result.verdict).toBe('violation');
+    expect(result.property).toEqual({ name: 'Consistent', kind: 'always' });
+    const path = result.path;
+    if (path === undefined) throw new Error('no counterexample');
+    // Shortest: one RM prepares and commits on its own, another aborts: three steps.
+    const types = path.actions.map((a) => (a as { type: string }).type);
+    expect(types.sort()).toEqual(['RMChooseToAbort', 'RMCommitAlone', 'RMPrepare']);
+    expect(path.states).toHaveLength(4);
+    const last = path.states[3];
+    expect(Object.values(last?.rmState ?? {}).sort()).toEqual(['aborted', 'committed', 'working']);
+    // The path is a real execution of the model.
+    const model = twoPhaseCommit({ rms: 3, rmMayCommitAlone: true });
+    path.actions.forEach((action, i) => {
+      expect(model.next(path.states[i] as TwoPhaseState, action as never)).toEqual(path.states[i + 1]);
+    });
+  }
+
+  it('finds the shortest counterexample when an RM may commit without the Commit message', () => {
+    expectShortestCounterexample(check(twoPhaseCommit({ rms: 3, rmMayCommitAlone: true })));
+    expect(
+      check(twoPhaseCommit({ rms: 3, rmMayCommitAlone: true }), { strategy: 'random', seed: 7 }).verdict,
+    ).toBe('violation');
+  });
+
+  it('exports a scenario whose build gives the model', () => {
+    expect(scenario.kind).toBe('model');
+    expect(check(scenario.build(scenario.params)).distinctStates).toBe(288);
+    expect(() => twoPhaseCommit({ rms: 0 })).toThrow(/twoPhaseCommit: rms must be a positive integer/);
+  });
+
+  it('agrees with the one-thread search when run on two workers', async () => {
+    const parallel = await checkInWorkers({ module: exampleModule, params: { rms: 5 } }, { workers: 2 });
+    expect(parallel).toMatchObject({
+      verdict: 'ok',
+      distinctStates: 8832,
+      generatedStates: 58146,
+      maxDepth: 17,
+      workers: 2,
+    });
+    const symmetric = await checkInWorkers(
+      { module: exampleModule, params: { rms: 5, symmetry: 'ids' } },
+      { workers: 2 },
+    );
+    expect(symmetric.distinctStates).toBe(314);
+    const buggy = await checkInWorkers<TwoPhaseState>(
+      { module: exampleModule, params: { rms: 3, rmMayCommitAlone: true } },
+      { workers: 2 },
+    );
+    expectShortestCounterexample(buggy);
+    const bounded = await checkInWorkers(
+      { module: exampleModule, params: { rms: 5 } },
+      { workers: 2, maxDepth: 5 },
+    );
+    expect(bounded).toMatchObject({
+      verdict: 'unknown',
+      stopReason: 'maxDepth',
+      maxDepth: 5,
+      complete: false,
+    });
+  });
+});

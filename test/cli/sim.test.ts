@@ -1,0 +1,266 @@
+/**
+ * `fairlink sim` end to end: the built command, spawned as a user runs it.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { filesUnder, fixture, repositoryRoot, runFairlink, scratchFolder } from './run-cli.js';
+
+describe('fairlink sim: verdicts', () => {
+  it('passes a passing scenario, writing nothing unasked', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['sim', fixture('pass.ts')], { cwd });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^PASS pass: 8 seeds \(1\.\.8\), no violation; [\d.]+ ms of virtual time in [\d.]+ s\n$/,
+    );
+    expect(filesUnder(cwd)).toEqual([]);
+  });
+
+  it('writes the first seed trace and diagram of a pass when asked', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(
+      ['sim', fixture('pass.ts'), '--seeds', '3..5', '--trace', 'run/t.jsonl', '--html', 'run/t.html'],
+      {
+        cwd,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('PASS pass: 3 seeds (3..5)');
+    expect(run.stdout).toContain('  trace:   run/t.jsonl\n  diagram: run/t.html\n');
+    expect(filesUnder(cwd)).toEqual(['run/t.html', 'run/t.jsonl']);
+    const header = JSON.parse(readFileSync(join(cwd, 'run/t.jsonl'), 'utf8').split('\n')[0] as string) as {
+      seed: number;
+    };
+    expect(header.seed).toBe(3);
+    expect(readFileSync(join(cwd, 'run/t.html'), 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
+  it('loads a JavaScript scenario (no TypeScript hooks)', async () => {
+    const cwd = scratchFolder();
+    const sim = pathToFileURL(join(repositoryRoot, 'dist/sim/index.js')).href;
+    writeFileSync(
+      join(cwd, 'tiny.mjs'),
+      `import { defineScenario } from ${JSON.stringify(sim)};\n` +
+        "const quiet = { name: 'quiet', init: () => ({}) };\n" +
+        "export default defineScenario({ name: 'tiny', params: {}, build: () => ({ nodes: { n1: quiet }, durationMs: 5 }) });\n",
+    );
+    const run = await runFairlink(['sim', 'tiny.mjs'], { cwd });
+    expect(run.stdout).toMatch(/^PASS tiny: 1 seed \(1\), no violation/);
+    expect(run.code).toBe(0);
+  });
+
+  it('reports a failure with its seed and a replay command that reproduces it byte for byte', async () => {
+    const cwd = scratchFolder();
+    const scenario = fixture('in-order.ts');
+    const run = await runFairlink(['sim', scenario, '--seeds', '1..30'], { cwd });
+    expect(run.code).toBe(1);
+    const seed =
+      /^FAIL in-order: seed (\d+): invariant 'arrives in order' violated at [\d.]+ ms: n2 received /.exec(
+        run.stdout,
+      )?.[1];
+    expect(seed).toBeDefined();
+    const stem = `out/in-order-seed${seed}.trace`;
+    const replay = /^ {2}replay: {2}(.*)$/m.exec(run.stdout)?.[1] ?? '';
+    expect(replay).toMatch(
+      new RegExp(
+        `^npx fairlink sim ${scenario} --seed ${seed} --shrunk \\S+ --trace ${stem}\\.jsonl --html ${stem}\\.html$`,
+      ),
+    );
+    expect(run.stdout).toContain(`  shrunk:  `);
+    expect(run.stdout).toContain(`  trace:   ${stem}.jsonl (no --trace given)\n  diagram: ${stem}.html\n`);
+    expect(filesUnder(cwd)).toEqual([`${stem}.html`, `${stem}.jsonl`]);
+    const firstTrace = readFileSync(join(cwd, `${stem}.jsonl`), 'utf8');
+    copyFileSync(join(cwd, `${stem}.jsonl`), join(cwd, 'first.jsonl'));
+
+    // The printed command, run as it is (npx fairlink is this repository's bin/fairlink.js).
+    const args = replay.split(' ').slice(2);
+    const again = await runFairlink(args, { cwd });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(
+      new RegExp(`^FAIL in-order: seed ${seed}: invariant 'arrives in order' violated`),
+    );
+    expect(again.stdout).not.toContain('shrunk:');
+    expect(readFileSync(join(cwd, `${stem}.jsonl`), 'utf8')).toBe(firstTrace);
+  });
+
+  it('prints one JSON result object with --json', async () => {
+    const cwd = scratchFolder();
+    const failing = await runFairlink(['sim', fixture('in-order.ts'), '--seeds', '1..30', '--json'], { cwd });
+    expect(failing.code).toBe(1);
+    expect(failing.stdout.trim().split('\n')).toHaveLength(1);
+    const result = JSON.parse(failing.stdout) as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual([
+      'verdict',
+      'scenario',
+      'scenarioPath',
+      'params',
+      'seeds',
+      'failure',
+      'shrunk',
+      'replay',
+      'files',
+      'stats',
+      'wallMs',
+    ]);
+    const seed = (result.failure as { seed: number }).seed;
+    // Two workers: seeds above the failing one may have run before it was found.
+    expect((result.seeds as { run: number }).run).toBeGreaterThanOrEqual(seed);
+    expect(result).toMatchObject({
+      verdict: 'fail',
+      scenario: 'in-order',
+      params: { count: 4, jitterMs: 6, intervalMs: 5 },
+      seeds: { from: 1, to: 30, failed: 1, failing: [seed] },
+      failure: { kind: 'invariant', property: 'arrives in order', seed },
+      files: { trace: `out/in-order-seed${seed}.trace.jsonl`, html: `out/in-order-seed${seed}.trace.html` },
+    });
+    expect((result.shrunk as { token: string }).token).toMatch(/^e/);
+    expect(result.replay).toContain(`--seed ${seed} --shrunk `);
+    expect(result.stats).toMatchObject({
+      steps: expect.any(Number) as unknown,
+      virtualMs: expect.any(Number) as unknown,
+    });
+
+    const passing = await runFairlink(['sim', fixture('pass.ts'), '--json', '--param', 'count=2'], {
+      cwd: scratchFolder(),
+    });
+    expect(passing.code).toBe(0);
+    expect(JSON.parse(passing.stdout)).toMatchObject({
+      verdict: 'pass',
+      params: { count: 2, drop: 0.2 },
+      seeds: { from: 1, to: 8, run: 8, failed: 0 },
+      files: {},
+    });
+  });
+
+  it('checks determinism: a protocol with state outside its context fails', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['sim', fixture('nondeterministic.ts'), '--check-determinism'], { cwd });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^FAIL nondeterministic: seed 1: the run is not deterministic: two runs of the same seed differ at trace line 4: .*boot number 2.* \| .*boot number 3/,
+    );
+    expect(run.stdout).toContain('--seed 1 --check-determinism');
+    expect(run.stdout).toContain('  note:    no trace: the seed does not run the same way twice\n');
+  });
+});
+
+describe('fairlink sim: protocol bugs are findings (exit 1)', () => {
+  it('reports a handler that throws with node, handler, seed and replay', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['sim', fixture('handler-throws.ts')], { cwd });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^FAIL handler-throws: seed 1: n2\.onMessage threw Error: boom at 6 ms\n/);
+    expect(run.stdout).toContain(
+      `replay:  npx fairlink sim ${fixture('handler-throws.ts')} --seed 1 --trace out/`,
+    );
+    expect(filesUnder(cwd)).toEqual([
+      'out/handler-throws-seed1.trace.html',
+      'out/handler-throws-seed1.trace.jsonl',
+    ]);
+  });
+
+  it('reports a handler that never returns, within seconds, and exits', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['sim', fixture('infinite-loop.ts'), '--step-timeout', '1'], {
+      cwd,
+      timeoutMs: 15_000,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^FAIL infinite-loop: seed 1: n2\.onMessage did not return within 1 s \(an infinite loop\?\)\n/,
+    );
+    expect(run.stdout).toContain(
+      `replay:  npx fairlink sim ${fixture('infinite-loop.ts')} --seed 1 --step-timeout 1\n`,
+    );
+    expect(run.wallMs).toBeLessThan(6000);
+  });
+
+  it('reports a message that is not plain data, naming node, handler and path', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['sim', fixture('non-plain-message.ts')], { cwd });
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe(
+      'FAIL non-plain-message: seed 1: n1.onBoot broke a rule (non-plain-message) at 0 ms: message to n2 is not plain at payload: ' +
+        'an instance of Payload (only JSON values, Map, Set, bigint and Uint8Array are plain)',
+    );
+  });
+});
+
+describe('fairlink sim: bad input (exit 2, one line, no files)', () => {
+  const outputs = ['--trace', 'out/t.jsonl', '--html', 'out/t.html'];
+
+  it.concurrent.each([
+    [
+      'an unknown flag',
+      (): string[] => ['sim', fixture('pass.ts'), '--seeed', '3'],
+      () => "unknown option '--seeed' (Did you mean --seed?)",
+    ],
+    ['a missing file', () => ['sim', 'nowhere.ts'], () => 'nowhere.ts: no such file'],
+    [
+      'no default export',
+      () => ['sim', fixture('no-default-export.ts')],
+      () =>
+        `${fixture('no-default-export.ts')}: no default export (expected export default defineScenario({ name, params, build }))`,
+    ],
+    [
+      'a negative delay',
+      () => ['sim', fixture('negative-delay.ts')],
+      () =>
+        `${fixture('negative-delay.ts')}: network.delay: delay must be a finite number of ms >= 0, got -5`,
+    ],
+    [
+      'a drop probability of 1.5',
+      () => ['sim', fixture('drop-above-one.ts')],
+      () => `${fixture('drop-above-one.ts')}: network.drop must be a probability in [0, 1), got 1.5`,
+    ],
+    [
+      'a partition naming an unknown node',
+      () => ['sim', fixture('partition-unknown-node.ts')],
+      () => `${fixture('partition-unknown-node.ts')}: faults[0]: partition names unknown node 'n9'`,
+    ],
+  ])('%s', async (_, args, line) => {
+    const cwd = scratchFolder();
+    const run = await runFairlink([...args(), ...outputs], { cwd });
+    expect(run.stderr).toBe(`fairlink: ${line()}\n`);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(2);
+    expect(filesUnder(cwd)).toEqual([]);
+  });
+
+  it.concurrent.each([
+    [
+      'TypeScript',
+      'broken.ts',
+      'export default {\n  name: "x",,\n};\n',
+      'broken.ts: syntax error at line 2, column 13: Expected identifier but found ","',
+    ],
+    [
+      'JavaScript',
+      'broken.mjs',
+      'export default {\n  name: "x",,\n};\n',
+      "broken.mjs: syntax error at line 2, column 13: Unexpected token ','",
+    ],
+  ])('a syntax error in %s', async (_, name, source, line) => {
+    const cwd = scratchFolder();
+    writeFileSync(join(cwd, name), source);
+    const run = await runFairlink(['sim', name, ...outputs], { cwd });
+    expect(run.stderr).toBe(`fairlink: ${line}\n`);
+    expect(run.code).toBe(2);
+    expect(filesUnder(cwd)).toEqual([name]);
+  });
+
+  it('says how to build when dist/ is missing', async () => {
+    const cwd = scratchFolder();
+    mkdirSync(join(cwd, 'bin'));
+    copyFileSync(join(repositoryRoot, 'bin/fairlink.js'), join(cwd, 'bin/fairlink.js'));
+    const run = await runFairlink(['sim', 'x.ts'], { cwd, script: join(cwd, 'bin/fairlink.js') });
+    expect(run.stderr).toBe(
+      'fairlink: the build is missing (dist/cli/main.js): run npm ci (or npm run build) first\n',
+    );
+    expect(run.code).toBe(2);
+  });
+});
