@@ -55,7 +55,12 @@ async function runBenchmark(name: string): Promise<unknown> {
         return;
       }
       const result = parseObject(stdout);
-      resolve(result ?? { error: `bench/${name}.ts printed no JSON object`, stdout: stdout.slice(-STDERR_TAIL_CHARACTERS) });
+      resolve(
+        result ?? {
+          error: `bench/${name}.ts printed no JSON object`,
+          stdout: stdout.slice(-STDERR_TAIL_CHARACTERS),
+        },
+      );
     });
   });
 }
@@ -66,7 +71,8 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   for (const candidate of candidates) {
     try {
       const value: unknown = JSON.parse(candidate);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        return value as Record<string, unknown>;
     } catch {
       // Not this one; try the next candidate.
     }

@@ -12,6 +12,7 @@
  *
  * Run it: `fairlink sim examples/perfect-link.ts --seeds 1..200`.
  */
+import { actorModel, always, eventually as eventuallyInModel, nodeState, type ActorState } from 'fairlink/check';
 import { defineScenario, eventually, exponential, invariant, type SystemView } from 'fairlink/sim';
 import { perfectLinkNode, type PerfectLinkNodeState } from 'fairlink/protocols';
 
@@ -20,6 +21,26 @@ const NODES = ['n1', 'n2'] as const;
 /** The payloads `from` sends to `to`: distinct strings, so a duplicate delivery is visible. */
 function payloads(from: string, to: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => `${from}->${to}#${index}`);
+}
+
+/** The node's protocol: each node sends `messages` distinct payloads to every other node at boot. */
+function nodeProtocol(messages: number, resendMs: number) {
+  return perfectLinkNode<string>({
+    resendMs,
+    outbox: Object.fromEntries(
+      NODES.map((from) => [
+        from,
+        NODES.filter((to) => to !== from).flatMap((to) =>
+          payloads(from, to, messages).map((payload) => ({ to, payload })),
+        ),
+      ]),
+    ),
+  });
+}
+
+/** Duplicates in a list of payloads, if any. */
+function firstDuplicate(delivered: readonly string[]): string | undefined {
+  return delivered.find((payload, index) => delivered.indexOf(payload) !== index);
 }
 
 export default defineScenario({
@@ -31,17 +52,7 @@ export default defineScenario({
   build: (params) => {
     const expected = (to: string): string[] =>
       NODES.filter((from) => from !== to).flatMap((from) => payloads(from, to, params.messages));
-    const protocol = perfectLinkNode<string>({
-      resendMs: params.resendMs,
-      outbox: Object.fromEntries(
-        NODES.map((from) => [
-          from,
-          NODES.filter((to) => to !== from).flatMap((to) =>
-            payloads(from, to, params.messages).map((payload) => ({ to, payload })),
-          ),
-        ]),
-      ),
-    });
+    const protocol = nodeProtocol(params.messages, params.resendMs);
     const deliveredAt = (view: SystemView, node: string): string[] =>
       view.state<PerfectLinkNodeState<string>>(node)?.delivered.map((delivery) => delivery.payload) ?? [];
     return {
@@ -79,5 +90,25 @@ export default defineScenario({
         ),
       ],
     };
+  },
+  // `fairlink check examples/perfect-link.ts --param messages=2`: every interleaving, on a network
+  // that may delay, lose and duplicate any message (a set of messages ever sent, any of which may
+  // be delivered any number of times), with retransmission timers firing in any order.
+  model: (params) => {
+    const delivered = (state: ActorState, node: string): string[] =>
+      nodeState<PerfectLinkNodeState<string>>(state, node)?.delivered.map((delivery) => delivery.payload) ?? [];
+    const expected = (NODES.length - 1) * params.messages;
+    return actorModel({
+      nodes: Object.fromEntries(NODES.map((node) => [node, nodeProtocol(params.messages, params.resendMs)])),
+      network: { semantics: 'unordered-duplicating' },
+      properties: [
+        always<ActorState>('no duplicate delivery', (state) =>
+          NODES.every((node) => firstDuplicate(delivered(state, node)) === undefined),
+        ),
+        eventuallyInModel<ActorState>('all delivered', (state) =>
+          NODES.every((node) => delivered(state, node).length === expected),
+        ),
+      ],
+    });
   },
 });

@@ -13,6 +13,7 @@
  *
  * Run it: `fairlink sim examples/two-generals.ts --seeds 1..200 --param rounds=3`.
  */
+import { actorModel, always, nodeState, type ActorState } from 'fairlink/check';
 import { defineScenario, eventually, exponential, invariant, type SystemView } from 'fairlink/sim';
 import { twoGenerals, type GeneralState } from 'fairlink/protocols';
 
@@ -51,5 +52,30 @@ export default defineScenario({
         ),
       ],
     };
+  },
+  // `fairlink check examples/two-generals.ts --param rounds=3`: every interleaving on a network
+  // that may lose any copy, with the deadline and resend timers firing in any order. The checker
+  // finds the shortest run where one general attacks alone, for every number of rounds.
+  model: (params) => {
+    const protocol = twoGenerals({
+      first: 'alice',
+      second: 'bob',
+      rounds: params.rounds,
+      deadlineMs: params.deadlineMs,
+      resendMs: params.resendMs,
+    });
+    const decision = (state: ActorState, node: string): GeneralState['decision'] =>
+      nodeState<GeneralState>(state, node)?.decision ?? null;
+    return actorModel({
+      nodes: { alice: protocol, bob: protocol },
+      network: { semantics: 'unordered', lossy: true },
+      properties: [
+        always<ActorState>('both attack or neither', (state) => {
+          const alice = decision(state, 'alice');
+          const bob = decision(state, 'bob');
+          return alice === null || bob === null || alice === bob;
+        }),
+      ],
+    });
   },
 });

@@ -33,13 +33,22 @@ const enum Tag {
   NullPrototypeObject = 15,
 }
 
+/** How many recently written objects are remembered for interning. */
+const RECENT_OBJECTS = 16;
+
 /** Writes values into a growing buffer; one writer per batch. */
 export class Encoder {
   #bytes = new Uint8Array(1 << 16);
   #view = new DataView(this.#bytes.buffer);
   #length = 0;
   readonly #strings = new Map<string, number>();
-  readonly #objects = new Map<object, number>();
+  // Objects are interned against the few most recently written ones, by identity: consecutive
+  // states are mostly siblings that share their unchanged parts. A ring scanned linearly beats a
+  // `Map` here, whose first lookup of each object costs an identity hash.
+  readonly #recent: (object | undefined)[] = new Array<object | undefined>(RECENT_OBJECTS);
+  readonly #recentIds = new Int32Array(RECENT_OBJECTS);
+  #recentNext = 0;
+  #objectCount = 0;
 
   /** Bytes written so far. */
   get length(): number {
@@ -51,8 +60,33 @@ export class Encoder {
     const out = this.#bytes.slice(0, this.#length);
     this.#length = 0;
     this.#strings.clear();
-    this.#objects.clear();
+    this.#recent.fill(undefined);
+    this.#objectCount = 0;
     return out;
+  }
+
+  /**
+   * Forgets the strings and objects written so far, so that what follows decodes on its own
+   * (the reader calls {@link Decoder.forget} at the same point). Entries written this way can
+   * be copied out one by one with {@link copyTo}.
+   */
+  forget(): void {
+    this.#strings.clear();
+    this.#recent.fill(undefined);
+    this.#objectCount = 0;
+  }
+
+  /** Appends bytes `[start, end)` of this encoder's buffer to `target`. */
+  copyTo(target: Encoder, start: number, end: number): void {
+    target.#ensure(end - start);
+    target.#bytes.set(this.#bytes.subarray(start, end), target.#length);
+    target.#length += end - start;
+  }
+
+  /** Empties the buffer (and forgets), keeping its capacity. */
+  clear(): void {
+    this.#length = 0;
+    this.forget();
   }
 
   #ensure(extra: number): void {
@@ -151,13 +185,18 @@ export class Encoder {
   }
 
   #object(v: object): void {
-    const known = this.#objects.get(v);
-    if (known !== undefined) {
-      this.#tag(Tag.ObjectRef);
-      this.#varint(known);
-      return;
+    const recent = this.#recent;
+    for (let i = 0; i < RECENT_OBJECTS; i++) {
+      if (recent[i] === v) {
+        this.#tag(Tag.ObjectRef);
+        this.#varint(this.#recentIds[i] ?? 0);
+        return;
+      }
     }
-    this.#objects.set(v, this.#objects.size);
+    const slot = this.#recentNext;
+    recent[slot] = v;
+    this.#recentIds[slot] = this.#objectCount++;
+    this.#recentNext = (slot + 1) % RECENT_OBJECTS;
     if (Array.isArray(v)) {
       this.#tag(Tag.Array);
       this.#varint(v.length);
@@ -204,12 +243,23 @@ export class Decoder {
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
   #at = 0;
-  readonly #strings: string[] = [];
-  readonly #objects: object[] = [];
+  #strings: string[] = [];
+  #objects: object[] = [];
 
   constructor(bytes: Uint8Array) {
     this.#bytes = bytes;
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Forgets strings and objects read so far: the counterpart of {@link Encoder.forget}. */
+  forget(): void {
+    this.#strings.length = 0;
+    this.#objects.length = 0;
+  }
+
+  /** Skips `count` bytes (an entry the reader does not need). */
+  skip(count: number): void {
+    this.#at += count;
   }
 
   /** True while bytes remain. */

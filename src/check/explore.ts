@@ -3,10 +3,12 @@
  * state is a shortest one, so counterexamples are shortest) or depth-first (a LIFO frontier:
  * the frontier stays small on deep, narrow state spaces).
  *
- * Only the frontier holds state objects; the visited set holds fingerprints and parent records.
+ * No state object outlives its expansion: the visited set holds fingerprints and parent records,
+ * and the breadth-first frontier holds its states binary-encoded (see frontier.ts).
  *
  * @module
  */
+import { EncodedQueue, ObjectStack } from './frontier.js';
 import { FairnessTasks, StateGraph } from './graph.js';
 import type { Model } from './model.js';
 import { ProgressMeter } from './progress.js';
@@ -29,58 +31,6 @@ export interface Exploration {
   readonly elapsedMs: number;
 }
 
-/**
- * The frontier: states waiting to be expanded, with their record index and depth. As a queue it
- * drops references to expanded states so the garbage collector can reclaim them.
- */
-class Frontier<State> {
-  #states: (State | undefined)[] = [];
-  #indices: number[] = [];
-  #depths: number[] = [];
-  #head = 0;
-  readonly #fifo: boolean;
-  /** Record index and depth of the state last taken. */
-  index = 0;
-  depth = 0;
-
-  constructor(fifo: boolean) {
-    this.#fifo = fifo;
-  }
-
-  get size(): number {
-    return this.#states.length - this.#head;
-  }
-
-  push(state: State, index: number, depth: number): void {
-    this.#states.push(state);
-    this.#indices.push(index);
-    this.#depths.push(depth);
-  }
-
-  take(): State {
-    let state: State | undefined;
-    if (this.#fifo) {
-      const at = this.#head++;
-      state = this.#states[at];
-      this.#states[at] = undefined;
-      this.index = this.#indices[at] ?? 0;
-      this.depth = this.#depths[at] ?? 0;
-      // Drop the consumed prefix now and then, so the arrays do not grow without bound.
-      if (this.#head >= 1 << 16 && this.#head * 2 >= this.#states.length) {
-        this.#states = this.#states.slice(this.#head);
-        this.#indices = this.#indices.slice(this.#head);
-        this.#depths = this.#depths.slice(this.#head);
-        this.#head = 0;
-      }
-    } else {
-      state = this.#states.pop();
-      this.index = this.#indices.pop() ?? 0;
-      this.depth = this.#depths.pop() ?? 0;
-    }
-    return state as State;
-  }
-}
-
 /** Runs a breadth-first or depth-first search over the model. */
 export function explore<State, Action>(
   model: Model<State, Action>,
@@ -98,7 +48,7 @@ export function explore<State, Action>(
   );
   const graph = options.recordGraph ? new StateGraph() : undefined;
   const tasks = options.recordGraph ? new FairnessTasks<Action>(model as Model<unknown, Action>) : undefined;
-  const frontier = new Frontier<State>(options.strategy === 'bfs');
+  const frontier = options.strategy === 'bfs' ? new EncodedQueue<State>() : new ObjectStack<State>();
   const depthMax = options.maxDepth ?? Infinity;
   const statesMax = options.maxStates ?? Infinity;
   const stopOnViolation = options.stopOnViolation ?? true;

@@ -2,6 +2,22 @@
  * fairlink's model checker: exhaustive (breadth-first, depth-first, parallel) and random
  * exploration of models, with invariants, reachability and liveness under fairness.
  *
+ * ```ts
+ * import { always, check, eventually, type Model } from 'fairlink/check';
+ *
+ * // A counter that a process increments up to 3, then resets; it may also idle.
+ * const counter: Model<number, 'inc' | 'reset' | 'idle'> = {
+ *   init: () => [0],
+ *   actions: (n, out) => out.push(n < 3 ? 'inc' : 'reset', 'idle'),
+ *   next: (n, action) => (action === 'inc' ? n + 1 : action === 'reset' ? 0 : n),
+ *   properties: [always('at most 3', (n) => n <= 3), eventually('reaches 3', (n) => n === 3)],
+ *   fairness: (action) => (action === 'idle' ? undefined : 'weak'),
+ * };
+ * const result = check(counter); // verdict 'ok': idling forever is unfair, since inc stays enabled
+ * ```
+ *
+ * For several worker threads, give the model as a module: `checkInWorkers({ module, params })`.
+ *
  * @module
  */
 export { check } from './check.js';
@@ -30,3 +46,17 @@ export type {
   StopReason,
   Strategy,
 } from './result.js';
+export {
+  actorModel,
+  ActorStepError,
+  nodeState,
+  type ActorAction,
+  type ActorModelExtras,
+  type ActorNode,
+  type ActorState,
+  type ActorSystem,
+  type Envelope,
+  type NetworkSemantics,
+  type NodeSnapshot,
+  type PendingTimer,
+} from './actors.js';

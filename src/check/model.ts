@@ -82,7 +82,8 @@ export type Symmetry<State> =
  * - states are values: two structurally equal states must behave the same. Do not rely on
  *   object identity (`set.has(object)`, `===` between objects of different states): the
  *   checker compares states structurally and copies them (between worker threads), and a copy
- *   is a different object. Keep primitives in `Set`s and as `Map` keys.
+ *   is a different object. Keep primitives in `Set`s and as `Map` keys. Likewise an object
+ *   property whose value is `undefined` is the same as an absent property.
  */
 export interface Model<State, Action> {
   /** The initial states. */

@@ -13,8 +13,6 @@
 /** Parent index of an initial state; its action index is its position in `init()`. */
 export const NO_PARENT = -1;
 
-export let RECENT_HITS = 0;
-const RECENT_MASK = (1 << Number(process.env['FL_RECENT'] ?? 15)) - 1;
 const SLOT_WIDTH = 3; // high lane, low lane, record index + 1 (0 marks an empty slot)
 const LOAD_FACTOR_MAX = 0.75;
 const CAPACITY_MIN = 1 << 10;
@@ -40,7 +38,6 @@ export class StateTable {
   #parents: Int32Array;
   #actions: Int32Array;
   readonly #shared: boolean;
-  readonly #recent = new Int32Array((RECENT_MASK + 1) * 3);
 
   constructor(options: StateTableOptions = {}) {
     const expected = options.expectedStates ?? 0;
@@ -83,20 +80,6 @@ export class StateTable {
    * bitwise complement `~index` of the existing state's index (a negative number).
    */
   insert(high: number, low: number, parent: number, action: number): number {
-    const recent = this.#recent;
-    const r = ((low ^ (high >>> 11)) & RECENT_MASK) * 3;
-    if (recent[r + 2] !== 0 && recent[r] === high && recent[r + 1] === low) {
-      RECENT_HITS++;
-      return ~((recent[r + 2] ?? 1) - 1);
-    }
-    const result = this.#insertSlow(high, low, parent, action);
-    recent[r] = high;
-    recent[r + 1] = low;
-    recent[r + 2] = (result < 0 ? ~result : result) + 1;
-    return result;
-  }
-
-  #insertSlow(high: number, low: number, parent: number, action: number): number {
     let slots = this.#slots;
     let mask = this.#mask;
     let i = mixSlot(high, low) & mask;

@@ -8,6 +8,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Decoder, Encoder } from './codec.js';
+import { EncodedQueue } from './frontier.js';
 import { loadModel } from './model-source.js';
 import type { Model } from './model.js';
 import {
@@ -81,12 +82,15 @@ class WorkerSearch<State, Action> {
   /** Each peer's visited slots (shared memory), peeked before shipping a state there. */
   readonly #peerSlots: (Int32Array | undefined)[];
   #publishedSlots: Int32Array | undefined;
-  /** Successors owned by each peer, set aside until the exchange: states and their records. */
-  readonly #aside: { states: State[]; records: number[] }[];
-  #level: State[] = [];
-  #levelIds: number[] = [];
-  #next: State[] = [];
-  #nextIds: number[] = [];
+  /**
+   * Successors owned by each peer, set aside until the exchange: encoded at once, each entry
+   * decodable on its own, so that objects do not pile up in the heap meanwhile and an entry can
+   * be shipped by copying its bytes. Records: start, end, high, low, parent, action.
+   */
+  readonly #aside: { readonly bytes: Encoder; records: number[] }[];
+  // The level being expanded and the next one, encoded (frontier.ts); `index` is a global id.
+  #level = new EncodedQueue<State>();
+  #next = new EncodedQueue<State>();
   #generated = 0;
   #cut = false;
   readonly #violations: [number, number][] = [];
@@ -109,7 +113,7 @@ class WorkerSearch<State, Action> {
     this.#sentCount = others.map(() => 0);
     this.#receivedCount = others.map(() => 0);
     this.#peerSlots = others.map(() => undefined);
-    this.#aside = others.map(() => ({ states: [], records: [] }));
+    this.#aside = others.map(() => ({ bytes: new Encoder(), records: [] }));
   }
 
   /** Tells peers where this worker's visited slots are, after they moved (the table grew). */
@@ -164,7 +168,7 @@ class WorkerSearch<State, Action> {
     return {
       generatedStates: this.#generated,
       distinctStates: this.#table.size,
-      frontier: this.#level.length,
+      frontier: this.#level.size,
       visitedBytes: this.#table.bytes,
       violations: this.#violations,
       reached: this.#reached,
@@ -174,9 +178,7 @@ class WorkerSearch<State, Action> {
 
   #swapLevels(): void {
     this.#level = this.#next;
-    this.#levelIds = this.#nextIds;
-    this.#next = [];
-    this.#nextIds = [];
+    this.#next = new EncodedQueue<State>();
   }
 
   /** Records a state this worker owns; queues it for the next level if new. */
@@ -195,8 +197,7 @@ class WorkerSearch<State, Action> {
       if (at === index) this.#reached.push([i, id]);
     });
     if (this.#model.within !== undefined && !this.#model.within(state)) return;
-    this.#next.push(state);
-    this.#nextIds.push(id);
+    this.#next.push(state, id, 0);
   }
 
   #expandLevel(): void {
@@ -205,11 +206,9 @@ class WorkerSearch<State, Action> {
     const fingerprinter = this.#fingerprinter;
     const listed: Action[] = [];
     const level = this.#level;
-    const ids = this.#levelIds;
-    for (let k = 0; k < level.length && !this.#cut; k++) {
-      const state = level[k] as State;
-      const parent = ids[k] ?? 0;
-      level[k] = undefined as State; // let the garbage collector have expanded states
+    for (let k = 0; level.size > 0 && !this.#cut; k++) {
+      const state = level.take();
+      const parent = level.index;
       fingerprinter.expanding(state);
       listed.length = 0;
       model.actions(state, listed);
@@ -264,8 +263,10 @@ class WorkerSearch<State, Action> {
     }
     const aside = this.#aside[owner];
     if (aside === undefined) throw new Error(`worker: no channel to worker ${owner}`);
-    aside.states.push(state);
-    aside.records.push(high, low, parent, action);
+    const start = aside.bytes.length;
+    aside.bytes.forget();
+    aside.bytes.value(state);
+    aside.records.push(start, aside.bytes.length, high, low, parent, action);
   }
 
   /**
@@ -277,24 +278,27 @@ class WorkerSearch<State, Action> {
     this.#aside.forEach((aside, owner) => {
       const encoder = this.#encoders[owner];
       if (encoder === undefined) return;
-      const { states, records } = aside;
-      for (let k = 0; k < states.length; k++) {
-        const high = records[4 * k] ?? 0;
-        const low = records[4 * k + 1] ?? 0;
+      const { records } = aside;
+      for (let r = 0; r < records.length; r += 6) {
+        const start = records[r] ?? 0;
+        const end = records[r + 1] ?? 0;
+        const high = records[r + 2] ?? 0;
+        const low = records[r + 3] ?? 0;
         const slots = this.#peerSlots[owner];
         if (slots !== undefined && peekSlots(slots, high, low)) continue;
         encoder.int32(high);
         encoder.int32(low);
-        encoder.int32(records[4 * k + 2] ?? 0);
-        encoder.int32(records[4 * k + 3] ?? 0);
-        encoder.value(states[k]);
+        encoder.int32(records[r + 4] ?? 0);
+        encoder.int32(records[r + 5] ?? 0);
+        encoder.int32(end - start);
+        aside.bytes.copyTo(encoder, start, end);
         if (encoder.length >= BATCH_BYTES) {
           this.#flush(owner);
           this.#poll();
         }
       }
       if (encoder.length > 0) this.#flush(owner);
-      aside.states = [];
+      aside.bytes.clear();
       aside.records = [];
     });
     this.#poll();
@@ -341,6 +345,13 @@ class WorkerSearch<State, Action> {
       const low = decoder.int32();
       const parent = decoder.int32();
       const action = decoder.int32();
+      const length = decoder.int32();
+      // Found meanwhile by this worker (or shipped twice): no need to decode it.
+      if (this.#table.find(high, low) >= 0) {
+        decoder.skip(length);
+        continue;
+      }
+      decoder.forget();
       const state = decoder.value() as State;
       this.#accept(high, low, parent, action, state);
     }

@@ -14,7 +14,10 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeThrown } from '../core/errors.js';
 import type { CliContext, CliStream } from './context.js';
+import { registerClusterCommand } from './cluster-command.js';
+import { registerCheckCommand } from './check-command.js';
 import { registerLab1TableCommand } from './lab1-table-command.js';
+import { registerNodeCommand } from './node-command.js';
 import { registerSimCommand } from './sim-command.js';
 import { ExitCode, isInputError, oneLine, type ExitCodeValue } from './usage.js';
 
@@ -42,7 +45,10 @@ export function createProgram(cli: CliContext): Command {
       outputError: () => undefined,
     });
   registerSimCommand(program, cli);
+  registerCheckCommand(program, cli);
   registerLab1TableCommand(program, cli);
+  registerNodeCommand(program, cli);
+  registerClusterCommand(program, cli);
   return program;
 }
 

@@ -139,7 +139,9 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
     return undefined;
   }
   const className = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown class';
-  return violationAt(`an instance of ${className} (only JSON values, Map, Set, bigint and Uint8Array are plain)`);
+  return violationAt(
+    `an instance of ${className} (only JSON values, Map, Set, bigint and Uint8Array are plain)`,
+  );
 }
 
 /**

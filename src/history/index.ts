@@ -88,3 +88,7 @@ export {
 } from './check-file.js';
 export { renderHistoryHtml, type HtmlOptions } from './report/html.js';
 export { runHistoryCheck, type HistoryCheckOptions, type HistoryCheckOutput } from './cli.js';
+
+// Workloads of simulated clients, and the linearizability check of a simulated run.
+export * from './workloads/index.js';
+export { explainPartition, linearizable, type LinearizableOptions } from './sim-check.js';

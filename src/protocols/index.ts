@@ -114,4 +114,4 @@ export {
   type StateMachine,
 } from './raft/machines.js';
 export type { ClientReply, ClientRequest, Entry, PeerMessage, RaftMessage } from './raft/messages.js';
-export { kvWorkload, type KvWorkloadOptions } from './raft/workload.js';
+export { kvCommand, kvCompletion } from './raft/workload.js';

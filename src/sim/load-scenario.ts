@@ -104,6 +104,9 @@ export function prepareScenario(
 ): PreparedScenario {
   const params = resolveParams(scenario, overrides);
   let config: SimulationConfig;
+  if (scenario.build === undefined) {
+    throw new InputError(`${path}: scenario '${scenario.name}' defines a model to check but no simulation: run fairlink check`);
+  }
   try {
     config = scenario.build(params);
   } catch (thrown) {

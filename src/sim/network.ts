@@ -204,7 +204,8 @@ export class Network {
       const key = this.decidedKey;
       return { arrives: false, reason: this.dropReason, index, ...(key === undefined ? {} : { key }) };
     }
-    return { arrives: true, delays: copies === 2 ? [this.arrivalFirst, this.arrivalSecond] : [this.arrivalFirst], index };
+    const delays = copies === 2 ? [this.arrivalFirst, this.arrivalSecond] : [this.arrivalFirst];
+    return { arrives: true, delays, index };
   }
 
   /**

@@ -12,9 +12,9 @@
  * heap: appending to it and popping from it cost O(1). A push at another time
  * closes the open run into a binary min-heap (as one entry, or as the bare
  * event when it holds just one, so that distinct times cost what a plain heap
- * costs). The heap's keys live in typed arrays beside its entries, so that
- * comparisons read numbers from contiguous memory rather than fields of
- * objects of many shapes.
+ * costs). The heap's keys live in arrays of numbers beside its entries (V8
+ * stores them unboxed, one after the other), so that comparisons read numbers
+ * from contiguous memory rather than fields of objects of many shapes.
  *
  * Why this keeps the order: every push either joins the open run or closes
  * it, so while a run is open every other queued event was pushed before its
@@ -37,18 +37,18 @@ class Run<T> {
   readonly items: (T | undefined)[] = [];
 }
 
-/** Capacity of a new heap; it doubles as needed. */
-const CAPACITY_INITIAL = 64;
-
 /** A priority queue of scheduled items. */
 export class EventQueue<T extends Scheduled> {
   /** The run that pushes of its time join; empty when `head === length`. */
   private open = new Run<T>();
   /** Heap entries: an event, or a closed run of events. */
   private entries: (T | Run<T> | undefined)[] = [];
-  /** Each entry's key: its time and the sequence of its first event. */
-  private times = new Float64Array(CAPACITY_INITIAL);
-  private sequences = new Float64Array(CAPACITY_INITIAL);
+  /**
+   * Each entry's key: its time and the sequence of its first event. Plain arrays rather than
+   * typed ones: they grow by themselves, and a short run does not pay for an ArrayBuffer.
+   */
+  private times: number[] = [];
+  private sequences: number[] = [];
   private heapLength = 0;
   private itemCount = 0;
   private sequenceMax = -Infinity;
@@ -63,7 +63,9 @@ export class EventQueue<T extends Scheduled> {
     const time = item.time;
     const sequence = item.sequence;
     if (!(sequence > this.sequenceMax)) {
-      throw new RangeError(`EventQueue.push: sequence ${sequence} after ${this.sequenceMax}: sequences must grow`);
+      throw new RangeError(
+        `EventQueue.push: sequence ${sequence} after ${this.sequenceMax}: sequences must grow`,
+      );
     }
     this.sequenceMax = sequence;
     this.itemCount++;
@@ -85,7 +87,7 @@ export class EventQueue<T extends Scheduled> {
     const open = this.open;
     if (this.openComesFirst()) return open.items[open.head];
     const entry = this.entries[0];
-    return entry instanceof Run ? (entry.items[entry.head] as T) : entry;
+    return entry instanceof Run ? entry.items[entry.head] : entry;
   }
 
   /** The time of the earliest item (`Infinity` when empty), without touching the item. */
@@ -103,7 +105,7 @@ export class EventQueue<T extends Scheduled> {
       this.popEntry();
       return entry;
     }
-    const run = entry as Run<T>;
+    const run = entry;
     const item = this.shift(run);
     if (run.head === 0) {
       // Spent (shift reset it): off the heap, and kept for reuse.
@@ -126,7 +128,7 @@ export class EventQueue<T extends Scheduled> {
     keepFrom(this.open);
     for (let index = 0; index < this.heapLength; index++) {
       const entry = this.entries[index];
-      if (entry instanceof Run) keepFrom(entry as Run<T>);
+      if (entry instanceof Run) keepFrom(entry);
       else if (keep(entry as T)) kept.push(entry as T);
     }
     // Pushed again in sequence order, they satisfy the push rule.
@@ -174,7 +176,6 @@ export class EventQueue<T extends Scheduled> {
   }
 
   private pushEntry(entry: T | Run<T>, time: number, sequence: number): void {
-    if (this.heapLength === this.times.length) this.grow();
     const { entries, times, sequences } = this;
     let index = this.heapLength++;
     while (index > 0) {
@@ -222,15 +223,5 @@ export class EventQueue<T extends Scheduled> {
     entries[index] = entry;
     times[index] = time;
     sequences[index] = sequence;
-  }
-
-  private grow(): void {
-    const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity);
-    const sequences = new Float64Array(capacity);
-    times.set(this.times);
-    sequences.set(this.sequences);
-    this.times = times;
-    this.sequences = sequences;
   }
 }

@@ -17,7 +17,7 @@ export type ParamValue = number | boolean | string;
 /** Parameters by name. */
 export type Params = Readonly<Record<string, ParamValue>>;
 
-/** A runnable scenario. */
+/** A runnable scenario: a simulation (`build`), a model to check (`model`), or both. */
 export interface Scenario<P extends Params = Params> {
   /** A short name for traces and reports (the example file's name, usually). */
   readonly name: string;
@@ -25,19 +25,56 @@ export interface Scenario<P extends Params = Params> {
   readonly description?: string;
   /** Parameters with their defaults. */
   readonly params: P;
-  /** The system for these parameters. */
-  readonly build: (params: P) => SimulationConfig;
+  /** The system to simulate for these parameters (`fairlink sim`). */
+  readonly build?: (params: P) => SimulationConfig;
+  /**
+   * The model to explore for these parameters (`fairlink check`): a `Model` from
+   * `fairlink/check`, such as `actorModel({...})` over the same protocols, or a plain
+   * TLA+-style model. Typed loosely here because the simulator does not depend on the
+   * model checker; `fairlink check` validates it.
+   */
+  readonly model?: (params: P) => unknown;
   /** How many seeds `fairlink sim` runs when none are given (default 1). */
   readonly seeds?: number;
 }
 
+/** Parameter types as `--param` can set them: `true` as a default means any boolean. */
+export type WidenParams<P> = {
+  readonly [K in keyof P]: P[K] extends boolean ? boolean : P[K] extends number ? number : P[K] extends string ? string : P[K];
+};
+
+/** A scenario that can be simulated. */
+export type SimulationScenario<P extends Params = Params> = Scenario<P> & {
+  readonly build: (params: P) => SimulationConfig;
+};
+
+/** A scenario that can be model-checked. */
+export type ModelScenario<P extends Params = Params> = Scenario<P> & { readonly model: (params: P) => unknown };
+
 /** Marks a scenario object, checking its shape at the boundary. */
-export function defineScenario<P extends Params>(scenario: Scenario<P>): Scenario<P> {
+export function defineScenario<const P extends Params>(
+  scenario: SimulationScenario<WidenParams<P>> & { readonly params: P },
+): SimulationScenario<WidenParams<P>>;
+export function defineScenario<const P extends Params>(
+  scenario: ModelScenario<WidenParams<P>> & { readonly params: P },
+): ModelScenario<WidenParams<P>>;
+export function defineScenario<P extends Params>(scenario: Scenario<P>): Scenario<P>;
+export function defineScenario<const P extends Params>(
+  scenario: Scenario<WidenParams<P>> & { readonly params: P },
+): Scenario<WidenParams<P>> {
   if (typeof scenario !== 'object' || scenario === null) throw new InputError('defineScenario: expected an object');
   if (typeof scenario.name !== 'string' || scenario.name === '') {
     throw new InputError('defineScenario: `name` must be a non-empty string');
   }
-  if (typeof scenario.build !== 'function') throw new InputError(`defineScenario('${scenario.name}'): \`build\` must be a function`);
+  if (scenario.build !== undefined && typeof scenario.build !== 'function') {
+    throw new InputError(`defineScenario('${scenario.name}'): \`build\` must be a function`);
+  }
+  if (scenario.model !== undefined && typeof scenario.model !== 'function') {
+    throw new InputError(`defineScenario('${scenario.name}'): \`model\` must be a function`);
+  }
+  if (scenario.build === undefined && scenario.model === undefined) {
+    throw new InputError(`defineScenario('${scenario.name}'): needs \`build\` (to simulate) or \`model\` (to check)`);
+  }
   if (typeof scenario.params !== 'object' || scenario.params === null) {
     throw new InputError(`defineScenario('${scenario.name}'): \`params\` must be an object of defaults`);
   }
@@ -51,7 +88,7 @@ export function isScenario(value: unknown): value is Scenario {
     typeof candidate === 'object' &&
     candidate !== null &&
     typeof candidate.name === 'string' &&
-    typeof candidate.build === 'function' &&
+    (typeof candidate.build === 'function' || typeof candidate.model === 'function') &&
     typeof candidate.params === 'object'
   );
 }

@@ -8,7 +8,8 @@ import { describeOperation as defaultDescribe } from '../models/describe.js';
 import type { Model } from '../models/model.js';
 import type { HistoryKey, Operation } from '../types.js';
 import type { BlockedOperation, PartitionExplanation, PartitionSummary } from './result.js';
-import { LinearizationSearch, RUNNING, type SearchLimits, type SearchResult } from './search.js';
+import { ComponentSearch, hasComponents } from './component-search.js';
+import { LinearizationSearch, RUNNING, type Search, type SearchLimits, type SearchResult } from './search.js';
 import { ILLEGAL, StateSpace } from './state-space.js';
 
 /** A partition's summary, plus its explanation when it is not linearizable. */
@@ -31,7 +32,7 @@ export class PartitionCheck<S> {
   readonly operations: readonly Operation[];
   private readonly model: Model<S>;
   private readonly space: StateSpace<S>;
-  private readonly search: LinearizationSearch<S>;
+  private readonly search: Search;
   private elapsedMs = 0;
 
   constructor(operations: readonly Operation[], model: Model<S>, index: number) {
@@ -39,7 +40,7 @@ export class PartitionCheck<S> {
     this.operations = operations;
     this.model = model;
     this.space = new StateSpace(model, operations);
-    this.search = new LinearizationSearch(operations, model, this.space);
+    this.search = createSearch(operations, model, this.space);
   }
 
   /** The search's outcome once it has one. */
@@ -83,6 +84,20 @@ export class PartitionCheck<S> {
       searchOutcome: search.outcome,
     };
   }
+}
+
+/**
+ * The search for `operations`: the component search when the model has components and the
+ * operations touch two or more of them (a key-value history checked without partitioning), the
+ * plain one otherwise.
+ */
+export function createSearch<S>(operations: readonly Operation[], model: Model<S>, space: StateSpace<S>): Search {
+  if (hasComponents(model)) {
+    const first = operations.length > 0 ? model.component(operations[0] as Operation) : undefined;
+    if (operations.some((op) => model.component(op) !== first))
+      return new ComponentSearch(operations, model, space);
+  }
+  return new LinearizationSearch(operations, model, space);
 }
 
 /** Searches one partition to the end (or the limits). `index` is the partition's number. */

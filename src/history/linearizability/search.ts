@@ -34,6 +34,18 @@ export interface SearchLimits {
   readonly abort?: Int32Array;
 }
 
+/** A resumable search of one (sub-)history: {@link LinearizationSearch} or `ComponentSearch`. */
+export interface Search {
+  /** The outcome, once reached. */
+  readonly finished: SearchOutcome | undefined;
+  /** Advances the search by at most about `iterations` steps; returns the outcome or {@link RUNNING}. */
+  run(iterations: number, limits?: SearchLimits): SearchOutcome | typeof RUNNING;
+  /** Gives up: the outcome becomes `reason` (the search cannot be resumed). */
+  stop(reason: 'timeout' | 'aborted'): void;
+  /** The result so far (final once `finished` is set). */
+  result(): SearchResult;
+}
+
 /** A `run` that used up its iterations without reaching an outcome. */
 export const RUNNING = 'running';
 
@@ -51,7 +63,7 @@ export interface SearchResult {
 }
 
 /** Deterministic Zobrist keys: one random-looking int32 per operation (splitmix32). */
-function zobristKeys(n: number): Int32Array {
+export function zobristKeys(n: number): Int32Array {
   const keys = new Int32Array(n);
   let seed = 0x2545f491;
   for (let i = 0; i < n; i++) {
@@ -74,7 +86,7 @@ const CHECK_EVERY_MASK = 0x3ff;
  * violation in any of them settles the verdict, and the easy ones should not wait behind a hard
  * one.
  */
-export class LinearizationSearch<S> {
+export class LinearizationSearch<S> implements Search {
   private readonly n: number;
   private readonly space: StateSpace<S>;
   private readonly head: number;

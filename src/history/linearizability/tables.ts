@@ -118,6 +118,30 @@ export class VisitedSet {
     return this.arena.byteLength + this.slots.byteLength + this.slotHashes.byteLength;
   }
 
+  /** True when (`bits`, `state`) is present. `hash` as for {@link VisitedSet.add}. */
+  has(bits: Int32Array, state: number, hash: number): boolean {
+    const words = this.words;
+    const stride = this.stride;
+    const mask = this.mask;
+    const slots = this.slots;
+    const arena = this.arena;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const record = slots[slot] as number;
+      if (record === EMPTY) return false;
+      if (this.slotHashes[slot] !== hash) continue;
+      const base = record * stride;
+      if (arena[base + words] !== state) continue;
+      let same = true;
+      for (let w = 0; w < words; w++) {
+        if (arena[base + w] !== bits[w]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return true;
+    }
+  }
+
   /**
    * Adds (`bits`, `state`) unless present. `hash` must be a function of the pair only.
    * Returns true when the pair was new.

@@ -206,6 +206,8 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
       return true;
     },
     partition: partitionByKey,
+    component: (op) => op.key,
+    componentState: (state, key) => valueAt(state, keyNumber(key as HistoryKey | undefined)),
     readOnly: (op: Operation) =>
       op.f === 'get' || op.f === 'read' || (op.f === 'cas' && op.status === 'ok' && op.output === false),
     describeOperation,

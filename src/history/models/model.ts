@@ -46,6 +46,20 @@ export interface Model<S = unknown> {
    * alternatives: an important pruning. Return false when in doubt.
    */
   readOnly?(op: Operation): boolean;
+  /**
+   * Declares the state a product of independent components (a key-value map: one register per
+   * key) and names the component `op` acts on. Each operation must act on exactly one component:
+   * whether it is legal, and what it does, depend only on that component, and it changes no
+   * other. Operations on different components then commute, and the linearizability search uses
+   * that to prune (see `component-search.ts`) while still searching the whole history. Components
+   * are compared as `Map` keys. Needs {@link Model.componentState}.
+   */
+  component?(op: Operation): unknown;
+  /**
+   * With {@link Model.component}: the part of `state` that is `component`, as plain data (equal
+   * parts must be structurally equal).
+   */
+  componentState?(state: S, component: unknown): unknown;
   /** Text of an operation for reports. */
   describeOperation?(op: Operation): string;
   /** Text of a state for reports. */

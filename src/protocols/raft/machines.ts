@@ -1,6 +1,6 @@
 /**
  * State machines that Raft replicates: the course's queue (labs 3 and 4) and a
- * key-value store with get, put and compare-and-set (issue: histories).
+ * key-value store with get, put, append and compare-and-set (issue: histories).
  *
  * A machine is a pure function from (state, command) to (state, result). The
  * state is plain data; `apply` must not mutate its input (Raft keeps the
@@ -42,27 +42,33 @@ export const queueMachine: StateMachine<readonly number[], QueueCommand, QueueRe
   readOnly: () => false,
 };
 
-/** Commands of the key-value store. Values are integers; a missing key reads as `null`. */
+/**
+ * Commands of the key-value store. Values are strings and a key never written holds `''` (the
+ * Jepsen and Porcupine kv tests' conventions, which `keyValueModel` follows by default).
+ */
 export type KvCommand =
   | { readonly op: 'get'; readonly key: string }
-  | { readonly op: 'put'; readonly key: string; readonly value: number }
-  | { readonly op: 'cas'; readonly key: string; readonly from: number; readonly to: number }
+  | { readonly op: 'put'; readonly key: string; readonly value: string }
+  | { readonly op: 'append'; readonly key: string; readonly value: string }
+  | { readonly op: 'cas'; readonly key: string; readonly from: string; readonly to: string }
   | { readonly op: 'nop' };
-/** get: the value or null; put: true; cas: whether it applied; nop: true. */
-export type KvResult = number | null | boolean;
+/** get: the value; put and append: true; cas: whether it applied; nop: true. */
+export type KvResult = string | boolean;
 
 /** A linearizable key-value store when replicated correctly. */
-export const kvMachine: StateMachine<Readonly<Record<string, number>>, KvCommand, KvResult> = {
+export const kvMachine: StateMachine<Readonly<Record<string, string>>, KvCommand, KvResult> = {
   name: 'kv',
   init: () => ({}),
   apply(state, command) {
     switch (command.op) {
       case 'get':
-        return { state, result: state[command.key] ?? null };
+        return { state, result: state[command.key] ?? '' };
       case 'put':
         return { state: { ...state, [command.key]: command.value }, result: true };
+      case 'append':
+        return { state: { ...state, [command.key]: (state[command.key] ?? '') + command.value }, result: true };
       case 'cas':
-        if (state[command.key] !== command.from) return { state, result: false };
+        if ((state[command.key] ?? '') !== command.from) return { state, result: false };
         return { state: { ...state, [command.key]: command.to }, result: true };
       case 'nop':
         return { state, result: true };

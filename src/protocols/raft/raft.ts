@@ -280,8 +280,11 @@ export function raft<S, C, R>(options: RaftOptions<S, C, R>): Protocol<RaftState
         });
         if (firstChanged !== 0) persistLogFrom(context, firstChanged);
         const matched = message.prevIndex + message.entries.length;
-        if (message.commit > state.commitIndex) {
-          state.commitIndex = Math.min(message.commit, matched);
+        // Only up to what this message shows to match the leader's log, and never backwards (a
+        // late, reordered append may carry a higher commit index but fewer entries).
+        const commit = Math.min(message.commit, matched);
+        if (commit > state.commitIndex) {
+          state.commitIndex = commit;
           applyCommitted(context);
         }
         context.send(from, { type: 'append-reply', term: state.term, success: true, index: matched });

@@ -1,45 +1,51 @@
 /**
- * A key-value client workload for Raft: random reads, writes and
- * compare-and-sets on a few keys, with unique written values so that a
- * checker can tell every write apart.
+ * How a key-value workload's operations (`fairlink/history`'s `keyValueWorkload`) become
+ * commands of Raft's key-value machine, and how its results are recorded in the history:
+ * the two functions a `workloadClient` needs to drive a Raft cluster.
  */
 
-import type { ClientOperation } from './client.js';
-import type { KvCommand } from './machines.js';
+import type { WorkloadCompletion, WorkloadOperation } from '../../history/workloads/index.js';
+import type { KvCommand, KvResult } from './machines.js';
 
-/** Settings of the workload. */
-export interface KvWorkloadOptions {
-  /** Operations per client (default 20). */
-  readonly operations?: number;
-  /** The keys operated on (default `['x', 'y']`). */
-  readonly keys?: readonly string[];
-  /** Share of reads, writes and cas (default 0.4, 0.4, 0.2). */
-  readonly mix?: { readonly read: number; readonly write: number; readonly cas: number };
-  /** Distinguishes this client's written values from other clients' (values are `client * 10_000 + n`). */
-  readonly clientNumber: number;
+function keyOf(operation: WorkloadOperation): string {
+  if (operation.key === undefined) throw new TypeError(`kvCommand: ${operation.f} has no key`);
+  return String(operation.key);
 }
 
-/** The `next` function of a `raftClient` running this workload. */
-export function kvWorkload(
-  options: KvWorkloadOptions,
-): (issued: number, random: () => number) => ClientOperation<KvCommand> | null {
-  const operations = options.operations ?? 20;
-  const keys = options.keys ?? ['x', 'y'];
-  const mix = options.mix ?? { read: 0.4, write: 0.4, cas: 0.2 };
-  const total = mix.read + mix.write + mix.cas;
-  return (issued, random) => {
-    if (issued >= operations) return null;
-    const key = keys[Math.floor(random() * keys.length)] as string;
-    const draw = random() * total;
-    const value = options.clientNumber * 10_000 + issued;
-    if (draw < mix.read) return { command: { op: 'get', key }, f: 'read', value: { key, value: null } };
-    if (draw < mix.read + mix.write)
-      return { command: { op: 'put', key, value }, f: 'write', value: { key, value } };
-    const from = Math.floor(random() * 3) === 0 ? null : Math.max(0, value - 1 - Math.floor(random() * 3));
-    return {
-      command: { op: 'cas', key, from: from ?? -1, to: value },
-      f: 'cas',
-      value: { key, from: from ?? -1, to: value },
-    };
-  };
+/** The key-value machine's command for a workload operation (`get`, `put`, `append`, `cas`, or `read`/`write`). */
+export function kvCommand(operation: WorkloadOperation): KvCommand {
+  const key = keyOf(operation);
+  switch (operation.f) {
+    case 'get':
+    case 'read':
+      return { op: 'get', key };
+    case 'put':
+    case 'write':
+      return { op: 'put', key, value: String(operation.value) };
+    case 'append':
+      return { op: 'append', key, value: String(operation.value) };
+    case 'cas': {
+      const [from, to] = operation.value as readonly [unknown, unknown];
+      return { op: 'cas', key, from: String(from), to: String(to) };
+    }
+    default:
+      throw new TypeError(`kvCommand: the key-value machine has no operation '${operation.f}'`);
+  }
+}
+
+/**
+ * How an answered operation is recorded: a read with the value read, a write or append with the
+ * value written, a compare-and-set with whether it applied (all `ok`: Raft answers only once the
+ * command is applied).
+ */
+export function kvCompletion(operation: WorkloadOperation, result: KvResult): WorkloadCompletion {
+  switch (operation.f) {
+    case 'get':
+    case 'read':
+      return { type: 'ok', value: result };
+    case 'cas':
+      return { type: 'ok', value: result === true };
+    default:
+      return { type: 'ok', value: operation.value };
+  }
 }

@@ -1,0 +1,86 @@
+/**
+ * Frontiers: the states found but not yet expanded, with their record index and depth.
+ *
+ * The breadth-first frontier is the checker's largest holder of memory (a whole level of the
+ * state space), so it keeps states binary-encoded (codec.ts) rather than as objects. Measured on
+ * two-phase commit with 8 RMs: peak memory 249 MB instead of 555 MB, and slightly less CPU time,
+ * since states that wait in the queue no longer survive garbage collections as objects.
+ *
+ * @module
+ */
+import { Decoder, Encoder } from './codec.js';
+
+/** States waiting for expansion. */
+export interface Frontier<State> {
+  readonly size: number;
+  push(state: State, index: number, depth: number): void;
+  /** Removes and returns the next state; its record index and depth go to `index`, `depth`. */
+  take(): State;
+  readonly index: number;
+  readonly depth: number;
+}
+
+/** Chunks of this size are encoded, then decoded as a whole when their turn comes. */
+const CHUNK_BYTES = 1 << 18;
+
+/** First in, first out, encoded in chunks (breadth-first search). */
+export class EncodedQueue<State> implements Frontier<State> {
+  readonly #chunks: Uint8Array[] = [];
+  #writer = new Encoder();
+  #reader: Decoder | undefined;
+  #size = 0;
+  index = 0;
+  depth = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(state: State, index: number, depth: number): void {
+    const writer = this.#writer;
+    writer.int32(index);
+    writer.int32(depth);
+    writer.value(state);
+    this.#size++;
+    if (writer.length >= CHUNK_BYTES) this.#chunks.push(writer.finish());
+  }
+
+  take(): State {
+    if (this.#size === 0) throw new RangeError('EncodedQueue: take from an empty frontier');
+    let reader = this.#reader;
+    if (reader === undefined || !reader.more) {
+      // The next full chunk, or else the one being written (cut short here).
+      reader = this.#reader = new Decoder(this.#chunks.shift() ?? this.#writer.finish());
+    }
+    this.index = reader.int32();
+    this.depth = reader.int32();
+    this.#size--;
+    return reader.value() as State;
+  }
+}
+
+/** Last in, first out, as objects (depth-first search: the stack stays small). */
+export class ObjectStack<State> implements Frontier<State> {
+  readonly #states: State[] = [];
+  readonly #indices: number[] = [];
+  readonly #depths: number[] = [];
+  index = 0;
+  depth = 0;
+
+  get size(): number {
+    return this.#states.length;
+  }
+
+  push(state: State, index: number, depth: number): void {
+    this.#states.push(state);
+    this.#indices.push(index);
+    this.#depths.push(depth);
+  }
+
+  take(): State {
+    if (this.#states.length === 0) throw new RangeError('ObjectStack: take from an empty frontier');
+    this.index = this.#indices.pop() ?? 0;
+    this.depth = this.#depths.pop() ?? 0;
+    return this.#states.pop() as State;
+  }
+}

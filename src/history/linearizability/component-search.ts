@@ -1,0 +1,460 @@
+/**
+ * The linearizability search for a whole history whose model declares its state a product of
+ * independent components (`Model.component`, such as the keys of a key-value map), when the
+ * history touches two components or more. It is still one depth-first search over
+ * configurations (set of linearized operations, combined model state) of the whole history, as
+ * in {@link LinearizationSearch}, and a success is a linearization of the whole history that the
+ * combined model accepts. What the components add is pruning; no part of the history is ever
+ * judged apart from the rest.
+ *
+ * Notation: a configuration C = (L, s), with R the operations not in L. The search only builds
+ * configurations where every operation that returned before some member of L was called is in L
+ * too. The *k-projection* of C is (L ∩ ops of component k, part k of s). "C completes" means
+ * some order of R extending real time, containing every operation with a known outcome, is legal
+ * from s.
+ *
+ * **Why projections decide (the locality argument).** R with the real-time order it inherits is
+ * itself a history, so Herlihy and Wing's locality theorem, whose proof only needs real time to
+ * be an interval order and operations on different components to commute, applies to it: C
+ * completes if and only if, for every component k, the operations of R on k complete alone from
+ * part k of s. That depends on the k-projection of C only. So when the search proves that a
+ * configuration fails because of component k (below), every configuration with the same
+ * k-projection fails too: such projections are cached, replacing the cache of whole
+ * configurations.
+ *
+ * **Three prunings, each sound and complete for the whole search:**
+ *
+ * 1. *Branch on one component.* Let o be the remaining operation that returns first, with a
+ *    known outcome. Only operations of o's component are tried next. If C completes by some
+ *    order, every operation placed before o in it was called before o returned and returns
+ *    after it, so they are pairwise concurrent and may be reordered freely; moving the ones on
+ *    o's component to the front (keeping their order) leaves each component's sequence, hence
+ *    legality, unchanged. So some completion starts with an operation of o's component.
+ * 2. *Reads first.* As in {@link LinearizationSearch}: an operation that is legal and leaves the
+ *    state unchanged is placed without trying alternatives.
+ * 3. *Blame and backjump.* A failed configuration is blamed on one component k (its k-projection
+ *    cannot complete): when nothing of o's component can be placed, or every child on o's
+ *    component fails because of that component, it is o's component (the children tried are
+ *    exactly the first steps of a completion on that component alone); when a placed read's child
+ *    fails because of the read's component, it is that component too. When a child fails because
+ *    of another component j than the one just placed, C has the same j-projection and fails as
+ *    well, without trying its other children: the search jumps back to where component j last
+ *    changed. This is what keeps independent keys from multiplying the work.
+ *
+ * If o's outcome is unknown (possible only when a known operation returns at `+Infinity` too),
+ * the search branches on every operation and blames nobody, as the plain search does.
+ *
+ * @module
+ */
+import { mix32, structuralEqual, structuralHash } from '../hash.js';
+import type { Model } from '../models/model.js';
+import type { Operation } from '../types.js';
+import { buildEntries } from './entries.js';
+import { RUNNING, zobristKeys, type SearchLimits, type SearchOutcome, type SearchResult } from './search.js';
+import { ILLEGAL, type StateSpace } from './state-space.js';
+import { PairTable, VisitedSet } from './tables.js';
+
+/** A failure blamed on no single component. */
+const NOBODY = -1;
+const UNSEEN = -1;
+/** How many loop iterations between two looks at the clock and the abort flag. */
+const CHECK_EVERY_MASK = 0x3ff;
+
+/** Components of a model: which one each operation acts on, and what part of a state each is. */
+export function hasComponents<S>(
+  model: Model<S>,
+): model is Model<S> & Required<Pick<Model<S>, 'component' | 'componentState'>> {
+  return model.component !== undefined && model.componentState !== undefined;
+}
+
+/** Interns plain values as small integers: primitives by identity, the rest structurally. */
+class ValueTable {
+  private readonly primitives = new Map<unknown, number>();
+  private readonly objects = new Map<number, number[]>();
+  private readonly objectValues: unknown[] = [];
+  private readonly sets = new Map<string, number>();
+  private count = 0;
+
+  intern(value: unknown): number {
+    if (typeof value !== 'object' || value === null) {
+      let id = this.primitives.get(value);
+      if (id === undefined) {
+        id = this.count++;
+        this.primitives.set(value, id);
+      }
+      return id;
+    }
+    const hash = structuralHash(value);
+    let bucket = this.objects.get(hash);
+    if (bucket === undefined) {
+      bucket = [];
+      this.objects.set(hash, bucket);
+    }
+    for (const id of bucket) if (structuralEqual(this.objectValues[id], value)) return id;
+    const id = this.count++;
+    this.objectValues[id] = value;
+    bucket.push(id);
+    return id;
+  }
+
+  /** The id of a set of two or more ids (sorted, distinct). */
+  internSet(ids: readonly number[]): number {
+    const key = ids.join(',');
+    let id = this.sets.get(key);
+    if (id === undefined) {
+      id = this.count++;
+      this.sets.set(key, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * Part k of a search state, as an integer per component. A search state is a set of model
+ * states (see `StateSpace`); since every step changes one component only and its legality
+ * depends on that component only, the set is the product of its parts, so part k of the set is
+ * the set of the members' parts k.
+ */
+class ComponentStates<S> {
+  private readonly memo = new PairTable(4096);
+  private readonly tables: ValueTable[];
+
+  constructor(
+    private readonly space: StateSpace<S>,
+    private readonly model: Model<S> & Required<Pick<Model<S>, 'componentState'>>,
+    private readonly components: readonly unknown[],
+  ) {
+    this.tables = components.map(() => new ValueTable());
+  }
+
+  of(state: number, component: number): number {
+    const known = this.memo.get(state, component, UNSEEN);
+    if (known !== UNSEEN) return known;
+    const table = this.tables[component] as ValueTable;
+    const name = this.components[component];
+    const ids = new Set<number>();
+    for (const member of this.space.modelStatesOf(state))
+      ids.add(table.intern(this.model.componentState(member, name)));
+    const id =
+      ids.size === 1 ? (ids.values().next().value as number) : table.internSet([...ids].sort((a, b) => a - b));
+    this.memo.set(state, component, id);
+    return id;
+  }
+}
+
+/**
+ * A resumable search (same contract as {@link LinearizationSearch}) for a history over a model
+ * with components; see the module comment for what it does and why its verdict is exact.
+ */
+export class ComponentSearch<S> {
+  private readonly n: number;
+  private readonly space: StateSpace<S>;
+  private readonly parts: ComponentStates<S>;
+  private readonly head: number;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly isCall: Uint8Array;
+  private readonly zobrist: Int32Array;
+  private readonly readOnly: Uint8Array;
+  private readonly definite: Uint8Array;
+  private readonly anyReadOnly: boolean;
+  /** Component number of each operation, and its bit number among that component's operations. */
+  private readonly componentOf: Int32Array;
+  private readonly bitOf: Int32Array;
+  /** Per component: which of its operations are linearized, and the Zobrist hash of that set. */
+  private readonly componentBits: Int32Array[];
+  private readonly componentHash: Int32Array;
+  /** Per component: projections proven not to complete. */
+  private readonly failed: VisitedSet[];
+  // The stack of placed operations, with for each: the search state before it, whether it was
+  // placed greedily, and the branching component (or NOBODY) and blame flag of the configuration
+  // it was placed in, to resume that configuration's loop on backtracking.
+  private readonly stackOp: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly stackForced: Uint8Array;
+  private readonly stackBranch: Int32Array;
+  private readonly stackMixed: Uint8Array;
+  private readonly best: Int32Array;
+  private depth = 0;
+  private bestDepth = 0;
+  private divergedAt = 0;
+  private bestState: number;
+  private remaining = 0;
+  private state: number;
+  private entry: number;
+  /** The component branched on in the current configuration, or NOBODY: every component. */
+  private branch = NOBODY;
+  /** 1 when a child of the current configuration failed without a component to blame. */
+  private mixed = 0;
+  private arrived = true;
+  private outcome: SearchOutcome | undefined;
+
+  constructor(
+    operations: readonly Operation[],
+    model: Model<S> & Required<Pick<Model<S>, 'component' | 'componentState'>>,
+    space: StateSpace<S>,
+  ) {
+    const n = operations.length;
+    this.n = n;
+    this.space = space;
+    const { head, next, prev, isCall } = buildEntries(operations);
+    this.head = head;
+    this.next = next;
+    this.prev = prev;
+    this.isCall = isCall;
+    this.zobrist = zobristKeys(n);
+    this.readOnly = new Uint8Array(n);
+    this.definite = new Uint8Array(n);
+    this.componentOf = new Int32Array(n);
+    this.bitOf = new Int32Array(n);
+    const numbers = new Map<unknown, number>();
+    const sizes: number[] = [];
+    let anyReadOnly = false;
+    for (let i = 0; i < n; i++) {
+      const op = operations[i] as Operation;
+      if (op.status === 'ok') {
+        this.definite[i] = 1;
+        this.remaining++;
+      }
+      if (model.readOnly?.(op) === true) {
+        this.readOnly[i] = 1;
+        anyReadOnly = true;
+      }
+      const component = model.component(op);
+      let number = numbers.get(component);
+      if (number === undefined) {
+        number = sizes.length;
+        numbers.set(component, number);
+        sizes.push(0);
+      }
+      this.componentOf[i] = number;
+      this.bitOf[i] = sizes[number] as number;
+      sizes[number] = (sizes[number] as number) + 1;
+    }
+    this.anyReadOnly = anyReadOnly;
+    this.parts = new ComponentStates(space, model, [...numbers.keys()]);
+    const words = sizes.map((size) => Math.max(1, Math.ceil(size / 32)));
+    this.componentBits = words.map((w) => new Int32Array(w));
+    this.componentHash = new Int32Array(sizes.length);
+    this.failed = words.map((w) => new VisitedSet(w, 256));
+    this.stackOp = new Int32Array(n);
+    this.stackState = new Int32Array(n);
+    this.stackForced = new Uint8Array(n);
+    this.stackBranch = new Int32Array(n);
+    this.stackMixed = new Uint8Array(n);
+    this.best = new Int32Array(n);
+    this.state = space.initial;
+    this.bestState = space.initial;
+    this.entry = head;
+  }
+
+  /** The outcome, once reached. */
+  get finished(): SearchOutcome | undefined {
+    return this.outcome;
+  }
+
+  /** Gives up: the outcome becomes `reason` (the search cannot be resumed). */
+  stop(reason: 'timeout' | 'aborted'): void {
+    this.outcome ??= reason;
+  }
+
+  /** The result so far; `configurations` counts the failed projections cached. */
+  result(): SearchResult {
+    const linearizable = this.outcome === 'linearizable';
+    let configurations = 0;
+    let cacheBytes = 0;
+    for (const table of this.failed) {
+      configurations += table.size;
+      cacheBytes += table.bytes;
+    }
+    return {
+      outcome: this.outcome ?? 'timeout',
+      order: Array.from(
+        linearizable ? this.stackOp.subarray(0, this.depth) : this.best.subarray(0, this.bestDepth),
+      ),
+      state: linearizable ? this.state : this.bestState,
+      configurations,
+      cacheBytes,
+    };
+  }
+
+  /** Hash of a projection: its Zobrist hash of linearized operations and its part of the state. */
+  private static projectionHash(bitsHash: number, part: number): number {
+    return mix32(bitsHash ^ Math.imul(part + 1, 0x9e3779b1));
+  }
+
+  /** Caches the current configuration's projection on `component` as failed. */
+  private recordFailure(component: number, state: number): void {
+    const part = this.parts.of(state, component);
+    (this.failed[component] as VisitedSet).add(
+      this.componentBits[component] as Int32Array,
+      part,
+      ComponentSearch.projectionHash(this.componentHash[component] as number, part),
+    );
+  }
+
+  /**
+   * Advances the search by at most `iterations` steps (about: the clock and abort flag are
+   * looked at every thousand). Returns the outcome, or {@link RUNNING}.
+   */
+  run(iterations: number, limits: SearchLimits = {}): SearchOutcome | typeof RUNNING {
+    if (this.outcome !== undefined) return this.outcome;
+    const { n, space, parts, head, next, prev, isCall, zobrist, readOnly, definite, anyReadOnly } = this;
+    const { componentOf, bitOf, componentBits, componentHash, failed } = this;
+    const { stackOp, stackState, stackForced, stackBranch, stackMixed, best } = this;
+    let { depth, bestDepth, bestState, divergedAt, remaining, state, entry, branch, mixed, arrived } = this;
+    const deadline = limits.deadline ?? Infinity;
+    const abort = limits.abort;
+    let outcome: SearchOutcome | undefined;
+    let count = 0;
+
+    for (;;) {
+      if ((++count & CHECK_EVERY_MASK) === 0) {
+        if (performance.now() > deadline) {
+          outcome = 'timeout';
+          break;
+        }
+        if (abort !== undefined && Atomics.load(abort, 0) !== 0) {
+          outcome = 'aborted';
+          break;
+        }
+        if (count >= iterations) break;
+      }
+      let candidate = -1;
+      let candidateState = ILLEGAL;
+      let forced = 0;
+      if (arrived) {
+        arrived = false;
+        if (remaining === 0) {
+          outcome = 'linearizable';
+          break;
+        }
+        // Walk the calls before the first return: a legal read there is placed at once;
+        // otherwise that first return names the component to branch on.
+        let e = next[head] as number;
+        for (; isCall[e] === 1; e = next[e] as number) {
+          if (anyReadOnly && readOnly[e] === 1 && space.transition(state, e) === state) {
+            candidate = e;
+            candidateState = state;
+            forced = 1;
+            break;
+          }
+        }
+        if (forced === 0) {
+          // An operation with a known outcome is left, so `e` is a return entry, not the tail.
+          const first = e - n;
+          branch = definite[first] === 1 ? (componentOf[first] as number) : NOBODY;
+          mixed = 0;
+          entry = next[head] as number;
+        }
+      }
+      if (forced === 0) {
+        for (; isCall[entry] === 1; entry = next[entry] as number) {
+          if (branch !== NOBODY && componentOf[entry] !== branch) continue;
+          const target = space.transition(state, entry);
+          if (target !== ILLEGAL) {
+            candidate = entry;
+            candidateState = target;
+            break;
+          }
+        }
+      }
+
+      // The component to blame for the current configuration's failure, once it has failed.
+      let blame: number;
+      if (candidate >= 0) {
+        const component = componentOf[candidate] as number;
+        const bits = componentBits[component] as Int32Array;
+        const bit = bitOf[candidate] as number;
+        bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
+        const bitsHash = (componentHash[component] as number) ^ (zobrist[candidate] as number);
+        const part = parts.of(candidateState, component);
+        const table = failed[component] as VisitedSet;
+        if (!table.has(bits, part, ComponentSearch.projectionHash(bitsHash, part))) {
+          stackOp[depth] = candidate;
+          stackState[depth] = state;
+          stackForced[depth] = forced;
+          stackBranch[depth] = branch;
+          stackMixed[depth] = mixed;
+          depth++;
+          state = candidateState;
+          componentHash[component] = bitsHash;
+          remaining -= definite[candidate] as number;
+          // Lift the call entry and its return entry out of the list.
+          const ret = candidate + n;
+          next[prev[candidate] as number] = next[candidate] as number;
+          prev[next[candidate] as number] = prev[candidate] as number;
+          next[prev[ret] as number] = next[ret] as number;
+          prev[next[ret] as number] = prev[ret] as number;
+          if (depth > bestDepth) {
+            best.set(stackOp.subarray(divergedAt, depth), divergedAt);
+            divergedAt = depth;
+            bestDepth = depth;
+            bestState = state;
+          }
+          arrived = true;
+          continue;
+        }
+        bits[bit >>> 5] = (bits[bit >>> 5] as number) & ~(1 << (bit & 31));
+        // The child's projection on its own component is known to fail.
+        if (forced === 0) {
+          entry = next[entry] as number;
+          continue;
+        }
+        blame = component;
+      } else {
+        // Every child tried failed (or there was none).
+        blame = branch === NOBODY || mixed === 1 ? NOBODY : branch;
+      }
+
+      // The current configuration fails because of `blame`: backjump.
+      if (blame !== NOBODY) this.recordFailure(blame, state);
+      for (;;) {
+        if (depth === 0) {
+          outcome = 'not-linearizable';
+          break;
+        }
+        depth--;
+        if (depth < divergedAt) divergedAt = depth;
+        const op = stackOp[depth] as number;
+        const component = componentOf[op] as number;
+        state = stackState[depth] as number;
+        componentHash[component] = (componentHash[component] as number) ^ (zobrist[op] as number);
+        const bits = componentBits[component] as Int32Array;
+        const bit = bitOf[op] as number;
+        bits[bit >>> 5] = (bits[bit >>> 5] as number) & ~(1 << (bit & 31));
+        remaining += definite[op] as number;
+        const ret = op + n;
+        next[prev[ret] as number] = ret;
+        prev[next[ret] as number] = ret;
+        next[prev[op] as number] = op;
+        prev[next[op] as number] = op;
+        branch = stackBranch[depth] as number;
+        mixed = stackMixed[depth] as number;
+        // Same projection on the blamed component: this configuration fails the same way.
+        if (blame !== NOBODY && component !== blame) continue;
+        if (stackForced[depth] === 1) {
+          // Its only child was a greedy read on the blamed component (or nobody is to blame).
+          if (blame !== NOBODY) this.recordFailure(blame, state);
+          continue;
+        }
+        if (blame === NOBODY && branch !== NOBODY) mixed = 1;
+        entry = next[op] as number;
+        break;
+      }
+      if (outcome !== undefined) break;
+    }
+    this.depth = depth;
+    this.bestDepth = bestDepth;
+    this.bestState = bestState;
+    this.divergedAt = divergedAt;
+    this.remaining = remaining;
+    this.state = state;
+    this.entry = entry;
+    this.branch = branch;
+    this.mixed = mixed;
+    this.arrived = arrived;
+    this.outcome = outcome;
+    return outcome ?? RUNNING;
+  }
+}

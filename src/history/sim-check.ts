@@ -1,0 +1,128 @@
+/**
+ * Checking a simulated run's history for linearizability, as a property the simulator evaluates
+ * once the run ends (`SimulationConfig.atEnd`).
+ *
+ * The history is the run's client events in the order the simulator executed them. Real-time
+ * order is taken from that order rather than from virtual times: two events at the same virtual
+ * instant still happened one after the other in the run (a write's `ok`, then a read's
+ * `invoke`), and a checker given equal times would count them as concurrent and accept a read
+ * that the run shows to be stale.
+ *
+ * @module
+ */
+import type { Property } from '../sim/properties.js';
+import { checkLinearizability } from './linearizability/check.js';
+import type { LinearizabilityResult, PartitionExplanation } from './linearizability/result.js';
+import type { Model } from './models/model.js';
+import { pairOperations, type History, type Operation } from './types.js';
+import { historyFromSimulation } from './workloads/history.js';
+
+/** Options of {@link linearizable}. */
+export interface LinearizableOptions {
+  /** The property's name (default `linearizable (<model>)`). */
+  readonly name?: string;
+  /** Split the history by the model's partition (by key for key-value stores). Default true. */
+  readonly partition?: boolean;
+  /**
+   * Give up after this much wall time, ms, and fail with "could not decide". Off by default:
+   * a wall-time budget makes a run's verdict depend on the machine, and shrinking and replay
+   * need the same verdict every time.
+   */
+  readonly timeoutMs?: number;
+  /** How many of the last linearized operations the explanation shows (default 3). */
+  readonly contextOperations?: number;
+}
+
+/** `1250` as `1.25 s`, `12` as `12 ms`. */
+function formatTime(ms: number | undefined): string {
+  if (ms === undefined) return '?';
+  return ms < 1000 ? `${Math.round(ms * 1000) / 1000} ms` : `${Math.round(ms) / 1000} s`;
+}
+
+/**
+ * A short account of why one partition has no linearization: the last few operations placed,
+ * the state they lead to, and each operation that real time allows next but cannot be placed,
+ * with who ran it and when.
+ */
+export function explainPartition<S>(
+  explanation: PartitionExplanation,
+  history: History,
+  model: Model<S>,
+  contextOperations = 3,
+): string {
+  const describe = (op: Operation): string => {
+    const text = model.describeOperation?.(op) ?? `${op.f}(${JSON.stringify(op.input)})`;
+    const called = history.events[op.callIndex]?.time;
+    const returned = op.retIndex === undefined ? undefined : history.events[op.retIndex]?.time;
+    const span = op.status === 'ok' ? `${formatTime(called)} to ${formatTime(returned)}` : `from ${formatTime(called)}, unknown outcome`;
+    return `${String(op.process)} ${text} [${span}]`;
+  };
+  const where = explanation.key === undefined ? '' : `key ${JSON.stringify(explanation.key)}: `;
+  const placed = explanation.linearized;
+  const shown = placed.slice(Math.max(0, placed.length - contextOperations));
+  const prefix =
+    placed.length === 0
+      ? 'from the initial state'
+      : `after ${placed.length} operation(s) ending ${shown.map(describe).join(', ')}`;
+  const blocked = explanation.blocked
+    .map((entry) => `${describe(entry.operation)} (${entry.reason === 'illegal' ? 'illegal there' : 'a dead end'})`)
+    .join('; ');
+  return `${where}${prefix}, in state ${explanation.state}, no operation can come next: ${blocked}`;
+}
+
+/** The verdict of a check as a property verdict: `true`, or a sentence saying what is wrong. */
+function verdictOf<S>(
+  result: LinearizabilityResult,
+  history: History,
+  model: Model<S>,
+  contextOperations: number,
+): true | string {
+  switch (result.verdict) {
+    case 'linearizable':
+      return true;
+    case 'unknown':
+      return `could not decide: ${result.reason ?? 'the check ran out of time'}`;
+    case 'not-linearizable': {
+      const first = result.explanation?.[0];
+      const detail = first === undefined ? 'no explanation' : explainPartition(first, history, model, contextOperations);
+      return `not linearizable (${result.operations} operations, ${result.partitions} partition(s)): ${detail}`;
+    }
+  }
+}
+
+/**
+ * An `atEnd` property: the run's client history is linearizable with respect to `model`.
+ * Give a factory when the model keeps per-history tables (the key-value model does): each run
+ * then gets a fresh one.
+ *
+ * @example
+ * ```ts
+ * const config: SimulationConfig = {
+ *   // ...
+ *   atEnd: [linearizable(() => keyValueModel({ initial: '' }))],
+ * };
+ * ```
+ */
+export function linearizable<S>(model: Model<S> | (() => Model<S>), options: LinearizableOptions = {}): Property {
+  const fresh = typeof model === 'function' ? model : () => model;
+  const name = options.name ?? `linearizable (${fresh().name})`;
+  const contextOperations = options.contextOperations ?? 3;
+  return {
+    name,
+    holds(view) {
+      const history = historyFromSimulation(view.history);
+      // Without times, the pairing orders operations by event index: the run's own order.
+      const untimed: History = {
+        source: history.source,
+        events: history.events.map(({ time: _time, ...event }) => event),
+      };
+      const { operations } = pairOperations(untimed);
+      const checked = fresh();
+      const result = checkLinearizability(operations, checked, {
+        ...(options.partition === undefined ? {} : { partition: options.partition }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      });
+      return verdictOf(result, history, checked, contextOperations);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The broadcast and g-set workloads: clients add unique integers (`broadcast`
+ * or `add`) and read the whole set; after faults heal and a quiet period,
+ * every acknowledged element must be in every node's final read (Jepsen's
+ * set-full check: lost, stale and never-read counts, stable latencies).
+ *
+ * broadcast first sends each node `topology{topology}`.
+ */
+
+import { checkSetConvergence } from '../../history/convergence/set-check.js';
+import { buildTopology } from '../topology.js';
+import type { RunHistory } from '../run-history.js';
+import { readsByNode } from './final-reads.js';
+import {
+  checkReplyType,
+  missingField,
+  type Workload,
+  type WorkloadCheck,
+  type WorkloadSetting,
+} from './workload.js';
+
+interface SetShape {
+  readonly name: 'broadcast' | 'g-set';
+  /** The add operation's name and its request field. */
+  readonly addF: 'broadcast' | 'add';
+  readonly addField: 'message' | 'element';
+  /** The read reply's field holding the elements. */
+  readonly readField: 'messages' | 'value';
+}
+
+const BROADCAST: SetShape = { name: 'broadcast', addF: 'broadcast', addField: 'message', readField: 'messages' };
+const G_SET: SetShape = { name: 'g-set', addF: 'add', addField: 'element', readField: 'value' };
+
+/** The broadcast workload. */
+export function broadcastWorkload(setting: WorkloadSetting): Workload {
+  return setWorkload(BROADCAST, setting);
+}
+
+/** The g-set workload. */
+export function gSetWorkload(setting: WorkloadSetting): Workload {
+  return setWorkload(G_SET, setting);
+}
+
+function setWorkload(shape: SetShape, setting: WorkloadSetting): Workload {
+  let nextElement = 0;
+  const idempotent: ReadonlySet<string> = new Set(['read']);
+  const topology = shape.name === 'broadcast' ? buildTopology(setting.topology, setting.nodes) : undefined;
+  const workload: Workload = {
+    name: shape.name,
+    idempotent,
+    next: () =>
+      setting.random.next() < 0.5 ? { f: shape.addF, value: nextElement++ } : { f: 'read', value: null },
+    request: (operation) =>
+      operation.f === 'read' ? { type: 'read' } : { type: shape.addF, [shape.addField]: operation.value },
+    interpret(operation, reply) {
+      const expected = operation.f === 'read' ? 'read_ok' : `${shape.addF}_ok`;
+      const early = checkReplyType(operation, reply, expected, idempotent);
+      if (early !== undefined) return early;
+      if (operation.f !== 'read') return { type: 'ok', value: operation.value };
+      const elements = reply[shape.readField];
+      if (!Array.isArray(elements)) return missingField(reply, shape.readField, 'an array of elements');
+      return { type: 'ok', value: elements };
+    },
+    finalOperations: () => setting.nodes.map((node) => ({ node, operation: { f: 'read', value: null } })),
+    check: (history) => checkSet(shape, history, setting.nodes),
+  };
+  if (topology !== undefined) {
+    workload.setupRequest = () => ({ body: { type: 'topology', topology }, replyType: 'topology_ok' });
+  }
+  return workload;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms.toFixed(1);
+}
+
+function checkSet(shape: SetShape, history: RunHistory, nodes: readonly string[]): WorkloadCheck {
+  const { history: paired, nodesWithoutFinalRead } = readsByNode(history, 'read', nodes);
+  const result = checkSetConvergence(paired, { addFunctions: [shape.addF], readFunctions: ['read'] });
+  const verdict =
+    result.verdict === 'valid' && nodesWithoutFinalRead.length > 0 ? 'unknown' : result.verdict;
+  const latencies = result.stableLatencies;
+  const lines = [
+    `${shape.name}: ${result.acknowledged} of ${result.attempted} adds acknowledged; ${result.stable} stable, ` +
+      `${result.lost} lost, ${result.stale} stale, ${result.neverRead} never read, ${result.unexpected} unexpected`,
+  ];
+  if (latencies !== undefined) {
+    lines.push(
+      `stable latency ms: median ${formatMs(latencies['0.5'])}, p95 ${formatMs(latencies['0.95'])}, ` +
+        `p99 ${formatMs(latencies['0.99'])}, max ${formatMs(latencies['1'])}`,
+    );
+  }
+  if (result.lostExamples.length > 0) lines.push(`lost, e.g.: ${result.lostExamples.slice(0, 10).join(', ')}`);
+  if (result.unexpectedExamples.length > 0) {
+    lines.push(`read but never added, e.g.: ${result.unexpectedExamples.slice(0, 10).join(', ')}`);
+  }
+  if (nodesWithoutFinalRead.length > 0) lines.push(`no final read from: ${nodesWithoutFinalRead.join(', ')}`);
+  return {
+    verdict,
+    summary: { ...result, nodesWithoutFinalRead },
+    lines,
+  };
+}

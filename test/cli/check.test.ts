@@ -1,0 +1,61 @@
+/**
+ * `fairlink check` end to end: the built command on the examples' models.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { filesUnder, fixture, repositoryRoot, runFairlink, scratchFolder } from './run-cli.js';
+
+const example = (name: string): string => join(repositoryRoot, 'examples', name);
+
+describe('fairlink check', () => {
+  it('finds the two generals impossibility: the shortest path in words, a trace and a diagram', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['check', example('two-generals.ts'), '--param', 'rounds=2'], { cwd });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("FAIL two-generals: always property 'both attack or neither' is violated");
+    expect(run.stdout).toContain('1. deliver {"type":"chain","index":0} from alice to bob');
+    expect(run.stdout).toContain("timer 'deadline' fires at");
+    expect(filesUnder(cwd)).toEqual(['out/two-generals.check.html', 'out/two-generals.check.trace.jsonl']);
+    const lines = readFileSync(join(cwd, 'out/two-generals.check.trace.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ format: 'fairlink-trace', engine: 'check' });
+  });
+
+  it('passes retransmission under fairness, with --json reporting verdict, states and depth', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['check', example('retransmit.ts'), '--json'], { cwd });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({ verdict: 'ok', scenario: 'retransmit', complete: true });
+    expect(result.distinctStates).toEqual(expect.any(Number));
+    expect(result.depth).toEqual(expect.any(Number));
+    expect(filesUnder(cwd)).toEqual([]);
+  });
+
+  it('reports unknown (exit 3) when a bound stops the search first', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['check', example('perfect-link.ts'), '--param', 'messages=2', '--max-states', '20'], { cwd });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/^UNKNOWN perfect-link: no violation found, but the search stopped early/);
+  });
+
+  it.each([
+    [['--strategy', 'sideways'], /--strategy sideways: expected bfs, dfs or random/],
+    [['--max-states', '0'], /--max-states/],
+  ])('bad flags %j: one line, exit 2', async (flags, message) => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['check', example('retransmit.ts'), ...flags], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(filesUnder(cwd)).toEqual([]);
+  });
+
+  it('refuses a scenario that has no model, naming it', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['check', fixture('pass.ts')], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/scenario 'pass' defines no model to check.*fairlink sim/);
+  });
+});
