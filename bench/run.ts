@@ -5,7 +5,9 @@
  * Benchmarks run one after another, each in its own process: the machine has two cores, and two
  * benchmarks side by side would measure each other. Each prints one JSON object on stdout; its
  * stderr (progress) passes through. A benchmark that is missing, fails, runs too long or prints
- * no JSON object is reported in place as `{ "error": ... }`, and the exit code is then 1.
+ * no JSON object is reported in place as `{ "error": ... }`, and the exit code is then 1. A file
+ * that exits cleanly without printing anything is a helper module that a benchmark imports (such
+ * as a scenario), not a benchmark: it is listed as skipped (helpers are better kept in a folder).
  *
  * Run with `npm run bench` (which builds first: the benchmarks measure the built code).
  */
@@ -26,7 +28,7 @@ const STDERR_TAIL_CHARACTERS = 2_000;
 const benchFolder = dirname(fileURLToPath(import.meta.url));
 const repositoryRoot = dirname(benchFolder);
 
-/** Runs `bench/<name>.ts` and returns its JSON object, or an error entry. */
+/** Runs `bench/<name>.ts` and returns its JSON object, or an error or skipped entry. */
 async function runBenchmark(name: string): Promise<unknown> {
   const file = join(benchFolder, `${name}.ts`);
   return new Promise((resolve) => {
@@ -52,6 +54,10 @@ async function runBenchmark(name: string): Promise<unknown> {
       if (code !== 0) {
         const why = signal ? `was stopped by ${signal}` : `exited with code ${String(code)}`;
         resolve({ error: `bench/${name}.ts ${why}`, stderr: stderrTail.trim() });
+        return;
+      }
+      if (stdout.trim() === '' && !EXPECTED.includes(name)) {
+        resolve({ skipped: `bench/${name}.ts printed nothing: a helper module, not a benchmark` });
         return;
       }
       const result = parseObject(stdout);

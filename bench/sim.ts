@@ -58,7 +58,7 @@ const TRACED_FRACTION = 0.1;
 /** Seeds per lab-1 key-value campaign, when the scenario does not say. */
 const KEY_VALUE_SEEDS = 200;
 /** Campaigns run before measuring the lab-1 key-value scenario. */
-const KEY_VALUE_WARMUP_CAMPAIGNS = 3;
+const KEY_VALUE_WARMUP_CAMPAIGNS = 5;
 
 // --- The protocols. ---
 

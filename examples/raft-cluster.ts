@@ -25,7 +25,15 @@ import {
   type Workload,
   type WorkloadOperation,
 } from 'fairlink/history';
-import { kvCommand, kvCompletion, kvMachine, raft, raftSafety, type KvCommand, type KvResult } from 'fairlink/protocols';
+import {
+  kvCommand,
+  kvCompletion,
+  kvMachine,
+  raft,
+  raftSafety,
+  type KvCommand,
+  type KvResult,
+} from 'fairlink/protocols';
 import { defineScenario, uniform } from 'fairlink/sim';
 
 /** The key of its own that client `client` writes on turn `issued` (odd turns only). */
@@ -117,10 +125,11 @@ export default defineScenario({
           }
         : {}),
       invariants: raftSafety,
-      atEnd: [linearizable(workload.model)],
+      atEnd: [linearizable(() => workload.model())],
       durationMs: params.durationMs,
       liveness: { withinMs: 5_000 },
-      stopWhen: (view) => view.group('clients').every((client) => view.state<{ done: boolean }>(client)?.done === true),
+      stopWhen: (view) =>
+        view.group('clients').every((client) => view.state<{ done: boolean }>(client)?.done === true),
     };
   },
 });

@@ -42,6 +42,7 @@ export class Encoder {
   #view = new DataView(this.#bytes.buffer);
   #length = 0;
   readonly #strings = new Map<string, number>();
+  readonly #internStrings: boolean;
   // Objects are interned against the few most recently written ones, by identity: consecutive
   // states are mostly siblings that share their unchanged parts. A ring scanned linearly beats a
   // `Map` here, whose first lookup of each object costs an identity hash.
@@ -49,6 +50,15 @@ export class Encoder {
   readonly #recentIds = new Int32Array(RECENT_OBJECTS);
   #recentNext = 0;
   #objectCount = 0;
+
+  /**
+   * @param options.internStrings write each string once per batch (default); off for entries
+   * that must decode on their own ({@link forget}), where a table per entry costs more than the
+   * repeated bytes.
+   */
+  constructor(options: { readonly internStrings?: boolean } = {}) {
+    this.#internStrings = options.internStrings ?? true;
+  }
 
   /** Bytes written so far. */
   get length(): number {
@@ -71,7 +81,7 @@ export class Encoder {
    * be copied out one by one with {@link copyTo}.
    */
   forget(): void {
-    this.#strings.clear();
+    if (this.#strings.size > 0) this.#strings.clear();
     this.#recent.fill(undefined);
     this.#objectCount = 0;
   }
@@ -122,13 +132,15 @@ export class Encoder {
   }
 
   #string(s: string): void {
-    const known = this.#strings.get(s);
-    if (known !== undefined) {
-      this.#tag(Tag.StringRef);
-      this.#varint(known);
-      return;
+    if (this.#internStrings) {
+      const known = this.#strings.get(s);
+      if (known !== undefined) {
+        this.#tag(Tag.StringRef);
+        this.#varint(known);
+        return;
+      }
+      this.#strings.set(s, this.#strings.size);
     }
-    this.#strings.set(s, this.#strings.size);
     this.#tag(Tag.NewString);
     const n = s.length;
     this.#varint(n);

@@ -180,6 +180,33 @@ describe('codec', () => {
     );
   });
 
+  it('writes entries that decode on their own, so a reader can skip some', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(plain, fc.boolean()), { maxLength: 5 }), (entries) => {
+        const entry = new Encoder({ internStrings: false });
+        const batch = new Encoder();
+        for (const [value] of entries) {
+          const start = entry.length;
+          entry.forget();
+          entry.value(value);
+          batch.int32(entry.length - start);
+          entry.copyTo(batch, start, entry.length);
+        }
+        const decoder = new Decoder(batch.finish());
+        for (const [value, wanted] of entries) {
+          const length = decoder.int32();
+          if (!wanted) {
+            decoder.skip(length);
+            continue;
+          }
+          decoder.forget();
+          expect(fingerprint(decoder.value())).toBe(fingerprint(value));
+        }
+        expect(decoder.more).toBe(false);
+      }),
+    );
+  });
+
   it('keeps parts shared between values shared', () => {
     const shared = new Set(['a', 'b']);
     const encoder = new Encoder();

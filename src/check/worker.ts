@@ -113,7 +113,7 @@ class WorkerSearch<State, Action> {
     this.#sentCount = others.map(() => 0);
     this.#receivedCount = others.map(() => 0);
     this.#peerSlots = others.map(() => undefined);
-    this.#aside = others.map(() => ({ bytes: new Encoder(), records: [] }));
+    this.#aside = others.map(() => ({ bytes: new Encoder({ internStrings: false }), records: [] }));
   }
 
   /** Tells peers where this worker's visited slots are, after they moved (the table grew). */
@@ -250,8 +250,11 @@ class WorkerSearch<State, Action> {
     this.#post({ type: 'expanded', ...this.#figures() });
   }
 
-  /** Sets aside a successor owned by a peer, unless it was set aside (or shipped) recently. */
+  /** Sets aside a successor owned by a peer, unless the peer knows it or it was set aside recently. */
   #send(owner: number, high: number, low: number, parent: number, action: number, state: State): void {
+    // Found by its owner in an earlier level (one look into its table, in shared memory).
+    const slots = this.#peerSlots[owner];
+    if (slots !== undefined && peekSlots(slots, high, low)) return;
     // A direct-mapped cache of fingerprints recently set aside for this owner: most repeats
     // among the successors of a level are dropped here, before they take any memory.
     const cache = this.#sentCaches[owner];

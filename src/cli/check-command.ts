@@ -25,6 +25,7 @@ import { traceToJsonl } from '../trace/jsonl.js';
 import type { CliContext } from './context.js';
 import { collect, parseParam, parseSecondsToMs, parseWholeNumber } from './options.js';
 import { checkOutputPath } from './output-paths.js';
+import { shellQuote } from './shell.js';
 import { ExitCode, type ExitCodeValue } from './usage.js';
 
 interface CheckCommandOptions {
@@ -126,6 +127,10 @@ async function checkCommand(scenarioPath: string, options: CheckCommandOptions, 
   progress.stop();
 
   const files = await writeCounterexample(result, model, scenario.name, params, options);
+  if (files.trace !== undefined && isActorModel(model) && scenario.build !== undefined) {
+    const paramFlags = (options.param ?? []).map((param) => ` --param ${shellQuote(param)}`).join('');
+    files.replay = `npx fairlink sim ${shellQuote(scenarioPath)}${paramFlags} --schedule ${shellQuote(files.trace)}`;
+  }
   if (options.json) {
     cli.stdout.write(`${JSON.stringify(checkJson(result, scenario.name, params, files))}\n`);
   } else {
@@ -145,6 +150,8 @@ async function checkCommand(scenarioPath: string, options: CheckCommandOptions, 
 interface CheckFiles {
   trace?: string;
   html?: string;
+  /** For actor systems: the command that replays the counterexample in the simulator. */
+  replay?: string;
 }
 
 function isActorModel(model: Model<unknown, unknown>): model is Model<unknown, unknown> & ActorModelExtras {
@@ -276,6 +283,7 @@ function formatCheckText(result: CheckResult<unknown, unknown>, scenario: string
       }
       if (files.trace) lines.push(`  trace:   ${files.trace}`);
       if (files.html) lines.push(`  diagram: ${files.html}`);
+      if (files.replay) lines.push(`  replay in the simulator: ${files.replay}`);
       break;
     }
   }

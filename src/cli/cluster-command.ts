@@ -30,13 +30,17 @@ export function registerClusterCommand(program: Command, cli: CliContext): void 
     .command('up')
     .description('start every node of a cluster file as its own process; Ctrl-C stops them all')
     .argument('<cluster>', 'the cluster file (JSON; see docs/runtime.md)')
-    .option('--trace-dir <DIR>', 'write each node\'s trace to DIR/<id>.trace.jsonl')
+    .option('--trace-dir <DIR>', "write each node's trace to DIR/<id>.trace.jsonl")
     .action(async (configPath: string, options: ClusterUpOptions) => {
       cli.setExitCode(await clusterUp(configPath, options, cli));
     });
 }
 
-async function clusterUp(configPath: string, options: ClusterUpOptions, cli: CliContext): Promise<ExitCodeValue> {
+async function clusterUp(
+  configPath: string,
+  options: ClusterUpOptions,
+  cli: CliContext,
+): Promise<ExitCodeValue> {
   const prepared = await prepareCluster(configPath);
   const ids = prepared.plan.nodes.map((node) => node.id);
   let stopping = false;
@@ -56,7 +60,9 @@ async function clusterUp(configPath: string, options: ClusterUpOptions, cli: Cli
     void node.exited.then((code) => {
       if (stopping) return;
       failed = true;
-      cli.stderr.write(`fairlink cluster: ${node.id} exited on its own (${String(code)}); the others keep running\n`);
+      cli.stderr.write(
+        `fairlink cluster: ${node.id} exited on its own (${String(code)}); the others keep running\n`,
+      );
     });
   }
 
@@ -81,7 +87,9 @@ async function clusterUp(configPath: string, options: ClusterUpOptions, cli: Cli
   const unclean = nodes.filter((_, index) => codes[index] !== 0 && codes[index] !== 'SIGTERM');
   if (unclean.length > 0) failed = true;
   if (prepared.config.dataDir !== undefined) {
-    cli.stderr.write(`fairlink cluster: stopped; data and client histories under ${displayPath(prepared.config.dataDir)}/<id>/\n`);
+    cli.stderr.write(
+      `fairlink cluster: stopped; data and client histories under ${displayPath(prepared.config.dataDir)}/<id>/\n`,
+    );
   } else {
     cli.stderr.write('fairlink cluster: stopped\n');
   }

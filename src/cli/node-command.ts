@@ -30,7 +30,10 @@ export function registerNodeCommand(program: Command, cli: CliContext): void {
     .requiredOption('--config <FILE>', 'the cluster file (JSON; see docs/runtime.md)')
     .requiredOption('--id <ID>', 'which node of the cluster file to run')
     .option('--trace <FILE>', "write this node's trace (JSON Lines, engine runtime)")
-    .option('--history <FILE>', "write the node's client history here (default: history.jsonl in its data folder)")
+    .option(
+      '--history <FILE>',
+      "write the node's client history here (default: history.jsonl in its data folder)",
+    )
     .action(async (options: NodeOptions) => {
       cli.setExitCode(await nodeCommand(options, cli));
     });

@@ -35,6 +35,7 @@ import {
   type SimInvocation,
   type WrittenFiles,
 } from './sim-report.js';
+import { replaySchedule } from './sim-schedule.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';
 
 /** Options as commander parses them. */
@@ -54,6 +55,7 @@ interface SimOptions {
   readonly stepTimeout?: number;
   readonly workers?: number;
   readonly timeLimit?: number;
+  readonly schedule?: string;
 }
 
 /** Registers `sim` on the program. */
@@ -95,6 +97,7 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
       'stop starting seeds after S seconds (verdict unknown, exit 3, unless one failed)',
       (text) => parseSecondsToMs(text, '--time-limit'),
     )
+    .option('--schedule <FILE>', 'replay a `fairlink check` counterexample (its trace file) as a scripted run')
     .action(async (scenarioPath: string, options: SimOptions) => {
       cli.setExitCode(await simCommand(scenarioPath, options, cli));
     });
@@ -106,6 +109,21 @@ async function simCommand(
   cli: CliContext,
 ): Promise<ExitCodeValue> {
   checkCombinations(options);
+  if (options.schedule !== undefined) {
+    if (options.trace !== undefined) checkOutputPath('--trace', options.trace);
+    if (options.html !== undefined) checkOutputPath('--html', options.html);
+    return replaySchedule(
+      {
+        scenarioPath,
+        schedulePath: options.schedule,
+        params: options.param ?? [],
+        trace: options.trace,
+        html: options.html,
+        json: options.json ?? false,
+      },
+      cli,
+    );
+  }
   const requested = { trace: options.trace, html: options.html };
   for (const [flag, path] of [
     ['--trace', requested.trace],

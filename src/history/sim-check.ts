@@ -54,7 +54,10 @@ export function explainPartition<S>(
     const text = model.describeOperation?.(op) ?? `${op.f}(${JSON.stringify(op.input)})`;
     const called = history.events[op.callIndex]?.time;
     const returned = op.retIndex === undefined ? undefined : history.events[op.retIndex]?.time;
-    const span = op.status === 'ok' ? `${formatTime(called)} to ${formatTime(returned)}` : `from ${formatTime(called)}, unknown outcome`;
+    const span =
+      op.status === 'ok'
+        ? `${formatTime(called)} to ${formatTime(returned)}`
+        : `from ${formatTime(called)}, unknown outcome`;
     return `${String(op.process)} ${text} [${span}]`;
   };
   const where = explanation.key === undefined ? '' : `key ${JSON.stringify(explanation.key)}: `;
@@ -65,7 +68,10 @@ export function explainPartition<S>(
       ? 'from the initial state'
       : `after ${placed.length} operation(s) ending ${shown.map(describe).join(', ')}`;
   const blocked = explanation.blocked
-    .map((entry) => `${describe(entry.operation)} (${entry.reason === 'illegal' ? 'illegal there' : 'a dead end'})`)
+    .map(
+      (entry) =>
+        `${describe(entry.operation)} (${entry.reason === 'illegal' ? 'illegal there' : 'a dead end'})`,
+    )
     .join('; ');
   return `${where}${prefix}, in state ${explanation.state}, no operation can come next: ${blocked}`;
 }
@@ -84,7 +90,8 @@ function verdictOf<S>(
       return `could not decide: ${result.reason ?? 'the check ran out of time'}`;
     case 'not-linearizable': {
       const first = result.explanation?.[0];
-      const detail = first === undefined ? 'no explanation' : explainPartition(first, history, model, contextOperations);
+      const detail =
+        first === undefined ? 'no explanation' : explainPartition(first, history, model, contextOperations);
       return `not linearizable (${result.operations} operations, ${result.partitions} partition(s)): ${detail}`;
     }
   }
@@ -103,7 +110,10 @@ function verdictOf<S>(
  * };
  * ```
  */
-export function linearizable<S>(model: Model<S> | (() => Model<S>), options: LinearizableOptions = {}): Property {
+export function linearizable<S>(
+  model: Model<S> | (() => Model<S>),
+  options: LinearizableOptions = {},
+): Property {
   const fresh = typeof model === 'function' ? model : () => model;
   const name = options.name ?? `linearizable (${fresh().name})`;
   const contextOperations = options.contextOperations ?? 3;

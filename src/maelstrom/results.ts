@@ -16,6 +16,7 @@
  * Every file is written whole or not at all (a temporary file renamed).
  */
 
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderHistoryHtml } from '../history/report/html.js';
 import { escapeHtml } from '../trace/escape.js';
@@ -74,7 +75,8 @@ export function formatRunSummary(run: MaelstromRun, folder: string | undefined):
   for (const line of run.check?.lines ?? []) lines.push(`  ${line}`);
   if (run.nemesis.length > 0) {
     const partitions = run.nemesis.filter((event) => event.type === 'partition').length;
-    lines.push(`  nemesis: ${partitions} partition${partitions === 1 ? '' : 's'} (${run.nemesis.map((event) => event.name ?? 'heal').join(', ')})`);
+    const names = run.nemesis.flatMap((event) => (event.name === undefined ? [] : [event.name]));
+    lines.push(`  nemesis: ${partitions} partition${partitions === 1 ? '' : 's'}: ${names.join('; ')}`);
   }
   if (run.diagnostics.length === 0) lines.push('  nodes: no protocol problems');
   else {
@@ -135,6 +137,10 @@ export async function writeResults(run: MaelstromRun, folder: string): Promise<R
     diagram: 'messages.html',
     logs: 'node-logs/',
   };
+  // A folder reused with --out may hold logs of a bigger cluster: they are not this run's.
+  const logs = join(folder, 'node-logs');
+  const stale = await readdir(logs).catch(() => [] as string[]);
+  await Promise.all(stale.filter((name) => /^n\d+\.log$/.test(name)).map((name) => unlink(join(logs, name))));
   const writes: Promise<void>[] = [];
   const write = (name: string, content: string): void => {
     writes.push(writeFileAtomic(join(folder, name), content));

@@ -42,7 +42,11 @@ function specOf(entry: NodeEntry): NodeSpec {
  * Matches the scenario's nodes with the cluster file's: both must name the
  * same nodes, so that a typo cannot leave a node without an address.
  */
-export function planCluster(config: ClusterConfig, system: SimulationConfig, scenarioName: string): ClusterPlan {
+export function planCluster(
+  config: ClusterConfig,
+  system: SimulationConfig,
+  scenarioName: string,
+): ClusterPlan {
   const entries = Object.entries(system.nodes);
   const addresses = new Map(config.nodes.map((address) => [address.id as string, address]));
   const missing = entries.map(([id]) => id).filter((id) => !addresses.has(id));
@@ -69,8 +73,10 @@ export function planCluster(config: ClusterConfig, system: SimulationConfig, sce
     const spec = specOf(entry);
     const group = spec.group ?? 'nodes';
     const members = groups.get(group) ?? [];
-    if (spec.byzantine) notes.push(`${id} is Byzantine in the scenario; the runtime runs its correct protocol`);
-    if (spec.clock) notes.push(`${id} has a clock skew or drift in the scenario; the runtime uses the real clock`);
+    if (spec.byzantine)
+      notes.push(`${id} is Byzantine in the scenario; the runtime runs its correct protocol`);
+    if (spec.clock)
+      notes.push(`${id} has a clock skew or drift in the scenario; the runtime uses the real clock`);
     return {
       id: id as NodeId,
       protocol: spec.protocol as Protocol<unknown, unknown, unknown>,

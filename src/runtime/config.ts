@@ -96,7 +96,9 @@ export function loadClusterConfig(path: string): ClusterConfig {
     text = readFileSync(resolve(path), 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`);
+    throw new InputError(
+      `${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`,
+    );
   }
   return parseClusterConfig(text, path);
 }
@@ -124,12 +126,15 @@ export function parseClusterConfig(text: string, path: string): ClusterConfig {
   const ids = new Set<string>();
   const endpoints = new Map<string, string>();
   file.nodes.forEach((node, index) => {
-    if (ids.has(node.id)) throw new InputError(`${path}: nodes[${index}].id: node '${node.id}' is listed twice`);
+    if (ids.has(node.id))
+      throw new InputError(`${path}: nodes[${index}].id: node '${node.id}' is listed twice`);
     ids.add(node.id);
     const endpoint = `${node.host}:${node.port}`;
     const other = endpoints.get(endpoint);
     if (other !== undefined) {
-      throw new InputError(`${path}: nodes[${index}]: '${node.id}' and '${other}' both listen on ${endpoint}`);
+      throw new InputError(
+        `${path}: nodes[${index}]: '${node.id}' and '${other}' both listen on ${endpoint}`,
+      );
     }
     endpoints.set(endpoint, node.id);
   });
@@ -146,7 +151,12 @@ export function parseClusterConfig(text: string, path: string): ClusterConfig {
 }
 
 /** The key from `key` (hex) or `keyFile` (a file holding hex): exactly one of them. */
-function clusterKey(hex: string | undefined, keyFile: string | undefined, folder: string, path: string): Buffer {
+function clusterKey(
+  hex: string | undefined,
+  keyFile: string | undefined,
+  folder: string,
+  path: string,
+): Buffer {
   if ((hex === undefined) === (keyFile === undefined)) {
     throw new InputError(`${path}: give the cluster key as exactly one of "key" (hex) or "keyFile" (a path)`);
   }
@@ -158,11 +168,15 @@ function clusterKey(hex: string | undefined, keyFile: string | undefined, folder
       text = readFileSync(resolve(folder, keyFile), 'utf8').trim();
     } catch (error) {
       const code = (error as { code?: string }).code;
-      throw new InputError(`${path}: ${source}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`);
+      throw new InputError(
+        `${path}: ${source}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`,
+      );
     }
   }
   if (text === undefined || !HEX_KEY.test(text)) {
-    throw new InputError(`${path}: ${source}: expected an even number of hex digits, such as the output of openssl rand -hex 32`);
+    throw new InputError(
+      `${path}: ${source}: expected an even number of hex digits, such as the output of openssl rand -hex 32`,
+    );
   }
   const key = Buffer.from(text, 'hex');
   if (key.length < CLUSTER_KEY_BYTES_MIN) {

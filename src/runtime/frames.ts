@@ -34,7 +34,7 @@ export const NONCE_BYTES = 16;
 /** Bytes of the MAC (HMAC-SHA256). */
 export const MAC_BYTES = 32;
 /** A frame longer than this is refused and the connection closed: nothing honest sends one. */
-export const FRAME_BYTES_MAX = 64 * 1024 * 1024;
+export const FRAME_BYTES_MAX = 16 * 1024 * 1024;
 /** Bytes of the length prefix. */
 export const LENGTH_BYTES = 4;
 
@@ -63,7 +63,8 @@ export type FrameRejection = 'authentication' | 'malformed';
 
 /** The hello frame carrying `nonce`. */
 export function encodeHello(nonce: Buffer): Buffer {
-  if (nonce.length !== NONCE_BYTES) throw new RangeError(`encodeHello: the nonce must have ${NONCE_BYTES} bytes`);
+  if (nonce.length !== NONCE_BYTES)
+    throw new RangeError(`encodeHello: the nonce must have ${NONCE_BYTES} bytes`);
   const frame = Buffer.allocUnsafe(LENGTH_BYTES + 2 + NONCE_BYTES);
   frame.writeUInt32BE(2 + NONCE_BYTES, 0);
   frame[4] = FRAME_VERSION;
@@ -94,7 +95,8 @@ export function encodeData(
 ): Buffer {
   const fromLength = Buffer.byteLength(header.from);
   const toLength = Buffer.byteLength(header.to);
-  if (fromLength > 255 || toLength > 255) throw new RangeError('encodeData: node names are at most 255 bytes');
+  if (fromLength > 255 || toLength > 255)
+    throw new RangeError('encodeData: node names are at most 255 bytes');
   if (!Number.isSafeInteger(header.sequence) || header.sequence < 1) {
     throw new RangeError(`encodeData: sequence ${header.sequence} is not a positive safe integer`);
   }
@@ -106,7 +108,8 @@ export function encodeData(
     length += 8 + size;
   }
   length += MAC_BYTES;
-  if (length > FRAME_BYTES_MAX) throw new RangeError(`encodeData: a frame of ${length} bytes is over the limit`);
+  if (length > FRAME_BYTES_MAX)
+    throw new RangeError(`encodeData: a frame of ${length} bytes is over the limit`);
 
   const frame = Buffer.allocUnsafe(LENGTH_BYTES + length);
   frame.writeUInt32BE(length, 0);
@@ -140,7 +143,8 @@ export function encodeData(
  * The MAC is checked before anything else is read.
  */
 export function decodeData(key: Buffer, nonce: Buffer, body: Buffer): DataFrame | FrameRejection {
-  if (body.length < 2 + MAC_BYTES || body[0] !== FRAME_VERSION || body[1] !== FrameType.data) return 'malformed';
+  if (body.length < 2 + MAC_BYTES || body[0] !== FRAME_VERSION || body[1] !== FrameType.data)
+    return 'malformed';
   const signedEnd = body.length - MAC_BYTES;
   const expected = createHmac('sha256', key).update(nonce).update(body.subarray(0, signedEnd)).digest();
   if (!timingSafeEqual(expected, body.subarray(signedEnd))) return 'authentication';
@@ -179,7 +183,8 @@ export function decodeData(key: Buffer, nonce: Buffer, body: Buffer): DataFrame 
 
 /** The nonce of a hello body, or `undefined` when the body is not a hello. */
 export function decodeHello(body: Buffer): Buffer | undefined {
-  if (body.length !== 2 + NONCE_BYTES || body[0] !== FRAME_VERSION || body[1] !== FrameType.hello) return undefined;
+  if (body.length !== 2 + NONCE_BYTES || body[0] !== FRAME_VERSION || body[1] !== FrameType.hello)
+    return undefined;
   return Buffer.from(body.subarray(2));
 }
 

@@ -85,7 +85,10 @@ export interface LaunchedNode {
 }
 
 /** Starts node `options.id` of a prepared cluster. */
-export async function launchNode(cluster: PreparedCluster, options: NodeLaunchOptions): Promise<LaunchedNode> {
+export async function launchNode(
+  cluster: PreparedCluster,
+  options: NodeLaunchOptions,
+): Promise<LaunchedNode> {
   const { config, plan } = cluster;
   const planned = plan.nodes.find((node) => node.id === options.id);
   if (planned === undefined) {
@@ -102,7 +105,8 @@ export async function launchNode(cluster: PreparedCluster, options: NodeLaunchOp
         : join(dataDirectory, 'history.jsonl');
   const seed = config.seed ?? randomInt(0, 2 ** 47);
 
-  const storage: DurableStore = dataDirectory === undefined ? new MemoryStorage() : DurableStorage.open(dataDirectory);
+  const storage: DurableStore =
+    dataDirectory === undefined ? new MemoryStorage() : DurableStorage.open(dataDirectory);
   const recovery = storage instanceof DurableStorage ? storage.recovery : undefined;
   // Opened at the node's first client event: servers never create one.
   let history: HistoryWriter | undefined;
@@ -110,7 +114,11 @@ export async function launchNode(cluster: PreparedCluster, options: NodeLaunchOp
     historyPath === undefined
       ? undefined
       : (): HistoryWriter =>
-          (history ??= HistoryWriter.open(historyPath, planned.id, performance.timeOrigin + performance.now()));
+          (history ??= HistoryWriter.open(
+            historyPath,
+            planned.id,
+            performance.timeOrigin + performance.now(),
+          ));
   const tracePath = options.tracePath === undefined ? undefined : resolve(options.tracePath);
 
   const node = new RuntimeNode({
@@ -123,7 +131,10 @@ export async function launchNode(cluster: PreparedCluster, options: NodeLaunchOp
     recovered: recovery?.existed ?? false,
     ...(openHistory ? { history: openHistory } : {}),
     ...(tracePath !== undefined
-      ? { trace: (running: RuntimeNode) => new TraceWriter(tracePath, traceHeader(cluster, running, planned.id, seed)) }
+      ? {
+          trace: (running: RuntimeNode) =>
+            new TraceWriter(tracePath, traceHeader(cluster, running, planned.id, seed)),
+        }
       : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
     ...(options.onFault ? { onFault: options.onFault } : {}),

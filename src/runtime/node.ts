@@ -36,6 +36,9 @@ import type { DurableStore } from './storage.js';
 import type { TraceWriter } from './trace-file.js';
 import { Transport, type TransportLimits, type TransportStats } from './transport.js';
 
+/** The longest delay `setTimeout` honours. */
+const TIMEOUT_MS_MAX = 2 ** 31 - 1;
+
 /** What a node needs to run. */
 export interface RuntimeNodeOptions {
   readonly node: PlannedNode;
@@ -166,12 +169,17 @@ export class RuntimeNode implements StepEnvironment {
 
   /** Listens, then runs On Boot (first start) or On Recover (a restart with durable storage). */
   async start(): Promise<void> {
-    if (this.statusValue !== 'new') throw new Error(`RuntimeNode.start: node ${this.id} is ${this.statusValue}`);
+    if (this.statusValue !== 'new')
+      throw new Error(`RuntimeNode.start: node ${this.id} is ${this.statusValue}`);
     await this.transport.listen();
     this.trace = this.options.trace?.(this);
     this.statusValue = 'running';
     const handler = this.options.recovered ? 'onRecover' : 'onBoot';
-    this.trace?.record({ t: this.traceTime(), type: this.options.recovered ? 'recover' : 'boot', node: this.id });
+    this.trace?.record({
+      t: this.traceTime(),
+      type: this.options.recovered ? 'recover' : 'boot',
+      node: this.id,
+    });
     this.step({ handler });
   }
 
@@ -253,7 +261,10 @@ export class RuntimeNode implements StepEnvironment {
     if (this.statusValue !== 'running') return;
     this.stats.steps++;
     const context = this.context;
-    const fault = trigger.handler === 'onMessage' ? context.runMessage(trigger.from, trigger.message) : context.run(trigger);
+    const fault =
+      trigger.handler === 'onMessage'
+        ? context.runMessage(trigger.from, trigger.message)
+        : context.run(trigger);
     if (fault !== undefined) {
       this.fail(fault);
       return;
@@ -323,18 +334,25 @@ export class RuntimeNode implements StepEnvironment {
     const previous = this.timers.get(name);
     if (previous !== undefined) clearTimeout(previous);
     const delayMs = minMs === maxMs ? minMs : minMs + (maxMs - minMs) * this.timerRandom.next();
-    const timer = setTimeout(() => {
-      this.timers.delete(name);
-      if (this.statusValue !== 'running') return;
-      this.stats.timersFired++;
-      this.trace?.record({ t: this.traceTime(), type: 'timer-fire', node: this.id, name });
-      this.step({ handler: 'onTimer', timer: { name, data } });
-    }, delayMs);
-    this.timers.set(name, timer);
-    if (this.trace) {
-      const t = this.traceTime();
-      this.trace.record({ t, type: 'timer-set', node: this.id, name, due: t + delayMs });
-    }
+    const dueMs = this.now() + delayMs;
+    const arm = (waitMs: number): void => {
+      // setTimeout fires at once for delays above 2^31 - 1 ms: wait in steps instead.
+      const timer = setTimeout(
+        () => {
+          const leftMs = dueMs - this.now();
+          if (leftMs > 1) return arm(leftMs);
+          this.timers.delete(name);
+          if (this.statusValue !== 'running') return;
+          this.stats.timersFired++;
+          this.trace?.record({ t: this.traceTime(), type: 'timer-fire', node: this.id, name });
+          this.step({ handler: 'onTimer', timer: { name, data } });
+        },
+        Math.min(waitMs, TIMEOUT_MS_MAX),
+      );
+      this.timers.set(name, timer);
+    };
+    arm(delayMs);
+    this.trace?.record({ t: this.traceTime(), type: 'timer-set', node: this.id, name, due: dueMs });
   }
 
   private scheduleFlush(): void {
@@ -367,7 +385,8 @@ export class RuntimeNode implements StepEnvironment {
     if (this.localDeliveries.length > 0 && this.statusValue === 'running') {
       const local = this.localDeliveries;
       this.localDeliveries = [];
-      for (const delivery of local) this.deliver(this.id, delivery.message, delivery.number, this.incarnation);
+      for (const delivery of local)
+        this.deliver(this.id, delivery.message, delivery.number, this.incarnation);
     }
   }
 

@@ -1,8 +1,16 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DurableStorage, encodeRecord, readRecords, STORAGE_FILE, STORAGE_MAGIC } from './storage.js';
+import {
+  DurableStorage,
+  encodeRecord,
+  LOCK_FILE,
+  readRecords,
+  STORAGE_FILE,
+  STORAGE_MAGIC,
+} from './storage.js';
 
 function folder(): string {
   return mkdtempSync(join(tmpdir(), 'fairlink-storage-'));
@@ -97,6 +105,24 @@ describe('DurableStorage', () => {
     const path = folder();
     writeFileSync(join(path, STORAGE_FILE), 'hello');
     expect(() => DurableStorage.open(path)).toThrow(/storage\.log: not a fairlink storage file/);
+  });
+
+  it('refuses a folder that a live process holds, and takes over the lock of a dead one', async () => {
+    const path = folder();
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(path, LOCK_FILE), `${holder.pid}\n`);
+      expect(() => DurableStorage.open(path)).toThrow(
+        `${path}: in use by process ${holder.pid} (is this node already running?)`,
+      );
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
+    const storage = DurableStorage.open(path);
+    expect(readFileSync(join(path, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
+    storage.close();
+    expect(existsSync(join(path, LOCK_FILE))).toBe(false);
   });
 
   it('writes nothing for a step that persisted nothing', () => {

@@ -26,6 +26,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ import { decodePlain, encodePlain, findPlainViolation } from '../core/plain.js';
 export const STORAGE_MAGIC = Buffer.from('FLSTOR01', 'latin1');
 /** The storage file's name inside the node's data folder. */
 export const STORAGE_FILE = 'storage.log';
+/** Holds the id of the process that has the folder open: two writers would corrupt the log. */
+export const LOCK_FILE = 'lock';
 const RECORD_HEADER_BYTES = 8;
 
 /** What opening found. */
@@ -87,6 +90,7 @@ export class DurableStorage implements DurableStore {
     readonly values: Map<string, unknown>,
     descriptor: number,
     readonly recovery: StorageRecovery,
+    private readonly lock: string,
   ) {
     this.descriptor = descriptor;
   }
@@ -97,6 +101,16 @@ export class DurableStorage implements DurableStore {
    */
   static open(folder: string): DurableStorage {
     mkdirSync(folder, { recursive: true });
+    const lock = acquireLock(folder);
+    try {
+      return DurableStorage.openLocked(folder, lock);
+    } catch (error) {
+      releaseLock(lock);
+      throw error;
+    }
+  }
+
+  private static openLocked(folder: string, lock: string): DurableStorage {
     const path = join(folder, STORAGE_FILE);
     const existed = existsSync(path);
     const values = new Map<string, unknown>();
@@ -110,7 +124,7 @@ export class DurableStorage implements DurableStore {
     }
     writeCompacted(folder, path, values);
     const descriptor = openSync(path, 'a');
-    return new DurableStorage(folder, values, descriptor, { existed, records, tornBytes });
+    return new DurableStorage(folder, values, descriptor, { existed, records, tornBytes }, lock);
   }
 
   get dirty(): boolean {
@@ -140,6 +154,56 @@ export class DurableStorage implements DurableStore {
     if (this.descriptor === undefined) return;
     closeSync(this.descriptor);
     this.descriptor = undefined;
+    releaseLock(this.lock);
+  }
+}
+
+/**
+ * Takes the folder's lock file, or explains who holds it. A lock left by a
+ * process that is gone (killed with SIGKILL) is taken over.
+ */
+function acquireLock(folder: string): string {
+  const path = join(folder, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const descriptor = openSync(path, 'wx');
+      try {
+        writeSync(descriptor, `${process.pid}\n`);
+      } finally {
+        closeSync(descriptor);
+      }
+      return path;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+    const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    // Our own pid in a lock we did not take is a previous life of this process id (a container restart).
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      throw new InputError(`${folder}: in use by process ${owner} (is this node already running?)`);
+    }
+    try {
+      unlinkSync(path);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    }
+  }
+  throw new InputError(`${path}: cannot take the lock (another process keeps taking it)`);
+}
+
+function releaseLock(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone: nothing to release.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
   }
 }
 

@@ -66,7 +66,7 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = {
   backoffMaxMs: 1_000,
   queuedMessagesMax: 10_000,
   unsentBytesMax: 16 * 1024 * 1024,
-  inboundConnectionsMax: 256,
+  inboundConnectionsMax: 128,
   frameBytesTarget: 1024 * 1024,
   ackDelayMs: 20,
   inboundIdleMs: 60_000,
@@ -310,7 +310,9 @@ export class Transport {
     for (const message of link.queue) this.drop(link, message.number);
     link.queue = [];
     link.backoffMs =
-      link.backoffMs === 0 ? this.limits.backoffMinMs : Math.min(this.limits.backoffMaxMs, link.backoffMs * 2);
+      link.backoffMs === 0
+        ? this.limits.backoffMinMs
+        : Math.min(this.limits.backoffMaxMs, link.backoffMs * 2);
     link.state = 'backoff';
     // Jitter keeps nodes that lost the same peer from reconnecting in lockstep.
     link.retryAtMs = performance.now() + link.backoffMs * (0.5 + 0.5 * this.options.random());
@@ -333,17 +335,29 @@ export class Transport {
     while (start < queue.length) {
       let end = start;
       let bytes = 0;
-      while (end < queue.length && (end === start || bytes < this.limits.frameBytesTarget)) {
-        bytes += (queue[end] as FramedMessage).json.length;
+      // Messages join the frame while it stays under the target; a big message gets a frame of its own.
+      while (end < queue.length) {
+        const size = (queue[end] as FramedMessage).json.length;
+        if (end > start && bytes + size > this.limits.frameBytesTarget) break;
+        bytes += size;
         end++;
       }
       const messages = start === 0 && end === queue.length ? queue : queue.slice(start, end);
-      const sequence = ++link.sequence;
-      socket.write(encodeData(key, nonce, { from: self.id, to: link.address.id, incarnation, sequence }, messages));
+      start = end;
+      const header = { from: self.id, to: link.address.id, incarnation, sequence: link.sequence + 1 };
+      let frame: Buffer;
+      try {
+        frame = encodeData(key, nonce, header, messages);
+      } catch {
+        // A message alone over the frame limit cannot be sent, like a datagram too large: dropped.
+        for (const message of messages) this.drop(link, message.number);
+        continue;
+      }
+      link.sequence++;
+      socket.write(frame);
       link.unacknowledgedSinceMs ??= performance.now();
       this.stats.framesSent++;
       this.stats.messagesSent += messages.length;
-      start = end;
     }
     socket.uncork();
   }

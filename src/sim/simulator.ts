@@ -99,7 +99,19 @@ export interface RunOptions {
    * another thread can name a handler that never returns.
    */
   readonly watch?: Int32Array;
+  /**
+   * A scripted adversary instead of the seeded network and clock: the run boots every node,
+   * then carries out these actions in order, one per unit of virtual time (a model checker's
+   * counterexample, replayed in the simulator). Properties are checked after every step.
+   */
+  readonly script?: readonly ScriptedAction[];
 }
+
+/** One step of a scripted run: what the network, the timers or a fault does next. */
+export type ScriptedAction =
+  | { readonly type: 'deliver' | 'drop'; readonly from: string; readonly to: string; readonly message: unknown }
+  | { readonly type: 'timer'; readonly node: string; readonly name: string }
+  | { readonly type: 'crash' | 'recover'; readonly node: string };
 
 /** Why a run failed. */
 export type Failure =
@@ -114,7 +126,9 @@ export type Failure =
       readonly detail: string;
       readonly timeMs: number;
     }
-  | { readonly kind: 'livelock'; readonly detail: string; readonly timeMs: number };
+  | { readonly kind: 'livelock'; readonly detail: string; readonly timeMs: number }
+  /** A scripted run asked for something impossible in this system (see `RunOptions.script`). */
+  | { readonly kind: 'script'; readonly detail: string; readonly timeMs: number };
 
 /** Counters of one run. */
 export interface RunStats {
@@ -317,6 +331,11 @@ class Simulation implements StepEnvironment {
   private timerToken = 0;
   private partitionCount = 0;
   private inLiveness = false;
+  /** Scripted runs only: messages sent and not yet delivered or dropped, and timers' data by token. */
+  private scriptInFlight:
+    | { from: NodeId; to: NodeId; message: unknown; messageNumber: number; key: string }[]
+    | undefined;
+  private scriptTimerData: Map<number, unknown> | undefined;
   private readonly view: SystemView;
 
   constructor(
@@ -453,7 +472,8 @@ class Simulation implements StepEnvironment {
 
     const restoreGlobals = installGlobalGuard();
     try {
-      this.loop();
+      if (this.options.script) this.runScript(this.options.script);
+      else this.loop();
     } finally {
       restoreGlobals();
     }
@@ -490,6 +510,86 @@ class Simulation implements StepEnvironment {
       ...(this.options.shrink ? { lossKeys: this.lossKeys } : {}),
       ...(this.events ? { trace: { header: this.header(), events: this.events } } : {}),
     };
+  }
+
+  /**
+   * Runs a scripted adversary: every node boots at time 0, then action i happens at time i.
+   * An action that is impossible in the simulator's state (a message that is not in flight, a
+   * timer that is not pending) ends the run with a `script` failure naming it: the script then
+   * does not describe this system.
+   */
+  private runScript(script: readonly ScriptedAction[]): void {
+    this.scriptInFlight = [];
+    this.scriptTimerData = new Map();
+    for (const slot of this.slots) {
+      this.start(slot, 'onBoot');
+      if (this.failure || this.checkProperties()) return;
+    }
+    script.forEach((action, index) => {
+      if (this.failure) return;
+      this.time = index + 1;
+      const impossible = this.scriptStep(action);
+      if (impossible !== undefined) {
+        this.fail({ kind: 'script', detail: `script step ${index + 1}: ${impossible}`, timeMs: this.time });
+        return;
+      }
+      this.stats.steps++;
+      this.checkProperties();
+    });
+  }
+
+  /** Carries out one scripted action; returns why it is impossible, if it is. */
+  private scriptStep(action: ScriptedAction): string | undefined {
+    const inFlight = this.scriptInFlight ?? [];
+    switch (action.type) {
+      case 'deliver':
+      case 'drop': {
+        const key = plainToJson(action.message);
+        const index = inFlight.findIndex((entry) => entry.from === action.from && entry.to === action.to && entry.key === key);
+        // A message delivered again after its last copy left is a duplicate made by the network.
+        const entry = index >= 0 ? inFlight.splice(index, 1)[0] : undefined;
+        if (entry === undefined && action.type === 'drop') return `no copy of ${key} from ${action.from} to ${action.to} to drop`;
+        const messageNumber = entry?.messageNumber ?? ++this.messageCount;
+        const msg = `m${messageNumber}`;
+        const slot = this.slotById.get(action.to);
+        if (action.type === 'drop' || slot === undefined || slot.status !== 'up') {
+          this.stats.drops++;
+          this.record({ t: this.time, type: 'drop', node: action.to, from: action.from, msg, reason: action.type === 'drop' ? 'loss' : 'down' });
+          return undefined;
+        }
+        this.stats.deliveries++;
+        this.record({ t: this.time, type: 'deliver', node: slot.id, from: action.from, msg });
+        this.stepMessage(slot, action.from as NodeId, entry?.message ?? action.message);
+        return undefined;
+      }
+      case 'timer': {
+        const slot = this.slotById.get(action.node);
+        const token = slot?.timers.get(action.name);
+        if (slot === undefined || slot.status !== 'up' || token === undefined) {
+          return `timer '${action.name}' is not pending at ${action.node}`;
+        }
+        slot.timers.delete(action.name);
+        this.stats.timersFired++;
+        this.record({ t: this.time, type: 'timer-fire', node: slot.id, name: action.name });
+        this.step(slot, { handler: 'onTimer', timer: { name: action.name, data: this.scriptTimerData?.get(token) ?? null } });
+        return undefined;
+      }
+      case 'crash': {
+        const slot = this.slotById.get(action.node);
+        if (slot?.status !== 'up') return `${action.node} is not up to crash`;
+        slot.status = 'down';
+        slot.context = undefined;
+        slot.timers.clear();
+        this.record({ t: this.time, type: 'crash', node: slot.id });
+        return undefined;
+      }
+      case 'recover': {
+        const slot = this.slotById.get(action.node);
+        if (slot?.status !== 'down') return `${action.node} is not down to recover`;
+        this.start(slot, 'onRecover');
+        return undefined;
+      }
+    }
   }
 
   private loop(): void {
@@ -691,6 +791,7 @@ class Simulation implements StepEnvironment {
         const due = this.time + Math.round((localDelay / (1 + slot.clockDrift)) * 1000) / 1000;
         this.record({ t: this.time, type: 'timer-set', node: slot.id, name: effect.name, due });
         this.schedule_({ kind: 'timer', time: due, sequence: 0, node: slot.id, name: effect.name, token, data: effect.data });
+        this.scriptTimerData?.set(token, effect.data);
         return;
       }
       case 'timer-cancel':
@@ -741,6 +842,10 @@ class Simulation implements StepEnvironment {
     if (this.events) {
       const body = encodePlain(message);
       this.record({ t: this.time, type: 'send', node: from, to, msg: `m${messageNumber}`, body });
+    }
+    if (this.scriptInFlight) {
+      this.scriptInFlight.push({ from, to, message, messageNumber, key: plainToJson(message) });
+      return;
     }
     const network = this.network;
     const copies = network.decide(from, to, message, this.time);

@@ -22,6 +22,17 @@ describe('fairlink check', () => {
     expect(JSON.parse(lines[0] as string)).toMatchObject({ format: 'fairlink-trace', engine: 'check' });
   });
 
+  it('prints a command that replays the counterexample in the simulator, which then fails the same way', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['check', example('two-generals.ts'), '--param', 'rounds=3'], { cwd });
+    expect(run.code).toBe(1);
+    const command = /replay in the simulator: npx fairlink (.*)\n/.exec(run.stdout)?.[1];
+    expect(command).toBeDefined();
+    const replay = await runFairlink((command as string).split(' '), { cwd });
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(/^FAIL two-generals: the scripted replay of 5 steps violates 'both attack or neither' \(invariant\) at step 5/);
+  });
+
   it('passes retransmission under fairness, with --json reporting verdict, states and depth', async () => {
     const cwd = scratchFolder();
     const run = await runFairlink(['check', example('retransmit.ts'), '--json'], { cwd });

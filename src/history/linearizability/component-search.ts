@@ -46,114 +46,34 @@
  *
  * @module
  */
-import { mix32, structuralEqual, structuralHash } from '../hash.js';
-import type { Model } from '../models/model.js';
+import { mix32 } from '../hash.js';
 import type { Operation } from '../types.js';
+import { ComponentSpace, type ComponentModel } from './component-space.js';
 import { buildEntries } from './entries.js';
-import { RUNNING, zobristKeys, type SearchLimits, type SearchOutcome, type SearchResult } from './search.js';
+import { RUNNING, zobristKeys, type Search, type SearchLimits, type SearchOutcome, type SearchResult } from './search.js';
 import { ILLEGAL, type StateSpace } from './state-space.js';
-import { PairTable, VisitedSet } from './tables.js';
+import { VisitedSet } from './tables.js';
 
 /** A failure blamed on no single component. */
 const NOBODY = -1;
-const UNSEEN = -1;
 /** How many loop iterations between two looks at the clock and the abort flag. */
 const CHECK_EVERY_MASK = 0x3ff;
 
-/** Components of a model: which one each operation acts on, and what part of a state each is. */
-export function hasComponents<S>(
-  model: Model<S>,
-): model is Model<S> & Required<Pick<Model<S>, 'component' | 'componentState'>> {
-  return model.component !== undefined && model.componentState !== undefined;
-}
-
-/** Interns plain values as small integers: primitives by identity, the rest structurally. */
-class ValueTable {
-  private readonly primitives = new Map<unknown, number>();
-  private readonly objects = new Map<number, number[]>();
-  private readonly objectValues: unknown[] = [];
-  private readonly sets = new Map<string, number>();
-  private count = 0;
-
-  intern(value: unknown): number {
-    if (typeof value !== 'object' || value === null) {
-      let id = this.primitives.get(value);
-      if (id === undefined) {
-        id = this.count++;
-        this.primitives.set(value, id);
-      }
-      return id;
-    }
-    const hash = structuralHash(value);
-    let bucket = this.objects.get(hash);
-    if (bucket === undefined) {
-      bucket = [];
-      this.objects.set(hash, bucket);
-    }
-    for (const id of bucket) if (structuralEqual(this.objectValues[id], value)) return id;
-    const id = this.count++;
-    this.objectValues[id] = value;
-    bucket.push(id);
-    return id;
-  }
-
-  /** The id of a set of two or more ids (sorted, distinct). */
-  internSet(ids: readonly number[]): number {
-    const key = ids.join(',');
-    let id = this.sets.get(key);
-    if (id === undefined) {
-      id = this.count++;
-      this.sets.set(key, id);
-    }
-    return id;
-  }
-}
-
 /**
- * Part k of a search state, as an integer per component. A search state is a set of model
- * states (see `StateSpace`); since every step changes one component only and its legality
- * depends on that component only, the set is the product of its parts, so part k of the set is
- * the set of the members' parts k.
+ * A resumable search (same contract as `LinearizationSearch`) for a history over a model with
+ * components; see the module comment for what it does and why its verdict is exact.
  */
-class ComponentStates<S> {
-  private readonly memo = new PairTable(4096);
-  private readonly tables: ValueTable[];
-
-  constructor(
-    private readonly space: StateSpace<S>,
-    private readonly model: Model<S> & Required<Pick<Model<S>, 'componentState'>>,
-    private readonly components: readonly unknown[],
-  ) {
-    this.tables = components.map(() => new ValueTable());
-  }
-
-  of(state: number, component: number): number {
-    const known = this.memo.get(state, component, UNSEEN);
-    if (known !== UNSEEN) return known;
-    const table = this.tables[component] as ValueTable;
-    const name = this.components[component];
-    const ids = new Set<number>();
-    for (const member of this.space.modelStatesOf(state))
-      ids.add(table.intern(this.model.componentState(member, name)));
-    const id =
-      ids.size === 1 ? (ids.values().next().value as number) : table.internSet([...ids].sort((a, b) => a - b));
-    this.memo.set(state, component, id);
-    return id;
-  }
-}
-
-/**
- * A resumable search (same contract as {@link LinearizationSearch}) for a history over a model
- * with components; see the module comment for what it does and why its verdict is exact.
- */
-export class ComponentSearch<S> {
+export class ComponentSearch<S> implements Search {
   private readonly n: number;
+  /** The whole states, only to report the state after a partial linearization. */
   private readonly space: StateSpace<S>;
-  private readonly parts: ComponentStates<S>;
+  private readonly components: ComponentSpace<S>;
   private readonly head: number;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   private readonly isCall: Uint8Array;
+  /** Position of each return entry in time order, to try operations in order of return. */
+  private readonly returnRank: Int32Array;
   private readonly zobrist: Int32Array;
   private readonly readOnly: Uint8Array;
   private readonly definite: Uint8Array;
@@ -161,27 +81,39 @@ export class ComponentSearch<S> {
   /** Component number of each operation, and its bit number among that component's operations. */
   private readonly componentOf: Int32Array;
   private readonly bitOf: Int32Array;
+  /** The current state: the part of each component. */
+  private readonly parts: Int32Array;
   /** Per component: which of its operations are linearized, and the Zobrist hash of that set. */
   private readonly componentBits: Int32Array[];
   private readonly componentHash: Int32Array;
-  /** Per component: projections proven not to complete. */
+  /** Per component: projections (linearized operations, part) proven not to complete. */
   private readonly failed: VisitedSet[];
-  // The stack of placed operations, with for each: the search state before it, whether it was
-  // placed greedily, and the branching component (or NOBODY) and blame flag of the configuration
-  // it was placed in, to resume that configuration's loop on backtracking.
+  /**
+   * The children of every configuration on the stack, each configuration's in one slice
+   * [`start`, `end`), in the order they are tried (grows as needed).
+   */
+  private children: Int32Array;
+  // The stack of placed operations, with for each: the part of its component before it, whether
+  // it was placed greedily, and the configuration it was placed in (its slice of children, the
+  // index of this child, its branching component or NOBODY, its blame flag), to resume that
+  // configuration's loop on backtracking.
   private readonly stackOp: Int32Array;
-  private readonly stackState: Int32Array;
+  private readonly stackPart: Int32Array;
   private readonly stackForced: Uint8Array;
+  private readonly stackStart: Int32Array;
+  private readonly stackEnd: Int32Array;
+  private readonly stackIndex: Int32Array;
   private readonly stackBranch: Int32Array;
   private readonly stackMixed: Uint8Array;
   private readonly best: Int32Array;
   private depth = 0;
   private bestDepth = 0;
   private divergedAt = 0;
-  private bestState: number;
   private remaining = 0;
-  private state: number;
-  private entry: number;
+  /** The current configuration's children: the slice [start, end) of `children`, next to try. */
+  private start = 0;
+  private end = 0;
+  private index = 0;
   /** The component branched on in the current configuration, or NOBODY: every component. */
   private branch = NOBODY;
   /** 1 when a child of the current configuration failed without a component to blame. */
@@ -189,26 +121,24 @@ export class ComponentSearch<S> {
   private arrived = true;
   private outcome: SearchOutcome | undefined;
 
-  constructor(
-    operations: readonly Operation[],
-    model: Model<S> & Required<Pick<Model<S>, 'component' | 'componentState'>>,
-    space: StateSpace<S>,
-  ) {
+  constructor(operations: readonly Operation[], model: ComponentModel<S>, space: StateSpace<S>) {
     const n = operations.length;
     this.n = n;
     this.space = space;
-    const { head, next, prev, isCall } = buildEntries(operations);
+    const components = new ComponentSpace(model, operations);
+    this.components = components;
+    const { head, next, prev, isCall, rank } = buildEntries(operations);
     this.head = head;
     this.next = next;
     this.prev = prev;
     this.isCall = isCall;
+    this.returnRank = rank.slice(n);
     this.zobrist = zobristKeys(n);
     this.readOnly = new Uint8Array(n);
     this.definite = new Uint8Array(n);
-    this.componentOf = new Int32Array(n);
+    this.componentOf = components.componentOf;
     this.bitOf = new Int32Array(n);
-    const numbers = new Map<unknown, number>();
-    const sizes: number[] = [];
+    const sizes = new Array<number>(components.size).fill(0);
     let anyReadOnly = false;
     for (let i = 0; i < n; i++) {
       const op = operations[i] as Operation;
@@ -220,32 +150,26 @@ export class ComponentSearch<S> {
         this.readOnly[i] = 1;
         anyReadOnly = true;
       }
-      const component = model.component(op);
-      let number = numbers.get(component);
-      if (number === undefined) {
-        number = sizes.length;
-        numbers.set(component, number);
-        sizes.push(0);
-      }
-      this.componentOf[i] = number;
-      this.bitOf[i] = sizes[number] as number;
-      sizes[number] = (sizes[number] as number) + 1;
+      const component = this.componentOf[i] as number;
+      this.bitOf[i] = sizes[component] as number;
+      sizes[component] = (sizes[component] as number) + 1;
     }
     this.anyReadOnly = anyReadOnly;
-    this.parts = new ComponentStates(space, model, [...numbers.keys()]);
+    this.parts = components.initial.slice();
     const words = sizes.map((size) => Math.max(1, Math.ceil(size / 32)));
     this.componentBits = words.map((w) => new Int32Array(w));
-    this.componentHash = new Int32Array(sizes.length);
+    this.componentHash = new Int32Array(components.size);
     this.failed = words.map((w) => new VisitedSet(w, 256));
+    this.children = new Int32Array(Math.max(16, n));
     this.stackOp = new Int32Array(n);
-    this.stackState = new Int32Array(n);
+    this.stackPart = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
+    this.stackStart = new Int32Array(n);
+    this.stackEnd = new Int32Array(n);
+    this.stackIndex = new Int32Array(n);
     this.stackBranch = new Int32Array(n);
     this.stackMixed = new Uint8Array(n);
     this.best = new Int32Array(n);
-    this.state = space.initial;
-    this.bestState = space.initial;
-    this.entry = head;
   }
 
   /** The outcome, once reached. */
@@ -253,29 +177,34 @@ export class ComponentSearch<S> {
     return this.outcome;
   }
 
+  /** Distinct values of components met. */
+  get modelStates(): number {
+    return this.components.valueCount;
+  }
+
   /** Gives up: the outcome becomes `reason` (the search cannot be resumed). */
   stop(reason: 'timeout' | 'aborted'): void {
     this.outcome ??= reason;
   }
 
-  /** The result so far; `configurations` counts the failed projections cached. */
+  /**
+   * The result so far. `configurations` counts the failed projections cached; `state` is the
+   * whole state after `order`, in the `StateSpace` given to the constructor (replayed there).
+   */
   result(): SearchResult {
     const linearizable = this.outcome === 'linearizable';
     let configurations = 0;
-    let cacheBytes = 0;
+    let cacheBytes = this.children.byteLength;
     for (const table of this.failed) {
       configurations += table.size;
       cacheBytes += table.bytes;
     }
-    return {
-      outcome: this.outcome ?? 'timeout',
-      order: Array.from(
-        linearizable ? this.stackOp.subarray(0, this.depth) : this.best.subarray(0, this.bestDepth),
-      ),
-      state: linearizable ? this.state : this.bestState,
-      configurations,
-      cacheBytes,
-    };
+    const order = Array.from(
+      linearizable ? this.stackOp.subarray(0, this.depth) : this.best.subarray(0, this.bestDepth),
+    );
+    let state = this.space.initial;
+    for (const op of order) state = this.space.transition(state, op);
+    return { outcome: this.outcome ?? 'timeout', order, state, configurations, cacheBytes };
   }
 
   /** Hash of a projection: its Zobrist hash of linearized operations and its part of the state. */
@@ -284,8 +213,8 @@ export class ComponentSearch<S> {
   }
 
   /** Caches the current configuration's projection on `component` as failed. */
-  private recordFailure(component: number, state: number): void {
-    const part = this.parts.of(state, component);
+  private recordFailure(component: number): void {
+    const part = this.parts[component] as number;
     (this.failed[component] as VisitedSet).add(
       this.componentBits[component] as Int32Array,
       part,
@@ -294,15 +223,47 @@ export class ComponentSearch<S> {
   }
 
   /**
+   * Writes the children of the current configuration at `children[start...]`: the calls before
+   * the first return `last` (exclusive), on `branch` only unless it is NOBODY, in order of
+   * return (the operation returning first, which must precede everything called after its
+   * return, first; short operations are most often linearized in that order). Returns the end.
+   */
+  private collectChildren(start: number, last: number, branch: number): number {
+    const { next, componentOf, returnRank } = this;
+    let children = this.children;
+    let end = start;
+    for (let e = next[this.head] as number; e !== last; e = next[e] as number) {
+      if (branch !== NOBODY && componentOf[e] !== branch) continue;
+      if (end === children.length) {
+        const bigger = new Int32Array(children.length * 2);
+        bigger.set(children);
+        this.children = children = bigger;
+      }
+      // Insertion sort by return: the lists are short (the calls pending at one moment).
+      const rank = returnRank[e] as number;
+      let i = end++;
+      while (i > start && (returnRank[children[i - 1] as number] as number) > rank) {
+        children[i] = children[i - 1] as number;
+        i--;
+      }
+      children[i] = e;
+    }
+    return end;
+  }
+
+  /**
    * Advances the search by at most `iterations` steps (about: the clock and abort flag are
    * looked at every thousand). Returns the outcome, or {@link RUNNING}.
    */
   run(iterations: number, limits: SearchLimits = {}): SearchOutcome | typeof RUNNING {
     if (this.outcome !== undefined) return this.outcome;
-    const { n, space, parts, head, next, prev, isCall, zobrist, readOnly, definite, anyReadOnly } = this;
-    const { componentOf, bitOf, componentBits, componentHash, failed } = this;
-    const { stackOp, stackState, stackForced, stackBranch, stackMixed, best } = this;
-    let { depth, bestDepth, bestState, divergedAt, remaining, state, entry, branch, mixed, arrived } = this;
+    const { n, components, head, next, prev, isCall, zobrist, readOnly, definite, anyReadOnly } = this;
+    const { componentOf, bitOf, parts, componentBits, componentHash, failed } = this;
+    const { stackOp, stackPart, stackForced, stackStart, stackEnd, stackIndex, stackBranch, stackMixed } =
+      this;
+    const best = this.best;
+    let { depth, bestDepth, divergedAt, remaining } = this;
+    let { start, end, index, branch, mixed, arrived } = this;
     const deadline = limits.deadline ?? Infinity;
     const abort = limits.abort;
     let outcome: SearchOutcome | undefined;
@@ -321,7 +282,7 @@ export class ComponentSearch<S> {
         if (count >= iterations) break;
       }
       let candidate = -1;
-      let candidateState = ILLEGAL;
+      let candidatePart = ILLEGAL;
       let forced = 0;
       if (arrived) {
         arrived = false;
@@ -333,11 +294,14 @@ export class ComponentSearch<S> {
         // otherwise that first return names the component to branch on.
         let e = next[head] as number;
         for (; isCall[e] === 1; e = next[e] as number) {
-          if (anyReadOnly && readOnly[e] === 1 && space.transition(state, e) === state) {
-            candidate = e;
-            candidateState = state;
-            forced = 1;
-            break;
+          if (anyReadOnly && readOnly[e] === 1) {
+            const part = parts[componentOf[e] as number] as number;
+            if (components.transition(part, e) === part) {
+              candidate = e;
+              candidatePart = part;
+              forced = 1;
+              break;
+            }
           }
         }
         if (forced === 0) {
@@ -345,16 +309,19 @@ export class ComponentSearch<S> {
           const first = e - n;
           branch = definite[first] === 1 ? (componentOf[first] as number) : NOBODY;
           mixed = 0;
-          entry = next[head] as number;
+          start = end;
+          end = this.collectChildren(start, e, branch);
+          index = start;
         }
       }
       if (forced === 0) {
-        for (; isCall[entry] === 1; entry = next[entry] as number) {
-          if (branch !== NOBODY && componentOf[entry] !== branch) continue;
-          const target = space.transition(state, entry);
+        const children = this.children;
+        for (; index < end; index++) {
+          const child = children[index] as number;
+          const target = components.transition(parts[componentOf[child] as number] as number, child);
           if (target !== ILLEGAL) {
-            candidate = entry;
-            candidateState = target;
+            candidate = child;
+            candidatePart = target;
             break;
           }
         }
@@ -368,16 +335,18 @@ export class ComponentSearch<S> {
         const bit = bitOf[candidate] as number;
         bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
         const bitsHash = (componentHash[component] as number) ^ (zobrist[candidate] as number);
-        const part = parts.of(candidateState, component);
         const table = failed[component] as VisitedSet;
-        if (!table.has(bits, part, ComponentSearch.projectionHash(bitsHash, part))) {
+        if (!table.has(bits, candidatePart, ComponentSearch.projectionHash(bitsHash, candidatePart))) {
           stackOp[depth] = candidate;
-          stackState[depth] = state;
+          stackPart[depth] = parts[component] as number;
           stackForced[depth] = forced;
+          stackStart[depth] = start;
+          stackEnd[depth] = end;
+          stackIndex[depth] = index;
           stackBranch[depth] = branch;
           stackMixed[depth] = mixed;
           depth++;
-          state = candidateState;
+          parts[component] = candidatePart;
           componentHash[component] = bitsHash;
           remaining -= definite[candidate] as number;
           // Lift the call entry and its return entry out of the list.
@@ -390,7 +359,6 @@ export class ComponentSearch<S> {
             best.set(stackOp.subarray(divergedAt, depth), divergedAt);
             divergedAt = depth;
             bestDepth = depth;
-            bestState = state;
           }
           arrived = true;
           continue;
@@ -398,7 +366,7 @@ export class ComponentSearch<S> {
         bits[bit >>> 5] = (bits[bit >>> 5] as number) & ~(1 << (bit & 31));
         // The child's projection on its own component is known to fail.
         if (forced === 0) {
-          entry = next[entry] as number;
+          index++;
           continue;
         }
         blame = component;
@@ -408,7 +376,7 @@ export class ComponentSearch<S> {
       }
 
       // The current configuration fails because of `blame`: backjump.
-      if (blame !== NOBODY) this.recordFailure(blame, state);
+      if (blame !== NOBODY) this.recordFailure(blame);
       for (;;) {
         if (depth === 0) {
           outcome = 'not-linearizable';
@@ -418,7 +386,7 @@ export class ComponentSearch<S> {
         if (depth < divergedAt) divergedAt = depth;
         const op = stackOp[depth] as number;
         const component = componentOf[op] as number;
-        state = stackState[depth] as number;
+        parts[component] = stackPart[depth] as number;
         componentHash[component] = (componentHash[component] as number) ^ (zobrist[op] as number);
         const bits = componentBits[component] as Int32Array;
         const bit = bitOf[op] as number;
@@ -429,28 +397,31 @@ export class ComponentSearch<S> {
         prev[next[ret] as number] = ret;
         next[prev[op] as number] = op;
         prev[next[op] as number] = op;
+        start = stackStart[depth] as number;
+        end = stackEnd[depth] as number;
+        index = stackIndex[depth] as number;
         branch = stackBranch[depth] as number;
         mixed = stackMixed[depth] as number;
         // Same projection on the blamed component: this configuration fails the same way.
         if (blame !== NOBODY && component !== blame) continue;
         if (stackForced[depth] === 1) {
           // Its only child was a greedy read on the blamed component (or nobody is to blame).
-          if (blame !== NOBODY) this.recordFailure(blame, state);
+          if (blame !== NOBODY) this.recordFailure(blame);
           continue;
         }
         if (blame === NOBODY && branch !== NOBODY) mixed = 1;
-        entry = next[op] as number;
+        index++;
         break;
       }
       if (outcome !== undefined) break;
     }
     this.depth = depth;
     this.bestDepth = bestDepth;
-    this.bestState = bestState;
     this.divergedAt = divergedAt;
     this.remaining = remaining;
-    this.state = state;
-    this.entry = entry;
+    this.start = start;
+    this.end = end;
+    this.index = index;
     this.branch = branch;
     this.mixed = mixed;
     this.arrived = arrived;

@@ -22,6 +22,8 @@ export interface EntryList {
   readonly prev: Int32Array;
   /** 1 for call entries, 0 for returns and the sentinels. */
   readonly isCall: Uint8Array;
+  /** Position of each entry in the list as built (time order). */
+  readonly rank: Int32Array;
 }
 
 /**
@@ -48,6 +50,8 @@ export function buildEntries(operations: readonly Operation[]): EntryList {
   const next = new Int32Array(2 * n + 2);
   const prev = new Int32Array(2 * n + 2);
   const isCall = new Uint8Array(2 * n + 2);
+  const rank = new Int32Array(2 * n);
+  order.forEach((entry, position) => (rank[entry] = position));
   let last = head;
   for (const entry of order) {
     next[last] = entry;
@@ -58,5 +62,5 @@ export function buildEntries(operations: readonly Operation[]): EntryList {
   prev[tail] = last;
   next[tail] = tail;
   for (let i = 0; i < n; i++) isCall[i] = 1;
-  return { n, head, tail, next, prev, isCall };
+  return { n, head, tail, next, prev, isCall, rank };
 }

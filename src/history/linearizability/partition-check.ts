@@ -8,7 +8,8 @@ import { describeOperation as defaultDescribe } from '../models/describe.js';
 import type { Model } from '../models/model.js';
 import type { HistoryKey, Operation } from '../types.js';
 import type { BlockedOperation, PartitionExplanation, PartitionSummary } from './result.js';
-import { ComponentSearch, hasComponents } from './component-search.js';
+import { ComponentSearch } from './component-search.js';
+import { hasComponents } from './component-space.js';
 import { LinearizationSearch, RUNNING, type Search, type SearchLimits, type SearchResult } from './search.js';
 import { ILLEGAL, StateSpace } from './state-space.js';
 
@@ -74,7 +75,7 @@ export class PartitionCheck<S> {
           ? search.outcome
           : 'unknown',
       configurations: search.configurations,
-      modelStates: this.space.modelStates,
+      modelStates: this.search.modelStates,
       timeMs: this.elapsedMs,
     };
     if (search.outcome !== 'not-linearizable') return { summary, searchOutcome: search.outcome };

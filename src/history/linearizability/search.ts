@@ -44,6 +44,8 @@ export interface Search {
   stop(reason: 'timeout' | 'aborted'): void;
   /** The result so far (final once `finished` is set). */
   result(): SearchResult;
+  /** Distinct model states (or parts of states) met, for statistics. */
+  readonly modelStates: number;
 }
 
 /** A `run` that used up its iterations without reaching an outcome. */
@@ -157,6 +159,11 @@ export class LinearizationSearch<S> implements Search {
   /** The outcome, once reached. */
   get finished(): SearchOutcome | undefined {
     return this.outcome;
+  }
+
+  /** Distinct model states met. */
+  get modelStates(): number {
+    return this.space.modelStates;
   }
 
   /** Gives up: the outcome becomes `reason` (the search cannot be resumed). */

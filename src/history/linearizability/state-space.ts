@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { structuralEqual, structuralHash } from '../hash.js';
+import { mix32, structuralEqual, structuralHash } from '../hash.js';
 import type { Model } from '../models/model.js';
 import type { Operation } from '../types.js';
 import { PairTable } from './tables.js';
@@ -17,6 +17,12 @@ import { PairTable } from './tables.js';
 /** The transition result for an operation that is illegal in a state. */
 export const ILLEGAL = -1;
 const UNSEEN = -2;
+const EMPTY = -1;
+/**
+ * Search-state ids below this stand for the singleton of the model state with that id (no set
+ * is built for them: deterministic models never need one); ids from here on are larger sets.
+ */
+const SET_BASE = 1 << 30;
 
 /** Interned states of one model over one list of operations. */
 export class StateSpace<S> {
@@ -28,12 +34,17 @@ export class StateSpace<S> {
   private readonly equal: (a: S, b: S) => boolean;
   /** Model states by id. */
   private readonly states: S[] = [];
-  private readonly statesByHash = new Map<number | string, number | number[]>();
-  /** Search states (sorted sets of model-state ids) by id. */
+  /**
+   * Model states with numeric hashes, in an open-addressing table of ids (no allocation per
+   * state): `slots` holds ids, `slotHashes` their hashes.
+   */
+  private slots = new Int32Array(1024).fill(EMPTY);
+  private slotHashes = new Int32Array(1024);
+  /** Model states with text hashes. */
+  private readonly statesByText = new Map<string, number[]>();
+  /** Search states of two model states or more (sorted ids), by id - SET_BASE. */
   private readonly sets: (readonly number[])[] = [];
   private readonly setsByKey = new Map<string, number>();
-  /** Search-state id of the singleton set of each model state, or UNSEEN. */
-  private readonly singletons: number[] = [];
   private readonly memo = new PairTable(4096);
   /** Calls made to `model.step`, for statistics. */
   stepCalls = 0;
@@ -45,7 +56,7 @@ export class StateSpace<S> {
       model.hash === undefined ? structuralHash : (state) => (model.hash as (s: S) => number | string)(state);
     this.equal =
       model.equal === undefined ? structuralEqual : (a, b) => (model.equal as (x: S, y: S) => boolean)(a, b);
-    this.initial = this.singleton(this.intern(model.init()));
+    this.initial = this.intern(model.init());
   }
 
   /** Number of distinct model states met. */
@@ -67,7 +78,8 @@ export class StateSpace<S> {
 
   /** The model states a search state stands for. */
   modelStatesOf(state: number): S[] {
-    return (this.sets[state] ?? []).map((id) => this.states[id] as S);
+    if (state < SET_BASE) return [this.states[state] as S];
+    return (this.sets[state - SET_BASE] ?? []).map((id) => this.states[id] as S);
   }
 
   /** Text of a search state for reports: the model state, or `one of: ...` for several. */
@@ -78,23 +90,21 @@ export class StateSpace<S> {
   }
 
   private compute(state: number, opIndex: number): number {
-    const members = this.sets[state] as readonly number[];
     const op = this.operations[opIndex] as Operation;
-    if (members.length === 1) {
+    if (state < SET_BASE) {
       // The common case, a deterministic model in a single state: no set to build.
-      const member = members[0] as number;
-      const current = this.states[member] as S;
+      const current = this.states[state] as S;
       this.stepCalls++;
       const result = this.model.step(current, op);
       if (!Array.isArray(result)) {
         const single = result as { ok: boolean; state?: S };
         if (!single.ok) return ILLEGAL;
         // The same object back means "unchanged": no need to hash it.
-        return single.state === current ? state : this.singleton(this.intern(single.state as S));
+        return single.state === current ? state : this.intern(single.state as S);
       }
-      return this.setOf(this.targetsOf([member], op));
+      return this.setOf(this.targetsOf([state], op));
     }
-    return this.setOf(this.targetsOf(members, op));
+    return this.setOf(this.targetsOf(this.sets[state - SET_BASE] as readonly number[], op));
   }
 
   /** Model-state ids reachable by `op` from any of `members`. */
@@ -117,50 +127,66 @@ export class StateSpace<S> {
   /** The search state standing for a set of model states. */
   private setOf(targets: Set<number>): number {
     if (targets.size === 0) return ILLEGAL;
-    if (targets.size === 1) return this.singleton(targets.values().next().value as number);
+    if (targets.size === 1) return targets.values().next().value as number;
     const sorted = Array.from(targets).sort((a, b) => a - b);
-    // Only sets of two or more are keyed by text; singletons have their own index.
     const key = sorted.join(',');
     const existing = this.setsByKey.get(key);
     if (existing !== undefined) return existing;
-    const id = this.sets.length;
+    const id = SET_BASE + this.sets.length;
     this.sets.push(sorted);
     this.setsByKey.set(key, id);
     return id;
   }
 
-  private singleton(member: number): number {
-    const existing = this.singletons[member] as number;
-    if (existing !== UNSEEN) return existing;
-    const id = this.sets.length;
-    this.sets.push([member]);
-    this.singletons[member] = id;
-    return id;
-  }
-
+  /** The id of a model state (the existing one when an equal state was met before). */
   private intern(state: S): number {
     const hash = this.hash(state);
-    const bucket = this.statesByHash.get(hash);
-    if (bucket === undefined) {
+    if (typeof hash === 'string') {
+      const bucket = this.statesByText.get(hash);
+      if (bucket === undefined) {
+        const id = this.add(state);
+        this.statesByText.set(hash, [id]);
+        return id;
+      }
+      for (const candidate of bucket) if (this.equal(this.states[candidate] as S, state)) return candidate;
       const id = this.add(state);
-      this.statesByHash.set(hash, id);
+      bucket.push(id);
       return id;
     }
-    if (typeof bucket === 'number') {
-      if (this.equal(this.states[bucket] as S, state)) return bucket;
-      const id = this.add(state);
-      this.statesByHash.set(hash, [bucket, id]);
-      return id;
+    const h = hash | 0;
+    const mask = this.slots.length - 1;
+    let slot = mix32(h) & mask;
+    for (;;) {
+      const candidate = this.slots[slot] as number;
+      if (candidate === EMPTY) break;
+      if (this.slotHashes[slot] === h && this.equal(this.states[candidate] as S, state)) return candidate;
+      slot = (slot + 1) & mask;
     }
-    for (const candidate of bucket) if (this.equal(this.states[candidate] as S, state)) return candidate;
     const id = this.add(state);
-    bucket.push(id);
+    this.slots[slot] = id;
+    this.slotHashes[slot] = h;
+    if (this.states.length * 2 > this.slots.length) this.growSlots();
     return id;
   }
 
   private add(state: S): number {
     this.states.push(state);
-    this.singletons.push(UNSEEN);
     return this.states.length - 1;
+  }
+
+  private growSlots(): void {
+    const { slots, slotHashes } = this;
+    this.slots = new Int32Array(slots.length * 2).fill(EMPTY);
+    this.slotHashes = new Int32Array(slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let old = 0; old < slots.length; old++) {
+      const id = slots[old] as number;
+      if (id === EMPTY) continue;
+      const h = slotHashes[old] as number;
+      let slot = mix32(h) & mask;
+      while (this.slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      this.slots[slot] = id;
+      this.slotHashes[slot] = h;
+    }
   }
 }

@@ -233,6 +233,13 @@ export function workloadClient<Command, Result>(
     if (state.finals !== null) state.finalOutcomes[type]++;
     state.current = null;
     context.cancelTimer(TIMER_RETRY);
+    const finished =
+      options.final === undefined ? state.issued >= options.operations : state.finals?.length === 0;
+    if (finished) {
+      // Nothing is left: no pause before saying so.
+      state.done = true;
+      return;
+    }
     const [thinkMin, thinkMax] = options.thinkMs ?? [0, 0];
     if (thinkMax > 0) context.setTimer(TIMER_NEXT, [thinkMin, thinkMax]);
     else startNext(context);
@@ -303,6 +310,7 @@ export function workloadClients<P>(
   build: (client: number) => P,
 ): Record<string, { readonly protocol: P; readonly group: 'clients' }> {
   const entries: Record<string, { readonly protocol: P; readonly group: 'clients' }> = {};
-  for (let client = 1; client <= count; client++) entries[`c${client}`] = { protocol: build(client), group: 'clients' };
+  for (let client = 1; client <= count; client++)
+    entries[`c${client}`] = { protocol: build(client), group: 'clients' };
   return entries;
 }

@@ -37,11 +37,11 @@ export interface Workload {
   /** Short name, such as `kv` (reports). */
   readonly name: string;
   /** A fresh model to check the history against (fresh: some models keep per-history tables). */
-  model(): Model<unknown>;
+  readonly model: () => Model<unknown>;
   /** The next operation of a client. */
-  next(input: WorkloadInput): WorkloadOperation;
+  readonly next: (input: WorkloadInput) => WorkloadOperation;
   /** Operations a client runs once faults have healed, such as a final read of every key. */
-  final(input: WorkloadInput): readonly WorkloadOperation[];
+  readonly final: (input: WorkloadInput) => readonly WorkloadOperation[];
 }
 
 /** A share of each function, such as `{ read: 0.5, write: 0.5 }`; shares need not sum to 1. */

@@ -52,6 +52,9 @@ export function isKeyedValue(recorded: unknown): recorded is KeyedValue {
 }
 
 /** Splits a recorded value into its key (if keyed) and the value proper: the inverse of {@link recordedValue}. */
-export function splitRecordedValue(recorded: unknown): { readonly key?: HistoryKey; readonly value: unknown } {
+export function splitRecordedValue(recorded: unknown): {
+  readonly key?: HistoryKey;
+  readonly value: unknown;
+} {
   return isKeyedValue(recorded) ? { key: recorded.key, value: recorded.value } : { value: recorded };
 }

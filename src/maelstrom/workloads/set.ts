@@ -7,7 +7,10 @@
  * broadcast first sends each node `topology{topology}`.
  */
 
+import { quantiles, type Quantiles } from '../../history/convergence/quantiles.js';
 import { checkSetConvergence } from '../../history/convergence/set-check.js';
+import { canonicalString } from '../../history/hash.js';
+import type { PairedHistory } from '../../history/types.js';
 import { buildTopology } from '../topology.js';
 import type { RunHistory } from '../run-history.js';
 import { readsByNode } from './final-reads.js';
@@ -74,12 +77,51 @@ function formatMs(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms.toFixed(1);
 }
 
+/**
+ * Stable latencies as Jepsen's set-full checker (and so Maelstrom and the Gossip Glomers
+ * targets) measures them: for each element present in the final reads, the time from when it
+ * was known (its add acknowledged, or first read) to the end of the last read that began after
+ * that and did not contain it; 0 when there was no such read. In ms.
+ */
+export function stableLatencies(history: PairedHistory, addF: string): Quantiles | undefined {
+  const reads = history.operations
+    .filter((op) => op.f === 'read' && op.status === 'ok' && Array.isArray(op.output))
+    .map((op) => ({ op, elements: new Set((op.output as unknown[]).map(canonicalString)) }));
+  const known = new Map<string, number>();
+  for (const op of history.operations) {
+    if (op.f === addF && op.status === 'ok') {
+      const key = canonicalString(op.input);
+      known.set(key, Math.min(known.get(key) ?? Infinity, op.ret));
+    }
+  }
+  for (const read of reads) {
+    for (const key of read.elements) known.set(key, Math.min(known.get(key) ?? Infinity, read.op.ret));
+  }
+  const lastCall = new Map<string, number>();
+  for (const read of reads) lastCall.set(String(read.op.process), Math.max(lastCall.get(String(read.op.process)) ?? -Infinity, read.op.call));
+  const finals = reads.filter((read) => read.op.call === lastCall.get(String(read.op.process)));
+  const latencies: number[] = [];
+  for (const [key, knownAt] of known) {
+    // Only elements every final read holds are stable; the others are lost or never judged.
+    if (finals.length === 0 || !finals.every((read) => read.elements.has(key) && read.op.call > knownAt)) continue;
+    let lastAbsentEnd = knownAt;
+    for (const read of reads) {
+      if (read.op.call > knownAt && !read.elements.has(key)) lastAbsentEnd = Math.max(lastAbsentEnd, read.op.ret);
+    }
+    latencies.push(lastAbsentEnd - knownAt);
+  }
+  return quantiles(latencies);
+}
+
 function checkSet(shape: SetShape, history: RunHistory, nodes: readonly string[]): WorkloadCheck {
   const { history: paired, nodesWithoutFinalRead } = readsByNode(history, 'read', nodes);
-  const result = checkSetConvergence(paired, { addFunctions: [shape.addF], readFunctions: ['read'] });
+  const { stableLatencies: _firstStableRead, ...result } = checkSetConvergence(paired, {
+    addFunctions: [shape.addF],
+    readFunctions: ['read'],
+  });
   const verdict =
     result.verdict === 'valid' && nodesWithoutFinalRead.length > 0 ? 'unknown' : result.verdict;
-  const latencies = result.stableLatencies;
+  const latencies = stableLatencies(paired, shape.addF);
   const lines = [
     `${shape.name}: ${result.acknowledged} of ${result.attempted} adds acknowledged; ${result.stable} stable, ` +
       `${result.lost} lost, ${result.stale} stale, ${result.neverRead} never read, ${result.unexpected} unexpected`,
@@ -97,7 +139,7 @@ function checkSet(shape: SetShape, history: RunHistory, nodes: readonly string[]
   if (nodesWithoutFinalRead.length > 0) lines.push(`no final read from: ${nodesWithoutFinalRead.join(', ')}`);
   return {
     verdict,
-    summary: { ...result, nodesWithoutFinalRead },
+    summary: { ...result, ...(latencies === undefined ? {} : { stableLatencies: latencies }), nodesWithoutFinalRead },
     lines,
   };
 }

@@ -66,7 +66,10 @@ export const kvMachine: StateMachine<Readonly<Record<string, string>>, KvCommand
       case 'put':
         return { state: { ...state, [command.key]: command.value }, result: true };
       case 'append':
-        return { state: { ...state, [command.key]: (state[command.key] ?? '') + command.value }, result: true };
+        return {
+          state: { ...state, [command.key]: (state[command.key] ?? '') + command.value },
+          result: true,
+        };
       case 'cas':
         if ((state[command.key] ?? '') !== command.from) return { state, result: false };
         return { state: { ...state, [command.key]: command.to }, result: true };

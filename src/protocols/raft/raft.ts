@@ -391,7 +391,10 @@ export function raft<S, C, R>(options: RaftOptions<S, C, R>): Protocol<RaftState
         case 'response':
         case 'redirect':
           return; // Client replies are not for servers.
-        default:
+        case 'request-vote':
+        case 'vote':
+        case 'append':
+        case 'append-reply':
           onPeerMessage(context, from, message);
       }
     },

@@ -1,0 +1,90 @@
+/**
+ * fairlink protocols as Maelstrom nodes (`fairlink maelstrom node MODULE`) pass the workbench:
+ * echo, unique-ids, broadcast, g-counter, and lin-kv built from fairlink's Raft.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fairlinkNodeProgram, killLeftovers, problems, runShort } from './helpers.js';
+
+afterEach(killLeftovers);
+
+const TIMEOUT_MS = 40_000;
+let program: Awaited<ReturnType<typeof fairlinkNodeProgram>>;
+
+beforeAll(async () => {
+  program = await fairlinkNodeProgram();
+}, 30_000);
+
+describe('fairlink nodes under the workbench', () => {
+  it('echo', { timeout: TIMEOUT_MS }, async () => {
+    const run = await runShort({ workload: 'echo', command: program.command, args: program.args('echo') });
+    expect(problems(run)).toEqual([]);
+    expect(run.verdict).toBe('valid');
+    // The adapter logs who the node is on stderr, and only messages go to stdout.
+    expect(run.nodes[2]?.log).toMatch(/^fairlink: maelstrom-echo is n2 of n0,n1,n2/);
+  });
+
+  it('unique-ids, with total availability through partitions', { timeout: TIMEOUT_MS }, async () => {
+    const run = await runShort({
+      workload: 'unique-ids',
+      command: program.command,
+      args: program.args('unique-ids'),
+      rate: 200,
+      nemesis: ['partition'],
+      nemesisIntervalMs: 300,
+      availability: 'total',
+    });
+    expect(run.verdict).toBe('valid');
+    expect(run.availability).toMatchObject({ fraction: 1, required: 1, met: true });
+    expect(run.check?.summary['acknowledged']).toBeGreaterThan(200);
+  });
+
+  it('broadcast, through partitions with latency', { timeout: TIMEOUT_MS }, async () => {
+    const run = await runShort({
+      workload: 'broadcast',
+      command: program.command,
+      args: program.args('broadcast'),
+      nodeCount: 5,
+      timeLimitMs: 3_000,
+      latencyMs: 20,
+      latencyDistribution: 'exponential',
+      nemesis: ['partition'],
+      nemesisIntervalMs: 400,
+      recoveryMs: 1_500,
+    });
+    expect(run.network.all.dropCount).toBeGreaterThan(0);
+    expect(run.check?.summary['lost']).toBe(0);
+    expect(run.verdict).toBe('valid');
+  });
+
+  it('g-counter, a CRDT, through partitions', { timeout: TIMEOUT_MS }, async () => {
+    const run = await runShort({
+      workload: 'g-counter',
+      command: program.command,
+      args: program.args('g-counter'),
+      nemesis: ['partition'],
+      nemesisIntervalMs: 400,
+      recoveryMs: 1_500,
+    });
+    expect(run.verdict).toBe('valid');
+    const finals = run.check?.summary['finalReads'] as { value: number }[];
+    expect(finals.map((read) => read.value)).toEqual([finals[0]?.value, finals[0]?.value, finals[0]?.value]);
+  });
+
+  it('lin-kv on Raft, linearizable with partitions', { timeout: TIMEOUT_MS }, async () => {
+    const run = await runShort({
+      workload: 'lin-kv',
+      command: program.command,
+      args: program.args('lin-kv'),
+      timeLimitMs: 4_000,
+      rate: 30,
+      nemesis: ['partition'],
+      nemesisIntervalMs: 800,
+    });
+    expect(problems(run)).toEqual([]);
+    expect(run.check?.summary['verdict']).toBe('linearizable');
+    expect(run.verdict).toBe('valid');
+    // Raft elected a leader and served requests (some fail while there is none).
+    expect((run.operations.byF['write']?.ok ?? 0) + (run.operations.byF['read']?.ok ?? 0)).toBeGreaterThan(20);
+    expect(run.network.servers.sendCount).toBeGreaterThan(0);
+  });
+});
