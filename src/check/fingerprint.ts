@@ -13,18 +13,14 @@
  * `bigint` or a `BigUint64Array` per hash would allocate. The checker's hot loop reads the two
  * lanes from {@link hashLaneHigh} / the return value of {@link hashValue}.
  *
- * There is no cache by identity here: a `WeakMap` probe per container measured slower than
+ * Containers are not cached by identity: a `WeakMap` probe per container measured slower than
  * rehashing, and its ephemerons slowed the garbage collector. Reuse of unchanged parts is the
  * job of the incremental hasher (incremental.ts), which hashes a successor against its parent.
+ * Only objects inside `Set`s (and `Map` keys) are cached, see {@link elementHash}; and short
+ * strings, by value.
  *
  * @module
  */
-
-/** A 64-bit fingerprint as two unsigned 32-bit halves. */
-export interface Fingerprint {
-  readonly high: number;
-  readonly low: number;
-}
 
 // Lane A uses Murmur3's constants, lane B xxHash32's: distinct mixing functions keep the lanes
 // independent, so a collision needs two unrelated 32-bit collisions at once.

@@ -9,12 +9,6 @@ import type { Model, Property, PropertyKind } from './model.js';
 /** At most this many `eventually` properties: their goals are bits of one 32-bit integer. */
 export const EVENTUALLY_MAX = 31;
 
-/** A property that failed or was reached, at a state of the search (its record index). */
-export interface PropertyHit {
-  readonly property: Property<unknown>;
-  readonly stateIndex: number;
-}
-
 /** Evaluates the model's properties on the states a search reaches. */
 export class PropertyTracker<State> {
   readonly invariants: readonly Property<State>[];

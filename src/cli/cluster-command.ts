@@ -25,7 +25,10 @@ const binPath = fileURLToPath(new URL('../../bin/fairlink.js', import.meta.url))
 
 /** Registers `cluster` (with `up`) on the program. */
 export function registerClusterCommand(program: Command, cli: CliContext): void {
-  const cluster = program.command('cluster').description('run a whole cluster file on this host');
+  const cluster = program
+    .command('cluster')
+    .description('run a whole cluster file on this host')
+    .helpCommand(false);
   cluster
     .command('up')
     .description('start every node of a cluster file as its own process; Ctrl-C stops them all')

@@ -41,19 +41,19 @@ interface TestOptions {
   readonly bin?: string;
   readonly node?: string;
   readonly nodeCount: number;
-  readonly timeLimit: number;
+  readonly timeLimit?: number;
   readonly rate: number;
   readonly concurrency: string;
   readonly latency: number;
   readonly latencyDist: LatencyDistributionName;
   readonly nemesis?: readonly NemesisName[];
-  readonly nemesisInterval: number;
+  readonly nemesisInterval?: number;
   readonly topology: TopologyName;
   readonly availability?: 'total' | number;
   readonly seed?: number;
   readonly requestTimeout?: number;
-  readonly recoveryTime: number;
-  readonly initTimeout: number;
+  readonly recoveryTime?: number;
+  readonly initTimeout?: number;
   readonly out?: string;
   readonly json?: boolean;
   readonly exitCodes: 'maelstrom' | 'fairlink';
@@ -86,13 +86,18 @@ function parseSecondsOrZeroToMs(text: string, flag: string): number {
 
 function parseConcurrency(text: string): string {
   if (!/^\d+n?$/.test(text) || /^0+n?$/.test(text)) {
-    throw new UsageError(`--concurrency ${JSON.stringify(text)}: expected a whole number, optionally followed by n (2n: twice the node count)`);
+    throw new UsageError(
+      `--concurrency ${JSON.stringify(text)}: expected a whole number, optionally followed by n (2n: twice the node count)`,
+    );
   }
   return text;
 }
 
 function parseNemesis(text: string): NemesisName[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   return names.map((name) => oneOf('--nemesis', NEMESIS_NAMES)(name));
 }
 
@@ -114,7 +119,9 @@ function resolveProgram(bin: string): string {
     try {
       accessSync(absolute, constants.X_OK);
     } catch {
-      throw new UsageError(`--bin ${bin}: not executable (chmod +x it, or give its interpreter: --bin node ${bin})`);
+      throw new UsageError(
+        `--bin ${bin}: not executable (chmod +x it, or give its interpreter: --bin node ${bin})`,
+      );
     }
     return absolute;
   }
@@ -156,32 +163,94 @@ export function verdictExitCode(verdict: MaelstromVerdict, codes: 'maelstrom' | 
 export function registerMaelstromCommand(program: Command, cli: CliContext): void {
   const maelstrom = program
     .command('maelstrom')
-    .description('Jepsen Maelstrom: test nodes written in any language, or run a fairlink protocol as a Maelstrom node');
+    .description(
+      'Jepsen Maelstrom: test nodes written in any language, or run a fairlink protocol as a Maelstrom node',
+    )
+    .helpCommand(false);
 
   maelstrom
     .command('test')
     .description('run a Maelstrom workload against a cluster of node processes and judge it')
     .argument('[args...]', 'arguments for the node program (after --bin PATH)')
-    .requiredOption('-w, --workload <NAME>', `the workload: ${WORKLOAD_NAMES.join(', ')}`, oneOf('--workload', WORKLOAD_NAMES))
+    .requiredOption(
+      '-w, --workload <NAME>',
+      `the workload: ${WORKLOAD_NAMES.join(', ')}`,
+      oneOf('--workload', WORKLOAD_NAMES),
+    )
     .option('--bin <PATH>', 'the node program: each node is one process of it (a path, or a command on PATH)')
-    .option('--node <MODULE>', 'instead of --bin: a fairlink protocol (built-in: echo, unique-ids, broadcast, g-counter, lin-kv; or a module)')
-    .option('--node-count <N>', 'number of nodes, n0 … n(N-1)', (text) => parseWholeNumber(text, '--node-count', 1, 256), 5)
-    .option('--time-limit <S>', 'seconds the workload runs', (text) => parseSecondsToMs(text, '--time-limit'), 60_000)
-    .option('--rate <R>', 'client operations per second, over all clients', parseNumber('--rate', 0.001, 100_000), 5)
+    .option(
+      '--node <MODULE>',
+      'instead of --bin: a fairlink protocol (built-in: echo, unique-ids, broadcast, g-counter, lin-kv; or a module)',
+    )
+    .option(
+      '--node-count <N>',
+      'number of nodes, n0 … n(N-1)',
+      (text) => parseWholeNumber(text, '--node-count', 1, 256),
+      5,
+    )
+    .option('--time-limit <S>', 'seconds the workload runs (default 60)', (text) =>
+      parseSecondsToMs(text, '--time-limit'),
+    )
+    .option(
+      '--rate <R>',
+      'client operations per second, over all clients',
+      parseNumber('--rate', 0.001, 100_000),
+      5,
+    )
     .option('--concurrency <N>', 'client threads: a number, or Kn for K per node', parseConcurrency, '1n')
-    .option('--latency <MS>', 'mean latency of messages between nodes (and to services), ms', parseNumber('--latency', 0, 60_000), 0)
-    .option('--latency-dist <DIST>', 'constant, uniform (0 to twice the mean) or exponential', oneOf('--latency-dist', LATENCY_DISTRIBUTIONS), 'constant')
+    .option(
+      '--latency <MS>',
+      'mean latency of messages between nodes (and to services), ms',
+      parseNumber('--latency', 0, 60_000),
+      0,
+    )
+    .option(
+      '--latency-dist <DIST>',
+      'constant, uniform (0 to twice the mean) or exponential',
+      oneOf('--latency-dist', LATENCY_DISTRIBUTIONS),
+      'constant',
+    )
     .option('--nemesis <FAULTS>', 'faults to inject, comma-separated: partition', parseNemesis)
-    .option('--nemesis-interval <S>', 'mean seconds between nemesis actions', (text) => parseSecondsToMs(text, '--nemesis-interval'), 10_000)
-    .option('--topology <NAME>', `the topology broadcast suggests: ${TOPOLOGY_NAMES.join(', ')}`, oneOf('--topology', TOPOLOGY_NAMES), 'grid')
-    .option('--availability <A>', 'fraction of operations that must succeed: total, or a number in [0, 1]', parseAvailability)
-    .option('--seed <N>', 'seed of the workbench random choices (operations, latencies, partitions)', (text) => parseSeed(text))
-    .option('--request-timeout <S>', 'seconds a client waits for a reply (default max(10 × latency, 1 s))', (text) => parseSecondsToMs(text, '--request-timeout'))
-    .option('--recovery-time <S>', 'seconds of rest between healing and the final reads', (text) => parseSecondsOrZeroToMs(text, '--recovery-time'), 10_000)
-    .option('--init-timeout <S>', 'seconds a node may take to answer init', (text) => parseSecondsToMs(text, '--init-timeout'), 10_000)
+    .option('--nemesis-interval <S>', 'mean seconds between nemesis actions (default 10)', (text) =>
+      parseSecondsToMs(text, '--nemesis-interval'),
+    )
+    .option(
+      '--topology <NAME>',
+      `the topology broadcast suggests: ${TOPOLOGY_NAMES.join(', ')}`,
+      oneOf('--topology', TOPOLOGY_NAMES),
+      'grid',
+    )
+    .option(
+      '--availability <A>',
+      'fraction of operations that must succeed: total, or a number in [0, 1]',
+      parseAvailability,
+    )
+    .option(
+      '--seed <N>',
+      'seed of the workbench random choices (operations, latencies, partitions)',
+      (text) => parseSeed(text),
+    )
+    .option(
+      '--request-timeout <S>',
+      'seconds a client waits for a reply (default max(10 × latency, 1 s))',
+      (text) => parseSecondsToMs(text, '--request-timeout'),
+    )
+    .option(
+      '--recovery-time <S>',
+      'seconds of rest between healing and the final reads (default 10)',
+      (text) => parseSecondsOrZeroToMs(text, '--recovery-time'),
+    )
+    .option('--init-timeout <S>', 'seconds a node may take to answer init (default 10)', (text) =>
+      parseSecondsToMs(text, '--init-timeout'),
+    )
     .option('--out <DIR>', 'the results folder (default out/maelstrom/<workload>-<timestamp>)')
     .option('--json', 'print results.json on stdout instead of the text report')
-    .option('--exit-codes <STYLE>', "maelstrom (unknown exits 2) or fairlink (unknown exits 3)", oneOf('--exit-codes', ['maelstrom', 'fairlink'] as const), 'maelstrom')
+    .option(
+      '--exit-codes <STYLE>',
+      'maelstrom (unknown exits 2) or fairlink (unknown exits 3)',
+      oneOf('--exit-codes', ['maelstrom', 'fairlink'] as const),
+      'maelstrom',
+    )
     .option('-q, --quiet', 'no progress lines on stderr')
     .action(async (args: string[], options: TestOptions) => {
       cli.setExitCode(await testCommand(args, options, cli));
@@ -190,17 +259,30 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
   maelstrom
     .command('node')
     .description('run a fairlink protocol as one Maelstrom node over stdin/stdout')
-    .argument('<module>', 'a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv) or a module whose default export is a protocol')
+    .argument(
+      '<module>',
+      'a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv) or a module whose default export is a protocol',
+    )
     .option('--seed <N>', "seed of the node's random()", (text) => parseSeed(text))
     .action(async (module: string, options: { readonly seed?: number }) => {
-      const code = await runNodeProcess(module, cli, options.seed === undefined ? {} : { seed: options.seed });
+      const code = await runNodeProcess(
+        module,
+        cli,
+        options.seed === undefined ? {} : { seed: options.seed },
+      );
       cli.setExitCode(code === 0 ? ExitCode.pass : ExitCode.violation);
     });
 }
 
-async function testCommand(args: readonly string[], options: TestOptions, cli: CliContext): Promise<ExitCodeValue> {
+async function testCommand(
+  args: readonly string[],
+  options: TestOptions,
+  cli: CliContext,
+): Promise<ExitCodeValue> {
   if ((options.bin === undefined) === (options.node === undefined)) {
-    throw new UsageError('give the node program with --bin PATH, or a fairlink protocol with --node MODULE (one of them)');
+    throw new UsageError(
+      'give the node program with --bin PATH, or a fairlink protocol with --node MODULE (one of them)',
+    );
   }
   let command: string;
   let commandArgs: string[];
@@ -214,17 +296,26 @@ async function testCommand(args: readonly string[], options: TestOptions, cli: C
     const module = options.node as string;
     await loadNodeProtocol(module);
     const entry = process.argv[1];
-    if (entry === undefined) throw new UsageError('--node: cannot tell how this fairlink was started; use --bin');
+    if (entry === undefined)
+      throw new UsageError('--node: cannot tell how this fairlink was started; use --bin');
     command = process.execPath;
-    commandArgs = [...process.execArgv, entry, 'maelstrom', 'node', /[/\\]/.test(module) ? resolve(module) : module];
+    commandArgs = [
+      ...process.execArgv,
+      entry,
+      'maelstrom',
+      'node',
+      /[/\\]/.test(module) ? resolve(module) : module,
+    ];
     programLabel = `fairlink maelstrom node ${module}`;
   }
   const concurrency = options.concurrency.endsWith('n')
     ? Number(options.concurrency.slice(0, -1)) * options.nodeCount
     : Number(options.concurrency);
-  if (concurrency > 4096) throw new UsageError(`--concurrency ${options.concurrency}: at most 4096 client threads`);
+  if (concurrency > 4096)
+    throw new UsageError(`--concurrency ${options.concurrency}: at most 4096 client threads`);
   const folder = options.out ?? freshFolder(defaultResultsFolder(options.workload));
-  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new UsageError(`--out ${folder}: is a file, expected a folder`);
+  if (existsSync(folder) && !statSync(folder).isDirectory())
+    throw new UsageError(`--out ${folder}: is a file, expected a folder`);
 
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
@@ -236,21 +327,23 @@ async function testCommand(args: readonly string[], options: TestOptions, cli: C
     args: commandArgs,
     programLabel,
     nodeCount: options.nodeCount,
-    timeLimitMs: options.timeLimit,
+    ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit }),
     rate: options.rate,
     concurrency,
     latencyMs: options.latency,
     latencyDistribution: options.latencyDist,
     nemesis: options.nemesis ?? [],
-    nemesisIntervalMs: options.nemesisInterval,
+    ...(options.nemesisInterval === undefined ? {} : { nemesisIntervalMs: options.nemesisInterval }),
     topology: options.topology,
-    recoveryMs: options.recoveryTime,
-    initTimeoutMs: options.initTimeout,
+    ...(options.recoveryTime === undefined ? {} : { recoveryMs: options.recoveryTime }),
+    ...(options.initTimeout === undefined ? {} : { initTimeoutMs: options.initTimeout }),
     signal: abort.signal,
     ...(options.availability === undefined ? {} : { availability: options.availability }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
-    ...(options.quiet ? {} : { onProgress: (message: string) => cli.stderr.write(`maelstrom: ${message}\n`) }),
+    ...(options.quiet
+      ? {}
+      : { onProgress: (message: string) => cli.stderr.write(`maelstrom: ${message}\n`) }),
   };
   let run;
   try {

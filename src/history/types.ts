@@ -113,26 +113,36 @@ interface Pending {
  */
 export function pairOperations(history: History, options: PairOptions = {}): PairedHistory {
   const ignored = new Set<ProcessId>(options.ignoreProcesses ?? ['nemesis']);
-  const events = history.events.filter((event) => !ignored.has(event.process));
-  const axis = events.length > 0 && events.every((event) => event.time !== undefined) ? 'time' : 'index';
+  const events: HistoryEvent[] = [];
+  let everyEventTimed = true;
+  for (const event of history.events) {
+    if (ignored.has(event.process)) continue;
+    events.push(event);
+    if (event.time === undefined) everyEventTimed = false;
+  }
+  const axis = events.length > 0 && everyEventTimed ? 'time' : 'index';
   const at = (event: HistoryEvent): number => (axis === 'time' ? (event.time as number) : event.index);
 
-  // Operations get their ids in order of invocation, which is the order of `drafts`.
-  const drafts: { invoke: HistoryEvent; completion: HistoryEvent | undefined }[] = [];
-  const pending = new Map<ProcessId, { draft: number } & Pending>();
+  // Operations get their ids in order of invocation: the order of `invokes`.
+  const invokes: HistoryEvent[] = [];
+  const completions: (HistoryEvent | undefined)[] = [];
+  /** The pending invocation of each process, as an index into `invokes`. */
+  const pending = new Map<ProcessId, number>();
   let failed = 0;
   for (const event of events) {
     const open = pending.get(event.process);
     if (event.type === 'invoke') {
       if (open !== undefined) {
+        const openEvent = invokes[open] as HistoryEvent;
         throw new HistoryFormatError(
           history.source,
           event.line,
-          `process ${String(event.process)} invokes ${event.f} while its ${open.event.f} (event ${open.event.index}) is still pending`,
+          `process ${String(event.process)} invokes ${event.f} while its ${openEvent.f} (event ${openEvent.index}) is still pending`,
         );
       }
-      pending.set(event.process, { draft: drafts.length, event });
-      drafts.push({ invoke: event, completion: undefined });
+      pending.set(event.process, invokes.length);
+      invokes.push(event);
+      completions.push(undefined);
       continue;
     }
     if (open === undefined) {
@@ -143,21 +153,23 @@ export function pairOperations(history: History, options: PairOptions = {}): Pai
         `process ${String(event.process)} completes ${event.f} (${event.type}) but invoked nothing`,
       );
     }
-    if (open.event.f !== event.f) {
+    const openEvent = invokes[open] as HistoryEvent;
+    if (openEvent.f !== event.f) {
       throw new HistoryFormatError(
         history.source,
         event.line,
-        `process ${String(event.process)} invoked ${open.event.f} but completes ${event.f}`,
+        `process ${String(event.process)} invoked ${openEvent.f} but completes ${event.f}`,
       );
     }
     pending.delete(event.process);
-    const draft = drafts[open.draft];
-    if (draft !== undefined) draft.completion = event;
+    completions[open] = event;
   }
 
   const operations: Operation[] = [];
   let unknown = 0;
-  for (const { invoke, completion } of drafts) {
+  for (let i = 0; i < invokes.length; i++) {
+    const invoke = invokes[i] as HistoryEvent;
+    const completion = completions[i];
     if (completion?.type === 'fail') {
       failed++;
       continue;
@@ -171,19 +183,23 @@ export function pairOperations(history: History, options: PairOptions = {}): Pai
         `process ${String(invoke.process)} completes ${invoke.f} before invoking it (time goes backwards)`,
       );
     }
-    operations.push({
+    const operation: Mutable<Operation> = {
       id: operations.length,
       process: invoke.process,
       f: invoke.f,
-      ...(invoke.key === undefined ? {} : { key: invoke.key }),
       input: invoke.value,
       output: known ? completion.value : undefined,
       status: known ? 'ok' : 'unknown',
       call: at(invoke),
       ret: known ? at(completion) : Infinity,
       callIndex: invoke.index,
-      ...(completion === undefined ? {} : { retIndex: completion.index }),
-    });
+    };
+    if (invoke.key !== undefined) operation.key = invoke.key;
+    if (completion !== undefined) operation.retIndex = completion.index;
+    operations.push(operation);
   }
   return { operations, axis, failed, unknown };
 }
+
+/** `T` with its fields writable, to build a value field by field. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -63,7 +63,12 @@ export class Client {
    * Sends `body` (plus a fresh `msg_id`) to `dest` and waits for the reply, at
    * most `timeoutMs`, or until `cancel` settles: `undefined` then.
    */
-  rpc(dest: string, body: Omit<Body, 'msg_id'>, timeoutMs: number, cancel?: Promise<unknown>): Promise<Reply | undefined> {
+  rpc(
+    dest: string,
+    body: Omit<Body, 'msg_id'>,
+    timeoutMs: number,
+    cancel?: Promise<unknown>,
+  ): Promise<Reply | undefined> {
     const messageId = this.nextMessageId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => settle(undefined), timeoutMs);
@@ -177,21 +182,23 @@ export class WorkloadDriver {
   private start(thread: Thread): void {
     thread.busy = true;
     const operation = this.context.workload.next(thread.index);
-    const promise = this.runOperation(thread.process, thread.client, thread.node, operation, false).then((outcome) => {
-      this.context.workload.observe?.(thread.index, operation, outcome);
-      if (outcome.type === 'info') {
-        // The process crashed: a new one takes the thread, with a new client id.
-        thread.client.retire();
-        thread.process += this.context.concurrency;
-        thread.client = new Client(this.context.newClientId(), this.context.network);
-        this.context.workload.reset?.(thread.index);
-      }
-      thread.busy = false;
-      this.inFlight.delete(promise);
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const wake of waiters) wake();
-    });
+    const promise = this.runOperation(thread.process, thread.client, thread.node, operation, false).then(
+      (outcome) => {
+        this.context.workload.observe?.(thread.index, operation, outcome);
+        if (outcome.type === 'info') {
+          // The process crashed: a new one takes the thread, with a new client id.
+          thread.client.retire();
+          thread.process += this.context.concurrency;
+          thread.client = new Client(this.context.newClientId(), this.context.network);
+          this.context.workload.reset?.(thread.index);
+        }
+        thread.busy = false;
+        this.inFlight.delete(promise);
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const wake of waiters) wake();
+      },
+    );
     this.inFlight.add(promise);
   }
 
@@ -200,7 +207,11 @@ export class WorkloadDriver {
    * parallel across nodes; one that fails or times out is tried again, up to
    * `attempts` times, `retryDelayMs` apart.
    */
-  async runFinal(operations: readonly FinalOperation[], attempts: number, retryDelayMs: number): Promise<void> {
+  async runFinal(
+    operations: readonly FinalOperation[],
+    attempts: number,
+    retryDelayMs: number,
+  ): Promise<void> {
     await Promise.all(
       operations.map(async ({ node, operation }) => {
         for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -234,12 +245,23 @@ export class WorkloadDriver {
       final,
     });
     const traceOperation = ++this.nextTraceOperation;
-    trace.record({ t: traceTime(record.invokeMs), type: 'invoke', node: client.id, op: traceOperation, f: operation.f, value: operation.value });
+    trace.record({
+      t: traceTime(record.invokeMs),
+      type: 'invoke',
+      node: client.id,
+      op: traceOperation,
+      f: operation.f,
+      value: operation.value,
+    });
     this.context.requestSent(node);
     const reply = await client.rpc(node, workload.request(operation), this.context.requestTimeoutMs);
     let outcome: Outcome;
     if (reply === undefined) {
-      outcome = { type: workload.idempotent.has(operation.f) ? 'fail' : 'info', value: operation.value, error: 'timeout' };
+      outcome = {
+        type: workload.idempotent.has(operation.f) ? 'fail' : 'info',
+        value: operation.value,
+        error: 'timeout',
+      };
     } else {
       const interpreted = workload.interpret(operation, reply.body);
       if (isBadReply(interpreted)) {
@@ -251,12 +273,23 @@ export class WorkloadDriver {
           ...(reply.origin === undefined ? {} : { line: reply.origin.line }),
           text: JSON.stringify(reply.body),
         });
-        outcome = { type: workload.idempotent.has(operation.f) ? 'fail' : 'info', value: operation.value, error: 'bad reply' };
+        outcome = {
+          type: workload.idempotent.has(operation.f) ? 'fail' : 'info',
+          value: operation.value,
+          error: 'bad reply',
+        };
       } else outcome = interpreted;
     }
     const atMs = clock();
     history.complete(record, outcome.type, outcome.value, atMs, outcome.error);
-    trace.record({ t: traceTime(atMs), type: outcome.type, node: client.id, op: traceOperation, f: operation.f, value: outcome.value });
+    trace.record({
+      t: traceTime(atMs),
+      type: outcome.type,
+      node: client.id,
+      op: traceOperation,
+      f: operation.f,
+      value: outcome.value,
+    });
     return outcome;
   }
 }

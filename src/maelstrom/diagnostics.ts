@@ -66,7 +66,10 @@ const TEXT_CHARACTERS_MAX = 200;
 
 /** Collects diagnostics, keeping a few examples per (node, kind) and counting the rest. */
 export class Diagnostics {
-  private readonly groups = new Map<string, { node: string; kind: DiagnosticKind; count: number; examples: Diagnostic[] }>();
+  private readonly groups = new Map<
+    string,
+    { node: string; kind: DiagnosticKind; count: number; examples: Diagnostic[] }
+  >();
 
   /** Records one problem. */
   add(diagnostic: Diagnostic): void {
@@ -96,7 +99,9 @@ export class Diagnostics {
   list(): DiagnosticGroup[] {
     return [...this.groups.values()]
       .map((group) => ({ ...group, examples: [...group.examples] }))
-      .sort((a, b) => compareNodeIds(a.node, b.node) || (a.examples[0]?.atMs ?? 0) - (b.examples[0]?.atMs ?? 0));
+      .sort(
+        (a, b) => compareNodeIds(a.node, b.node) || (a.examples[0]?.atMs ?? 0) - (b.examples[0]?.atMs ?? 0),
+      );
   }
 
   /** Number of problems recorded (all occurrences). */
@@ -117,7 +122,8 @@ export function compareNodeIds(a: string, b: string): number {
 
 /** One diagnostic as one line of text: `n1 line 3: not JSON (…): "hello"`. */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
-  const where = diagnostic.line === undefined ? diagnostic.node : `${diagnostic.node} line ${diagnostic.line}`;
+  const where =
+    diagnostic.line === undefined ? diagnostic.node : `${diagnostic.node} line ${diagnostic.line}`;
   const text = diagnostic.text === undefined ? '' : `: ${JSON.stringify(diagnostic.text)}`;
   return `${where} at ${(diagnostic.atMs / 1000).toFixed(3)} s [${diagnostic.kind}] ${diagnostic.detail}${text}`;
 }

@@ -219,7 +219,13 @@ export class Network {
   private received(id: number, envelope: Envelope, category: Category, now: number): void {
     this.counts.all.recvCount++;
     this.counts[category].recvCount++;
-    this.options.trace.record({ t: traceTime(now), type: 'deliver', node: envelope.dest, from: envelope.src, msg: `m${id}` });
+    this.options.trace.record({
+      t: traceTime(now),
+      type: 'deliver',
+      node: envelope.dest,
+      from: envelope.src,
+      msg: `m${id}`,
+    });
   }
 
   private drop(id: number, envelope: Envelope, category: Category, now: number, reason: DropReason): void {

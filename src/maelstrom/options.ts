@@ -96,9 +96,12 @@ export const CONCURRENCY_MAX = 4096;
 
 function requireNumber(name: string, value: number, min: number, max: number, integer = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new InputError(`maelstrom: ${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${String(value)}`);
+    throw new InputError(
+      `maelstrom: ${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${String(value)}`,
+    );
   }
-  if (integer && !Number.isInteger(value)) throw new InputError(`maelstrom: ${name} must be a whole number, got ${value}`);
+  if (integer && !Number.isInteger(value))
+    throw new InputError(`maelstrom: ${name} must be a whole number, got ${value}`);
   return value;
 }
 
@@ -118,7 +121,8 @@ export function resolveTestOptions(input: MaelstromTestInput): MaelstromTestOpti
   const nodeCount = requireNumber('node count', input.nodeCount ?? 5, 1, NODE_COUNT_MAX, true);
   const latencyMs = requireNumber('latency', input.latencyMs ?? 0, 0, 60_000);
   const availability = input.availability;
-  if (availability !== undefined && availability !== 'total') requireNumber('availability', availability, 0, 1);
+  if (availability !== undefined && availability !== 'total')
+    requireNumber('availability', availability, 0, 1);
   return {
     workload,
     command: input.command,
@@ -130,13 +134,22 @@ export function resolveTestOptions(input: MaelstromTestInput): MaelstromTestOpti
     rate: requireNumber('rate', input.rate ?? 5, 0.001, 100_000),
     concurrency: requireNumber('concurrency', input.concurrency ?? nodeCount, 1, CONCURRENCY_MAX, true),
     latencyMs,
-    latencyDistribution: requireOneOf('latency distribution', input.latencyDistribution ?? 'constant', LATENCY_DISTRIBUTIONS),
+    latencyDistribution: requireOneOf(
+      'latency distribution',
+      input.latencyDistribution ?? 'constant',
+      LATENCY_DISTRIBUTIONS,
+    ),
     nemesis: (input.nemesis ?? []).map((name) => requireOneOf('nemesis', name, NEMESIS_NAMES)),
     nemesisIntervalMs: requireNumber('nemesis interval', input.nemesisIntervalMs ?? 10_000, 1, 86_400_000),
     topology: requireOneOf('topology', input.topology ?? 'grid', TOPOLOGY_NAMES),
     availability,
     seed: requireNumber('seed', input.seed ?? 1, 0, Number.MAX_SAFE_INTEGER, true),
-    requestTimeoutMs: requireNumber('request timeout', input.requestTimeoutMs ?? Math.max(10 * latencyMs, 1000), 1, 3_600_000),
+    requestTimeoutMs: requireNumber(
+      'request timeout',
+      input.requestTimeoutMs ?? Math.max(10 * latencyMs, 1000),
+      1,
+      3_600_000,
+    ),
     recoveryMs: requireNumber('recovery time', input.recoveryMs ?? 10_000, 0, 3_600_000),
     initTimeoutMs: requireNumber('init timeout', input.initTimeoutMs ?? 10_000, 1, 3_600_000),
     stopGraceMs: requireNumber('stop grace', input.stopGraceMs ?? 2_000, 1, 600_000),
@@ -145,7 +158,9 @@ export function resolveTestOptions(input: MaelstromTestInput): MaelstromTestOpti
 }
 
 /** The latency distribution of the options. */
-export function latencyDistribution(options: Pick<MaelstromTestOptions, 'latencyMs' | 'latencyDistribution'>): Distribution {
+export function latencyDistribution(
+  options: Pick<MaelstromTestOptions, 'latencyMs' | 'latencyDistribution'>,
+): Distribution {
   switch (options.latencyDistribution) {
     case 'constant':
       return constant(options.latencyMs);

@@ -78,8 +78,7 @@ export interface LineProblem {
 
 /** The outcome of {@link parseEnvelopeLine}. */
 export type ParsedLine =
-  | { readonly ok: true; readonly envelope: Envelope }
-  | { readonly ok: false; readonly problem: LineProblem };
+  { readonly ok: true; readonly envelope: Envelope } | { readonly ok: false; readonly problem: LineProblem };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -31,7 +31,10 @@ export const HISTORY_HTML_OPERATIONS_MAX = 20_000;
 
 /** The default results folder of a run: `out/maelstrom/<workload>-<UTC timestamp>`. */
 export function defaultResultsFolder(workload: string, startedAt: Date = new Date()): string {
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return join('out', 'maelstrom', `${workload}-${stamp}`);
 }
 
@@ -48,19 +51,26 @@ export function formatRunSummary(run: MaelstromRun, folder: string | undefined):
   lines.push(`maelstrom ${options.workload}: ${run.verdict.toUpperCase()}`);
   for (const reason of run.reasons) lines.push(`  ${reason}`);
   const nemesis =
-    options.nemesis.length === 0 ? 'no nemesis' : `nemesis ${options.nemesis.join(',')} every ~${options.nemesisIntervalMs / 1000} s`;
+    options.nemesis.length === 0
+      ? 'no nemesis'
+      : `nemesis ${options.nemesis.join(',')} every ~${options.nemesisIntervalMs / 1000} s`;
   lines.push(
     `  ${options.nodeCount} nodes of ${options.programLabel}; ${options.timeLimitMs / 1000} s at ${options.rate} ops/s, ` +
       `concurrency ${options.concurrency}, latency ${options.latencyMs} ms ${options.latencyDistribution}, ${nemesis}; ` +
       `${(run.durationMs / 1000).toFixed(1)} s in all`,
   );
   const byF = Object.entries(run.operations.byF)
-    .map(([f, counts]) => `${f} ${counts.ok} ok${counts.fail > 0 ? ` ${counts.fail} fail` : ''}${counts.info > 0 ? ` ${counts.info} info` : ''}`)
+    .map(
+      ([f, counts]) =>
+        `${f} ${counts.ok} ok${counts.fail > 0 ? ` ${counts.fail} fail` : ''}${counts.info > 0 ? ` ${counts.info} info` : ''}`,
+    )
     .join('; ');
   const availability = run.availability;
   lines.push(
     `  operations: ${run.operations.all.count}${byF === '' ? '' : ` (${byF})`}; availability ${availability.fraction.toFixed(3)}` +
-      (availability.required === undefined ? '' : ` (required ${availability.required}: ${availability.met ? 'met' : 'NOT met'})`),
+      (availability.required === undefined
+        ? ''
+        : ` (required ${availability.required}: ${availability.met ? 'met' : 'NOT met'})`),
   );
   const network = run.network;
   lines.push(
@@ -97,7 +107,10 @@ export function formatRunSummary(run: MaelstromRun, folder: string | undefined):
 }
 
 /** The JSON of results.json (everything but the history, the trace and the logs, which have files of their own). */
-export function resultsJson(run: MaelstromRun, files: Readonly<Record<string, string>>): Record<string, unknown> {
+export function resultsJson(
+  run: MaelstromRun,
+  files: Readonly<Record<string, string>>,
+): Record<string, unknown> {
   return {
     verdict: run.verdict,
     reasons: run.reasons,
@@ -151,7 +164,9 @@ export async function writeResults(run: MaelstromRun, folder: string): Promise<R
     files['historyHtml'] = 'history.html';
     write(
       'history.html',
-      renderHistoryHtml(paired, run.check?.linearizability, { title: `maelstrom ${run.options.workload}: history` }),
+      renderHistoryHtml(paired, run.check?.linearizability, {
+        title: `maelstrom ${run.options.workload}: history`,
+      }),
     );
   }
   write('trace.jsonl', traceToJsonl(run.trace));

@@ -47,7 +47,13 @@ export class RunHistory {
   }
 
   /** Records how `record` ended. */
-  complete(record: RecordedOperation, type: CompletionType, output: unknown, atMs: number, error?: string): void {
+  complete(
+    record: RecordedOperation,
+    type: CompletionType,
+    output: unknown,
+    atMs: number,
+    error?: string,
+  ): void {
     record.type = type;
     record.output = output;
     record.completeMs = atMs;
@@ -66,7 +72,14 @@ export class RunHistory {
       moments.push({
         atMs: record.invokeMs,
         order: order * 2,
-        event: { process: record.process, type: 'invoke', f: record.f, value: record.input, ...key, time: record.invokeMs },
+        event: {
+          process: record.process,
+          type: 'invoke',
+          f: record.f,
+          value: record.input,
+          ...key,
+          time: record.invokeMs,
+        },
       });
       if (record.type !== undefined && record.completeMs !== undefined) {
         moments.push({
@@ -88,7 +101,10 @@ export class RunHistory {
   }
 
   /** The history paired into operations, with a way back from each to its record. */
-  paired(): { readonly history: PairedHistory; readonly recordOf: (operation: Operation) => RecordedOperation } {
+  paired(): {
+    readonly history: PairedHistory;
+    readonly recordOf: (operation: Operation) => RecordedOperation;
+  } {
     const history = this.toHistory();
     // Events were built two per record in record order, then sorted: map event index back to its record.
     const recordByCallIndex = new Map<number, RecordedOperation>();

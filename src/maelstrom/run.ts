@@ -25,7 +25,13 @@ import {
 import { parseEnvelopeLine, serverIds } from './protocol.js';
 import { RunHistory } from './run-history.js';
 import { createServices } from './services.js';
-import { availabilityOf, latencyQuantiles, operationStats, type Availability, type OperationStats } from './stats.js';
+import {
+  availabilityOf,
+  latencyQuantiles,
+  operationStats,
+  type Availability,
+  type OperationStats,
+} from './stats.js';
 import { traceTime, TraceRecorder } from './trace-recorder.js';
 import { createWorkload, type WorkloadCheck } from './workloads/index.js';
 
@@ -137,7 +143,14 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     const parsed = parseEnvelopeLine(line);
     const atMs = clock();
     if (!parsed.ok) {
-      diagnostics.add({ node, kind: parsed.problem.kind, detail: parsed.problem.detail, atMs, line: lineNumber, text: line });
+      diagnostics.add({
+        node,
+        kind: parsed.problem.kind,
+        detail: parsed.problem.detail,
+        atMs,
+        line: lineNumber,
+        text: line,
+      });
       return;
     }
     const envelope = parsed.envelope;
@@ -195,7 +208,12 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       },
       onSpawnError: (error) => {
         resolveExit();
-        diagnostics.add({ node, kind: 'spawn-failed', detail: `could not start ${options.command}: ${error.message}`, atMs: clock() });
+        diagnostics.add({
+          node,
+          kind: 'spawn-failed',
+          detail: `could not start ${options.command}: ${error.message}`,
+          atMs: clock(),
+        });
       },
     });
     processes.set(node, child);
@@ -222,7 +240,12 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
   await Promise.all(
     nodes.map(async (node) => {
       const whenGone = Promise.race([exited.get(node) as Promise<void>, abortPromise]);
-      const reply = await setupClient.rpc(node, { type: 'init', node_id: node, node_ids: nodes }, options.initTimeoutMs, whenGone);
+      const reply = await setupClient.rpc(
+        node,
+        { type: 'init', node_id: node, node_ids: nodes },
+        options.initTimeoutMs,
+        whenGone,
+      );
       if (reply?.body.type === 'init_ok') {
         initialized.add(node);
         return;
@@ -243,7 +266,9 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
         kind: 'no-init-ok',
         detail,
         atMs: clock(),
-        ...(stray?.origin === undefined ? {} : { line: stray.origin.line, text: JSON.stringify(stray.envelope) }),
+        ...(stray?.origin === undefined
+          ? {}
+          : { line: stray.origin.line, text: JSON.stringify(stray.envelope) }),
       });
     }),
   );
@@ -259,6 +284,7 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       await Promise.all(
         nodes.map(async (node) => {
           const { body, replyType } = setup(node);
+          const requestType = String(body.type);
           const reply = await setupClient.rpc(node, body, options.requestTimeoutMs);
           if (reply?.body.type === replyType) return;
           diagnostics.add({
@@ -266,8 +292,8 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
             kind: 'no-setup-reply',
             detail:
               reply === undefined
-                ? `no ${replyType} to ${body.type} within ${options.requestTimeoutMs / 1000} s`
-                : `answered ${body.type} with '${reply.body.type}' instead of ${replyType}`,
+                ? `no ${replyType} to ${requestType} within ${options.requestTimeoutMs / 1000} s`
+                : `answered ${requestType} with '${reply.body.type}' instead of ${replyType}`,
             atMs: clock(),
             ...(reply?.origin === undefined ? {} : { line: reply.origin.line }),
           });
@@ -296,7 +322,8 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       const now = clock();
       for (const [node, since] of silentSince) {
         const child = processes.get(node);
-        if (child?.alive !== true || now - since < silenceMaxMs || diagnostics.has(node, 'unresponsive')) continue;
+        if (child?.alive !== true || now - since < silenceMaxMs || diagnostics.has(node, 'unresponsive'))
+          continue;
         diagnostics.add({
           node,
           kind: 'unresponsive',
@@ -325,7 +352,8 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
             start: (partition) => {
               network.setGrudge(partition.grudge);
               const grudge: Record<string, string[]> = {};
-              for (const [node, ignored] of partition.grudge) if (ignored.size > 0) grudge[node] = [...ignored].sort();
+              for (const [node, ignored] of partition.grudge)
+                if (ignored.size > 0) grudge[node] = [...ignored].sort();
               trace.record({ t: traceTime(clock()), type: 'partition', name: partition.name, grudge });
               progress(`nemesis: ${partition.name}`);
             },
@@ -350,7 +378,8 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     if (finalOperations !== undefined && !aborted()) {
       progress(`waiting ${options.recoveryMs / 1000} s for recovery, then final operations`);
       await sleepUnlessAborted(options.recoveryMs);
-      if (!aborted()) await driver.runFinal(finalOperations, FINAL_ATTEMPTS, Math.min(500, options.requestTimeoutMs));
+      if (!aborted())
+        await driver.runFinal(finalOperations, FINAL_ATTEMPTS, Math.min(500, options.requestTimeoutMs));
     }
     clearInterval(watchdog);
   }
@@ -389,13 +418,21 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
   };
   const diagnosticGroups = diagnostics.list();
   const reasons: string[] = [];
-  if (!allInitialized) reasons.push(`${nodes.length - initialized.size} of ${nodes.length} nodes did not initialize: the workload did not run`);
+  if (!allInitialized)
+    reasons.push(
+      `${nodes.length - initialized.size} of ${nodes.length} nodes did not initialize: the workload did not run`,
+    );
   if (diagnosticGroups.length > 0) {
-    reasons.push(`the nodes misbehaved: ${diagnosticGroups.map((group) => `${group.node} ${group.kind}${group.count > 1 ? ` ×${group.count}` : ''}`).join(', ')}`);
+    reasons.push(
+      `the nodes misbehaved: ${diagnosticGroups.map((group) => `${group.node} ${group.kind}${group.count > 1 ? ` ×${group.count}` : ''}`).join(', ')}`,
+    );
   }
-  if (check !== undefined && check.verdict !== 'valid') reasons.push(`the ${options.workload} check says ${check.verdict}`);
+  if (check !== undefined && check.verdict !== 'valid')
+    reasons.push(`the ${options.workload} check says ${check.verdict}`);
   if (!availability.met) {
-    reasons.push(`availability ${availability.fraction.toFixed(3)} is below the required ${String(availability.required)}`);
+    reasons.push(
+      `availability ${availability.fraction.toFixed(3)} is below the required ${String(availability.required)}`,
+    );
   }
   if (aborted()) reasons.push('the run was interrupted');
   const invalid =

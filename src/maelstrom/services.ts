@@ -172,7 +172,10 @@ function mergeReplicas(target: LwwReplica, source: LwwReplica): void {
 
 /** `lww-kv`: last-write-wins replicas merged lazily (see the module comment). */
 export function lastWriteWinsKv(random: RandomStream, replicaCount = LWW_REPLICAS): Service {
-  const replicas: LwwReplica[] = Array.from({ length: replicaCount }, () => ({ clock: 0, entries: new Map() }));
+  const replicas: LwwReplica[] = Array.from({ length: replicaCount }, () => ({
+    clock: 0,
+    entries: new Map(),
+  }));
   return {
     name: 'lww-kv',
     handle(_source, request) {

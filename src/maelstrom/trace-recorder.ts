@@ -42,7 +42,12 @@ export class TraceRecorder {
   }
 
   /** The trace: servers first, then services, then clients, each in numeric order. */
-  build(scenario: string, seed: number, params: Record<string, unknown>, config: Record<string, unknown>): Trace {
+  build(
+    scenario: string,
+    seed: number,
+    params: Record<string, unknown>,
+    config: Record<string, unknown>,
+  ): Trace {
     const order: Record<ParticipantGroup, number> = { servers: 0, services: 1, clients: 2 };
     const nodes: TraceNode[] = [...this.participants]
       .sort(([a, left], [b, right]) => order[left.group] - order[right.group] || compareNodeIds(a, b))

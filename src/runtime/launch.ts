@@ -106,7 +106,7 @@ export async function launchNode(
   const seed = config.seed ?? randomInt(0, 2 ** 47);
 
   const storage: DurableStore =
-    dataDirectory === undefined ? new MemoryStorage() : DurableStorage.open(dataDirectory);
+    dataDirectory === undefined ? new MemoryStorage() : openStorage(dataDirectory);
   const recovery = storage instanceof DurableStorage ? storage.recovery : undefined;
   // Opened at the node's first client event: servers never create one.
   let history: HistoryWriter | undefined;
@@ -153,6 +153,17 @@ export async function launchNode(
     throw error;
   }
   return { node, planned, recovery, dataDirectory, historyPath, seed };
+}
+
+/** Opens durable storage; a folder that cannot be used is bad input, named. */
+function openStorage(folder: string): DurableStorage {
+  try {
+    return DurableStorage.open(folder);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new InputError(`data folder ${displayPath(folder)}: cannot use it (${code})`);
+  }
 }
 
 function traceHeader(cluster: PreparedCluster, node: RuntimeNode, id: NodeId, seed: number): TraceHeader {

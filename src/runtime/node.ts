@@ -118,12 +118,14 @@ export class RuntimeNode implements StepEnvironment {
       this,
       { checkState: options.checkState },
     );
+    // Its own stream, so that connection failures do not shift the protocol's timer delays.
+    const transportRandom = randomStream(options.seed, `transport:${node.id}`);
     this.transport = new Transport({
       self: node.address,
       peers: options.addresses.filter((address) => address.id !== node.id),
       key: options.key,
       incarnation: this.incarnation,
-      random: () => this.timerRandom.next(),
+      random: () => transportRandom.next(),
       deliver: (from, message, number, incarnation) => this.deliver(from, message, number, incarnation),
       dropped: (to, number) => {
         this.trace?.record({

@@ -190,6 +190,11 @@ export class Network {
   clog(from: NodeId, to: NodeId, until: number): void {
     this.clogs.set(`${from}\u0000${to}`, until);
   }
+  /** Releases every clogged link (faults heal at the start of the liveness phase). */
+  clearClogs(): void {
+    this.clogs.clear();
+  }
+
 
   /**
    * Decides the fate of a message sent at `now`. Returns absolute arrival
@@ -249,8 +254,9 @@ export class Network {
       return 0;
     }
     const copies = duplicateDraw < link.duplicate ? 2 : 1;
-    let first = now + firstDelay;
-    let second = now + secondDelay;
+    // Whole microseconds, so that sums of times print short and exact in traces.
+    let first = Math.round((now + firstDelay) * 1000) / 1000;
+    let second = Math.round((now + secondDelay) * 1000) / 1000;
     // Clogs and FIFO order need the pair's key; most runs have neither, and skip building it.
     if (this.clogs.size > 0 || this.fifo) {
       const pair = `${from}\u0000${to}`;

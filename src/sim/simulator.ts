@@ -958,6 +958,7 @@ class Simulation implements StepEnvironment {
     this.inLiveness = true;
     this.record({ t: this.time, type: 'phase', phase: 'liveness' });
     this.heal();
+    this.network.clearClogs();
     if (this.config.liveness?.network) {
       // Shrink directives, send numbering and FIFO order carry over into the new network.
       const previous = this.network;

@@ -2,10 +2,10 @@
  * fairlink protocols as Maelstrom nodes (`fairlink maelstrom node MODULE`) pass the workbench:
  * echo, unique-ids, broadcast, g-counter, and lin-kv built from fairlink's Raft.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fairlinkNodeProgram, killLeftovers, problems, runShort } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fairlinkNodeProgram, expectNothingLeft, problems, runShort } from './helpers.js';
 
-afterEach(killLeftovers);
+afterAll(expectNothingLeft);
 
 const TIMEOUT_MS = 40_000;
 let program: Awaited<ReturnType<typeof fairlinkNodeProgram>>;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   program = await fairlinkNodeProgram();
 }, 30_000);
 
-describe('fairlink nodes under the workbench', () => {
+describe.concurrent('fairlink nodes under the workbench', () => {
   it('echo', { timeout: TIMEOUT_MS }, async () => {
     const run = await runShort({ workload: 'echo', command: program.command, args: program.args('echo') });
     expect(problems(run)).toEqual([]);
@@ -84,7 +84,9 @@ describe('fairlink nodes under the workbench', () => {
     expect(run.check?.summary['verdict']).toBe('linearizable');
     expect(run.verdict).toBe('valid');
     // Raft elected a leader and served requests (some fail while there is none).
-    expect((run.operations.byF['write']?.ok ?? 0) + (run.operations.byF['read']?.ok ?? 0)).toBeGreaterThan(20);
+    expect((run.operations.byF['write']?.ok ?? 0) + (run.operations.byF['read']?.ok ?? 0)).toBeGreaterThan(
+      20,
+    );
     expect(run.network.servers.sendCount).toBeGreaterThan(0);
   });
 });

@@ -76,13 +76,18 @@ export function expectNoProcessLeft(run: MaelstromRun): void {
   for (const node of run.nodes) {
     if (node.pid === undefined) continue;
     expect(groupAlive(node.pid), `process group of ${node.id} (pid ${node.pid})`).toBe(false);
+    expect(liveProcessGroups()).not.toContain(node.pid);
   }
-  expect(liveProcessGroups()).toEqual([]);
 }
 
-/** For afterEach: kills whatever a failed test left running. */
-export function killLeftovers(): void {
-  for (const group of liveProcessGroups()) killGroup(group, 'SIGKILL');
+/**
+ * For afterAll (tests of a file may run concurrently): nothing may be left running; whatever a
+ * failed test left is killed, and the test file fails.
+ */
+export function expectNothingLeft(): void {
+  const left = liveProcessGroups();
+  for (const group of left) killGroup(group, 'SIGKILL');
+  expect(left, 'process groups left running').toEqual([]);
 }
 
 /** The kinds of diagnostics of a run, as `node kind` strings. */

@@ -2,17 +2,17 @@
  * A node that misbehaves is diagnosed, not fatal: each problem is named (node, line, what was
  * wrong), the run ends with a verdict, and no process is left behind.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/maelstrom/diagnostics.js';
 import type { MaelstromRun } from '../../src/maelstrom/run.js';
-import { fixture, killLeftovers, problems, runShort } from './helpers.js';
+import { fixture, expectNothingLeft, problems, runShort } from './helpers.js';
 
-afterEach(killLeftovers);
+afterAll(expectNothingLeft);
 
 const TIMEOUT_MS = 30_000;
 
 function misbehave(mode: string, overrides: { initTimeoutMs?: number } = {}): Promise<MaelstromRun> {
-  return runShort({ workload: 'echo', command: fixture('misbehave.mjs'), args: [mode], ...overrides });
+  return runShort({ workload: 'echo', command: fixture('misbehave'), args: [mode], ...overrides });
 }
 
 function only(run: MaelstromRun): Diagnostic {
@@ -22,21 +22,35 @@ function only(run: MaelstromRun): Diagnostic {
   return example as Diagnostic;
 }
 
-describe('a misbehaving node', () => {
-  it('writes a line that is not JSON: named with its line, the run goes on', { timeout: TIMEOUT_MS }, async () => {
-    const run = await misbehave('non-json');
-    const problem = only(run);
-    expect(problem).toMatchObject({ node: 'n1', kind: 'non-json', line: 2, text: 'hello, this is not JSON' });
-    expect(problem.detail).toMatch(/^not JSON/);
-    expect(run.verdict).toBe('invalid');
-    // The other operations ran and were checked.
-    expect(run.check?.verdict).toBe('valid');
-    expect(run.operations.all.ok).toBeGreaterThan(10);
-  });
+describe.concurrent('a misbehaving node', () => {
+  it(
+    'writes a line that is not JSON: named with its line, the run goes on',
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const run = await misbehave('non-json');
+      const problem = only(run);
+      expect(problem).toMatchObject({
+        node: 'n1',
+        kind: 'non-json',
+        line: 2,
+        text: 'hello, this is not JSON',
+      });
+      expect(problem.detail).toMatch(/^not JSON/);
+      expect(run.verdict).toBe('invalid');
+      // The other operations ran and were checked.
+      expect(run.check?.verdict).toBe('valid');
+      expect(run.operations.all.ok).toBeGreaterThan(10);
+    },
+  );
 
   it("writes a message without 'dest'", { timeout: TIMEOUT_MS }, async () => {
     const run = await misbehave('missing-field');
-    expect(only(run)).toMatchObject({ node: 'n1', kind: 'missing-field', detail: "missing field 'dest'", line: 2 });
+    expect(only(run)).toMatchObject({
+      node: 'n1',
+      kind: 'missing-field',
+      detail: "missing field 'dest'",
+      line: 2,
+    });
     expect(run.verdict).toBe('invalid');
   });
 
@@ -48,16 +62,20 @@ describe('a misbehaving node', () => {
     expect(run.verdict).toBe('invalid');
   });
 
-  it('never answers init: the workload does not run, the run still ends', { timeout: TIMEOUT_MS }, async () => {
-    const startedMs = performance.now();
-    const run = await misbehave('no-init-ok', { initTimeoutMs: 1_500 });
-    expect(performance.now() - startedMs).toBeLessThan(10_000);
-    expect(only(run)).toMatchObject({ node: 'n1', kind: 'no-init-ok', detail: 'no init_ok within 1.5 s' });
-    expect(run.verdict).toBe('invalid');
-    expect(run.check).toBeUndefined();
-    expect(run.nodes.map((node) => node.initialized)).toEqual([true, false, true]);
-    expect(run.reasons[0]).toBe('1 of 3 nodes did not initialize: the workload did not run');
-  });
+  it(
+    'never answers init: the workload does not run, the run still ends',
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const startedMs = performance.now();
+      const run = await misbehave('no-init-ok', { initTimeoutMs: 1_500 });
+      expect(performance.now() - startedMs).toBeLessThan(10_000);
+      expect(only(run)).toMatchObject({ node: 'n1', kind: 'no-init-ok', detail: 'no init_ok within 1.5 s' });
+      expect(run.verdict).toBe('invalid');
+      expect(run.check).toBeUndefined();
+      expect(run.nodes.map((node) => node.initialized)).toEqual([true, false, true]);
+      expect(run.reasons[0]).toBe('1 of 3 nodes did not initialize: the workload did not run');
+    },
+  );
 
   it('exits during the run', { timeout: TIMEOUT_MS }, async () => {
     const run = await misbehave('exits');
@@ -67,7 +85,9 @@ describe('a misbehaving node', () => {
     expect(run.nodes[1]?.exit).toMatchObject({ code: 3, expected: false });
     expect(run.verdict).toBe('invalid');
     // Requests to the dead node time out; the others are answered.
-    expect(run.history.operations.some((record) => record.node === 'n1' && record.error === 'timeout')).toBe(true);
+    expect(run.history.operations.some((record) => record.node === 'n1' && record.error === 'timeout')).toBe(
+      true,
+    );
     expect(run.history.operations.some((record) => record.node === 'n0' && record.type === 'ok')).toBe(true);
   });
 
@@ -80,9 +100,13 @@ describe('a misbehaving node', () => {
   });
 });
 
-describe('a node program that cannot start', () => {
+describe.concurrent('a node program that cannot start', () => {
   it('is a spawn failure per node, with a verdict', { timeout: TIMEOUT_MS }, async () => {
-    const run = await runShort({ workload: 'echo', command: fixture('no-such-node.mjs'), initTimeoutMs: 1_000 });
+    const run = await runShort({
+      workload: 'echo',
+      command: fixture('no-such-node'),
+      initTimeoutMs: 1_000,
+    });
     expect(problems(run)).toEqual(expect.arrayContaining(['n0 spawn-failed', 'n0 no-init-ok']));
     expect(run.verdict).toBe('invalid');
   });

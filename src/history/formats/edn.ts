@@ -65,11 +65,37 @@ export class EdnSyntaxError extends Error {
   }
 }
 
-const DELIMITERS = new Set(['(', ')', '[', ']', '{', '}', '"', ';', ',']);
 const NUMBER = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?[NM]?$/;
 
 function isWhitespace(code: number): boolean {
   return code === 32 || code === 44 || code === 9 || code === 10 || code === 13 || code === 12;
+}
+
+/** True for the characters that end an atom: blanks (commas included) and `()[]{}";`. */
+function endsAtom(code: number): boolean {
+  switch (code) {
+    case 32: // space
+    case 44: // ,
+    case 9:
+    case 10:
+    case 13:
+    case 12:
+    case 40: // (
+    case 41: // )
+    case 91: // [
+    case 93: // ]
+    case 123: // {
+    case 125: // }
+    case 34: // "
+    case 59: // ;
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 class Reader {
@@ -138,11 +164,20 @@ class Reader {
   private readMap(): Map<EdnValue, EdnValue> {
     const start = this.offset;
     this.offset++;
-    const items = this.readSequence('}');
-    if (items.length % 2 !== 0) throw new EdnSyntaxError('a map needs an even number of forms', start);
     const map = new Map<EdnValue, EdnValue>();
-    for (let i = 0; i < items.length; i += 2) map.set(items[i] as EdnValue, items[i + 1] as EdnValue);
-    return map;
+    for (;;) {
+      this.skipBlank();
+      if (this.offset >= this.text.length) throw new EdnSyntaxError('missing "}"', this.offset);
+      if (this.text.charCodeAt(this.offset) === 125 /* } */) {
+        this.offset++;
+        return map;
+      }
+      const key = this.read();
+      this.skipBlank();
+      if (this.text.charCodeAt(this.offset) === 125 /* } */)
+        throw new EdnSyntaxError('a map needs an even number of forms', start);
+      map.set(key, this.read());
+    }
   }
 
   private readDispatch(): EdnValue {
@@ -222,16 +257,23 @@ class Reader {
     const text = this.text;
     const start = this.offset;
     let end = start;
-    while (end < text.length && !isWhitespace(text.charCodeAt(end)) && !DELIMITERS.has(text[end] as string))
-      end++;
+    while (end < text.length && !endsAtom(text.charCodeAt(end))) end++;
     if (end === start) throw new EdnSyntaxError(`unexpected "${text[start] ?? ''}"`, start);
     this.offset = end;
-    const token = text.slice(start, end);
-    if (token.startsWith(':')) {
-      if (token.length === 1) throw new EdnSyntaxError('empty keyword', start);
-      return Keyword.of(token.slice(1));
+    const first = text.charCodeAt(start);
+    if (first === 58 /* : */) {
+      if (end - start === 1) throw new EdnSyntaxError('empty keyword', start);
+      return Keyword.of(text.slice(start + 1, end));
     }
-    if (NUMBER.test(token)) return readNumber(token, start);
+    const token = text.slice(start, end);
+    // A token that starts like a number must be one.
+    if (
+      isDigit(first) ||
+      ((first === 43 || first === 45) && isDigit(text.charCodeAt(start + 1)) && end - start > 1)
+    ) {
+      if (NUMBER.test(token)) return readNumber(token, start);
+      throw new EdnSyntaxError(`bad number "${token}"`, start);
+    }
     switch (token) {
       case 'nil':
         return null;
@@ -240,7 +282,6 @@ class Reader {
       case 'false':
         return false;
       default:
-        if (/^[+-]?\d/.test(token)) throw new EdnSyntaxError(`bad number "${token}"`, start);
         return new EdnSymbol(token);
     }
   }

@@ -29,43 +29,52 @@ export function parseJepsenKvEdn(text: string, source: string): History {
   forEachLine(text, (line, lineNumber) => {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith(';')) return;
-    const fail = (problem: string): never => {
-      throw new HistoryFormatError(source, lineNumber, problem);
-    };
-    let parsed: EdnValue;
-    try {
-      parsed = parseEdn(trimmed);
-    } catch (error) {
-      if (error instanceof EdnSyntaxError) fail(`EDN syntax error: ${error.message}`);
-      throw error;
-    }
-    if (!(parsed instanceof Map)) return fail('expected an EDN map {:process ..., :type ..., :f ...}');
-    const process = parsed.get(K.process);
-    const type = parsed.get(K.type);
-    const f = parsed.get(K.f);
-    const key = parsed.get(K.key);
-    const time = parsed.get(K.time);
-    let processId: ProcessId;
-    if (typeof process === 'number' && Number.isInteger(process)) processId = process;
-    else if (process instanceof Keyword) processId = process.name;
-    else return fail(':process must be an integer or a keyword');
-    if (!(type instanceof Keyword) || !TYPES.has(type.name))
-      return fail(':type must be :invoke, :ok, :fail or :info');
-    if (!(f instanceof Keyword)) return fail(':f must be a keyword');
-    if (key !== undefined && key !== null && typeof key !== 'string' && typeof key !== 'number') {
-      return fail(':key must be a string or a number');
-    }
-    if (time !== undefined && typeof time !== 'number') return fail(':time must be a number');
-    events.push({
-      process: processId,
-      type: type.name as EventType,
-      f: f.name,
-      value: ednToPlain(parsed.get(K.value) ?? null),
-      ...(key === undefined || key === null ? {} : { key: key }),
-      ...(time === undefined ? {} : { time }),
-      index: events.length,
-      line: lineNumber,
-    });
+    events.push(readEvent(trimmed, source, lineNumber, events.length));
   });
   return { events, source };
+}
+
+function failLine(source: string, lineNumber: number, problem: string): never {
+  throw new HistoryFormatError(source, lineNumber, problem);
+}
+
+/** One line's event. */
+function readEvent(text: string, source: string, lineNumber: number, index: number): HistoryEvent {
+  let parsed: EdnValue;
+  try {
+    parsed = parseEdn(text);
+  } catch (error) {
+    if (error instanceof EdnSyntaxError) failLine(source, lineNumber, `EDN syntax error: ${error.message}`);
+    throw error;
+  }
+  if (!(parsed instanceof Map))
+    return failLine(source, lineNumber, 'expected an EDN map {:process ..., :type ..., :f ...}');
+  const process = parsed.get(K.process);
+  const type = parsed.get(K.type);
+  const f = parsed.get(K.f);
+  const key = parsed.get(K.key);
+  const time = parsed.get(K.time);
+  let processId: ProcessId;
+  if (typeof process === 'number' && Number.isInteger(process)) processId = process;
+  else if (process instanceof Keyword) processId = process.name;
+  else return failLine(source, lineNumber, ':process must be an integer or a keyword');
+  if (!(type instanceof Keyword) || !TYPES.has(type.name))
+    return failLine(source, lineNumber, ':type must be :invoke, :ok, :fail or :info');
+  if (!(f instanceof Keyword)) return failLine(source, lineNumber, ':f must be a keyword');
+  if (key !== undefined && key !== null && typeof key !== 'string' && typeof key !== 'number') {
+    return failLine(source, lineNumber, ':key must be a string or a number');
+  }
+  if (time !== undefined && typeof time !== 'number')
+    return failLine(source, lineNumber, ':time must be a number');
+  const event: { -readonly [K in keyof HistoryEvent]: HistoryEvent[K] } = {
+    process: processId,
+    type: type.name as EventType,
+    f: f.name,
+    value: ednToPlain(parsed.get(K.value) ?? null),
+    index,
+    line: lineNumber,
+  };
+  if (key !== undefined && key !== null) event.key = key;
+  if (time !== undefined) event.time = time;
+  return event;
 }

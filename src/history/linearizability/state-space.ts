@@ -46,6 +46,8 @@ export class StateSpace<S> {
   private readonly sets: (readonly number[])[] = [];
   private readonly setsByKey = new Map<string, number>();
   private readonly memo = new PairTable(4096);
+  mode = Number(process.env['MEMOMODE'] ?? 0);
+  cheap: Uint8Array;
   /** Calls made to `model.step`, for statistics. */
   stepCalls = 0;
 
@@ -57,6 +59,7 @@ export class StateSpace<S> {
     this.equal =
       model.equal === undefined ? structuralEqual : (a, b) => (model.equal as (x: S, y: S) => boolean)(a, b);
     this.initial = this.intern(model.init());
+    this.cheap = Uint8Array.from(operations, (op) => (model.readOnly?.(op) === true ? 1 : 0));
   }
 
   /** Number of distinct model states met. */
@@ -69,6 +72,8 @@ export class StateSpace<S> {
    * given to the constructor) in search state `state`, or {@link ILLEGAL}.
    */
   transition(state: number, op: number): number {
+    if (this.mode === 1) return this.compute(state, op);
+    if (this.mode === 2 && this.cheap[op] === 1) return this.compute(state, op);
     const known = this.memo.get(state, op, UNSEEN);
     if (known !== UNSEEN) return known;
     const next = this.compute(state, op);

@@ -178,8 +178,9 @@ export class VisitedSet {
       this.arena = bigger;
     }
     const base = record * stride;
-    this.arena.set(bits.subarray(0, words), base);
-    this.arena[base + words] = state;
+    const target = this.arena;
+    for (let w = 0; w < words; w++) target[base + w] = bits[w] as number;
+    target[base + words] = state;
     slots[slot] = record;
     this.slotHashes[slot] = hash;
     this.count++;

@@ -93,6 +93,8 @@ export interface WorkloadClientState {
   deadlineMs: number;
   /** The server the client believes serves it. */
   server: string;
+  /** Redirects followed at once since the last send by timer (a bound against redirect loops). */
+  redirects: number;
   /** Final operations still to run: `null` before they are drawn. */
   finals: WorkloadOperation[] | null;
   /** Whether the client ran everything it had to. */
@@ -188,6 +190,7 @@ export function workloadClient<Command, Result>(
     state.request++;
     state.current = operation;
     state.deadlineMs = context.now() + limitMs;
+    state.redirects = 0;
     state.operation = context.invoke(operation.f, recordedValue(operation.key, operation.value));
     sendCurrent(context);
   };
@@ -254,6 +257,7 @@ export function workloadClient<Command, Result>(
       operation: 0,
       deadlineMs: 0,
       server: options.firstServer ?? (servers[0] as string),
+      redirects: 0,
       finals: null,
       done: false,
       outcomes: { ok: 0, fail: 0, info: 0 },
@@ -269,9 +273,15 @@ export function workloadClient<Command, Result>(
       // Answers to earlier requests (duplicates, or late after a timeout) are not this operation's.
       if (operation === null || message.type === 'request' || message.request !== state.request) return;
       if (message.type === 'redirect') {
-        if (message.leader !== null && message.leader !== from && servers.includes(message.leader)) {
-          state.server = message.leader;
-          sendCurrent(context);
+        const leader = message.leader;
+        if (leader !== null && leader !== from && servers.includes(leader)) {
+          state.server = leader;
+          // Servers with stale views may redirect to each other: after one redirect per server,
+          // the rest wait for the retry timer.
+          if (state.redirects < servers.length) {
+            state.redirects++;
+            sendCurrent(context);
+          }
         } else {
           // No leader known: try the next server when the retry timer fires, not at once, so
           // that an election in progress is not flooded with requests.
@@ -296,6 +306,7 @@ export function workloadClient<Command, Result>(
         return;
       }
       state.server = nextServer(state.server);
+      state.redirects = 0;
       sendCurrent(context);
     },
   });

@@ -349,6 +349,35 @@ describe('workloadClient', () => {
     expect(result.stats.sends).toBe(4);
   });
 
+  it('follows at most one redirect per server between retries, so that stale servers cannot loop it', () => {
+    const result = simulate(
+      {
+        nodes: {
+          s1: objectServer('register', { redirectTo: 's2' }),
+          s2: objectServer('register', { redirectTo: 's1' }),
+          c1: {
+            protocol: workloadClient({
+              ...clientOptions(register, 1),
+              servers: ['s1', 's2'],
+              operations: 1,
+              retryMs: 30,
+              timeoutMs: 100,
+            }),
+            group: 'clients',
+          },
+        },
+        network: { delay: constant(5) },
+        durationMs: 1_000,
+      },
+      { seed: 1, trace: true },
+    );
+    const requests =
+      result.trace?.events.filter((event) => event.type === 'send' && event.node === 'c1') ?? [];
+    // At 0, 10 and 20 ms (two redirects), then by timer at 50, with redirects at 60 and 70; info at 100.
+    expect(requests.map((event) => event.t)).toEqual([0, 10, 20, 50, 60, 70]);
+    expect(result.history.map((event) => `${event.time} ${event.type}`)).toEqual(['0 invoke', '100 info']);
+  });
+
   it('records fail when the service says the operation did not happen', () => {
     const result = run(
       {

@@ -66,7 +66,11 @@ function readEnvelope(line: string): Envelope | string {
   const record = value as Record<string, unknown>;
   const body = record['body'];
   if (typeof record['src'] !== 'string' || typeof record['dest'] !== 'string') return "no 'src' or 'dest'";
-  if (typeof body !== 'object' || body === null || typeof (body as Record<string, unknown>)['type'] !== 'string') {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof (body as Record<string, unknown>)['type'] !== 'string'
+  ) {
     return "no 'body' with a 'type'";
   }
   return { src: record['src'], dest: record['dest'], body: decodePlain(body) as unknown as Body };
@@ -94,9 +98,14 @@ export function runMaelstromNode<State>(
   const environment: StepEnvironment = {
     now: () => performance.timeOrigin + performance.now(),
     random: () => random.next(),
-    sign: (signer, value) => createHmac('sha256', signingKey).update(`${signer}\u0000${plainToJson(value)}`).digest('base64') as Signature,
+    sign: (signer, value) =>
+      createHmac('sha256', signingKey)
+        .update(`${signer}\u0000${plainToJson(value)}`)
+        .digest('base64') as Signature,
     verify: (signer, value, signature) =>
-      createHmac('sha256', signingKey).update(`${signer}\u0000${plainToJson(value)}`).digest('base64') === signature,
+      createHmac('sha256', signingKey)
+        .update(`${signer}\u0000${plainToJson(value)}`)
+        .digest('base64') === signature,
     isKnownNode: (node) => nodeSet.has(node) || isClientId(node) || isServiceId(node),
     nextOperation: () => ++operations,
   };
@@ -104,7 +113,9 @@ export function runMaelstromNode<State>(
   return new Promise((resolve) => {
     const lines = createInterface({ input: streams.input, crlfDelay: Infinity });
     const write = (source: string, dest: string, body: unknown): void => {
-      streams.output.write(`{"src":${JSON.stringify(source)},"dest":${JSON.stringify(dest)},"body":${plainToJson(body)}}\n`);
+      streams.output.write(
+        `{"src":${JSON.stringify(source)},"dest":${JSON.stringify(dest)},"body":${plainToJson(body)}}\n`,
+      );
     };
 
     const finish = (code: number): void => {

@@ -17,7 +17,11 @@ export interface NodeOutput {
  * stdin. Resolves with the exit code: 0 when stdin ended, 1 after a protocol fault.
  * A module that cannot be loaded rejects with an `InputError`.
  */
-export async function runNodeProcess(module: string, output: NodeOutput, options: NodeAdapterOptions = {}): Promise<number> {
+export async function runNodeProcess(
+  module: string,
+  output: NodeOutput,
+  options: NodeAdapterOptions = {},
+): Promise<number> {
   const protocol = await loadNodeProtocol(module);
   const code = await runMaelstromNode(
     protocol,

@@ -17,7 +17,10 @@ export function reply<State>(
   request: Body,
   body: Omit<Body, 'in_reply_to'>,
 ): void {
-  context.send(to, { ...(body as Body), ...(request.msg_id === undefined ? {} : { in_reply_to: request.msg_id }) });
+  context.send(to, {
+    ...(body as Body),
+    ...(request.msg_id === undefined ? {} : { in_reply_to: request.msg_id }),
+  });
 }
 
 /** Answers `request` with a Maelstrom error. */

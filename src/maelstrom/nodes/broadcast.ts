@@ -74,7 +74,11 @@ export function broadcastNode(options: BroadcastOptions = {}): Protocol<Broadcas
   const retransmitMs = options.retransmitMs ?? 500;
 
   /** Learns `value`; if it is new, it becomes pending for every neighbour but `from`. */
-  const learn = (context: MaelstromContext<BroadcastState>, value: unknown, from: string | undefined): void => {
+  const learn = (
+    context: MaelstromContext<BroadcastState>,
+    value: unknown,
+    from: string | undefined,
+  ): void => {
     const state = context.state;
     const key = plainToJson(value);
     if (state.known.has(key)) return;

@@ -13,7 +13,8 @@ export function echoNode(): Protocol<null, Body> {
     init: () => null,
     onMessage(context, from, message) {
       if (message.type === 'echo') reply(context, from, message, { type: 'echo_ok', echo: message['echo'] });
-      else if (message.msg_id !== undefined) replyError(context, from, message, ErrorCode.notSupported, `no ${message.type}`);
+      else if (message.msg_id !== undefined)
+        replyError(context, from, message, ErrorCode.notSupported, `no ${message.type}`);
     },
   });
 }

@@ -78,7 +78,13 @@ export function gCounterNode(options: GCounterOptions = {}): Protocol<GCounterSt
         case 'add': {
           const delta = message['delta'];
           if (typeof delta !== 'number' || !Number.isInteger(delta) || delta < 0) {
-            replyError(context, from, message, ErrorCode.malformedRequest, 'a g-counter adds whole numbers >= 0');
+            replyError(
+              context,
+              from,
+              message,
+              ErrorCode.malformedRequest,
+              'a g-counter adds whole numbers >= 0',
+            );
             return;
           }
           const counts = context.state.counts;

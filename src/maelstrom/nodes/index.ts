@@ -21,11 +21,11 @@ export type MaelstromProtocol = Protocol<unknown, Body>;
 
 /** The built-in nodes. */
 export const BUILTIN_NODES: Readonly<Record<string, () => MaelstromProtocol>> = {
-  echo: () => echoNode() as MaelstromProtocol,
-  'unique-ids': () => uniqueIdsNode() as unknown as MaelstromProtocol,
-  broadcast: () => broadcastNode() as unknown as MaelstromProtocol,
-  'g-counter': () => gCounterNode() as unknown as MaelstromProtocol,
-  'lin-kv': () => linKvNode() as unknown as MaelstromProtocol,
+  echo: () => echoNode(),
+  'unique-ids': () => uniqueIdsNode(),
+  broadcast: () => broadcastNode(),
+  'g-counter': () => gCounterNode(),
+  'lin-kv': () => linKvNode(),
 };
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
@@ -79,9 +79,12 @@ export async function loadNodeProtocol(spec: string): Promise<MaelstromProtocol>
   } catch (thrown) {
     throw new InputError(`${spec}: could not be loaded (${describeThrown(thrown)})`);
   }
-  const exported = typeof namespace.default === 'function' ? (namespace.default as () => unknown)() : namespace.default;
+  const exported =
+    typeof namespace.default === 'function' ? (namespace.default as () => unknown)() : namespace.default;
   if (!isProtocol(exported)) {
-    throw new InputError(`${spec}: the default export must be a protocol (defineProtocol({ name, init, ... })) or a function returning one`);
+    throw new InputError(
+      `${spec}: the default export must be a protocol (defineProtocol({ name, init, ... })) or a function returning one`,
+    );
   }
   return exported;
 }

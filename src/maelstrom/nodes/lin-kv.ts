@@ -18,7 +18,13 @@
 
 import type { NodeId } from '../../core/ids.js';
 import { canonicalString, structuralEqual } from '../../history/hash.js';
-import { defineProtocol, type Context, type FiredTimer, type Protocol, type TimerDelay } from '../../core/protocol.js';
+import {
+  defineProtocol,
+  type Context,
+  type FiredTimer,
+  type Protocol,
+  type TimerDelay,
+} from '../../core/protocol.js';
 import type { Signature } from '../../core/signature.js';
 import { raft, type RaftState } from '../../protocols/raft/raft.js';
 import type { StateMachine } from '../../protocols/raft/machines.js';
@@ -30,7 +36,13 @@ import { fromClient, replyError, type MaelstromContext } from './body.js';
 export type KvRequest =
   | { readonly op: 'read'; readonly key: unknown }
   | { readonly op: 'write'; readonly key: unknown; readonly value: unknown }
-  | { readonly op: 'cas'; readonly key: unknown; readonly from: unknown; readonly to: unknown; readonly create: boolean };
+  | {
+      readonly op: 'cas';
+      readonly key: unknown;
+      readonly from: unknown;
+      readonly to: unknown;
+      readonly create: boolean;
+    };
 
 /** A command of the replicated map: a request (null for Raft's no-op) and the node that answers its client. */
 export interface LinKvCommand {
@@ -60,7 +72,10 @@ export const maelstromKvMachine: StateMachine<KvMap, LinKvCommand, LinKvResult> 
     const missing = { type: 'error', code: ErrorCode.keyDoesNotExist, text: 'key does not exist' };
     switch (request.op) {
       case 'read':
-        return { state, result: { origin, reply: present ? { type: 'read_ok', value: state[key] } : missing } };
+        return {
+          state,
+          result: { origin, reply: present ? { type: 'read_ok', value: state[key] } : missing },
+        };
       case 'write':
         return { state: { ...state, [key]: request.value }, result: { origin, reply: { type: 'write_ok' } } };
       case 'cas':
@@ -121,7 +136,13 @@ function requestOf(message: Body): KvRequest | undefined {
       return 'value' in message ? { op: 'write', key, value: message['value'] } : undefined;
     case 'cas':
       return 'from' in message && 'to' in message
-        ? { op: 'cas', key, from: message['from'], to: message['to'], create: message['create_if_not_exists'] === true }
+        ? {
+            op: 'cas',
+            key,
+            from: message['from'],
+            to: message['to'],
+            create: message['create_if_not_exists'] === true,
+          }
         : undefined;
     default:
       return undefined;
@@ -139,7 +160,13 @@ export function linKvNode(options: LinKvOptions = {}): Protocol<LinKvState, Body
   let inFlight: InFlight | undefined;
 
   /** Sends `body` to `client` through `origin`: directly when this node is the origin. */
-  const answer = (context: MaelstromContext<LinKvState>, origin: string, client: string, request: number, body: Readonly<Record<string, unknown>>): void => {
+  const answer = (
+    context: MaelstromContext<LinKvState>,
+    origin: string,
+    client: string,
+    request: number,
+    body: Readonly<Record<string, unknown>>,
+  ): void => {
     if (origin === context.id) context.send(client as NodeId, { ...(body as Body), in_reply_to: request });
     else context.send(origin as NodeId, { type: 'relay', client, request, reply: body });
   };
@@ -177,7 +204,8 @@ export function linKvNode(options: LinKvOptions = {}): Protocol<LinKvState, Body
     return false;
   };
 
-  const view = (context: MaelstromContext<LinKvState>): Context<Raft, RaftWire> => new RaftView(context, intercept);
+  const view = (context: MaelstromContext<LinKvState>): Context<Raft, RaftWire> =>
+    new RaftView(context, intercept);
 
   const submit = (context: MaelstromContext<LinKvState>, flight: InFlight): void => {
     inFlight = flight;
@@ -206,11 +234,22 @@ export function linKvNode(options: LinKvOptions = {}): Protocol<LinKvState, Body
         const request = requestOf(message);
         if (request === undefined || message.msg_id === undefined) {
           if (message.msg_id !== undefined) {
-            replyError(context, from, message, ErrorCode.malformedRequest, `not a lin-kv request: ${message.type}`);
+            replyError(
+              context,
+              from,
+              message,
+              ErrorCode.malformedRequest,
+              `not a lin-kv request: ${message.type}`,
+            );
           }
           return;
         }
-        submit(context, { client: from, request: message.msg_id, command: { request, origin: context.id }, hops: 0 });
+        submit(context, {
+          client: from,
+          request: message.msg_id,
+          command: { request, origin: context.id },
+          hops: 0,
+        });
         return;
       }
       switch (message.type) {
@@ -239,7 +278,11 @@ export function linKvNode(options: LinKvOptions = {}): Protocol<LinKvState, Body
 class RaftView implements Context<Raft, RaftWire> {
   constructor(
     private readonly outer: MaelstromContext<LinKvState>,
-    private readonly intercept: (context: MaelstromContext<LinKvState>, to: NodeId, message: RaftWire) => boolean,
+    private readonly intercept: (
+      context: MaelstromContext<LinKvState>,
+      to: NodeId,
+      message: RaftWire,
+    ) => boolean,
   ) {}
 
   get id(): NodeId {

@@ -44,13 +44,20 @@ function counterWorkload(
     name,
     idempotent,
     next: () => (setting.random.next() < 0.5 ? { f: 'add', value: delta() } : { f: 'read', value: null }),
-    request: (operation) => (operation.f === 'read' ? { type: 'read' } : { type: 'add', delta: operation.value }),
+    request: (operation) =>
+      operation.f === 'read' ? { type: 'read' } : { type: 'add', delta: operation.value },
     interpret(operation, reply) {
-      const early = checkReplyType(operation, reply, operation.f === 'read' ? 'read_ok' : 'add_ok', idempotent);
+      const early = checkReplyType(
+        operation,
+        reply,
+        operation.f === 'read' ? 'read_ok' : 'add_ok',
+        idempotent,
+      );
       if (early !== undefined) return early;
       if (operation.f !== 'read') return { type: 'ok', value: operation.value };
       const value = reply['value'];
-      if (typeof value !== 'number' || !Number.isFinite(value)) return missingField(reply, 'value', 'a number');
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return missingField(reply, 'value', 'a number');
       return { type: 'ok', value };
     },
     finalOperations: () => setting.nodes.map((node) => ({ node, operation: { f: 'read', value: null } })),
@@ -83,9 +90,12 @@ function checkCounterHistory(
       `final reads ${result.finalReads.map((read) => `${String(read.process).replace('node ', '')}=${JSON.stringify(read.value)}`).join(' ')}`,
   ];
   if (impossibleFinal.length > 0) {
-    lines.push(`impossible final reads: ${impossibleFinal.map((read) => String(read.process).replace('node ', '')).join(', ')}`);
+    lines.push(
+      `impossible final reads: ${impossibleFinal.map((read) => String(read.process).replace('node ', '')).join(', ')}`,
+    );
   }
-  if (phantom.length > 0) lines.push(`${phantom.length} reads above everything added so far (phantom increments)`);
+  if (phantom.length > 0)
+    lines.push(`${phantom.length} reads above everything added so far (phantom increments)`);
   const stale = result.outOfBounds.length - phantom.length;
   if (stale > 0) lines.push(`${stale} reads outside real-time bounds before the end (stale; allowed)`);
   if (nodesWithoutFinalRead.length > 0) lines.push(`no final read from: ${nodesWithoutFinalRead.join(', ')}`);

@@ -38,7 +38,9 @@ export function checkEcho(history: RunHistory): WorkloadCheck {
       attempted: history.operations.length,
       acknowledged: acknowledged.length,
       wrong: wrong.length,
-      wrongExamples: wrong.slice(0, EXAMPLES_MAX).map((record) => ({ sent: record.input, got: record.output })),
+      wrongExamples: wrong
+        .slice(0, EXAMPLES_MAX)
+        .map((record) => ({ sent: record.input, got: record.output })),
     },
     lines: [
       `echo: ${acknowledged.length} of ${history.operations.length} acknowledged, ${wrong.length} wrong` +

@@ -19,7 +19,11 @@ export {
 } from './workload.js';
 
 /** Builds the workload `name` for one run. */
-export function createWorkload(name: WorkloadName, setting: WorkloadSetting, options: LinKvOptions = {}): Workload {
+export function createWorkload(
+  name: WorkloadName,
+  setting: WorkloadSetting,
+  options: LinKvOptions = {},
+): Workload {
   switch (name) {
     case 'echo':
       return echoWorkload();

@@ -55,12 +55,13 @@ export function checkKafka(history: RunHistory): WorkloadCheck {
   const sends: { key: string; offset: number; msg: unknown; record: RecordedOperation }[] = [];
   const note = (key: string, offset: number, msg: unknown): void => {
     let byOffset = messagesAt.get(key);
-    if (byOffset === undefined) messagesAt.set(key, (byOffset = new Map()));
+    if (byOffset === undefined) messagesAt.set(key, (byOffset = new Map<number, Set<string>>()));
     let texts = byOffset.get(offset);
-    if (texts === undefined) byOffset.set(offset, (texts = new Set()));
+    if (texts === undefined) byOffset.set(offset, (texts = new Set<string>()));
     texts.add(canonicalString(msg));
     let messageOffsets = offsetsOf.get(`${key}\u0000${canonicalString(msg)}`);
-    if (messageOffsets === undefined) offsetsOf.set(`${key}\u0000${canonicalString(msg)}`, (messageOffsets = new Set()));
+    if (messageOffsets === undefined)
+      offsetsOf.set(`${key}\u0000${canonicalString(msg)}`, (messageOffsets = new Set()));
     messageOffsets.add(offset);
   };
   for (const record of records) {
@@ -87,7 +88,8 @@ export function checkKafka(history: RunHistory): WorkloadCheck {
   const inconsistent: Finding[] = [];
   for (const [key, byOffset] of messagesAt) {
     for (const [offset, texts] of byOffset) {
-      if (texts.size > 1) inconsistent.push({ key, detail: `offset ${offset} holds ${[...texts].join(' and ')}` });
+      if (texts.size > 1)
+        inconsistent.push({ key, detail: `offset ${offset} holds ${[...texts].join(' and ')}` });
     }
   }
   const duplicates: Finding[] = [];
@@ -137,7 +139,10 @@ export function checkKafka(history: RunHistory): WorkloadCheck {
         const offset = output['offset'] as number;
         const previous = lastSent.get(key);
         if (previous !== undefined && offset <= previous) {
-          nonmonotonicSends.push({ key, detail: `process ${process} sent at offset ${previous}, then at ${offset}` });
+          nonmonotonicSends.push({
+            key,
+            detail: `process ${process} sent at offset ${previous}, then at ${offset}`,
+          });
         }
         lastSent.set(key, offset);
       } else if (record.f === 'poll') {
@@ -147,11 +152,17 @@ export function checkKafka(history: RunHistory): WorkloadCheck {
           for (const [offset] of pairs) {
             if (previous !== undefined) {
               if (offset <= previous) {
-                nonmonotonicPolls.push({ key, detail: `process ${process} polled offset ${previous}, then ${offset}` });
+                nonmonotonicPolls.push({
+                  key,
+                  detail: `process ${process} polled offset ${previous}, then ${offset}`,
+                });
               } else {
                 const skipped = hasBetween(known, previous, offset);
                 if (skipped !== undefined) {
-                  skips.push({ key, detail: `process ${process} polled ${previous} then ${offset}, skipping ${skipped}` });
+                  skips.push({
+                    key,
+                    detail: `process ${process} polled ${previous} then ${offset}, skipping ${skipped}`,
+                  });
                 }
               }
             }
@@ -181,7 +192,7 @@ export function checkKafka(history: RunHistory): WorkloadCheck {
       acknowledgedSends: acknowledged,
       unobserved,
       ...Object.fromEntries(
-        Object.entries(categories).flatMap(([name, list]) => [
+        Object.entries(categories).flatMap(([name, list]): [string, unknown][] => [
           [name, list.length],
           [`${name}Examples`, list.slice(0, EXAMPLES_MAX)],
         ]),

@@ -49,10 +49,12 @@ export function readPolledMessages(
   reply: Record<string, unknown>,
 ): { readonly msgs: Record<string, [number, unknown][]> } | BadReply {
   const msgs = reply['msgs'];
-  if (!isRecord(msgs)) return { problem: `'poll_ok' reply needs 'msgs', an object of key -> [[offset, msg], …]` };
+  if (!isRecord(msgs))
+    return { problem: `'poll_ok' reply needs 'msgs', an object of key -> [[offset, msg], …]` };
   const result: Record<string, [number, unknown][]> = {};
   for (const [key, pairs] of Object.entries(msgs)) {
-    if (!Array.isArray(pairs)) return { problem: `'poll_ok' msgs.${key} must be an array of [offset, msg] pairs` };
+    if (!Array.isArray(pairs))
+      return { problem: `'poll_ok' msgs.${key} must be an array of [offset, msg] pairs` };
     const list: [number, unknown][] = [];
     for (const pair of pairs as unknown[]) {
       if (!Array.isArray(pair) || pair.length !== 2 || !Number.isSafeInteger(pair[0])) {
@@ -90,7 +92,8 @@ export function kafkaWorkload(setting: WorkloadSetting): Workload {
         return { f: 'commit_offsets', value: { offsets } };
       }
       const roll = random.next();
-      if (state.offsets === undefined || roll < 0.1) return { f: 'assign', value: { keys: randomKeys(random) } };
+      if (state.offsets === undefined || roll < 0.1)
+        return { f: 'assign', value: { keys: randomKeys(random) } };
       if (roll < 0.55) {
         const key = random.pick(KAFKA_KEYS);
         return { f: 'send', key, value: { key, msg: nextMessage++ } };

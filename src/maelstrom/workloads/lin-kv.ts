@@ -93,7 +93,11 @@ function checkLinKv(history: RunHistory, timeoutMs: number): WorkloadCheck {
   const { history: paired } = history.paired();
   const result = checkLinearizability(paired.operations, casRegisterModel(), { timeoutMs });
   const verdict =
-    result.verdict === 'linearizable' ? 'valid' : result.verdict === 'not-linearizable' ? 'invalid' : 'unknown';
+    result.verdict === 'linearizable'
+      ? 'valid'
+      : result.verdict === 'not-linearizable'
+        ? 'invalid'
+        : 'unknown';
   const lines = [
     `lin-kv: ${result.verdict} (${result.operations} operations over ${result.partitions} keys, ` +
       `${paired.failed} failed, ${paired.unknown} of unknown outcome; checked in ${result.timeMs.toFixed(0)} ms)`,

@@ -31,7 +31,12 @@ interface SetShape {
   readonly readField: 'messages' | 'value';
 }
 
-const BROADCAST: SetShape = { name: 'broadcast', addF: 'broadcast', addField: 'message', readField: 'messages' };
+const BROADCAST: SetShape = {
+  name: 'broadcast',
+  addF: 'broadcast',
+  addField: 'message',
+  readField: 'messages',
+};
 const G_SET: SetShape = { name: 'g-set', addF: 'add', addField: 'element', readField: 'value' };
 
 /** The broadcast workload. */
@@ -98,15 +103,21 @@ export function stableLatencies(history: PairedHistory, addF: string): Quantiles
     for (const key of read.elements) known.set(key, Math.min(known.get(key) ?? Infinity, read.op.ret));
   }
   const lastCall = new Map<string, number>();
-  for (const read of reads) lastCall.set(String(read.op.process), Math.max(lastCall.get(String(read.op.process)) ?? -Infinity, read.op.call));
+  for (const read of reads)
+    lastCall.set(
+      String(read.op.process),
+      Math.max(lastCall.get(String(read.op.process)) ?? -Infinity, read.op.call),
+    );
   const finals = reads.filter((read) => read.op.call === lastCall.get(String(read.op.process)));
   const latencies: number[] = [];
   for (const [key, knownAt] of known) {
     // Only elements every final read holds are stable; the others are lost or never judged.
-    if (finals.length === 0 || !finals.every((read) => read.elements.has(key) && read.op.call > knownAt)) continue;
+    if (finals.length === 0 || !finals.every((read) => read.elements.has(key) && read.op.call > knownAt))
+      continue;
     let lastAbsentEnd = knownAt;
     for (const read of reads) {
-      if (read.op.call > knownAt && !read.elements.has(key)) lastAbsentEnd = Math.max(lastAbsentEnd, read.op.ret);
+      if (read.op.call > knownAt && !read.elements.has(key))
+        lastAbsentEnd = Math.max(lastAbsentEnd, read.op.ret);
     }
     latencies.push(lastAbsentEnd - knownAt);
   }
@@ -119,8 +130,7 @@ function checkSet(shape: SetShape, history: RunHistory, nodes: readonly string[]
     addFunctions: [shape.addF],
     readFunctions: ['read'],
   });
-  const verdict =
-    result.verdict === 'valid' && nodesWithoutFinalRead.length > 0 ? 'unknown' : result.verdict;
+  const verdict = result.verdict === 'valid' && nodesWithoutFinalRead.length > 0 ? 'unknown' : result.verdict;
   const latencies = stableLatencies(paired, shape.addF);
   const lines = [
     `${shape.name}: ${result.acknowledged} of ${result.attempted} adds acknowledged; ${result.stable} stable, ` +
@@ -132,14 +142,19 @@ function checkSet(shape: SetShape, history: RunHistory, nodes: readonly string[]
         `p99 ${formatMs(latencies['0.99'])}, max ${formatMs(latencies['1'])}`,
     );
   }
-  if (result.lostExamples.length > 0) lines.push(`lost, e.g.: ${result.lostExamples.slice(0, 10).join(', ')}`);
+  if (result.lostExamples.length > 0)
+    lines.push(`lost, e.g.: ${result.lostExamples.slice(0, 10).join(', ')}`);
   if (result.unexpectedExamples.length > 0) {
     lines.push(`read but never added, e.g.: ${result.unexpectedExamples.slice(0, 10).join(', ')}`);
   }
   if (nodesWithoutFinalRead.length > 0) lines.push(`no final read from: ${nodesWithoutFinalRead.join(', ')}`);
   return {
     verdict,
-    summary: { ...result, ...(latencies === undefined ? {} : { stableLatencies: latencies }), nodesWithoutFinalRead },
+    summary: {
+      ...result,
+      ...(latencies === undefined ? {} : { stableLatencies: latencies }),
+      nodesWithoutFinalRead,
+    },
     lines,
   };
 }

@@ -97,7 +97,11 @@ export interface Workload {
  * The outcome of an `error` reply: a definite code makes it `fail`, an
  * indefinite one `info` (`fail` for an idempotent `f`).
  */
-export function errorOutcome(operation: WorkloadOperation, reply: Body, idempotent: ReadonlySet<string>): Outcome | BadReply {
+export function errorOutcome(
+  operation: WorkloadOperation,
+  reply: Body,
+  idempotent: ReadonlySet<string>,
+): Outcome | BadReply {
   const code = reply['code'];
   if (typeof code !== 'number' || !Number.isInteger(code)) {
     return { problem: `error reply without an integer 'code': ${JSON.stringify(reply)}` };
@@ -125,7 +129,8 @@ export function checkReplyType(
   idempotent: ReadonlySet<string>,
 ): Outcome | BadReply | undefined {
   if (reply.type === 'error') return errorOutcome(operation, reply, idempotent);
-  if (reply.type !== expected) return { problem: `expected a '${expected}' reply to ${operation.f}, got '${reply.type}'` };
+  if (reply.type !== expected)
+    return { problem: `expected a '${expected}' reply to ${operation.f}, got '${reply.type}'` };
   return undefined;
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import broken, { brokenSettings, type BrokenBug } from '../../../examples/raft-kv-broken.js';
-import { buildRaftKv } from '../../../examples/raft-kv.js';
+import broken, { type BrokenBug } from '../../../examples/raft-kv-broken.js';
 import { historyFromSimulation, historyFromTrace } from '../../history/workloads/history.js';
 import { shrinkFailure } from '../../sim/shrink.js';
 import { simulate, type SimulationResult } from '../../sim/simulator.js';
@@ -64,7 +63,7 @@ describe('examples/raft-kv-broken.ts: each planted bug is found, and shrunk', ()
       const found = failing as SimulationResult;
 
       // The same seed without the bug passes: the failure is the bug's.
-      const fixed = simulate(buildRaftKv(brokenSettings({ ...params, bug: 'none' })), { seed });
+      const fixed = simulate(broken.build({ ...params, fixed: true }), { seed });
       expect(fixed.failure).toBeUndefined();
 
       const shrunk = shrinkFailure(config, found, { seed, runsMax: hunt.shrinkRunsMax });
