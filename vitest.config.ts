@@ -9,7 +9,7 @@ export default defineConfig({
     // `fairlink/sim` inside an example means the code under test.
     alias: [
       {
-        find: /^fairlink\/(core|sim|trace|check|history|protocols)$/,
+        find: /^fairlink\/(core|sim|trace|check|history|protocols|runtime|maelstrom)$/,
         replacement: `${sourceFolder}$1/index.ts`,
       },
     ],

@@ -2,7 +2,7 @@
  * The runtime benchmark: messages per second between two `fairlink node` processes on
  * loopback, next to a bare `node:net` exchange of frames of the same size, in the same run.
  *
- * The workload (bench/runtime-scenario.ts): node `a` keeps WINDOW messages in flight to node
+ * The workload (bench/scenarios/runtime-pair.ts): node `a` keeps WINDOW messages in flight to node
  * `b`, which echoes each one, and `a` sends every echo straight back; a message is
  * `{ n, pad }` with PAD_BYTES of padding. Messages per second count both directions.
  *
@@ -49,7 +49,7 @@ const RUN_TIMEOUT_MS = 30_000;
 
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
 const fairlinkBin = join(repositoryRoot, 'bin', 'fairlink.js');
-const scenarioPath = join(repositoryRoot, 'bench', 'runtime-scenario.ts');
+const scenarioPath = join(repositoryRoot, 'bench', 'scenarios', 'runtime-pair.ts');
 
 // --- The bare exchange (child processes of this script). ---
 

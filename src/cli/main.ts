@@ -16,6 +16,7 @@ import { describeThrown } from '../core/errors.js';
 import type { CliContext, CliStream } from './context.js';
 import { registerClusterCommand } from './cluster-command.js';
 import { registerCheckCommand } from './check-command.js';
+import { registerHistoryCommand } from './history-command.js';
 import { registerLab1TableCommand } from './lab1-table-command.js';
 import { registerMaelstromCommand } from './maelstrom-command.js';
 import { registerNodeCommand } from './node-command.js';
@@ -47,6 +48,7 @@ export function createProgram(cli: CliContext): Command {
     });
   registerSimCommand(program, cli);
   registerCheckCommand(program, cli);
+  registerHistoryCommand(program, cli);
   registerLab1TableCommand(program, cli);
   registerMaelstromCommand(program, cli);
   registerNodeCommand(program, cli);

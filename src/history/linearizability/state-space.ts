@@ -2,10 +2,11 @@
  * Model states as small integers.
  *
  * The search never holds a model state: it holds an id. Each distinct state is interned once
- * (by the model's hash and equality), and each (state id, operation) transition is computed once
- * and memoised, so the inner loop compares and stores integers only. Non-deterministic models
- * are made deterministic the classic way: a search state is the set of model states the history
- * so far could have led to, and an operation is legal when it is legal in at least one of them.
+ * (by the model's hash and equality), and each (state id, operation) transition that may change
+ * the state is computed once and memoised, so the inner loop compares and stores integers only.
+ * Non-deterministic models are made deterministic the classic way: a search state is the set of
+ * model states the history so far could have led to, and an operation is legal when it is legal
+ * in at least one of them.
  *
  * @module
  */
@@ -46,8 +47,8 @@ export class StateSpace<S> {
   private readonly sets: (readonly number[])[] = [];
   private readonly setsByKey = new Map<string, number>();
   private readonly memo = new PairTable(4096);
-  mode = Number(process.env['MEMOMODE'] ?? 0);
-  cheap: Uint8Array;
+  /** 1 for the operations the model says never change the state. */
+  private readonly readOnly: Uint8Array;
   /** Calls made to `model.step`, for statistics. */
   stepCalls = 0;
 
@@ -58,8 +59,8 @@ export class StateSpace<S> {
       model.hash === undefined ? structuralHash : (state) => (model.hash as (s: S) => number | string)(state);
     this.equal =
       model.equal === undefined ? structuralEqual : (a, b) => (model.equal as (x: S, y: S) => boolean)(a, b);
+    this.readOnly = Uint8Array.from(operations, (op) => (model.readOnly?.(op) === true ? 1 : 0));
     this.initial = this.intern(model.init());
-    this.cheap = Uint8Array.from(operations, (op) => (model.readOnly?.(op) === true ? 1 : 0));
   }
 
   /** Number of distinct model states met. */
@@ -72,8 +73,9 @@ export class StateSpace<S> {
    * given to the constructor) in search state `state`, or {@link ILLEGAL}.
    */
   transition(state: number, op: number): number {
-    if (this.mode === 1) return this.compute(state, op);
-    if (this.mode === 2 && this.cheap[op] === 1) return this.compute(state, op);
+    // A read in a single state is cheaper to recompute than to memoise (measured): it allocates
+    // nothing, and the memo would grow by an entry for every state it is tried in.
+    if (this.readOnly[op] === 1 && state < SET_BASE) return this.compute(state, op);
     const known = this.memo.get(state, op, UNSEEN);
     if (known !== UNSEEN) return known;
     const next = this.compute(state, op);

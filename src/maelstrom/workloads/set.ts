@@ -86,7 +86,8 @@ function formatMs(ms: number): string {
  * Stable latencies as Jepsen's set-full checker (and so Maelstrom and the Gossip Glomers
  * targets) measures them: for each element present in the final reads, the time from when it
  * was known (its add acknowledged, or first read) to the end of the last read that began after
- * that and did not contain it; 0 when there was no such read. In ms.
+ * that and did not contain it; 0 when there was no such read. In ms. Reads must be attributed
+ * to their nodes (see final-reads.ts): each node's last read is its final read.
  */
 export function stableLatencies(history: PairedHistory, addF: string): Quantiles | undefined {
   const reads = history.operations

@@ -1,0 +1,70 @@
+/**
+ * `fairlink history check FILE --model NAME`: judges a recorded history.
+ *
+ * The work is done by `runHistoryCheck` in the history module, which returns the exit code and
+ * the text instead of printing; this module only maps flags onto it.
+ */
+
+import type { Command } from 'commander';
+import type { CheckerName } from '../history/check-file.js';
+import { runHistoryCheck } from '../history/cli.js';
+import { InputError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import { checkOutputPath } from './output-paths.js';
+import { parseWholeNumber } from './options.js';
+import type { ExitCodeValue } from './usage.js';
+
+interface HistoryCheckFlags {
+  readonly model?: string;
+  readonly format?: string;
+  readonly checker?: string;
+  readonly partition: boolean;
+  readonly timeout?: number;
+  readonly json?: boolean;
+  readonly html?: string;
+  readonly threads?: number;
+}
+
+const CHECKERS: readonly CheckerName[] = ['linearizable', 'sequential', 'set', 'counter'];
+
+/** Registers `history check` on the program. */
+export function registerHistoryCommand(program: Command, cli: CliContext): void {
+  const history = program.command('history').description('judge recorded histories with consistency checkers');
+  history
+    .command('check')
+    .description('is a history linearizable (or sequentially consistent, or a converging set or counter)?')
+    .argument('<file>', 'the history: a Jepsen etcd log, a Jepsen key-value EDN file, or JSON Lines')
+    .option('--model <NAME>', 'register, cas-register, key-value, queue, set or counter')
+    .option('--format <FORMAT>', 'jepsen-etcd, jepsen-kv-edn or jsonl (default: from the file)')
+    .option('--checker <NAME>', `${CHECKERS.join(', ')} (default linearizable)`)
+    .option('--no-partition', 'check the history as one object, not key by key')
+    .option('--timeout <S>', 'give up after S seconds: verdict unknown, exit 3', (text) =>
+      parseWholeNumber(text, '--timeout', 1, 86_400),
+    )
+    .option('--threads <N>', 'worker threads for large partitioned histories', (text) =>
+      parseWholeNumber(text, '--threads', 1, 64),
+    )
+    .option('--html <FILE>', 'draw the history: one row per client, the violation marked')
+    .option('--json', 'print one JSON result object on stdout')
+    .action(async (file: string, flags: HistoryCheckFlags) => {
+      if (flags.checker !== undefined && !CHECKERS.includes(flags.checker as CheckerName)) {
+        throw new InputError(`--checker ${flags.checker}: expected one of ${CHECKERS.join(', ')}`);
+      }
+      if (flags.html !== undefined) checkOutputPath('--html', flags.html);
+      const output = await runHistoryCheck({
+        file,
+        partition: flags.partition,
+        ...(flags.model === undefined ? {} : { model: flags.model }),
+        ...(flags.format === undefined ? {} : { format: flags.format }),
+        ...(flags.checker === undefined ? {} : { checker: flags.checker as CheckerName }),
+        ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
+        ...(flags.json === undefined ? {} : { json: flags.json }),
+        ...(flags.html === undefined ? {} : { html: flags.html }),
+        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+      });
+      if (output.exitCode === 2) throw new InputError(output.stderr.trim().replace(/^fairlink(?: history check)?: /, ''));
+      cli.stdout.write(output.stdout);
+      if (output.stderr) cli.stderr.write(output.stderr);
+      cli.setExitCode(output.exitCode as ExitCodeValue);
+    });
+}
