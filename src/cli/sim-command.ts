@@ -35,6 +35,9 @@ import {
   type SimInvocation,
   type WrittenFiles,
 } from './sim-report.js';
+import { renderHistoryHtml } from '../history/report/html.js';
+import { pairOperations } from '../history/types.js';
+import { historyFromTrace } from '../history/workloads/history.js';
 import { replaySchedule } from './sim-schedule.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';
 
@@ -56,6 +59,7 @@ interface SimOptions {
   readonly workers?: number;
   readonly timeLimit?: number;
   readonly schedule?: string;
+  readonly historyHtml?: string;
 }
 
 /** Registers `sim` on the program. */
@@ -97,6 +101,7 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
       'stop starting seeds after S seconds (verdict unknown, exit 3, unless one failed)',
       (text) => parseSecondsToMs(text, '--time-limit'),
     )
+    .option('--history-html <FILE>', "draw the reported run's client history (one row per client)")
     .option('--schedule <FILE>', 'replay a `fairlink check` counterexample (its trace file) as a scripted run')
     .action(async (scenarioPath: string, options: SimOptions) => {
       cli.setExitCode(await simCommand(scenarioPath, options, cli));
@@ -124,10 +129,11 @@ async function simCommand(
       cli,
     );
   }
-  const requested = { trace: options.trace, html: options.html };
+  const requested = { trace: options.trace, html: options.html, historyHtml: options.historyHtml };
   for (const [flag, path] of [
     ['--trace', requested.trace],
     ['--html', requested.html],
+    ['--history-html', requested.historyHtml],
   ] as const) {
     if (path !== undefined) checkOutputPath(flag, path);
   }
@@ -152,7 +158,8 @@ async function simCommand(
       shrink: options.shrink,
       ...(options.shrinkRuns === undefined ? {} : { shrinkRunsMax: options.shrinkRuns }),
       checkDeterminism: invocation.checkDeterminism,
-      tracePassing: requested.trace !== undefined || requested.html !== undefined,
+      tracePassing:
+        requested.trace !== undefined || requested.html !== undefined || requested.historyHtml !== undefined,
       ...(options.stepTimeout === undefined ? {} : { stepTimeoutMs: options.stepTimeout }),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit }),
@@ -204,26 +211,40 @@ function fileStem(name: string): string {
 async function writeOutputs(
   result: CampaignResult,
   invocation: SimInvocation,
-  requested: { readonly trace: string | undefined; readonly html: string | undefined },
+  requested: {
+    readonly trace: string | undefined;
+    readonly html: string | undefined;
+    readonly historyHtml: string | undefined;
+  },
 ): Promise<WrittenFiles> {
   const trace = result.trace;
   if (trace === undefined) return { defaulted: false };
   let paths = requested;
   let defaulted = false;
+  const history = historyFromTrace(trace);
   if (result.failure && paths.trace === undefined && paths.html === undefined) {
-    const stem = `out/${fileStem(result.scenario.name)}-seed${result.failure.seed}.trace`;
-    paths = { trace: `${stem}.jsonl`, html: `${stem}.html` };
+    const stem = `out/${fileStem(result.scenario.name)}-seed${result.failure.seed}`;
+    paths = {
+      trace: `${stem}.trace.jsonl`,
+      html: `${stem}.trace.html`,
+      historyHtml: paths.historyHtml ?? (history.events.length > 0 ? `${stem}.history.html` : undefined),
+    };
     defaulted = true;
   }
   const files: WrittenFiles = {
     ...(paths.trace === undefined ? {} : { trace: paths.trace }),
     ...(paths.html === undefined ? {} : { html: paths.html }),
+    ...(paths.historyHtml === undefined ? {} : { historyHtml: paths.historyHtml }),
     defaulted,
   };
   const contents: [string, string][] = [];
   if (paths.trace !== undefined) contents.push([paths.trace, traceToJsonl(trace)]);
   if (paths.html !== undefined)
     contents.push([paths.html, renderTraceHtml(trace, htmlOptions(result, invocation, files, trace))]);
+  if (paths.historyHtml !== undefined) {
+    const title = `${result.scenario.name}, seed ${trace.header.seed}: client history`;
+    contents.push([paths.historyHtml, renderHistoryHtml(pairOperations(history), undefined, { title })]);
+  }
   const written: string[] = [];
   try {
     for (const [path, content] of contents) {

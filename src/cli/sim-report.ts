@@ -22,6 +22,8 @@ export interface SimInvocation {
 export interface WrittenFiles {
   readonly trace?: string;
   readonly html?: string;
+  /** The drawing of the reported run's client history (one row per client). */
+  readonly historyHtml?: string;
   /** Written to default paths under out/, because the run failed and no path was given. */
   readonly defaulted: boolean;
 }
@@ -136,6 +138,7 @@ export function formatSimText(
     lines.push(`  trace:   ${files.trace}${files.defaulted ? ' (no --trace given)' : ''}`);
   }
   if (files.html !== undefined) lines.push(`  diagram: ${files.html}`);
+  if (files.historyHtml !== undefined) lines.push(`  history: ${files.historyHtml}`);
   return lines.join('\n') + '\n';
 }
 

@@ -2,47 +2,20 @@
  * What the workbench tests share: the fixture nodes, fairlink's own nodes as a
  * program, short runs, and the check that no node process outlives its run.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { expect } from 'vitest';
 import { killGroup, liveProcessGroups } from '../../src/maelstrom/node-process.js';
 import type { MaelstromTestInput } from '../../src/maelstrom/options.js';
 import { runMaelstromTest, type MaelstromRun } from '../../src/maelstrom/run.js';
+
+export { fairlinkNodeProgram } from './fairlink-node-bundle.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** The path of a fixture node (test/maelstrom/fixtures). */
 export function fixture(name: string): string {
   return join(here, 'fixtures', name);
-}
-
-let bundle: Promise<string> | undefined;
-
-/**
- * `fairlink maelstrom node` as a program, from the current sources: fairlink-node.ts bundled
- * into one file (in a fraction of a second), so that 25 nodes start as fast as plain Node
- * scripts instead of compiling TypeScript each.
- */
-export function fairlinkNodeProgram(): Promise<{ command: string; args: (module: string) => string[] }> {
-  bundle ??= (async () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), 'fairlink-maelstrom-')), 'fairlink-node.mjs');
-    await build({
-      entryPoints: [join(here, 'fairlink-node.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
-      // Only needed to load a TypeScript node module, which these tests do not.
-      external: ['tsx', 'tsx/*'],
-      logLevel: 'warning',
-    });
-    return outfile;
-  })();
-  return bundle.then((outfile) => ({ command: process.execPath, args: (module) => [outfile, module] }));
 }
 
 /** Settings of a short test run: 3 nodes, 2 s, 20 operations per second, quick timeouts. */

@@ -62,6 +62,11 @@ const CHECK_EVERY_MASK = 0x3ff;
 /**
  * A resumable search (same contract as `LinearizationSearch`) for a history over a model with
  * components; see the module comment for what it does and why its verdict is exact.
+ *
+ * Besides the entry list of the plain search, each component keeps its pending calls in a list of
+ * their own, in time order, and the first return entry is kept up to date as operations are
+ * placed and taken back: so a step costs time in the number of calls pending on one component,
+ * not on all of them.
  */
 export class ComponentSearch<S> implements Search {
   private readonly n: number;
@@ -69,15 +74,21 @@ export class ComponentSearch<S> implements Search {
   private readonly space: StateSpace<S>;
   private readonly components: ComponentSpace<S>;
   private readonly head: number;
+  private readonly tail: number;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   private readonly isCall: Uint8Array;
-  /** Position of each return entry in time order, to try operations in order of return. */
-  private readonly returnRank: Int32Array;
+  /** Position of each entry in time order. */
+  private readonly rank: Int32Array;
+  /**
+   * Per component, its pending calls in time order: a circular list through call entries, whose
+   * sentinel for component k is `n + k`.
+   */
+  private readonly componentNext: Int32Array;
+  private readonly componentPrev: Int32Array;
   private readonly zobrist: Int32Array;
   private readonly readOnly: Uint8Array;
   private readonly definite: Uint8Array;
-  private readonly anyReadOnly: boolean;
   /** Component number of each operation, and its bit number among that component's operations. */
   private readonly componentOf: Int32Array;
   private readonly bitOf: Int32Array;
@@ -93,12 +104,13 @@ export class ComponentSearch<S> implements Search {
    * [`start`, `end`), in the order they are tried (grows as needed).
    */
   private children: Int32Array;
-  // The stack of placed operations, with for each: the part of its component before it, whether
-  // it was placed greedily, and the configuration it was placed in (its slice of children, the
-  // index of this child, its branching component or NOBODY, its blame flag), to resume that
-  // configuration's loop on backtracking.
+  // The stack of placed operations, with for each: the part of its component and the first
+  // return entry before it, whether it was placed greedily, and the configuration it was placed
+  // in (its slice of children, the index of this child, its branching component or NOBODY, its
+  // blame flag), to resume that configuration's loop on backtracking.
   private readonly stackOp: Int32Array;
   private readonly stackPart: Int32Array;
+  private readonly stackFirstReturn: Int32Array;
   private readonly stackForced: Uint8Array;
   private readonly stackStart: Int32Array;
   private readonly stackEnd: Int32Array;
@@ -110,6 +122,8 @@ export class ComponentSearch<S> implements Search {
   private bestDepth = 0;
   private divergedAt = 0;
   private remaining = 0;
+  /** The first return entry in the list (the tail when none is left). */
+  private firstReturn: number;
   /** The current configuration's children: the slice [start, end) of `children`, next to try. */
   private start = 0;
   private end = 0;
@@ -127,42 +141,59 @@ export class ComponentSearch<S> implements Search {
     this.space = space;
     const components = new ComponentSpace(model, operations);
     this.components = components;
-    const { head, next, prev, isCall, rank } = buildEntries(operations);
+    const { head, tail, next, prev, isCall, rank } = buildEntries(operations);
     this.head = head;
+    this.tail = tail;
     this.next = next;
     this.prev = prev;
     this.isCall = isCall;
-    this.returnRank = rank.slice(n);
+    this.rank = rank;
     this.zobrist = zobristKeys(n);
     this.readOnly = new Uint8Array(n);
     this.definite = new Uint8Array(n);
     this.componentOf = components.componentOf;
     this.bitOf = new Int32Array(n);
-    const sizes = new Array<number>(components.size).fill(0);
-    let anyReadOnly = false;
+    const count = components.size;
+    const sizes = new Array<number>(count).fill(0);
     for (let i = 0; i < n; i++) {
       const op = operations[i] as Operation;
       if (op.status === 'ok') {
         this.definite[i] = 1;
         this.remaining++;
       }
-      if (model.readOnly?.(op) === true) {
-        this.readOnly[i] = 1;
-        anyReadOnly = true;
-      }
+      if (model.readOnly?.(op) === true) this.readOnly[i] = 1;
       const component = this.componentOf[i] as number;
       this.bitOf[i] = sizes[component] as number;
       sizes[component] = (sizes[component] as number) + 1;
     }
-    this.anyReadOnly = anyReadOnly;
+    this.componentNext = new Int32Array(n + count);
+    this.componentPrev = new Int32Array(n + count);
+    for (let k = 0; k < count; k++) {
+      this.componentNext[n + k] = n + k;
+      this.componentPrev[n + k] = n + k;
+    }
+    for (let e = next[head] as number; e !== tail; e = next[e] as number) {
+      if (isCall[e] !== 1) continue;
+      // Append the call to its component's list, whose last entry is the sentinel's prev.
+      const sentinel = n + (this.componentOf[e] as number);
+      const last = this.componentPrev[sentinel] as number;
+      this.componentNext[last] = e;
+      this.componentPrev[e] = last;
+      this.componentNext[e] = sentinel;
+      this.componentPrev[sentinel] = e;
+    }
+    let first = next[head] as number;
+    while (first !== tail && isCall[first] === 1) first = next[first] as number;
+    this.firstReturn = first;
     this.parts = components.initial.slice();
     const words = sizes.map((size) => Math.max(1, Math.ceil(size / 32)));
     this.componentBits = words.map((w) => new Int32Array(w));
-    this.componentHash = new Int32Array(components.size);
+    this.componentHash = new Int32Array(count);
     this.failed = words.map((w) => new VisitedSet(w, 256));
     this.children = new Int32Array(Math.max(16, n));
     this.stackOp = new Int32Array(n);
     this.stackPart = new Int32Array(n);
+    this.stackFirstReturn = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
     this.stackStart = new Int32Array(n);
     this.stackEnd = new Int32Array(n);
@@ -222,33 +253,39 @@ export class ComponentSearch<S> implements Search {
     );
   }
 
-  /**
-   * Writes the children of the current configuration at `children[start...]`: the calls before
-   * the first return `last` (exclusive), on `branch` only unless it is NOBODY, in order of
-   * return (the operation returning first, which must precede everything called after its
-   * return, first; short operations are most often linearized in that order). Returns the end.
-   */
-  private collectChildren(start: number, last: number, branch: number): number {
-    const { next, componentOf, returnRank } = this;
+  /** Appends `op` to the children being collected at `end`, keeping them sorted by return. */
+  private addChild(start: number, end: number, op: number): void {
     let children = this.children;
-    let end = start;
-    for (let e = next[this.head] as number; e !== last; e = next[e] as number) {
-      if (branch !== NOBODY && componentOf[e] !== branch) continue;
-      if (end === children.length) {
-        const bigger = new Int32Array(children.length * 2);
-        bigger.set(children);
-        this.children = children = bigger;
-      }
-      // Insertion sort by return: the lists are short (the calls pending at one moment).
-      const rank = returnRank[e] as number;
-      let i = end++;
-      while (i > start && (returnRank[children[i - 1] as number] as number) > rank) {
-        children[i] = children[i - 1] as number;
-        i--;
-      }
-      children[i] = e;
+    if (end === children.length) {
+      const bigger = new Int32Array(children.length * 2);
+      bigger.set(children);
+      this.children = children = bigger;
     }
-    return end;
+    // Insertion sort: the lists are short (the calls pending on one component at one moment).
+    const rank = this.rank;
+    const returnRank = rank[op + this.n] as number;
+    let i = end;
+    while (i > start && (rank[(children[i - 1] as number) + this.n] as number) > returnRank) {
+      children[i] = children[i - 1] as number;
+      i--;
+    }
+    children[i] = op;
+  }
+
+  /**
+   * Arrives at a configuration where the first return is not of a known operation: looks for a
+   * greedy read among all pending calls, else collects them all as children. Returns the read,
+   * or -1 with the children at [`start`, returned `end`) in `this.scratch`.
+   */
+  private collectAll(start: number): { read: number; end: number } {
+    const { next, isCall, readOnly, componentOf, parts, components } = this;
+    let end = start;
+    for (let e = next[this.head] as number; isCall[e] === 1; e = next[e] as number) {
+      const part = parts[componentOf[e] as number] as number;
+      if (readOnly[e] === 1 && components.transition(part, e) === part) return { read: e, end: start };
+      this.addChild(start, end++, e);
+    }
+    return { read: -1, end };
   }
 
   /**
@@ -257,12 +294,11 @@ export class ComponentSearch<S> implements Search {
    */
   run(iterations: number, limits: SearchLimits = {}): SearchOutcome | typeof RUNNING {
     if (this.outcome !== undefined) return this.outcome;
-    const { n, components, head, next, prev, isCall, zobrist, readOnly, definite, anyReadOnly } = this;
-    const { componentOf, bitOf, parts, componentBits, componentHash, failed } = this;
-    const { stackOp, stackPart, stackForced, stackStart, stackEnd, stackIndex, stackBranch, stackMixed } =
-      this;
-    const best = this.best;
-    let { depth, bestDepth, divergedAt, remaining } = this;
+    const { n, components, tail, next, prev, isCall, rank, zobrist, readOnly, definite } = this;
+    const { componentNext, componentPrev, componentOf, bitOf, parts, componentBits, componentHash } = this;
+    const { failed, stackOp, stackPart, stackFirstReturn, stackForced, stackStart, stackEnd } = this;
+    const { stackIndex, stackBranch, stackMixed, best } = this;
+    let { depth, bestDepth, divergedAt, remaining, firstReturn } = this;
     let { start, end, index, branch, mixed, arrived } = this;
     const deadline = limits.deadline ?? Infinity;
     const abort = limits.abort;
@@ -290,29 +326,40 @@ export class ComponentSearch<S> implements Search {
           outcome = 'linearizable';
           break;
         }
-        // Walk the calls before the first return: a legal read there is placed at once;
-        // otherwise that first return names the component to branch on.
-        let e = next[head] as number;
-        for (; isCall[e] === 1; e = next[e] as number) {
-          if (anyReadOnly && readOnly[e] === 1) {
-            const part = parts[componentOf[e] as number] as number;
-            if (components.transition(part, e) === part) {
+        // An operation with a known outcome is left, so there is a first return.
+        const first = firstReturn - n;
+        mixed = 0;
+        start = end;
+        if (definite[first] === 1) {
+          // Branch on the component of the operation returning first: its pending calls before
+          // that return. A legal read among them is placed at once instead.
+          branch = componentOf[first] as number;
+          const sentinel = n + branch;
+          const part = parts[branch] as number;
+          const limit = rank[firstReturn] as number;
+          end = start;
+          for (let e = componentNext[sentinel] as number; e !== sentinel; e = componentNext[e] as number) {
+            if ((rank[e] as number) > limit) break;
+            if (readOnly[e] === 1 && components.transition(part, e) === part) {
               candidate = e;
               candidatePart = part;
               forced = 1;
               break;
             }
+            this.addChild(start, end++, e);
+          }
+        } else {
+          branch = NOBODY;
+          const all = this.collectAll(start);
+          end = all.end;
+          if (all.read >= 0) {
+            candidate = all.read;
+            candidatePart = parts[componentOf[candidate] as number] as number;
+            forced = 1;
           }
         }
-        if (forced === 0) {
-          // An operation with a known outcome is left, so `e` is a return entry, not the tail.
-          const first = e - n;
-          branch = definite[first] === 1 ? (componentOf[first] as number) : NOBODY;
-          mixed = 0;
-          start = end;
-          end = this.collectChildren(start, e, branch);
-          index = start;
-        }
+        if (forced === 1) end = start;
+        index = start;
       }
       if (forced === 0) {
         const children = this.children;
@@ -339,6 +386,7 @@ export class ComponentSearch<S> implements Search {
         if (!table.has(bits, candidatePart, ComponentSearch.projectionHash(bitsHash, candidatePart))) {
           stackOp[depth] = candidate;
           stackPart[depth] = parts[component] as number;
+          stackFirstReturn[depth] = firstReturn;
           stackForced[depth] = forced;
           stackStart[depth] = start;
           stackEnd[depth] = end;
@@ -349,12 +397,20 @@ export class ComponentSearch<S> implements Search {
           parts[component] = candidatePart;
           componentHash[component] = bitsHash;
           remaining -= definite[candidate] as number;
-          // Lift the call entry and its return entry out of the list.
+          // Lift the call entry and its return entry out of the list, and the call out of its
+          // component's list.
           const ret = candidate + n;
           next[prev[candidate] as number] = next[candidate] as number;
           prev[next[candidate] as number] = prev[candidate] as number;
           next[prev[ret] as number] = next[ret] as number;
           prev[next[ret] as number] = prev[ret] as number;
+          componentNext[componentPrev[candidate] as number] = componentNext[candidate] as number;
+          componentPrev[componentNext[candidate] as number] = componentPrev[candidate] as number;
+          if (ret === firstReturn) {
+            let e = next[ret] as number;
+            while (e !== tail && isCall[e] === 1) e = next[e] as number;
+            firstReturn = e;
+          }
           if (depth > bestDepth) {
             best.set(stackOp.subarray(divergedAt, depth), divergedAt);
             divergedAt = depth;
@@ -387,11 +443,14 @@ export class ComponentSearch<S> implements Search {
         const op = stackOp[depth] as number;
         const component = componentOf[op] as number;
         parts[component] = stackPart[depth] as number;
+        firstReturn = stackFirstReturn[depth] as number;
         componentHash[component] = (componentHash[component] as number) ^ (zobrist[op] as number);
         const bits = componentBits[component] as Int32Array;
         const bit = bitOf[op] as number;
         bits[bit >>> 5] = (bits[bit >>> 5] as number) & ~(1 << (bit & 31));
         remaining += definite[op] as number;
+        componentNext[componentPrev[op] as number] = op;
+        componentPrev[componentNext[op] as number] = op;
         const ret = op + n;
         next[prev[ret] as number] = ret;
         prev[next[ret] as number] = ret;
@@ -419,6 +478,7 @@ export class ComponentSearch<S> implements Search {
     this.bestDepth = bestDepth;
     this.divergedAt = divergedAt;
     this.remaining = remaining;
+    this.firstReturn = firstReturn;
     this.start = start;
     this.end = end;
     this.index = index;
