@@ -9,6 +9,7 @@
  * Run it with `fairlink check examples/two-phase-commit.ts`.
  */
 import type { Model } from 'fairlink/check';
+import { defineScenario } from 'fairlink/sim';
 
 /** A resource manager's name: `rm1`, `rm2`, ... */
 export type RM = string;
@@ -192,8 +193,11 @@ function canonicalize(state: TwoPhaseState, rms: readonly RM[]): TwoPhaseState {
 }
 
 /** The scenario: what `fairlink check` loads. `build(params)` returns the model. */
-export default {
-  kind: 'model',
-  params: { rms: 3 } as TwoPhaseParams,
-  build: (params: TwoPhaseParams): Model<TwoPhaseState, TwoPhaseAction> => twoPhaseCommit(params),
-};
+// `fairlink check examples/two-phase-commit.ts --param rms=5 [--symmetry] [--workers 2]`.
+export default defineScenario({
+  name: 'two-phase-commit',
+  description: "Lamport's TwoPhase spec as a plain model: 288 states with 3 resource managers, 8,832 with 5.",
+  params: { rms: 3, rmMayCommitAlone: false },
+  model: (params) =>
+    twoPhaseCommit({ rms: params.rms, symmetry: 'ids', rmMayCommitAlone: params.rmMayCommitAlone }),
+});

@@ -46,6 +46,10 @@ export async function loadModel(source: ModelSource): Promise<Model<unknown, unk
   let model: unknown = exported;
   if (typeof exported === 'function') {
     model = (exported as (params: unknown) => unknown)(source.params);
+  } else if (typeof exported === 'object' && exported !== null && typeof (exported as { model?: unknown }).model === 'function') {
+    // A scenario (defineScenario from fairlink/sim): its `model(params)` is what to explore.
+    const scenario = exported as { model: (params: unknown) => unknown; params?: unknown };
+    model = scenario.model(source.params ?? scenario.params);
   } else if (typeof exported === 'object' && exported !== null && 'build' in exported) {
     const scenario = exported as { build: unknown; params?: unknown };
     if (typeof scenario.build !== 'function')

@@ -93,10 +93,6 @@ export interface PairOptions {
   readonly ignoreProcesses?: readonly ProcessId[];
 }
 
-interface Pending {
-  readonly event: HistoryEvent;
-}
-
 /**
  * Pairs each invocation with its process's next completion.
  *

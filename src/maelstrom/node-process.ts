@@ -89,6 +89,7 @@ export class NodeProcess {
   private readonly exited: Promise<void>;
   private resolveExited: () => void = () => undefined;
   private lastOutputAt = 0;
+  private outbox: string[] = [];
 
   constructor(
     /** The node's id, for messages. */
@@ -173,11 +174,24 @@ export class NodeProcess {
     return this.lastOutputAt;
   }
 
-  /** Writes one line to the node's stdin. Returns false when the node is not running. */
+  /**
+   * Queues one line for the node's stdin. Returns false when the node is not
+   * running. Lines queued in one turn of the event loop go out in one write
+   * (messages due at the same moment arrive from one timer list, and one system
+   * call per message would be most of the workbench's cost).
+   */
   writeLine(line: string): boolean {
     if (!this.alive || this.child === undefined || this.child.stdin.destroyed) return false;
-    this.child.stdin.write(line + '\n');
+    this.outbox.push(line);
+    if (this.outbox.length === 1) setImmediate(() => this.flush());
     return true;
+  }
+
+  private flush(): void {
+    const lines = this.outbox;
+    this.outbox = [];
+    if (lines.length === 0 || !this.alive || this.child === undefined || this.child.stdin.destroyed) return;
+    this.child.stdin.write(lines.join('\n') + '\n');
   }
 
   /** Bytes queued for the node's stdin that it has not read yet (beyond the pipe's buffer). */
@@ -264,6 +278,7 @@ export class NodeProcess {
       return { how: 'already-exited', exit: this.exitInfo };
     }
     this.stopping = true;
+    this.flush();
     child.stdin.end();
     if (await this.exitedWithin(graceMs)) return { how: 'eof', exit: this.exitInfo };
     if (child.pid !== undefined) killGroup(child.pid, 'SIGTERM');

@@ -59,7 +59,7 @@ export interface NetworkReport extends NetworkStats {
 
 /** fairlink's own cost of routing the run. */
 export interface Overhead {
-  /** CPU time of the workbench process (user + system) from the first node started to the last stopped, ms. */
+  /** CPU time of the workbench process (user + system) while it routes: from the end of init to the start of shutdown, ms. */
   readonly cpuMs: number;
   /** Messages routed in that time. */
   readonly messagesRouted: number;
@@ -220,7 +220,6 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     network.addServer(node, child, options.programLabel);
   }
 
-  const cpuStart = process.cpuUsage();
   const aborted = (): boolean => signal?.aborted === true;
   const abortPromise = new Promise<void>((resolve) => {
     if (signal === undefined) return;
@@ -273,10 +272,14 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     }),
   );
   const allInitialized = initialized.size === nodes.length;
+  // fairlink's own cost is measured while it routes: from the end of init to the start of shutdown.
+  const cpuStart = process.cpuUsage();
+  const messagesAtStart = network.stats().all.sendCount;
 
   // --- Setup, workload, final phase ---
   const nemesisEvents: NemesisEvent[] = [];
   let workloadRan = false;
+  let stopWatchdog = (): void => undefined;
   if (allInitialized && !aborted()) {
     progress('all nodes initialized');
     if (workload.setupRequest !== undefined) {
@@ -385,7 +388,11 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
   }
   setupClient.retire();
 
+  const cpu = process.cpuUsage(cpuStart);
+  const messagesRouted = network.stats().all.sendCount - messagesAtStart;
+
   // --- Shutdown ---
+  stopWatchdog();
   progress('stopping nodes');
   network.close();
   const stops = new Map<string, StopReport>();
@@ -403,7 +410,6 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       }
     }),
   );
-  const cpu = process.cpuUsage(cpuStart);
   const durationMs = clock();
 
   // --- Judgement ---
@@ -443,7 +449,6 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       ? 'unknown'
       : 'valid';
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  const messagesRouted = stats.all.sendCount;
 
   return {
     verdict,

@@ -11,7 +11,7 @@ afterAll(expectNothingLeft);
 
 const TIMEOUT_MS = 30_000;
 
-function misbehave(mode: string, overrides: { initTimeoutMs?: number } = {}): Promise<MaelstromRun> {
+function misbehave(mode: string, overrides: { initTimeoutMs?: number; timeLimitMs?: number } = {}): Promise<MaelstromRun> {
   return runShort({ workload: 'echo', command: fixture('misbehave'), args: [mode], ...overrides });
 }
 
@@ -92,7 +92,7 @@ describe.concurrent('a misbehaving node', () => {
   });
 
   it('hangs and ignores SIGTERM: seen as unresponsive, then killed', { timeout: TIMEOUT_MS }, async () => {
-    const run = await misbehave('hangs');
+    const run = await misbehave('hangs', { timeLimitMs: 3_000 });
     expect(problems(run)).toEqual(['n1 unresponsive', 'n1 hung']);
     expect(run.nodes[1]?.stop).toBe('sigkill');
     expect(run.nodes[0]?.stop).toBe('eof');

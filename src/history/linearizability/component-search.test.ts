@@ -37,7 +37,8 @@ const randomKeyValueHistory = (keys: readonly string[], maxLength: number) =>
               return { f: 'get', key: s.key, output: s.value, call: s.call, ret };
             case 'cas':
               return { f: 'cas', key: s.key, input: [s.value, s.to], output: s.applied, call: s.call, ret };
-            default:
+            case 'put':
+            case 'append':
               return { f: s.kind, key: s.key, input: s.value.slice(0, 1), call: s.call, ret };
           }
         }),
@@ -124,6 +125,7 @@ describe('the component search (a map checked as one object)', () => {
         if (op.f === 'require') return value === op.input ? { ok: true, state } : { ok: false };
         return op.status === 'unknown' || value === op.output ? { ok: true, state } : { ok: false };
       },
+      readOnly: (op) => op.f !== 'write',
     };
     const randomHistory = fc.array(
       fc.record({
@@ -157,33 +159,32 @@ describe('the component search (a map checked as one object)', () => {
     );
     // The smallest case: the unknown `require` returning first cannot take effect, and the known
     // write on another key must still be placed.
-    const smallest: Operation[] = [
-      {
-        id: 0,
-        process: 0,
-        f: 'require',
-        key: 'a',
-        input: 1,
-        output: undefined,
-        status: 'unknown',
-        call: 0,
-        ret: Infinity,
-        callIndex: 0,
-      },
-      {
-        id: 1,
-        process: 1,
-        f: 'write',
-        key: 'b',
-        input: 1,
-        output: 1,
-        status: 'ok',
-        call: 0,
-        ret: Infinity,
-        callIndex: 1,
-      },
+    const operation = (
+      id: number,
+      f: string,
+      key: string,
+      input: number,
+      status: 'ok' | 'unknown',
+      call: number,
+      ret: number,
+    ): Operation => ({ id, process: id, f, key, input, output: input, status, call, ret, callIndex: id });
+    const smallest = [
+      operation(0, 'require', 'a', 1, 'unknown', 0, Infinity),
+      operation(1, 'write', 'b', 1, 'ok', 0, Infinity),
     ];
     expect(checkLinearizability(smallest, guarded, { partition: false }).verdict).toBe('linearizable');
+    // A failure that reaches a configuration branching on key a, though key b is the one at
+    // fault: it must not be blamed on a, or the search would jump back over b's choices. b must
+    // end at 1, so its two concurrent writes must be taken in the order the search tries last.
+    const misleading = [
+      operation(0, 'write', 'b', 1, 'ok', 0, 10),
+      operation(1, 'write', 'b', 2, 'ok', 0, 10),
+      operation(2, 'write', 'a', 1, 'ok', 11, 20),
+      operation(3, 'require', 'a', 5, 'unknown', 12, Infinity),
+      operation(4, 'require', 'b', 1, 'ok', 13, Infinity),
+    ];
+    expect(bruteForceLinearizable(misleading, guarded)).toBe(true);
+    expect(checkLinearizability(misleading, guarded, { partition: false }).verdict).toBe('linearizable');
   });
 
   it('accepts long sequential runs over many keys with real-time slack, and rejects a forged read', () => {

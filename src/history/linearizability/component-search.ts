@@ -1,48 +1,60 @@
 /**
  * The linearizability search for a whole history whose model declares its state a product of
  * independent components (`Model.component`, such as the keys of a key-value map), when the
- * history touches two components or more. It is still one depth-first search over
- * configurations (set of linearized operations, combined model state) of the whole history, as
- * in {@link LinearizationSearch}, and a success is a linearization of the whole history that the
- * combined model accepts. What the components add is pruning; no part of the history is ever
- * judged apart from the rest.
+ * history touches two components or more: a key-value history checked without partitioning.
  *
- * Notation: a configuration C = (L, s), with R the operations not in L. The search only builds
- * configurations where every operation that returned before some member of L was called is in L
- * too. The *k-projection* of C is (L ∩ ops of component k, part k of s). "C completes" means
- * some order of R extending real time, containing every operation with a known outcome, is legal
- * from s.
+ * **What it is.** One depth-first search over configurations of the whole history, as in
+ * `LinearizationSearch` (Wing & Gong, Lowe): a configuration C = (L, s) is the set L of
+ * operations linearized so far and the state s of the whole map; a step places one more operation
+ * that real time allows, if the model accepts it in s. A `linearizable` verdict comes with one
+ * linearization of the whole history, accepted step by step by the model's own `step` on the
+ * whole state. The history is never split: what the components add is pruning, and each pruning
+ * only ever skips configurations that cannot complete.
  *
- * **Why projections decide (the locality argument).** R with the real-time order it inherits is
- * itself a history, so Herlihy and Wing's locality theorem, whose proof only needs real time to
- * be an interval order and operations on different components to commute, applies to it: C
- * completes if and only if, for every component k, the operations of R on k complete alone from
- * part k of s. That depends on the k-projection of C only. So when the search proves that a
- * configuration fails because of component k (below), every configuration with the same
- * k-projection fails too: such projections are cached, replacing the cache of whole
- * configurations.
+ * Notation: R is the operations not in L. The search only builds configurations where every
+ * operation that returned before some member of L was called is in L too. "C completes" means
+ * some order of R that extends real time and contains every operation with a known outcome is
+ * legal from s. The *k-projection* of C is (L ∩ operations on k, part k of s).
  *
- * **Three prunings, each sound and complete for the whole search:**
+ * **Why projections decide (locality).** R with the real-time order it inherits is itself a
+ * history, and nothing in R has to precede anything in L. Herlihy and Wing's locality theorem,
+ * whose proof needs only that real time is an interval order and that operations on different
+ * components commute and are legal or not by their own component alone, applies to R: C completes
+ * if and only if, for every component k, the operations of R on k complete from part k of s. That
+ * depends on the k-projection of C only. So once the search proves that C fails *because of k*
+ * (the operations of R on k cannot complete from part k of s), every configuration with the same
+ * k-projection fails too: the search caches failed projections, per component, in place of the
+ * plain search's cache of whole configurations.
  *
- * 1. *Branch on one component.* Let o be the remaining operation that returns first, with a
- *    known outcome. Only operations of o's component are tried next. If C completes by some
- *    order, every operation placed before o in it was called before o returned and returns
- *    after it, so they are pairwise concurrent and may be reordered freely; moving the ones on
- *    o's component to the front (keeping their order) leaves each component's sequence, hence
- *    legality, unchanged. So some completion starts with an operation of o's component.
- * 2. *Reads first.* As in {@link LinearizationSearch}: an operation that is legal and leaves the
- *    state unchanged is placed without trying alternatives.
- * 3. *Blame and backjump.* A failed configuration is blamed on one component k (its k-projection
- *    cannot complete): when nothing of o's component can be placed, or every child on o's
- *    component fails because of that component, it is o's component (the children tried are
- *    exactly the first steps of a completion on that component alone); when a placed read's child
- *    fails because of the read's component, it is that component too. When a child fails because
- *    of another component j than the one just placed, C has the same j-projection and fails as
- *    well, without trying its other children: the search jumps back to where component j last
- *    changed. This is what keeps independent keys from multiplying the work.
+ * **The prunings.** Let o be the remaining operation that returns first.
  *
- * If o's outcome is unknown (possible only when a known operation returns at `+Infinity` too),
- * the search branches on every operation and blames nobody, as the plain search does.
+ * 1. *Branch on one component.* If o's outcome is known, only operations of o's component k are
+ *    tried next. If C completes by some order, the operations placed before o in it were all
+ *    called before o returned and return after it, so they are pairwise concurrent and may be
+ *    reordered freely; moving those on k to the front, in their order, changes no component's
+ *    sequence, hence no legality. So some completion starts with an operation on k, and these
+ *    children (k's calls before o's return) are also exactly the possible first steps of a
+ *    completion of k alone.
+ * 2. *Reads first.* As in the plain search, a legal operation among those children that leaves
+ *    the state unchanged (a read) is placed without trying alternatives.
+ * 3. *Blame and backjump.* A failed C is blamed on k when none of k's children can be placed,
+ *    or when each of them leads to a configuration that fails because of k (by 1, k alone cannot
+ *    complete), or when its greedy read leads to one (by 2). When a child fails because of
+ *    another component j than the one just placed, C has the same j-projection, so it fails too,
+ *    without trying its other children: the search jumps straight back to where j last changed.
+ *    This is what keeps independent keys from multiplying each other's work; the cost is close to
+ *    the sum of the keys' own searches, plus walking again the other keys' steps after a jump.
+ *
+ * The cache is looked up for the component just changed only: when a projection is recorded as
+ * failed, every configuration on the stack with that projection (the top of the stack) is left,
+ * so the others on the stack cannot be in the cache. If o's outcome is unknown (possible only
+ * when a known operation also returns at `+Infinity`), the search branches on every pending call
+ * and blames nobody, as the plain search does.
+ *
+ * Children are tried in order of return (o first: it must come before anything called after it
+ * returned, and short operations are usually linearized in that order); steps cost time in the
+ * number of calls pending on one component, not on all, since each component keeps its pending
+ * calls in a list of its own. States are vectors of parts (see `ComponentSpace`).
  *
  * @module
  */
@@ -50,7 +62,14 @@ import { mix32 } from '../hash.js';
 import type { Operation } from '../types.js';
 import { ComponentSpace, type ComponentModel } from './component-space.js';
 import { buildEntries } from './entries.js';
-import { RUNNING, zobristKeys, type Search, type SearchLimits, type SearchOutcome, type SearchResult } from './search.js';
+import {
+  RUNNING,
+  zobristKeys,
+  type Search,
+  type SearchLimits,
+  type SearchOutcome,
+  type SearchResult,
+} from './search.js';
 import { ILLEGAL, type StateSpace } from './state-space.js';
 import { VisitedSet } from './tables.js';
 
@@ -273,9 +292,9 @@ export class ComponentSearch<S> implements Search {
   }
 
   /**
-   * Arrives at a configuration where the first return is not of a known operation: looks for a
-   * greedy read among all pending calls, else collects them all as children. Returns the read,
-   * or -1 with the children at [`start`, returned `end`) in `this.scratch`.
+   * For a configuration whose first return is not of a known operation: looks for a greedy read
+   * among all pending calls, else collects them all as children at `children[start...]`. Returns
+   * the read (or -1) and the end of the children.
    */
   private collectAll(start: number): { read: number; end: number } {
     const { next, isCall, readOnly, componentOf, parts, components } = this;
@@ -289,8 +308,8 @@ export class ComponentSearch<S> implements Search {
   }
 
   /**
-   * Advances the search by at most `iterations` steps (about: the clock and abort flag are
-   * looked at every thousand). Returns the outcome, or {@link RUNNING}.
+   * Advances the search by at most `iterations` steps, looking at the clock and the abort flag
+   * every thousand or so. Returns the outcome, or {@link RUNNING}.
    */
   run(iterations: number, limits: SearchLimits = {}): SearchOutcome | typeof RUNNING {
     if (this.outcome !== undefined) return this.outcome;
@@ -306,6 +325,7 @@ export class ComponentSearch<S> implements Search {
     let count = 0;
 
     for (;;) {
+      if (count >= iterations) break;
       if ((++count & CHECK_EVERY_MASK) === 0) {
         if (performance.now() > deadline) {
           outcome = 'timeout';
@@ -315,7 +335,6 @@ export class ComponentSearch<S> implements Search {
           outcome = 'aborted';
           break;
         }
-        if (count >= iterations) break;
       }
       let candidate = -1;
       let candidatePart = ILLEGAL;

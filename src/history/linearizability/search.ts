@@ -38,7 +38,7 @@ export interface SearchLimits {
 export interface Search {
   /** The outcome, once reached. */
   readonly finished: SearchOutcome | undefined;
-  /** Advances the search by at most about `iterations` steps; returns the outcome or {@link RUNNING}. */
+  /** Advances the search by at most `iterations` steps; returns the outcome or {@link RUNNING}. */
   run(iterations: number, limits?: SearchLimits): SearchOutcome | typeof RUNNING;
   /** Gives up: the outcome becomes `reason` (the search cannot be resumed). */
   stop(reason: 'timeout' | 'aborted'): void;
@@ -131,7 +131,7 @@ export class LinearizationSearch<S> implements Search {
     const words = Math.max(1, Math.ceil(n / 32));
     this.bits = new Int32Array(words);
     this.zobrist = zobristKeys(n);
-    this.visited = new VisitedSet(words, Math.min(1 << 16, 1024 + n * 64));
+    this.visited = new VisitedSet(words, 1024 + n * 8);
     this.readOnly = new Uint8Array(n);
     this.definite = new Uint8Array(n);
     let anyReadOnly = false;
@@ -202,6 +202,7 @@ export class LinearizationSearch<S> implements Search {
     let count = 0;
 
     for (;;) {
+      if (count >= iterations) break;
       if ((++count & CHECK_EVERY_MASK) === 0) {
         if (performance.now() > deadline) {
           outcome = 'timeout';
@@ -211,7 +212,6 @@ export class LinearizationSearch<S> implements Search {
           outcome = 'aborted';
           break;
         }
-        if (count >= iterations) break;
       }
       let candidate = -1;
       let candidateState = ILLEGAL;

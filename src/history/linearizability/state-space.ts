@@ -46,7 +46,7 @@ export class StateSpace<S> {
   /** Search states of two model states or more (sorted ids), by id - SET_BASE. */
   private readonly sets: (readonly number[])[] = [];
   private readonly setsByKey = new Map<string, number>();
-  private readonly memo = new PairTable(4096);
+  private readonly memo = new PairTable(1024);
   /** 1 for the operations the model says never change the state. */
   private readonly readOnly: Uint8Array;
   /** Calls made to `model.step`, for statistics. */

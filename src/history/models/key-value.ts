@@ -16,12 +16,17 @@ import { partitionByKey, type Model, type StepResult } from './model.js';
 import { casArguments } from './register.js';
 
 const BASE = 0x01000193;
+/**
+ * Hashes are kept to 30 bits: V8 stores such numbers unboxed, and states live for the whole
+ * search, so a boxed number per state would be an allocation per state for the collector to copy.
+ */
+const HASH_MASK = 0x3fffffff;
 
-/** Polynomial hash of a string, mod 2^32: h(s + t) = h(s) * BASE^|t| + h(t). */
+/** Polynomial hash of a string, mod 2^30: h(s + t) = h(s) * BASE^|t| + h(t). */
 function polynomialHash(text: string): number {
   let h = 0;
   for (let i = 0; i < text.length; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
-  return h;
+  return h & HASH_MASK;
 }
 
 /** BASE^exponent mod 2^32. */
@@ -36,11 +41,19 @@ function basePower(exponent: number): number {
 }
 
 function valueHash(value: unknown): number {
-  return typeof value === 'string' ? polynomialHash(value) : structuralHash(value);
+  return typeof value === 'string' ? polynomialHash(value) : structuralHash(value) & HASH_MASK;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
   return a === b || (typeof a !== 'string' && structuralEqual(a, b));
+}
+
+/** @internal What the states of one model share: its key numbering and initial value. */
+interface KeyTable {
+  /** Key number -> key. */
+  readonly keys: readonly (HistoryKey | undefined)[];
+  readonly initial: unknown;
+  readonly initialHash: number;
 }
 
 /**
@@ -48,44 +61,36 @@ function sameValue(a: unknown, b: unknown): boolean {
  * {@link KeyValueState.get}; the model builds new states.
  */
 export class KeyValueState {
-  /** @internal Values by key number (see the model's key table); holes hold the initial value. */
-  readonly values: readonly unknown[];
-  /** @internal Hash of each value in `values`. */
-  readonly hashes: readonly number[];
+  /**
+   * @internal Value and hash of each key by number, interleaved (`[value0, hash0, value1, ...]`),
+   * in one array to keep a state small; keys past the end hold the initial value.
+   */
+  readonly slots: readonly unknown[];
   /** Hash of the whole state, equal for equal states. */
   readonly hash: number;
-  /** @internal The model's key table: key number -> key. */
-  readonly keys: readonly (HistoryKey | undefined)[];
-  /** @internal The model's initial value. */
-  readonly initial: unknown;
+  /** @internal */
+  readonly table: KeyTable;
 
   /** @internal */
-  constructor(
-    values: readonly unknown[],
-    hashes: readonly number[],
-    hash: number,
-    keys: readonly (HistoryKey | undefined)[],
-    initial: unknown,
-  ) {
-    this.values = values;
-    this.hashes = hashes;
+  constructor(slots: readonly unknown[], hash: number, table: KeyTable) {
+    this.slots = slots;
     this.hash = hash;
-    this.keys = keys;
-    this.initial = initial;
+    this.table = table;
   }
 
   /** The value of `key`. */
   get(key: HistoryKey | undefined): unknown {
-    const index = this.keys.indexOf(key);
-    return index >= 0 && index < this.values.length ? this.values[index] : this.initial;
+    const index = this.table.keys.indexOf(key);
+    return index >= 0 && 2 * index < this.slots.length ? this.slots[2 * index] : this.table.initial;
   }
 
   /** The keys whose value differs from the initial value, with their values. */
   entries(): [HistoryKey | undefined, unknown][] {
     const entries: [HistoryKey | undefined, unknown][] = [];
-    this.values.forEach((value, index) => {
-      if (!sameValue(value, this.initial)) entries.push([this.keys[index], value]);
-    });
+    for (let index = 0; 2 * index < this.slots.length; index++) {
+      const value = this.slots[2 * index];
+      if (!sameValue(value, this.table.initial)) entries.push([this.table.keys[index], value]);
+    }
     return entries;
   }
 }
@@ -108,6 +113,7 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
   const initialHash = valueHash(initial);
   // Keys get small numbers as they are met, so that a state is an array, cheap to copy.
   const keys: (HistoryKey | undefined)[] = [];
+  const table: KeyTable = { keys, initial, initialHash };
   const keyNumbers = new Map<HistoryKey | undefined, number>();
   const keyNumber = (key: HistoryKey | undefined): number => {
     let number = keyNumbers.get(key);
@@ -121,36 +127,26 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
   // A key holding the initial value contributes nothing, so that a key never written and a key
   // written back to the initial value hash alike.
   const term = (index: number, value: unknown, hash: number): number =>
-    sameValue(value, initial) ? 0 : mix32(hash ^ Math.imul(index + 1, 0x9e3779b1));
+    sameValue(value, initial) ? 0 : mix32(hash ^ Math.imul(index + 1, 0x9e3779b1)) & HASH_MASK;
   const valueAt = (state: KeyValueState, index: number): unknown =>
-    index < state.values.length ? state.values[index] : initial;
+    2 * index < state.slots.length ? state.slots[2 * index] : initial;
   const hashAt = (state: KeyValueState, index: number): number =>
-    index < state.hashes.length ? (state.hashes[index] as number) : initialHash;
+    2 * index < state.slots.length ? (state.slots[2 * index + 1] as number) : initialHash;
 
   const withValue = (state: KeyValueState, index: number, value: unknown, hash: number): KeyValueState => {
-    const length = Math.max(state.values.length, index + 1);
-    const values = state.values.slice();
-    const hashes = state.hashes.slice();
-    for (let i = state.values.length; i < length; i++) {
-      values.push(initial);
-      hashes.push(initialHash);
-    }
+    const slots = state.slots.slice();
+    while (slots.length < 2 * index + 2) slots.push(initial, initialHash);
     const old = term(index, valueAt(state, index), hashAt(state, index));
-    values[index] = value;
-    hashes[index] = hash;
-    return new KeyValueState(
-      values,
-      hashes,
-      (state.hash - old + term(index, value, hash)) | 0,
-      keys,
-      initial,
-    );
+    slots[2 * index] = value;
+    slots[2 * index + 1] = hash;
+    return new KeyValueState(slots, (state.hash - old + term(index, value, hash)) & HASH_MASK, table);
   };
 
   const append = (state: KeyValueState, index: number, suffix: unknown): KeyValueState | undefined => {
     const current = valueAt(state, index);
     if (typeof current === 'string' && typeof suffix === 'string') {
-      const hash = (Math.imul(hashAt(state, index), basePower(suffix.length)) + polynomialHash(suffix)) | 0;
+      const hash =
+        (Math.imul(hashAt(state, index), basePower(suffix.length)) + polynomialHash(suffix)) & HASH_MASK;
       return withValue(state, index, current + suffix, hash);
     }
     if (Array.isArray(current)) {
@@ -162,7 +158,7 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
 
   return {
     name: 'kv',
-    init: () => new KeyValueState([], [], 0, keys, initial),
+    init: () => new KeyValueState([], 0, table),
     step(state, op): StepResult<KeyValueState> {
       const index = keyNumber(op.key);
       switch (op.f) {
@@ -199,7 +195,7 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
     hash: (state) => state.hash,
     equal(a, b) {
       if (a.hash !== b.hash) return false;
-      const length = Math.max(a.values.length, b.values.length);
+      const length = Math.max(a.slots.length, b.slots.length) / 2;
       for (let i = 0; i < length; i++) {
         if (hashAt(a, i) !== hashAt(b, i) || !sameValue(valueAt(a, i), valueAt(b, i))) return false;
       }
