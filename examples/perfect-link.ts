@@ -12,7 +12,13 @@
  *
  * Run it: `fairlink sim examples/perfect-link.ts --seeds 1..200`.
  */
-import { actorModel, always, eventually as eventuallyInModel, nodeState, type ActorState } from 'fairlink/check';
+import {
+  actorModel,
+  always,
+  eventually as eventuallyInModel,
+  nodeState,
+  type ActorState,
+} from 'fairlink/check';
 import { defineScenario, eventually, exponential, invariant, type SystemView } from 'fairlink/sim';
 import { perfectLinkNode, type PerfectLinkNodeState } from 'fairlink/protocols';
 
@@ -96,7 +102,8 @@ export default defineScenario({
   // be delivered any number of times), with retransmission timers firing in any order.
   model: (params) => {
     const delivered = (state: ActorState, node: string): string[] =>
-      nodeState<PerfectLinkNodeState<string>>(state, node)?.delivered.map((delivery) => delivery.payload) ?? [];
+      nodeState<PerfectLinkNodeState<string>>(state, node)?.delivered.map((delivery) => delivery.payload) ??
+      [];
     const expected = (NODES.length - 1) * params.messages;
     return actorModel({
       nodes: Object.fromEntries(NODES.map((node) => [node, nodeProtocol(params.messages, params.resendMs)])),

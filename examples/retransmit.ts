@@ -12,7 +12,13 @@
  *
  * Run it: `fairlink sim examples/retransmit.ts --seeds 1..100`.
  */
-import { actorModel, always, eventually as eventuallyInModel, nodeState, type ActorState } from 'fairlink/check';
+import {
+  actorModel,
+  always,
+  eventually as eventuallyInModel,
+  nodeState,
+  type ActorState,
+} from 'fairlink/check';
 import { defineScenario, eventually, exponential, invariant } from 'fairlink/sim';
 import {
   retransmitReceiver,
@@ -68,7 +74,10 @@ export default defineScenario({
       properties: [
         always<ActorState>('acknowledged only after m arrived', (state) => {
           const sender = nodeState<RetransmitSenderState>(state, 'sender');
-          return sender?.acknowledgedAtMs == null || (nodeState<RetransmitReceiverState>(state, 'receiver')?.received ?? 0) >= 1;
+          return (
+            sender?.acknowledgedAtMs == null ||
+            (nodeState<RetransmitReceiverState>(state, 'receiver')?.received ?? 0) >= 1
+          );
         }),
         eventuallyInModel<ActorState>(
           'the sender gets an ack',

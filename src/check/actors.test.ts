@@ -76,8 +76,13 @@ describe('actor systems as models', () => {
     const result = check(model);
     expect(result.verdict).toBe('violation');
     expect(result.property?.name).toBe('eventually delivered');
-    expect(result.path?.actions).toEqual([{ type: 'drop', from: 'sender', to: 'receiver', message: { type: 'm' } }]);
-    const trace = model.trace(result.path as NonNullable<typeof result.path>, { scenario: 'once', params: {} });
+    expect(result.path?.actions).toEqual([
+      { type: 'drop', from: 'sender', to: 'receiver', message: { type: 'm' } },
+    ]);
+    const trace = model.trace(result.path as NonNullable<typeof result.path>, {
+      scenario: 'once',
+      params: {},
+    });
     expect(trace.events.map((event) => event.type)).toEqual(['boot', 'boot', 'send', 'drop']);
   });
 
@@ -85,13 +90,25 @@ describe('actor systems as models', () => {
     const model = actorModel({
       nodes: { sender: stubbornSender, receiver },
       network: { semantics: 'unordered', lossy: true },
-      properties: [always<ActorState>('never acked', (state) => nodeState<{ acked: boolean }>(state, 'sender')?.acked !== true)],
+      properties: [
+        always<ActorState>(
+          'never acked',
+          (state) => nodeState<{ acked: boolean }>(state, 'sender')?.acked !== true,
+        ),
+      ],
     });
     const result = check(model);
     expect(result.verdict).toBe('violation');
     expect(result.path?.actions.map((action) => action.type)).toEqual(['deliver', 'deliver']);
-    const trace = model.trace(result.path as NonNullable<typeof result.path>, { scenario: 'ack', params: {} });
-    expect(trace.events.filter((event) => event.type === 'deliver').map((event) => ('msg' in event ? event.msg : ''))).toEqual(['m1', 'm2']);
+    const trace = model.trace(result.path as NonNullable<typeof result.path>, {
+      scenario: 'ack',
+      params: {},
+    });
+    expect(
+      trace.events
+        .filter((event) => event.type === 'deliver')
+        .map((event) => ('msg' in event ? event.msg : '')),
+    ).toEqual(['m1', 'm2']);
   });
 
   it('crashes within a budget: a crashed receiver never delivers, which is not a fairness violation', () => {

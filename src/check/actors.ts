@@ -87,7 +87,8 @@ export type ActorAction =
 
 /** A node entry: a protocol, or a protocol with a group. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ActorNode = Protocol<any, any, any> | { readonly protocol: Protocol<any, any, any>; readonly group?: string };
+export type ActorNode =
+  Protocol<any, any, any> | { readonly protocol: Protocol<any, any, any>; readonly group?: string };
 
 /** What to explore. */
 export interface ActorSystem {
@@ -102,7 +103,9 @@ export interface ActorSystem {
   /** Crash budget: how many crashes in a behaviour, and whether crashed nodes may recover. */
   readonly crashes?: { readonly max: number; readonly recover?: boolean; readonly nodes?: readonly string[] };
   /** Byzantine nodes: they run no protocol and may send any message of `universe` at any time. */
-  readonly byzantine?: Readonly<Record<string, readonly { readonly to: string; readonly message: unknown }[]>>;
+  readonly byzantine?: Readonly<
+    Record<string, readonly { readonly to: string; readonly message: unknown }[]>
+  >;
   readonly properties: readonly Property<ActorState>[];
   /** A bound on the state space: states outside are checked but not expanded. */
   readonly within?: (state: ActorState) => boolean;
@@ -181,7 +184,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     const environment: StepEnvironment = {
       now: () => 0,
       random: () => random.next(),
-      sign: (signer, value) => `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}` as Signature,
+      sign: (signer, value) =>
+        `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}` as Signature,
       verify: (signer, value, signature) =>
         signature === `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}`,
       isKnownNode: (node) => known.has(node),
@@ -225,10 +229,17 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           break;
       }
     }
-    const persisted = context.persisted ? { ...snapshot.durable, ...Object.fromEntries(context.persisted) } : snapshot.durable;
+    const persisted = context.persisted
+      ? { ...snapshot.durable, ...Object.fromEntries(context.persisted) }
+      : snapshot.durable;
     const projection = system.abstract?.[id];
     return {
-      snapshot: { status: 'up', state: projection ? projection(context.state) : context.state, durable: persisted, timers },
+      snapshot: {
+        status: 'up',
+        state: projection ? projection(context.state) : context.state,
+        durable: persisted,
+        timers,
+      },
       sent,
       events,
     };
@@ -259,11 +270,15 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     return list;
   };
 
-  const removeFromNetwork = (network: ActorState['network'], envelope: Envelope): ActorState['network'] | undefined => {
+  const removeFromNetwork = (
+    network: ActorState['network'],
+    envelope: Envelope,
+  ): ActorState['network'] | undefined => {
     if (semantics === 'fifo') {
       const key = `${envelope.from}->${envelope.to}`;
       const queue = (network as Record<string, readonly Envelope[]>)[key];
-      if (!queue || queue.length === 0 || envelopeKey(queue[0] as Envelope) !== envelopeKey(envelope)) return undefined;
+      if (!queue || queue.length === 0 || envelopeKey(queue[0] as Envelope) !== envelopeKey(envelope))
+        return undefined;
       const queues = { ...(network as Record<string, readonly Envelope[]>) };
       if (queue.length === 1) delete queues[key];
       else queues[key] = queue.slice(1);
@@ -279,7 +294,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
 
   const inFlight = (network: ActorState['network']): readonly Envelope[] =>
     semantics === 'fifo'
-      ? Object.values(network as Record<string, readonly Envelope[]>).flatMap((queue) => (queue.length ? [queue[0] as Envelope] : []))
+      ? Object.values(network as Record<string, readonly Envelope[]>).flatMap((queue) =>
+          queue.length ? [queue[0] as Envelope] : [],
+        )
       : (network as readonly Envelope[]);
 
   const withNode = (state: ActorState, id: string, snapshot: NodeSnapshot): ActorState['nodes'] => ({
@@ -300,7 +317,11 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     }
   };
 
-  const stepGuarded = (state: ActorState, action: ActorAction, events?: TraceEvent[]): ActorState | undefined => {
+  const stepGuarded = (
+    state: ActorState,
+    action: ActorAction,
+    events?: TraceEvent[],
+  ): ActorState | undefined => {
     switch (action.type) {
       case 'deliver': {
         const target = state.nodes[action.to];
@@ -312,9 +333,20 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         if (target.status !== 'up') return undefined;
         const network = removeFromNetwork(state.network, action);
         if (network === undefined) return undefined;
-        const result = runStep(state, action.to, { handler: 'onMessage', from: action.from as NodeId, message: action.message }, target, false, action);
+        const result = runStep(
+          state,
+          action.to,
+          { handler: 'onMessage', from: action.from as NodeId, message: action.message },
+          target,
+          false,
+          action,
+        );
         recordStep(result, events);
-        return { ...state, nodes: withNode(state, action.to, result.snapshot), network: addToNetwork(network, result.sent) };
+        return {
+          ...state,
+          nodes: withNode(state, action.to, result.snapshot),
+          network: addToNetwork(network, result.sent),
+        };
       }
       case 'drop': {
         if (!lossy) return undefined;
@@ -326,19 +358,43 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         if (node?.status !== 'up') return undefined;
         const timer = fireable(node.timers).find((candidate) => candidate.name === action.name);
         if (!timer) return undefined;
-        const without: NodeSnapshot = { ...node, timers: node.timers.filter((candidate) => candidate !== timer) };
-        const result = runStep(state, action.node, { handler: 'onTimer', timer: { name: timer.name, data: timer.data } }, without, false, action);
+        const without: NodeSnapshot = {
+          ...node,
+          timers: node.timers.filter((candidate) => candidate !== timer),
+        };
+        const result = runStep(
+          state,
+          action.node,
+          { handler: 'onTimer', timer: { name: timer.name, data: timer.data } },
+          without,
+          false,
+          action,
+        );
         recordStep(result, events);
-        return { ...state, nodes: withNode(state, action.node, result.snapshot), network: addToNetwork(state.network, result.sent) };
+        return {
+          ...state,
+          nodes: withNode(state, action.node, result.snapshot),
+          network: addToNetwork(state.network, result.sent),
+        };
       }
       case 'crash': {
         const node = state.nodes[action.node];
-        if (node?.status !== 'up' || state.crashes >= (system.crashes?.max ?? 0) || !crashable.has(action.node)) return undefined;
+        if (
+          node?.status !== 'up' ||
+          state.crashes >= (system.crashes?.max ?? 0) ||
+          !crashable.has(action.node)
+        )
+          return undefined;
         const recover = system.crashes?.recover ?? false;
         return {
           ...state,
           crashes: state.crashes + 1,
-          nodes: withNode(state, action.node, { status: recover ? 'down' : 'crashed', state: null, durable: node.durable, timers: [] }),
+          nodes: withNode(state, action.node, {
+            status: recover ? 'down' : 'crashed',
+            state: null,
+            durable: node.durable,
+            timers: [],
+          }),
         };
       }
       case 'recover': {
@@ -357,7 +413,12 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       }
       case 'inject': {
         const universe = system.byzantine?.[action.from] ?? [];
-        if (!universe.some((item) => item.to === action.to && plainToJson(item.message) === plainToJson(action.message))) return undefined;
+        if (
+          !universe.some(
+            (item) => item.to === action.to && plainToJson(item.message) === plainToJson(action.message),
+          )
+        )
+          return undefined;
         const envelope: Envelope = { from: action.from, to: action.to, message: action.message };
         recordStep({ sent: [envelope], events: [] }, events);
         return { ...state, network: addToNetwork(state.network, [envelope]) };
@@ -370,14 +431,22 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       const restore = installGlobalGuard();
       try {
         let state: ActorState = {
-          nodes: Object.fromEntries(ids.map((id) => [id, { status: 'up', state: null, durable: {}, timers: [] }])),
+          nodes: Object.fromEntries(
+            ids.map((id) => [id, { status: 'up', state: null, durable: {}, timers: [] }]),
+          ),
           network: semantics === 'fifo' ? {} : [],
           crashes: 0,
           recoveries: 0,
         };
         for (const id of ids) {
-          const result = runStep(state, id, { handler: 'onBoot' }, state.nodes[id] as NodeSnapshot, true, { type: 'boot' });
-          state = { ...state, nodes: withNode(state, id, result.snapshot), network: addToNetwork(state.network, result.sent) };
+          const result = runStep(state, id, { handler: 'onBoot' }, state.nodes[id] as NodeSnapshot, true, {
+            type: 'boot',
+          });
+          state = {
+            ...state,
+            nodes: withNode(state, id, result.snapshot),
+            network: addToNetwork(state.network, result.sent),
+          };
         }
         return [state];
       } finally {
@@ -387,20 +456,24 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     actions(state, out) {
       for (const envelope of inFlight(state.network)) {
         const target = state.nodes[envelope.to];
-        if (target === undefined || target.status === 'up') out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
-        if (lossy) out.push({ type: 'drop', from: envelope.from, to: envelope.to, message: envelope.message });
+        if (target === undefined || target.status === 'up')
+          out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
+        if (lossy)
+          out.push({ type: 'drop', from: envelope.from, to: envelope.to, message: envelope.message });
       }
       for (const id of ids) {
         const node = state.nodes[id] as NodeSnapshot;
         if (node.status === 'up') {
           for (const timer of fireable(node.timers)) out.push({ type: 'timer', node: id, name: timer.name });
-          if (state.crashes < (system.crashes?.max ?? 0) && crashable.has(id)) out.push({ type: 'crash', node: id });
+          if (state.crashes < (system.crashes?.max ?? 0) && crashable.has(id))
+            out.push({ type: 'crash', node: id });
         } else if (node.status === 'down') {
           out.push({ type: 'recover', node: id });
         }
       }
       for (const from of byzantineIds) {
-        for (const item of system.byzantine?.[from] ?? []) out.push({ type: 'inject', from, to: item.to, message: item.message });
+        for (const item of system.byzantine?.[from] ?? [])
+          out.push({ type: 'inject', from, to: item.to, message: item.message });
       }
     },
     next: (state, action) => step(state, action),
@@ -423,16 +496,29 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
   };
 
   /** When replaying for a trace, keeps a step's events and its sends. */
-  function recordStep(result: { readonly sent: readonly Envelope[]; readonly events: readonly TraceEvent[] }, events: TraceEvent[] | undefined): void {
+  function recordStep(
+    result: { readonly sent: readonly Envelope[]; readonly events: readonly TraceEvent[] },
+    events: TraceEvent[] | undefined,
+  ): void {
     if (!events) return;
     events.push(...result.events);
     for (const envelope of result.sent) {
-      events.push({ t: 0, type: 'send', node: envelope.from, to: envelope.to, msg: '', body: encodePlain(envelope.message) });
+      events.push({
+        t: 0,
+        type: 'send',
+        node: envelope.from,
+        to: envelope.to,
+        msg: '',
+        body: encodePlain(envelope.message),
+      });
     }
   }
 
   /** Replays a path, turning it into simulator-format trace events (time = step number). */
-  function pathToTrace(path: Path<ActorState, ActorAction>, header: TraceHeaderInput): { header: TraceHeader; events: TraceEvent[] } {
+  function pathToTrace(
+    path: Path<ActorState, ActorAction>,
+    header: TraceHeaderInput,
+  ): { header: TraceHeader; events: TraceEvent[] } {
     const events: TraceEvent[] = [];
     const pending = new Map<string, string[]>();
     let messages = 0;
@@ -461,7 +547,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     const initial = path.states[0];
     if (initial) {
       for (const envelope of inFlight(initial.network)) {
-        bootEvents.push({ t: 0, type: 'send', node: envelope.from, to: envelope.to, msg: '', body: encodePlain(envelope.message) });
+        bootEvents.push({
+          t: 0,
+          type: 'send',
+          node: envelope.from,
+          to: envelope.to,
+          msg: '',
+          body: encodePlain(envelope.message),
+        });
       }
     }
     stamp(bootEvents, 0);
@@ -471,10 +564,23 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       const raw: TraceEvent[] = [];
       switch (action.type) {
         case 'deliver':
-          events.push({ t, type: 'deliver', node: action.to, from: action.from, msg: msgOf(action.from, action.to, action.message, true) });
+          events.push({
+            t,
+            type: 'deliver',
+            node: action.to,
+            from: action.from,
+            msg: msgOf(action.from, action.to, action.message, true),
+          });
           break;
         case 'drop':
-          events.push({ t, type: 'drop', node: action.to, from: action.from, msg: msgOf(action.from, action.to, action.message, true), reason: 'loss' });
+          events.push({
+            t,
+            type: 'drop',
+            node: action.to,
+            from: action.from,
+            msg: msgOf(action.from, action.to, action.message, true),
+            reason: 'loss',
+          });
           break;
         case 'timer':
           events.push({ t, type: 'timer-fire', node: action.node, name: action.name });
@@ -492,7 +598,12 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       stamp(raw, t);
     });
     if (path.cycleStart !== undefined) {
-      events.push({ t: path.actions.length, type: 'log', node: ids[0] ?? '', text: `the behaviour repeats from step ${path.cycleStart} forever` });
+      events.push({
+        t: path.actions.length,
+        type: 'log',
+        node: ids[0] ?? '',
+        text: `the behaviour repeats from step ${path.cycleStart} forever`,
+      });
     }
     return {
       header: {
@@ -503,7 +614,11 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         seed: 0,
         params: header.params,
         nodes: [
-          ...ids.map((id) => ({ id, protocol: protocolOf(system.nodes[id] as ActorNode).name, group: groupOf(system.nodes[id] as ActorNode) })),
+          ...ids.map((id) => ({
+            id,
+            protocol: protocolOf(system.nodes[id] as ActorNode).name,
+            group: groupOf(system.nodes[id] as ActorNode),
+          })),
           ...byzantineIds.map((id) => ({ id, protocol: 'byzantine', group: 'nodes', byzantine: 'universe' })),
         ],
         config: { semantics, lossy, crashes: system.crashes?.max ?? 0 },
@@ -524,5 +639,8 @@ export interface TraceHeaderInput {
 /** What an actor model offers beyond the Model interface. */
 export interface ActorModelExtras {
   /** The trace of a path, in the simulator's format (time is the step number). */
-  trace(path: Path<ActorState, ActorAction>, header: TraceHeaderInput): { header: TraceHeader; events: TraceEvent[] };
+  trace(
+    path: Path<ActorState, ActorAction>,
+    header: TraceHeaderInput,
+  ): { header: TraceHeader; events: TraceEvent[] };
 }

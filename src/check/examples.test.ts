@@ -13,21 +13,27 @@ import { actorModel, nodeState, type ActorAction, type ActorState } from './acto
 import { check } from './check.js';
 import { always, eventually, type Model } from './model.js';
 
-function modelOf<P extends Record<string, unknown>>(scenario: { params: P; model?: (params: P) => unknown }, overrides: Partial<P> = {}): Model<ActorState, ActorAction> {
+function modelOf<P extends Record<string, unknown>>(
+  scenario: { params: P; model?: (params: P) => unknown },
+  overrides: Partial<P> = {},
+): Model<ActorState, ActorAction> {
   if (!scenario.model) throw new Error('the example has no model');
   return scenario.model({ ...scenario.params, ...overrides }) as Model<ActorState, ActorAction>;
 }
 
 describe('model-checking the examples', () => {
-  it.each([1, 2, 3, 4])('two generals with %i round(s) of acknowledgements: one general attacks alone', (rounds) => {
-    const started = performance.now();
-    const result = check(modelOf(twoGeneralsScenario, { rounds }));
-    expect(result.verdict).toBe('violation');
-    expect(result.property?.name).toBe('both attack or neither');
-    // The shortest such run: every message of the chain but the last arrives, then both deadlines pass.
-    expect(result.path?.actions.filter((action) => action.type === 'deliver')).toHaveLength(rounds);
-    expect(performance.now() - started).toBeLessThan(10_000);
-  });
+  it.each([1, 2, 3, 4])(
+    'two generals with %i round(s) of acknowledgements: one general attacks alone',
+    (rounds) => {
+      const started = performance.now();
+      const result = check(modelOf(twoGeneralsScenario, { rounds }));
+      expect(result.verdict).toBe('violation');
+      expect(result.property?.name).toBe('both attack or neither');
+      // The shortest such run: every message of the chain but the last arrives, then both deadlines pass.
+      expect(result.path?.actions.filter((action) => action.type === 'deliver')).toHaveLength(rounds);
+      expect(performance.now() - started).toBeLessThan(10_000);
+    },
+  );
 
   it('retransmit-until-ack: the sender eventually gets its ack under fairness, though unfair runs drop every copy', () => {
     const result = check(modelOf(retransmitScenario));
@@ -84,8 +90,14 @@ describe('model-checking the examples', () => {
         nodes: { sender, receiver: naiveReceiver },
         network: { semantics: 'unordered-duplicating' },
         properties: [
-          always<ActorState>('no duplicate delivery', (state) => (nodeState<{ delivered: number }>(state, 'receiver')?.delivered ?? 0) <= 1),
-          eventually<ActorState>('delivered', (state) => (nodeState<{ delivered: number }>(state, 'receiver')?.delivered ?? 0) >= 1),
+          always<ActorState>(
+            'no duplicate delivery',
+            (state) => (nodeState<{ delivered: number }>(state, 'receiver')?.delivered ?? 0) <= 1,
+          ),
+          eventually<ActorState>(
+            'delivered',
+            (state) => (nodeState<{ delivered: number }>(state, 'receiver')?.delivered ?? 0) >= 1,
+          ),
         ],
       }),
     );

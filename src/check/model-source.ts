@@ -46,7 +46,11 @@ export async function loadModel(source: ModelSource): Promise<Model<unknown, unk
   let model: unknown = exported;
   if (typeof exported === 'function') {
     model = (exported as (params: unknown) => unknown)(source.params);
-  } else if (typeof exported === 'object' && exported !== null && typeof (exported as { model?: unknown }).model === 'function') {
+  } else if (
+    typeof exported === 'object' &&
+    exported !== null &&
+    typeof (exported as { model?: unknown }).model === 'function'
+  ) {
     // A scenario (defineScenario from fairlink/sim): its `model(params)` is what to explore.
     const scenario = exported as { model: (params: unknown) => unknown; params?: unknown };
     model = scenario.model(source.params ?? scenario.params);

@@ -68,13 +68,19 @@ describe('two-phase commit', () => {
 
   it('exports a scenario whose build gives the model', () => {
     expect(scenario.name).toBe('two-phase-commit');
-    expect(check(scenario.model(scenario.params) as Model<TwoPhaseState, unknown>, { symmetry: false }).distinctStates).toBe(288);
+    expect(
+      check(scenario.model(scenario.params) as Model<TwoPhaseState, unknown>, { symmetry: false })
+        .distinctStates,
+    ).toBe(288);
     expect(() => twoPhaseCommit({ rms: 0 })).toThrow(/twoPhaseCommit: rms must be a positive integer/);
   });
 
   it('agrees with the one-thread search when run on two workers', async () => {
     // The example declares its RMs interchangeable; without --symmetry the search ignores that.
-    const parallel = await checkInWorkers({ module: exampleModule, params: { rms: 5 } }, { workers: 2, symmetry: false });
+    const parallel = await checkInWorkers(
+      { module: exampleModule, params: { rms: 5 } },
+      { workers: 2, symmetry: false },
+    );
     expect(parallel).toMatchObject({
       verdict: 'ok',
       distinctStates: 8832,
@@ -82,7 +88,10 @@ describe('two-phase commit', () => {
       maxDepth: 17,
       workers: 2,
     });
-    const symmetric = await checkInWorkers({ module: exampleModule, params: { rms: 5 } }, { workers: 2, symmetry: true });
+    const symmetric = await checkInWorkers(
+      { module: exampleModule, params: { rms: 5 } },
+      { workers: 2, symmetry: true },
+    );
     expect(symmetric.distinctStates).toBe(314);
     const buggy = await checkInWorkers<TwoPhaseState>(
       { module: exampleModule, params: { rms: 3, rmMayCommitAlone: true } },

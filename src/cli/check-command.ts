@@ -46,8 +46,13 @@ interface CheckCommandOptions {
 export function registerCheckCommand(program: Command, cli: CliContext): void {
   program
     .command('check')
-    .description("explore every interleaving of a scenario's model: invariants, reachability, liveness under fairness")
-    .argument('<scenario>', 'a .ts, .mts, .js or .mjs file whose default export is defineScenario({ model, ... })')
+    .description(
+      "explore every interleaving of a scenario's model: invariants, reachability, liveness under fairness",
+    )
+    .argument(
+      '<scenario>',
+      'a .ts, .mts, .js or .mjs file whose default export is defineScenario({ model, ... })',
+    )
     .option('--strategy <bfs|dfs|random>', 'search order (default bfs: shortest counterexamples)')
     .option('--max-depth <N>', 'do not expand states deeper than N', (text) =>
       parseWholeNumber(text, '--max-depth', 0, Number.MAX_SAFE_INTEGER),
@@ -62,7 +67,9 @@ export function registerCheckCommand(program: Command, cli: CliContext): void {
       parseWholeNumber(text, '--workers', 1, 64),
     )
     .option('--symmetry', "apply the model's symmetry reduction")
-    .option('--seed <N>', 'random walks: the seed', (text) => parseWholeNumber(text, '--seed', 0, 2 ** 32 - 1))
+    .option('--seed <N>', 'random walks: the seed', (text) =>
+      parseWholeNumber(text, '--seed', 0, 2 ** 32 - 1),
+    )
     .option('--param <NAME=VALUE>', 'set a scenario parameter (repeatable)', collect(parseParam))
     .option('--trace <FILE>', "write the counterexample's trace (JSON Lines)")
     .option('--html <FILE>', "write the counterexample's diagram (HTML)")
@@ -72,20 +79,28 @@ export function registerCheckCommand(program: Command, cli: CliContext): void {
     });
 }
 
-async function checkCommand(scenarioPath: string, options: CheckCommandOptions, cli: CliContext): Promise<ExitCodeValue> {
+async function checkCommand(
+  scenarioPath: string,
+  options: CheckCommandOptions,
+  cli: CliContext,
+): Promise<ExitCodeValue> {
   const strategy = options.strategy ?? 'bfs';
   if (strategy !== 'bfs' && strategy !== 'dfs' && strategy !== 'random') {
     throw new InputError(`--strategy ${strategy}: expected bfs, dfs or random`);
   }
   if ((options.workers ?? 1) > 1 && strategy !== 'bfs') {
-    throw new InputError(`--workers ${options.workers}: parallel search is breadth-first; drop --strategy ${strategy}`);
+    throw new InputError(
+      `--workers ${options.workers}: parallel search is breadth-first; drop --strategy ${strategy}`,
+    );
   }
   if (options.trace !== undefined) checkOutputPath('--trace', options.trace);
   if (options.html !== undefined) checkOutputPath('--html', options.html);
 
   const scenario = await loadScenario(scenarioPath);
   if (scenario.model === undefined) {
-    throw new InputError(`${scenarioPath}: scenario '${scenario.name}' defines no model to check (only a simulation): run fairlink sim`);
+    throw new InputError(
+      `${scenarioPath}: scenario '${scenario.name}' defines no model to check (only a simulation): run fairlink sim`,
+    );
   }
   const params = resolveParams(scenario, options.param ?? []);
   let model: Model<unknown, unknown>;
@@ -172,7 +187,10 @@ async function writeCounterexample(
   const htmlPath = options.html ?? `${base}.html`;
   const title = `${scenario}: ${result.property?.kind ?? ''} ${result.property?.name ?? ''} violated`;
   if (isActorModel(model)) {
-    const replayed = (model as unknown as ActorModelExtras).trace(path as Path<never, ActorAction>, { scenario, params });
+    const replayed = (model as unknown as ActorModelExtras).trace(path as Path<never, ActorAction>, {
+      scenario,
+      params,
+    });
     // In a checker trace, time is the step number; the violation is the last event.
     const reason = result.properties.find((outcome) => outcome.name === result.property?.name)?.reason;
     const trace: Trace = {
@@ -183,7 +201,8 @@ async function writeCounterexample(
           t: path.actions.length,
           type: 'violation',
           property: result.property?.name ?? '',
-          detail: reason ?? `${result.property?.kind ?? 'property'} violated after ${path.actions.length} steps`,
+          detail:
+            reason ?? `${result.property?.kind ?? 'property'} violated after ${path.actions.length} steps`,
         },
       ],
     };
@@ -265,21 +284,29 @@ function formatCheckText(result: CheckResult<unknown, unknown>, scenario: string
       lines.push(`PASS ${scenario}: every property holds (${figures})`);
       break;
     case 'unknown':
-      lines.push(`UNKNOWN ${scenario}: no violation found, but the search stopped early (${result.stopReason ?? 'budget'}; ${figures})`);
+      lines.push(
+        `UNKNOWN ${scenario}: no violation found, but the search stopped early (${result.stopReason ?? 'budget'}; ${figures})`,
+      );
       break;
     case 'violation': {
       const property = result.property;
-      lines.push(`FAIL ${scenario}: ${property?.kind ?? ''} property '${property?.name ?? ''}' is violated (${figures})`);
+      lines.push(
+        `FAIL ${scenario}: ${property?.kind ?? ''} property '${property?.name ?? ''}' is violated (${figures})`,
+      );
       const reason = result.properties.find((outcome) => outcome.name === property?.name)?.reason;
       if (reason) lines.push(`  ${reason}`);
       const path = result.path;
       if (path) {
-        lines.push(`  ${path.actions.length === 0 ? 'already in the initial state' : `shortest path found, ${path.actions.length} steps:`}`);
+        lines.push(
+          `  ${path.actions.length === 0 ? 'already in the initial state' : `shortest path found, ${path.actions.length} steps:`}`,
+        );
         path.actions.forEach((action, index) => {
-          const marker = path.cycleStart !== undefined && index === path.cycleStart ? ' <- the cycle starts here' : '';
+          const marker =
+            path.cycleStart !== undefined && index === path.cycleStart ? ' <- the cycle starts here' : '';
           lines.push(`    ${String(index + 1).padStart(3)}. ${describeAction(action)}${marker}`);
         });
-        if (path.cycleStart !== undefined) lines.push(`  then the steps from ${path.cycleStart + 1} repeat forever (a fair cycle)`);
+        if (path.cycleStart !== undefined)
+          lines.push(`  then the steps from ${path.cycleStart + 1} repeat forever (a fair cycle)`);
       }
       if (files.trace) lines.push(`  trace:   ${files.trace}`);
       if (files.html) lines.push(`  diagram: ${files.html}`);
@@ -289,13 +316,20 @@ function formatCheckText(result: CheckResult<unknown, unknown>, scenario: string
   }
   for (const outcome of result.properties) {
     if (outcome.name === result.property?.name) continue;
-    lines.push(`  ${outcome.kind} '${outcome.name}': ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
+    lines.push(
+      `  ${outcome.kind} '${outcome.name}': ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`,
+    );
   }
   for (const note of result.notes) lines.push(`  note: ${note}`);
   return `${lines.join('\n')}\n`;
 }
 
-function checkJson(result: CheckResult<unknown, unknown>, scenario: string, params: Params, files: CheckFiles): unknown {
+function checkJson(
+  result: CheckResult<unknown, unknown>,
+  scenario: string,
+  params: Params,
+  files: CheckFiles,
+): unknown {
   return {
     verdict: result.verdict,
     scenario,
@@ -315,7 +349,12 @@ function checkJson(result: CheckResult<unknown, unknown>, scenario: string, para
       status: outcome.status,
       ...(outcome.reason ? { reason: outcome.reason } : {}),
     })),
-    ...(result.path ? { path: result.path.actions.map(describeAction), ...(result.path.cycleStart === undefined ? {} : { cycleStart: result.path.cycleStart }) } : {}),
+    ...(result.path
+      ? {
+          path: result.path.actions.map(describeAction),
+          ...(result.path.cycleStart === undefined ? {} : { cycleStart: result.path.cycleStart }),
+        }
+      : {}),
     files,
     notes: result.notes,
   };

@@ -12,7 +12,6 @@ import { InputError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { checkOutputPath } from './output-paths.js';
 import { parseWholeNumber } from './options.js';
-import type { ExitCodeValue } from './usage.js';
 
 interface HistoryCheckFlags {
   readonly model?: string;
@@ -29,7 +28,9 @@ const CHECKERS: readonly CheckerName[] = ['linearizable', 'sequential', 'set', '
 
 /** Registers `history check` on the program. */
 export function registerHistoryCommand(program: Command, cli: CliContext): void {
-  const history = program.command('history').description('judge recorded histories with consistency checkers');
+  const history = program
+    .command('history')
+    .description('judge recorded histories with consistency checkers');
   history
     .command('check')
     .description('is a history linearizable (or sequentially consistent, or a converging set or counter)?')
@@ -62,9 +63,10 @@ export function registerHistoryCommand(program: Command, cli: CliContext): void 
         ...(flags.html === undefined ? {} : { html: flags.html }),
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
       });
-      if (output.exitCode === 2) throw new InputError(output.stderr.trim().replace(/^fairlink(?: history check)?: /, ''));
+      if (output.exitCode === 2)
+        throw new InputError(output.stderr.trim().replace(/^fairlink(?: history check)?: /, ''));
       cli.stdout.write(output.stdout);
       if (output.stderr) cli.stderr.write(output.stderr);
-      cli.setExitCode(output.exitCode as ExitCodeValue);
+      cli.setExitCode(output.exitCode);
     });
 }

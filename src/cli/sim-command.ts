@@ -102,7 +102,10 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
       (text) => parseSecondsToMs(text, '--time-limit'),
     )
     .option('--history-html <FILE>', "draw the reported run's client history (one row per client)")
-    .option('--schedule <FILE>', 'replay a `fairlink check` counterexample (its trace file) as a scripted run')
+    .option(
+      '--schedule <FILE>',
+      'replay a `fairlink check` counterexample (its trace file) as a scripted run',
+    )
     .action(async (scenarioPath: string, options: SimOptions) => {
       cli.setExitCode(await simCommand(scenarioPath, options, cli));
     });

@@ -49,7 +49,10 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
     files.trace = replay.trace;
   }
   if (trace && replay.html !== undefined) {
-    await writeFileAtomic(replay.html, renderTraceHtml(trace, { title: `${scenario.name}: scripted replay of ${replay.schedulePath}` }));
+    await writeFileAtomic(
+      replay.html,
+      renderTraceHtml(trace, { title: `${scenario.name}: scripted replay of ${replay.schedulePath}` }),
+    );
     files.html = replay.html;
   }
   const failure = result.failure;
@@ -65,7 +68,9 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
         (files.html ? `  diagram: ${files.html}\n` : ''),
     );
   } else {
-    cli.stdout.write(`PASS ${scenario.name}: the scripted replay of ${script.length} steps violates nothing\n`);
+    cli.stdout.write(
+      `PASS ${scenario.name}: the scripted replay of ${script.length} steps violates nothing\n`,
+    );
   }
   return failure ? ExitCode.violation : ExitCode.pass;
 }

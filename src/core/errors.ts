@@ -10,12 +10,7 @@ import type { HandlerName } from './protocol.js';
 
 /** What kind of rule a handler broke. */
 export type ProtocolFaultKind =
-  | 'threw'
-  | 'non-plain-message'
-  | 'non-plain-state'
-  | 'forbidden-global'
-  | 'bad-call'
-  | 'too-many-effects';
+  'threw' | 'non-plain-message' | 'non-plain-state' | 'forbidden-global' | 'bad-call' | 'too-many-effects';
 
 /** A rule broken by protocol code during one step. */
 export class ProtocolFault extends Error {

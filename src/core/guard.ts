@@ -14,7 +14,9 @@
 export class ForbiddenGlobalError extends Error {
   override readonly name = 'ForbiddenGlobalError';
   constructor(readonly global: string) {
-    super(`called ${global}, which is forbidden in protocol code: use the context's now(), random() and setTimer()`);
+    super(
+      `called ${global}, which is forbidden in protocol code: use the context's now(), random() and setTimer()`,
+    );
   }
 }
 
@@ -49,6 +51,8 @@ export function installGlobalGuard(): () => void {
       random: Math.random,
       date: globalThis.Date,
       performanceNowOwn: Object.hasOwn(performance, 'now'),
+      // Saved to be put back as it was, never called unbound.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       performanceNow: performance.now,
       setTimeout: globalThis.setTimeout,
       setInterval: globalThis.setInterval,
@@ -66,7 +70,7 @@ export function installGlobalGuard(): () => void {
     globalThis.Date = GuardedDate;
     performance.now = thrower('performance.now');
     globalThis.setTimeout = thrower('setTimeout') as unknown as typeof setTimeout;
-    globalThis.setInterval = thrower('setInterval') as unknown as typeof setInterval;
+    globalThis.setInterval = thrower('setInterval');
     globalThis.setImmediate = thrower('setImmediate') as unknown as typeof setImmediate;
     globalThis.queueMicrotask = thrower('queueMicrotask');
   }

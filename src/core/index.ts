@@ -23,7 +23,20 @@ export {
   type TimerDelay,
 } from './protocol.js';
 export type { Signature } from './signature.js';
-export type { ClientEffect, Effect, LogEffect, SendEffect, TimerCancelEffect, TimerSetEffect } from './effects.js';
+export type {
+  ClientEffect,
+  Effect,
+  LogEffect,
+  SendEffect,
+  TimerCancelEffect,
+  TimerSetEffect,
+} from './effects.js';
 export { describeThrown, InputError, ProtocolFault, type ProtocolFaultKind } from './errors.js';
 export { ForbiddenGlobalError, installGlobalGuard } from './guard.js';
-export { EFFECTS_PER_STEP_MAX, StepContext, type StepEnvironment, type StepOptions, type StepTrigger } from './step.js';
+export {
+  EFFECTS_PER_STEP_MAX,
+  StepContext,
+  type StepEnvironment,
+  type StepOptions,
+  type StepTrigger,
+} from './step.js';

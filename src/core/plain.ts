@@ -158,7 +158,9 @@ function freezeCollection(collection: Map<unknown, unknown> | Set<unknown>): voi
 }
 
 function refuseChange(): never {
-  throw new TypeError('Cannot change a frozen Map or Set (a message, timer data or durable value): change a copy');
+  throw new TypeError(
+    'Cannot change a frozen Map or Set (a message, timer data or durable value): change a copy',
+  );
 }
 
 function show(path: string): string {
@@ -166,7 +168,9 @@ function show(path: string): string {
 }
 
 function describeKey(key: unknown): string {
-  return typeof key === 'string' ? JSON.stringify(key) : typeof key === 'object' ? 'an object key' : String(key);
+  if (typeof key === 'string') return JSON.stringify(key);
+  if (typeof key === 'number' || typeof key === 'bigint' || typeof key === 'boolean') return String(key);
+  return key === null ? 'null' : 'an object key';
 }
 
 /**
@@ -184,7 +188,12 @@ export function encodePlain(value: unknown): unknown {
       if (value === null) return null;
       if (Array.isArray(value)) return value.map(encodePlain);
       if (value instanceof Map) {
-        return { $map: Array.from(value as Map<unknown, unknown>, ([key, entry]) => [encodePlain(key), encodePlain(entry)]) };
+        return {
+          $map: Array.from(value as Map<unknown, unknown>, ([key, entry]) => [
+            encodePlain(key),
+            encodePlain(entry),
+          ]),
+        };
       }
       if (value instanceof Set) return { $set: Array.from(value as Set<unknown>, encodePlain) };
       if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
@@ -210,7 +219,9 @@ export function decodePlain(value: unknown): Plain {
   if ('$bigint' in record) return BigInt(record.$bigint as string);
   if ('$number' in record) return Number(record.$number);
   if ('$map' in record) {
-    return new Map((record.$map as [unknown, unknown][]).map(([key, entry]) => [decodePlain(key), decodePlain(entry)]));
+    return new Map(
+      (record.$map as [unknown, unknown][]).map(([key, entry]) => [decodePlain(key), decodePlain(entry)]),
+    );
   }
   if ('$set' in record) return new Set((record.$set as unknown[]).map(decodePlain));
   if ('$bytes' in record) return new Uint8Array(Buffer.from(record.$bytes as string, 'base64'));
@@ -226,7 +237,8 @@ export function decodePlain(value: unknown): Plain {
  * instead and lose the entry.
  */
 function setEntry(record: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   else record[key] = value;
 }
 
@@ -243,7 +255,9 @@ export function clonePlain<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(clonePlain) as T;
   if (value instanceof Map) {
-    return new Map(Array.from(value as Map<unknown, unknown>, ([key, entry]) => [clonePlain(key), clonePlain(entry)])) as T;
+    return new Map(
+      Array.from(value as Map<unknown, unknown>, ([key, entry]) => [clonePlain(key), clonePlain(entry)]),
+    ) as T;
   }
   if (value instanceof Set) return new Set(Array.from(value as Set<unknown>, clonePlain)) as T;
   if (value instanceof Uint8Array) return new Uint8Array(value) as T;

@@ -89,11 +89,17 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
     if (typeof name !== 'string') throw this.fault('bad-call', 'setTimer needs a string name');
     const [min, max] = typeof delay === 'number' ? [delay, delay] : delay;
     if (!(Number.isFinite(min) && Number.isFinite(max) && min >= 0 && max >= min)) {
-      throw this.fault('bad-call', `setTimer('${name}') with delay ${JSON.stringify(delay)}: need 0 <= min <= max`);
+      throw this.fault(
+        'bad-call',
+        `setTimer('${name}') with delay ${JSON.stringify(delay)}: need 0 <= min <= max`,
+      );
     }
     const violation = findPlainViolation(data, true);
     if (violation) {
-      throw this.fault('bad-call', `setTimer('${name}') data is not plain at ${violation.path}: ${violation.problem}`);
+      throw this.fault(
+        'bad-call',
+        `setTimer('${name}') data is not plain at ${violation.path}: ${violation.problem}`,
+      );
     }
     this.push({ kind: 'timer-set', name, min, max, data });
   }
@@ -105,7 +111,10 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
   persist(key: string, value: unknown): void {
     const violation = findPlainViolation(value, true);
     if (violation) {
-      throw this.fault('bad-call', `persist('${key}') value is not plain at ${violation.path}: ${violation.problem}`);
+      throw this.fault(
+        'bad-call',
+        `persist('${key}') value is not plain at ${violation.path}: ${violation.problem}`,
+      );
     }
     (this.persisted ??= new Map()).set(key, value);
   }
@@ -144,13 +153,13 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
 
   invoke(f: string, value: unknown): number {
     const operation = this.environment.nextOperation();
-    this.checkMessage(value as Message, `invoke('${f}') value`);
+    this.checkMessage(value, `invoke('${f}') value`);
     this.push({ kind: 'client', type: 'invoke', operation, f, value });
     return operation;
   }
 
   complete(operation: number, outcome: OperationOutcome, value: unknown): void {
-    this.checkMessage(value as Message, `complete(${operation}) value`);
+    this.checkMessage(value, `complete(${operation}) value`);
     this.push({ kind: 'client', type: outcome, operation, f: '', value });
   }
 
@@ -206,7 +215,9 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
     if (this.options.checkState) {
       const violation = findPlainViolation(this.state);
       if (violation) {
-        return this.discard(this.fault('non-plain-state', `state is not plain at ${violation.path}: ${violation.problem}`));
+        return this.discard(
+          this.fault('non-plain-state', `state is not plain at ${violation.path}: ${violation.problem}`),
+        );
       }
     }
     return undefined;
@@ -226,7 +237,10 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
 
   private push(effect: Effect): void {
     if (this.effects.length >= EFFECTS_PER_STEP_MAX) {
-      throw this.fault('too-many-effects', `asked for more than ${EFFECTS_PER_STEP_MAX} effects in one step (a loop?)`);
+      throw this.fault(
+        'too-many-effects',
+        `asked for more than ${EFFECTS_PER_STEP_MAX} effects in one step (a loop?)`,
+      );
     }
     this.effects.push(effect);
   }
@@ -234,7 +248,10 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
   private checkMessage(message: unknown, what: string): void {
     const violation = findPlainViolation(message, true);
     if (violation) {
-      throw this.fault('non-plain-message', `${what} is not plain at ${violation.path}: ${violation.problem}`);
+      throw this.fault(
+        'non-plain-message',
+        `${what} is not plain at ${violation.path}: ${violation.problem}`,
+      );
     }
   }
 
@@ -248,8 +265,12 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
       return new ProtocolFault('forbidden-global', this.id, this.handler, thrown.message, { cause: thrown });
     }
     if (thrown instanceof RangeError && /call stack/i.test(thrown.message)) {
-      return new ProtocolFault('threw', this.id, this.handler, `unbounded recursion (${thrown.message})`, { cause: thrown });
+      return new ProtocolFault('threw', this.id, this.handler, `unbounded recursion (${thrown.message})`, {
+        cause: thrown,
+      });
     }
-    return new ProtocolFault('threw', this.id, this.handler, `threw ${describeThrown(thrown)}`, { cause: thrown });
+    return new ProtocolFault('threw', this.id, this.handler, `threw ${describeThrown(thrown)}`, {
+      cause: thrown,
+    });
   }
 }

@@ -3,7 +3,9 @@ import { errorBody, isDefiniteError, parseEnvelopeLine, serverIds } from './prot
 
 describe('parseEnvelopeLine', () => {
   it('reads a message, ignoring unknown top-level keys', () => {
-    const parsed = parseEnvelopeLine('{"id":4,"src":"n1","dest":"c2","body":{"type":"echo_ok","in_reply_to":1,"echo":"x"}}');
+    const parsed = parseEnvelopeLine(
+      '{"id":4,"src":"n1","dest":"c2","body":{"type":"echo_ok","in_reply_to":1,"echo":"x"}}',
+    );
     expect(parsed).toEqual({
       ok: true,
       envelope: { src: 'n1', dest: 'c2', body: { type: 'echo_ok', in_reply_to: 1, echo: 'x' } },
@@ -17,10 +19,22 @@ describe('parseEnvelopeLine', () => {
     ['{"src":"n1","body":{"type":"x"}}', 'missing-field', /^missing field 'dest'$/],
     ['{"src":"n1","dest":"n2"}', 'missing-field', /^missing field 'body'$/],
     ['{"src":"n1","dest":"n2","body":{}}', 'missing-field', /^missing field 'body.type'$/],
-    ['{"src":1,"dest":"n2","body":{"type":"x"}}', 'bad-field', /^field 'src' must be a non-empty string, got a number$/],
+    [
+      '{"src":1,"dest":"n2","body":{"type":"x"}}',
+      'bad-field',
+      /^field 'src' must be a non-empty string, got a number$/,
+    ],
     ['{"src":"n1","dest":"n2","body":"x"}', 'bad-field', /^field 'body' must be an object, got a string$/],
-    ['{"src":"n1","dest":"n2","body":{"type":"x","msg_id":"7"}}', 'bad-field', /^field 'body.msg_id' must be an integer/],
-    ['{"src":"n1","dest":"n2","body":{"type":"x","in_reply_to":1.5}}', 'bad-field', /^field 'body.in_reply_to' must be an integer/],
+    [
+      '{"src":"n1","dest":"n2","body":{"type":"x","msg_id":"7"}}',
+      'bad-field',
+      /^field 'body.msg_id' must be an integer/,
+    ],
+    [
+      '{"src":"n1","dest":"n2","body":{"type":"x","in_reply_to":1.5}}',
+      'bad-field',
+      /^field 'body.in_reply_to' must be an integer/,
+    ],
   ])('names what is wrong with %s', (line, kind, detail) => {
     const parsed = parseEnvelopeLine(line);
     expect(parsed.ok).toBe(false);

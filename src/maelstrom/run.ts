@@ -96,6 +96,8 @@ export interface MaelstromRun {
 const FINAL_ATTEMPTS = 3;
 /** How often the watchdog looks at the nodes, ms. */
 const WATCHDOG_INTERVAL_MS = 250;
+/** How often a long workload phase reports progress, ms. */
+const PROGRESS_INTERVAL_MS = 10_000;
 /** Bytes queued for a node's stdin beyond which it counts as not reading. */
 const UNREAD_BYTES_MAX = 16 * 1024 * 1024;
 
@@ -373,7 +375,16 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     progress(`running ${options.workload} for ${options.timeLimitMs / 1000} s at ${options.rate} ops/s`);
     workloadRan = true;
     nemesis?.start();
+    const phaseStartMs = clock();
+    const ticker = setInterval(() => {
+      const counts = operationStats(history).all;
+      progress(
+        `${((clock() - phaseStartMs) / 1000).toFixed(0)} s: ${counts.count} operations ` +
+          `(${counts.ok} ok, ${counts.fail} fail, ${counts.info} info or pending), ${network.stats().all.sendCount} messages`,
+      );
+    }, PROGRESS_INTERVAL_MS);
     await driver.runPhase(options.timeLimitMs, options.rate, aborted);
+    clearInterval(ticker);
     nemesis?.stop();
     nemesisEvents.push(...(nemesis?.events ?? []));
 
@@ -384,7 +395,7 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       if (!aborted())
         await driver.runFinal(finalOperations, FINAL_ATTEMPTS, Math.min(500, options.requestTimeoutMs));
     }
-    clearInterval(watchdog);
+    stopWatchdog = () => clearInterval(watchdog);
   }
   setupClient.retire();
 

@@ -9,15 +9,21 @@ function ask(service: Service, source: string, body: Omit<Body, 'msg_id'>): Body
   const reply = service.handle(source, { ...body, msg_id: msgId } as Body);
   expect(reply.in_reply_to).toBe(msgId);
   const { in_reply_to: _inReplyTo, ...rest } = reply;
-  return rest as Body;
+  return rest;
 }
 
 describe('lin-kv', () => {
   it('reads, writes and compares-and-sets with Maelstrom error codes', () => {
     const kv = linearizableKv();
-    expect(ask(kv, 'n1', { type: 'read', key: 1 })).toEqual({ type: 'error', code: 20, text: 'key does not exist' });
+    expect(ask(kv, 'n1', { type: 'read', key: 1 })).toEqual({
+      type: 'error',
+      code: 20,
+      text: 'key does not exist',
+    });
     expect(ask(kv, 'n1', { type: 'cas', key: 1, from: 0, to: 1 })).toMatchObject({ type: 'error', code: 20 });
-    expect(ask(kv, 'n1', { type: 'cas', key: 1, from: 0, to: 1, create_if_not_exists: true })).toEqual({ type: 'cas_ok' });
+    expect(ask(kv, 'n1', { type: 'cas', key: 1, from: 0, to: 1, create_if_not_exists: true })).toEqual({
+      type: 'cas_ok',
+    });
     expect(ask(kv, 'n2', { type: 'read', key: 1 })).toEqual({ type: 'read_ok', value: 1 });
     expect(ask(kv, 'n2', { type: 'cas', key: 1, from: 0, to: 2 })).toEqual({
       type: 'error',
@@ -41,7 +47,8 @@ describe('lin-kv', () => {
 describe('seq-kv', () => {
   it('shows each client a monotonic sequence, and its own writes at once', () => {
     const kv = sequentialKv(randomStream(1, 'seq'));
-    for (let value = 1; value <= 20; value++) expect(ask(kv, 'writer', { type: 'write', key: 'k', value })).toEqual({ type: 'write_ok' });
+    for (let value = 1; value <= 20; value++)
+      expect(ask(kv, 'writer', { type: 'write', key: 'k', value })).toEqual({ type: 'write_ok' });
     let last = 0;
     let stale = 0;
     for (let read = 0; read < 200; read++) {
@@ -65,7 +72,13 @@ describe('seq-kv', () => {
       for (;;) {
         const current = ask(kv, `c${round % 3}`, { type: 'read', key: 'n' });
         const from = current.type === 'read_ok' ? (current['value'] as number) : 0;
-        const reply = ask(kv, `c${round % 3}`, { type: 'cas', key: 'n', from, to: from + 1, create_if_not_exists: true });
+        const reply = ask(kv, `c${round % 3}`, {
+          type: 'cas',
+          key: 'n',
+          from,
+          to: from + 1,
+          create_if_not_exists: true,
+        });
         if (reply.type === 'cas_ok') break;
       }
     }

@@ -102,7 +102,12 @@ export {
 
 // Raft (labs 3 and 4, and the key-value store the history checkers judge).
 export { raft, type RaftBugs, type RaftOptions, type RaftState } from './raft/raft.js';
-export { raftClient, type ClientOperation, type RaftClientOptions, type RaftClientState } from './raft/client.js';
+export {
+  raftClient,
+  type ClientOperation,
+  type RaftClientOptions,
+  type RaftClientState,
+} from './raft/client.js';
 export { electionSafety, committedEntriesStay, raftSafety } from './raft/invariants.js';
 export {
   kvMachine,

@@ -71,7 +71,8 @@ export function validateDistribution(distribution: unknown, where: string): Dist
       requireDuration(where, 'minMs', candidate.minMs as number);
       break;
     case 'custom':
-      if (typeof candidate.draw !== 'function') throw new InputError(`${where}: custom distribution needs draw()`);
+      if (typeof candidate.draw !== 'function')
+        throw new InputError(`${where}: custom distribution needs draw()`);
       break;
     default:
       throw new InputError(
@@ -96,7 +97,9 @@ export function draw(distribution: Distribution, random: RandomStream): number {
     case 'custom':
       ms = distribution.draw(random);
       if (!(Number.isFinite(ms) && ms >= 0)) {
-        throw new InputError(`custom distribution '${distribution.name}' drew ${ms}: need a finite number >= 0`);
+        throw new InputError(
+          `custom distribution '${distribution.name}' drew ${ms}: need a finite number >= 0`,
+        );
       }
       break;
   }
@@ -111,7 +114,10 @@ export function describeDistribution(distribution: Distribution): string {
     case 'uniform':
       return `uniform ${distribution.minMs}..${distribution.maxMs} ms`;
     case 'exponential':
-      return `exponential mean ${distribution.meanMs} ms` + (distribution.minMs ? ` + ${distribution.minMs} ms` : '');
+      return (
+        `exponential mean ${distribution.meanMs} ms` +
+        (distribution.minMs ? ` + ${distribution.minMs} ms` : '')
+      );
     case 'custom':
       return `custom ${distribution.name}`;
   }

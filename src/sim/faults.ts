@@ -114,7 +114,8 @@ export function validateSchedule(schedule: FaultSchedule, nodes: ReadonlySet<str
     return;
   }
   const nemesis = schedule as RandomNemesis;
-  if (nemesis.kind !== 'random') throw new InputError(`faults: expected a list of faults or { kind: 'random', … }`);
+  if (nemesis.kind !== 'random')
+    throw new InputError(`faults: expected a list of faults or { kind: 'random', … }`);
   if (!(Number.isFinite(nemesis.intervalMs) && nemesis.intervalMs > 0)) {
     throw new InputError(`faults.intervalMs must be a number of ms > 0, got ${String(nemesis.intervalMs)}`);
   }

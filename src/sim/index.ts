@@ -15,10 +15,24 @@ export { checkDeterminism, type DeterminismOptions, type DeterminismReport } fro
 export type { Fault, FaultSchedule, RandomFaultKind, RandomNemesis, TimedFault } from './faults.js';
 export type { LinkOverride, LinkSettings, NetworkSettings } from './network.js';
 export type { PartitionShape } from './partitions.js';
-export { eventually, invariant, type HistoryEvent, type Property, type SystemView, type Verdict } from './properties.js';
+export {
+  eventually,
+  invariant,
+  type HistoryEvent,
+  type Property,
+  type SystemView,
+  type Verdict,
+} from './properties.js';
 export { randomStream, RandomStreams, type RandomStream } from './random.js';
 export { formatShrinkToken, parseShrinkToken } from './replay-token.js';
-export { defineScenario, isScenario, resolveParams, type ParamValue, type Params, type Scenario } from './scenario.js';
+export {
+  defineScenario,
+  isScenario,
+  resolveParams,
+  type ParamValue,
+  type Params,
+  type Scenario,
+} from './scenario.js';
 export {
   registerClient,
   registerService,

@@ -105,7 +105,9 @@ export function prepareScenario(
   const params = resolveParams(scenario, overrides);
   let config: SimulationConfig;
   if (scenario.build === undefined) {
-    throw new InputError(`${path}: scenario '${scenario.name}' defines a model to check but no simulation: run fairlink check`);
+    throw new InputError(
+      `${path}: scenario '${scenario.name}' defines a model to check but no simulation: run fairlink check`,
+    );
   }
   try {
     config = scenario.build(params);

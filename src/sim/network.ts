@@ -15,7 +15,13 @@ import { InputError } from '../core/errors.js';
 import type { NodeId } from '../core/ids.js';
 import { plainToJson } from '../core/plain.js';
 import type { DropReason } from '../trace/events.js';
-import { constant, describeDistribution, draw, validateDistribution, type Distribution } from './distributions.js';
+import {
+  constant,
+  describeDistribution,
+  draw,
+  validateDistribution,
+  type Distribution,
+} from './distributions.js';
 import type { RandomStream } from './random.js';
 import type { SendKeys } from './send-keys.js';
 
@@ -57,7 +63,13 @@ export type Fate =
   | { readonly arrives: false; readonly reason: DropReason };
 
 function requireProbability(where: string, value: unknown, below1: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1 || (below1 && value === 1)) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    value > 1 ||
+    (below1 && value === 1)
+  ) {
     throw new InputError(
       `${where} must be a probability in [0, ${below1 ? '1)' : '1]'}, got ${String(value)}` +
         (below1 && value === 1 ? ' (a link that drops everything is not fair-loss)' : ''),
@@ -89,8 +101,13 @@ export function validateNetwork(settings: NetworkSettings, nodes: ReadonlySet<st
 function resolveLink(settings: LinkSettings, where: string, base?: ResolvedLink): ResolvedLink {
   return {
     delay:
-      settings.delay === undefined ? (base?.delay ?? constant(1)) : validateDistribution(settings.delay, `${where}.delay`),
-    drop: settings.drop === undefined ? (base?.drop ?? 0) : requireProbability(`${where}.drop`, settings.drop, true),
+      settings.delay === undefined
+        ? (base?.delay ?? constant(1))
+        : validateDistribution(settings.delay, `${where}.delay`),
+    drop:
+      settings.drop === undefined
+        ? (base?.drop ?? 0)
+        : requireProbability(`${where}.drop`, settings.drop, true),
     duplicate:
       settings.duplicate === undefined
         ? (base?.duplicate ?? 0)
@@ -167,7 +184,10 @@ export class Network {
     if (!resolved) {
       resolved = this.defaults;
       for (const override of this.overrides) {
-        if ((override.from === '*' || override.from === from) && (override.to === '*' || override.to === to)) {
+        if (
+          (override.from === '*' || override.from === from) &&
+          (override.to === '*' || override.to === to)
+        ) {
           resolved = override.resolved;
         }
       }
@@ -195,14 +215,18 @@ export class Network {
     this.clogs.clear();
   }
 
-
   /**
    * Decides the fate of a message sent at `now`. Returns absolute arrival
    * times (one, or two when duplicated), or why it was dropped. Every call
    * draws the same number of random numbers whatever the outcome, so that
    * shrinking a drop into a delivery does not shift later decisions.
    */
-  fate(from: NodeId, to: NodeId, message: unknown, now: number): Fate & { readonly index: number; readonly key?: string } {
+  fate(
+    from: NodeId,
+    to: NodeId,
+    message: unknown,
+    now: number,
+  ): Fate & { readonly index: number; readonly key?: string } {
     const copies = this.decide(from, to, message, now);
     const index = this.decidedIndex;
     if (copies === 0) {

@@ -74,7 +74,11 @@ function fromComponents(components: readonly (readonly string[])[]): Grudge {
 }
 
 /** Builds the grudge of `shape` over `nodes`. */
-export function buildGrudge(shape: PartitionShape, nodes: readonly string[], random: RandomStream): NamedGrudge {
+export function buildGrudge(
+  shape: PartitionShape,
+  nodes: readonly string[],
+  random: RandomStream,
+): NamedGrudge {
   switch (shape.kind) {
     case 'halves': {
       const order = shuffled(nodes, random);
@@ -127,7 +131,10 @@ export function buildGrudge(shape: PartitionShape, nodes: readonly string[], ran
       const named = new Set(shape.groups.flat());
       const rest = nodes.filter((node) => !named.has(node));
       const components = rest.length > 0 ? [...shape.groups, rest] : shape.groups;
-      return { name: `groups ${components.map((group) => group.join(',')).join(' | ')}`, grudge: fromComponents(components) };
+      return {
+        name: `groups ${components.map((group) => group.join(',')).join(' | ')}`,
+        grudge: fromComponents(components),
+      };
     }
   }
 }

@@ -77,7 +77,7 @@ export function randomStream(seed: number, name: string): RandomStream {
   let state = (seed ^ Math.imul(nameHash, 0x27d4eb2d)) >>> 0;
   const words: number[] = [];
   for (let index = 0; index < 4; index++) {
-    state = splitmix32(state + index * 0x632be5ab + (seed / 4294967296) | 0);
+    state = splitmix32((state + index * 0x632be5ab + seed / 4294967296) | 0);
     words.push(state | 0);
   }
   if (!words.some((word) => word !== 0)) words[0] = 1;

@@ -40,7 +40,13 @@ export interface Scenario<P extends Params = Params> {
 
 /** Parameter types as `--param` can set them: `true` as a default means any boolean. */
 export type WidenParams<P> = {
-  readonly [K in keyof P]: P[K] extends boolean ? boolean : P[K] extends number ? number : P[K] extends string ? string : P[K];
+  readonly [K in keyof P]: P[K] extends boolean
+    ? boolean
+    : P[K] extends number
+      ? number
+      : P[K] extends string
+        ? string
+        : P[K];
 };
 
 /** A scenario that can be simulated. */
@@ -49,7 +55,9 @@ export type SimulationScenario<P extends Params = Params> = Scenario<P> & {
 };
 
 /** A scenario that can be model-checked. */
-export type ModelScenario<P extends Params = Params> = Scenario<P> & { readonly model: (params: P) => unknown };
+export type ModelScenario<P extends Params = Params> = Scenario<P> & {
+  readonly model: (params: P) => unknown;
+};
 
 /** Marks a scenario object, checking its shape at the boundary. */
 export function defineScenario<const P extends Params>(
@@ -62,7 +70,8 @@ export function defineScenario<P extends Params>(scenario: Scenario<P>): Scenari
 export function defineScenario<const P extends Params>(
   scenario: Scenario<WidenParams<P>> & { readonly params: P },
 ): Scenario<WidenParams<P>> {
-  if (typeof scenario !== 'object' || scenario === null) throw new InputError('defineScenario: expected an object');
+  if (typeof scenario !== 'object' || scenario === null)
+    throw new InputError('defineScenario: expected an object');
   if (typeof scenario.name !== 'string' || scenario.name === '') {
     throw new InputError('defineScenario: `name` must be a non-empty string');
   }
@@ -73,7 +82,9 @@ export function defineScenario<const P extends Params>(
     throw new InputError(`defineScenario('${scenario.name}'): \`model\` must be a function`);
   }
   if (scenario.build === undefined && scenario.model === undefined) {
-    throw new InputError(`defineScenario('${scenario.name}'): needs \`build\` (to simulate) or \`model\` (to check)`);
+    throw new InputError(
+      `defineScenario('${scenario.name}'): needs \`build\` (to simulate) or \`model\` (to check)`,
+    );
   }
   if (typeof scenario.params !== 'object' || scenario.params === null) {
     throw new InputError(`defineScenario('${scenario.name}'): \`params\` must be an object of defaults`);
@@ -123,7 +134,8 @@ export function resolveParams<P extends Params>(scenario: Scenario<P>, overrides
         break;
       }
       case 'boolean':
-        if (text !== 'true' && text !== 'false') throw new InputError(`--param ${name}=${text}: expected true or false`);
+        if (text !== 'true' && text !== 'false')
+          throw new InputError(`--param ${name}=${text}: expected true or false`);
         resolved[name] = text === 'true';
         break;
       default:

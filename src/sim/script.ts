@@ -18,7 +18,10 @@ export function scriptFromTrace(trace: Trace, fileName: string): ScriptedAction[
   const script: ScriptedAction[] = [];
   const messageOf = (msg: string, line: number): { from: string; to: string; message: unknown } => {
     const found = sent.get(msg);
-    if (!found) throw new InputError(`${fileName}: event ${line} refers to message ${msg}, which no earlier event sent`);
+    if (!found)
+      throw new InputError(
+        `${fileName}: event ${line} refers to message ${msg}, which no earlier event sent`,
+      );
     return found;
   };
   trace.events.forEach((event, index) => {

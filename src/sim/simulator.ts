@@ -19,7 +19,13 @@ import type { Signature } from '../core/signature.js';
 import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
 import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from '../trace/events.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
-import { expandNemesis, validateSchedule, type Fault, type FaultSchedule, type TimedFault } from './faults.js';
+import {
+  expandNemesis,
+  validateSchedule,
+  type Fault,
+  type FaultSchedule,
+  type TimedFault,
+} from './faults.js';
 import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
 import { buildGrudge, grudgeToRecord } from './partitions.js';
 import type { HistoryEvent, Property, SystemView } from './properties.js';
@@ -109,14 +115,29 @@ export interface RunOptions {
 
 /** One step of a scripted run: what the network, the timers or a fault does next. */
 export type ScriptedAction =
-  | { readonly type: 'deliver' | 'drop'; readonly from: string; readonly to: string; readonly message: unknown }
+  | {
+      readonly type: 'deliver' | 'drop';
+      readonly from: string;
+      readonly to: string;
+      readonly message: unknown;
+    }
   | { readonly type: 'timer'; readonly node: string; readonly name: string }
   | { readonly type: 'crash' | 'recover'; readonly node: string };
 
 /** Why a run failed. */
 export type Failure =
-  | { readonly kind: 'invariant'; readonly property: string; readonly detail: string; readonly timeMs: number }
-  | { readonly kind: 'eventually'; readonly property: string; readonly detail: string; readonly timeMs: number }
+  | {
+      readonly kind: 'invariant';
+      readonly property: string;
+      readonly detail: string;
+      readonly timeMs: number;
+    }
+  | {
+      readonly kind: 'eventually';
+      readonly property: string;
+      readonly detail: string;
+      readonly timeMs: number;
+    }
   | { readonly kind: 'at-end'; readonly property: string; readonly detail: string; readonly timeMs: number }
   | {
       readonly kind: 'protocol-fault';
@@ -160,7 +181,12 @@ export interface SimulationResult {
 }
 
 /** Handler codes for the watch array. */
-const HANDLER_CODES: Readonly<Record<HandlerName, number>> = { onBoot: 1, onMessage: 2, onTimer: 3, onRecover: 4 };
+const HANDLER_CODES: Readonly<Record<HandlerName, number>> = {
+  onBoot: 1,
+  onMessage: 2,
+  onTimer: 3,
+  onRecover: 4,
+};
 /** The inverse of HANDLER_CODES. */
 export const HANDLER_BY_CODE: readonly (HandlerName | undefined)[] = [
   undefined,
@@ -232,12 +258,13 @@ interface NodeSlot {
 
 /** Normalises a node entry to a spec. */
 function toSpec(entry: Protocol<unknown, unknown, unknown> | NodeSpec): NodeSpec {
-  return 'protocol' in entry && typeof (entry as NodeSpec).protocol === 'object' ? (entry as NodeSpec) : { protocol: entry as Protocol };
+  return 'protocol' in entry && typeof entry.protocol === 'object' ? entry : { protocol: entry as Protocol };
 }
 
 /** Validates a configuration, naming the first problem. */
 export function validateConfig(config: SimulationConfig): void {
-  if (typeof config !== 'object' || config === null) throw new InputError('the scenario built no configuration object');
+  if (typeof config !== 'object' || config === null)
+    throw new InputError('the scenario built no configuration object');
   if (typeof config.nodes !== 'object' || config.nodes === null || Object.keys(config.nodes).length === 0) {
     throw new InputError('nodes: a system needs at least one node');
   }
@@ -270,7 +297,9 @@ export function validateConfig(config: SimulationConfig): void {
     throw new InputError(`durationMs must be a finite number of ms >= 0, got ${String(config.durationMs)}`);
   }
   if (config.liveness && !(Number.isFinite(config.liveness.withinMs) && config.liveness.withinMs >= 0)) {
-    throw new InputError(`liveness.withinMs must be a finite number of ms >= 0, got ${String(config.liveness.withinMs)}`);
+    throw new InputError(
+      `liveness.withinMs must be a finite number of ms >= 0, got ${String(config.liveness.withinMs)}`,
+    );
   }
   validateNetwork(config.network ?? {}, names);
   if (config.liveness?.network) validateNetwork(config.liveness.network, names);
@@ -282,7 +311,9 @@ export function validateConfig(config: SimulationConfig): void {
   ] as const) {
     (list ?? []).forEach((property, index) => {
       if (typeof property?.holds !== 'function' || typeof property.name !== 'string') {
-        throw new InputError(`${label}[${index}]: not a property (use invariant(name, fn) or eventually(name, fn))`);
+        throw new InputError(
+          `${label}[${index}]: not a property (use invariant(name, fn) or eventually(name, fn))`,
+        );
       }
     });
   }
@@ -333,8 +364,7 @@ class Simulation implements StepEnvironment {
   private inLiveness = false;
   /** Scripted runs only: messages sent and not yet delivered or dropped, and timers' data by token. */
   private scriptInFlight:
-    | { from: NodeId; to: NodeId; message: unknown; messageNumber: number; key: string }[]
-    | undefined;
+    { from: NodeId; to: NodeId; message: unknown; messageNumber: number; key: string }[] | undefined;
   private scriptTimerData: Map<number, unknown> | undefined;
   private readonly view: SystemView;
 
@@ -404,7 +434,12 @@ class Simulation implements StepEnvironment {
     const faults = config.faults ?? [];
     const expanded = Array.isArray(faults)
       ? [...(faults as readonly TimedFault[])]
-      : expandNemesis(faults as Exclude<FaultSchedule, readonly TimedFault[]>, faultTargets, config.durationMs, this.faultRandom);
+      : expandNemesis(
+          faults as Exclude<FaultSchedule, readonly TimedFault[]>,
+          faultTargets,
+          config.durationMs,
+          this.faultRandom,
+        );
     this.schedule = expanded.sort((a, b) => a.atMs - b.atMs);
     this.view = this.makeView();
   }
@@ -430,7 +465,10 @@ class Simulation implements StepEnvironment {
     this.signingKey ??= Buffer.from(
       Array.from({ length: 32 }, () => this.streams.stream('signing').int(0, 255)),
     );
-    const mac = createHmac('sha256', this.signingKey).update(signer).update('\u0000').update(plainToJson(value));
+    const mac = createHmac('sha256', this.signingKey)
+      .update(signer)
+      .update('\u0000')
+      .update(plainToJson(value));
     return `${signer}:${mac.digest('base64url').slice(0, 22)}` as Signature;
   }
 
@@ -465,7 +503,8 @@ class Simulation implements StepEnvironment {
     // Boots first: a fault at time 0 then hits a running node (a crash at 0 must not be ignored).
     for (const slot of this.slots) this.schedule_({ kind: 'boot', time: 0, sequence: 0, node: slot.id });
     this.schedule.forEach((entry, index) => {
-      if (!removed?.has(index)) this.schedule_({ kind: 'fault', time: entry.atMs, sequence: 0, fault: entry.fault, index });
+      if (!removed?.has(index))
+        this.schedule_({ kind: 'fault', time: entry.atMs, sequence: 0, fault: entry.fault, index });
     });
     if (this.config.liveness) this.schedule_({ kind: 'liveness', time: this.config.durationMs, sequence: 0 });
     this.record({ t: 0, type: 'phase', phase: 'safety' });
@@ -545,16 +584,26 @@ class Simulation implements StepEnvironment {
       case 'deliver':
       case 'drop': {
         const key = plainToJson(action.message);
-        const index = inFlight.findIndex((entry) => entry.from === action.from && entry.to === action.to && entry.key === key);
+        const index = inFlight.findIndex(
+          (entry) => entry.from === action.from && entry.to === action.to && entry.key === key,
+        );
         // A message delivered again after its last copy left is a duplicate made by the network.
         const entry = index >= 0 ? inFlight.splice(index, 1)[0] : undefined;
-        if (entry === undefined && action.type === 'drop') return `no copy of ${key} from ${action.from} to ${action.to} to drop`;
+        if (entry === undefined && action.type === 'drop')
+          return `no copy of ${key} from ${action.from} to ${action.to} to drop`;
         const messageNumber = entry?.messageNumber ?? ++this.messageCount;
         const msg = `m${messageNumber}`;
         const slot = this.slotById.get(action.to);
         if (action.type === 'drop' || slot === undefined || slot.status !== 'up') {
           this.stats.drops++;
-          this.record({ t: this.time, type: 'drop', node: action.to, from: action.from, msg, reason: action.type === 'drop' ? 'loss' : 'down' });
+          this.record({
+            t: this.time,
+            type: 'drop',
+            node: action.to,
+            from: action.from,
+            msg,
+            reason: action.type === 'drop' ? 'loss' : 'down',
+          });
           return undefined;
         }
         this.stats.deliveries++;
@@ -571,7 +620,10 @@ class Simulation implements StepEnvironment {
         slot.timers.delete(action.name);
         this.stats.timersFired++;
         this.record({ t: this.time, type: 'timer-fire', node: slot.id, name: action.name });
-        this.step(slot, { handler: 'onTimer', timer: { name: action.name, data: this.scriptTimerData?.get(token) ?? null } });
+        this.step(slot, {
+          handler: 'onTimer',
+          timer: { name: action.name, data: this.scriptTimerData?.get(token) ?? null },
+        });
         return undefined;
       }
       case 'crash': {
@@ -626,7 +678,11 @@ class Simulation implements StepEnvironment {
       if (this.failure) return;
       if (stepped) {
         if (++this.stats.steps > stepsMax) {
-          this.fail({ kind: 'livelock', detail: `more than ${stepsMax} steps (stepsMax)`, timeMs: this.time });
+          this.fail({
+            kind: 'livelock',
+            detail: `more than ${stepsMax} steps (stepsMax)`,
+            timeMs: this.time,
+          });
           return;
         }
         if (this.checkProperties()) return;
@@ -661,7 +717,8 @@ class Simulation implements StepEnvironment {
           const msg = `m${event.messageNumber}`;
           this.record({ t: this.time, type: 'deliver', node: event.to, from: event.from, msg });
         }
-        if (slot.byzantine?.observe) slot.byzantine.observe(event.from, event.message, this.byzantineTools(slot));
+        if (slot.byzantine?.observe)
+          slot.byzantine.observe(event.from, event.message, this.byzantineTools(slot));
         this.stepMessage(slot, event.from, event.message);
         return true;
       }
@@ -774,7 +831,9 @@ class Simulation implements StepEnvironment {
     }
     // Persist before send: durable writes land before any message leaves.
     if (context.persisted) for (const [key, value] of context.persisted) slot.durable.set(key, value);
-    const effects = slot.byzantine ? slot.byzantine.transform(context.effects, this.byzantineTools(slot)) : context.effects;
+    const effects = slot.byzantine
+      ? slot.byzantine.transform(context.effects, this.byzantineTools(slot))
+      : context.effects;
     for (const effect of effects) this.apply(slot, effect);
   }
 
@@ -787,10 +846,20 @@ class Simulation implements StepEnvironment {
         const token = ++this.timerToken;
         slot.timers.set(effect.name, token);
         const localDelay =
-          effect.min === effect.max ? effect.min : effect.min + slot.timerRandom.next() * (effect.max - effect.min);
+          effect.min === effect.max
+            ? effect.min
+            : effect.min + slot.timerRandom.next() * (effect.max - effect.min);
         const due = this.time + Math.round((localDelay / (1 + slot.clockDrift)) * 1000) / 1000;
         this.record({ t: this.time, type: 'timer-set', node: slot.id, name: effect.name, due });
-        this.schedule_({ kind: 'timer', time: due, sequence: 0, node: slot.id, name: effect.name, token, data: effect.data });
+        this.schedule_({
+          kind: 'timer',
+          time: due,
+          sequence: 0,
+          node: slot.id,
+          name: effect.name,
+          token,
+          data: effect.data,
+        });
         this.scriptTimerData?.set(token, effect.data);
         return;
       }
@@ -900,12 +969,19 @@ class Simulation implements StepEnvironment {
         slot.context = undefined;
         slot.timers.clear();
         // The pending resume of a pause would otherwise end a later pause of the recovered node early.
-        if (slot.paused) this.queue.filter((queued) => !(queued.kind === 'resume' && queued.node === slot.id));
+        if (slot.paused)
+          this.queue.filter((queued) => !(queued.kind === 'resume' && queued.node === slot.id));
         slot.paused = false;
         slot.pausedEvents.length = 0;
         const recoverAt = fault.kind === 'crash-recover' ? this.time + fault.downMs : undefined;
-        this.record({ t: this.time, type: 'crash', node: slot.id, ...(recoverAt === undefined ? {} : { recoverAt }) });
-        if (recoverAt !== undefined) this.schedule_({ kind: 'recover', time: recoverAt, sequence: 0, node: slot.id });
+        this.record({
+          t: this.time,
+          type: 'crash',
+          node: slot.id,
+          ...(recoverAt === undefined ? {} : { recoverAt }),
+        });
+        if (recoverAt !== undefined)
+          this.schedule_({ kind: 'recover', time: recoverAt, sequence: 0, node: slot.id });
         return;
       }
       case 'pause': {
@@ -924,7 +1000,8 @@ class Simulation implements StepEnvironment {
         this.network.setGrudge(grudge);
         const partition = ++this.partitionCount;
         this.record({ t: this.time, type: 'partition', name, grudge: grudgeToRecord(grudge) });
-        if (fault.forMs !== undefined) this.schedule_({ kind: 'heal', time: this.time + fault.forMs, sequence: 0, partition });
+        if (fault.forMs !== undefined)
+          this.schedule_({ kind: 'heal', time: this.time + fault.forMs, sequence: 0, partition });
         return;
       }
       case 'heal':
@@ -972,7 +1049,8 @@ class Simulation implements StepEnvironment {
     }
     for (const slot of this.slots) {
       if (slot.paused) this.schedule_({ kind: 'resume', time: this.time, sequence: 0, node: slot.id });
-      if (slot.status === 'down') this.schedule_({ kind: 'recover', time: this.time, sequence: 0, node: slot.id });
+      if (slot.status === 'down')
+        this.schedule_({ kind: 'recover', time: this.time, sequence: 0, node: slot.id });
     }
   }
 

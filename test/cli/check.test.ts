@@ -30,7 +30,9 @@ describe('fairlink check', () => {
     expect(command).toBeDefined();
     const replay = await runFairlink((command as string).split(' '), { cwd });
     expect(replay.code).toBe(1);
-    expect(replay.stdout).toMatch(/^FAIL two-generals: the scripted replay of 5 steps violates 'both attack or neither' \(invariant\) at step 5/);
+    expect(replay.stdout).toMatch(
+      /^FAIL two-generals: the scripted replay of 5 steps violates 'both attack or neither' \(invariant\) at step 5/,
+    );
   });
 
   it('passes retransmission under fairness, with --json reporting verdict, states and depth', async () => {
@@ -46,7 +48,10 @@ describe('fairlink check', () => {
 
   it('reports unknown (exit 3) when a bound stops the search first', async () => {
     const cwd = scratchFolder();
-    const run = await runFairlink(['check', example('perfect-link.ts'), '--param', 'messages=2', '--max-states', '20'], { cwd });
+    const run = await runFairlink(
+      ['check', example('perfect-link.ts'), '--param', 'messages=2', '--max-states', '20'],
+      { cwd },
+    );
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/^UNKNOWN perfect-link: no violation found, but the search stopped early/);
   });

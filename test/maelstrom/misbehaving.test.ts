@@ -11,7 +11,10 @@ afterAll(expectNothingLeft);
 
 const TIMEOUT_MS = 30_000;
 
-function misbehave(mode: string, overrides: { initTimeoutMs?: number; timeLimitMs?: number } = {}): Promise<MaelstromRun> {
+function misbehave(
+  mode: string,
+  overrides: { initTimeoutMs?: number; timeLimitMs?: number } = {},
+): Promise<MaelstromRun> {
   return runShort({ workload: 'echo', command: fixture('misbehave'), args: [mode], ...overrides });
 }
 

@@ -16,7 +16,11 @@ import type { LinearizabilityResult, PartitionExplanation, PartitionSummary, Ver
 
 /** Options of {@link checkLinearizability}. */
 export interface LinearizabilityOptions {
-  /** Split by the model's `partition` when it has one. Default true. */
+  /**
+   * Split by the model's `partition` when it has one. Default true. Without splitting, a model
+   * with components (`Model.component`, the key-value map) is still searched as one history with
+   * the whole state, pruned by components (see `component-search.ts`).
+   */
   readonly partition?: boolean;
   /** Give up after this many milliseconds with verdict `unknown`. Default: no limit. */
   readonly timeoutMs?: number;

@@ -253,7 +253,11 @@ export class ComponentSearch<S> implements Search {
       linearizable ? this.stackOp.subarray(0, this.depth) : this.best.subarray(0, this.bestDepth),
     );
     let state = this.space.initial;
-    for (const op of order) state = this.space.transition(state, op);
+    for (const op of order) {
+      state = this.space.transition(state, op);
+      // Only a model whose steps depend on other components than they declare can get here.
+      if (state === ILLEGAL) throw new Error('model steps depend on components they do not declare');
+    }
     return { outcome: this.outcome ?? 'timeout', order, state, configurations, cacheBytes };
   }
 

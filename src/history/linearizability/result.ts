@@ -41,9 +41,12 @@ export interface PartitionSummary {
   readonly operations: number;
   /** `skipped`: not searched, because another partition had already settled the verdict. */
   readonly outcome: Verdict | 'skipped';
-  /** Configurations (linearized set, state) the search cached. */
+  /**
+   * Configurations (linearized set, state) the search cached; for a search by components, the
+   * failed projections (linearized operations of one component, its part of the state).
+   */
   readonly configurations: number;
-  /** Distinct model states met. */
+  /** Distinct model states met (for a search by components: distinct values of components). */
   readonly modelStates: number;
   readonly timeMs: number;
 }

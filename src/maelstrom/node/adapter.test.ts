@@ -1,13 +1,16 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { NodeId } from '../../core/ids.js';
 import { defineProtocol, type Protocol } from '../../core/protocol.js';
 import { broadcastNode } from '../nodes/broadcast.js';
 import { echoNode } from '../nodes/echo.js';
 import type { Body } from '../protocol.js';
 import { runMaelstromNode } from './adapter.js';
 
-const INIT = { src: 'c0', dest: 'n1', body: { type: 'init', msg_id: 1, node_id: 'n1', node_ids: ['n0', 'n1'] } };
+const INIT = {
+  src: 'c0',
+  dest: 'n1',
+  body: { type: 'init', msg_id: 1, node_id: 'n1', node_ids: ['n0', 'n1'] },
+};
 
 /** Runs `protocol` on these input lines (then, after `waitMs`, end of input). */
 async function feed<State>(
@@ -18,14 +21,25 @@ async function feed<State>(
   const input = new PassThrough();
   const written: string[] = [];
   const logs: string[] = [];
-  const done = runMaelstromNode(protocol, { input, output: { write: (text) => written.push(text) }, log: (line) => logs.push(line) }, { seed: 1 });
+  const done = runMaelstromNode(
+    protocol,
+    { input, output: { write: (text) => written.push(text) }, log: (line) => logs.push(line) },
+    { seed: 1 },
+  );
   for (const line of lines) input.write(typeof line === 'string' ? `${line}\n` : `${JSON.stringify(line)}\n`);
   await new Promise((resolve) => setTimeout(resolve, waitMs));
   input.end();
   const code = await done;
   const text = written.join('');
   expect(text.endsWith('\n') || text === '').toBe(true);
-  return { code, out: text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as unknown), logs };
+  return {
+    code,
+    out: text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown),
+    logs,
+  };
 }
 
 describe('runMaelstromNode', () => {
@@ -67,7 +81,10 @@ describe('runMaelstromNode', () => {
         context.send(from, { type: 'echo_ok', isMap: data instanceof Map, data: new Map([['k', 2n]]) });
       },
     });
-    const { out } = await feed(mapper, [INIT, { src: 'n0', dest: 'n1', body: { type: 'm', data: { $map: [[1, 2]] } } }]);
+    const { out } = await feed(mapper, [
+      INIT,
+      { src: 'n0', dest: 'n1', body: { type: 'm', data: { $map: [[1, 2]] } } },
+    ]);
     expect(out[1]).toEqual({
       src: 'n1',
       dest: 'n0',
@@ -80,11 +97,14 @@ describe('runMaelstromNode', () => {
       name: 'thrower',
       init: () => null,
       onMessage(context, from) {
-        context.send(from as NodeId, { type: 'never sent' });
+        context.send(from, { type: 'never sent' });
         throw new Error('boom');
       },
     });
-    const { code, out, logs } = await feed(thrower, [INIT, { src: 'c2', dest: 'n1', body: { type: 'x', msg_id: 2 } }]);
+    const { code, out, logs } = await feed(thrower, [
+      INIT,
+      { src: 'c2', dest: 'n1', body: { type: 'x', msg_id: 2 } },
+    ]);
     expect(code).toBe(1);
     expect(out).toHaveLength(1);
     expect(logs[1]).toBe('fairlink: thrower broke the rules in n1.onMessage: threw Error: boom; stopping');

@@ -75,10 +75,15 @@ function client(
   });
 }
 
-function cluster(server: Protocol<never, Body>, clients: Record<string, Protocol<ClientState, Body>>): SimulationConfig['nodes'] {
+function cluster(
+  server: Protocol<never, Body>,
+  clients: Record<string, Protocol<ClientState, Body>>,
+): SimulationConfig['nodes'] {
   return {
     ...Object.fromEntries(SERVERS.map((id) => [id, server])),
-    ...Object.fromEntries(Object.entries(clients).map(([id, protocol]) => [id, { protocol, group: 'clients' }])),
+    ...Object.fromEntries(
+      Object.entries(clients).map(([id, protocol]) => [id, { protocol, group: 'clients' }]),
+    ),
   };
 }
 
@@ -105,58 +110,66 @@ describe('treeNeighbours', () => {
 });
 
 describe('the broadcast node in the simulator', () => {
-  it.each([1, 2, 3, 4, 5, 6])('delivers every acknowledged value to every node despite loss and partitions (seed %i)', (seed) => {
-    const broadcast = client(
-      SERVERS,
-      OPERATIONS,
-      () => ({ body: { type: 'broadcast', message: 0 }, f: 'broadcast', value: 0 }),
-      () => ({ type: 'ok', value: null }),
-    );
-    let counter = 0;
-    // Values must be unique per run: number them as the client invokes them.
-    const numbered = defineProtocol<ClientState, Body>({
-      ...broadcast,
-      onTimer(context, timer) {
-        const send = context.send.bind(context);
-        const invoke = context.invoke.bind(context);
-        let value = 0;
-        context.invoke = (f, _input) => invoke(f, (value = counter++));
-        context.send = (to, message) => send(to, { ...message, message: value });
-        try {
-          broadcast.onTimer?.(context, timer);
-        } finally {
-          context.send = send;
-          context.invoke = invoke;
-        }
-      },
-    });
-    const result = simulate(
-      {
-        nodes: cluster(broadcastNode({ gossipMs: 30, retransmitMs: 100 }) as unknown as Protocol<never, Body>, { c1: numbered }),
-        network: { delay: uniform(1, 15), drop: 0.1 },
-        faults: partitions,
-        durationMs: 2_500,
-        liveness: { withinMs: 5_000 },
-        eventually: [
-          eventually('every node has every acknowledged value', (view) => {
-            if (!clientDone(view)) return false;
-            const okOperations = new Set(view.history.filter((event) => event.type === 'ok').map((event) => event.operation));
-            const needed = view.history
-              .filter((event) => event.type === 'invoke' && okOperations.has(event.operation))
-              .map((event) => event.value);
-            return SERVERS.every((server) => {
-              const state = view.state<BroadcastState>(server);
-              return state !== undefined && needed.every((value) => state.known.has(JSON.stringify(value)));
-            });
-          }),
-        ],
-        checkState: true,
-      },
-      { seed },
-    );
-    expect(result.failure).toBeUndefined();
-    expect(result.history.filter((event) => event.type === 'ok').length).toBeGreaterThan(OPERATIONS / 2);
-  });
+  it.each([1, 2, 3, 4, 5, 6])(
+    'delivers every acknowledged value to every node despite loss and partitions (seed %i)',
+    (seed) => {
+      const broadcast = client(
+        SERVERS,
+        OPERATIONS,
+        () => ({ body: { type: 'broadcast', message: 0 }, f: 'broadcast', value: 0 }),
+        () => ({ type: 'ok', value: null }),
+      );
+      let counter = 0;
+      // Values must be unique per run: number them as the client invokes them.
+      const numbered = defineProtocol<ClientState, Body>({
+        ...broadcast,
+        onTimer(context, timer) {
+          const send = context.send.bind(context);
+          const invoke = context.invoke.bind(context);
+          let value = 0;
+          context.invoke = (f, _input) => invoke(f, (value = counter++));
+          context.send = (to, message) => send(to, { ...message, message: value });
+          try {
+            broadcast.onTimer?.(context, timer);
+          } finally {
+            context.send = send;
+            context.invoke = invoke;
+          }
+        },
+      });
+      const result = simulate(
+        {
+          nodes: cluster(
+            broadcastNode({ gossipMs: 30, retransmitMs: 100 }) as unknown as Protocol<never, Body>,
+            { c1: numbered },
+          ),
+          network: { delay: uniform(1, 15), drop: 0.1 },
+          faults: partitions,
+          durationMs: 2_500,
+          liveness: { withinMs: 5_000 },
+          eventually: [
+            eventually('every node has every acknowledged value', (view) => {
+              if (!clientDone(view)) return false;
+              const okOperations = new Set(
+                view.history.filter((event) => event.type === 'ok').map((event) => event.operation),
+              );
+              const needed = view.history
+                .filter((event) => event.type === 'invoke' && okOperations.has(event.operation))
+                .map((event) => event.value);
+              return SERVERS.every((server) => {
+                const state = view.state<BroadcastState>(server);
+                return state !== undefined && needed.every((value) => state.known.has(JSON.stringify(value)));
+              });
+            }),
+          ],
+          checkState: true,
+        },
+        { seed },
+      );
+      expect(result.failure).toBeUndefined();
+      expect(result.history.filter((event) => event.type === 'ok').length).toBeGreaterThan(OPERATIONS / 2);
+    },
+  );
 });
 
 describe('the g-counter node in the simulator', () => {
@@ -172,7 +185,9 @@ describe('the g-counter node in the simulator', () => {
     );
     const result = simulate(
       {
-        nodes: cluster(gCounterNode({ gossipMs: 30, refreshMs: 100 }) as unknown as Protocol<never, Body>, { c1: adder }),
+        nodes: cluster(gCounterNode({ gossipMs: 30, refreshMs: 100 }) as unknown as Protocol<never, Body>, {
+          c1: adder,
+        }),
         network: { delay: uniform(1, 15), drop: 0.2 },
         faults: partitions,
         durationMs: 2_500,
@@ -180,7 +195,11 @@ describe('the g-counter node in the simulator', () => {
         eventually: [
           eventually('every node counts the acknowledged adds, and maybe the unknown ones', (view) => {
             if (!clientDone(view)) return false;
-            const completed = new Map(view.history.filter((event) => event.type !== 'invoke').map((event) => [event.operation, event.type]));
+            const completed = new Map(
+              view.history
+                .filter((event) => event.type !== 'invoke')
+                .map((event) => [event.operation, event.type]),
+            );
             let low = 0;
             let high = 0;
             for (const event of view.history) {
@@ -190,7 +209,10 @@ describe('the g-counter node in the simulator', () => {
               if (type === 'ok' || type === 'info' || type === undefined) high += event.value as number;
             }
             const totals = SERVERS.map((server) =>
-              Object.values(view.state<GCounterState>(server)?.counts ?? {}).reduce((sum, count) => sum + count, 0),
+              Object.values(view.state<GCounterState>(server)?.counts ?? {}).reduce(
+                (sum, count) => sum + count,
+                0,
+              ),
             );
             return totals.every((total) => total === totals[0] && total >= low && total <= high);
           }),
@@ -214,49 +236,74 @@ describe('the lin-kv node (Raft) in the simulator', () => {
       return outcome.result.reply;
     };
     expect(run({ op: 'read', key: 1 })).toMatchObject({ type: 'error', code: 20 });
-    expect(run({ op: 'cas', key: 1, from: 0, to: 1, create: false })).toMatchObject({ type: 'error', code: 20 });
+    expect(run({ op: 'cas', key: 1, from: 0, to: 1, create: false })).toMatchObject({
+      type: 'error',
+      code: 20,
+    });
     expect(run({ op: 'cas', key: 1, from: 0, to: 1, create: true })).toEqual({ type: 'cas_ok' });
-    expect(run({ op: 'cas', key: 1, from: 0, to: 2, create: false })).toMatchObject({ type: 'error', code: 22 });
+    expect(run({ op: 'cas', key: 1, from: 0, to: 2, create: false })).toMatchObject({
+      type: 'error',
+      code: 22,
+    });
     expect(run({ op: 'write', key: 1, value: 4 })).toEqual({ type: 'write_ok' });
     expect(run({ op: 'read', key: 1 })).toEqual({ type: 'read_ok', value: 4 });
     expect(run(null)).toEqual({ type: 'noop' });
   });
 
-  it.each([1, 2, 3])('is linearizable under loss and partitions, forwarding to the leader (seed %i)', (seed) => {
-    const operations = (random: () => number): Request => {
-      const key = Math.floor(random() * 2);
-      const value = Math.floor(random() * 3);
-      const choice = Math.floor(random() * 3);
-      if (choice === 0) return { body: { type: 'read', key }, f: 'read', value: { key, value: null } };
-      if (choice === 1) return { body: { type: 'write', key, value }, f: 'write', value: { key, value } };
-      const to = Math.floor(random() * 3);
-      return { body: { type: 'cas', key, from: value, to }, f: 'cas', value: { key, value: [value, to] } };
-    };
-    const outcome = (request: Request, reply: Body): { type: 'ok' | 'fail'; value: unknown } => {
-      const argument = (request.value as { value: unknown }).value;
-      if (reply.type === 'error') return reply['code'] === 20 && request.f === 'read' ? { type: 'ok', value: null } : { type: 'fail', value: argument };
-      return { type: 'ok', value: request.f === 'read' ? reply['value'] : argument };
-    };
-    const clients = Object.fromEntries(['c1', 'c2', 'c3'].map((id) => [id, client(SERVERS, 25, operations, outcome)]));
-    const result = simulate(
-      {
-        nodes: cluster(linKvNode({ electionTimeoutMs: [150, 300], heartbeatMs: 40 }) as unknown as Protocol<never, Body>, clients),
-        network: { delay: uniform(1, 10), drop: 0.05 },
-        faults: partitions,
-        durationMs: 4_000,
-      },
-      { seed },
-    );
-    expect(result.failure).toBeUndefined();
-    // The client history, with each operation's key, as the history checkers read it.
-    const keys = new Map<number, number>();
-    const events: HistoryEvent[] = result.history.map((event, index) => {
-      if (event.type === 'invoke') keys.set(event.operation, (event.value as { key: number }).key);
-      const value = event.type === 'invoke' ? (event.value as { value: unknown }).value : event.value;
-      return { process: event.process, type: event.type, f: event.f, value, key: keys.get(event.operation) as number, index, time: event.time };
-    });
-    const paired = pairOperations({ events, source: `seed ${seed}` });
-    expect(paired.operations.filter((operation) => operation.status === 'ok').length).toBeGreaterThan(20);
-    expect(checkLinearizability(paired.operations, casRegisterModel()).verdict).toBe('linearizable');
-  });
+  it.each([1, 2, 3])(
+    'is linearizable under loss and partitions, forwarding to the leader (seed %i)',
+    (seed) => {
+      const operations = (random: () => number): Request => {
+        const key = Math.floor(random() * 2);
+        const value = Math.floor(random() * 3);
+        const choice = Math.floor(random() * 3);
+        if (choice === 0) return { body: { type: 'read', key }, f: 'read', value: { key, value: null } };
+        if (choice === 1) return { body: { type: 'write', key, value }, f: 'write', value: { key, value } };
+        const to = Math.floor(random() * 3);
+        return { body: { type: 'cas', key, from: value, to }, f: 'cas', value: { key, value: [value, to] } };
+      };
+      const outcome = (request: Request, reply: Body): { type: 'ok' | 'fail'; value: unknown } => {
+        const argument = (request.value as { value: unknown }).value;
+        if (reply.type === 'error')
+          return reply['code'] === 20 && request.f === 'read'
+            ? { type: 'ok', value: null }
+            : { type: 'fail', value: argument };
+        return { type: 'ok', value: request.f === 'read' ? reply['value'] : argument };
+      };
+      const clients = Object.fromEntries(
+        ['c1', 'c2', 'c3'].map((id) => [id, client(SERVERS, 25, operations, outcome)]),
+      );
+      const result = simulate(
+        {
+          nodes: cluster(
+            linKvNode({ electionTimeoutMs: [150, 300], heartbeatMs: 40 }) as unknown as Protocol<never, Body>,
+            clients,
+          ),
+          network: { delay: uniform(1, 10), drop: 0.05 },
+          faults: partitions,
+          durationMs: 4_000,
+        },
+        { seed },
+      );
+      expect(result.failure).toBeUndefined();
+      // The client history, with each operation's key, as the history checkers read it.
+      const keys = new Map<number, number>();
+      const events: HistoryEvent[] = result.history.map((event, index) => {
+        if (event.type === 'invoke') keys.set(event.operation, (event.value as { key: number }).key);
+        const value = event.type === 'invoke' ? (event.value as { value: unknown }).value : event.value;
+        return {
+          process: event.process,
+          type: event.type,
+          f: event.f,
+          value,
+          key: keys.get(event.operation) as number,
+          index,
+          time: event.time,
+        };
+      });
+      const paired = pairOperations({ events, source: `seed ${seed}` });
+      expect(paired.operations.filter((operation) => operation.status === 'ok').length).toBeGreaterThan(20);
+      expect(checkLinearizability(paired.operations, casRegisterModel()).verdict).toBe('linearizable');
+    },
+  );
 });

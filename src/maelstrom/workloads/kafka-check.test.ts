@@ -3,7 +3,13 @@ import { RunHistory } from '../run-history.js';
 import { checkKafka } from './kafka-check.js';
 
 type Step =
-  | { readonly process: number; readonly f: 'send'; readonly key: string; readonly msg: number; readonly offset: number }
+  | {
+      readonly process: number;
+      readonly f: 'send';
+      readonly key: string;
+      readonly msg: number;
+      readonly offset: number;
+    }
   | { readonly process: number; readonly f: 'poll'; readonly msgs: Record<string, [number, number][]> }
   | { readonly process: number; readonly f: 'assign'; readonly keys: string[] };
 
@@ -11,9 +17,20 @@ type Step =
 function history(steps: readonly Step[]): RunHistory {
   const run = new RunHistory();
   steps.forEach((step, index) => {
-    const base = { process: step.process, client: `c${step.process}`, node: 'n0', invokeMs: index * 10, final: false };
+    const base = {
+      process: step.process,
+      client: `c${step.process}`,
+      node: 'n0',
+      invokeMs: index * 10,
+      final: false,
+    };
     if (step.f === 'send') {
-      const record = run.invoke({ ...base, f: 'send', key: step.key, input: { key: step.key, msg: step.msg } });
+      const record = run.invoke({
+        ...base,
+        f: 'send',
+        key: step.key,
+        input: { key: step.key, msg: step.msg },
+      });
       run.complete(record, 'ok', { key: step.key, msg: step.msg, offset: step.offset }, index * 10 + 5);
     } else if (step.f === 'poll') {
       const record = run.invoke({ ...base, f: 'poll', input: { offsets: {} } });
@@ -37,7 +54,16 @@ describe('checkKafka', () => {
     const result = checkKafka(
       history([
         ...sends,
-        { process: 1, f: 'poll', msgs: { a: [[0, 1], [1, 2]] } },
+        {
+          process: 1,
+          f: 'poll',
+          msgs: {
+            a: [
+              [0, 1],
+              [1, 2],
+            ],
+          },
+        },
         { process: 1, f: 'poll', msgs: { a: [[2, 3]] } },
       ]),
     );
@@ -46,13 +72,41 @@ describe('checkKafka', () => {
   });
 
   it('finds a lost write: polls passed its offset without seeing it', () => {
-    const result = checkKafka(history([...sends, { process: 1, f: 'poll', msgs: { a: [[0, 1], [2, 3]] } }]));
+    const result = checkKafka(
+      history([
+        ...sends,
+        {
+          process: 1,
+          f: 'poll',
+          msgs: {
+            a: [
+              [0, 1],
+              [2, 3],
+            ],
+          },
+        },
+      ]),
+    );
     expect(result.verdict).toBe('invalid');
     expect(result.summary).toMatchObject({ lost: 1, skips: 1 });
   });
 
   it('reports an acknowledged write no poll reached as unobserved, not lost', () => {
-    const result = checkKafka(history([...sends, { process: 1, f: 'poll', msgs: { a: [[0, 1], [1, 2]] } }]));
+    const result = checkKafka(
+      history([
+        ...sends,
+        {
+          process: 1,
+          f: 'poll',
+          msgs: {
+            a: [
+              [0, 1],
+              [1, 2],
+            ],
+          },
+        },
+      ]),
+    );
     expect(result.verdict).toBe('valid');
     expect(result.summary).toMatchObject({ unobserved: 1, lost: 0 });
   });
@@ -72,13 +126,26 @@ describe('checkKafka', () => {
 
   it('finds polls going backwards, but not across a re-assign', () => {
     const backwards = checkKafka(
-      history([...sends, { process: 1, f: 'poll', msgs: { a: [[1, 2]] } }, { process: 1, f: 'poll', msgs: { a: [[0, 1]] } }]),
+      history([
+        ...sends,
+        { process: 1, f: 'poll', msgs: { a: [[1, 2]] } },
+        { process: 1, f: 'poll', msgs: { a: [[0, 1]] } },
+      ]),
     );
     expect(backwards.summary).toMatchObject({ nonmonotonicPolls: 1 });
     const reassigned = checkKafka(
       history([
         ...sends,
-        { process: 1, f: 'poll', msgs: { a: [[1, 2], [2, 3]] } },
+        {
+          process: 1,
+          f: 'poll',
+          msgs: {
+            a: [
+              [1, 2],
+              [2, 3],
+            ],
+          },
+        },
         { process: 1, f: 'assign', keys: ['a'] },
         { process: 1, f: 'poll', msgs: { a: [[0, 1]] } },
       ]),
