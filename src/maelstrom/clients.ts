@@ -150,17 +150,23 @@ export class WorkloadDriver {
   async runPhase(durationMs: number, rate: number, stopped: () => boolean): Promise<void> {
     const endMs = this.context.clock() + durationMs;
     const random = this.context.random;
+    // Start times are kept on a schedule of their own, so that waits shorter than a timer's
+    // 1 ms granularity still average out to the rate (1,000 operations per second and more).
+    let nextStartMs = this.context.clock();
     for (;;) {
-      const waitMs = random.between(0, 2000 / rate);
-      const remainingMs = endMs - this.context.clock();
-      if (remainingMs <= 0 || stopped()) break;
-      await sleep(Math.min(waitMs, remainingMs));
+      nextStartMs += random.between(0, 2000 / rate);
+      if (nextStartMs >= endMs || stopped()) break;
+      const waitMs = nextStartMs - this.context.clock();
+      if (waitMs >= 1) await sleep(waitMs);
+      else await new Promise((resolve) => setImmediate(resolve));
       if (this.context.clock() >= endMs || stopped()) break;
       let idle = this.threads.filter((thread) => !thread.busy);
       while (idle.length === 0) {
         await this.untilIdle(endMs - this.context.clock());
         if (this.context.clock() >= endMs || stopped()) break;
         idle = this.threads.filter((thread) => !thread.busy);
+        // Time spent waiting for a free thread is not made up for with a burst afterwards.
+        nextStartMs = Math.max(nextStartMs, this.context.clock());
       }
       if (idle.length === 0) break;
       this.start(random.pick(idle));

@@ -70,6 +70,11 @@ export class KeyValueState {
   readonly hash: number;
   /** @internal */
   readonly table: KeyTable;
+  /**
+   * @internal The step result "legal, and the state stays this one", made the first time a read
+   * needs it: reads are tried in every state the search reaches, many times over.
+   */
+  unchanged: { readonly ok: true; readonly state: KeyValueState } | undefined = undefined;
 
   /** @internal */
   constructor(slots: readonly unknown[], hash: number, table: KeyTable) {
@@ -165,7 +170,7 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
         case 'get':
         case 'read':
           return op.status === 'unknown' || sameValue(valueAt(state, index), op.output)
-            ? { ok: true, state }
+            ? (state.unchanged ??= { ok: true, state })
             : illegal;
         case 'put':
         case 'write':
