@@ -122,4 +122,62 @@ describe('actor systems as models', () => {
     expect(result.verdict).toBe('violation');
     expect(result.path?.actions.some((action) => action.type === 'crash')).toBe(true);
   });
+
+  it('a Byzantine node may send any message of its finite universe: a forged ack fools the naive sender', () => {
+    const model = actorModel({
+      nodes: { sender: onceSender, receiver },
+      network: { semantics: 'unordered' },
+      byzantine: { mallory: [{ to: 'sender', message: { type: 'ack' } }] },
+      properties: [
+        always<ActorState>('acked only after delivery', (state) => {
+          const acked = nodeState<{ acked: boolean }>(state, 'sender')?.acked === true;
+          return !acked || nodeState<{ delivered: boolean }>(state, 'receiver')?.delivered === true;
+        }),
+      ],
+    });
+    const result = check(model);
+    expect(result.verdict).toBe('violation');
+    expect(result.path?.actions).toEqual([
+      { type: 'inject', from: 'mallory', to: 'sender', message: { type: 'ack' } },
+      { type: 'deliver', from: 'mallory', to: 'sender', message: { type: 'ack' } },
+    ]);
+  });
+
+  it('symmetry over interchangeable nodes merges their permutations and keeps the verdict', () => {
+    const receiverOf = (id: string) =>
+      defineProtocol<{ delivered: boolean }, Message>({
+        name: `receiver-${id}`,
+        init: () => ({ delivered: false }),
+        onMessage(context, from) {
+          context.state.delivered = true;
+          context.send(from, { type: 'ack' });
+        },
+      });
+    const broadcaster = defineProtocol<{ acked: number }, Message>({
+      name: 'broadcaster',
+      init: () => ({ acked: 0 }),
+      onBoot(context) {
+        context.send(nodeId('r1'), { type: 'm' });
+        context.send(nodeId('r2'), { type: 'm' });
+      },
+      onMessage(context) {
+        context.state.acked++;
+      },
+    });
+    const system = {
+      nodes: { s: broadcaster, r1: receiverOf('r'), r2: receiverOf('r') },
+      network: { semantics: 'unordered' as const },
+      properties: [
+        always<ActorState>(
+          'at most two acks',
+          (state) => (nodeState<{ acked: number }>(state, 's')?.acked ?? 0) <= 2,
+        ),
+      ],
+    };
+    const full = check(actorModel(system), { symmetry: false });
+    const reduced = check(actorModel({ ...system, interchangeable: [['r1', 'r2']] }), { symmetry: true });
+    expect(full.verdict).toBe('ok');
+    expect(reduced.verdict).toBe('ok');
+    expect(reduced.distinctStates).toBeLessThan(full.distinctStates);
+  });
 });

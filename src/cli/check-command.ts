@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { ActorStepError, type ActorAction, type ActorModelExtras } from '../check/actors.js';
 import { check } from '../check/check.js';
+import { guardedModel, ModelError } from '../check/guarded-model.js';
 import { defineModel, type Model } from '../check/model.js';
 import { checkInWorkers } from '../check/parallel.js';
 import type { CheckOptions, CheckResult, Path, Progress } from '../check/result.js';
@@ -105,7 +106,7 @@ async function checkCommand(
   const params = resolveParams(scenario, options.param ?? []);
   let model: Model<unknown, unknown>;
   try {
-    model = defineModel(scenario.model(params) as Model<unknown, unknown>);
+    model = guardedModel(defineModel(scenario.model(params) as Model<unknown, unknown>));
   } catch (thrown) {
     throw new InputError(`${scenarioPath}: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
   }
@@ -129,11 +130,15 @@ async function checkCommand(
         : check(model, checkOptions);
   } catch (thrown) {
     progress.stop();
-    if (thrown instanceof ActorStepError || (thrown instanceof Error && thrown.name === 'ActorStepError')) {
-      const error = thrown as ActorStepError;
+    if (thrown instanceof ModelError || thrown instanceof ActorStepError) {
+      // A bug in the model or in a handler is a finding about the user's code: exit 1.
+      const cause = thrown instanceof ModelError ? thrown : undefined;
+      const state = cause ? cause.state : (thrown as ActorStepError).state;
+      const action = cause ? cause.action : (thrown as ActorStepError).action;
       cli.stdout.write(
-        `FAIL ${scenario.name}: a handler broke the rules while checking: ${error.fault.message}\n` +
-          `  action: ${describeAction(error.action)}\n  state:  ${abbreviate(plainToJson(error.state))}\n`,
+        `FAIL ${scenario.name}: the model's own code failed: ${thrown.message}\n` +
+          (action === undefined ? '' : `  action: ${describeAction(action)}\n`) +
+          (state === undefined ? '' : `  state:  ${abbreviate(plainToJson(state))}\n`),
       );
       return ExitCode.violation;
     }

@@ -68,6 +68,23 @@ describe('fairlink check', () => {
     expect(filesUnder(cwd)).toEqual([]);
   });
 
+  it.each([
+    [
+      'model-throws.ts',
+      /the model's own code failed: next: threw Error: count 2 is not handled\n  action: "increment"\n  state:  \{"count":2\}/,
+    ],
+    [
+      'model-nondeterministic.ts',
+      /the model's own code failed: next: gave two different results for the same state and action/,
+    ],
+  ])('a bug in the model (%s) is a finding with its state and action: exit 1', async (name, message) => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['check', fixture(name)], { cwd });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(message);
+  });
+
   it('refuses a scenario that has no model, naming it', async () => {
     const cwd = scratchFolder();
     const run = await runFairlink(['check', fixture('pass.ts')], { cwd });

@@ -116,6 +116,8 @@ export class LinearizationSearch<S> implements Search {
   private state: number;
   private bitsHash = 0;
   private entry: number;
+  /** Where the next look for a legal read starts (see `run`). */
+  private readScan: number;
   private arrived = true;
   private outcome: SearchOutcome | undefined;
 
@@ -154,6 +156,7 @@ export class LinearizationSearch<S> implements Search {
     this.state = space.initial;
     this.bestState = space.initial;
     this.entry = head;
+    this.readScan = next[head] as number;
   }
 
   /** The outcome, once reached. */
@@ -195,7 +198,7 @@ export class LinearizationSearch<S> implements Search {
     const { n, space, head, next, prev, isCall, bits, zobrist, visited, readOnly, definite, anyReadOnly } =
       this;
     const { stackOp, stackState, stackForced, best } = this;
-    let { depth, bestDepth, bestState, divergedAt, remaining, state, bitsHash, entry, arrived } = this;
+    let { depth, bestDepth, bestState, divergedAt, remaining, state, bitsHash, entry, readScan, arrived } = this;
     const deadline = limits.deadline ?? Infinity;
     const abort = limits.abort;
     let outcome: SearchOutcome | undefined;
@@ -224,7 +227,7 @@ export class LinearizationSearch<S> implements Search {
         }
         entry = next[head] as number;
         if (anyReadOnly) {
-          for (let e = entry; isCall[e] === 1; e = next[e] as number) {
+          for (let e = readScan; isCall[e] === 1; e = next[e] as number) {
             if (readOnly[e] === 1 && space.transition(state, e) === state) {
               candidate = e;
               candidateState = state;
@@ -264,6 +267,9 @@ export class LinearizationSearch<S> implements Search {
           prev[next[candidate] as number] = prev[candidate] as number;
           next[prev[ret] as number] = next[ret] as number;
           prev[next[ret] as number] = prev[ret] as number;
+          // After a greedy read, the calls before it were already found not to be legal reads
+          // in this same state: the next look for one starts after it.
+          readScan = forced === 1 ? (next[prev[candidate] as number] as number) : (next[head] as number);
           if (depth > bestDepth) {
             // Copy only the part of the stack that changed since the best was last copied.
             best.set(stackOp.subarray(divergedAt, depth), divergedAt);
@@ -315,6 +321,7 @@ export class LinearizationSearch<S> implements Search {
     this.state = state;
     this.bitsHash = bitsHash;
     this.entry = entry;
+    this.readScan = readScan;
     this.arrived = arrived;
     this.outcome = outcome;
     return outcome ?? RUNNING;

@@ -70,11 +70,6 @@ export class KeyValueState {
   readonly hash: number;
   /** @internal */
   readonly table: KeyTable;
-  /**
-   * @internal The step result "legal, and the state stays this one", made the first time a read
-   * needs it: reads are tried in every state the search reaches, many times over.
-   */
-  unchanged: { readonly ok: true; readonly state: KeyValueState } | undefined = undefined;
 
   /** @internal */
   constructor(slots: readonly unknown[], hash: number, table: KeyTable) {
@@ -170,7 +165,7 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
         case 'get':
         case 'read':
           return op.status === 'unknown' || sameValue(valueAt(state, index), op.output)
-            ? (state.unchanged ??= { ok: true, state })
+            ? { ok: true, state }
             : illegal;
         case 'put':
         case 'write':
