@@ -14,7 +14,7 @@ function counter(next: (count: number) => number | undefined): Model<number, 'st
 
 describe('a guarded model reports its own bugs with the state and action', () => {
   it('an exception in next names the state and the action', () => {
-    const model = guardedModel(counter((count) => (count === 2 ? JSON.parse('{') : count + 1)));
+    const model = guardedModel(counter((count) => (count === 2 ? (JSON.parse('{') as number) : count + 1)));
     let error: unknown;
     try {
       check(model);

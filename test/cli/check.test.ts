@@ -71,7 +71,7 @@ describe('fairlink check', () => {
   it.each([
     [
       'model-throws.ts',
-      /the model's own code failed: next: threw Error: count 2 is not handled\n  action: "increment"\n  state:  \{"count":2\}/,
+      /the model's own code failed: next: threw Error: count 2 is not handled\n {2}action: "increment"\n {2}state: {2}\{"count":2\}/,
     ],
     [
       'model-nondeterministic.ts',

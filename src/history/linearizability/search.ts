@@ -198,7 +198,8 @@ export class LinearizationSearch<S> implements Search {
     const { n, space, head, next, prev, isCall, bits, zobrist, visited, readOnly, definite, anyReadOnly } =
       this;
     const { stackOp, stackState, stackForced, best } = this;
-    let { depth, bestDepth, bestState, divergedAt, remaining, state, bitsHash, entry, readScan, arrived } = this;
+    let { depth, bestDepth, bestState, divergedAt, remaining, state, bitsHash, entry, readScan, arrived } =
+      this;
     const deadline = limits.deadline ?? Infinity;
     const abort = limits.abort;
     let outcome: SearchOutcome | undefined;

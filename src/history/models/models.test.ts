@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ops, type OpSpec } from '../testing/builders.js';
 import type { Operation } from '../types.js';
@@ -133,6 +134,57 @@ describe('key-value model', () => {
       ),
     );
     expect((state as KeyValueState).get('k')).toEqual([1, 2, 3]);
+  });
+
+  it('keeps its declaration of components: an operation reads and changes its own key only', () => {
+    // The search without partitioning relies on this (see linearizability/component-search.ts).
+    const operation = fc.record({
+      f: fc.constantFrom('get', 'put', 'append', 'cas'),
+      key: fc.constantFrom('a', 'b', 'c'),
+      value: fc.constantFrom('', 'x', 'y', 'xy'),
+      to: fc.constantFrom('x', 'y'),
+      applied: fc.boolean(),
+    });
+    const toSpec = (o: { f: string; key: string; value: string; to: string; applied: boolean }): OpSpec => {
+      const time = { call: 0, ret: 1 };
+      if (o.f === 'get') return { f: 'get', key: o.key, output: o.value, ...time };
+      if (o.f === 'cas') return { f: 'cas', key: o.key, input: [o.value, o.to], output: o.applied, ...time };
+      return { f: o.f, key: o.key, input: o.value, ...time };
+    };
+    // States reached by legal steps only: an illegal step is skipped.
+    const reach = (model: Model<KeyValueState>, history: readonly Operation[]): KeyValueState => {
+      let state = model.init();
+      for (const op of history) {
+        const result = model.step(state, op) as { ok: boolean; state?: KeyValueState };
+        if (result.ok) state = result.state as KeyValueState;
+      }
+      return state;
+    };
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 12 }), operation, (before, last) => {
+        const model = keyValueModel();
+        const history = ops(...before.map(toSpec));
+        const op = ops(toSpec(last))[0] as Operation;
+        const state = reach(model, history);
+        // A state with the same part for op's key and nothing else: op must fare the same there.
+        const alone = reach(
+          model,
+          history.filter((o) => o.key === op.key),
+        );
+        expect(model.componentState?.(alone, op.key)).toEqual(model.componentState?.(state, op.key));
+        const result = model.step(state, op) as { ok: boolean; state?: KeyValueState };
+        const resultAlone = model.step(alone, op) as { ok: boolean; state?: KeyValueState };
+        expect(result.ok).toBe(resultAlone.ok);
+        if (!result.ok || result.state === undefined || resultAlone.state === undefined) return;
+        expect(model.component?.(op)).toBe(op.key);
+        expect(model.componentState?.(result.state, op.key)).toEqual(
+          model.componentState?.(resultAlone.state, op.key),
+        );
+        for (const other of ['a', 'b', 'c'].filter((key) => key !== op.key))
+          expect(model.componentState?.(result.state, other)).toEqual(model.componentState?.(state, other));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('partitions by key', () => {
