@@ -31,7 +31,12 @@ const enum Tag {
   Bytes = 13,
   ObjectRef = 14,
   NullPrototypeObject = 15,
+  /** A string written in full and not numbered: the string table is full. */
+  LoneString = 16,
 }
+
+/** Most strings interned per batch by default: past it, strings are written in full each time. */
+const STRINGS_MAX = 1 << 12;
 
 /** How many recently written objects are remembered for interning. */
 const RECENT_OBJECTS = 16;
@@ -42,7 +47,9 @@ export class Encoder {
   #view = new DataView(this.#bytes.buffer);
   #length = 0;
   readonly #strings = new Map<string, number>();
+  readonly #stringList: string[] = [];
   readonly #internStrings: boolean;
+  readonly #stringsMax: number;
   // Objects are interned against the few most recently written ones, by identity: consecutive
   // states are mostly siblings that share their unchanged parts. A ring scanned linearly beats a
   // `Map` here, whose first lookup of each object costs an identity hash.
@@ -55,9 +62,12 @@ export class Encoder {
    * @param options.internStrings write each string once per batch (default); off for entries
    * that must decode on their own ({@link forget}), where a table per entry costs more than the
    * repeated bytes.
+   * @param options.stringsMax most strings interned per batch (default 4096); past it, strings
+   * are written in full each time.
    */
-  constructor(options: { readonly internStrings?: boolean } = {}) {
+  constructor(options: { readonly internStrings?: boolean; readonly stringsMax?: number } = {}) {
     this.#internStrings = options.internStrings ?? true;
+    this.#stringsMax = options.stringsMax ?? STRINGS_MAX;
   }
 
   /** Bytes written so far. */
@@ -70,6 +80,7 @@ export class Encoder {
     const out = this.#bytes.slice(0, this.#length);
     this.#length = 0;
     this.#strings.clear();
+    this.#stringList.length = 0;
     this.#recent.fill(undefined);
     this.#objectCount = 0;
     return out;
@@ -81,9 +92,27 @@ export class Encoder {
    * be copied out one by one with {@link copyTo}.
    */
   forget(): void {
-    if (this.#strings.size > 0) this.#strings.clear();
+    if (this.#strings.size > 0) {
+      this.#strings.clear();
+      this.#stringList.length = 0;
+    }
+    this.forgetObjects();
+  }
+
+  /**
+   * Forgets the objects written so far but keeps the strings: what follows decodes on its own
+   * given the string table ({@link strings}, sent ahead), as the reader calls
+   * {@link Decoder.forgetObjects} at the same point. Entries written so can be copied out one by
+   * one with {@link copyTo} while writing each string only once.
+   */
+  forgetObjects(): void {
     this.#recent.fill(undefined);
     this.#objectCount = 0;
+  }
+
+  /** The strings interned so far, by number. */
+  get strings(): readonly string[] {
+    return this.#stringList;
   }
 
   /** Appends bytes `[start, end)` of this encoder's buffer to `target`. */
@@ -139,9 +168,16 @@ export class Encoder {
         this.#varint(known);
         return;
       }
-      this.#strings.set(s, this.#strings.size);
+      if (this.#stringList.length < this.#stringsMax) {
+        this.#strings.set(s, this.#stringList.length);
+        this.#stringList.push(s);
+        this.#tag(Tag.NewString);
+      } else {
+        this.#tag(Tag.LoneString);
+      }
+    } else {
+      this.#tag(Tag.NewString);
     }
-    this.#tag(Tag.NewString);
     const n = s.length;
     this.#varint(n);
     this.#ensure(2 * n);
@@ -250,6 +286,27 @@ export class Encoder {
   }
 }
 
+/**
+ * Decoded strings, by value, as V8's internalized strings. A string decoded from bytes is a new
+ * string each time; the internalized one is the same object as the literals of the model's code
+ * and the keys of its objects, so comparing (`===`, a `Map` probe, a property store with it as
+ * key) is one pointer comparison instead of a character-by-character one. Bounded: once full,
+ * new strings are returned as decoded.
+ */
+const canonicalStrings = new Map<string, string>();
+const CANONICAL_STRINGS_MAX = 1 << 16;
+const CANONICAL_LENGTH_MAX = 64;
+
+function canonicalString(s: string): string {
+  const known = canonicalStrings.get(s);
+  if (known !== undefined) return known;
+  if (s.length > CANONICAL_LENGTH_MAX || canonicalStrings.size >= CANONICAL_STRINGS_MAX) return s;
+  // A property key is internalized: reading it back yields V8's one copy of the string.
+  const internalized = Object.keys({ [s]: 0 })[0] ?? s;
+  canonicalStrings.set(internalized, internalized);
+  return internalized;
+}
+
 /** Reads what an {@link Encoder} wrote, in the same order. */
 export class Decoder {
   readonly #bytes: Uint8Array;
@@ -266,6 +323,11 @@ export class Decoder {
   /** Forgets strings and objects read so far: the counterpart of {@link Encoder.forget}. */
   forget(): void {
     this.#strings.length = 0;
+    this.#objects.length = 0;
+  }
+
+  /** Forgets objects read so far, keeping strings: the counterpart of {@link Encoder.forgetObjects}. */
+  forgetObjects(): void {
     this.#objects.length = 0;
   }
 
@@ -306,7 +368,8 @@ export class Decoder {
     for (let i = 0; i < n; i++, at += 2)
       s += String.fromCharCode((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8));
     this.#at = at;
-    this.#strings.push(s);
+    s = canonicalString(s);
+    if (tag === Tag.NewString) this.#strings.push(s);
     return s;
   }
 
@@ -331,6 +394,7 @@ export class Decoder {
       }
       case Tag.NewString:
       case Tag.StringRef:
+      case Tag.LoneString:
         return this.#stringAfterTag(tag);
       case Tag.BigInt: {
         const digits = this.#stringAfterTag(this.#bytes[this.#at++] ?? Tag.NewString);

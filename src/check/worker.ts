@@ -32,6 +32,9 @@ type PeerMessage =
   | { readonly kind: 'batch'; readonly bytes: Uint8Array }
   | { readonly kind: 'table'; readonly slots: Int32Array };
 
+/** Most strings in the string table of set-aside entries, which heads every batch shipped. */
+const ASIDE_STRINGS_MAX = 1 << 10;
+
 /** Slots of the per-peer cache of fingerprints recently set aside (a power of two). */
 const SENT_CACHE_SLOTS = 1 << 18;
 
@@ -84,8 +87,9 @@ class WorkerSearch<State, Action> {
   #publishedSlots: Int32Array | undefined;
   /**
    * Successors owned by each peer, set aside until the exchange: encoded at once, each entry
-   * decodable on its own, so that objects do not pile up in the heap meanwhile and an entry can
-   * be shipped by copying its bytes. Records: start, end, high, low, parent, action.
+   * decodable on its own given the level's string table, so that objects do not pile up in the
+   * heap meanwhile and an entry can be shipped by copying its bytes. Records: start, end, high,
+   * low, parent, action.
    */
   readonly #aside: { readonly bytes: Encoder; records: number[] }[];
   // The level being expanded and the next one, encoded (frontier.ts); `index` is a global id.
@@ -113,7 +117,8 @@ class WorkerSearch<State, Action> {
     this.#sentCount = others.map(() => 0);
     this.#receivedCount = others.map(() => 0);
     this.#peerSlots = others.map(() => undefined);
-    this.#aside = others.map(() => ({ bytes: new Encoder({ internStrings: false }), records: [] }));
+    // Every batch shipped carries the level's string table: a small one.
+    this.#aside = others.map(() => ({ bytes: new Encoder({ stringsMax: ASIDE_STRINGS_MAX }), records: [] }));
   }
 
   /** Tells peers where this worker's visited slots are, after they moved (the table grew). */
@@ -193,9 +198,10 @@ class WorkerSearch<State, Action> {
     for (let i = before; i < tracker.violationOrder.length; i++) {
       this.#violations.push([tracker.violationOrder[i] ?? 0, id]);
     }
-    tracker.reachedAt.forEach((at, i) => {
-      if (at === index) this.#reached.push([i, id]);
-    });
+    const reachedAt = tracker.reachedAt;
+    for (let i = 0; i < reachedAt.length; i++) {
+      if (reachedAt[i] === index) this.#reached.push([i, id]);
+    }
     if (this.#model.within !== undefined && !this.#model.within(state)) return;
     this.#next.push(state, id, 0);
   }
@@ -267,7 +273,7 @@ class WorkerSearch<State, Action> {
     const aside = this.#aside[owner];
     if (aside === undefined) throw new Error(`worker: no channel to worker ${owner}`);
     const start = aside.bytes.length;
-    aside.bytes.forget();
+    aside.bytes.forgetObjects();
     aside.bytes.value(state);
     aside.records.push(start, aside.bytes.length, high, low, parent, action);
   }
@@ -289,6 +295,7 @@ class WorkerSearch<State, Action> {
         const low = records[r + 3] ?? 0;
         const slots = this.#peerSlots[owner];
         if (slots !== undefined && peekSlots(slots, high, low)) continue;
+        if (encoder.length === 0) this.#writeStrings(encoder, aside.bytes.strings);
         encoder.int32(high);
         encoder.int32(low);
         encoder.int32(records[r + 4] ?? 0);
@@ -306,6 +313,15 @@ class WorkerSearch<State, Action> {
     });
     this.#poll();
     this.#post({ type: 'exchanged', sent: this.#sentCount.slice(), ...this.#figures() });
+  }
+
+  /**
+   * Heads a batch with the strings its entries refer to: set-aside entries share one string
+   * table per level, so each string is encoded once per level rather than once per state.
+   */
+  #writeStrings(encoder: Encoder, strings: readonly string[]): void {
+    encoder.int32(strings.length);
+    for (const s of strings) encoder.value(s);
   }
 
   #flush(peer: number): void {
@@ -343,6 +359,9 @@ class WorkerSearch<State, Action> {
 
   #receive(bytes: Uint8Array): void {
     const decoder = new Decoder(bytes);
+    // The batch's string table (see #writeStrings): read as strings, they number themselves.
+    const strings = decoder.int32();
+    for (let i = 0; i < strings; i++) decoder.value();
     while (decoder.more) {
       const high = decoder.int32();
       const low = decoder.int32();
@@ -354,7 +373,7 @@ class WorkerSearch<State, Action> {
         decoder.skip(length);
         continue;
       }
-      decoder.forget();
+      decoder.forgetObjects();
       const state = decoder.value() as State;
       this.#accept(high, low, parent, action, state);
     }
