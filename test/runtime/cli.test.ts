@@ -173,7 +173,7 @@ describe('fairlink node: running', () => {
 describe('fairlink cluster up', () => {
   it(
     'starts every node, shows their output, and stops them all cleanly on SIGINT',
-    { timeout: 30_000 },
+    { timeout: 60_000 },
     async () => {
       const { folder, path } = await pingCluster();
       const child = spawn(process.execPath, [fairlinkBin, 'cluster', 'up', path, '--trace-dir', 'traces'], {
@@ -186,7 +186,13 @@ describe('fairlink cluster up', () => {
       for (const stream of [child.stdout, child.stderr])
         createInterface({ input: stream }).on('line', (line) => lines.push(line));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      await waitFor('pongs to arrive', () => lines.some((line) => line === 'a: pong 3'), 20_000);
+      // Three pongs, whichever: a ping sent while the link is still connecting is dropped
+      // (the asynchronous model), so no particular number is sure to come back.
+      await waitFor(
+        'pongs to arrive',
+        () => lines.filter((line) => /^a: pong \d+$/.test(line)).length >= 3,
+        40_000,
+      );
       // Only the `cluster up` process gets the signal, as from `kill -INT`: it stops its nodes.
       child.kill('SIGINT');
       expect(await exited).toBe(0);
