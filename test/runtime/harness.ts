@@ -252,3 +252,39 @@ export function judgeRaftRun(histories: readonly string[], timeoutMs = 20_000): 
     }),
   };
 }
+
+/** Whether a client's history file ends with an operation still open. */
+function endsPending(text: string): boolean {
+  const last = text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .at(-1);
+  return last !== undefined && (JSON.parse(last) as { type: string }).type === 'invoke';
+}
+
+/**
+ * Waits until the clients have run out their time and read every key: their histories stop
+ * growing for 1.5 s and none ends with an open operation.
+ */
+export async function waitForClientsQuiet(
+  cluster: ClusterHarness,
+  clients: readonly string[],
+): Promise<void> {
+  let lastLength = -1;
+  let quietSince = performance.now();
+  await waitFor(
+    `${clients.join(' and ')} to finish their final reads`,
+    () => {
+      const length = clients.reduce((sum, client) => sum + cluster.historyLength(client), 0);
+      if (length !== lastLength) {
+        lastLength = length;
+        quietSince = performance.now();
+      }
+      return (
+        performance.now() - quietSince > 1_500 &&
+        clients.every((client) => !endsPending(cluster.historyText(client)))
+      );
+    },
+    30_000,
+  );
+}

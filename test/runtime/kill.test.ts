@@ -5,7 +5,7 @@
  * clients' history must be linearizable (fairlink's own checker).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterHarness, freePort, judgeRaftRun, sleep, waitFor } from './harness.js';
+import { ClusterHarness, freePort, judgeRaftRun, sleep, waitFor, waitForClientsQuiet } from './harness.js';
 
 const CLIENT_DURATION_MS = 5_000;
 
@@ -59,24 +59,8 @@ describe('runtime: kill -9 and restart a Raft leader under client load', () => {
     expect(recoveredLine).toMatch(/recovered from data\/n\d \(\d+ keys/);
 
     // The clients run out their time, read every key, and go quiet.
-    let lastLength = -1;
-    let quietSince = performance.now();
-    await waitFor(
-      'both clients to finish their final reads',
-      () => {
-        const length = cluster.historyLength('c1') + cluster.historyLength('c2');
-        if (length !== lastLength) {
-          lastLength = length;
-          quietSince = performance.now();
-        }
-        return (
-          performance.now() - quietSince > 1_500 &&
-          !hasPending(cluster.historyText('c1')) &&
-          !hasPending(cluster.historyText('c2'))
-        );
-      },
-      30_000,
-    );
+    await waitForClientsQuiet(cluster, ['c1', 'c2']);
+    const eventsAtEnd = cluster.historyLength('c1') + cluster.historyLength('c2');
     await cluster.stopAll();
     for (const run of cluster.runs.filter((candidate) => candidate !== victimRun)) {
       expect(run.exit, `${run.id} stopped cleanly`).toEqual({ code: 0, signal: null });
@@ -89,7 +73,7 @@ describe('runtime: kill -9 and restart a Raft leader under client load', () => {
         `${verdict.acknowledgedOwnWrites} acknowledged own-key writes, ${verdict.lostOwnWrites.length} lost; ` +
         `${verdict.linearizability.verdict}`,
     );
-    expect(lastLength).toBeGreaterThan(eventsAtKill + 20);
+    expect(eventsAtEnd).toBeGreaterThan(eventsAtKill + 20);
     expect(verdict.acknowledgedOwnWrites).toBeGreaterThan(20);
     expect(verdict.lostOwnWrites).toEqual([]);
     expect(verdict.unreadOwnWrites).toBe(0);
@@ -103,8 +87,3 @@ describe('runtime: kill -9 and restart a Raft leader under client load', () => {
 });
 
 /** Whether the history's last event of some process is an invocation. */
-function hasPending(text: string): boolean {
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  const last = lines.at(-1);
-  return last !== undefined && (JSON.parse(last) as { type: string }).type === 'invoke';
-}

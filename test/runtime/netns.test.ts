@@ -10,7 +10,7 @@
  * why. Namespaces are removed after every test, whatever happened.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterHarness, judgeRaftRun, sleep, waitFor } from './harness.js';
+import { ClusterHarness, judgeRaftRun, sleep, waitFor, waitForClientsQuiet } from './harness.js';
 import { NamespaceNetwork, netemSkipReason, netnsSkipReason } from './netns.js';
 
 const IDS = ['n1', 'n2', 'n3', 'c1', 'c2'];
@@ -79,34 +79,9 @@ async function runWithFaults(
   net.heal();
   net.clearNetem();
 
-  let lastLength = -1;
-  let quietSince = performance.now();
-  await waitFor(
-    'both clients to finish their final reads',
-    () => {
-      const length = cluster.historyLength('c1') + cluster.historyLength('c2');
-      if (length !== lastLength) {
-        lastLength = length;
-        quietSince = performance.now();
-      }
-      return (
-        performance.now() - quietSince > 1_500 &&
-        !pending(cluster.historyText('c1')) &&
-        !pending(cluster.historyText('c2'))
-      );
-    },
-    30_000,
-  );
+  await waitForClientsQuiet(cluster, ['c1', 'c2']);
   await cluster.stopAll();
   return judgeRaftRun([cluster.historyText('c1'), cluster.historyText('c2')]);
-}
-
-function pending(text: string): boolean {
-  const last = text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .at(-1);
-  return last !== undefined && (JSON.parse(last) as { type: string }).type === 'invoke';
 }
 
 function report(name: string, verdict: ReturnType<typeof judgeRaftRun>): void {
