@@ -23,7 +23,8 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { twoPhaseCommit, type TwoPhaseState } from '../examples/two-phase-commit.js';
-import { check, checkInWorkers } from '../src/check/index.js';
+// The shipped build: what `fairlink check` runs (its workers then start without tsx).
+import { check, checkInWorkers } from '../dist/check/index.js';
 
 /** TLC's figures for this model, as given with the issue (same machine class). */
 /** Published counts (state-counts.md): a measurement of a different state space is refused. */

@@ -20,17 +20,29 @@ export interface Frontier<State> {
   readonly depth: number;
 }
 
-/** Chunks of this size are encoded, then decoded as a whole when their turn comes. */
+/**
+ * Chunks of this size are encoded, then decoded as a whole when their turn comes. Search workers
+ * use smaller ones: a chunk is also the unit of work they hand each other.
+ */
 const CHUNK_BYTES = 1 << 18;
 
 /** First in, first out, encoded in chunks (breadth-first search). */
 export class EncodedQueue<State> implements Frontier<State> {
   readonly #chunks: Uint8Array[] = [];
+  /** States in each chunk of {@link #chunks}. */
+  readonly #chunkSizes: number[] = [];
   #writer = new Encoder();
+  /** States in the chunk being written. */
+  #writing = 0;
   #reader: Decoder | undefined;
   #size = 0;
+  readonly #chunkBytes: number;
   index = 0;
   depth = 0;
+
+  constructor(chunkBytes = CHUNK_BYTES) {
+    this.#chunkBytes = chunkBytes;
+  }
 
   get size(): number {
     return this.#size;
@@ -42,7 +54,46 @@ export class EncodedQueue<State> implements Frontier<State> {
     writer.int32(depth);
     writer.value(state);
     this.#size++;
-    if (writer.length >= CHUNK_BYTES) this.#chunks.push(writer.finish());
+    this.#writing++;
+    if (writer.length >= this.#chunkBytes) this.seal();
+  }
+
+  /** Ends the chunk being written, if any: every state is then in a whole chunk. */
+  seal(): void {
+    if (this.#writing === 0) return;
+    this.#chunks.push(this.#writer.finish());
+    this.#chunkSizes.push(this.#writing);
+    this.#writing = 0;
+  }
+
+  /**
+   * Removes whole chunks, not yet being read, holding about `states` states (at least one chunk
+   * if any), for another worker. Each chunk decodes on its own.
+   */
+  giveChunks(states: number): { readonly chunks: Uint8Array[]; readonly sizes: number[] } {
+    this.seal();
+    const chunks: Uint8Array[] = [];
+    const sizes: number[] = [];
+    let given = 0;
+    while (given < states && this.#chunks.length > 0) {
+      const chunk = this.#chunks.pop() as Uint8Array;
+      const size = this.#chunkSizes.pop() ?? 0;
+      chunks.push(chunk);
+      sizes.push(size);
+      given += size;
+    }
+    this.#size -= given;
+    return { chunks, sizes };
+  }
+
+  /** Adds chunks given by another worker's {@link giveChunks}. */
+  takeChunks(chunks: readonly Uint8Array[], sizes: readonly number[]): void {
+    chunks.forEach((chunk, i) => {
+      const size = sizes[i] ?? 0;
+      this.#chunks.push(chunk);
+      this.#chunkSizes.push(size);
+      this.#size += size;
+    });
   }
 
   take(): State {
@@ -50,7 +101,9 @@ export class EncodedQueue<State> implements Frontier<State> {
     let reader = this.#reader;
     if (reader === undefined || !reader.more) {
       // The next full chunk, or else the one being written (cut short here).
-      reader = this.#reader = new Decoder(this.#chunks.shift() ?? this.#writer.finish());
+      this.seal();
+      this.#chunkSizes.shift();
+      reader = this.#reader = new Decoder(this.#chunks.shift() ?? new Uint8Array(0));
     }
     this.index = reader.int32();
     this.depth = reader.int32();

@@ -4,43 +4,53 @@
  *
  * @module
  */
-import type { MessagePort } from 'node:worker_threads';
 import type { ModelSource } from './model-source.js';
+import type { SharedTableBuffers } from './shared-table.js';
 
 /** What a worker is started with. */
 export interface WorkerSetup {
   readonly source: ModelSource;
   readonly workerId: number;
-  readonly workers: number;
-  /** One port per other worker, indexed by worker id (`undefined` at this worker's own id). */
-  readonly peers: readonly (MessagePort | undefined)[];
   readonly symmetry: boolean;
-  readonly expectedStates?: number;
+  readonly table: SharedTableBuffers;
+  /** The words of parallel-coordination.ts. */
+  readonly coordination: SharedArrayBuffer;
   /** `performance.timeOrigin + performance.now()` after which workers stop expanding. */
   readonly deadline?: number;
-  /** A worker whose own share reaches this stops expanding. */
-  readonly statesPerWorkerMax?: number;
+  /** Workers stop expanding once this many state ids were handed out. */
+  readonly statesMax?: number;
+}
+
+/** Whole frontier chunks (frontier.ts), each decodable on its own, with their state counts. */
+export interface Chunks {
+  readonly chunks: readonly Uint8Array[];
+  readonly sizes: readonly number[];
 }
 
 /** Coordinator to worker. */
 export type ToWorker =
-  | { readonly type: 'expand' }
-  | { readonly type: 'exchange' }
-  | { readonly type: 'drain'; readonly expect: readonly number[] }
-  | { readonly type: 'record'; readonly index: number }
+  /** Expand the current level until it is empty, the table must grow, or a budget is spent. */
+  | { readonly type: 'expand'; readonly table?: SharedTableBuffers }
+  /** The level is done: the states found in it become the level to expand. */
+  | { readonly type: 'advance' }
+  /** Give about this many states of the current level to another worker. */
+  | { readonly type: 'give'; readonly states: number }
+  /** Take these states into the current level. */
+  | ({ readonly type: 'take' } & Chunks)
   | { readonly type: 'stop' };
 
 /** Counters a worker reports. */
 export interface WorkerFigures {
   readonly generatedStates: number;
+  /** States this worker inserted into the shared table. */
   readonly distinctStates: number;
+  /** States waiting in the level being expanded. */
   readonly frontier: number;
-  readonly visitedBytes: number;
-  /** Invariant position to the global id of the first state found violating it. */
+  /** Invariant position to the id of the first state this worker found violating it. */
   readonly violations: readonly (readonly [number, number])[];
-  /** Reachability goal position to the global id of the first state found satisfying it. */
+  /** Reachability goal position to the id of the first state this worker found satisfying it. */
   readonly reached: readonly (readonly [number, number])[];
-  /** True if the worker stopped expanding early (time or state budget). */
+  /** True if the worker stopped expanding for good (time or state budget). */
   readonly cut: boolean;
 }
 
@@ -48,18 +58,8 @@ export interface WorkerFigures {
 export type FromWorker =
   | ({ readonly type: 'ready' } & WorkerFigures)
   | ({ readonly type: 'expanded' } & WorkerFigures)
-  | ({ readonly type: 'exchanged'; readonly sent: readonly number[] } & WorkerFigures)
-  | ({ readonly type: 'drained' } & WorkerFigures)
+  | ({ readonly type: 'advanced' } & WorkerFigures)
+  | ({ readonly type: 'given' } & WorkerFigures & Chunks)
+  | ({ readonly type: 'taken' } & WorkerFigures)
   | { readonly type: 'progress'; readonly generatedStates: number; readonly distinctStates: number }
-  | { readonly type: 'record'; readonly parent: number; readonly action: number }
   | { readonly type: 'error'; readonly message: string };
-
-/** Global id of a state: its record index on its owner, interleaved across workers. */
-export function globalId(index: number, workerId: number, workers: number): number {
-  return index * workers + workerId;
-}
-
-/** The worker that owns a fingerprint: its high lane, reduced modulo the worker count. */
-export function ownerOf(high: number, workers: number): number {
-  return (high >>> 0) % workers;
-}

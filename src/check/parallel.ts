@@ -1,41 +1,43 @@
 /**
- * Parallel breadth-first search on worker threads, with the visited set partitioned by
- * fingerprint: worker `w` owns the states whose fingerprint's high lane is `w` modulo the
- * number of workers, keeps their fingerprints and parent records, and is the only one to
- * expand them. That same partitioning is the path to a search over several machines.
+ * Parallel breadth-first search on worker threads, over one visited set that every worker
+ * writes (shared-table.ts): a worker inserts each successor with an atomic compare-and-swap and
+ * keeps for itself the states it was first to insert, so no state crosses threads for
+ * deduplication.
  *
  * The search is level-synchronous, so it keeps breadth-first guarantees (exact depths, shortest
  * counterexamples):
- * 1. every worker expands its share of level d. A successor it owns is checked against its own
- *    table at once. One owned by another worker is dropped if the owner's table already has it
- *    (worker tables live in shared memory, readable by all, written by their owner only) or if
- *    a small cache says it was set aside already; otherwise it is set aside, binary-encoded
- *    (codec.ts) so that it holds no objects in the heap;
- * 2. once every worker has expanded its share, each looks again in the owners' tables and ships
- *    only the successors their owner has still not found itself, in batches. Most successors
- *    of a level are found by several workers: waiting until the owner has expanded its own
- *    share avoids shipping those it found itself (on 2PC with 7 RMs, 2 workers: about 1 in 9
- *    set aside is shipped, and 1 state in 19 crosses between workers);
- * 3. each worker reports how many batches it sent to whom; the coordinator (this thread) tells
- *    each worker how many to expect, and workers report their level d+1 once all arrived;
- * 4. the coordinator stops on a violation, when a budget is spent, or when level d+1 is empty.
+ * 1. every worker expands its share of level d, binary-encoded in chunks (frontier.ts); the
+ *    states it inserts first go to its share of level d+1;
+ * 2. a worker that runs dry while another still holds enough of level d tells the coordinator
+ *    (this thread), which raises a shared flag; the workers stop at the next state boundary,
+ *    and the coordinator moves whole chunks from the fullest to the emptiest before they go on;
+ * 3. workers also stop when the shared table reaches its growth mark: the coordinator rehashes
+ *    it into a table twice as large, and they go on with that one;
+ * 4. once level d is done, level d+1 becomes the level to expand, balanced the same way; the
+ *    coordinator stops on a violation, when a budget is spent, or when level d+1 is empty.
  *
- * A counterexample is rebuilt by asking each state's owner for its parent record, then replayed
- * on the coordinator's own copy of the model. Liveness needs the whole graph and is checked on
- * one thread instead.
+ * Which worker is first to insert a state found by two in the same level depends on timing, so
+ * the state ids and parent records do too: a counterexample is always a shortest path, but with
+ * several workers, which of the shortest paths is reported may differ between runs.
+ *
+ * Liveness needs the whole graph and is checked on one thread instead.
  *
  * @module
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { check, judge, type SearchSummary, validateOptions } from './check.js';
 import type { Model } from './model.js';
 import { loadModel, moduleUrl, type ModelSource } from './model-source.js';
-import type { FromWorker, ToWorker, WorkerFigures, WorkerSetup } from './parallel-protocol.js';
+import { EncodedQueue } from './frontier.js';
+import { Coordination, WORKER_CHUNK_BYTES } from './parallel-coordination.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './parallel-protocol.js';
 import { PropertyTracker } from './properties.js';
 import type { CheckOptions, CheckResult, StopReason } from './result.js';
-import { NO_PARENT } from './state-table.js';
+import { NO_PARENT_ID, SharedStateTable } from './shared-table.js';
+import { stateFingerprinter } from './symmetry.js';
+import { workerModule } from './worker-module.js';
 
 /**
  * Young-generation size per worker. Measured on 2PC with 7 RMs: 16, 64 and 128 MB cost the same
@@ -101,13 +103,18 @@ class WorkerHandle {
   }
 
   /** Sends a request and resolves with the next reply. */
-  request(message: ToWorker | undefined): Promise<FromWorker> {
+  request(message: ToWorker | undefined, transfer?: readonly ArrayBuffer[]): Promise<FromWorker> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const reply = new Promise<FromWorker>((resolve) => this.#waiting.push(resolve));
-    if (message !== undefined) this.worker.postMessage(message);
+    if (message !== undefined) this.worker.postMessage(message, transfer === undefined ? [] : [...transfer]);
     return reply;
   }
 }
+
+/** Below this many states left in a worker's level, an idle worker does not stop the others. */
+const SHARE_MIN_STATES = 2048;
+/** Between levels, frontiers are evened out once they differ by more than this many states. */
+const BALANCE_MIN_STATES = 1024;
 
 class ParallelSearch<State, Action> {
   readonly #source: ModelSource;
@@ -116,10 +123,20 @@ class ParallelSearch<State, Action> {
   readonly #options: CheckOptions;
   readonly #workers: number;
   readonly #startMs = performance.now();
+  readonly #coordination: Coordination;
+  #table: SharedStateTable;
+  /** Bumped each time the table grows; each worker's copy says which table it has. */
+  #tableVersion = 0;
+  readonly #workerTableVersion: number[];
   #handles: WorkerHandle[] = [];
-  readonly #progress: { generatedStates: number; distinctStates: number }[] = [];
-  #depth = 1;
+  readonly #generated: number[];
+  readonly #distinct: number[];
+  readonly #frontier: number[];
+  #initialGenerated = 0;
+  #cut = false;
+  #depth = 0;
   #nextReportMs: number;
+  #disposeModule: () => Promise<void> = () => Promise.resolve();
   #failure: ((error: Error) => void) | undefined;
 
   constructor(
@@ -134,6 +151,12 @@ class ParallelSearch<State, Action> {
     this.#tracker = tracker;
     this.#options = options;
     this.#workers = workers;
+    this.#table = SharedStateTable.create(options.expectedStates ?? 0);
+    this.#coordination = new Coordination(Coordination.allocate(workers));
+    this.#workerTableVersion = Array.from({ length: workers }, () => 0);
+    this.#generated = Array.from({ length: workers }, () => 0);
+    this.#distinct = Array.from({ length: workers }, () => 0);
+    this.#frontier = Array.from({ length: workers }, () => 0);
     this.#nextReportMs = this.#startMs + (options.progressIntervalMs ?? 1000);
   }
 
@@ -143,50 +166,44 @@ class ParallelSearch<State, Action> {
       return await Promise.race([this.#search(), failed]);
     } finally {
       await Promise.all(this.#handles.map((handle) => handle.worker.terminate()));
+      await this.#disposeModule();
     }
   }
 
-  #start(): void {
-    const workers = this.#workers;
-    const ports: (MessagePort | undefined)[][] = Array.from({ length: workers }, () =>
-      Array.from<MessagePort | undefined>({ length: workers }),
-    );
-    for (let i = 0; i < workers; i++) {
-      for (let j = i + 1; j < workers; j++) {
-        const channel = new MessageChannel();
-        (ports[i] as (MessagePort | undefined)[])[j] = channel.port1;
-        (ports[j] as (MessagePort | undefined)[])[i] = channel.port2;
-      }
-    }
+  async #start(): Promise<void> {
     const here = import.meta.url;
     const workerUrl = new URL(/\.ts$/.test(here) ? './worker.ts' : './worker.js', here);
     const typescript = /\.[cm]?tsx?$/;
-    const needsTsx = typescript.test(workerUrl.pathname) || typescript.test(moduleUrl(this.#source));
+    // Compiled, the checker's workers start without a TypeScript loader when the model is
+    // bundled (worker-module.ts); from TypeScript sources (tests, tsx runs) they need one anyway.
+    let moduleForWorkers: string | undefined;
+    if (!typescript.test(workerUrl.pathname)) {
+      const bundled = await workerModule(moduleUrl(this.#source));
+      if (bundled !== undefined) {
+        this.#disposeModule = () => bundled.dispose();
+        moduleForWorkers = bundled.url;
+      }
+    }
+    const needsTsx = moduleForWorkers === undefined;
     const deadline =
       this.#options.maxMs === undefined
         ? undefined
         : performance.timeOrigin + this.#startMs + this.#options.maxMs;
     const statesMax = this.#options.maxStates;
-    for (let w = 0; w < workers; w++) {
-      const peers = ports[w] ?? [];
+    for (let w = 0; w < this.#workers; w++) {
       const setup: WorkerSetup = {
-        source: { ...this.#source, module: moduleUrl(this.#source) },
+        source: { ...this.#source, module: moduleForWorkers ?? moduleUrl(this.#source) },
         workerId: w,
-        workers,
-        peers,
         symmetry: this.#options.symmetry !== false,
-        ...(this.#options.expectedStates === undefined
-          ? {}
-          : { expectedStates: this.#options.expectedStates }),
+        table: this.#table.buffers,
+        coordination: this.#coordination.buffer,
         ...(deadline === undefined ? {} : { deadline }),
-        ...(statesMax === undefined ? {} : { statesPerWorkerMax: Math.ceil(statesMax / workers) }),
+        ...(statesMax === undefined ? {} : { statesMax }),
       };
       const worker = new Worker(needsTsx ? typescriptBootstrap(workerUrl) : workerUrl, {
         workerData: setup,
-        transferList: peers.filter((port): port is MessagePort => port !== undefined),
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
-      this.#progress.push({ generatedStates: 0, distinctStates: 0 });
       this.#handles.push(
         new WorkerHandle(
           worker,
@@ -199,22 +216,31 @@ class ParallelSearch<State, Action> {
 
   #onProgress(worker: number, message: FromWorker): void {
     if (message.type !== 'progress') return;
-    this.#progress[worker] = {
-      generatedStates: message.generatedStates,
-      distinctStates: message.distinctStates,
-    };
+    this.#generated[worker] = message.generatedStates;
+    this.#distinct[worker] = message.distinctStates;
+    this.#maybeReport();
+  }
+
+  #maybeReport(): void {
     const now = performance.now();
     if (this.#options.onProgress === undefined || now < this.#nextReportMs) return;
     this.#nextReportMs = now + (this.#options.progressIntervalMs ?? 1000);
     this.#report(now);
   }
 
+  #generatedStates(): number {
+    return this.#generated.reduce((sum, g) => sum + g, this.#initialGenerated);
+  }
+
+  #distinctStates(): number {
+    return this.#distinct.reduce((sum, d) => sum + d, this.#table.inserted);
+  }
+
   #report(now: number): void {
-    const generatedStates = this.#progress.reduce((sum, p) => sum + p.generatedStates, 0);
-    const distinctStates = this.#progress.reduce((sum, p) => sum + p.distinctStates, 0);
+    const distinctStates = this.#distinctStates();
     const elapsedMs = now - this.#startMs;
     this.#options.onProgress?.({
-      generatedStates,
+      generatedStates: this.#generatedStates(),
       distinctStates,
       depth: this.#depth,
       statesPerSecond: elapsedMs > 0 ? (distinctStates * 1000) / elapsedMs : 0,
@@ -223,61 +249,84 @@ class ParallelSearch<State, Action> {
     });
   }
 
-  async #all(message: ToWorker | ((worker: number) => ToWorker) | undefined): Promise<FromWorker[]> {
-    return Promise.all(
-      this.#handles.map((handle, w) => handle.request(typeof message === 'function' ? message(w) : message)),
-    );
+  /** Sends one worker a request; folds its reply's figures in. */
+  async #ask(worker: number, message: ToWorker, transfer?: readonly ArrayBuffer[]): Promise<FromWorker> {
+    const handle = this.#handles[worker];
+    if (handle === undefined) throw new Error(`check: no worker ${worker}`);
+    const reply = await handle.request(message, transfer);
+    this.#absorb(worker, reply);
+    return reply;
   }
 
-  /** Folds worker reports into the coordinator's tracker and progress. */
-  #absorb(replies: readonly FromWorker[]): WorkerFigures[] {
-    const figures = replies.map((reply) => {
-      if (
-        reply.type !== 'ready' &&
-        reply.type !== 'expanded' &&
-        reply.type !== 'exchanged' &&
-        reply.type !== 'drained'
-      ) {
-        throw new Error(`check: unexpected reply ${reply.type} from a worker`);
-      }
-      return reply;
-    });
+  /** Folds a worker's figures into the coordinator's tracker and counters. */
+  #absorb(worker: number, reply: FromWorker): void {
+    if (reply.type === 'progress' || reply.type === 'error') {
+      throw new Error(`check: unexpected reply ${reply.type} from a worker`);
+    }
+    this.#generated[worker] = reply.generatedStates;
+    this.#distinct[worker] = reply.distinctStates;
+    this.#frontier[worker] = reply.frontier;
+    if (reply.cut) this.#cut = true;
     const tracker = this.#tracker;
-    figures.forEach((f, w) => {
-      this.#progress[w] = { generatedStates: f.generatedStates, distinctStates: f.distinctStates };
-      // Workers report the same level at once: among violations found in one level, the
-      // lowest worker id wins, so runs are reproducible.
-      for (const [invariant, id] of f.violations) {
-        if (tracker.violatedAt[invariant] === -1) {
-          tracker.violatedAt[invariant] = id;
-          tracker.violationOrder.push(invariant);
-        }
+    for (const [invariant, id] of reply.violations) {
+      if (tracker.violatedAt[invariant] === -1) {
+        tracker.violatedAt[invariant] = id;
+        tracker.violationOrder.push(invariant);
       }
-      for (const [goal, id] of f.reached) {
-        if (tracker.reachedAt[goal] === -1) tracker.reachedAt[goal] = id;
-      }
-    });
-    return figures;
+    }
+    for (const [goal, id] of reply.reached) {
+      if (tracker.reachedAt[goal] === -1) tracker.reachedAt[goal] = id;
+    }
+  }
+
+  /** Inserts the initial states here, and hands them to the workers. */
+  async #seed(): Promise<void> {
+    const model = this.#model;
+    const fingerprinter = stateFingerprinter<State>(
+      this.#options.symmetry === false ? undefined : model.symmetry,
+    );
+    const queue = new EncodedQueue<State>(WORKER_CHUNK_BYTES);
+    const initial = model.init();
+    for (let i = 0; i < initial.length; i++) {
+      const state = initial[i] as State;
+      this.#initialGenerated++;
+      fingerprinter.hash(state);
+      const id = this.#table.insert(fingerprinter.high, fingerprinter.low, NO_PARENT_ID, i);
+      if (id < 0) continue;
+      this.#depth = 1;
+      this.#tracker.check(state, id);
+      if (model.within === undefined || model.within(state)) queue.push(state, id, 0);
+    }
+    const { chunks, sizes } = queue.giveChunks(queue.size);
+    await this.#ask(
+      0,
+      { type: 'take', chunks, sizes },
+      chunks.map((chunk) => chunk.buffer as ArrayBuffer),
+    );
+    await this.#balance();
   }
 
   async #search(): Promise<CheckResult<State, Action>> {
-    this.#start();
+    await this.#start();
+    await Promise.all(
+      this.#handles.map((handle, w) => handle.request(undefined).then((r) => this.#absorb(w, r))),
+    );
+    await this.#seed();
     const options = this.#options;
     const stopOnViolation = options.stopOnViolation ?? true;
     const depthMax = options.maxDepth ?? Infinity;
-    let figures = this.#absorb(await this.#all(undefined));
     let stopReason: StopReason | undefined;
     for (;;) {
       if (stopOnViolation && this.#tracker.violated) {
         stopReason = 'violation';
         break;
       }
-      if (figures.some((f) => f.cut)) {
+      if (this.#cut) {
         stopReason = performance.now() - this.#startMs >= (options.maxMs ?? Infinity) ? 'maxMs' : 'maxStates';
         break;
       }
-      if (figures.every((f) => f.frontier === 0)) break;
-      if (figures.reduce((sum, f) => sum + f.distinctStates, 0) >= (options.maxStates ?? Infinity)) {
+      if (this.#frontier.every((states) => states === 0)) break;
+      if (this.#distinctStates() >= (options.maxStates ?? Infinity)) {
         stopReason = 'maxStates';
         break;
       }
@@ -285,56 +334,82 @@ class ParallelSearch<State, Action> {
         stopReason = 'maxDepth';
         break;
       }
-      this.#absorb(await this.#all({ type: 'expand' }));
-      const exchanged = await this.#all({ type: 'exchange' });
-      this.#absorb(exchanged);
-      const sent = exchanged.map((reply) => (reply.type === 'exchanged' ? reply.sent : []));
-      figures = this.#absorb(
-        await this.#all((w) => ({ type: 'drain', expect: sent.map((counts) => counts[w] ?? 0) })),
-      );
-      if (figures.some((f) => f.frontier > 0)) this.#depth++;
-      if (options.onProgress !== undefined && performance.now() >= this.#nextReportMs) {
-        this.#nextReportMs = performance.now() + (options.progressIntervalMs ?? 1000);
-        this.#report(performance.now());
-      }
+      await this.#expandLevel();
+      if (this.#cut) continue;
+      await Promise.all(this.#handles.map((_, w) => this.#ask(w, { type: 'advance' })));
+      if (this.#frontier.some((states) => states > 0)) this.#depth++;
+      await this.#balance();
+      this.#maybeReport();
     }
     this.#report(performance.now());
-    // Paths are fetched from the workers before the result is assembled synchronously.
-    const steps = new Map<number, number[]>();
-    for (const id of [...this.#tracker.violatedAt, ...this.#tracker.reachedAt]) {
-      if (id >= 0 && !steps.has(id)) steps.set(id, await this.#pathTo(id));
-    }
+    const table = this.#table;
     const summary: SearchSummary = {
-      distinctStates: figures.reduce((sum, f) => sum + f.distinctStates, 0),
-      generatedStates: figures.reduce((sum, f) => sum + f.generatedStates, 0),
+      distinctStates: this.#distinctStates(),
+      generatedStates: this.#generatedStates(),
       maxDepth: this.#depth,
       complete: stopReason === undefined,
       stopReason,
       elapsedMs: performance.now() - this.#startMs,
-      visitedBytes: figures.reduce((sum, f) => sum + f.visitedBytes, 0),
-      pathTo: (id) => steps.get(id) ?? [],
+      visitedBytes: table.bytes,
+      pathTo: (id) => table.pathTo(id),
     };
     const notes =
-      stopReason === 'maxStates'
-        ? ['maxStates is checked per worker and between levels: counts may exceed it']
-        : [];
+      stopReason === 'maxStates' ? ['maxStates is checked between expansions: counts may exceed it'] : [];
     return judge(this.#model, this.#tracker, summary, 'bfs', notes, this.#workers);
   }
 
-  /** Steps to a state, from its owner's parent records, owner by owner. */
-  async #pathTo(id: number): Promise<number[]> {
-    const steps: number[] = [];
-    for (let at = id; ;) {
-      const owner = at % this.#workers;
-      const handle = this.#handles[owner];
-      if (handle === undefined) throw new Error(`check: no worker ${owner}`);
-      const reply = await handle.request({ type: 'record', index: Math.floor(at / this.#workers) });
-      if (reply.type !== 'record') throw new Error(`check: unexpected reply ${reply.type} from a worker`);
-      steps.push(reply.action);
-      if (reply.parent === NO_PARENT) break;
-      at = reply.parent;
+  /** Expands the current level on every worker that holds some of it, until none does. */
+  async #expandLevel(): Promise<void> {
+    for (;;) {
+      const active = this.#frontier.flatMap((states, w) => (states > 0 ? [w] : []));
+      if (active.length === 0) return;
+      this.#coordination.hungry = false;
+      let running = active.length;
+      await Promise.all(
+        active.map(async (w) => {
+          const table = this.#workerTableVersion[w] === this.#tableVersion ? undefined : this.#table.buffers;
+          this.#workerTableVersion[w] = this.#tableVersion;
+          const reply = await this.#ask(w, { type: 'expand', ...(table === undefined ? {} : { table }) });
+          running--;
+          // Ran dry while others still run: stop them if one of them has enough to share.
+          if (running > 0 && reply.type === 'expanded' && reply.frontier === 0) {
+            const rich = this.#frontier.some(
+              (_, other) => other !== w && this.#coordination.remaining(other) >= SHARE_MIN_STATES,
+            );
+            if (rich) this.#coordination.hungry = true;
+          }
+        }),
+      );
+      if (this.#cut) return;
+      if (this.#table.full) {
+        this.#table = this.#table.grown(); // keeps this thread's count and block of ids
+        this.#tableVersion++;
+      }
+      await this.#balance();
     }
-    return steps.reverse();
+  }
+
+  /** Moves whole chunks of the current level from the fullest workers to the emptiest. */
+  async #balance(): Promise<void> {
+    for (let moves = 0; moves < this.#workers; moves++) {
+      const frontier = this.#frontier;
+      let rich = 0;
+      let poor = 0;
+      frontier.forEach((states, w) => {
+        if (states > (frontier[rich] ?? 0)) rich = w;
+        if (states < (frontier[poor] ?? 0)) poor = w;
+      });
+      const gap = (frontier[rich] ?? 0) - (frontier[poor] ?? 0);
+      if (gap < BALANCE_MIN_STATES) return;
+      const given = await this.#ask(rich, { type: 'give', states: Math.floor(gap / 2) });
+      if (given.type !== 'given' || given.chunks.length === 0) return;
+      const { chunks, sizes } = given;
+      await this.#ask(
+        poor,
+        { type: 'take', chunks, sizes },
+        chunks.map((chunk) => chunk.buffer as ArrayBuffer),
+      );
+    }
   }
 }
 

@@ -23,11 +23,6 @@ const CAPACITY_MAX = 1 << 29;
 export interface StateTableOptions {
   /** Expected number of distinct states: presizing avoids rehashing as the table grows. */
   readonly expectedStates?: number;
-  /**
-   * Keep the slots in shared memory, so that other threads can {@link peekSlots} them: a search
-   * worker asks the owner's table whether a state is known before shipping it there.
-   */
-  readonly shared?: boolean;
 }
 
 /** A growable visited set of fingerprints with one parent record per state. */
@@ -37,31 +32,16 @@ export class StateTable {
   #size = 0;
   #parents: Int32Array;
   #actions: Int32Array;
-  readonly #shared: boolean;
 
   constructor(options: StateTableOptions = {}) {
     const expected = options.expectedStates ?? 0;
     let capacity = CAPACITY_MIN;
     while (capacity * LOAD_FACTOR_MAX < expected && capacity < CAPACITY_MAX) capacity *= 2;
-    this.#shared = options.shared ?? false;
-    this.#slots = this.#allocateSlots(capacity);
+    this.#slots = new Int32Array(capacity * SLOT_WIDTH);
     this.#mask = capacity - 1;
     const records = Math.max(CAPACITY_MIN, Math.ceil(expected));
     this.#parents = new Int32Array(records);
     this.#actions = new Int32Array(records);
-  }
-
-  #allocateSlots(capacity: number): Int32Array {
-    const length = capacity * SLOT_WIDTH;
-    return this.#shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
-  }
-
-  /**
-   * The slots, for {@link peekSlots} from other threads (shared tables only). A new array after
-   * each growth: readers holding an old one see a subset of the states, never a wrong one.
-   */
-  get slots(): Int32Array {
-    return this.#slots;
   }
 
   /** Number of distinct fingerprints stored. */
@@ -101,9 +81,7 @@ export class StateTable {
     const at = i * SLOT_WIDTH;
     slots[at] = high;
     slots[at + 1] = low;
-    // Published last, with a barrier, so a reader that sees the record also sees the lanes.
-    if (this.#shared) Atomics.store(slots, at + 2, index + 1);
-    else slots[at + 2] = index + 1;
+    slots[at + 2] = index + 1;
     if (index >= this.#parents.length) this.#growRecords();
     this.#parents[index] = parent;
     this.#actions[index] = action;
@@ -157,7 +135,7 @@ export class StateTable {
     if (capacity > CAPACITY_MAX) {
       throw new RangeError(`StateTable: more than ${CAPACITY_MAX * LOAD_FACTOR_MAX} distinct states`);
     }
-    const slots = this.#allocateSlots(capacity);
+    const slots = new Int32Array(capacity * SLOT_WIDTH);
     const mask = capacity - 1;
     for (let at = 0; at < old.length; at += SLOT_WIDTH) {
       const stored = old[at + 2] ?? 0;
@@ -169,8 +147,7 @@ export class StateTable {
       const to = i * SLOT_WIDTH;
       slots[to] = high;
       slots[to + 1] = low;
-      if (this.#shared) Atomics.store(slots, to + 2, stored);
-      else slots[to + 2] = stored;
+      slots[to + 2] = stored;
     }
     this.#slots = slots;
     this.#mask = mask;
@@ -188,27 +165,9 @@ export class StateTable {
 }
 
 /**
- * Whether a fingerprint is in a table's slots, read from another thread while the owner may be
- * inserting. Lanes are written before the record index is published (with `Atomics.store`, read
- * here with `Atomics.load`), so a `true` is always right; a `false` may be stale, which only
- * costs the caller a redundant shipment.
+ * Slot index bits from both lanes of a fingerprint (one multiply): the slot does not rest on the
+ * low lane alone. Shared with the parallel search's table.
  */
-export function peekSlots(slots: Int32Array, high: number, low: number): boolean {
-  const mask = slots.length / SLOT_WIDTH - 1;
-  let i = mixSlot(high, low) & mask;
-  for (;;) {
-    const at = i * SLOT_WIDTH;
-    if (Atomics.load(slots, at + 2) === 0) return false;
-    if (slots[at] === high && slots[at + 1] === low) return true;
-    i = (i + 1) & mask;
-  }
-}
-
-/**
- * Slot index bits. Fingerprints are already well mixed, but when the visited set is partitioned
- * across workers by the low lane, every fingerprint one worker sees shares those partition bits:
- * mixing in the high lane keeps the slots evenly used.
- */
-function mixSlot(high: number, low: number): number {
+export function mixSlot(high: number, low: number): number {
   return (low ^ Math.imul(high, 0x9e3779b1)) >>> 0;
 }

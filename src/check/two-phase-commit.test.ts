@@ -109,4 +109,22 @@ describe('two-phase commit', () => {
       complete: false,
     });
   });
+
+  it('counts the same on two workers when the shared table grows and work moves between them', async () => {
+    // 50,816 states: past the shared table's first growth mark (39,321), and levels wide enough
+    // for the workers to hand each other frontier chunks.
+    const single = check(twoPhaseCommit({ rms: 6 }));
+    const parallel = await checkInWorkers(
+      { module: exampleModule, export: 'twoPhaseCommit', params: { rms: 6 } },
+      { workers: 2 },
+    );
+    expect(single).toMatchObject({ distinctStates: 50_816, generatedStates: 402_306, maxDepth: 20 });
+    expect(parallel).toMatchObject({
+      verdict: 'ok',
+      distinctStates: single.distinctStates,
+      generatedStates: single.generatedStates,
+      maxDepth: single.maxDepth,
+      workers: 2,
+    });
+  });
 });

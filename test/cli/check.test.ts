@@ -46,6 +46,24 @@ describe('fairlink check', () => {
     expect(filesUnder(cwd)).toEqual([]);
   });
 
+  it('checks on two workers with the same counts as on one', async () => {
+    const cwd = scratchFolder();
+    const args = ['check', example('two-phase-commit.ts'), '--param', 'rms=5', '--json'];
+    const one = await runFairlink(args, { cwd });
+    const two = await runFairlink([...args, '--workers', '2'], { cwd });
+    expect(two.stderr).toBe('');
+    expect(two.code).toBe(0);
+    const symmetric = await runFairlink([...args, '--workers', '2', '--symmetry'], { cwd });
+    const [first, second, third] = [one, two, symmetric].map(
+      (run) => JSON.parse(run.stdout) as Record<string, unknown>,
+    );
+    expect(first).toMatchObject({ verdict: 'ok', distinctStates: 8832, generatedStates: 58146, workers: 1 });
+    expect(second).toMatchObject({ verdict: 'ok', distinctStates: 8832, generatedStates: 58146, workers: 2 });
+    expect(second?.depth).toBe(first?.depth);
+    // The scenario declares its RMs interchangeable: 314 orbits.
+    expect(third).toMatchObject({ verdict: 'ok', distinctStates: 314, workers: 2 });
+  });
+
   it('reports unknown (exit 3) when a bound stops the search first', async () => {
     const cwd = scratchFolder();
     const run = await runFairlink(

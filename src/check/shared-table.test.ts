@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { NO_PARENT_ID, SharedStateTable } from './shared-table.js';
+
+/** Inserts pairs into a table, growing it when the workers would stop for growth. */
+function insertAll(pairs: readonly (readonly [number, number])[]): {
+  table: SharedStateTable;
+  ids: Map<string, number>;
+} {
+  let table = SharedStateTable.create();
+  const ids = new Map<string, number>();
+  let wrong = 0;
+  pairs.forEach(([high, low], i) => {
+    if (table.full) table = table.grown();
+    const id = table.insert(high, low, i - 1, i);
+    const key = `${high}:${low}`;
+    if (ids.has(key)) {
+      if (id !== -1) wrong++;
+    } else {
+      if (id < 0) wrong++;
+      ids.set(key, id);
+    }
+  });
+  expect(wrong).toBe(0);
+  return { table, ids };
+}
+
+describe('SharedStateTable', () => {
+  it('behaves as a set of 64-bit fingerprints with parent records, through growth', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer(), fc.integer({ min: -3, max: 3 })), { maxLength: 2000 }),
+        (pairs) => {
+          const { table, ids } = insertAll(pairs);
+          expect(table.inserted).toBe(ids.size);
+          expect(new Set(ids.values()).size).toBe(ids.size); // ids are unique
+          for (const [key, id] of ids) {
+            const [high = 0, low = 0] = key.split(':').map(Number);
+            expect(table.find(high, low)).toBe(id);
+            const first = pairs.findIndex(([h, l]) => h === high && l === low);
+            expect(table.parentOf(id)).toBe(first - 1);
+            expect(table.actionOf(id)).toBe(first);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('grows past its first capacity (65,536 slots) without losing a state', () => {
+    const pairs = Array.from({ length: 150_000 }, (_, i) => [i * 7919, i % 13] as const);
+    const { table, ids } = insertAll([...pairs, ...pairs]);
+    expect(ids.size).toBe(150_000);
+    expect(table.inserted).toBe(150_000);
+    expect(pairs.every(([high, low]) => table.find(high, low) >= 0)).toBe(true);
+  });
+
+  it('rebuilds paths from the parent records', () => {
+    const table = SharedStateTable.create();
+    const root = table.insert(1, 1, NO_PARENT_ID, 0);
+    const child = table.insert(2, 2, root, 3);
+    const grandchild = table.insert(3, 3, child, 1);
+    expect(table.pathTo(grandchild)).toEqual([0, 3, 1]);
+  });
+
+  it('inserts each fingerprint exactly once when threads race on the same ones', async () => {
+    const table = SharedStateTable.create(600_000);
+    const count = 300_000;
+    // Both threads wait for each other before inserting: their start-up times differ.
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    // Both threads insert the same fingerprints, in opposite orders, at the same time.
+    const run = (reverse: boolean): Promise<Int32Array> =>
+      new Promise((resolve, reject) => {
+        const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(raceWorker)}`), {
+          workerData: {
+            buffers: table.buffers,
+            gate,
+            count,
+            reverse,
+            module: new URL('./shared-table.ts', import.meta.url).href,
+            tsx: tsxApi(),
+          },
+        });
+        worker.once('message', (ids: Int32Array) => resolve(ids));
+        worker.once('error', reject);
+      });
+    const [forward, backward] = await Promise.all([run(false), run(true)]);
+    let won = 0;
+    let wrong = 0;
+    for (let i = 0; i < count; i++) {
+      const a = forward[i] ?? -1;
+      const b = backward[i] ?? -1;
+      // Exactly one of the two threads inserted fingerprint i, and the table holds its id.
+      if ((a >= 0 ? 1 : 0) + (b >= 0 ? 1 : 0) !== 1 || table.find(i, ~i) !== Math.max(a, b)) wrong++;
+      if (a >= 0) won++;
+    }
+    expect(wrong).toBe(0);
+    // Both threads did some of the inserting (the race happened).
+    expect(won).toBeGreaterThan(0);
+    expect(won).toBeLessThan(count);
+  });
+});
+
+/** The URL of tsx's ESM API, for a worker that imports TypeScript. */
+function tsxApi(): string {
+  return new URL('./esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx'))).href;
+}
+
+/** A thread that inserts fingerprints (i, ~i) and reports, per i, the id it got or -1. */
+const raceWorker = `
+import { workerData, parentPort } from 'node:worker_threads';
+const { register } = await import(workerData.tsx);
+register();
+const { SharedStateTable } = await import(workerData.module);
+const table = new SharedStateTable(workerData.buffers);
+const gate = workerData.gate;
+Atomics.add(gate, 0, 1);
+Atomics.notify(gate, 0);
+while (Atomics.load(gate, 0) < 2) Atomics.wait(gate, 0, 1, 10);
+const ids = new Int32Array(workerData.count);
+for (let k = 0; k < workerData.count; k++) {
+  const i = workerData.reverse ? workerData.count - 1 - k : k;
+  ids[i] = table.insert(i, ~i, -1, 0);
+}
+parentPort.postMessage(ids);
+`;

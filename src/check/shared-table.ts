@@ -1,0 +1,247 @@
+/**
+ * The visited set of the parallel search: one open-addressing table of 64-bit fingerprints in
+ * shared memory, written by every search worker at once, plus one parent record per state.
+ *
+ * Why one shared table rather than one per worker: with a table per worker, a successor owned
+ * by another worker must be encoded, shipped and decoded, and the workers must meet to exchange
+ * them; one table that every worker claims slots in with an atomic compare-and-swap leaves each
+ * worker its own successors, and nothing crosses threads but the frontier's balancing.
+ *
+ * Slot protocol (three Int32 words: high lane, low lane, tag):
+ * - tag 0: empty; a writer claims the slot by swapping 0 for {@link BUSY};
+ * - tag {@link BUSY}: being written; readers wait for it (a few instructions);
+ * - tag id + 1: published with `Atomics.store` after the lanes and the record were written, so a
+ *   reader that loads the tag with `Atomics.load` also sees them.
+ * Two workers inserting the same fingerprint thus agree on one slot: the second meets the
+ * first's slot on its probe path, waits for its lanes, and finds them equal.
+ *
+ * The table does not grow while workers insert: they stop at the next state boundary once the
+ * table is {@link LOAD_FACTOR_GROW} full (every worker reads the shared size), and the
+ * coordinating thread rehashes it into a larger one while they wait. A state's successors fit
+ * in the headroom left above that mark.
+ *
+ * Ids are handed out in blocks: a worker takes {@link ID_BLOCK} ids at a time from one shared
+ * counter, so that the workers do not contend for one cache line on every insert. Ids are thus
+ * not dense (a block's unused tail is skipped), and the number of distinct states is the sum of
+ * what each view inserted ({@link inserted}). Which worker gets which id, and which parent is
+ * recorded for a state found by two workers in the same level, depend on timing. Every parent
+ * recorded is at the previous depth, so paths are shortest all the same.
+ *
+ * @module
+ */
+import { mixSlot } from './state-table.js';
+
+/** Parent id of an initial state; its action index is its position in `init()`. */
+export const NO_PARENT_ID = -1;
+
+const SLOT_WIDTH = 3;
+const BUSY = -1;
+/**
+ * Workers stop for growth past this load factor. Above it, the table takes inserts until it is
+ * full, slower as it fills: room for the successors of the states being expanded.
+ */
+const LOAD_FACTOR_GROW = 0.6;
+const CAPACITY_MIN = 1 << 16;
+const CAPACITY_MAX = 1 << 29;
+
+/** Ids a view takes from the shared counter at a time. */
+const ID_BLOCK = 1024;
+
+/** Indices into the control words: the shared counter of ids handed out. */
+const RESERVED = 0;
+
+/** The shared buffers, as sent to a worker: everything a table view needs. */
+export interface SharedTableBuffers {
+  readonly control: SharedArrayBuffer;
+  readonly slots: SharedArrayBuffer;
+  readonly parents: SharedArrayBuffer;
+  readonly actions: SharedArrayBuffer;
+}
+
+/** A view of the shared visited set; every thread holds one over the same buffers. */
+export class SharedStateTable {
+  readonly #control: Int32Array;
+  readonly #slots: Int32Array;
+  readonly #parents: Int32Array;
+  readonly #actions: Int32Array;
+  readonly #mask: number;
+  /** Workers stop inserting for growth once the size reaches this. */
+  readonly growAt: number;
+  readonly #refuseAt: number;
+  readonly buffers: SharedTableBuffers;
+  /** This view's next id, and the end of its block of ids. */
+  #nextId = 0;
+  #blockEnd = 0;
+  /** States this view inserted. */
+  #inserted = 0;
+
+  constructor(buffers: SharedTableBuffers) {
+    this.buffers = buffers;
+    this.#control = new Int32Array(buffers.control);
+    this.#slots = new Int32Array(buffers.slots);
+    this.#parents = new Int32Array(buffers.parents);
+    this.#actions = new Int32Array(buffers.actions);
+    const capacity = this.#slots.length / SLOT_WIDTH;
+    this.#mask = capacity - 1;
+    this.growAt = Math.floor(capacity * LOAD_FACTOR_GROW);
+    this.#refuseAt = capacity - 1;
+  }
+
+  /** A new, empty table sized for `expectedStates` without growing. */
+  static create(expectedStates = 0): SharedStateTable {
+    let capacity = CAPACITY_MIN;
+    while (capacity * LOAD_FACTOR_GROW < expectedStates && capacity < CAPACITY_MAX) capacity *= 2;
+    return new SharedStateTable(allocate(new SharedArrayBuffer(4 * 4), capacity));
+  }
+
+  /** Ids handed out to every view so far: at least the number of states stored. */
+  get reserved(): number {
+    return Atomics.load(this.#control, RESERVED);
+  }
+
+  /** States inserted through this view. */
+  get inserted(): number {
+    return this.#inserted;
+  }
+
+  /** True once the workers must stop and let the table grow. */
+  get full(): boolean {
+    return Atomics.load(this.#control, RESERVED) >= this.growAt;
+  }
+
+  /**
+   * Takes over another view's block of ids (the coordinator's view of a grown table replaces the
+   * old one; workers get new views but keep their blocks).
+   */
+  continueFrom(view: SharedStateTable): void {
+    this.#nextId = view.#nextId;
+    this.#blockEnd = view.#blockEnd;
+    this.#inserted = view.#inserted;
+  }
+
+  #newId(): number {
+    if (this.#nextId === this.#blockEnd) {
+      this.#nextId = Atomics.add(this.#control, RESERVED, ID_BLOCK);
+      this.#blockEnd = this.#nextId + ID_BLOCK;
+    }
+    return this.#nextId++;
+  }
+
+  /** Bytes held by the shared arrays. */
+  get bytes(): number {
+    return this.#slots.byteLength + this.#parents.byteLength + this.#actions.byteLength;
+  }
+
+  /**
+   * Adds a fingerprint with its parent record, unless some worker added it already. Returns the
+   * new state's id, or -1 if the fingerprint was present.
+   *
+   * @throws RangeError when the table is full: one round of expansions between two looks at
+   * {@link full} found more new states than the headroom above the growth mark.
+   */
+  insert(high: number, low: number, parent: number, action: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = mixSlot(high, low) & mask;
+    for (;;) {
+      const at = i * SLOT_WIDTH;
+      const tag = Atomics.load(slots, at + 2);
+      if (tag === 0) {
+        if (Atomics.compareExchange(slots, at + 2, 0, BUSY) !== 0) continue; // lost the race: look again
+        slots[at] = high;
+        slots[at + 1] = low;
+        const id = this.#newId();
+        if (id >= this.#refuseAt) {
+          Atomics.store(slots, at + 2, id + 1);
+          throw new RangeError('SharedStateTable: the table is full (workers did not stop for growth)');
+        }
+        this.#parents[id] = parent;
+        this.#actions[id] = action;
+        Atomics.store(slots, at + 2, id + 1);
+        this.#inserted++;
+        return id;
+      }
+      if (tag === BUSY) continue; // another worker is writing this slot: wait for its lanes
+      if (slots[at] === high && slots[at + 1] === low) return -1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Id of the state with this fingerprint, or -1 (for the coordinator, between levels). */
+  find(high: number, low: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = mixSlot(high, low) & mask;
+    for (;;) {
+      const at = i * SLOT_WIDTH;
+      const tag = Atomics.load(slots, at + 2);
+      if (tag === 0) return -1;
+      if (tag !== BUSY && slots[at] === high && slots[at + 1] === low) return tag - 1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Parent id of a state ({@link NO_PARENT_ID} for an initial state). */
+  parentOf(id: number): number {
+    return this.#parents[id] ?? NO_PARENT_ID;
+  }
+
+  /** Index of the action, in the parent's action list, that produced the state. */
+  actionOf(id: number): number {
+    return this.#actions[id] ?? 0;
+  }
+
+  /** Steps from an initial state to `id`: the position in `init()`, then action indices. */
+  pathTo(id: number): number[] {
+    const steps: number[] = [];
+    for (let at = id; ;) {
+      steps.push(this.actionOf(at));
+      const parent = this.parentOf(at);
+      if (parent === NO_PARENT_ID) break;
+      at = parent;
+    }
+    return steps.reverse();
+  }
+
+  /**
+   * A table twice as large with the same contents, for the coordinator to hand to the workers.
+   * Only while no worker inserts.
+   */
+  grown(): SharedStateTable {
+    const capacity = (this.#mask + 1) * 2;
+    if (capacity > CAPACITY_MAX) {
+      throw new RangeError(`SharedStateTable: more than ${CAPACITY_MAX * LOAD_FACTOR_GROW} distinct states`);
+    }
+    const next = new SharedStateTable(allocate(this.buffers.control, capacity));
+    next.continueFrom(this);
+    const size = Math.min(this.reserved, this.#parents.length);
+    next.#parents.set(this.#parents.subarray(0, size));
+    next.#actions.set(this.#actions.subarray(0, size));
+    const old = this.#slots;
+    const slots = next.#slots;
+    const mask = next.#mask;
+    for (let at = 0; at < old.length; at += SLOT_WIDTH) {
+      const tag = old[at + 2] ?? 0;
+      if (tag === 0) continue;
+      const high = old[at] ?? 0;
+      const low = old[at + 1] ?? 0;
+      let i = mixSlot(high, low) & mask;
+      while ((slots[i * SLOT_WIDTH + 2] ?? 0) !== 0) i = (i + 1) & mask;
+      slots[i * SLOT_WIDTH] = high;
+      slots[i * SLOT_WIDTH + 1] = low;
+      slots[i * SLOT_WIDTH + 2] = tag;
+    }
+    return next;
+  }
+}
+
+/** Buffers for a table of `capacity` slots, with records for as many states as it may hold. */
+function allocate(control: SharedArrayBuffer, capacity: number): SharedTableBuffers {
+  const records = capacity;
+  return {
+    control,
+    slots: new SharedArrayBuffer(capacity * SLOT_WIDTH * 4),
+    parents: new SharedArrayBuffer(records * 4),
+    actions: new SharedArrayBuffer(records * 4),
+  };
+}
