@@ -7,13 +7,17 @@
  * them; one table that every worker claims slots in with an atomic compare-and-swap leaves each
  * worker its own successors, and nothing crosses threads but the frontier's balancing.
  *
- * Slot protocol (three Int32 words: high lane, low lane, tag):
- * - tag 0: empty; a writer claims the slot by swapping 0 for {@link BUSY};
- * - tag {@link BUSY}: being written; readers wait for it (a few instructions);
- * - tag id + 1: published with `Atomics.store` after the lanes and the record were written, so a
- *   reader that loads the tag with `Atomics.load` also sees them.
+ * A slot is two Int32 words, the fingerprint's high and low lanes, and nothing else (8 bytes:
+ * 2PC with 8 RMs keeps its table within the 32 MB of a typical L3 cache). A lane is never 0 (a
+ * fingerprint's 0 lane is stored as 1), so 0 can mean "not written":
+ * - high 0: the slot is empty; a writer claims it by swapping 0 for its high lane, atomically;
+ * - high set, low 0: being written; a reader with the same high lane waits for the low lane (a
+ *   few instructions), a reader with another high lane goes on probing;
+ * - both set: the writer stored the low lane with `Atomics.store` after the parent record, so a
+ *   reader that loads it with `Atomics.load` sees the whole entry.
  * Two workers inserting the same fingerprint thus agree on one slot: the second meets the
- * first's slot on its probe path, waits for its lanes, and finds them equal.
+ * first's slot on its probe path, waits for its low lane, and finds it equal. Slots hold no
+ * state ids: the search never needs the id of a state it finds again, only of new ones.
  *
  * The table does not grow while workers insert: they stop at the next state boundary once the
  * table is {@link LOAD_FACTOR_GROW} full (every worker reads the shared size), and the
@@ -34,8 +38,7 @@ import { mixSlot } from './state-table.js';
 /** Parent id of an initial state; its action index is its position in `init()`. */
 export const NO_PARENT_ID = -1;
 
-const SLOT_WIDTH = 3;
-const BUSY = -1;
+const SLOT_WIDTH = 2;
 /**
  * Workers stop for growth past this load factor. Above it, the table takes inserts until it is
  * full, slower as it fills: room for the successors of the states being expanded.
@@ -140,44 +143,48 @@ export class SharedStateTable {
    * {@link full} found more new states than the headroom above the growth mark.
    */
   insert(high: number, low: number, parent: number, action: number): number {
+    if (high === 0) high = 1; // 0 marks an empty slot
+    if (low === 0) low = 1; // 0 marks a slot being written
     const slots = this.#slots;
     const mask = this.#mask;
     let i = mixSlot(high, low) & mask;
     for (;;) {
       const at = i * SLOT_WIDTH;
-      const tag = Atomics.load(slots, at + 2);
-      if (tag === 0) {
-        if (Atomics.compareExchange(slots, at + 2, 0, BUSY) !== 0) continue; // lost the race: look again
-        slots[at] = high;
-        slots[at + 1] = low;
+      const stored = Atomics.load(slots, at);
+      if (stored === 0) {
+        // Lost the race for this slot: look at what the winner wrote.
+        if (Atomics.compareExchange(slots, at, 0, high) !== 0) continue;
         const id = this.#newId();
         if (id >= this.#refuseAt) {
-          Atomics.store(slots, at + 2, id + 1);
+          Atomics.store(slots, at + 1, low);
           throw new RangeError('SharedStateTable: the table is full (workers did not stop for growth)');
         }
         this.#parents[id] = parent;
         this.#actions[id] = action;
-        Atomics.store(slots, at + 2, id + 1);
+        Atomics.store(slots, at + 1, low);
         this.#inserted++;
         return id;
       }
-      if (tag === BUSY) continue; // another worker is writing this slot: wait for its lanes
-      if (slots[at] === high && slots[at + 1] === low) return -1;
+      if (stored === high) {
+        let storedLow = Atomics.load(slots, at + 1);
+        while (storedLow === 0) storedLow = Atomics.load(slots, at + 1); // being written
+        if (storedLow === low) return -1;
+      }
       i = (i + 1) & mask;
     }
   }
 
-  /** Id of the state with this fingerprint, or -1 (for the coordinator, between levels). */
-  find(high: number, low: number): number {
+  /** Whether the table holds this fingerprint (for the coordinator and tests, between levels). */
+  has(high: number, low: number): boolean {
+    if (high === 0) high = 1;
+    if (low === 0) low = 1;
     const slots = this.#slots;
     const mask = this.#mask;
-    let i = mixSlot(high, low) & mask;
-    for (;;) {
+    for (let i = mixSlot(high, low) & mask; ; i = (i + 1) & mask) {
       const at = i * SLOT_WIDTH;
-      const tag = Atomics.load(slots, at + 2);
-      if (tag === 0) return -1;
-      if (tag !== BUSY && slots[at] === high && slots[at + 1] === low) return tag - 1;
-      i = (i + 1) & mask;
+      const stored = Atomics.load(slots, at);
+      if (stored === 0) return false;
+      if (stored === high && Atomics.load(slots, at + 1) === low) return true;
     }
   }
 
@@ -221,15 +228,13 @@ export class SharedStateTable {
     const slots = next.#slots;
     const mask = next.#mask;
     for (let at = 0; at < old.length; at += SLOT_WIDTH) {
-      const tag = old[at + 2] ?? 0;
-      if (tag === 0) continue;
       const high = old[at] ?? 0;
+      if (high === 0) continue;
       const low = old[at + 1] ?? 0;
       let i = mixSlot(high, low) & mask;
-      while ((slots[i * SLOT_WIDTH + 2] ?? 0) !== 0) i = (i + 1) & mask;
+      while ((slots[i * SLOT_WIDTH] ?? 0) !== 0) i = (i + 1) & mask;
       slots[i * SLOT_WIDTH] = high;
       slots[i * SLOT_WIDTH + 1] = low;
-      slots[i * SLOT_WIDTH + 2] = tag;
     }
     return next;
   }
