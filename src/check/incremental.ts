@@ -85,24 +85,37 @@ export class IncrementalHasher implements DecodeRecorder {
   #entryLow = new Int32Array(256);
   #entryHigh = new Int32Array(256);
   #used = 0;
+  /** Nodes of the previous base, while a new one is being recorded. */
+  #previousUsed = 0;
   #hasBase = false;
 
   /** Records `state` as the base for the next {@link hash} calls; also computes its fingerprint. */
   setBase(state: unknown): void {
-    // Drop references to the previous base's parts so they can be collected.
-    this.#ref.length = 0;
-    this.#key.length = 0;
+    const previous = this.#used;
     this.#used = 1;
     this.#reserve(1);
     this.low = this.#record(state, 0);
     this.high = laneHigh;
     this.#hasBase = true;
+    this.#dropPast(previous);
+  }
+
+  /**
+   * Drops references to the parts of the previous base, `previous` nodes long, past the new
+   * base's nodes, so they can be collected. The nodes in use are overwritten rather than
+   * emptied first: truncating the arrays would make every base regrow them.
+   */
+  #dropPast(previous: number): void {
+    const used = this.#used;
+    if (previous > used) {
+      this.#ref.fill(undefined, used, previous);
+      this.#key.fill(undefined, used, previous);
+    }
   }
 
   /** Starts recording a base node by node (node 0 is the root); see the class documentation. */
   beginBase(): void {
-    this.#ref.length = 0;
-    this.#key.length = 0;
+    this.#previousUsed = this.#used;
     this.#used = 1;
     this.#reserve(1);
     this.#hasBase = false;
@@ -113,6 +126,7 @@ export class IncrementalHasher implements DecodeRecorder {
     this.low = this.#low[0] ?? 0;
     this.high = this.#high[0] ?? 0;
     this.#hasBase = true;
+    this.#dropPast(this.#previousUsed);
   }
 
   // The DecodeRecorder methods: each stores what the corresponding #record* method stores.
@@ -243,6 +257,7 @@ export class IncrementalHasher implements DecodeRecorder {
   clearBase(): void {
     this.#ref.length = 0;
     this.#key.length = 0;
+    this.#used = 0;
     this.#hasBase = false;
   }
 
