@@ -48,11 +48,19 @@ const MAP = 4;
 let laneHigh = 0;
 
 function kindOf(v: object): number {
+  // The common cases by prototype first, one load and a comparison each; the checks below
+  // (which containerHash makes too) decide the rest, so both always agree.
+  const prototype: unknown = Object.getPrototypeOf(v);
+  if (prototype === Object.prototype) return Array.isArray(v) ? ARRAY : OBJECT;
+  if (prototype === Set.prototype) return SET;
+  return kindBySlowChecks(v, prototype);
+}
+
+function kindBySlowChecks(v: object, prototype: unknown): number {
   if (Array.isArray(v)) return ARRAY;
   if (v instanceof Set) return SET;
   if (v instanceof Map) return MAP;
   if (v instanceof Uint8Array) return LEAF;
-  const prototype: unknown = Object.getPrototypeOf(v);
   if (prototype !== Object.prototype && prototype !== null) return LEAF; // containerHash reports it
   return OBJECT;
 }
