@@ -39,6 +39,9 @@ const enum Tag {
 /** Most strings interned per batch by default: past it, strings are written in full each time. */
 const STRINGS_MAX = 1 << 12;
 
+/** Slots of the encoder's string cache (a power of two). */
+const RECENT_STRINGS = 256;
+
 /** How many recently written objects are remembered for interning. */
 const RECENT_OBJECTS = 16;
 
@@ -49,6 +52,11 @@ export class Encoder {
   #length = 0;
   readonly #strings = new Map<string, number>();
   readonly #stringList: string[] = [];
+  // A direct-mapped cache in front of #strings, by length and end characters: states repeat a
+  // few short strings (keys, tags, ids) many times each, and a hit costs a pointer comparison
+  // (the strings are mostly V8's internalized copies) instead of a `Map` probe.
+  readonly #recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT_STRINGS);
+  readonly #recentStringIds = new Int32Array(RECENT_STRINGS);
   readonly #internStrings: boolean;
   readonly #stringsMax: number;
   // Objects are interned against the few most recently written ones, by identity: consecutive
@@ -82,6 +90,7 @@ export class Encoder {
     this.#length = 0;
     this.#strings.clear();
     this.#stringList.length = 0;
+    this.#recentStrings.fill(undefined);
     this.#recent.fill(undefined);
     this.#objectCount = 0;
     return out;
@@ -96,6 +105,7 @@ export class Encoder {
     if (this.#strings.size > 0) {
       this.#strings.clear();
       this.#stringList.length = 0;
+      this.#recentStrings.fill(undefined);
     }
     this.forgetObjects();
   }
@@ -163,8 +173,17 @@ export class Encoder {
 
   #string(s: string): void {
     if (this.#internStrings) {
+      const n = s.length;
+      const slot = n === 0 ? 0 : (n * 7 + s.charCodeAt(0) * 3 + s.charCodeAt(n - 1)) & (RECENT_STRINGS - 1);
+      if (this.#recentStrings[slot] === s) {
+        this.#tag(Tag.StringRef);
+        this.#varint(this.#recentStringIds[slot] ?? 0);
+        return;
+      }
       const known = this.#strings.get(s);
       if (known !== undefined) {
+        this.#recentStrings[slot] = s;
+        this.#recentStringIds[slot] = known;
         this.#tag(Tag.StringRef);
         this.#varint(known);
         return;
