@@ -531,6 +531,9 @@ export class IncrementalHasher implements DecodeRecorder {
   #relativeObject(v: Record<string, unknown>, m: number): number {
     const keys = this.#key;
     const ref = this.#ref;
+    // Hashing never grows the arena (only recording does): its arrays can be held in locals.
+    const entryLows = this.#entryLow;
+    const entryHighs = this.#entryHigh;
     let c = this.#first[m] ?? 0;
     const end = c + (this.#count[m] ?? 0);
     let sumA = 0;
@@ -549,8 +552,8 @@ export class IncrementalHasher implements DecodeRecorder {
       }
       if (at >= 0) {
         if (value === ref[at]) {
-          sumA = (sumA + (this.#entryLow[at] ?? 0)) | 0;
-          sumB = (sumB + (this.#entryHigh[at] ?? 0)) | 0;
+          sumA = (sumA + (entryLows[at] ?? 0)) | 0;
+          sumB = (sumB + (entryHighs[at] ?? 0)) | 0;
         } else {
           const va = this.#relative(value, at);
           sumA = (sumA + entryLow(this.#keyLow[at] ?? 0, va)) | 0;
