@@ -77,8 +77,10 @@ export function explore<State, Action>(
   }
 
   const listed: Action[] = [];
+  // With plain fingerprints, the frontier records the state as the hasher's base as it takes it.
+  const baseHasher = fingerprinter.baseHasher;
   search: while (stopReason === undefined && frontier.size > 0) {
-    const state = frontier.take();
+    const state = baseHasher === undefined ? frontier.take() : frontier.takeAsBase(baseHasher);
     const index = frontier.index;
     const depth = frontier.depth;
     if (depth >= depthMax) {
@@ -89,7 +91,7 @@ export function explore<State, Action>(
       continue;
     }
     graph?.expanding(index);
-    fingerprinter.expanding(state);
+    if (baseHasher === undefined) fingerprinter.expanding(state);
     listed.length = 0;
     model.actions(state, listed);
     for (let i = 0; i < listed.length; i++) {

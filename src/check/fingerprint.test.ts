@@ -163,6 +163,74 @@ describe('IncrementalHasher', () => {
   });
 });
 
+/** Plain data with the awkward cases of decoding: -0, NaN, null prototypes, shared parts. */
+const awkward: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    plain,
+    fc.constantFrom(-0, NaN, 2 ** 31, -(2 ** 31) - 1, 1n << 70n),
+    fc
+      .dictionary(fc.string({ maxLength: 3 }), tie('value'), { maxKeys: 4 })
+      .map((entries) => Object.assign(Object.create(null) as object, entries)),
+    // A part reachable twice, within the value and as a Set element.
+    tie('value').map((part) => ({ a: part, b: [part], c: new Set([part]) })),
+    fc.array(tie('value'), { maxLength: 4 }).map((elements) => new Set(elements)),
+  ),
+})).value;
+
+/** The 64-bit fingerprint a hasher holds, as `fingerprint` returns it. */
+function held(hasher: IncrementalHasher): bigint {
+  return (BigInt(hasher.high >>> 0) << 32n) | BigInt(hasher.low >>> 0);
+}
+
+describe('IncrementalHasher recording from a decoder', () => {
+  it('records exactly what setBase records, and hashes successors the same', () => {
+    fc.assert(
+      fc.property(
+        fc.array(awkward, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.array(fc.nat(), { maxLength: 4 }), plain), { maxLength: 3 }),
+        (values, mutations) => {
+          // One batch, so that later values refer to parts of earlier ones.
+          const encoder = new Encoder();
+          for (const value of values) encoder.value(value);
+          const decoder = new Decoder(encoder.finish());
+          const reused = new IncrementalHasher();
+          for (const value of values) {
+            const fresh = new IncrementalHasher();
+            fresh.beginBase();
+            const decoded = decoder.recordedValue(fresh, 0);
+            fresh.endBase();
+            expect(held(fresh)).toBe(fingerprint(value));
+            const walked = new IncrementalHasher();
+            walked.setBase(decoded);
+            const recorded = fresh.recordedNodes();
+            const expected = walked.recordedNodes();
+            expect(recorded).toEqual(expected);
+            // The same parts, by identity: successors are matched against them by reference.
+            recorded.forEach(([ref, key], m) => {
+              expect(Object.is(ref, expected[m]?.[0]) && Object.is(key, expected[m]?.[1])).toBe(true);
+            });
+            // The same base recorded by a hasher that recorded others before.
+            const again = new Encoder();
+            again.value(decoded);
+            reused.beginBase();
+            new Decoder(again.finish()).recordedValue(reused, 0);
+            reused.endBase();
+            for (const [path, replacement] of mutations) {
+              const successor = mutate(decoded, path, replacement);
+              fresh.hash(successor);
+              reused.hash(successor);
+              expect(held(fresh)).toBe(fingerprint(successor));
+              expect(held(reused)).toBe(fingerprint(successor));
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('codec', () => {
   it('round-trips plain data, sharing and all, with the same fingerprint', () => {
     fc.assert(

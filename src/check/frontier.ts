@@ -9,6 +9,7 @@
  * @module
  */
 import { Decoder, Encoder } from './codec.js';
+import type { IncrementalHasher } from './incremental.js';
 
 /** States waiting for expansion. */
 export interface Frontier<State> {
@@ -16,6 +17,11 @@ export interface Frontier<State> {
   push(state: State, index: number, depth: number): void;
   /** Removes and returns the next state; its record index and depth go to `index`, `depth`. */
   take(): State;
+  /**
+   * Like {@link take}, and records the state as `hasher`'s base (as `hasher.setBase` would),
+   * for a frontier that can do it more cheaply than `setBase` can.
+   */
+  takeAsBase(hasher: IncrementalHasher): State;
   readonly index: number;
   readonly depth: number;
 }
@@ -97,6 +103,24 @@ export class EncodedQueue<State> implements Frontier<State> {
   }
 
   take(): State {
+    return this.#next().value() as State;
+  }
+
+  /**
+   * Like {@link take}, recording the state as `hasher`'s base while decoding it: the decoder
+   * already knows every node's kind and every string's hash, so this costs a fraction of
+   * decoding, then `hasher.setBase(state)`.
+   */
+  takeAsBase(hasher: IncrementalHasher): State {
+    const reader = this.#next();
+    hasher.beginBase();
+    const state = reader.recordedValue(hasher, 0) as State;
+    hasher.endBase();
+    return state;
+  }
+
+  /** Moves to the next entry: reads its index and depth; returns the reader, at its state. */
+  #next(): Decoder {
     if (this.#size === 0) throw new RangeError('EncodedQueue: take from an empty frontier');
     let reader = this.#reader;
     if (reader === undefined || !reader.more) {
@@ -108,7 +132,7 @@ export class EncodedQueue<State> implements Frontier<State> {
     this.index = reader.int32();
     this.depth = reader.int32();
     this.#size--;
-    return reader.value() as State;
+    return reader;
   }
 }
 
@@ -135,5 +159,11 @@ export class ObjectStack<State> implements Frontier<State> {
     this.index = this.#indices.pop() ?? 0;
     this.depth = this.#depths.pop() ?? 0;
     return this.#states.pop() as State;
+  }
+
+  takeAsBase(hasher: IncrementalHasher): State {
+    const state = this.take();
+    hasher.setBase(state);
+    return state;
   }
 }

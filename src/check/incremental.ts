@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { DecodeRecorder } from './codec.js';
 import {
   ARRAY_SEED_A,
   ARRAY_SEED_B,
@@ -47,17 +48,33 @@ const MAP = 4;
 let laneHigh = 0;
 
 function kindOf(v: object): number {
+  // The common cases by prototype first, one load and a comparison each; the checks below
+  // (which containerHash makes too) decide the rest, so both always agree.
+  const prototype: unknown = Object.getPrototypeOf(v);
+  if (prototype === Object.prototype) return Array.isArray(v) ? ARRAY : OBJECT;
+  if (prototype === Set.prototype) return SET;
+  return kindBySlowChecks(v, prototype);
+}
+
+function kindBySlowChecks(v: object, prototype: unknown): number {
   if (Array.isArray(v)) return ARRAY;
   if (v instanceof Set) return SET;
   if (v instanceof Map) return MAP;
   if (v instanceof Uint8Array) return LEAF;
-  const prototype: unknown = Object.getPrototypeOf(v);
   if (prototype !== Object.prototype && prototype !== null) return LEAF; // containerHash reports it
   return OBJECT;
 }
 
-/** Hashes states against a recorded base state; see the module documentation. */
-export class IncrementalHasher {
+/**
+ * Hashes states against a recorded base state; see the module documentation.
+ *
+ * The base is recorded either from the state ({@link setBase}) or, for a state being decoded,
+ * by the decoder as it rebuilds it: {@link beginBase}, then the {@link DecodeRecorder} methods
+ * (called by `Decoder.recordedValue` for node 0), then {@link endBase}. Both record the same
+ * arena, at a fraction of the cost for the latter: the decoder knows each node's kind and has
+ * hashed each string of its table once.
+ */
+export class IncrementalHasher implements DecodeRecorder {
   /** Fingerprint lanes of the last {@link hash}. */
   high = 0;
   low = 0;
@@ -76,24 +93,179 @@ export class IncrementalHasher {
   #entryLow = new Int32Array(256);
   #entryHigh = new Int32Array(256);
   #used = 0;
+  /** Nodes of the previous base, while a new one is being recorded. */
+  #previousUsed = 0;
   #hasBase = false;
 
   /** Records `state` as the base for the next {@link hash} calls; also computes its fingerprint. */
   setBase(state: unknown): void {
-    // Drop references to the previous base's parts so they can be collected.
-    this.#ref.length = 0;
-    this.#key.length = 0;
+    const previous = this.#used;
     this.#used = 1;
     this.#reserve(1);
     this.low = this.#record(state, 0);
     this.high = laneHigh;
     this.#hasBase = true;
+    this.#dropPast(previous);
+  }
+
+  /**
+   * Drops references to the parts of the previous base, `previous` nodes long, past the new
+   * base's nodes, so they can be collected. The nodes in use are overwritten rather than
+   * emptied first: truncating the arrays would make every base regrow them.
+   */
+  #dropPast(previous: number): void {
+    const used = this.#used;
+    if (previous > used) {
+      this.#ref.fill(undefined, used, previous);
+      this.#key.fill(undefined, used, previous);
+    }
+  }
+
+  /** Starts recording a base node by node (node 0 is the root); see the class documentation. */
+  beginBase(): void {
+    this.#previousUsed = this.#used;
+    this.#used = 1;
+    this.#reserve(1);
+    this.#hasBase = false;
+  }
+
+  /** Ends the recording begun by {@link beginBase}; the base's fingerprint is then set. */
+  endBase(): void {
+    this.low = this.#low[0] ?? 0;
+    this.high = this.#high[0] ?? 0;
+    this.#hasBase = true;
+    this.#dropPast(this.#previousUsed);
+  }
+
+  // The DecodeRecorder methods: each stores what the corresponding #record* method stores.
+
+  leaf(m: number, value: unknown): void {
+    this.#ref[m] = value;
+    this.#kind[m] = LEAF;
+    this.#low[m] = hashValue(value);
+    this.#high[m] = hashLaneHigh;
+  }
+
+  string(m: number, value: string, low: number, high: number): void {
+    this.#ref[m] = value;
+    this.#kind[m] = LEAF;
+    this.#low[m] = low;
+    this.#high[m] = high;
+  }
+
+  shared(m: number, value: unknown): void {
+    this.#record(value, m);
+  }
+
+  openArray(m: number, value: readonly unknown[], count: number): number {
+    return this.#open(m, ARRAY, value, count);
+  }
+
+  openObject(m: number, value: object, count: number): number {
+    return this.#open(m, OBJECT, value, count);
+  }
+
+  openSet(m: number, value: ReadonlySet<unknown>, count: number): number {
+    return this.#open(m, SET, value, count);
+  }
+
+  openMap(m: number, value: ReadonlyMap<unknown, unknown>, count: number): number {
+    return this.#open(m, MAP, value, count);
+  }
+
+  key(c: number, key: string, low: number, high: number): void {
+    this.#key[c] = key;
+    this.#keyLow[c] = low;
+    this.#keyHigh[c] = high;
+  }
+
+  mapKey(c: number, key: unknown): void {
+    this.#key[c] = key;
+    this.#keyLow[c] = elementHash(key);
+    this.#keyHigh[c] = hashLaneHigh;
+  }
+
+  element(c: number, value: unknown): void {
+    this.#ref[c] = value;
+    this.#kind[c] = LEAF;
+    this.#low[c] = elementHash(value);
+    this.#high[c] = hashLaneHigh;
+  }
+
+  close(m: number): void {
+    const first = this.#first[m] ?? 0;
+    const n = this.#count[m] ?? 0;
+    let low: number;
+    switch (this.#kind[m]) {
+      case ARRAY:
+        low = this.#closeArray(first, n);
+        break;
+      case OBJECT:
+        low = this.#closeKeyed(UNORDERED_OBJECT, first, n);
+        break;
+      case MAP:
+        low = this.#closeKeyed(UNORDERED_MAP, first, n);
+        break;
+      default:
+        low = this.#closeSet(first, n);
+    }
+    this.#low[m] = low;
+    this.#high[m] = hashLaneHigh;
+  }
+
+  #open(m: number, kind: number, value: object, count: number): number {
+    this.#ref[m] = value;
+    this.#kind[m] = kind;
+    const first = this.#reserve(count);
+    this.#first[m] = first;
+    this.#count[m] = count;
+    return first;
+  }
+
+  #closeArray(first: number, n: number): number {
+    const lows = this.#low;
+    const highs = this.#high;
+    let a = ARRAY_SEED_A;
+    let b = ARRAY_SEED_B;
+    for (let c = first; c < first + n; c++) {
+      a = arrayStepLow(a, lows[c] ?? 0);
+      b = arrayStepHigh(b, highs[c] ?? 0);
+    }
+    return finishArray(a, b, n);
+  }
+
+  /** Objects and maps: entry hashes from the children's key and value hashes. */
+  #closeKeyed(kind: typeof UNORDERED_OBJECT | typeof UNORDERED_MAP, first: number, n: number): number {
+    let sumA = 0;
+    let sumB = 0;
+    for (let c = first; c < first + n; c++) {
+      const ea = entryLow(this.#keyLow[c] ?? 0, this.#low[c] ?? 0);
+      const eb = entryHigh(this.#keyHigh[c] ?? 0, this.#high[c] ?? 0);
+      this.#entryLow[c] = ea;
+      this.#entryHigh[c] = eb;
+      sumA = (sumA + ea) | 0;
+      sumB = (sumB + eb) | 0;
+    }
+    return finishUnordered(kind, sumA, sumB, n);
+  }
+
+  #closeSet(first: number, n: number): number {
+    const lows = this.#low;
+    const highs = this.#high;
+    let sumA = 0;
+    let sumB = 0;
+    for (let c = first; c < first + n; c++) {
+      sumA = (sumA + (lows[c] ?? 0)) | 0;
+      sumB = (sumB + (highs[c] ?? 0)) | 0;
+    }
+    return finishUnordered(UNORDERED_SET, sumA, sumB, n);
   }
 
   /** Forgets the base: {@link hash} then hashes in full. */
   clearBase(): void {
     this.#ref.length = 0;
     this.#key.length = 0;
+    this.#used = 0;
     this.#hasBase = false;
   }
 
@@ -106,6 +278,30 @@ export class IncrementalHasher {
       this.low = hashValue(state);
       this.high = hashLaneHigh;
     }
+  }
+
+  /**
+   * The recorded arena, node by node (for tests: recording from a decoder must give exactly
+   * what {@link setBase} gives). Fields a node does not use may hold a previous base's values.
+   */
+  recordedNodes(): unknown[][] {
+    const nodes: unknown[][] = [];
+    for (let m = 0; m < this.#used; m++) {
+      nodes.push([
+        this.#ref[m],
+        this.#key[m],
+        this.#kind[m],
+        this.#low[m],
+        this.#high[m],
+        this.#first[m],
+        this.#count[m],
+        this.#keyLow[m],
+        this.#keyHigh[m],
+        this.#entryLow[m],
+        this.#entryHigh[m],
+      ]);
+    }
+    return nodes;
   }
 
   /** Bytes held by the arena. */
@@ -335,6 +531,9 @@ export class IncrementalHasher {
   #relativeObject(v: Record<string, unknown>, m: number): number {
     const keys = this.#key;
     const ref = this.#ref;
+    // Hashing never grows the arena (only recording does): its arrays can be held in locals.
+    const entryLows = this.#entryLow;
+    const entryHighs = this.#entryHigh;
     let c = this.#first[m] ?? 0;
     const end = c + (this.#count[m] ?? 0);
     let sumA = 0;
@@ -353,8 +552,8 @@ export class IncrementalHasher {
       }
       if (at >= 0) {
         if (value === ref[at]) {
-          sumA = (sumA + (this.#entryLow[at] ?? 0)) | 0;
-          sumB = (sumB + (this.#entryHigh[at] ?? 0)) | 0;
+          sumA = (sumA + (entryLows[at] ?? 0)) | 0;
+          sumB = (sumB + (entryHighs[at] ?? 0)) | 0;
         } else {
           const va = this.#relative(value, at);
           sumA = (sumA + entryLow(this.#keyLow[at] ?? 0, va)) | 0;

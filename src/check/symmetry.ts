@@ -20,6 +20,11 @@ export interface StateFingerprinter<State> {
   /** Announces the state whose successors come next (they may be hashed against it). */
   expanding(state: State): void;
   hash(state: State): void;
+  /**
+   * For plain fingerprints only: the hasher that {@link hash} hashes against its base. Recording
+   * the state to expand as its base (`Frontier.takeAsBase`) stands for {@link expanding}.
+   */
+  readonly baseHasher?: IncrementalHasher;
 }
 
 /** Plain structural fingerprints, computed incrementally against the state being expanded. */
@@ -27,6 +32,9 @@ class PlainFingerprinter<State> implements StateFingerprinter<State> {
   high = 0;
   low = 0;
   readonly #hasher = new IncrementalHasher();
+  get baseHasher(): IncrementalHasher {
+    return this.#hasher;
+  }
   expanding(state: State): void {
     this.#hasher.setBase(state);
   }
