@@ -1,12 +1,14 @@
 /**
- * A compact binary encoding of plain data, for shipping states between search workers.
+ * A compact binary encoding of plain data, for the breadth-first frontier (frontier.ts): states
+ * that wait for expansion are kept as bytes rather than objects, in chunks that search workers
+ * can also hand each other.
  *
- * Why not `postMessage`'s structured clone or `v8.serialize`: a worker sends hundreds of
+ * Why not `postMessage`'s structured clone or `v8.serialize`: a search keeps hundreds of
  * thousands of small states per second, and those cost a native call and an allocation each.
- * Here a whole batch of states goes into one growing byte buffer that is transferred, not
- * copied. Within a batch, strings are interned (a tag and a name are sent once) and objects are
- * interned by identity, so states that shared a part on the sender share it again on the
- * receiver: memory stays as compact as the sender's and structural sharing survives the trip.
+ * Here a whole batch of states goes into one growing byte buffer, transferred between threads
+ * rather than copied. Within a batch, strings are interned (a tag and a name are written once)
+ * and objects are interned by identity, so states that shared a part when written share it again
+ * when read: memory stays compact and structural sharing survives.
  *
  * The decoded value is structurally equal to the encoded one, hence has the same fingerprint:
  * an object property whose value is `undefined` is dropped, as fingerprints ignore it too.
@@ -36,7 +38,7 @@ const enum Tag {
   LoneString = 16,
 }
 
-/** Most strings interned per batch by default: past it, strings are written in full each time. */
+/** Most strings interned per batch: past it, strings are written in full each time. */
 const STRINGS_MAX = 1 << 12;
 
 /** Slots of the encoder's string cache (a power of two). */
@@ -57,8 +59,6 @@ export class Encoder {
   // (the strings are mostly V8's internalized copies) instead of a `Map` probe.
   readonly #recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT_STRINGS);
   readonly #recentStringIds = new Int32Array(RECENT_STRINGS);
-  readonly #internStrings: boolean;
-  readonly #stringsMax: number;
   // Objects are interned against the few most recently written ones, by identity: consecutive
   // states are mostly siblings that share their unchanged parts. A ring scanned linearly beats a
   // `Map` here, whose first lookup of each object costs an identity hash.
@@ -66,18 +66,6 @@ export class Encoder {
   readonly #recentIds = new Int32Array(RECENT_OBJECTS);
   #recentNext = 0;
   #objectCount = 0;
-
-  /**
-   * @param options.internStrings write each string once per batch (default); off for entries
-   * that must decode on their own ({@link forget}), where a table per entry costs more than the
-   * repeated bytes.
-   * @param options.stringsMax most strings interned per batch (default 4096); past it, strings
-   * are written in full each time.
-   */
-  constructor(options: { readonly internStrings?: boolean; readonly stringsMax?: number } = {}) {
-    this.#internStrings = options.internStrings ?? true;
-    this.#stringsMax = options.stringsMax ?? STRINGS_MAX;
-  }
 
   /** Bytes written so far. */
   get length(): number {
@@ -94,49 +82,6 @@ export class Encoder {
     this.#recent.fill(undefined);
     this.#objectCount = 0;
     return out;
-  }
-
-  /**
-   * Forgets the strings and objects written so far, so that what follows decodes on its own
-   * (the reader calls {@link Decoder.forget} at the same point). Entries written this way can
-   * be copied out one by one with {@link copyTo}.
-   */
-  forget(): void {
-    if (this.#strings.size > 0) {
-      this.#strings.clear();
-      this.#stringList.length = 0;
-      this.#recentStrings.fill(undefined);
-    }
-    this.forgetObjects();
-  }
-
-  /**
-   * Forgets the objects written so far but keeps the strings: what follows decodes on its own
-   * given the string table ({@link strings}, sent ahead), as the reader calls
-   * {@link Decoder.forgetObjects} at the same point. Entries written so can be copied out one by
-   * one with {@link copyTo} while writing each string only once.
-   */
-  forgetObjects(): void {
-    this.#recent.fill(undefined);
-    this.#objectCount = 0;
-  }
-
-  /** The strings interned so far, by number. */
-  get strings(): readonly string[] {
-    return this.#stringList;
-  }
-
-  /** Appends bytes `[start, end)` of this encoder's buffer to `target`. */
-  copyTo(target: Encoder, start: number, end: number): void {
-    target.#ensure(end - start);
-    target.#bytes.set(this.#bytes.subarray(start, end), target.#length);
-    target.#length += end - start;
-  }
-
-  /** Empties the buffer (and forgets), keeping its capacity. */
-  clear(): void {
-    this.#length = 0;
-    this.forget();
   }
 
   #ensure(extra: number): void {
@@ -172,33 +117,28 @@ export class Encoder {
   }
 
   #string(s: string): void {
-    if (this.#internStrings) {
-      const n = s.length;
-      const slot = n === 0 ? 0 : (n * 7 + s.charCodeAt(0) * 3 + s.charCodeAt(n - 1)) & (RECENT_STRINGS - 1);
-      if (this.#recentStrings[slot] === s) {
-        this.#tag(Tag.StringRef);
-        this.#varint(this.#recentStringIds[slot] ?? 0);
-        return;
-      }
-      const known = this.#strings.get(s);
-      if (known !== undefined) {
-        this.#recentStrings[slot] = s;
-        this.#recentStringIds[slot] = known;
-        this.#tag(Tag.StringRef);
-        this.#varint(known);
-        return;
-      }
-      if (this.#stringList.length < this.#stringsMax) {
-        this.#strings.set(s, this.#stringList.length);
-        this.#stringList.push(s);
-        this.#tag(Tag.NewString);
-      } else {
-        this.#tag(Tag.LoneString);
-      }
-    } else {
-      this.#tag(Tag.NewString);
-    }
     const n = s.length;
+    const slot = n === 0 ? 0 : (n * 7 + s.charCodeAt(0) * 3 + s.charCodeAt(n - 1)) & (RECENT_STRINGS - 1);
+    if (this.#recentStrings[slot] === s) {
+      this.#tag(Tag.StringRef);
+      this.#varint(this.#recentStringIds[slot] ?? 0);
+      return;
+    }
+    const known = this.#strings.get(s);
+    if (known !== undefined) {
+      this.#recentStrings[slot] = s;
+      this.#recentStringIds[slot] = known;
+      this.#tag(Tag.StringRef);
+      this.#varint(known);
+      return;
+    }
+    if (this.#stringList.length < STRINGS_MAX) {
+      this.#strings.set(s, this.#stringList.length);
+      this.#stringList.push(s);
+      this.#tag(Tag.NewString);
+    } else {
+      this.#tag(Tag.LoneString);
+    }
     this.#varint(n);
     this.#ensure(2 * n);
     const bytes = this.#bytes;
@@ -376,23 +316,6 @@ export class Decoder {
   constructor(bytes: Uint8Array) {
     this.#bytes = bytes;
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  /** Forgets strings and objects read so far: the counterpart of {@link Encoder.forget}. */
-  forget(): void {
-    this.#strings.length = 0;
-    this.#stringLanes.length = 0;
-    this.#objects.length = 0;
-  }
-
-  /** Forgets objects read so far, keeping strings: the counterpart of {@link Encoder.forgetObjects}. */
-  forgetObjects(): void {
-    this.#objects.length = 0;
-  }
-
-  /** Skips `count` bytes (an entry the reader does not need). */
-  skip(count: number): void {
-    this.#at += count;
   }
 
   /** True while bytes remain. */

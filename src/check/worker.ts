@@ -156,10 +156,12 @@ class WorkerSearch<State, Action> {
     const coordination = this.#coordination;
     const listed: Action[] = [];
     const level = this.#level;
+    // Without symmetry, a state is recorded as the hashing base while it is decoded.
+    const baseHasher = fingerprinter.baseHasher;
     for (let k = 1; level.size > 0 && !this.#cut; k++) {
-      const state = level.take();
+      const state = baseHasher === undefined ? level.take() : level.takeAsBase(baseHasher);
       const parent = level.index;
-      fingerprinter.expanding(state);
+      if (baseHasher === undefined) fingerprinter.expanding(state);
       listed.length = 0;
       model.actions(state, listed);
       for (let i = 0; i < listed.length; i++) {
