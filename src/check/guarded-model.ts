@@ -21,7 +21,7 @@ export class ModelError extends Error {
     readonly where: string,
     readonly state: unknown,
     readonly action: unknown,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`${where}: ${detail}`);
   }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ModelError } from './guarded-model.js';
 import type { ModelSource } from './model-source.js';
 import type { SharedTableBuffers } from './shared-table.js';
 
@@ -12,6 +13,8 @@ export interface WorkerSetup {
   readonly source: ModelSource;
   readonly workerId: number;
   readonly symmetry: boolean;
+  /** Wrap the model with guardedModel: its errors then come back as `modelError`. */
+  readonly guardModel: boolean;
   readonly table: SharedTableBuffers;
   /** The words of parallel-coordination.ts. */
   readonly coordination: SharedArrayBuffer;
@@ -62,4 +65,13 @@ export type FromWorker =
   | ({ readonly type: 'given' } & WorkerFigures & Chunks)
   | ({ readonly type: 'taken' } & WorkerFigures)
   | { readonly type: 'progress'; readonly generatedStates: number; readonly distinctStates: number }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** A ModelError (guarded-model.ts), field by field: the coordinator throws it again. */
+  | {
+      readonly type: 'modelError';
+      readonly problem: ModelError['problem'];
+      readonly where: string;
+      readonly detail: string;
+      readonly state: unknown;
+      readonly action: unknown;
+    };

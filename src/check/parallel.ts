@@ -31,6 +31,7 @@ import { check, judge, type SearchSummary, validateOptions } from './check.js';
 import type { Model } from './model.js';
 import { loadModel, moduleUrl, type ModelSource } from './model-source.js';
 import { EncodedQueue } from './frontier.js';
+import { guardedModel, ModelError } from './guarded-model.js';
 import { Coordination, WORKER_CHUNK_BYTES } from './parallel-coordination.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './parallel-protocol.js';
 import { PropertyTracker } from './properties.js';
@@ -59,7 +60,8 @@ export async function checkInWorkers<State = unknown, Action = unknown>(
   options: CheckOptions = {},
 ): Promise<CheckResult<State, Action>> {
   validateOptions(options);
-  const model = (await loadModel(source)) as Model<State, Action>;
+  const loaded = (await loadModel(source)) as Model<State, Action>;
+  const model = options.guardModel === true ? guardedModel(loaded) : loaded;
   const workers = options.workers ?? 2;
   const tracker = new PropertyTracker(model);
   const strategy = options.strategy ?? 'bfs';
@@ -89,6 +91,10 @@ class WorkerHandle {
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'progress') return onProgress(message);
       if (message.type === 'error') return this.#fail(new Error(`check worker: ${message.message}`));
+      if (message.type === 'modelError') {
+        const { problem, where, state, action, detail } = message;
+        return this.#fail(new ModelError(problem, where, state, action, detail));
+      }
       this.#waiting.shift()?.(message);
     });
     worker.on('error', (error) => this.#fail(error));
@@ -195,6 +201,7 @@ class ParallelSearch<State, Action> {
         source: { ...this.#source, module: moduleForWorkers ?? moduleUrl(this.#source) },
         workerId: w,
         symmetry: this.#options.symmetry !== false,
+        guardModel: this.#options.guardModel ?? false,
         table: this.#table.buffers,
         coordination: this.#coordination.buffer,
         ...(deadline === undefined ? {} : { deadline }),
@@ -260,7 +267,7 @@ class ParallelSearch<State, Action> {
 
   /** Folds a worker's figures into the coordinator's tracker and counters. */
   #absorb(worker: number, reply: FromWorker): void {
-    if (reply.type === 'progress' || reply.type === 'error') {
+    if (reply.type === 'progress' || reply.type === 'error' || reply.type === 'modelError') {
       throw new Error(`check: unexpected reply ${reply.type} from a worker`);
     }
     this.#generated[worker] = reply.generatedStates;

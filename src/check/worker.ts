@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { EncodedQueue } from './frontier.js';
+import { guardedModel, ModelError } from './guarded-model.js';
 import { loadModel } from './model-source.js';
 import type { Model } from './model.js';
 import type { FromWorker, ToWorker, WorkerFigures, WorkerSetup } from './parallel-protocol.js';
@@ -33,10 +34,22 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('worker: not started as a worker thread');
   const post = (message: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
-  const fail = (error: unknown): void =>
+  const fail = (error: unknown): void => {
+    if (error instanceof ModelError) {
+      const { problem, where, detail, state, action } = error;
+      try {
+        post({ type: 'modelError', problem, where, detail, state, action });
+        return;
+      } catch {
+        // The state or action cannot be copied to the coordinator: report the message alone.
+      }
+    }
     post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  };
   try {
-    const search = new WorkerSearch(setup, await loadModel(setup.source), post);
+    const loaded = await loadModel(setup.source);
+    const model = setup.guardModel ? guardedModel(loaded) : loaded;
+    const search = new WorkerSearch(setup, model, post);
     port.on('message', (message: ToWorker) => {
       if (message.type === 'stop') {
         port.close();

@@ -120,6 +120,8 @@ async function checkCommand(
     ...(options.timeLimit === undefined ? {} : { maxMs: options.timeLimit }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
+    // Workers build their own model: they guard it as `model` is guarded here.
+    guardModel: true,
     onProgress: progress.update,
   };
   let result: CheckResult<unknown, unknown>;

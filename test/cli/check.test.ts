@@ -95,13 +95,18 @@ describe('fairlink check', () => {
       'model-nondeterministic.ts',
       /the model's own code failed: next: gave two different results for the same state and action/,
     ],
-  ])('a bug in the model (%s) is a finding with its state and action: exit 1', async (name, message) => {
-    const cwd = scratchFolder();
-    const run = await runFairlink(['check', fixture(name)], { cwd });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(message);
-  });
+  ])(
+    'a bug in the model (%s) is a finding with its state and action, on one worker or two: exit 1',
+    async (name, message) => {
+      const cwd = scratchFolder();
+      for (const workers of ['1', '2']) {
+        const run = await runFairlink(['check', fixture(name), '--workers', workers], { cwd });
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(message);
+      }
+    },
+  );
 
   it('refuses a scenario that has no model, naming it', async () => {
     const cwd = scratchFolder();
