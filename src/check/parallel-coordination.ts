@@ -3,7 +3,9 @@
  * balance their work without messages: each worker publishes how many states its level still
  * holds, and the coordinator raises a flag when a worker ran dry while another still holds
  * enough to share. Workers look at the flag after each state they expand and, seeing it raised,
- * stop and report, so that the coordinator can move whole frontier chunks between them.
+ * stop and report, so that the coordinator can move whole frontier chunks between them. Under a
+ * state budget, each also publishes how many states it inserted, so that every worker can stop
+ * as soon as the sum reaches the budget.
  *
  * @module
  */
@@ -17,21 +19,27 @@ export const WORKER_CHUNK_BYTES = 1 << 15;
  */
 const STRIDE = 16;
 const HUNGRY = 0;
-const REMAINING = STRIDE;
+/** Per thread, a line: states left in its level, then states it inserted. */
+const LINES = STRIDE;
+const REMAINING = 0;
+const INSERTED = 1;
 
 /** A view of the coordination words; every thread holds one over the same buffer. */
 export class Coordination {
   readonly #words: Int32Array;
   readonly buffer: SharedArrayBuffer;
+  /** Lines: one per worker, then the coordinator's (it inserts the initial states). */
+  readonly #lines: number;
 
   constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
     this.#words = new Int32Array(buffer);
+    this.#lines = (this.#words.length - LINES) / STRIDE;
   }
 
-  /** A buffer for `workers` workers. */
+  /** A buffer for `workers` workers and the coordinator. */
   static allocate(workers: number): SharedArrayBuffer {
-    return new SharedArrayBuffer((REMAINING + workers * STRIDE) * 4);
+    return new SharedArrayBuffer((LINES + (workers + 1) * STRIDE) * 4);
   }
 
   /** True while the coordinator wants the workers to stop and share. */
@@ -45,11 +53,25 @@ export class Coordination {
 
   /** Publishes how many states a worker's level still holds. */
   setRemaining(worker: number, states: number): void {
-    Atomics.store(this.#words, REMAINING + worker * STRIDE, states);
+    Atomics.store(this.#words, LINES + worker * STRIDE + REMAINING, states);
   }
 
   /** States a worker's level held when it last published. */
   remaining(worker: number): number {
-    return Atomics.load(this.#words, REMAINING + worker * STRIDE);
+    return Atomics.load(this.#words, LINES + worker * STRIDE + REMAINING);
+  }
+
+  /** Publishes how many states a thread inserted (the coordinator's line is the last). */
+  setInserted(line: number, states: number): void {
+    Atomics.store(this.#words, LINES + line * STRIDE + INSERTED, states);
+  }
+
+  /** States inserted by every thread, as last published. */
+  insertedTotal(): number {
+    let total = 0;
+    for (let line = 0; line < this.#lines; line++) {
+      total += Atomics.load(this.#words, LINES + line * STRIDE + INSERTED);
+    }
+    return total;
   }
 }

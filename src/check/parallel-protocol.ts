@@ -20,7 +20,7 @@ export interface WorkerSetup {
   readonly coordination: SharedArrayBuffer;
   /** `performance.timeOrigin + performance.now()` after which workers stop expanding. */
   readonly deadline?: number;
-  /** Workers stop expanding once this many state ids were handed out. */
+  /** Workers stop expanding once the threads inserted this many states between them. */
   readonly statesMax?: number;
 }
 

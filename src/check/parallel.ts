@@ -304,6 +304,7 @@ class ParallelSearch<State, Action> {
       this.#tracker.check(state, id);
       if (model.within === undefined || model.within(state)) queue.push(state, id, 0);
     }
+    this.#coordination.setInserted(this.#workers, this.#table.inserted);
     const { chunks, sizes } = queue.giveChunks(queue.size);
     await this.#ask(
       0,
@@ -361,7 +362,9 @@ class ParallelSearch<State, Action> {
       pathTo: (id) => table.pathTo(id),
     };
     const notes =
-      stopReason === 'maxStates' ? ['maxStates is checked between expansions: counts may exceed it'] : [];
+      stopReason === 'maxStates'
+        ? ['maxStates is checked after each expanded state: counts may exceed it by its successors']
+        : [];
     return judge(this.#model, this.#tracker, summary, 'bfs', notes, this.#workers);
   }
 

@@ -127,4 +127,15 @@ describe('two-phase commit', () => {
       workers: 2,
     });
   });
+
+  it('stops two workers at a state budget, within one expansion of it', async () => {
+    const bounded = await checkInWorkers(
+      { module: exampleModule, export: 'twoPhaseCommit', params: { rms: 5 } },
+      { workers: 2, maxStates: 1000 },
+    );
+    expect(bounded).toMatchObject({ verdict: 'unknown', stopReason: 'maxStates', complete: false });
+    // Each worker may finish the state it was expanding: a few dozen successors at most.
+    expect(bounded.distinctStates).toBeGreaterThanOrEqual(1000);
+    expect(bounded.distinctStates).toBeLessThan(1100);
+  });
 });

@@ -186,13 +186,15 @@ class WorkerSearch<State, Action> {
         const id = table.insert(fingerprinter.high, fingerprinter.low, parent, i);
         if (id >= 0) this.#accept(id, after);
       }
+      if (statesMax !== undefined) {
+        coordination.setInserted(workerId, table.inserted);
+        if (coordination.insertedTotal() >= statesMax) this.#cut = true;
+      }
       if (table.full || coordination.hungry) break;
       if (k % PUBLISH_EVERY === 0) coordination.setRemaining(workerId, level.size);
       if (k % CLOCK_EVERY === 0) {
         const now = nowMs();
-        if ((deadline !== undefined && now >= deadline) || table.reserved >= (statesMax ?? Infinity)) {
-          this.#cut = true;
-        }
+        if (deadline !== undefined && now >= deadline) this.#cut = true;
         if (now >= this.#nextProgressMs) {
           this.#nextProgressMs = now + 1000;
           this.#post({
@@ -203,7 +205,6 @@ class WorkerSearch<State, Action> {
         }
       }
     }
-    if (table.reserved >= (statesMax ?? Infinity)) this.#cut = true;
   }
 }
 
