@@ -10,7 +10,10 @@
  * @module
  */
 
-/** Frontier chunk size in search workers: the unit of work they hand each other. */
+/**
+ * Frontier chunk size in search workers: the unit of work they hand each other. 8, 32 and 128 KB
+ * cost the same on 2PC with 8 RMs (within the noise); smaller chunks even out the levels' ends.
+ */
 export const WORKER_CHUNK_BYTES = 1 << 15;
 
 /**

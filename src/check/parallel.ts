@@ -41,11 +41,10 @@ import { stateFingerprinter } from './symmetry.js';
 import { workerModule } from './worker-module.js';
 
 /**
- * Young-generation size per worker. Measured on 2PC with 7 RMs: 16, 64 and 128 MB cost the same
- * CPU time; with 8 RMs, 64 MB against 16 MB saved about 6% of wall-clock and CPU time (fewer
- * scavenges of the states a level keeps alive) for about 60 MB more peak memory.
+ * Young-generation size per worker. Measured on 2PC with 8 RMs, 2 workers: 32, 64 and 128 MB
+ * cost the same time (12.0 to 12.9 CPU seconds, within the noise); 32 MB peaks about 50 MB lower.
  */
-const YOUNG_GENERATION_MB = 64;
+const YOUNG_GENERATION_MB = 32;
 
 /**
  * Explores a model on `options.workers` worker threads (default 2) by breadth-first search and
