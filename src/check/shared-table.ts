@@ -33,7 +33,7 @@
  *
  * @module
  */
-import { mixSlot } from './state-table.js';
+import { mixSlot, pathThroughParents } from './state-table.js';
 
 /** Parent id of an initial state; its action index is its position in `init()`. */
 export const NO_PARENT_ID = -1;
@@ -200,14 +200,7 @@ export class SharedStateTable {
 
   /** Steps from an initial state to `id`: the position in `init()`, then action indices. */
   pathTo(id: number): number[] {
-    const steps: number[] = [];
-    for (let at = id; ;) {
-      steps.push(this.actionOf(at));
-      const parent = this.parentOf(at);
-      if (parent === NO_PARENT_ID) break;
-      at = parent;
-    }
-    return steps.reverse();
+    return pathThroughParents(this, id);
   }
 
   /**

@@ -118,15 +118,7 @@ export class StateTable {
    * position in `init()`, then one action index per step.
    */
   pathTo(index: number): number[] {
-    const steps: number[] = [];
-    let at = index;
-    for (;;) {
-      steps.push(this.actionOf(at));
-      const parent = this.parentOf(at);
-      if (parent === NO_PARENT) break;
-      at = parent;
-    }
-    return steps.reverse();
+    return pathThroughParents(this, index);
   }
 
   #grow(): void {
@@ -170,4 +162,26 @@ export class StateTable {
  */
 export function mixSlot(high: number, low: number): number {
   return (low ^ Math.imul(high, 0x9e3779b1)) >>> 0;
+}
+
+/** Parent records, by state: what {@link pathThroughParents} follows. */
+export interface ParentRecords {
+  /** The parent's index, or a negative number for an initial state. */
+  parentOf(index: number): number;
+  actionOf(index: number): number;
+}
+
+/**
+ * Steps from an initial state to `index`, following parent records back: first the initial
+ * state's position in `init()`, then one action index per step.
+ */
+export function pathThroughParents(records: ParentRecords, index: number): number[] {
+  const steps: number[] = [];
+  for (let at = index; ;) {
+    steps.push(records.actionOf(at));
+    const parent = records.parentOf(at);
+    if (parent < 0) break;
+    at = parent;
+  }
+  return steps.reverse();
 }
