@@ -36,7 +36,8 @@ import { Coordination, WORKER_CHUNK_BYTES } from './parallel-coordination.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './parallel-protocol.js';
 import { PropertyTracker } from './properties.js';
 import type { CheckOptions, CheckResult, StopReason } from './result.js';
-import { NO_PARENT_ID, SharedStateTable } from './shared-table.js';
+import { SharedStateTable } from './shared-table.js';
+import { NO_PARENT } from './state-table.js';
 import { stateFingerprinter } from './symmetry.js';
 import { workerModule } from './worker-module.js';
 
@@ -297,7 +298,7 @@ class ParallelSearch<State, Action> {
       const state = initial[i] as State;
       this.#initialGenerated++;
       fingerprinter.hash(state);
-      const id = this.#table.insert(fingerprinter.high, fingerprinter.low, NO_PARENT_ID, i);
+      const id = this.#table.insert(fingerprinter.high, fingerprinter.low, NO_PARENT, i);
       if (id < 0) continue;
       this.#depth = 1;
       this.#tracker.check(state, id);

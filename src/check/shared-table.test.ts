@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { NO_PARENT_ID, SharedStateTable } from './shared-table.js';
+import { SharedStateTable } from './shared-table.js';
+import { NO_PARENT } from './state-table.js';
 
 /** Inserts pairs into a table, growing it when the workers would stop for growth. */
 function insertAll(pairs: readonly (readonly [number, number])[]): {
@@ -62,7 +63,7 @@ describe('SharedStateTable', () => {
 
   it('rebuilds paths from the parent records', () => {
     const table = SharedStateTable.create();
-    const root = table.insert(1, 1, NO_PARENT_ID, 0);
+    const root = table.insert(1, 1, NO_PARENT, 0);
     const child = table.insert(2, 2, root, 3);
     const grandchild = table.insert(3, 3, child, 1);
     expect(table.pathTo(grandchild)).toEqual([0, 3, 1]);

@@ -33,10 +33,7 @@
  *
  * @module
  */
-import { mixSlot, pathThroughParents } from './state-table.js';
-
-/** Parent id of an initial state; its action index is its position in `init()`. */
-export const NO_PARENT_ID = -1;
+import { mixSlot, NO_PARENT, pathThroughParents } from './state-table.js';
 
 const SLOT_WIDTH = 2;
 /**
@@ -188,9 +185,9 @@ export class SharedStateTable {
     }
   }
 
-  /** Parent id of a state ({@link NO_PARENT_ID} for an initial state). */
+  /** Parent id of a state ({@link NO_PARENT} for an initial state). */
   parentOf(id: number): number {
-    return this.#parents[id] ?? NO_PARENT_ID;
+    return this.#parents[id] ?? NO_PARENT;
   }
 
   /** Index of the action, in the parent's action list, that produced the state. */
