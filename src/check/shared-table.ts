@@ -7,9 +7,9 @@
  * them; one table that every worker claims slots in with an atomic compare-and-swap leaves each
  * worker its own successors, and nothing crosses threads but the frontier's balancing.
  *
- * A slot is two Int32 words, the fingerprint's high and low lanes, and nothing else (8 bytes:
- * 2PC with 8 RMs keeps its table within the 32 MB of a typical L3 cache). A lane is never 0 (a
- * fingerprint's 0 lane is stored as 1), so 0 can mean "not written":
+ * A slot is two Int32 words, the fingerprint's high and low lanes, and nothing else (8 bytes;
+ * 32 MB for the 1.7 million states of 2PC with 8 RMs). A lane is never 0 (a fingerprint's 0 lane
+ * is stored as 1), so 0 can mean "not written":
  * - high 0: the slot is empty; a writer claims it by swapping 0 for its high lane, atomically;
  * - high set, low 0: being written; a reader with the same high lane waits for the low lane (a
  *   few instructions), a reader with another high lane goes on probing;
@@ -20,7 +20,7 @@
  * state ids: the search never needs the id of a state it finds again, only of new ones.
  *
  * The table does not grow while workers insert: they stop at the next state boundary once the
- * table is {@link LOAD_FACTOR_GROW} full (every worker reads the shared size), and the
+ * table is {@link LOAD_FACTOR_GROW} full (every worker reads the shared count of ids), and the
  * coordinating thread rehashes it into a larger one while they wait. A state's successors fit
  * in the headroom left above that mark.
  *
