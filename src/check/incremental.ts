@@ -338,135 +338,68 @@ export class IncrementalHasher implements DecodeRecorder {
 
   /** Records `v` at node `m` with its subtree; returns its low lane (high in laneHigh). */
   #record(v: unknown, m: number): number {
-    this.#ref[m] = v;
-    let low: number;
     if (typeof v !== 'object' || v === null) {
-      this.#kind[m] = LEAF;
-      low = hashValue(v);
-      laneHigh = hashLaneHigh;
+      this.leaf(m, v);
     } else {
-      const kind = kindOf(v);
-      this.#kind[m] = kind;
-      switch (kind) {
+      // Containers are recorded as the decoder records them: open, children, close.
+      switch (kindOf(v)) {
         case ARRAY:
-          low = this.#recordArray(v as readonly unknown[], m);
+          this.#recordArray(v as readonly unknown[], m);
           break;
         case OBJECT:
-          low = this.#recordObject(v as Record<string, unknown>, m);
+          this.#recordObject(v as Record<string, unknown>, m);
           break;
         case SET:
-          low = this.#recordSet(v as ReadonlySet<unknown>, m);
+          this.#recordSet(v as ReadonlySet<unknown>, m);
           break;
         case MAP:
-          low = this.#recordMap(v as ReadonlyMap<unknown, unknown>, m);
+          this.#recordMap(v as ReadonlyMap<unknown, unknown>, m);
           break;
         default:
-          low = containerHash(v);
-          laneHigh = hashLaneHigh;
+          this.#ref[m] = v;
+          this.#kind[m] = LEAF;
+          this.#low[m] = containerHash(v);
+          this.#high[m] = hashLaneHigh;
       }
     }
-    this.#low[m] = low;
-    this.#high[m] = laneHigh;
-    return low;
+    laneHigh = this.#high[m] ?? 0;
+    return this.#low[m] ?? 0;
   }
 
-  #recordArray(v: readonly unknown[], m: number): number {
-    const n = v.length;
-    const first = this.#reserve(n);
-    this.#first[m] = first;
-    this.#count[m] = n;
-    let a = ARRAY_SEED_A;
-    let b = ARRAY_SEED_B;
-    for (let i = 0; i < n; i++) {
-      a = arrayStepLow(a, this.#record(v[i], first + i));
-      b = arrayStepHigh(b, laneHigh);
-    }
-    const low = finishArray(a, b, n);
-    laneHigh = hashLaneHigh;
-    return low;
+  #recordArray(v: readonly unknown[], m: number): void {
+    const first = this.openArray(m, v, v.length);
+    for (let i = 0; i < v.length; i++) this.#record(v[i], first + i);
+    this.close(m);
   }
 
-  #recordObject(v: Record<string, unknown>, m: number): number {
+  #recordObject(v: Record<string, unknown>, m: number): void {
     let n = 0;
     for (const key in v) if (v[key] !== undefined) n++;
-    const first = this.#reserve(n);
-    this.#first[m] = first;
-    this.#count[m] = n;
-    let sumA = 0;
-    let sumB = 0;
-    let c = first;
+    let c = this.openObject(m, v, n);
     for (const key in v) {
       const value = v[key];
       if (value === undefined) continue;
-      const ka = stringHash(key);
-      const kb = hashLaneHigh;
-      const va = this.#record(value, c);
-      const ea = entryLow(ka, va);
-      const eb = entryHigh(kb, laneHigh);
-      this.#key[c] = key;
-      this.#keyLow[c] = ka;
-      this.#keyHigh[c] = kb;
-      this.#entryLow[c] = ea;
-      this.#entryHigh[c] = eb;
-      sumA = (sumA + ea) | 0;
-      sumB = (sumB + eb) | 0;
-      c++;
+      const keyLow = stringHash(key);
+      this.key(c, key, keyLow, hashLaneHigh);
+      this.#record(value, c++);
     }
-    const low = finishUnordered(UNORDERED_OBJECT, sumA, sumB, n);
-    laneHigh = hashLaneHigh;
-    return low;
+    this.close(m);
   }
 
-  #recordSet(v: ReadonlySet<unknown>, m: number): number {
-    const first = this.#reserve(v.size);
-    this.#first[m] = first;
-    this.#count[m] = v.size;
-    let sumA = 0;
-    let sumB = 0;
-    let c = first;
+  #recordSet(v: ReadonlySet<unknown>, m: number): void {
     // Elements are kept or dropped whole, never edited in place: record their hashes only.
-    const kind = this.#kind;
-    const ref = this.#ref;
-    for (const element of v) {
-      const low = elementHash(element);
-      kind[c] = LEAF;
-      ref[c] = element;
-      this.#low[c] = low;
-      this.#high[c] = hashLaneHigh;
-      c++;
-      sumA = (sumA + low) | 0;
-      sumB = (sumB + hashLaneHigh) | 0;
-    }
-    const low = finishUnordered(UNORDERED_SET, sumA, sumB, v.size);
-    laneHigh = hashLaneHigh;
-    return low;
+    let c = this.openSet(m, v, v.size);
+    for (const element of v) this.element(c++, element);
+    this.close(m);
   }
 
-  #recordMap(v: ReadonlyMap<unknown, unknown>, m: number): number {
-    const first = this.#reserve(v.size);
-    this.#first[m] = first;
-    this.#count[m] = v.size;
-    let sumA = 0;
-    let sumB = 0;
-    let c = first;
+  #recordMap(v: ReadonlyMap<unknown, unknown>, m: number): void {
+    let c = this.openMap(m, v, v.size);
     for (const [key, value] of v) {
-      const ka = elementHash(key);
-      const kb = hashLaneHigh;
-      const va = this.#record(value, c);
-      const ea = entryLow(ka, va);
-      const eb = entryHigh(kb, laneHigh);
-      this.#key[c] = key;
-      this.#keyLow[c] = ka;
-      this.#keyHigh[c] = kb;
-      this.#entryLow[c] = ea;
-      this.#entryHigh[c] = eb;
-      sumA = (sumA + ea) | 0;
-      sumB = (sumB + eb) | 0;
-      c++;
+      this.mapKey(c, key);
+      this.#record(value, c++);
     }
-    const low = finishUnordered(UNORDERED_MAP, sumA, sumB, v.size);
-    laneHigh = hashLaneHigh;
-    return low;
+    this.close(m);
   }
 
   /** Hash of `v`, reusing node `m` of the base where `v` shares its parts. */
