@@ -16,6 +16,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { TransformFailure } from 'esbuild';
 import { describeThrown, InputError } from '../core/errors.js';
 import { isScenario, resolveParams, type Params, type Scenario } from './scenario.js';
 import { validateConfig, type SimulationConfig } from './simulator.js';
@@ -210,18 +211,11 @@ function explainLoadError(thrown: unknown, path: string, absolute: string): Inpu
   return new InputError(`${path}: failed while loading: ${oneLine(shorten(describeThrown(thrown)))}`);
 }
 
-/** esbuild's view of a JavaScript file's first syntax error, if esbuild is at hand. */
+/** esbuild's view of a JavaScript file's first syntax error. */
 function locateSyntaxError(absolute: string): { line: number; column: number } | undefined {
-  interface Esbuild {
-    transformSync(source: string, options: object): unknown;
-  }
-  interface EsbuildFailure {
-    errors?: { location?: { line: number; column: number } | null }[];
-  }
   try {
-    // esbuild comes with tsx; resolving it from tsx works in any node_modules layout.
-    const fromHere = createRequire(import.meta.url);
-    const esbuild = createRequire(fromHere.resolve('tsx/package.json'))('esbuild') as Esbuild;
+    // A synchronous load: this runs while an error is being turned into a message.
+    const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
     esbuild.transformSync(readFileSync(absolute, 'utf8'), {
       loader: 'js',
       format: 'esm',
@@ -229,7 +223,7 @@ function locateSyntaxError(absolute: string): { line: number; column: number } |
     });
     return undefined;
   } catch (failure) {
-    const location = (failure as EsbuildFailure).errors?.[0]?.location;
+    const location = (failure as Partial<TransformFailure>).errors?.[0]?.location;
     return location ? { line: location.line, column: location.column + 1 } : undefined;
   }
 }
