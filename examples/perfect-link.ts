@@ -53,7 +53,9 @@ export default defineScenario({
   name: 'perfect-link',
   description:
     'Sequence numbers and deduplication over retransmission: exactly-once delivery under loss, duplication and reordering.',
-  params: { dropRate: 0.5, duplicateRate: 0.3, delayMeanMs: 5, messages: 5, resendMs: 20, durationMs: 2_000 },
+  // Two messages each way by default: the model checker explores every interleaving of them in
+  // 324 states and 0.3 s, three take 20,736 states and 8 s, and five do not finish in 10 minutes.
+  params: { dropRate: 0.5, duplicateRate: 0.3, delayMeanMs: 5, messages: 2, resendMs: 20, durationMs: 2_000 },
   seeds: 200,
   build: (params) => {
     const expected = (to: string): string[] =>
@@ -97,7 +99,7 @@ export default defineScenario({
       ],
     };
   },
-  // `fairlink check examples/perfect-link.ts --param messages=2`: every interleaving, on a network
+  // `fairlink check examples/perfect-link.ts`: every interleaving, on a network
   // that may delay, lose and duplicate any message (a set of messages ever sent, any of which may
   // be delivered any number of times), with retransmission timers firing in any order.
   model: (params) => {
