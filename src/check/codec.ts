@@ -15,7 +15,6 @@
  *
  * @module
  */
-import { hashLaneHigh, stringHash } from './fingerprint.js';
 
 const enum Tag {
   Undefined = 0,
@@ -267,50 +266,12 @@ function canonicalString(s: string): string {
   return internalized;
 }
 
-/**
- * Receives a value's tree node by node while {@link Decoder.recordedValue} rebuilds it: the
- * incremental hasher (incremental.ts) records the state about to be expanded this way, reusing
- * what decoding already knows (each node's kind, each string's hash) instead of walking the
- * fresh objects again. Nodes are numbered by the recorder: a container reserves consecutive
- * numbers for its children when it is opened.
- */
-export interface DecodeRecorder {
-  /** A number, boolean, `null`, `undefined`, bigint or `Uint8Array` at node `m`. */
-  leaf(m: number, value: unknown): void;
-  /** A string at node `m`, with its hash lanes. */
-  string(m: number, value: string, low: number, high: number): void;
-  /** A part decoded before (shared with an earlier value of the batch), to be recorded whole. */
-  shared(m: number, value: unknown): void;
-  /** Opens a container at node `m`; returns the node of its first child (the others follow). */
-  openArray(m: number, value: readonly unknown[], count: number): number;
-  openObject(m: number, value: object, count: number): number;
-  openSet(m: number, value: ReadonlySet<unknown>, count: number): number;
-  openMap(m: number, value: ReadonlyMap<unknown, unknown>, count: number): number;
-  /** The key of the object property at child node `c`, with its hash lanes. */
-  key(c: number, key: string, low: number, high: number): void;
-  /** The key of the `Map` entry at child node `c`. */
-  mapKey(c: number, key: unknown): void;
-  /** A `Set` element other than a string at child node `c`. */
-  element(c: number, value: unknown): void;
-  /** Closes the container at node `m` once its children are recorded. */
-  close(m: number): void;
-}
-
-// Hash lanes of the last string read by Decoder.#hashedString.
-let stringLow = 0;
-let stringHigh = 0;
-
 /** Reads what an {@link Encoder} wrote, in the same order. */
 export class Decoder {
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
   #at = 0;
   #strings: string[] = [];
-  /**
-   * Hash lanes of the interned strings, two per string: hashed once per batch when read, so
-   * that recording a state ({@link recordedValue}) costs no string hashing.
-   */
-  #stringLanes: number[] = [];
   #objects: object[] = [];
 
   constructor(bytes: Uint8Array) {
@@ -351,31 +312,7 @@ export class Decoder {
       s += String.fromCharCode((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8));
     this.#at = at;
     s = canonicalString(s);
-    if (tag === Tag.NewString) {
-      this.#strings.push(s);
-      const low = stringHash(s);
-      this.#stringLanes.push(low, hashLaneHigh);
-    }
-    return s;
-  }
-
-  /** Reads a string after its tag, leaving its hash lanes in `stringLow` and `stringHigh`. */
-  #hashedString(tag: Tag): string {
-    if (tag === Tag.StringRef) {
-      const i = this.#varint();
-      stringLow = this.#stringLanes[2 * i] ?? 0;
-      stringHigh = this.#stringLanes[2 * i + 1] ?? 0;
-      return this.#strings[i] ?? '';
-    }
-    const s = this.#stringAfterTag(tag);
-    if (tag === Tag.NewString) {
-      const at = this.#stringLanes.length - 2;
-      stringLow = this.#stringLanes[at] ?? 0;
-      stringHigh = this.#stringLanes[at + 1] ?? 0;
-    } else {
-      stringLow = stringHash(s);
-      stringHigh = hashLaneHigh;
-    }
+    if (tag === Tag.NewString) this.#strings.push(s);
     return s;
   }
 
@@ -454,111 +391,5 @@ export class Decoder {
       default:
         throw new Error(`codec: corrupt batch (tag ${String(tag)} at byte ${this.#at - 1})`);
     }
-  }
-  /**
-   * Reads one value like {@link value}, and reports its tree to `recorder` as node `m`, the
-   * recorder's reserved node for it.
-   */
-  recordedValue(recorder: DecodeRecorder, m: number): unknown {
-    const tag = (this.#bytes[this.#at] ?? -1) as Tag;
-    switch (tag) {
-      case Tag.NewString:
-      case Tag.StringRef:
-      case Tag.LoneString: {
-        this.#at++;
-        const s = this.#hashedString(tag);
-        recorder.string(m, s, stringLow, stringHigh);
-        return s;
-      }
-      case Tag.ObjectRef: {
-        this.#at++;
-        const shared = this.#objects[this.#varint()];
-        recorder.shared(m, shared);
-        return shared;
-      }
-      case Tag.Array:
-        this.#at++;
-        return this.#recordedArray(recorder, m);
-      case Tag.Object:
-      case Tag.NullPrototypeObject:
-        this.#at++;
-        return this.#recordedObject(recorder, m, tag === Tag.Object);
-      case Tag.Set:
-        this.#at++;
-        return this.#recordedSet(recorder, m);
-      case Tag.Map:
-        this.#at++;
-        return this.#recordedMap(recorder, m);
-      default: {
-        // Any other leaf (or a corrupt tag, which value() reports): read as usual.
-        const leaf = this.value();
-        recorder.leaf(m, leaf);
-        return leaf;
-      }
-    }
-  }
-
-  #recordedArray(recorder: DecodeRecorder, m: number): unknown[] {
-    const n = this.#varint();
-    const array: unknown[] = new Array<unknown>(n);
-    this.#objects.push(array);
-    const first = recorder.openArray(m, array, n);
-    for (let i = 0; i < n; i++) array[i] = this.recordedValue(recorder, first + i);
-    recorder.close(m);
-    return array;
-  }
-
-  #recordedObject(recorder: DecodeRecorder, m: number, plainPrototype: boolean): Record<string, unknown> {
-    const n = this.#varint();
-    const record: Record<string, unknown> = plainPrototype
-      ? {}
-      : (Object.create(null) as Record<string, unknown>);
-    this.#objects.push(record);
-    const first = recorder.openObject(m, record, n);
-    for (let i = 0; i < n; i++) {
-      const key = this.#hashedString(this.#bytes[this.#at++] ?? Tag.NewString);
-      recorder.key(first + i, key, stringLow, stringHigh);
-      record[key] = this.recordedValue(recorder, first + i);
-    }
-    recorder.close(m);
-    return record;
-  }
-
-  #recordedSet(recorder: DecodeRecorder, m: number): Set<unknown> {
-    const n = this.#varint();
-    const set = new Set<unknown>();
-    this.#objects.push(set);
-    // Opened before its elements are added, but the recorder only keeps it: the count is `n`.
-    const first = recorder.openSet(m, set, n);
-    for (let i = 0; i < n; i++) {
-      const tag = (this.#bytes[this.#at] ?? -1) as Tag;
-      if (tag === Tag.NewString || tag === Tag.StringRef || tag === Tag.LoneString) {
-        // Strings, the usual elements, with the hash their table already holds.
-        this.#at++;
-        const s = this.#hashedString(tag);
-        set.add(s);
-        recorder.string(first + i, s, stringLow, stringHigh);
-      } else {
-        const element = this.value();
-        set.add(element);
-        recorder.element(first + i, element);
-      }
-    }
-    recorder.close(m);
-    return set;
-  }
-
-  #recordedMap(recorder: DecodeRecorder, m: number): Map<unknown, unknown> {
-    const n = this.#varint();
-    const map = new Map<unknown, unknown>();
-    this.#objects.push(map);
-    const first = recorder.openMap(m, map, n);
-    for (let i = 0; i < n; i++) {
-      const key = this.value();
-      recorder.mapKey(first + i, key);
-      map.set(key, this.recordedValue(recorder, first + i));
-    }
-    recorder.close(m);
-    return map;
   }
 }

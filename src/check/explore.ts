@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { EncodedQueue, ObjectStack } from './frontier.js';
+import { EncodedQueue, type Frontier, ObjectStack } from './frontier.js';
+import { InternedQueue, PartFingerprinter } from './interned-frontier.js';
 import { FairnessTasks, StateGraph } from './graph.js';
 import type { Model } from './model.js';
 import { ProgressMeter } from './progress.js';
@@ -48,7 +49,15 @@ export function explore<State, Action>(
   );
   const graph = options.recordGraph ? new StateGraph() : undefined;
   const tasks = options.recordGraph ? new FairnessTasks<Action>(model as Model<unknown, Action>) : undefined;
-  const frontier = options.strategy === 'bfs' ? new EncodedQueue<State>() : new ObjectStack<State>();
+  // Breadth-first with plain fingerprints: the frontier holds part ids and fingerprints too.
+  const parts =
+    options.strategy === 'bfs' && fingerprinter.plain
+      ? new PartFingerprinter<State>(options.partsMax === undefined ? {} : { compactAt: options.partsMax })
+      : undefined;
+  const interned = parts === undefined ? undefined : new InternedQueue(parts);
+  const frontier: Frontier<State> =
+    interned ?? (options.strategy === 'bfs' ? new EncodedQueue<State>() : new ObjectStack<State>());
+  const hasher: StateFingerprinter<State> = parts ?? fingerprinter;
   const depthMax = options.maxDepth ?? Infinity;
   const statesMax = options.maxStates ?? Infinity;
   const stopOnViolation = options.stopOnViolation ?? true;
@@ -63,8 +72,8 @@ export function explore<State, Action>(
   for (let i = 0; i < initial.length && stopReason === undefined; i++) {
     const state = initial[i] as State;
     generated++;
-    fingerprinter.hash(state);
-    const index = table.insert(fingerprinter.high, fingerprinter.low, NO_PARENT, i);
+    hasher.hash(state);
+    const index = table.insert(hasher.high, hasher.low, NO_PARENT, i);
     if (index < 0) continue;
     if (graph !== undefined) {
       graph.initial.push(index);
@@ -77,10 +86,9 @@ export function explore<State, Action>(
   }
 
   const listed: Action[] = [];
-  // With plain fingerprints, the frontier records the state as the hasher's base as it takes it.
-  const baseHasher = fingerprinter.baseHasher;
   search: while (stopReason === undefined && frontier.size > 0) {
-    const state = baseHasher === undefined ? frontier.take() : frontier.takeAsBase(baseHasher);
+    // Taking a state from the interned frontier makes it the base of the next hashes.
+    const state = frontier.take();
     const index = frontier.index;
     const depth = frontier.depth;
     if (depth >= depthMax) {
@@ -91,7 +99,7 @@ export function explore<State, Action>(
       continue;
     }
     graph?.expanding(index);
-    if (baseHasher === undefined) fingerprinter.expanding(state);
+    if (interned === undefined) hasher.expanding(state);
     listed.length = 0;
     model.actions(state, listed);
     for (let i = 0; i < listed.length; i++) {
@@ -104,8 +112,8 @@ export function explore<State, Action>(
         if (graph !== undefined) graph.edge(index, index, i, tasks?.idOf(action) ?? -1);
         continue;
       }
-      fingerprinter.hash(after);
-      const found = table.insert(fingerprinter.high, fingerprinter.low, index, i);
+      hasher.hash(after);
+      const found = table.insert(hasher.high, hasher.low, index, i);
       if (graph !== undefined) graph.edge(index, found < 0 ? ~found : found, i, tasks?.idOf(action) ?? -1);
       if (found < 0) continue;
       if (depth + 1 > depthSeen) depthSeen = depth + 1;
@@ -122,6 +130,7 @@ export function explore<State, Action>(
         break search;
       }
     }
+    if (interned !== undefined) parts?.compactIfDue([interned]);
     figures.generatedStates = generated;
     figures.distinctStates = table.size;
     figures.depth = depthSeen;

@@ -3,63 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder } from './codec.js';
 import { clearElementCache, fingerprint } from './fingerprint.js';
 import { IncrementalHasher } from './incremental.js';
-
-/** Plain data as states hold it: JSON values plus Map, Set, bigint, Uint8Array. */
-const plain: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom(null, true, false, undefined, 0, -1, 1.5, 'a', 'b', 'working', ''),
-    fc.integer(),
-    fc.double({ noNaN: true }),
-    fc.string(),
-    fc.bigInt(),
-    fc.uint8Array({ maxLength: 6 }),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.string({ maxLength: 3 }), tie('value'), { maxKeys: 4 }),
-    fc.array(tie('value'), { maxLength: 4 }).map((elements) => new Set(elements)),
-    fc
-      .array(fc.tuple(fc.oneof(fc.string({ maxLength: 2 }), fc.integer()), tie('value')), { maxLength: 4 })
-      .map((entries) => new Map(entries)),
-  ),
-})).value;
-
-/** The same value rebuilt with every key, Set element and Map entry inserted in reverse order. */
-function reversed(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reversed);
-  if (value instanceof Set) return new Set([...value].reverse().map(reversed));
-  if (value instanceof Map) return new Map([...value].reverse().map(([k, v]) => [reversed(k), reversed(v)]));
-  if (value instanceof Uint8Array) return Uint8Array.from(value);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .reverse()
-        .map(([k, v]) => [k, reversed(v)]),
-    );
-  }
-  return value;
-}
-
-/** A canonical text of a value, as the reference for structural equality. */
-function canonical(value: unknown): string {
-  if (value === undefined) return 'u';
-  if (typeof value === 'bigint') return `n${value}`;
-  if (typeof value === 'number') return Object.is(value, -0) ? '0' : JSON.stringify(value);
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value instanceof Uint8Array) return `b${[...value].join('.')}`;
-  if (value instanceof Set) return `s{${[...value].map(canonical).sort().join(',')}}`;
-  if (value instanceof Map) {
-    return `m{${[...value]
-      .map(([k, v]) => `${canonical(k)}:${canonical(v)}`)
-      .sort()
-      .join(',')}}`;
-  }
-  return `o{${Object.entries(value)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-    .sort()
-    .join(',')}}`;
-}
+import { canonical, plain, reversed } from '../../test/support/plain-values.js';
 
 describe('fingerprint', () => {
   it('ignores the insertion order of object keys, Set elements and Map entries', () => {
@@ -159,74 +103,6 @@ describe('IncrementalHasher', () => {
           }
         },
       ),
-    );
-  });
-});
-
-/** Plain data with the awkward cases of decoding: -0, NaN, null prototypes, shared parts. */
-const awkward: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    plain,
-    fc.constantFrom(-0, NaN, 2 ** 31, -(2 ** 31) - 1, 1n << 70n),
-    fc
-      .dictionary(fc.string({ maxLength: 3 }), tie('value'), { maxKeys: 4 })
-      .map((entries) => Object.assign(Object.create(null) as object, entries)),
-    // A part reachable twice, within the value and as a Set element.
-    tie('value').map((part) => ({ a: part, b: [part], c: new Set([part]) })),
-    fc.array(tie('value'), { maxLength: 4 }).map((elements) => new Set(elements)),
-  ),
-})).value;
-
-/** The 64-bit fingerprint a hasher holds, as `fingerprint` returns it. */
-function held(hasher: IncrementalHasher): bigint {
-  return (BigInt(hasher.high >>> 0) << 32n) | BigInt(hasher.low >>> 0);
-}
-
-describe('IncrementalHasher recording from a decoder', () => {
-  it('records exactly what setBase records, and hashes successors the same', () => {
-    fc.assert(
-      fc.property(
-        fc.array(awkward, { minLength: 1, maxLength: 4 }),
-        fc.array(fc.tuple(fc.array(fc.nat(), { maxLength: 4 }), plain), { maxLength: 3 }),
-        (values, mutations) => {
-          // One batch, so that later values refer to parts of earlier ones.
-          const encoder = new Encoder();
-          for (const value of values) encoder.value(value);
-          const decoder = new Decoder(encoder.finish());
-          const reused = new IncrementalHasher();
-          for (const value of values) {
-            const fresh = new IncrementalHasher();
-            fresh.beginBase();
-            const decoded = decoder.recordedValue(fresh, 0);
-            fresh.endBase();
-            expect(held(fresh)).toBe(fingerprint(value));
-            const walked = new IncrementalHasher();
-            walked.setBase(decoded);
-            const recorded = fresh.recordedNodes();
-            const expected = walked.recordedNodes();
-            expect(recorded).toEqual(expected);
-            // The same parts, by identity: successors are matched against them by reference.
-            recorded.forEach(([ref, key], m) => {
-              expect(Object.is(ref, expected[m]?.[0]) && Object.is(key, expected[m]?.[1])).toBe(true);
-            });
-            // The same base recorded by a hasher that recorded others before.
-            const again = new Encoder();
-            again.value(decoded);
-            reused.beginBase();
-            new Decoder(again.finish()).recordedValue(reused, 0);
-            reused.endBase();
-            for (const [path, replacement] of mutations) {
-              const successor = mutate(decoded, path, replacement);
-              fresh.hash(successor);
-              reused.hash(successor);
-              expect(held(fresh)).toBe(fingerprint(successor));
-              expect(held(reused)).toBe(fingerprint(successor));
-            }
-          }
-        },
-      ),
-      { numRuns: 300 },
     );
   });
 });

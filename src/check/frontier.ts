@@ -2,14 +2,16 @@
  * Frontiers: the states found but not yet expanded, with their record index and depth.
  *
  * The breadth-first frontier is the checker's largest holder of memory (a whole level of the
- * state space), so it keeps states binary-encoded (codec.ts) rather than as objects. Measured on
- * two-phase commit with 8 RMs: peak memory 249 MB instead of 555 MB, and slightly less CPU time,
- * since states that wait in the queue no longer survive garbage collections as objects.
+ * state space), so it never keeps states as objects. With plain fingerprints it keeps them as
+ * part ids (interned-frontier.ts); under symmetry reduction, whose fingerprints are not those of
+ * the parts, it keeps them binary-encoded (codec.ts), here. Measured on two-phase commit with 8
+ * RMs, when this queue was the only one: peak memory 249 MB instead of 555 MB as objects, and
+ * slightly less CPU time, since states that wait in the queue no longer survive garbage
+ * collections as objects.
  *
  * @module
  */
 import { Decoder, Encoder } from './codec.js';
-import type { IncrementalHasher } from './incremental.js';
 
 /** States waiting for expansion. */
 export interface Frontier<State> {
@@ -17,11 +19,6 @@ export interface Frontier<State> {
   push(state: State, index: number, depth: number): void;
   /** Removes and returns the next state; its record index and depth go to `index`, `depth`. */
   take(): State;
-  /**
-   * Like {@link take}, and records the state as `hasher`'s base (as `hasher.setBase` would),
-   * for a frontier that can do it more cheaply than `setBase` can.
-   */
-  takeAsBase(hasher: IncrementalHasher): State;
   readonly index: number;
   readonly depth: number;
 }
@@ -106,19 +103,6 @@ export class EncodedQueue<State> implements Frontier<State> {
     return this.#next().value() as State;
   }
 
-  /**
-   * Like {@link take}, recording the state as `hasher`'s base while decoding it: the decoder
-   * already knows every node's kind and every string's hash, so this costs a fraction of
-   * decoding, then `hasher.setBase(state)`.
-   */
-  takeAsBase(hasher: IncrementalHasher): State {
-    const reader = this.#next();
-    hasher.beginBase();
-    const state = reader.recordedValue(hasher, 0) as State;
-    hasher.endBase();
-    return state;
-  }
-
   /** Moves to the next entry: reads its index and depth; returns the reader, at its state. */
   #next(): Decoder {
     if (this.#size === 0) throw new RangeError('EncodedQueue: take from an empty frontier');
@@ -159,11 +143,5 @@ export class ObjectStack<State> implements Frontier<State> {
     this.index = this.#indices.pop() ?? 0;
     this.depth = this.#depths.pop() ?? 0;
     return this.#states.pop() as State;
-  }
-
-  takeAsBase(hasher: IncrementalHasher): State {
-    const state = this.take();
-    hasher.setBase(state);
-    return state;
   }
 }

@@ -18,7 +18,6 @@
  *
  * @module
  */
-import type { DecodeRecorder } from './codec.js';
 import {
   ARRAY_SEED_A,
   ARRAY_SEED_B,
@@ -66,15 +65,11 @@ function kindBySlowChecks(v: object, prototype: unknown): number {
 }
 
 /**
- * Hashes states against a recorded base state; see the module documentation.
- *
- * The base is recorded either from the state ({@link setBase}) or, for a state being decoded,
- * by the decoder as it rebuilds it: {@link beginBase}, then the {@link DecodeRecorder} methods
- * (called by `Decoder.recordedValue` for node 0), then {@link endBase}. Both record the same
- * arena, at a fraction of the cost for the latter: the decoder knows each node's kind and has
- * hashed each string of its table once.
+ * Hashes states against a recorded base state; see the module documentation. The breadth-first
+ * search interns parts instead (interned-frontier.ts); this hasher serves the searches that
+ * keep states as objects: depth-first search and random walks.
  */
-export class IncrementalHasher implements DecodeRecorder {
+export class IncrementalHasher {
   /** Fingerprint lanes of the last {@link hash}. */
   high = 0;
   low = 0;
@@ -93,8 +88,6 @@ export class IncrementalHasher implements DecodeRecorder {
   #entryLow = new Int32Array(256);
   #entryHigh = new Int32Array(256);
   #used = 0;
-  /** Nodes of the previous base, while a new one is being recorded. */
-  #previousUsed = 0;
   #hasBase = false;
 
   /** Records `state` as the base for the next {@link hash} calls; also computes its fingerprint. */
@@ -121,78 +114,51 @@ export class IncrementalHasher implements DecodeRecorder {
     }
   }
 
-  /** Starts recording a base node by node (node 0 is the root); see the class documentation. */
-  beginBase(): void {
-    this.#previousUsed = this.#used;
-    this.#used = 1;
-    this.#reserve(1);
-    this.#hasBase = false;
-  }
+  // The recording steps: open a container, record its children, close it.
 
-  /** Ends the recording begun by {@link beginBase}; the base's fingerprint is then set. */
-  endBase(): void {
-    this.low = this.#low[0] ?? 0;
-    this.high = this.#high[0] ?? 0;
-    this.#hasBase = true;
-    this.#dropPast(this.#previousUsed);
-  }
-
-  // The DecodeRecorder methods: each stores what the corresponding #record* method stores.
-
-  leaf(m: number, value: unknown): void {
+  #leaf(m: number, value: unknown): void {
     this.#ref[m] = value;
     this.#kind[m] = LEAF;
     this.#low[m] = hashValue(value);
     this.#high[m] = hashLaneHigh;
   }
 
-  string(m: number, value: string, low: number, high: number): void {
-    this.#ref[m] = value;
-    this.#kind[m] = LEAF;
-    this.#low[m] = low;
-    this.#high[m] = high;
-  }
-
-  shared(m: number, value: unknown): void {
-    this.#record(value, m);
-  }
-
-  openArray(m: number, value: readonly unknown[], count: number): number {
+  #openArray(m: number, value: readonly unknown[], count: number): number {
     return this.#open(m, ARRAY, value, count);
   }
 
-  openObject(m: number, value: object, count: number): number {
+  #openObject(m: number, value: object, count: number): number {
     return this.#open(m, OBJECT, value, count);
   }
 
-  openSet(m: number, value: ReadonlySet<unknown>, count: number): number {
+  #openSet(m: number, value: ReadonlySet<unknown>, count: number): number {
     return this.#open(m, SET, value, count);
   }
 
-  openMap(m: number, value: ReadonlyMap<unknown, unknown>, count: number): number {
+  #openMap(m: number, value: ReadonlyMap<unknown, unknown>, count: number): number {
     return this.#open(m, MAP, value, count);
   }
 
-  key(c: number, key: string, low: number, high: number): void {
+  #keyOf(c: number, key: string, low: number, high: number): void {
     this.#key[c] = key;
     this.#keyLow[c] = low;
     this.#keyHigh[c] = high;
   }
 
-  mapKey(c: number, key: unknown): void {
+  #mapKey(c: number, key: unknown): void {
     this.#key[c] = key;
     this.#keyLow[c] = elementHash(key);
     this.#keyHigh[c] = hashLaneHigh;
   }
 
-  element(c: number, value: unknown): void {
+  #element(c: number, value: unknown): void {
     this.#ref[c] = value;
     this.#kind[c] = LEAF;
     this.#low[c] = elementHash(value);
     this.#high[c] = hashLaneHigh;
   }
 
-  close(m: number): void {
+  #close(m: number): void {
     const first = this.#first[m] ?? 0;
     const n = this.#count[m] ?? 0;
     let low: number;
@@ -280,30 +246,6 @@ export class IncrementalHasher implements DecodeRecorder {
     }
   }
 
-  /**
-   * The recorded arena, node by node (for tests: recording from a decoder must give exactly
-   * what {@link setBase} gives). Fields a node does not use may hold a previous base's values.
-   */
-  recordedNodes(): unknown[][] {
-    const nodes: unknown[][] = [];
-    for (let m = 0; m < this.#used; m++) {
-      nodes.push([
-        this.#ref[m],
-        this.#key[m],
-        this.#kind[m],
-        this.#low[m],
-        this.#high[m],
-        this.#first[m],
-        this.#count[m],
-        this.#keyLow[m],
-        this.#keyHigh[m],
-        this.#entryLow[m],
-        this.#entryHigh[m],
-      ]);
-    }
-    return nodes;
-  }
-
   /** Bytes held by the arena. */
   get bytes(): number {
     return this.#low.byteLength * 9;
@@ -339,7 +281,7 @@ export class IncrementalHasher implements DecodeRecorder {
   /** Records `v` at node `m` with its subtree; returns its low lane (high in laneHigh). */
   #record(v: unknown, m: number): number {
     if (typeof v !== 'object' || v === null) {
-      this.leaf(m, v);
+      this.#leaf(m, v);
     } else {
       // Containers are recorded as the decoder records them: open, children, close.
       switch (kindOf(v)) {
@@ -367,39 +309,39 @@ export class IncrementalHasher implements DecodeRecorder {
   }
 
   #recordArray(v: readonly unknown[], m: number): void {
-    const first = this.openArray(m, v, v.length);
+    const first = this.#openArray(m, v, v.length);
     for (let i = 0; i < v.length; i++) this.#record(v[i], first + i);
-    this.close(m);
+    this.#close(m);
   }
 
   #recordObject(v: Record<string, unknown>, m: number): void {
     let n = 0;
     for (const key in v) if (v[key] !== undefined) n++;
-    let c = this.openObject(m, v, n);
+    let c = this.#openObject(m, v, n);
     for (const key in v) {
       const value = v[key];
       if (value === undefined) continue;
       const keyLow = stringHash(key);
-      this.key(c, key, keyLow, hashLaneHigh);
+      this.#keyOf(c, key, keyLow, hashLaneHigh);
       this.#record(value, c++);
     }
-    this.close(m);
+    this.#close(m);
   }
 
   #recordSet(v: ReadonlySet<unknown>, m: number): void {
     // Elements are kept or dropped whole, never edited in place: record their hashes only.
-    let c = this.openSet(m, v, v.size);
-    for (const element of v) this.element(c++, element);
-    this.close(m);
+    let c = this.#openSet(m, v, v.size);
+    for (const element of v) this.#element(c++, element);
+    this.#close(m);
   }
 
   #recordMap(v: ReadonlyMap<unknown, unknown>, m: number): void {
-    let c = this.openMap(m, v, v.size);
+    let c = this.#openMap(m, v, v.size);
     for (const [key, value] of v) {
-      this.mapKey(c, key);
+      this.#mapKey(c, key);
       this.#record(value, c++);
     }
-    this.close(m);
+    this.#close(m);
   }
 
   /** Hash of `v`, reusing node `m` of the base where `v` shares its parts. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ModelError } from './guarded-model.js';
+import type { PartChunks } from './interned-frontier.js';
 import type { ModelSource } from './model-source.js';
 import type { SharedTableBuffers } from './shared-table.js';
 
@@ -22,12 +23,21 @@ export interface WorkerSetup {
   readonly deadline?: number;
   /** Workers stop expanding once the threads inserted this many states between them. */
   readonly statesMax?: number;
+  /** CheckOptions.partsMax. */
+  readonly partsMax?: number;
 }
 
-/** Whole frontier chunks (frontier.ts), each decodable on its own, with their state counts. */
-export interface Chunks {
-  readonly chunks: readonly Uint8Array[];
-  readonly sizes: readonly number[];
+/**
+ * Whole frontier chunks with their state counts: binary-encoded (frontier.ts), each decodable
+ * on its own, or part ids with the definitions the taker needs (part-transfer.ts).
+ */
+export type Chunks =
+  | { readonly encoding: 'bytes'; readonly chunks: readonly Uint8Array[]; readonly sizes: readonly number[] }
+  | ({ readonly encoding: 'parts'; readonly from: number } & PartChunks);
+
+/** The buffers of `load` to transfer rather than copy. */
+export function transferList(load: Chunks): ArrayBuffer[] {
+  return load.chunks.map((chunk) => chunk.buffer as ArrayBuffer);
 }
 
 /** Coordinator to worker. */
@@ -36,10 +46,12 @@ export type ToWorker =
   | { readonly type: 'expand'; readonly table?: SharedTableBuffers }
   /** The level is done: the states found in it become the level to expand. */
   | { readonly type: 'advance' }
-  /** Give about this many states of the current level to another worker. */
-  | { readonly type: 'give'; readonly states: number }
+  /** Give about this many states of the current level to worker `to`. */
+  | { readonly type: 'give'; readonly states: number; readonly to: number }
   /** Take these states into the current level. */
-  | ({ readonly type: 'take' } & Chunks)
+  | { readonly type: 'take'; readonly load: Chunks }
+  /** Worker `peer` renumbered its parts (part-transfer.ts): forget what was learnt of them. */
+  | { readonly type: 'forget'; readonly peer: number }
   | { readonly type: 'stop' };
 
 /** Counters a worker reports. */
@@ -61,9 +73,11 @@ export interface WorkerFigures {
 export type FromWorker =
   | ({ readonly type: 'ready' } & WorkerFigures)
   | ({ readonly type: 'expanded' } & WorkerFigures)
-  | ({ readonly type: 'advanced' } & WorkerFigures)
-  | ({ readonly type: 'given' } & WorkerFigures & Chunks)
+  /** `compacted`: the worker dropped unused parts and renumbered the rest (interned-frontier.ts). */
+  | ({ readonly type: 'advanced'; readonly compacted: boolean } & WorkerFigures)
+  | ({ readonly type: 'given'; readonly load: Chunks } & WorkerFigures)
   | ({ readonly type: 'taken' } & WorkerFigures)
+  | ({ readonly type: 'forgotten' } & WorkerFigures)
   | { readonly type: 'progress'; readonly generatedStates: number; readonly distinctStates: number }
   | { readonly type: 'error'; readonly message: string }
   /** A ModelError (guarded-model.ts), field by field: the coordinator throws it again. */

@@ -33,7 +33,13 @@ import { loadModel, moduleUrl, type ModelSource } from './model-source.js';
 import { EncodedQueue } from './frontier.js';
 import { guardedModel, ModelError } from './guarded-model.js';
 import { Coordination, WORKER_CHUNK_BYTES } from './parallel-coordination.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './parallel-protocol.js';
+import {
+  type Chunks,
+  type FromWorker,
+  type ToWorker,
+  transferList,
+  type WorkerSetup,
+} from './parallel-protocol.js';
 import { PropertyTracker } from './properties.js';
 import type { CheckOptions, CheckResult, StopReason } from './result.js';
 import { SharedStateTable } from './shared-table.js';
@@ -206,6 +212,7 @@ class ParallelSearch<State, Action> {
         coordination: this.#coordination.buffer,
         ...(deadline === undefined ? {} : { deadline }),
         ...(statesMax === undefined ? {} : { statesMax }),
+        ...(this.#options.partsMax === undefined ? {} : { partsMax: this.#options.partsMax }),
       };
       const worker = new Worker(needsTsx ? typescriptBootstrap(workerUrl) : workerUrl, {
         workerData: setup,
@@ -305,12 +312,8 @@ class ParallelSearch<State, Action> {
       if (model.within === undefined || model.within(state)) queue.push(state, id, 0);
     }
     this.#coordination.setInserted(this.#workers, this.#table.inserted);
-    const { chunks, sizes } = queue.giveChunks(queue.size);
-    await this.#ask(
-      0,
-      { type: 'take', chunks, sizes },
-      chunks.map((chunk) => chunk.buffer as ArrayBuffer),
-    );
+    const load: Chunks = { encoding: 'bytes', ...queue.giveChunks(queue.size) };
+    await this.#ask(0, { type: 'take', load }, transferList(load));
     await this.#balance();
   }
 
@@ -344,7 +347,8 @@ class ParallelSearch<State, Action> {
       }
       await this.#expandLevel();
       if (this.#cut) continue;
-      await Promise.all(this.#handles.map((_, w) => this.#ask(w, { type: 'advance' })));
+      const advanced = await Promise.all(this.#handles.map((_, w) => this.#ask(w, { type: 'advance' })));
+      await this.#forgetCompacted(advanced);
       if (this.#frontier.some((states) => states > 0)) this.#depth++;
       await this.#balance();
       this.#maybeReport();
@@ -399,6 +403,17 @@ class ParallelSearch<State, Action> {
     }
   }
 
+  /** Tells every worker to forget the part ids of the workers that renumbered theirs. */
+  async #forgetCompacted(replies: readonly FromWorker[]): Promise<void> {
+    for (let peer = 0; peer < replies.length; peer++) {
+      const reply = replies[peer];
+      if (reply?.type !== 'advanced' || !reply.compacted) continue;
+      await Promise.all(
+        this.#handles.flatMap((_, w) => (w === peer ? [] : [this.#ask(w, { type: 'forget', peer })])),
+      );
+    }
+  }
+
   /** Moves whole chunks of the current level from the fullest workers to the emptiest. */
   async #balance(): Promise<void> {
     for (let moves = 0; moves < this.#workers; moves++) {
@@ -411,14 +426,9 @@ class ParallelSearch<State, Action> {
       });
       const gap = (frontier[rich] ?? 0) - (frontier[poor] ?? 0);
       if (gap < BALANCE_MIN_STATES) return;
-      const given = await this.#ask(rich, { type: 'give', states: Math.floor(gap / 2) });
-      if (given.type !== 'given' || given.chunks.length === 0) return;
-      const { chunks, sizes } = given;
-      await this.#ask(
-        poor,
-        { type: 'take', chunks, sizes },
-        chunks.map((chunk) => chunk.buffer as ArrayBuffer),
-      );
+      const given = await this.#ask(rich, { type: 'give', states: Math.floor(gap / 2), to: poor });
+      if (given.type !== 'given' || given.load.chunks.length === 0) return;
+      await this.#ask(poor, { type: 'take', load: given.load }, transferList(given.load));
     }
   }
 }

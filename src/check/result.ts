@@ -110,6 +110,12 @@ export interface CheckOptions {
   /** Expected distinct states: presizes the visited set. */
   readonly expectedStates?: number;
   /**
+   * Breadth-first search: the distinct state parts (records, arrays, sets, strings...) kept
+   * interned before those that no waiting state uses are dropped (default 1,048,576, about
+   * 100 to 200 MB); see interned-frontier.ts. Lower it to bound memory more tightly.
+   */
+  readonly partsMax?: number;
+  /**
    * Parallel search: each worker wraps the model it builds with `guardedModel`, so that an
    * exception in the model, a non-deterministic `next` or an unhashable state is reported as a
    * `ModelError` naming the state and the action (as the CLI does on one thread). It costs about

@@ -15,6 +15,12 @@
  *   few instructions), a reader with another high lane goes on probing;
  * - both set: the writer stored the low lane with `Atomics.store` after the parent record, so a
  *   reader that loads it with `Atomics.load` sees the whole entry.
+ * Probing reads the lanes with plain loads, and only waits with `Atomics.load`: a lane goes from
+ * 0 to its value once and never changes again, so a plain load sees either 0 (and the reader
+ * then goes to the compare-and-swap or the wait, which see the truth) or the final value; a
+ * reader that finds its fingerprint needs nothing else of the entry. `Atomics.load` costs about
+ * 8 ns against 1 for a plain load, and the probes are the search's commonest operation: 2PC with
+ * 8 RMs on 2 workers went from about 6.3 s to 5.6 s.
  * Two workers inserting the same fingerprint thus agree on one slot: the second meets the
  * first's slot on its probe path, waits for its low lane, and finds it equal. Slots hold no
  * state ids: the search never needs the id of a state it finds again, only of new ones.
@@ -147,7 +153,9 @@ export class SharedStateTable {
     let i = mixSlot(high, low) & mask;
     for (;;) {
       const at = i * SLOT_WIDTH;
-      const stored = Atomics.load(slots, at);
+      // A plain read: a slot's high lane, once set, never changes (a stale 0 only sends this
+      // thread to the compare-exchange, which sees the truth).
+      const stored = slots[at] ?? 0;
       if (stored === 0) {
         // Lost the race for this slot: look at what the winner wrote.
         if (Atomics.compareExchange(slots, at, 0, high) !== 0) continue;
@@ -163,7 +171,7 @@ export class SharedStateTable {
         return id;
       }
       if (stored === high) {
-        let storedLow = Atomics.load(slots, at + 1);
+        let storedLow = slots[at + 1] ?? 0; // plain too: a low lane, once set, never changes
         while (storedLow === 0) storedLow = Atomics.load(slots, at + 1); // being written
         if (storedLow === low) return -1;
       }

@@ -21,20 +21,18 @@ export interface StateFingerprinter<State> {
   expanding(state: State): void;
   hash(state: State): void;
   /**
-   * For plain fingerprints only: the hasher that {@link hash} hashes against its base. Recording
-   * the state to expand as its base (`Frontier.takeAsBase`) stands for {@link expanding}.
+   * True for plain structural fingerprints (no symmetry): those of the parts of a state, so that
+   * a breadth-first search can intern them (interned-frontier.ts).
    */
-  readonly baseHasher?: IncrementalHasher;
+  readonly plain: boolean;
 }
 
 /** Plain structural fingerprints, computed incrementally against the state being expanded. */
 class PlainFingerprinter<State> implements StateFingerprinter<State> {
   high = 0;
   low = 0;
+  readonly plain = true;
   readonly #hasher = new IncrementalHasher();
-  get baseHasher(): IncrementalHasher {
-    return this.#hasher;
-  }
   expanding(state: State): void {
     this.#hasher.setBase(state);
   }
@@ -49,6 +47,7 @@ class PlainFingerprinter<State> implements StateFingerprinter<State> {
 class CanonicalizeFingerprinter<State> implements StateFingerprinter<State> {
   high = 0;
   low = 0;
+  readonly plain = false;
   readonly #canonicalize: (state: State) => State;
   constructor(canonicalize: (state: State) => State) {
     this.#canonicalize = canonicalize;
@@ -88,6 +87,7 @@ const OTHER = '\u0000fairlink:other:';
 class InterchangeableFingerprinter<State> implements StateFingerprinter<State> {
   high = 0;
   low = 0;
+  readonly plain = false;
   readonly #groups: readonly (readonly string[])[];
   readonly #anonymous: Map<string, string>;
   /** Counts states whose canonical form was cut at ORDERINGS_MAX. */

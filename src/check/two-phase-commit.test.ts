@@ -128,6 +128,22 @@ describe('two-phase commit', () => {
     });
   });
 
+  it('counts the same when the interned parts are compacted, on one thread and on two workers', async () => {
+    // A budget of 40 parts: the searches drop unused parts again and again (two-phase commit
+    // with 6 RMs has about 2,000), and the workers relearn each other's parts after each time.
+    const compacting = { partsMax: 40 };
+    expect(check(twoPhaseCommit({ rms: 6 }), compacting)).toMatchObject({
+      distinctStates: 50_816,
+      generatedStates: 402_306,
+      maxDepth: 20,
+    });
+    const parallel = await checkInWorkers(
+      { module: exampleModule, export: 'twoPhaseCommit', params: { rms: 6 } },
+      { workers: 2, ...compacting },
+    );
+    expect(parallel).toMatchObject({ distinctStates: 50_816, generatedStates: 402_306, maxDepth: 20 });
+  });
+
   it('stops two workers at a state budget, within one expansion of it', async () => {
     const bounded = await checkInWorkers(
       { module: exampleModule, export: 'twoPhaseCommit', params: { rms: 5 } },

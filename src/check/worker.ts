@@ -7,14 +7,26 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { EncodedQueue } from './frontier.js';
+import { InternedQueue, PartFingerprinter } from './interned-frontier.js';
 import { guardedModel, ModelError } from './guarded-model.js';
 import { loadModel } from './model-source.js';
 import type { Model } from './model.js';
-import type { FromWorker, ToWorker, WorkerFigures, WorkerSetup } from './parallel-protocol.js';
+import {
+  type Chunks,
+  type FromWorker,
+  type ToWorker,
+  transferList,
+  type WorkerFigures,
+  type WorkerSetup,
+} from './parallel-protocol.js';
+import { PartExporter, PartImporter } from './part-transfer.js';
 import { Coordination, WORKER_CHUNK_BYTES } from './parallel-coordination.js';
 import { PropertyTracker } from './properties.js';
 import { SharedStateTable } from './shared-table.js';
-import { stateFingerprinter } from './symmetry.js';
+import { type StateFingerprinter, stateFingerprinter } from './symmetry.js';
+
+/** What a worker's levels need from a frontier: chunks that can move between workers. */
+type WorkerQueue<State> = EncodedQueue<State> | InternedQueue<State>;
 
 /** Deadlines and progress are looked at every this many expanded states. */
 const CLOCK_EVERY = 256;
@@ -73,11 +85,14 @@ class WorkerSearch<State, Action> {
   readonly #post: (message: FromWorker, transfer?: ArrayBuffer[]) => void;
   readonly #tracker: PropertyTracker<State>;
   readonly #coordination: Coordination;
-  readonly #fingerprinter;
+  readonly #fingerprinter: StateFingerprinter<State>;
+  /** Without symmetry: the fingerprinter that interns parts, and the queues hold part ids. */
+  readonly #parts: PartFingerprinter<State> | undefined;
   #table: SharedStateTable;
-  // The level being expanded and the next one, encoded (frontier.ts); `index` is a state id.
-  #level = new EncodedQueue<State>(WORKER_CHUNK_BYTES);
-  #next = new EncodedQueue<State>(WORKER_CHUNK_BYTES);
+  // The level being expanded and the next one (`index` is a state id): part ids, or encoded
+  // under symmetry (whose fingerprints are not the interner's).
+  #level: WorkerQueue<State>;
+  #next: WorkerQueue<State>;
   #generated = 0;
   #cut = false;
   readonly #violations: [number, number][] = [];
@@ -95,7 +110,27 @@ class WorkerSearch<State, Action> {
     this.#tracker = new PropertyTracker(this.#model);
     this.#table = new SharedStateTable(setup.table);
     this.#coordination = new Coordination(setup.coordination);
-    this.#fingerprinter = stateFingerprinter<State>(setup.symmetry ? this.#model.symmetry : undefined);
+    const fingerprinter = stateFingerprinter<State>(setup.symmetry ? this.#model.symmetry : undefined);
+    this.#parts = fingerprinter.plain
+      ? new PartFingerprinter<State>(setup.partsMax === undefined ? {} : { compactAt: setup.partsMax })
+      : undefined;
+    this.#fingerprinter = this.#parts ?? fingerprinter;
+    this.#level = this.#newQueue();
+    this.#next = this.#newQueue();
+  }
+
+  /** Moving chunks of part ids to and from other workers (made when first needed). */
+  get #transfer(): { readonly exporter: PartExporter; readonly importer: PartImporter } {
+    const interner = (this.#parts as PartFingerprinter<State>).interner;
+    this.#transferState ??= { exporter: new PartExporter(interner), importer: new PartImporter(interner) };
+    return this.#transferState;
+  }
+  #transferState: { readonly exporter: PartExporter; readonly importer: PartImporter } | undefined;
+
+  #newQueue(): WorkerQueue<State> {
+    return this.#parts === undefined
+      ? new EncodedQueue<State>(WORKER_CHUNK_BYTES)
+      : new InternedQueue<State>(this.#parts, WORKER_CHUNK_BYTES / 4);
   }
 
   handle(message: Exclude<ToWorker, { type: 'stop' }>): void {
@@ -109,25 +144,59 @@ class WorkerSearch<State, Action> {
         this.#expand();
         this.#post({ type: 'expanded', ...this.figures() });
         return;
-      case 'advance':
+      case 'advance': {
         this.#next.seal();
         this.#level = this.#next;
-        this.#next = new EncodedQueue<State>(WORKER_CHUNK_BYTES);
-        this.#post({ type: 'advanced', ...this.figures() });
-        return;
-      case 'give': {
-        const { chunks, sizes } = this.#level.giveChunks(message.states);
-        this.#post(
-          { type: 'given', chunks, sizes, ...this.figures() },
-          chunks.map((chunk) => chunk.buffer as ArrayBuffer),
-        );
+        this.#next = this.#newQueue();
+        const compacted = this.#compactIfDue();
+        this.#post({ type: 'advanced', compacted, ...this.figures() });
         return;
       }
-      case 'take':
-        this.#level.takeChunks(message.chunks, message.sizes);
+      case 'forget':
+        this.#transfer.exporter.forget(message.peer);
+        this.#transfer.importer.forget(message.peer);
+        this.#post({ type: 'forgotten', ...this.figures() });
+        return;
+      case 'give': {
+        const level = this.#level;
+        const load: Chunks =
+          level instanceof InternedQueue
+            ? {
+                encoding: 'parts',
+                from: this.#setup.workerId,
+                ...level.giveParts(message.states, message.to, this.#transfer.exporter),
+              }
+            : { encoding: 'bytes', ...level.giveChunks(message.states) };
+        this.#post({ type: 'given', load, ...this.figures() }, transferList(load));
+        return;
+      }
+      case 'take': {
+        const { load } = message;
+        const level = this.#level;
+        if (load.encoding === 'bytes') level.takeChunks(load.chunks, load.sizes);
+        else if (level instanceof InternedQueue) level.takeParts(load.from, load, this.#transfer.importer);
+        else throw new Error('worker: part ids given to a worker that keeps encoded states');
         this.#post({ type: 'taken', ...this.figures() });
         return;
+      }
     }
+  }
+
+  /**
+   * Between levels: drops the parts no waiting state uses if they outgrew their budget. The
+   * part ids change, so what other workers were sent or learnt of them is forgotten (they are
+   * told by the coordinator).
+   */
+  #compactIfDue(): boolean {
+    const parts = this.#parts;
+    const level = this.#level;
+    const next = this.#next;
+    if (parts === undefined || !(level instanceof InternedQueue) || !(next instanceof InternedQueue))
+      return false;
+    if (!parts.compactIfDue([level, next])) return false;
+    this.#transfer.exporter.forgetAll();
+    this.#transfer.importer.forgetAll();
+    return true;
   }
 
   figures(): WorkerFigures {
@@ -169,12 +238,12 @@ class WorkerSearch<State, Action> {
     const coordination = this.#coordination;
     const listed: Action[] = [];
     const level = this.#level;
-    // Without symmetry, a state is recorded as the hashing base while it is decoded.
-    const baseHasher = fingerprinter.baseHasher;
+    // Taking a state from a queue of part ids makes it the base of the next hashes.
+    const interned = this.#parts !== undefined;
     for (let k = 1; level.size > 0 && !this.#cut; k++) {
-      const state = baseHasher === undefined ? level.take() : level.takeAsBase(baseHasher);
+      const state = level.take();
       const parent = level.index;
-      if (baseHasher === undefined) fingerprinter.expanding(state);
+      if (!interned) fingerprinter.expanding(state);
       listed.length = 0;
       model.actions(state, listed);
       for (let i = 0; i < listed.length; i++) {
