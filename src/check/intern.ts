@@ -12,7 +12,10 @@
  * replaced) is remembered: (part, position, new child) gives the new part at once.
  *
  * Each part is stored as a *representative*, rebuilt from the representatives of its children,
- * so that all states share their parts. Two parts get one id only if they are equal in
+ * so that all states share their parts. Representatives are not frozen, although the model
+ * contract forbids editing them: V8 copies a frozen object by spreading it about twice as slowly,
+ * and the model's own `next` took 3.7 s instead of 1.6 s on two-phase commit with 8 RMs.
+ * Two parts get one id only if they are equal in
  * structure *and order* (object keys, set and map insertion order), so a state rebuilt from ids
  * is exactly the state that was interned. The fingerprint of a part is exactly
  * {@link hashValue} of it (tests pin this down), hence order-free for keys, sets and maps.

@@ -76,7 +76,9 @@ export type Symmetry<State> =
  * - states and actions are plain data: JSON values plus `Map`, `Set`, `bigint`, `Uint8Array`;
  * - every method is deterministic and free of side effects;
  * - `next` never mutates its input state: it returns a new state, which may share the parts
- *   that did not change with its input (the checker caches fingerprints of shared parts);
+ *   that did not change with its input (the checker recognises shared parts by identity, and
+ *   the breadth-first search rebuilds states from parts that many states share, so an edit in
+ *   place would change all of them);
  * - the order of the actions that `actions` lists is deterministic: a path is replayed from
  *   the indices of its actions in that list;
  * - states are values: two structurally equal states must behave the same. Do not rely on
