@@ -144,6 +144,11 @@ export interface Base {
   sumHigh: number;
 }
 
+/** A base with no children (also a record to fill for another base). */
+export function emptyBase(): Base {
+  return { ids: new Int32Array(0), first: 0, count: 0, shape: NO_SHAPE, sumLow: 0, sumHigh: 0 };
+}
+
 /** The interned parts of every state seen so far; see the module documentation. */
 export class Interner {
   /** The representative of each part. */
@@ -222,7 +227,7 @@ export class Interner {
   }
 
   #newBase(): Base {
-    const base: Base = { ids: this.slots, first: 0, count: 0, shape: NO_SHAPE, sumLow: 0, sumHigh: 0 };
+    const base = emptyBase();
     this.#bases.push(base);
     return base;
   }

@@ -15,7 +15,7 @@
 import { Decoder, Encoder } from './codec.js';
 import { entryHigh, entryLow } from './fingerprint.js';
 import type { Frontier } from './frontier.js';
-import { type Base, buildContainer, Interner, NO_SHAPE, PartKind, partKindOf } from './intern.js';
+import { type Base, buildContainer, emptyBase, Interner, NO_SHAPE, PartKind, partKindOf } from './intern.js';
 import type { PartDefinitions, PartExporter, PartImporter } from './part-transfer.js';
 import type { StateFingerprinter } from './symmetry.js';
 
@@ -79,26 +79,12 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
   low = 0;
 
   /** The root of the state being expanded (its children are read from its entry). */
-  readonly #root: Base = {
-    ids: new Int32Array(0),
-    first: 0,
-    count: 0,
-    shape: NO_SHAPE,
-    sumLow: 0,
-    sumHigh: 0,
-  };
+  readonly #root: Base = emptyBase();
   /** Its kind, or undefined with no base. */
   #rootKind: PartKind | undefined;
   #rootCode = 0;
   /** A base with no children, for roots of another kind than the base's. */
-  readonly #noBase: Base = {
-    ids: new Int32Array(0),
-    first: 0,
-    count: 0,
-    shape: NO_SHAPE,
-    sumLow: 0,
-    sumHigh: 0,
-  };
+  readonly #noBase: Base = emptyBase();
 
   /** The last state hashed and its root code; its children are on the interner's scratch. */
   #hashed: unknown = NONE;
