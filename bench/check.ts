@@ -1,7 +1,8 @@
 /**
  * Model-checker benchmark: two-phase commit (Lamport's TwoPhase) with 7 and 8 resource managers
  * (296,448 and 1,745,408 distinct states), on 1 and 2 workers, against TLC's published figures
- * for the same model, plus a naive checker (structuredClone + JSON-string dedup) for context.
+ * for the same model, plus a naive checker (structuredClone + JSON-string dedup) for context,
+ * and an actor system (the perfect link with 3 messages) as `fairlink check` runs it.
  *
  * Run: `npx tsx bench/check.ts [repetitions]` (default 3). Each measurement runs in a fresh
  * child process, so that peak memory belongs to that run alone; figures are medians.
@@ -200,6 +201,40 @@ function summarize(name: string, runs: readonly Measurement[]): Record<string, n
   };
 }
 
+/**
+ * An actor system, as `fairlink check` runs it from this repository: the perfect link over
+ * retransmission with 3 messages each way (20,736 states, with the fair liveness check). The
+ * handlers, the network and the liveness graph cost more per state than a plain model.
+ */
+function actorSystemEntry(repetitions: number): Record<string, number | string> {
+  const cli = fileURLToPath(new URL('../bin/fairlink.js', import.meta.url));
+  const example = fileURLToPath(new URL('../examples/perfect-link.ts', import.meta.url));
+  const reports = Array.from({ length: repetitions }, () => {
+    const output = execFileSync(
+      process.execPath,
+      [cli, 'check', example, '--param', 'messages=3', '--json'],
+      { encoding: 'utf8', maxBuffer: 1 << 22, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    return JSON.parse(output) as { verdict: string; distinctStates: number; elapsedMs: number };
+  });
+  const first = reports[0];
+  if (
+    first === undefined ||
+    reports.some((report) => report.verdict !== 'ok' || report.distinctStates !== 20_736)
+  ) {
+    throw new Error('bench: the perfect link with 3 messages must pass with 20,736 states');
+  }
+  const seconds = median(reports.map((report) => report.elapsedMs / 1000));
+  return {
+    name: 'perfect-link-3msgs-cli',
+    distinctStates: first.distinctStates,
+    runs: reports.length,
+    seconds: round(seconds),
+    statesPerSecond: Math.round(first.distinctStates / seconds),
+    secondsAll: reports.map((report) => round(report.elapsedMs / 1000)).join(' '),
+  };
+}
+
 function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
@@ -221,6 +256,7 @@ async function main(): Promise<void> {
   const rms8Workers1 = summarize('2pc-8rms-1worker', runs({ kind: 'fairlink', rms: 8, workers: 1 }));
   const rms8Workers2 = summarize('2pc-8rms-2workers', runs({ kind: 'fairlink', rms: 8, workers: 2 }));
   const naive7 = summarize('naive-2pc-7rms-1worker', runs({ kind: 'naive', rms: 7 }));
+  const actors = actorSystemEntry(repetitions);
 
   const seconds = (entry: Record<string, number | string>): number => Number(entry['seconds']);
   // On one worker, CPU time is what the wall clock would show on an idle machine.
@@ -261,6 +297,7 @@ async function main(): Promise<void> {
       ratio: round(seconds(naive7) / seconds(rms7Workers1)),
       ratioOf: 'naive seconds / fairlink 1 worker seconds',
     },
+    actors,
   ];
   process.stdout.write(
     `${JSON.stringify(
