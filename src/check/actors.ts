@@ -157,7 +157,9 @@ const envelopeKeys = new WeakMap<object, string>();
 function indexOfEnvelope(list: readonly Envelope[], envelope: Envelope): number {
   const same = list.findIndex(
     (candidate) =>
-      candidate.message === envelope.message && candidate.from === envelope.from && candidate.to === envelope.to,
+      candidate.message === envelope.message &&
+      candidate.from === envelope.from &&
+      candidate.to === envelope.to,
   );
   if (same >= 0) return same;
   const key = envelopeKey(envelope);
@@ -306,7 +308,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     if (semantics === 'fifo') {
       const key = `${envelope.from}->${envelope.to}`;
       const queue = (network as Record<string, readonly Envelope[]>)[key];
-      if (!queue || queue.length === 0 || indexOfEnvelope(queue.slice(0, 1), envelope) !== 0) return undefined;
+      if (!queue || queue.length === 0 || indexOfEnvelope(queue.slice(0, 1), envelope) !== 0)
+        return undefined;
       const queues = { ...(network as Record<string, readonly Envelope[]>) };
       if (queue.length === 1) delete queues[key];
       else queues[key] = queue.slice(1);
