@@ -15,14 +15,20 @@
  * so that all states share their parts. Representatives are not frozen, although the model
  * contract forbids editing them: V8 copies a frozen object by spreading it about twice as slowly,
  * and the model's own `next` took 3.7 s instead of 1.6 s on two-phase commit with 8 RMs.
- * Two parts get one id only if they are equal in
- * structure *and order* (object keys, set and map insertion order), so a state rebuilt from ids
- * is exactly the state that was interned. The fingerprint of a part is exactly
- * {@link hashValue} of it (tests pin this down), hence order-free for keys, sets and maps.
+ *
+ * Two parts get one id only if they are equal in structure *and order* (object keys, set and
+ * map insertion order), so a state rebuilt from ids is exactly the state that was interned
+ * (with one exception: two distinct but equal objects in one `Set`, or as keys of one `Map`,
+ * are rebuilt as a representative and a copy). The fingerprint of a part is exactly
+ * {@link hashValue} of it (tests pin this down), hence order-free for keys, sets and maps; parts
+ * that differ only in order share a fingerprint, and the index tells them apart by a second
+ * hash, of their children's ids in order.
  *
  * Memory is kept small because the search's speed depends on it: a part's children are one
  * `Int32Array` slot each (two for a map entry: key and value), and the keys of objects live in
- * shared *shapes*, one per distinct key list.
+ * shared *shapes*, one per distinct key list. Parts are never dropped one by one: the search
+ * compacts the interner, keeping what its frontier uses, when it outgrows a budget
+ * ({@link Interner.compact}).
  *
  * @module
  */
