@@ -112,6 +112,7 @@ export function validateOptions(options: CheckOptions): void {
   positive('walks', false);
   positive('walkLength', false);
   positive('workers', false);
+  positive('partsMax', false);
   if (options.strategy !== undefined && !['bfs', 'dfs', 'random'].includes(options.strategy)) {
     throw new TypeError(`check: strategy must be 'bfs', 'dfs' or 'random'`);
   }

@@ -172,6 +172,9 @@ describe('defineModel and options', () => {
     expect(() => check(minimal, { maxStates: 0 })).toThrow(
       'check: option maxStates must be a positive number',
     );
+    expect(() => check(minimal, { partsMax: Number.NaN })).toThrow(
+      'check: option partsMax must be a positive number',
+    );
     expect(() => check(minimal, { workers: 2 })).toThrow(/use checkInWorkers/);
   });
 
