@@ -153,8 +153,11 @@ class WorkerSearch<State, Action> {
         return;
       }
       case 'forget':
-        this.#transfer.exporter.forget(message.peer);
-        this.#transfer.importer.forget(message.peer);
+        // Only workers that intern parts compact them, and all workers intern or none does.
+        if (this.#parts !== undefined) {
+          this.#transfer.exporter.forget(message.peer);
+          this.#transfer.importer.forget(message.peer);
+        }
         this.#post({ type: 'forgotten', ...this.figures() });
         return;
       case 'give': {
