@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { setEntry } from '../core/plain.js';
 
 const enum Tag {
   Undefined = 0,
@@ -384,7 +385,7 @@ export class Decoder {
         this.#objects.push(record);
         for (let i = 0; i < n; i++) {
           const key = this.#stringAfterTag(this.#bytes[this.#at++] ?? Tag.NewString);
-          record[key] = this.value();
+          setEntry(record, key, this.value());
         }
         return record;
       }

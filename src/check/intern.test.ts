@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { awkward, ordered, plain } from '../../test/support/plain-values.js';
 import { hashLaneHigh, hashValue } from './fingerprint.js';
-import { copyData, Interner } from './intern.js';
+import { clonePlain } from '../core/plain.js';
+import { Interner } from './intern.js';
 
 /**
  * `value` with the part at a path replaced by `replacement`, rebuilt the way models rebuild
@@ -55,7 +56,7 @@ describe('Interner', () => {
         expect(ordered(interner.values[id])).toBe(ordered(value));
         // Interning it again, or a copy of it, finds the same part.
         expect(interner.intern(value, -1)).toBe(id);
-        expect(interner.intern(copyData(value), -1)).toBe(id);
+        expect(interner.intern(clonePlain(value), -1)).toBe(id);
       }),
     );
   });
@@ -71,7 +72,7 @@ describe('Interner', () => {
           const against = interner.intern(next, id);
           expect([interner.low[against], interner.high[against]]).toEqual(lanes(next));
           expect(ordered(interner.values[against])).toBe(ordered(next));
-          expect(interner.intern(copyData(next), -1)).toBe(against);
+          expect(interner.intern(clonePlain(next), -1)).toBe(against);
           state = next;
           id = against;
         }
@@ -92,6 +93,15 @@ describe('Interner', () => {
     const ab = interner.intern({ a: 1, b: 2 }, -1);
     expect(interner.intern({ b: 2, a: 1 }, -1)).not.toBe(ab);
     expect(interner.intern({ a: 1, b: 2 }, -1)).toBe(ab);
+  });
+
+  it('keeps a property named __proto__ as a property', () => {
+    const interner = new Interner();
+    const value: unknown = JSON.parse('{"__proto__": {"a": 1}, "b": 2}');
+    const id = interner.intern(value, -1);
+    expect(ordered(interner.values[id])).toBe(ordered(value));
+    expect(Object.getPrototypeOf(interner.values[id])).toBe(Object.prototype);
+    expect([interner.low[id], interner.high[id]]).toEqual(lanes(value));
   });
 
   it('remembers single changes without mixing them up', () => {
@@ -138,7 +148,7 @@ describe('Interner', () => {
             expect(ordered(interner.values[now])).toBe(ordered(values[i]));
             expect([interner.low[now], interner.high[now]]).toEqual(lanes(values[i]));
             // The part is still found by value, and the interner goes on working.
-            expect(interner.intern(copyData(values[i]), -1)).toBe(now);
+            expect(interner.intern(clonePlain(values[i]), -1)).toBe(now);
           });
           expect(interner.size).toBeLessThanOrEqual(remap.length);
         },

@@ -49,6 +49,7 @@ import {
   UNORDERED_OBJECT,
   UNORDERED_SET,
 } from './fingerprint.js';
+import { clonePlain, setEntry } from '../core/plain.js';
 
 /** What a part is; decides its hash formula, its children and how it is rebuilt. */
 export const enum PartKind {
@@ -1036,7 +1037,7 @@ export function buildContainer(
         // Two equal objects that were distinct elements share a representative: the second
         // is a copy, or the set would lose it.
         const element = values[ids[first + k] ?? 0];
-        set.add(set.has(element) ? copyData(element) : element);
+        set.add(set.has(element) ? clonePlain(element) : element);
       }
       return set;
     }
@@ -1044,14 +1045,14 @@ export function buildContainer(
       const map = new Map<unknown, unknown>();
       for (let k = 0; k < n; k++) {
         const key = values[ids[first + 2 * k] ?? 0];
-        map.set(map.has(key) ? copyData(key) : key, values[ids[first + 2 * k + 1] ?? 0]);
+        map.set(map.has(key) ? clonePlain(key) : key, values[ids[first + 2 * k + 1] ?? 0]);
       }
       return map;
     }
     default: {
       const object = kind === PartKind.NullObject ? nullObject() : {};
       const keys = shape?.keys ?? [];
-      for (let k = 0; k < n; k++) object[keys[k] as string] = values[ids[first + k] ?? 0];
+      for (let k = 0; k < n; k++) setEntry(object, keys[k] as string, values[ids[first + k] ?? 0]);
       return object;
     }
   }
@@ -1059,18 +1060,6 @@ export function buildContainer(
 
 function nullObject(): Record<string, unknown> {
   return Object.create(null) as Record<string, unknown>;
-}
-
-/** A deep copy of plain data that keeps every prototype (null ones too) and every order. */
-export function copyData(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyData);
-  if (value instanceof Uint8Array) return Uint8Array.from(value);
-  if (value instanceof Set) return new Set([...value].map(copyData));
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [copyData(k), copyData(v)]));
-  const copy = Object.getPrototypeOf(value) === null ? nullObject() : {};
-  for (const [k, v] of Object.entries(value)) copy[k] = copyData(v);
-  return copy;
 }
 
 /** Where `Interner.#matched` left the base's cursor (a second return value). */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ordered, plain } from '../../test/support/plain-values.js';
 import { hashLaneHigh, hashValue } from './fingerprint.js';
+import { EncodedQueue } from './frontier.js';
 import { InternedQueue, PartFingerprinter } from './interned-frontier.js';
 import { PartExporter, PartImporter } from './part-transfer.js';
 
@@ -67,7 +68,7 @@ describe('InternedQueue', () => {
     );
   });
 
-  it('hands chunks to a worker with other part ids, binary-encoded or with part definitions', () => {
+  it('hands chunks to a worker with other part ids, with part definitions, and takes encoded ones', () => {
     fc.assert(
       fc.property(fc.array(plain, { minLength: 1, maxLength: 60 }), fc.boolean(), (states, asParts) => {
         const giver = new PartFingerprinter<unknown>();
@@ -81,7 +82,10 @@ describe('InternedQueue', () => {
           const load = source.giveParts(states.length, 1, new PartExporter(giver.interner));
           target.takeParts(0, load, new PartImporter(taker.interner));
         } else {
-          const { chunks, sizes } = source.giveChunks(states.length);
+          // Binary-encoded, as the coordinator hands out the initial states.
+          const encoded = new EncodedQueue<unknown>(256);
+          while (source.size > 0) encoded.push(source.take(), source.index, source.depth);
+          const { chunks, sizes } = encoded.giveChunks(states.length);
           target.takeChunks(chunks, sizes);
         }
         expect(source.size).toBe(0);

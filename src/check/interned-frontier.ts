@@ -6,13 +6,13 @@
  * is new. Nothing is encoded or decoded on the way: taking a state rebuilds its root only.
  *
  * Search workers hand each other whole chunks. Part ids mean nothing to another worker (each has
- * its own interner), so a chunk given away is converted to the binary encoding (codec.ts), and
- * interned again by the worker that takes it: a few microseconds per state, for the few states
- * that move.
+ * its own interner), so a chunk moves with the definitions of the parts the taker has not learnt
+ * yet (part-transfer.ts). The initial states come from the coordinator binary-encoded (codec.ts)
+ * and are interned on arrival.
  *
  * @module
  */
-import { Decoder, Encoder } from './codec.js';
+import { Decoder } from './codec.js';
 import { entryHigh, entryLow } from './fingerprint.js';
 import type { Frontier } from './frontier.js';
 import { type Base, buildContainer, emptyBase, Interner, NO_SHAPE, PartKind, partKindOf } from './intern.js';
@@ -394,38 +394,8 @@ export class InternedQueue<State> implements Frontier<State> {
   }
 
   /**
-   * Removes whole chunks, not yet being read, holding about `states` states (at least one chunk
-   * if any), for another worker: binary-encoded (codec.ts), as an `EncodedQueue` gives them.
-   * Leaves the fingerprinter without a base.
-   */
-  giveChunks(states: number): { readonly chunks: Uint8Array[]; readonly sizes: number[] } {
-    this.seal();
-    const chunks: Uint8Array[] = [];
-    const sizes: number[] = [];
-    let given = 0;
-    const parts = this.#parts;
-    while (given < states && this.#full.length > 0) {
-      const chunk = this.#full.pop() as Int32Array;
-      const end = this.#fullEnds.pop() ?? 0;
-      const size = this.#fullSizes.pop() ?? 0;
-      const writer = new Encoder();
-      for (let at = 0; at < end;) {
-        writer.int32(chunk[at] ?? 0);
-        writer.int32(chunk[at + 1] ?? 0);
-        writer.value(parts.read(chunk, at + 2));
-        at = parts.readEnd;
-      }
-      chunks.push(writer.finish());
-      sizes.push(size);
-      given += size;
-    }
-    parts.clearBase();
-    this.#size -= given;
-    return { chunks, sizes };
-  }
-
-  /**
-   * Adds binary-encoded chunks given by another worker (or the coordinator), interning them.
+   * Adds binary-encoded chunks (frontier.ts) that the coordinator gives with the initial states,
+   * interning them.
    * Each state is interned against the one before it (states next to each other in a level
    * mostly share their parts), then the fingerprinter is left without a base.
    */

@@ -236,7 +236,7 @@ export function decodePlain(value: unknown): Plain {
  * (which `JSON.parse` produces as an ordinary key) would set the prototype
  * instead and lose the entry.
  */
-function setEntry(record: Record<string, unknown>, key: string, value: unknown): void {
+export function setEntry(record: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__')
     Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   else record[key] = value;
@@ -248,8 +248,8 @@ export function plainToJson(value: unknown): string {
 }
 
 /**
- * Deep copy of plain data. Frozen inputs give unfrozen copies, so a node may
- * keep and later change what it received.
+ * Deep copy of plain data, orders and null prototypes kept. Frozen inputs give
+ * unfrozen copies, so a node may keep and later change what it received.
  */
 export function clonePlain<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
@@ -262,7 +262,8 @@ export function clonePlain<T>(value: T): T {
   if (value instanceof Set) return new Set(Array.from(value as Set<unknown>, clonePlain)) as T;
   if (value instanceof Uint8Array) return new Uint8Array(value) as T;
   const record = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
+  const copy: Record<string, unknown> =
+    Object.getPrototypeOf(record) === null ? (Object.create(null) as Record<string, unknown>) : {};
   for (const key in record) setEntry(copy, key, clonePlain(record[key]));
   return copy as T;
 }
