@@ -3,6 +3,11 @@
  * as a log, its stdin fed one line per message, and a shutdown that leaves no
  * process behind.
  *
+ * Once fairlink begins to stop a node (closes its stdin, or kills it), what the
+ * node writes on stdout is no longer passed on: a node cut off by SIGTERM in the
+ * middle of a line, or saying goodbye in plain text, has done nothing wrong by
+ * then. Such lines are only counted ({@link NodeProcess.ignoredLinesAfterStop}).
+ *
  * Each node runs in its own process group (`detached`), so that stopping it
  * also stops whatever it started (a shell wrapper, a JVM launcher). Groups of
  * nodes still running when fairlink exits, however it exits, are killed by an
@@ -32,7 +37,10 @@ export interface NodeProcessOptions {
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd?: string;
-  /** Called for each complete stdout line (without its newline), numbered from 1. */
+  /**
+   * Called for each complete stdout line (without its newline), numbered from 1,
+   * written before the stop began (see the module comment).
+   */
   readonly onLine: (line: string, lineNumber: number) => void;
   /** Called for a stdout line longer than `lineBytesMax`; the line is discarded. */
   readonly onOversizedLine: (lineNumber: number, bytes: number) => void;
@@ -85,6 +93,7 @@ export class NodeProcess {
   private stderrBytes = 0;
   private stderrCut = false;
   private stopping = false;
+  private ignoredAfterStop = 0;
   private exitInfo: ProcessExit | undefined;
   private readonly exited: Promise<void>;
   private resolveExited: () => void = () => undefined;
@@ -169,6 +178,11 @@ export class NodeProcess {
     return this.exitInfo;
   }
 
+  /** Non-blank stdout lines (a cut last line included) written after the stop began, and not passed on. */
+  get ignoredLinesAfterStop(): number {
+    return this.ignoredAfterStop;
+  }
+
   /** When it last wrote a stdout line, in `performance.now()` ms (0: never). */
   get lastOutputMs(): number {
     return this.lastOutputAt;
@@ -251,7 +265,8 @@ export class NodeProcess {
       if (this.partial.length > limit) {
         // A line this long is a node writing without newlines: report it once and skip to the next newline.
         this.lineNumber++;
-        this.options.onOversizedLine(this.lineNumber, this.partial.length);
+        if (this.stopping) this.ignoredAfterStop++;
+        else this.options.onOversizedLine(this.lineNumber, this.partial.length);
         this.partial = '';
         this.discarding = true;
       }
@@ -263,6 +278,10 @@ export class NodeProcess {
     this.lineNumber++;
     this.lastOutputAt = performance.now();
     if (line.trim() === '') return;
+    if (this.stopping) {
+      this.ignoredAfterStop++;
+      return;
+    }
     this.options.onLine(line, this.lineNumber);
   }
 

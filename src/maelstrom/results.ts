@@ -98,6 +98,13 @@ export function formatRunSummary(run: MaelstromRun, folder: string | undefined):
       }
     }
   }
+  const lateWriters = run.nodes.filter((node) => node.ignoredLinesAfterStop > 0);
+  if (lateWriters.length > 0) {
+    const counts = lateWriters.map(
+      (node) => `${node.id} ${node.ignoredLinesAfterStop} line${node.ignoredLinesAfterStop === 1 ? '' : 's'}`,
+    );
+    lines.push(`  stdout written after the stop began, not judged: ${counts.join(', ')}`);
+  }
   lines.push(
     `  overhead: fairlink used ${run.overhead.cpuMs.toFixed(0)} ms of CPU for ${run.overhead.messagesRouted} messages ` +
       `(${run.overhead.cpuMicrosecondsPerMessage.toFixed(1)} µs per message)`,

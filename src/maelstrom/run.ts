@@ -47,6 +47,8 @@ export interface NodeReport {
   readonly exit: ProcessExit | undefined;
   /** How shutdown went (see {@link StopReport}). */
   readonly stop: StopReport['how'] | undefined;
+  /** Stdout lines it wrote after the stop began (a line cut by SIGTERM included): not judged. */
+  readonly ignoredLinesAfterStop: number;
   /** Its stderr. */
   readonly log: string;
 }
@@ -476,6 +478,7 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
         initialized: initialized.has(node),
         exit: child.exit,
         stop: stops.get(node)?.how,
+        ignoredLinesAfterStop: child.ignoredLinesAfterStop,
         log: child.stderrText(),
       };
     }),

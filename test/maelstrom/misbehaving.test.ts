@@ -4,6 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/maelstrom/diagnostics.js';
+import { formatRunSummary } from '../../src/maelstrom/results.js';
 import type { MaelstromRun } from '../../src/maelstrom/run.js';
 import { fixture, expectNothingLeft, problems, runShort } from './helpers.js';
 
@@ -101,6 +102,23 @@ describe.concurrent('a misbehaving node', () => {
     expect(run.nodes[0]?.stop).toBe('eof');
     expect(run.verdict).toBe('invalid');
   });
+});
+
+describe('a node that writes while it is being stopped', () => {
+  it(
+    'is not judged: a garbage line after stdin closes and half a line cut by SIGTERM leave the verdict valid',
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const run = await misbehave('noisy-stop');
+      expect(run.diagnostics).toEqual([]);
+      expect(run.verdict).toBe('valid');
+      expect(run.nodes[1]).toMatchObject({ stop: 'sigterm', ignoredLinesAfterStop: 2 });
+      expect(run.nodes[0]).toMatchObject({ stop: 'eof', ignoredLinesAfterStop: 0 });
+      expect(formatRunSummary(run, undefined)).toContain(
+        'stdout written after the stop began, not judged: n1 2 lines',
+      );
+    },
+  );
 });
 
 describe.concurrent('a node program that cannot start', () => {
