@@ -30,7 +30,7 @@
 import { ProtocolFault } from '../core/errors.js';
 import { installGlobalGuard } from '../core/guard.js';
 import type { NodeId } from '../core/ids.js';
-import { clonePlain, encodePlain, plainToJson } from '../core/plain.js';
+import { clonePlain, encodePlain, findPlainViolation, plainToJson } from '../core/plain.js';
 import type { Protocol } from '../core/protocol.js';
 import type { Signature } from '../core/signature.js';
 import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
@@ -258,7 +258,56 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     ignoredDeliveries,
   };
 
-  /** Runs one handler; returns the new node snapshot and the envelopes it sent. */
+  /**
+   * What a step reads that differs from step to step; the node's context and environment read it
+   * from here, so that they are made once per node rather than once per step.
+   */
+  const current = {
+    state: undefined as unknown as ActorState,
+    id: '',
+    nodeState: undefined as unknown,
+    trigger: undefined as unknown as StepTrigger,
+    operations: 0,
+    random: undefined as { next(): number } | undefined,
+  };
+  const environment: StepEnvironment = {
+    now: () => 0,
+    // The step's randomness is a function of what it runs on, drawn only if the handler asks.
+    random: () =>
+      (current.random ??= randomStream(
+        hashValue([current.id, current.nodeState, current.trigger]),
+        'check',
+      )).next(),
+    sign: (signer, value) =>
+      `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}` as Signature,
+    verify: (signer, value, signature) =>
+      signature === `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}`,
+    isKnownNode: (node) => known.has(node),
+    nextOperation: () => invokedCount(current.state.history, current.id) + ++current.operations,
+  };
+  /** Per node: its context (reused: a step starts by resetting it) and its durable storage. */
+  const contexts = new Map<string, { context: StepContext; durable: Map<string, unknown> }>();
+  const contextOf = (id: string): { context: StepContext; durable: Map<string, unknown> } => {
+    let entry = contexts.get(id);
+    if (entry === undefined) {
+      const protocol = protocolOf(system.nodes[id] as ActorNode);
+      const members = groups.get(groupOf(system.nodes[id] as ActorNode)) ?? [];
+      const durable = new Map<string, unknown>();
+      const peers = members.filter((member) => member !== id);
+      // The state is checked below, and only when the step is a transition.
+      const context = new StepContext(id as NodeId, members, peers, protocol, durable, environment, {
+        checkState: false,
+      });
+      entry = { context, durable };
+      contexts.set(id, entry);
+    }
+    return entry;
+  };
+
+  /**
+   * Runs one handler; returns the new node snapshot and the envelopes it sent, or `undefined`
+   * when `ignorable` and the handler ignored its input (see {@link IgnoredDeliveries}).
+   */
   const runStep = (
     state: ActorState,
     id: string,
@@ -268,32 +317,16 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     action: ActorAction | { readonly type: 'boot' },
     ignorable = false,
   ): StepOutcome | undefined => {
-    const protocol = protocolOf(system.nodes[id] as ActorNode);
-    const members = groups.get(groupOf(system.nodes[id] as ActorNode)) ?? [];
-    // The step's randomness is a function of what it runs on: a structural hash (no serialising).
-    const seed = hashValue([id, snapshot.state, trigger]);
-    const random = randomStream(seed, 'check');
-    let operations = 0;
-    const environment: StepEnvironment = {
-      now: () => 0,
-      random: () => random.next(),
-      sign: (signer, value) =>
-        `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}` as Signature,
-      verify: (signer, value, signature) =>
-        signature === `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}`,
-      isKnownNode: (node) => known.has(node),
-      nextOperation: () => invokedCount(state.history, id) + ++operations,
-    };
-    const durable = new Map(Object.entries(snapshot.durable));
-    const context = new StepContext(
-      id as NodeId,
-      members,
-      members.filter((member) => member !== id),
-      protocol,
-      durable,
-      environment,
-    );
-    if (!fresh) context.state = clonePlain(snapshot.state);
+    const { context, durable } = contextOf(id);
+    current.state = state;
+    current.id = id;
+    current.nodeState = snapshot.state;
+    current.trigger = trigger;
+    current.operations = 0;
+    current.random = undefined;
+    durable.clear();
+    for (const key in snapshot.durable) durable.set(key, snapshot.durable[key]);
+    context.state = fresh ? context.protocol.init(id as NodeId) : clonePlain(snapshot.state);
     const fault = context.run(trigger);
     if (fault) throw new ActorStepError(fault, state, action);
     const projection = system.abstract?.[id];
@@ -305,6 +338,15 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       structuralEqual(nextState, snapshot.state)
     )
       return undefined;
+    const violation = findPlainViolation(nextState);
+    if (violation) {
+      const detail = `state is not plain at ${violation.path}: ${violation.problem}`;
+      throw new ActorStepError(
+        new ProtocolFault('non-plain-state', id as NodeId, context.currentHandler, detail),
+        state,
+        action,
+      );
+    }
     let timers = [...snapshot.timers];
     const sent: Envelope[] = [];
     const events: TraceEvent[] = [];
@@ -353,7 +395,51 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       sent,
       events,
       history: client === undefined ? state.history : recordClientStep(state.history, id, client),
+      recordsClient: client !== undefined,
     };
+  };
+
+  /**
+   * Deliveries already run, by the node they ran on, the message, and the sender and receiver: a delivery is a function of
+   * the node (state, storage, timers), the sender and the message, and the checker shares those
+   * objects between the many states that hold them, so most deliveries are found here by
+   * identity and not run again (Stateright's checker gets the same from Rust's copy-on-write
+   * states: an ignored delivery costs it no copy). `null` records an ignored delivery. Steps
+   * that record client operations are not kept: their operation ids depend on the history.
+   * A miss (a copy of an object, from another worker) only costs running the step.
+   */
+  const deliveries = new WeakMap<NodeSnapshot, WeakMap<object, Map<string, StepOutcome | null>>>();
+  const deliverStep = (
+    state: ActorState,
+    action: Extract<ActorAction, { type: 'deliver' }>,
+    target: NodeSnapshot,
+  ): StepOutcome | undefined => {
+    const message = action.message;
+    // Equal nodes share one snapshot object, so the key names the receiver too.
+    const route = `${action.from}\u0000${action.to}`;
+    const keyed = typeof message === 'object' && message !== null;
+    let byMessage: Map<string, StepOutcome | null> | undefined;
+    if (keyed) {
+      let byNode = deliveries.get(target);
+      if (byNode === undefined) deliveries.set(target, (byNode = new WeakMap()));
+      byMessage = byNode.get(message);
+      if (byMessage === undefined) byNode.set(message, (byMessage = new Map<string, StepOutcome | null>()));
+      const known = byMessage.get(route);
+      if (known !== undefined) return known ?? undefined;
+    }
+    const result = runStep(
+      state,
+      action.to,
+      { handler: 'onMessage', from: action.from as NodeId, message },
+      target,
+      false,
+      action,
+      ignoredStay,
+    );
+    if (byMessage !== undefined && (result === undefined || !result.recordsClient)) {
+      byMessage.set(route, result ?? null);
+    }
+    return result;
   };
 
   /** The state's parts that a step rewrites: a node, the network, the history. */
@@ -368,7 +454,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       nodes: withNode(state, id, result.snapshot),
       network: addToNetwork(network, result.sent),
     };
-    if (result.history !== undefined) (next as { history?: ClientHistory }).history = result.history;
+    // A step that recorded nothing keeps the state's history (a kept outcome may come from another state).
+    if (result.recordsClient) (next as { history?: ClientHistory | undefined }).history = result.history;
     return next;
   };
 
@@ -460,15 +547,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         if (target.status !== 'up') return undefined;
         const network = removeFromNetwork(state.network, action);
         if (network === undefined) return undefined;
-        const result = runStep(
-          state,
-          action.to,
-          { handler: 'onMessage', from: action.from as NodeId, message: action.message },
-          target,
-          false,
-          action,
-          ignoredStay,
-        );
+        const result = deliverStep(state, action, target);
         if (result === undefined) return undefined;
         recordStep(result, events);
         return afterStep(state, action.to, result, network);
@@ -769,6 +848,8 @@ interface StepOutcome {
   readonly sent: Envelope[];
   readonly events: TraceEvent[];
   readonly history: ClientHistory | undefined;
+  /** Whether the step recorded client operations (then `history` is the state's own). */
+  readonly recordsClient: boolean;
 }
 
 /** The semantics of ignored deliveries: as asked, or the default (see `ActorSystem.network`). */

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { plainToJson } from '../core/plain.js';
 import { checkLinearizability } from '../history/linearizability/check.js';
 import type { Model as HistoryModel } from '../history/models/model.js';
 import { checkSequentialConsistency } from '../history/sequential/check.js';
@@ -23,19 +24,30 @@ export interface HistoryPropertyOptions {
   readonly name?: string;
 }
 
+/** Verdicts remembered by value at most (histories are few; this only bounds memory). */
+const VERDICTS_MAX = 1 << 16;
+
 function historyProperty(
   name: string,
   accepts: (operations: readonly Operation[]) => boolean,
 ): Property<ActorState> {
-  const verdicts = new WeakMap<ClientHistory, boolean>();
+  // By identity first (states that share the history object), then by value: the checker
+  // rebuilds the states it takes from its frontier, so equal histories are often new objects.
+  const byObject = new WeakMap<ClientHistory, boolean>();
+  const byText = new Map<string, boolean>();
   return always<ActorState>(name, (state) => {
     const history = state.history;
     if (history === undefined) return true;
-    let verdict = verdicts.get(history);
+    let verdict = byObject.get(history);
+    if (verdict !== undefined) return verdict;
+    const text = plainToJson(history);
+    verdict = byText.get(text);
     if (verdict === undefined) {
       verdict = history.invalid === undefined && accepts(historyOperations(history));
-      verdicts.set(history, verdict);
+      if (byText.size >= VERDICTS_MAX) byText.clear();
+      byText.set(text, verdict);
     }
+    byObject.set(history, verdict);
     return verdict;
   });
 }
