@@ -181,3 +181,60 @@ describe('actor systems as models', () => {
     expect(reduced.distinctStates).toBeLessThan(full.distinctStates);
   });
 });
+
+describe('ignored deliveries', () => {
+  /** Counts pings once it is open; ignores them before. Opening comes from a second sender. */
+  const gate = defineProtocol<{ open: boolean; pings: number }, { readonly type: 'ping' | 'open' }>({
+    name: 'gate',
+    init: () => ({ open: false, pings: 0 }),
+    onMessage(context, _from, message) {
+      if (message.type === 'open') context.state.open = true;
+      else if (context.state.open) context.state.pings++;
+    },
+  });
+  const sender = (type: 'ping' | 'open') =>
+    defineProtocol<null, { readonly type: 'ping' | 'open' }>({
+      name: `send-${type}`,
+      init: () => null,
+      onBoot(context) {
+        context.send(nodeId('gate'), { type });
+      },
+    });
+  const system = (ignoredDeliveries?: 'stay-in-flight' | 'consumed') => ({
+    nodes: { gate, pinger: sender('ping'), opener: sender('open') },
+    network: { semantics: 'unordered' as const, ...(ignoredDeliveries ? { ignoredDeliveries } : {}) },
+    properties: [
+      always<ActorState>(
+        'never a ping counted',
+        (state) => nodeState<{ pings: number }>(state, 'gate')?.pings === 0,
+      ),
+    ],
+  });
+
+  it('stay in flight by default on the unordered network: no transition, the same violation, as short', () => {
+    const stay = check(actorModel(system()));
+    const consumed = check(actorModel(system('consumed')));
+    expect(actorModel(system()).network).toEqual({
+      semantics: 'unordered',
+      lossy: false,
+      copiesMax: 1,
+      ignoredDeliveries: 'stay-in-flight',
+    });
+    expect(stay.verdict).toBe('violation');
+    expect(consumed.verdict).toBe('violation');
+    expect(stay.path?.actions).toHaveLength(consumed.path?.actions.length ?? -1);
+    // Consuming adds the state where the early ping is gone; staying does not.
+    expect(stay.distinctStates).toBeLessThan(consumed.distinctStates);
+  });
+
+  it('are consumed by default when the system has eventually properties, and always on fifo', () => {
+    const live = { ...system(), properties: [eventually<ActorState>('opened', () => true)] };
+    expect(actorModel(live).network.ignoredDeliveries).toBe('consumed');
+    expect(actorModel({ ...system(), network: { semantics: 'fifo' } }).network.ignoredDeliveries).toBe(
+      'consumed',
+    );
+    expect(() =>
+      actorModel({ ...system(), network: { semantics: 'fifo', ignoredDeliveries: 'stay-in-flight' } }),
+    ).toThrow(/needs an unordered network/);
+  });
+});

@@ -30,19 +30,48 @@
 import { ProtocolFault } from '../core/errors.js';
 import { installGlobalGuard } from '../core/guard.js';
 import type { NodeId } from '../core/ids.js';
-import { clonePlain, encodePlain, plainToJson } from '../core/plain.js';
+import { clonePlain, encodePlain, findPlainViolation, plainToJson } from '../core/plain.js';
 import type { Protocol } from '../core/protocol.js';
 import type { Signature } from '../core/signature.js';
 import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
 import { randomStream } from '../sim/random.js';
 import type { TraceEvent, TraceHeader } from '../trace/events.js';
 import { TRACE_FORMAT, TRACE_VERSION } from '../trace/events.js';
+import { structuralEqual } from '../history/hash.js';
+import { invokedCount, recordClientStep, type ClientHistory, type ClientRecord } from './client-history.js';
 import { hashValue, stringHash } from './fingerprint.js';
 import type { FairnessRequirement, Model, Property } from './model.js';
 import type { Path } from './result.js';
 
 /** How the network behaves in the model. */
 export type NetworkSemantics = 'unordered-duplicating' | 'unordered' | 'fifo';
+
+/**
+ * What becomes of a message whose delivery the handler ignores (see `ActorSystem.network`).
+ *
+ * Why `'stay-in-flight'` loses no invariant violation, on the unordered networks. Call a
+ * delivery ignored when it leaves the node's state as it was and has no effect. Compare the
+ * two semantics step by step: from the same initial state, any path under `'consumed'` is
+ * matched by a path under `'stay-in-flight'` (skip its ignored deliveries) that reaches a state
+ * with the same node states, timers and client history, whose network holds at least the same
+ * copies of every message. By induction: an ignored delivery changes only the network (one copy
+ * fewer under `'consumed'`); any other delivery, drop, timer, crash or recovery reads only the
+ * node and a message that is in both networks, so it does the same in both; and a send under a
+ * `copiesMax` bound keeps "at least as many copies" (min(k + 1, max) >= min(c + 1, max) when
+ * k >= c). Conversely every `'stay-in-flight'` path is a `'consumed'` path, since it only omits
+ * actions. So the reachable node states and histories are the same, and a property that reads
+ * them (not the network) fails under one semantics exactly when it fails under the other, with
+ * a counterexample that is no longer.
+ *
+ * Limits: a property that reads the messages in flight may differ (one that asks for a message,
+ * as "some reply is in flight", can only hold more often). Liveness is not preserved on the
+ * non-duplicating network: there, an ignored message is gone for good on a real network, while
+ * `'stay-in-flight'` keeps it for later, when it may no longer be ignored, so a protocol that
+ * relies on such a message could pass. Hence the default `'consumed'` when the system has
+ * `eventually` properties. On the duplicating network the message stays either way, and an
+ * ignored delivery is a self-loop that fairness neither needs nor forbids.
+ */
+export type IgnoredDeliveries = 'stay-in-flight' | 'consumed';
 
 /** A message in flight. */
 export interface Envelope {
@@ -74,6 +103,11 @@ export interface ActorState {
   readonly network: readonly Envelope[] | Readonly<Record<string, readonly Envelope[]>>;
   readonly crashes: number;
   readonly recoveries: number;
+  /**
+   * The client history so far (the nodes' `invoke` / `complete` calls), absent until a node
+   * invokes an operation; history properties such as `linearizableHistory` read it.
+   */
+  readonly history?: ClientHistory;
 }
 
 /** An action of an actor system. */
@@ -98,8 +132,25 @@ export interface ActorSystem {
     readonly semantics?: NetworkSemantics;
     /** Whether copies may be lost (an explicit drop action; not with `unordered-duplicating`, which covers loss). */
     readonly lossy?: boolean;
-    /** Copies of one message in flight at most, for `unordered` (default 1). */
+    /**
+     * Copies of one message in flight at most, for `unordered` (default 1): sending a copy of a
+     * message that already has this many in flight adds none, which keeps a protocol that
+     * resends until acknowledged finite. `Infinity` is the exact multiset (Stateright's
+     * non-duplicating network). The model's `network` and trace headers state the bound.
+     */
     readonly copiesMax?: number;
+    /**
+     * A delivery that the handler ignores (the node's state is unchanged, and it sends, sets,
+     * persists and records nothing):
+     * - `'stay-in-flight'`: is not a transition; the message stays in flight (Stateright's
+     *   semantics). Safe for invariants: see {@link IgnoredDeliveries}.
+     * - `'consumed'`: is a transition that removes the message, as on a real network.
+     *
+     * Default: `'stay-in-flight'` for `unordered-duplicating` (where it only removes
+     * self-loops) and for `unordered` when the system has no `eventually` property; `'consumed'`
+     * otherwise. `fifo` always consumes: an ignored head would block its queue.
+     */
+    readonly ignoredDeliveries?: IgnoredDeliveries;
   };
   /** Crash budget: how many crashes in a behaviour, and whether crashed nodes may recover. */
   readonly crashes?: { readonly max: number; readonly recover?: boolean; readonly nodes?: readonly string[] };
@@ -186,6 +237,10 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
   const semantics = system.network?.semantics ?? 'unordered';
   const lossy = (system.network?.lossy ?? false) && semantics !== 'unordered-duplicating';
   const copiesMax = system.network?.copiesMax ?? 1;
+  if (!(copiesMax >= 1))
+    throw new TypeError(`actorModel: network.copiesMax must be at least 1, got ${copiesMax}`);
+  const ignoredDeliveries = ignoredDeliveriesOf(system, semantics);
+  const ignoredStay = ignoredDeliveries === 'stay-in-flight';
   const ids = Object.keys(system.nodes);
   const byzantineIds = Object.keys(system.byzantine ?? {});
   const allIds = [...ids, ...byzantineIds];
@@ -196,8 +251,63 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     groups.set(group, [...(groups.get(group) ?? []), id as NodeId]);
   }
   const crashable = new Set(system.crashes?.nodes ?? ids);
+  const networkDescription: NetworkDescription = {
+    semantics,
+    lossy,
+    ...(semantics === 'unordered' ? { copiesMax } : {}),
+    ignoredDeliveries,
+  };
 
-  /** Runs one handler; returns the new node snapshot and the envelopes it sent. */
+  /**
+   * What a step reads that differs from step to step; the node's context and environment read it
+   * from here, so that they are made once per node rather than once per step.
+   */
+  const current = {
+    state: undefined as unknown as ActorState,
+    id: '',
+    nodeState: undefined as unknown,
+    trigger: undefined as unknown as StepTrigger,
+    operations: 0,
+    random: undefined as { next(): number } | undefined,
+  };
+  const environment: StepEnvironment = {
+    now: () => 0,
+    // The step's randomness is a function of what it runs on, drawn only if the handler asks.
+    random: () =>
+      (current.random ??= randomStream(
+        hashValue([current.id, current.nodeState, current.trigger]),
+        'check',
+      )).next(),
+    sign: (signer, value) =>
+      `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}` as Signature,
+    verify: (signer, value, signature) =>
+      signature === `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}`,
+    isKnownNode: (node) => known.has(node),
+    nextOperation: () => invokedCount(current.state.history, current.id) + ++current.operations,
+  };
+  /** Per node: its context (reused: a step starts by resetting it) and its durable storage. */
+  const contexts = new Map<string, { context: StepContext; durable: Map<string, unknown> }>();
+  const contextOf = (id: string): { context: StepContext; durable: Map<string, unknown> } => {
+    let entry = contexts.get(id);
+    if (entry === undefined) {
+      const protocol = protocolOf(system.nodes[id] as ActorNode);
+      const members = groups.get(groupOf(system.nodes[id] as ActorNode)) ?? [];
+      const durable = new Map<string, unknown>();
+      const peers = members.filter((member) => member !== id);
+      // The state is checked below, and only when the step is a transition.
+      const context = new StepContext(id as NodeId, members, peers, protocol, durable, environment, {
+        checkState: false,
+      });
+      entry = { context, durable };
+      contexts.set(id, entry);
+    }
+    return entry;
+  };
+
+  /**
+   * Runs one handler; returns the new node snapshot and the envelopes it sent, or `undefined`
+   * when `ignorable` and the handler ignored its input (see {@link IgnoredDeliveries}).
+   */
   const runStep = (
     state: ActorState,
     id: string,
@@ -205,38 +315,42 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     snapshot: NodeSnapshot,
     fresh: boolean,
     action: ActorAction | { readonly type: 'boot' },
-  ): { snapshot: NodeSnapshot; sent: Envelope[]; events: TraceEvent[] } => {
-    const protocol = protocolOf(system.nodes[id] as ActorNode);
-    const members = groups.get(groupOf(system.nodes[id] as ActorNode)) ?? [];
-    // The step's randomness is a function of what it runs on: a structural hash (no serialising).
-    const seed = hashValue([id, snapshot.state, trigger]);
-    const random = randomStream(seed, 'check');
-    let operations = 0;
-    const environment: StepEnvironment = {
-      now: () => 0,
-      random: () => random.next(),
-      sign: (signer, value) =>
-        `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}` as Signature,
-      verify: (signer, value, signature) =>
-        signature === `${signer}:${stringHash(`${signer}\u0000${plainToJson(value)}`).toString(36)}`,
-      isKnownNode: (node) => known.has(node),
-      nextOperation: () => ++operations,
-    };
-    const durable = new Map(Object.entries(snapshot.durable));
-    const context = new StepContext(
-      id as NodeId,
-      members,
-      members.filter((member) => member !== id),
-      protocol,
-      durable,
-      environment,
-    );
-    if (!fresh) context.state = clonePlain(snapshot.state);
+    ignorable = false,
+  ): StepOutcome | undefined => {
+    const { context, durable } = contextOf(id);
+    current.state = state;
+    current.id = id;
+    current.nodeState = snapshot.state;
+    current.trigger = trigger;
+    current.operations = 0;
+    current.random = undefined;
+    durable.clear();
+    for (const key in snapshot.durable) durable.set(key, snapshot.durable[key]);
+    context.state = fresh ? context.protocol.init(id as NodeId) : clonePlain(snapshot.state);
     const fault = context.run(trigger);
     if (fault) throw new ActorStepError(fault, state, action);
+    const projection = system.abstract?.[id];
+    const nextState = projection ? projection(context.state) : context.state;
+    if (
+      ignorable &&
+      context.effects.length === 0 &&
+      context.persisted === undefined &&
+      structuralEqual(nextState, snapshot.state)
+    )
+      return undefined;
+    const violation = findPlainViolation(nextState);
+    if (violation) {
+      const detail = `state is not plain at ${violation.path}: ${violation.problem}`;
+      throw new ActorStepError(
+        new ProtocolFault('non-plain-state', id as NodeId, context.currentHandler, detail),
+        state,
+        action,
+      );
+    }
     let timers = [...snapshot.timers];
     const sent: Envelope[] = [];
     const events: TraceEvent[] = [];
+    let client: ClientRecord[] | undefined;
     for (const effect of context.effects) {
       switch (effect.kind) {
         case 'send':
@@ -257,23 +371,92 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           events.push({ t: 0, type: 'log', node: id, text: effect.text });
           break;
         case 'client':
+          (client ??= []).push(
+            effect.type === 'invoke'
+              ? { type: 'invoke', f: effect.f, value: effect.value }
+              : { type: effect.type, value: effect.value },
+          );
+          events.push({
+            t: 0,
+            type: effect.type,
+            node: id,
+            op: effect.operation,
+            f: effect.f === '' ? (state.history?.clients[id]?.pending?.f ?? '') : effect.f,
+            value: encodePlain(effect.value),
+          });
           break;
       }
     }
     const persisted = context.persisted
       ? { ...snapshot.durable, ...Object.fromEntries(context.persisted) }
       : snapshot.durable;
-    const projection = system.abstract?.[id];
     return {
-      snapshot: {
-        status: 'up',
-        state: projection ? projection(context.state) : context.state,
-        durable: persisted,
-        timers,
-      },
+      snapshot: { status: 'up', state: nextState, durable: persisted, timers },
       sent,
       events,
+      history: client === undefined ? state.history : recordClientStep(state.history, id, client),
+      recordsClient: client !== undefined,
     };
+  };
+
+  /**
+   * Deliveries already run, by the node they ran on, the message, and the sender and receiver: a delivery is a function of
+   * the node (state, storage, timers), the sender and the message, and the checker shares those
+   * objects between the many states that hold them, so most deliveries are found here by
+   * identity and not run again (Stateright's checker gets the same from Rust's copy-on-write
+   * states: an ignored delivery costs it no copy). `null` records an ignored delivery. Steps
+   * that record client operations are not kept: their operation ids depend on the history.
+   * A miss (a copy of an object, from another worker) only costs running the step.
+   */
+  const deliveries = new WeakMap<NodeSnapshot, WeakMap<object, Map<string, StepOutcome | null>>>();
+  const deliverStep = (
+    state: ActorState,
+    action: Extract<ActorAction, { type: 'deliver' }>,
+    target: NodeSnapshot,
+  ): StepOutcome | undefined => {
+    const message = action.message;
+    // Equal nodes share one snapshot object, so the key names the receiver too.
+    const route = `${action.from}\u0000${action.to}`;
+    const keyed = typeof message === 'object' && message !== null;
+    let byMessage: Map<string, StepOutcome | null> | undefined;
+    if (keyed) {
+      let byNode = deliveries.get(target);
+      if (byNode === undefined) deliveries.set(target, (byNode = new WeakMap()));
+      byMessage = byNode.get(message);
+      if (byMessage === undefined) byNode.set(message, (byMessage = new Map<string, StepOutcome | null>()));
+      const known = byMessage.get(route);
+      if (known !== undefined) return known ?? undefined;
+    }
+    const result = runStep(
+      state,
+      action.to,
+      { handler: 'onMessage', from: action.from as NodeId, message },
+      target,
+      false,
+      action,
+      ignoredStay,
+    );
+    if (byMessage !== undefined && (result === undefined || !result.recordsClient)) {
+      byMessage.set(route, result ?? null);
+    }
+    return result;
+  };
+
+  /** The state's parts that a step rewrites: a node, the network, the history. */
+  const afterStep = (
+    state: ActorState,
+    id: string,
+    result: StepOutcome,
+    network: ActorState['network'],
+  ): ActorState => {
+    const next: ActorState = {
+      ...state,
+      nodes: withNode(state, id, result.snapshot),
+      network: addToNetwork(network, result.sent),
+    };
+    // A step that recorded nothing keeps the state's history (a kept outcome may come from another state).
+    if (result.recordsClient) (next as { history?: ClientHistory | undefined }).history = result.history;
+    return next;
   };
 
   const addToNetwork = (network: ActorState['network'], sent: readonly Envelope[]): ActorState['network'] => {
@@ -356,27 +539,18 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       case 'deliver': {
         const target = state.nodes[action.to];
         if (target === undefined) {
-          // A message to a Byzantine node: it is consumed, and ignored.
+          // A message to a Byzantine node: it is ignored (and consumed, if ignored messages are).
+          if (ignoredStay) return undefined;
           const network = removeFromNetwork(state.network, action);
           return network === undefined ? undefined : { ...state, network };
         }
         if (target.status !== 'up') return undefined;
         const network = removeFromNetwork(state.network, action);
         if (network === undefined) return undefined;
-        const result = runStep(
-          state,
-          action.to,
-          { handler: 'onMessage', from: action.from as NodeId, message: action.message },
-          target,
-          false,
-          action,
-        );
+        const result = deliverStep(state, action, target);
+        if (result === undefined) return undefined;
         recordStep(result, events);
-        return {
-          ...state,
-          nodes: withNode(state, action.to, result.snapshot),
-          network: addToNetwork(network, result.sent),
-        };
+        return afterStep(state, action.to, result, network);
       }
       case 'drop': {
         if (!lossy) return undefined;
@@ -399,13 +573,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           without,
           false,
           action,
-        );
+        ) as StepOutcome;
         recordStep(result, events);
-        return {
-          ...state,
-          nodes: withNode(state, action.node, result.snapshot),
-          network: addToNetwork(state.network, result.sent),
-        };
+        return afterStep(state, action.node, result, state.network);
       }
       case 'crash': {
         const node = state.nodes[action.node];
@@ -432,14 +602,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         if (node?.status !== 'down') return undefined;
         const protocol = protocolOf(system.nodes[action.node] as ActorNode);
         const handler = protocol.onRecover ? 'onRecover' : 'onBoot';
-        const result = runStep(state, action.node, { handler }, node, true, action);
+        const result = runStep(state, action.node, { handler }, node, true, action) as StepOutcome;
         recordStep(result, events);
-        return {
-          ...state,
-          recoveries: state.recoveries + 1,
-          nodes: withNode(state, action.node, result.snapshot),
-          network: addToNetwork(state.network, result.sent),
-        };
+        return { ...afterStep(state, action.node, result, state.network), recoveries: state.recoveries + 1 };
       }
       case 'inject': {
         const universe = system.byzantine?.[action.from] ?? [];
@@ -471,12 +636,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         for (const id of ids) {
           const result = runStep(state, id, { handler: 'onBoot' }, state.nodes[id] as NodeSnapshot, true, {
             type: 'boot',
-          });
-          state = {
-            ...state,
-            nodes: withNode(state, id, result.snapshot),
-            network: addToNetwork(state.network, result.sent),
-          };
+          }) as StepOutcome;
+          state = afterStep(state, id, result, state.network);
         }
         return [state];
       } finally {
@@ -484,9 +645,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       }
     },
     actions(state, out) {
+      let previous: Envelope | undefined;
       for (const envelope of inFlight(state.network)) {
+        // Copies of one message are sorted together: one action delivers (or drops) any of them.
+        if (previous !== undefined && semantics !== 'fifo' && envelopeKey(previous) === envelopeKey(envelope))
+          continue;
+        previous = envelope;
         const target = state.nodes[envelope.to];
-        if (target === undefined || target.status === 'up')
+        if (target === undefined ? !ignoredStay : target.status === 'up')
           out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
         if (lossy)
           out.push({ type: 'drop', from: envelope.from, to: envelope.to, message: envelope.message });
@@ -523,6 +689,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     trace(path, header) {
       return pathToTrace(path, header);
     },
+    network: networkDescription,
   };
 
   /** When replaying for a trace, keeps a step's events and its sends. */
@@ -651,7 +818,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           })),
           ...byzantineIds.map((id) => ({ id, protocol: 'byzantine', group: 'nodes', byzantine: 'universe' })),
         ],
-        config: { semantics, lossy, crashes: system.crashes?.max ?? 0 },
+        config: { ...networkDescription, crashes: system.crashes?.max ?? 0 },
       },
       events,
     };
@@ -666,8 +833,50 @@ export interface TraceHeaderInput {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
+/** The network an actor model explores, with every default made explicit. */
+export interface NetworkDescription {
+  readonly semantics: NetworkSemantics;
+  readonly lossy: boolean;
+  /** For `unordered`: copies of one message in flight at most (`null` in JSON: no bound). */
+  readonly copiesMax?: number;
+  readonly ignoredDeliveries: IgnoredDeliveries;
+}
+
+/** What one handler run produced, for the model's state. */
+interface StepOutcome {
+  readonly snapshot: NodeSnapshot;
+  readonly sent: Envelope[];
+  readonly events: TraceEvent[];
+  readonly history: ClientHistory | undefined;
+  /** Whether the step recorded client operations (then `history` is the state's own). */
+  readonly recordsClient: boolean;
+}
+
+/** The semantics of ignored deliveries: as asked, or the default (see `ActorSystem.network`). */
+function ignoredDeliveriesOf(system: ActorSystem, semantics: NetworkSemantics): IgnoredDeliveries {
+  const asked = system.network?.ignoredDeliveries;
+  if (semantics === 'fifo') {
+    if (asked === 'stay-in-flight') {
+      throw new TypeError(
+        "actorModel: network.ignoredDeliveries 'stay-in-flight' needs an unordered network: on fifo, an ignored head would block its queue",
+      );
+    }
+    return 'consumed';
+  }
+  if (asked !== undefined) {
+    if (asked !== 'stay-in-flight' && asked !== 'consumed') {
+      throw new TypeError(`actorModel: network.ignoredDeliveries must be 'stay-in-flight' or 'consumed'`);
+    }
+    return asked;
+  }
+  if (semantics === 'unordered-duplicating') return 'stay-in-flight';
+  return system.properties.some((property) => property.kind === 'eventually') ? 'consumed' : 'stay-in-flight';
+}
+
 /** What an actor model offers beyond the Model interface. */
 export interface ActorModelExtras {
+  /** The network semantics explored, defaults included (also in trace headers). */
+  readonly network: NetworkDescription;
   /** The trace of a path, in the simulator's format (time is the step number). */
   trace(
     path: Path<ActorState, ActorAction>,

@@ -56,7 +56,20 @@ export {
   type ActorState,
   type ActorSystem,
   type Envelope,
+  type IgnoredDeliveries,
+  type NetworkDescription,
   type NetworkSemantics,
   type NodeSnapshot,
   type PendingTimer,
 } from './actors.js';
+export type {
+  ClientHistory,
+  ClientOperations,
+  CompletedOperation,
+  PendingOperation,
+} from './client-history.js';
+export {
+  linearizableHistory,
+  sequentiallyConsistentHistory,
+  type HistoryPropertyOptions,
+} from './history-properties.js';
