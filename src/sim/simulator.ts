@@ -24,6 +24,7 @@ import {
   validateSchedule,
   type Fault,
   type FaultSchedule,
+  type RandomNemesis,
   type TimedFault,
 } from './faults.js';
 import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
@@ -352,6 +353,8 @@ class Simulation implements StepEnvironment {
     faults: 0,
   };
   private readonly schedule: TimedFault[];
+  /** The nodes faults may hit: the nemesis' `targets`, else the `nodes` group. Partitions cut among them. */
+  private readonly faultTargets: readonly string[];
   private readonly endMs: number;
   private readonly pendingEventually: Property[];
   private failure: Failure | undefined;
@@ -430,16 +433,13 @@ class Simulation implements StepEnvironment {
       this.slotById.set(name, slot);
     });
 
-    const faultTargets = this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
     const faults = config.faults ?? [];
-    const expanded = Array.isArray(faults)
-      ? [...(faults as readonly TimedFault[])]
-      : expandNemesis(
-          faults as Exclude<FaultSchedule, readonly TimedFault[]>,
-          faultTargets,
-          config.durationMs,
-          this.faultRandom,
-        );
+    const nemesis = Array.isArray(faults) ? undefined : (faults as RandomNemesis);
+    // A random nemesis hits only its `targets`; otherwise faults hit the `nodes` group.
+    this.faultTargets = nemesis?.targets ?? this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
+    const expanded = nemesis
+      ? expandNemesis(nemesis, this.faultTargets, config.durationMs, this.faultRandom)
+      : [...(faults as readonly TimedFault[])];
     this.schedule = expanded.sort((a, b) => a.atMs - b.atMs);
     this.view = this.makeView();
   }
@@ -993,7 +993,7 @@ class Simulation implements StepEnvironment {
         return;
       }
       case 'partition': {
-        const targets = this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
+        const targets = this.faultTargets;
         // Each partition draws its shape from its own stream: leaving an earlier fault
         // out (shrinking) must not change which nodes a later partition cuts off.
         const { name, grudge } = buildGrudge(fault.shape, targets, this.streams.stream(`partition:${index}`));
