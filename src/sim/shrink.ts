@@ -302,7 +302,7 @@ export function shrinkFailure(
 }
 
 /** The sizes of a run. */
-export function sizeOf(result: SimulationResult): RunSize {
+function sizeOf(result: SimulationResult): RunSize {
   let operations = 0;
   for (const event of result.history) if (event.type === 'invoke') operations++;
   return {
