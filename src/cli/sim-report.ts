@@ -70,8 +70,6 @@ export function describeFailure(failure: CampaignFailure): string {
       return `${failure.node}.${failure.handler} ${failure.fault === 'threw' ? '' : `broke a rule (${failure.fault})${at}: `}${failure.detail}${failure.fault === 'threw' ? at : ''}`;
     case 'livelock':
       return `livelock${at}: ${failure.detail}`;
-    case 'script':
-      return `the script does not fit this system${at}: ${failure.detail}`;
     case 'timeout':
       return failure.detail;
     case 'crashed':

@@ -1,16 +1,20 @@
 /**
  * `fairlink sim <scenario> --schedule CHECK_TRACE`: a model checker's counterexample replayed
  * by the simulator, on the scenario's own simulation, with its invariants after every step.
+ *
+ * The schedule is input: it is read whole (a file cut short is refused), checked against the
+ * scenario before it runs, and a step the system cannot carry out is bad input at the line of
+ * its event. Only a schedule that fits gets a verdict.
  */
 
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../core/errors.js';
 import { loadScenario, prepareScenario } from '../sim/load-scenario.js';
-import { scriptFromTrace } from '../sim/script.js';
-import { simulate } from '../sim/simulator.js';
+import { checkScheduleFits, scriptFromTrace } from '../sim/script.js';
+import { ScriptStepError, simulate, type SimulationResult } from '../sim/simulator.js';
 import { writeFileAtomic } from '../trace/files.js';
 import { renderTraceHtml } from '../trace/html.js';
-import { parseTraceJsonl, traceToJsonl } from '../trace/jsonl.js';
+import { parseTraceJsonlWithLines, traceToJsonl } from '../trace/jsonl.js';
 import type { CliContext } from './context.js';
 import { ExitCode, type ExitCodeValue } from './usage.js';
 
@@ -32,16 +36,31 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
   } catch {
     throw new InputError(`--schedule ${replay.schedulePath}: cannot read the file`);
   }
-  const script = scriptFromTrace(parseTraceJsonl(text, replay.schedulePath), replay.schedulePath);
+  const { trace: schedule, eventLines } = parseTraceJsonlWithLines(text, replay.schedulePath);
   const scenario = await loadScenario(replay.scenarioPath);
   const prepared = prepareScenario(scenario, replay.scenarioPath, replay.params);
-  const result = simulate(prepared.config, {
-    seed: 0,
-    script,
-    trace: true,
-    scenario: scenario.name,
-    params: prepared.params,
-  });
+  checkScheduleFits(
+    schedule.header,
+    { scenario: scenario.name, params: prepared.params, nodes: Object.keys(prepared.config.nodes) },
+    replay.schedulePath,
+  );
+  const { actions: script, lines } = scriptFromTrace(schedule, replay.schedulePath, eventLines);
+  let result: SimulationResult;
+  try {
+    result = simulate(prepared.config, {
+      seed: 0,
+      script,
+      trace: true,
+      scenario: scenario.name,
+      params: prepared.params,
+    });
+  } catch (thrown) {
+    if (!(thrown instanceof ScriptStepError)) throw thrown;
+    // The event cannot happen in this system: the schedule does not describe it.
+    throw new InputError(
+      `${replay.schedulePath}:${lines[thrown.step - 1] ?? '?'}: cannot replay this event: ${thrown.reason}`,
+    );
+  }
   const trace = result.trace;
   const files: { trace?: string; html?: string } = {};
   if (trace && replay.trace !== undefined) {

@@ -95,10 +95,11 @@ export type WorkerReply =
   | { readonly type: 'seed'; readonly outcome: SeedOutcome }
   | { readonly type: 'chunk-done' }
   | { readonly type: 'shrink-progress'; readonly attempts: number }
-  /** The shrunk run, with its trace; without `shrunk` when shrinking removed nothing. */
+  /** The shrunk run, with its trace; without `shrunk` when no smaller run failed (`notShrunk` says why). */
   | {
       readonly type: 'shrunk';
       readonly shrunk?: { readonly token: string; readonly summary: string; readonly attempts: number };
+      readonly notShrunk?: string;
       readonly outcome: SeedOutcome;
     }
   | { readonly type: 'shrink-failed'; readonly message: string }

@@ -238,12 +238,12 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
     return;
   }
   setPhase(loaded, PHASE.idle);
-  if (sameSize(failing, shrunk.result)) {
-    // Nothing to leave out (no faults, no losses, the failure at the end): report the run as it is.
+  if (!shrunk.reduced) {
+    // No smaller run fails the same way: report the run as it is, and say why.
     setPhase(loaded, PHASE.trace, request.index);
     const outcome = runOnce(loaded, request.index, seed, true, undefined);
     setPhase(loaded, PHASE.idle);
-    post({ type: 'shrunk', outcome });
+    post({ type: 'shrunk', notShrunk: shrunk.summary, outcome });
     return;
   }
   // shrinkFailure's last run is the traced replay of the token, as `--seed N --shrunk TOKEN` runs it.
@@ -253,16 +253,6 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
     shrunk: { token: shrunk.token, summary: shrunk.summary, attempts: shrunk.attempts },
     outcome,
   });
-}
-
-/** Whether shrinking left the run as big as it was. */
-function sameSize(before: SimulationResult, after: SimulationResult): boolean {
-  return (
-    before.stats.faults === after.stats.faults &&
-    before.losses.length === after.losses.length &&
-    before.endMs === after.endMs &&
-    before.stats.sends === after.stats.sends
-  );
 }
 
 function handleTrace(loaded: Loaded, request: Extract<WorkerRequest, { type: 'trace' }>): void {

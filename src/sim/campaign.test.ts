@@ -81,6 +81,23 @@ describe('runCampaign', () => {
     expect(traceToJsonl(replayed.trace!)).toBe(traceToJsonl(found.trace!));
   });
 
+  it('reports the failing run as it is when no smaller one is found, and says why in one note', async () => {
+    const found = await runCampaign({
+      scenarioPath: fixture('in-order.ts'),
+      seeds: { from: 1, to: 30 },
+      shrinkRunsMax: 0,
+    });
+    expect(found.verdict).toBe('fail');
+    expect(found.shrunk).toBeUndefined();
+    expect(found.reported?.shrunk).toBeUndefined();
+    expect(found.trace?.header.shrunk).toBeUndefined();
+    // The run has faults to leave out: the note must not claim it has none.
+    expect(found.trace?.events.some((event) => event.type === 'pause' || event.type === 'clog')).toBe(true);
+    expect(found.notes).toEqual([
+      'not shrunk: no smaller run fails the same way within the budget of 0 runs',
+    ]);
+  });
+
   it('names a handler that never returns, and stops it', async () => {
     const startedAtMs = performance.now();
     const result = await runCampaign({ scenarioPath: fixture('infinite-loop.ts'), stepTimeoutMs: 500 });

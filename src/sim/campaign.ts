@@ -437,7 +437,7 @@ class Campaign {
             shrunk = result.shrunk;
             reportedToken = result.shrunk.token;
           } else {
-            this.notes.push('not shrunk: the run has no fault or lost message to leave out');
+            this.notes.push(`not shrunk: ${result.notShrunk ?? 'no smaller run fails the same way'}`);
           }
         }
       }

@@ -57,8 +57,12 @@ export function checkDeterminism(config: SimulationConfig, options: DeterminismO
   if (first === second) return { identical: true, hashes };
   const firstLines = first.split('\n');
   const secondLines = second.split('\n');
-  let line = 0;
-  while (line < firstLines.length && firstLines[line] === secondLines[line]) line++;
+  // The header counts the events, so it differs whenever they do: the first differing event is
+  // what the user needs, and the header only when the events are all the same.
+  const linesMax = Math.max(firstLines.length, secondLines.length);
+  let line = 1;
+  while (line < linesMax && firstLines[line] === secondLines[line]) line++;
+  if (line === linesMax) line = 0;
   // Traces end in a newline, so the shorter one shows an empty last line: "ended here".
   return {
     identical: false,

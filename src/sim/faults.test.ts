@@ -484,6 +484,50 @@ describe('random nemesis', () => {
     expect(named).not.toContain('c1');
   });
 
+  it('hits only its `targets` in a run: every fault it draws, partitions included, involves only them', () => {
+    const protocol = beacon(true);
+    const all = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.subarray(all, { minLength: 1 }),
+        fc.subarray(['partition', 'crash', 'crash-recover', 'pause', 'clog', 'clock'] as const, {
+          minLength: 1,
+        }),
+        (seed, chosen, faults) => {
+          const result = simulate(
+            {
+              nodes: Object.fromEntries(all.map((id) => [id, protocol])),
+              network: { delay: 3 },
+              faults: { kind: 'random', intervalMs: 20, faults, targets: chosen, durationMs: [5, 40] },
+              durationMs: 300,
+            },
+            { seed, trace: true },
+          );
+          const involved = (result.trace?.events ?? []).flatMap((event): string[] => {
+            switch (event.type) {
+              case 'crash':
+              case 'pause':
+              case 'clock':
+                return [event.node];
+              case 'clog':
+                return [event.from, event.to];
+              case 'partition':
+                // Only nodes with a grudge, or held in one, are cut off from anyone.
+                return Object.entries(event.grudge).flatMap(([node, from]) =>
+                  from.length > 0 ? [node, ...from] : [],
+                );
+              default:
+                return [];
+            }
+          });
+          for (const node of involved) expect(chosen).toContain(node);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('may crash a node at time 0', () => {
     const schedule = expandNemesis(
       { kind: 'random', intervalMs: 0.01, faults: ['crash'], crashedMax: 1 },

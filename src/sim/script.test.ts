@@ -4,8 +4,10 @@ import { check } from '../check/check.js';
 import type { ActorAction, ActorModelExtras, ActorState } from '../check/actors.js';
 import type { Model } from '../check/model.js';
 import type { Path } from '../check/result.js';
-import { scriptFromTrace } from './script.js';
-import { simulate } from './simulator.js';
+import { InputError } from '../core/errors.js';
+import type { TraceHeader } from '../trace/events.js';
+import { checkScheduleFits, scriptFromTrace, type ScheduleTarget } from './script.js';
+import { ScriptStepError, simulate } from './simulator.js';
 
 describe('a model checker counterexample, replayed in the simulator', () => {
   it.each([1, 2, 3])(
@@ -19,8 +21,14 @@ describe('a model checker counterexample, replayed in the simulator', () => {
         scenario: 'two-generals',
         params,
       });
-      const script = scriptFromTrace(trace, 'check.trace.jsonl');
+      const { actions: script, lines } = scriptFromTrace(trace, 'check.trace.jsonl');
       expect(script).toHaveLength(result.path?.actions.length ?? -1);
+      // Each action keeps the line of its event: the header is line 1, events follow.
+      expect(lines).toHaveLength(script.length);
+      lines.forEach((line, index) => {
+        const event = trace.events[line - 2];
+        expect(event?.type, `action ${index}`).toMatch(/^(deliver|drop|timer-fire|crash|recover)$/);
+      });
 
       const replay = simulate(twoGeneralsScenario.build(params), { seed: 0, script, trace: true });
       expect(replay.failure).toMatchObject({
@@ -33,15 +41,94 @@ describe('a model checker counterexample, replayed in the simulator', () => {
     },
   );
 
-  it('refuses a script that does not fit the system, naming the step', () => {
-    const params = twoGeneralsScenario.params;
-    const replay = simulate(twoGeneralsScenario.build(params), {
+  it.each([
+    [
+      { type: 'timer', node: 'alice', name: 'no-such-timer' },
+      "timer 'no-such-timer' is not pending at alice",
+    ],
+    [{ type: 'timer', node: 'carol', name: 'deadline' }, 'carol is not a node of this system'],
+    [
+      { type: 'deliver', from: 'bob', to: 'alice', message: { type: 'chain', index: 7 } },
+      'bob never sent {"type":"chain","index":7} to alice',
+    ],
+    [
+      { type: 'drop', from: 'alice', to: 'bob', message: { type: 'chain', index: 1 } },
+      'no copy of {"type":"chain","index":1} from alice to bob to drop',
+    ],
+    [{ type: 'recover', node: 'bob' }, 'bob is not down to recover'],
+  ] as const)('refuses a step that cannot happen as bad input, not a verdict: %j', (action, reason) => {
+    const build = (): ReturnType<typeof twoGeneralsScenario.build> =>
+      twoGeneralsScenario.build(twoGeneralsScenario.params);
+    const run = (): unknown => simulate(build(), { seed: 0, script: [action] });
+    expect(run).toThrow(ScriptStepError);
+    expect(run).toThrow(InputError);
+    expect(run).toThrow(`script step 1: ${reason}`);
+  });
+
+  it('delivers again a message that was sent, its copies gone: a duplicate the network made', () => {
+    const message = { type: 'chain', index: 0 };
+    const replay = simulate(twoGeneralsScenario.build(twoGeneralsScenario.params), {
       seed: 0,
-      script: [{ type: 'timer', node: 'alice', name: 'no-such-timer' }],
+      script: [
+        { type: 'deliver', from: 'alice', to: 'bob', message },
+        { type: 'deliver', from: 'alice', to: 'bob', message },
+      ],
     });
-    expect(replay.failure).toMatchObject({
-      kind: 'script',
-      detail: "script step 1: timer 'no-such-timer' is not pending at alice",
-    });
+    expect(replay.stats.deliveries).toBe(2);
+  });
+});
+
+describe('checkScheduleFits: the header of a schedule against the scenario it is replayed on', () => {
+  const header: TraceHeader = {
+    format: 'fairlink-trace',
+    version: 1,
+    engine: 'check',
+    scenario: 'two-generals',
+    seed: 0,
+    params: { rounds: 2, mode: 'fast' },
+    nodes: [
+      { id: 'alice', protocol: 'two-generals', group: 'nodes' },
+      { id: 'bob', protocol: 'two-generals', group: 'nodes' },
+    ],
+    config: {},
+  };
+  const target: ScheduleTarget = {
+    scenario: 'two-generals',
+    params: { mode: 'fast', rounds: 2 },
+    nodes: ['bob', 'alice'],
+  };
+  const problem = (changes: Partial<ScheduleTarget>): string => {
+    try {
+      checkScheduleFits(header, { ...target, ...changes }, 'out/s.jsonl');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      return (error as Error).message;
+    }
+    return 'fits';
+  };
+
+  it('accepts the same scenario, parameters and nodes, in any order', () => {
+    expect(problem({})).toBe('fits');
+  });
+
+  it('names line 1 and what differs', () => {
+    expect(problem({ scenario: 'retransmit' })).toBe(
+      "out/s.jsonl:1: the schedule is a trace of scenario 'two-generals', not of 'retransmit'",
+    );
+    expect(problem({ params: { rounds: 3, mode: 'fast' } })).toBe(
+      'out/s.jsonl:1: the schedule was made with rounds=2, this replay has rounds=3 (give --param rounds=2)',
+    );
+    expect(problem({ params: { rounds: 2, mode: 'slow' } })).toBe(
+      'out/s.jsonl:1: the schedule was made with mode=fast, this replay has mode=slow (give --param mode=fast)',
+    );
+    expect(problem({ params: { rounds: 2, mode: 'fast', extra: 1 } })).toBe(
+      "out/s.jsonl:1: the schedule was made without parameter 'extra'",
+    );
+    expect(problem({ params: { rounds: 2 } })).toBe(
+      "out/s.jsonl:1: the schedule was made with parameter 'mode', which the scenario does not have",
+    );
+    expect(problem({ nodes: ['alice', 'bob', 'carol'] })).toBe(
+      "out/s.jsonl:1: the schedule's nodes (alice, bob) are not the scenario's (alice, bob, carol)",
+    );
   });
 });

@@ -5,49 +5,121 @@
  * fired, which node crashed or recovered. Turned into a script, it drives a simulator run of
  * the scenario's own configuration (`RunOptions.script`), with the simulator's invariants
  * checked after every step: the same bug, shown by the other engine.
+ *
+ * A trace is input from outside: before it runs, its header must describe the scenario it is
+ * replayed on (`checkScheduleFits`), and each action keeps the line of the event it comes from,
+ * so that an action the system cannot carry out is reported as bad input at that line.
  */
 
 import { InputError } from '../core/errors.js';
-import { decodePlain } from '../core/plain.js';
-import type { Trace } from '../trace/events.js';
+import { decodePlain, plainToJson } from '../core/plain.js';
+import type { Trace, TraceHeader } from '../trace/events.js';
 import type { ScriptedAction } from './simulator.js';
 
-/** The scripted actions of a trace, in order. */
-export function scriptFromTrace(trace: Trace, fileName: string): ScriptedAction[] {
+/** The scripted actions of a trace, in order, and the line in the file of each one's event. */
+export interface TraceScript {
+  readonly actions: readonly ScriptedAction[];
+  /** `lines[i]` is the line (from 1) of the event that action `i` replays. */
+  readonly lines: readonly number[];
+}
+
+/**
+ * The scripted actions of a trace, in order. `eventLines` gives the line of each event in the
+ * file (see `parseTraceJsonlWithLines`); without it, event `i` is taken to be on line `i + 2`.
+ */
+export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: readonly number[]): TraceScript {
   const sent = new Map<string, { from: string; to: string; message: unknown }>();
-  const script: ScriptedAction[] = [];
+  const actions: ScriptedAction[] = [];
+  const lines: number[] = [];
   const messageOf = (msg: string, line: number): { from: string; to: string; message: unknown } => {
     const found = sent.get(msg);
     if (!found)
       throw new InputError(
-        `${fileName}: event ${line} refers to message ${msg}, which no earlier event sent`,
+        `${fileName}:${line}: the event refers to message ${msg}, which no earlier event sent`,
       );
     return found;
   };
+  const push = (action: ScriptedAction, line: number): void => {
+    actions.push(action);
+    lines.push(line);
+  };
   trace.events.forEach((event, index) => {
-    const line = index + 2; // The header is line 1.
+    const line = eventLines?.[index] ?? index + 2; // The header is line 1.
     switch (event.type) {
       case 'send':
         sent.set(event.msg, { from: event.node, to: event.to, message: decodePlain(event.body) });
         return;
       case 'deliver':
-        script.push({ type: 'deliver', ...messageOf(event.msg, line) });
+        push({ type: 'deliver', ...messageOf(event.msg, line) }, line);
         return;
       case 'drop':
-        if (event.reason === 'loss') script.push({ type: 'drop', ...messageOf(event.msg, line) });
+        if (event.reason === 'loss') push({ type: 'drop', ...messageOf(event.msg, line) }, line);
         return;
       case 'timer-fire':
-        script.push({ type: 'timer', node: event.node, name: event.name });
+        push({ type: 'timer', node: event.node, name: event.name }, line);
         return;
       case 'crash':
-        script.push({ type: 'crash', node: event.node });
+        push({ type: 'crash', node: event.node }, line);
         return;
       case 'recover':
-        script.push({ type: 'recover', node: event.node });
+        push({ type: 'recover', node: event.node }, line);
         return;
       default:
         return;
     }
   });
-  return script;
+  return { actions, lines };
+}
+
+/** What a schedule is replayed on. */
+export interface ScheduleTarget {
+  /** The scenario's name. */
+  readonly scenario: string;
+  /** Its parameters, resolved (defaults and `--param` overrides). */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Its node ids. */
+  readonly nodes: readonly string[];
+}
+
+/**
+ * Checks that a trace header describes the system a schedule is replayed on: the same
+ * scenario, parameters and nodes. A trace of another scenario, or of the same one built with
+ * other parameters, would otherwise fail somewhere in the middle, or worse, pass or fail for
+ * reasons that have nothing to do with the run it records. Throws an `InputError` naming line 1.
+ */
+export function checkScheduleFits(header: TraceHeader, target: ScheduleTarget, fileName: string): void {
+  const fail = (problem: string): never => {
+    throw new InputError(`${fileName}:1: ${problem}`);
+  };
+  if (header.scenario !== target.scenario) {
+    fail(`the schedule is a trace of scenario '${header.scenario}', not of '${target.scenario}'`);
+  }
+  const names = [...new Set([...Object.keys(header.params), ...Object.keys(target.params)])];
+  for (const name of names) {
+    const recorded = header.params[name];
+    const given = target.params[name];
+    if (recorded === undefined) fail(`the schedule was made without parameter '${name}'`);
+    if (given === undefined)
+      fail(`the schedule was made with parameter '${name}', which the scenario does not have`);
+    if (plainToJson(recorded) !== plainToJson(given)) {
+      const recordedText = showParam(recorded);
+      fail(
+        `the schedule was made with ${name}=${recordedText}, this replay has ${name}=${showParam(given)} ` +
+          `(give --param ${name}=${recordedText})`,
+      );
+    }
+  }
+  const recordedNodes = header.nodes.map((node) => node.id);
+  const sameNodes =
+    recordedNodes.length === target.nodes.length && recordedNodes.every((id) => target.nodes.includes(id));
+  if (!sameNodes) {
+    fail(
+      `the schedule's nodes (${recordedNodes.join(', ')}) are not the scenario's (${target.nodes.join(', ')})`,
+    );
+  }
+}
+
+/** A parameter's value as `--param NAME=VALUE` takes it. */
+function showParam(value: unknown): string {
+  return typeof value === 'string' ? value : plainToJson(value);
 }

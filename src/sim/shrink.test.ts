@@ -172,12 +172,39 @@ describe('shrinkFailure on a replicator that needs a loss and a partition', () =
     expect(outcome.token.startsWith(`e${shrunk.endMs}:`)).toBe(true);
   });
 
-  it('summarizes what it kept', () => {
+  it('summarizes what changed, and only that', () => {
+    const changed = (before: number, after: number, text: string): string[] =>
+      before === after ? [] : [text];
+    const steps = shrunk.stats.steps;
+    expect(outcome.reduced).toBe(true);
     expect(outcome.summary).toBe(
-      `${shrunk.stats.faults} of ${failing.stats.faults} faults kept, ` +
-        `${shrunk.losses.length} of ${failing.losses.length} losses kept, ` +
-        `ends at ${formatDuration(shrunk.endMs)} instead of ${formatDuration(failing.endMs)}, ` +
-        `${shrunk.stats.sends} messages instead of ${failing.stats.sends} (${outcome.attempts} runs)`,
+      [
+        ...changed(
+          failing.stats.faults,
+          shrunk.stats.faults,
+          `${shrunk.stats.faults} of ${failing.stats.faults} faults kept`,
+        ),
+        ...changed(
+          failing.losses.length,
+          shrunk.losses.length,
+          `${shrunk.losses.length} of ${failing.losses.length} losses kept`,
+        ),
+        ...changed(
+          failing.endMs,
+          shrunk.endMs,
+          `ends at ${formatDuration(shrunk.endMs)} instead of ${formatDuration(failing.endMs)}`,
+        ),
+        ...changed(
+          failing.stats.steps,
+          steps,
+          `${formatCount(steps)} steps instead of ${formatCount(failing.stats.steps)}`,
+        ),
+        ...changed(
+          failing.stats.sends,
+          shrunk.stats.sends,
+          `${shrunk.stats.sends} messages instead of ${failing.stats.sends}`,
+        ),
+      ].join(', ') + ` (${outcome.attempts} runs)`,
     );
   });
 
@@ -204,20 +231,25 @@ describe('shrinkFailure on a replicator that needs a loss and a partition', () =
     expect(bounded.result.failure).toMatchObject({ kind: 'invariant', property: 'replicated' });
   });
 
-  it('with no runs to try, returns the failing run itself, ended at its failure', () => {
+  it('with no runs to try, returns the failing run itself, ended at its failure, and says so', () => {
     const unchanged = shrinkFailure(replicator, failing, { seed: failing.seed, runsMax: 0 });
     expect(unchanged.attempts).toBe(0);
+    expect(unchanged.reduced).toBe(false);
+    expect(unchanged.summary).toBe('no smaller run fails the same way within the budget of 0 runs');
     expect(unchanged.result.stats).toEqual(failing.stats);
     expect(unchanged.result.losses).toEqual(failing.losses);
   });
 });
 
 describe('shrinkFailure over many failing seeds', () => {
-  it('reduces every failing replicator run to the two cuts the bug needs', () => {
-    for (const failing of failingRuns(replicator, 6)) {
+  it('reduces failing replicator runs to the two cuts the bug needs, unless that makes the run larger', () => {
+    const kept = failingRuns(replicator, 6).map((failing) => {
       const outcome = shrinkFailure(replicator, failing, { seed: failing.seed });
-      expect(outcome.result.stats.faults + outcome.result.losses.length, `seed ${failing.seed}`).toBe(2);
-    }
+      return outcome.result.stats.faults + outcome.result.losses.length;
+    });
+    // Seed 20 keeps 3 of its 4 partitions and its loss: leaving out any other partition lets
+    // more puts through, and their acks make a run with more messages, which is not smaller.
+    expect(kept).toEqual([2, 2, 2, 2, 2, 4]);
   });
 });
 
@@ -274,6 +306,99 @@ describe('shrinkFailure, as a property over seeds', () => {
       }),
       { numRuns: 25, seed: 20_240_601 },
     );
+  });
+});
+
+// --- A counter that counts a retried request twice, judged at the end of the run. Cancelling a
+// loss the failure does not need lets the client finish more operations (more steps, messages
+// and operations) in the same time: a run the shrinker must refuse, although it has fewer losses.
+
+interface CounterClientState {
+  operation: number;
+  request: number;
+}
+type CounterMessage =
+  { readonly type: 'add'; readonly request: number } | { readonly type: 'added'; readonly request: number };
+const counterClient = defineProtocol<CounterClientState, CounterMessage>({
+  name: 'counter-client',
+  init: () => ({ operation: 0, request: 0 }),
+  onBoot: (context) => context.setTimer('next', 10),
+  onTimer: (context, timer) => {
+    const state = context.state;
+    if (timer.name === 'next') {
+      state.operation = context.invoke('add', 1);
+      state.request++;
+    }
+    // A first try, or a retry of the request whose answer has not come.
+    context.send('s1' as never, { type: 'add', request: state.request });
+    context.setTimer('retry', 60);
+  },
+  onMessage: (context, _from, message) => {
+    const state = context.state;
+    if (message.type !== 'added' || message.request !== state.request || state.operation === 0) return;
+    context.complete(state.operation, 'ok', null);
+    state.operation = 0;
+    context.cancelTimer('retry');
+    context.setTimer('next', 10);
+  },
+});
+const counterServer = defineProtocol<{ count: number }, CounterMessage>({
+  name: 'counter-server',
+  init: () => ({ count: 0 }),
+  onMessage: (context, from, message) => {
+    if (message.type !== 'add') return;
+    context.state.count++; // The bug: a retried request is counted again.
+    context.send(from, { type: 'added', request: message.request });
+  },
+});
+const counter: SimulationConfig = {
+  nodes: { c1: { protocol: counterClient, group: 'clients' }, s1: counterServer },
+  network: { delay: uniform(5, 20), drop: 0.08 },
+  faults: { kind: 'random', intervalMs: 300, faults: ['pause'], durationMs: [20, 90] },
+  durationMs: 1000,
+  atEnd: [
+    invariant('counted once', (view) => {
+      const done = view.history.filter((event) => event.type === 'ok').length;
+      const count = view.state<{ count: number }>('s1')?.count ?? 0;
+      return count <= done + 1 || `${count} adds counted for ${done} operations`;
+    }),
+  ],
+};
+
+/** What a report may compare: a shrunk run must be no larger on any of these. */
+function measures(result: SimulationResult): Record<string, number> {
+  return {
+    faults: result.stats.faults,
+    losses: result.losses.length,
+    endMs: result.endMs,
+    steps: result.stats.steps,
+    messages: result.stats.sends,
+    operations: result.history.filter((event) => event.type === 'invoke').length,
+  };
+}
+
+describe('shrinkFailure never reports a larger run', () => {
+  it('the shrunk run is no larger than the original on every measure, over random failing runs', () => {
+    let failed = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const failing = simulate(counter, { seed });
+        fc.pre(!failing.ok);
+        failed++;
+        const outcome = shrinkFailure(counter, failing, { seed, runsMax: 30 });
+        const before = measures(failing);
+        const after = measures(outcome.result);
+        for (const [measure, value] of Object.entries(after)) {
+          expect(value, `seed ${seed}: ${measure}`).toBeLessThanOrEqual(before[measure] as number);
+        }
+        // The summary names only what changed, never "X instead of X".
+        expect(outcome.summary).not.toMatch(/\b([\d,.]+)( [a-z]+)? instead of \1(?![\d,.])/);
+        expect(outcome.summary).not.toMatch(/\b([\d,]+) of \1 [a-z]+ kept/);
+        if (!outcome.reduced) expect(after).toEqual(before);
+      }),
+      { numRuns: 30, seed: 20_261_207 },
+    );
+    expect(failed).toBeGreaterThan(10);
   });
 });
 

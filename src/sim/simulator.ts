@@ -24,6 +24,7 @@ import {
   validateSchedule,
   type Fault,
   type FaultSchedule,
+  type RandomNemesis,
   type TimedFault,
 } from './faults.js';
 import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
@@ -124,6 +125,20 @@ export type ScriptedAction =
   | { readonly type: 'timer'; readonly node: string; readonly name: string }
   | { readonly type: 'crash' | 'recover'; readonly node: string };
 
+/**
+ * A scripted action that cannot happen in the simulated system (a timer that is not pending, a
+ * message never sent, a node that is not up): the script does not describe this system. Bad
+ * input, not a verdict on the protocol; `step` (from 1) lets the caller name where it came from.
+ */
+export class ScriptStepError extends InputError {
+  constructor(
+    readonly step: number,
+    readonly reason: string,
+  ) {
+    super(`script step ${step}: ${reason}`);
+  }
+}
+
 /** Why a run failed. */
 export type Failure =
   | {
@@ -147,9 +162,7 @@ export type Failure =
       readonly detail: string;
       readonly timeMs: number;
     }
-  | { readonly kind: 'livelock'; readonly detail: string; readonly timeMs: number }
-  /** A scripted run asked for something impossible in this system (see `RunOptions.script`). */
-  | { readonly kind: 'script'; readonly detail: string; readonly timeMs: number };
+  | { readonly kind: 'livelock'; readonly detail: string; readonly timeMs: number };
 
 /** Counters of one run. */
 export interface RunStats {
@@ -256,6 +269,11 @@ interface NodeSlot {
   lastTarget: NodeSlot | undefined;
 }
 
+/** Names a send in a scripted run: sender, receiver and content. */
+function scriptSendKey(from: string, to: string, key: string): string {
+  return JSON.stringify([from, to, key]);
+}
+
 /** Normalises a node entry to a spec. */
 function toSpec(entry: Protocol<unknown, unknown, unknown> | NodeSpec): NodeSpec {
   return 'protocol' in entry && typeof entry.protocol === 'object' ? entry : { protocol: entry as Protocol };
@@ -352,6 +370,8 @@ class Simulation implements StepEnvironment {
     faults: 0,
   };
   private readonly schedule: TimedFault[];
+  /** The nodes faults may hit: the nemesis' `targets`, else the `nodes` group. Partitions cut among them. */
+  private readonly faultTargets: readonly string[];
   private readonly endMs: number;
   private readonly pendingEventually: Property[];
   private failure: Failure | undefined;
@@ -365,6 +385,8 @@ class Simulation implements StepEnvironment {
   /** Scripted runs only: messages sent and not yet delivered or dropped, and timers' data by token. */
   private scriptInFlight:
     { from: NodeId; to: NodeId; message: unknown; messageNumber: number; key: string }[] | undefined;
+  /** Scripted runs only: every (sender, receiver, content) ever sent, which the network may duplicate. */
+  private scriptSent: Set<string> | undefined;
   private scriptTimerData: Map<number, unknown> | undefined;
   private readonly view: SystemView;
 
@@ -430,16 +452,13 @@ class Simulation implements StepEnvironment {
       this.slotById.set(name, slot);
     });
 
-    const faultTargets = this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
     const faults = config.faults ?? [];
-    const expanded = Array.isArray(faults)
-      ? [...(faults as readonly TimedFault[])]
-      : expandNemesis(
-          faults as Exclude<FaultSchedule, readonly TimedFault[]>,
-          faultTargets,
-          config.durationMs,
-          this.faultRandom,
-        );
+    const nemesis = Array.isArray(faults) ? undefined : (faults as RandomNemesis);
+    // A random nemesis hits only its `targets`; otherwise faults hit the `nodes` group.
+    this.faultTargets = nemesis?.targets ?? this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
+    const expanded = nemesis
+      ? expandNemesis(nemesis, this.faultTargets, config.durationMs, this.faultRandom)
+      : [...(faults as readonly TimedFault[])];
     this.schedule = expanded.sort((a, b) => a.atMs - b.atMs);
     this.view = this.makeView();
   }
@@ -553,12 +572,13 @@ class Simulation implements StepEnvironment {
 
   /**
    * Runs a scripted adversary: every node boots at time 0, then action i happens at time i.
-   * An action that is impossible in the simulator's state (a message that is not in flight, a
-   * timer that is not pending) ends the run with a `script` failure naming it: the script then
-   * does not describe this system.
+   * An action that is impossible in the simulator's state (a message never sent, a timer that
+   * is not pending, an unknown node) throws a {@link ScriptStepError}: the script then does
+   * not describe this system, and no verdict on it would be true.
    */
   private runScript(script: readonly ScriptedAction[]): void {
     this.scriptInFlight = [];
+    this.scriptSent = new Set();
     this.scriptTimerData = new Map();
     for (const slot of this.slots) {
       this.start(slot, 'onBoot');
@@ -568,10 +588,7 @@ class Simulation implements StepEnvironment {
       if (this.failure) return;
       this.time = index + 1;
       const impossible = this.scriptStep(action);
-      if (impossible !== undefined) {
-        this.fail({ kind: 'script', detail: `script step ${index + 1}: ${impossible}`, timeMs: this.time });
-        return;
-      }
+      if (impossible !== undefined) throw new ScriptStepError(index + 1, impossible);
       this.stats.steps++;
       this.checkProperties();
     });
@@ -589,12 +606,16 @@ class Simulation implements StepEnvironment {
         );
         // A message delivered again after its last copy left is a duplicate made by the network.
         const entry = index >= 0 ? inFlight.splice(index, 1)[0] : undefined;
+        const slot = this.slotById.get(action.to);
+        if (slot === undefined || !this.slotById.has(action.from))
+          return `${slot === undefined ? action.to : action.from} is not a node of this system`;
         if (entry === undefined && action.type === 'drop')
           return `no copy of ${key} from ${action.from} to ${action.to} to drop`;
+        if (entry === undefined && !this.scriptSent?.has(scriptSendKey(action.from, action.to, key)))
+          return `${action.from} never sent ${key} to ${action.to}`;
         const messageNumber = entry?.messageNumber ?? ++this.messageCount;
         const msg = `m${messageNumber}`;
-        const slot = this.slotById.get(action.to);
-        if (action.type === 'drop' || slot === undefined || slot.status !== 'up') {
+        if (action.type === 'drop' || slot.status !== 'up') {
           this.stats.drops++;
           this.record({
             t: this.time,
@@ -613,8 +634,9 @@ class Simulation implements StepEnvironment {
       }
       case 'timer': {
         const slot = this.slotById.get(action.node);
-        const token = slot?.timers.get(action.name);
-        if (slot === undefined || slot.status !== 'up' || token === undefined) {
+        if (slot === undefined) return `${action.node} is not a node of this system`;
+        const token = slot.timers.get(action.name);
+        if (slot.status !== 'up' || token === undefined) {
           return `timer '${action.name}' is not pending at ${action.node}`;
         }
         slot.timers.delete(action.name);
@@ -628,7 +650,8 @@ class Simulation implements StepEnvironment {
       }
       case 'crash': {
         const slot = this.slotById.get(action.node);
-        if (slot?.status !== 'up') return `${action.node} is not up to crash`;
+        if (slot === undefined) return `${action.node} is not a node of this system`;
+        if (slot.status !== 'up') return `${action.node} is not up to crash`;
         slot.status = 'down';
         slot.context = undefined;
         slot.timers.clear();
@@ -637,7 +660,8 @@ class Simulation implements StepEnvironment {
       }
       case 'recover': {
         const slot = this.slotById.get(action.node);
-        if (slot?.status !== 'down') return `${action.node} is not down to recover`;
+        if (slot === undefined) return `${action.node} is not a node of this system`;
+        if (slot.status !== 'down') return `${action.node} is not down to recover`;
         this.start(slot, 'onRecover');
         return undefined;
       }
@@ -913,7 +937,9 @@ class Simulation implements StepEnvironment {
       this.record({ t: this.time, type: 'send', node: from, to, msg: `m${messageNumber}`, body });
     }
     if (this.scriptInFlight) {
-      this.scriptInFlight.push({ from, to, message, messageNumber, key: plainToJson(message) });
+      const key = plainToJson(message);
+      this.scriptInFlight.push({ from, to, message, messageNumber, key });
+      this.scriptSent?.add(scriptSendKey(from, to, key));
       return;
     }
     const network = this.network;
@@ -993,7 +1019,7 @@ class Simulation implements StepEnvironment {
         return;
       }
       case 'partition': {
-        const targets = this.groups.get('nodes') ?? this.slots.map((slot) => slot.id);
+        const targets = this.faultTargets;
         // Each partition draws its shape from its own stream: leaving an earlier fault
         // out (shrinking) must not change which nodes a later partition cuts off.
         const { name, grudge } = buildGrudge(fault.shape, targets, this.streams.stream(`partition:${index}`));

@@ -108,6 +108,11 @@ const HEADER = JSON.stringify({
   config: {},
 });
 
+/** {@link HEADER} as this version writes it, announcing `count` events. */
+function withCount(count: number): string {
+  return HEADER.replace(/}$/, `,"eventCount":${count}}`);
+}
+
 /** The message of the error that parsing `lines` throws. */
 function errorOf(...lines: string[]): string {
   try {
@@ -146,9 +151,31 @@ describe('traceToJsonl and parseTraceJsonl', () => {
       ],
     };
     expect(traceToJsonl(trace)).toBe(
-      `${HEADER}\n{"t":0,"type":"boot","node":"n1"}\n{"t":1.5,"type":"send","node":"n1","to":"n2","msg":"m1","body":{"type":"ping","n":1}}\n`,
+      `${withCount(2)}\n{"t":0,"type":"boot","node":"n1"}\n{"t":1.5,"type":"send","node":"n1","to":"n2","msg":"m1","body":{"type":"ping","n":1}}\n`,
     );
-    expect(traceToJsonl({ header: trace.header, events: [] })).toBe(`${HEADER}\n`);
+    expect(traceToJsonl({ header: trace.header, events: [] })).toBe(`${withCount(0)}\n`);
+  });
+
+  it('counts the events in the header, and refuses a file cut short or added to, naming the line', () => {
+    const events = ['{"t":0,"type":"boot","node":"n1"}', '{"t":0,"type":"boot","node":"n2"}'];
+    const whole = `${withCount(2)}\n${events.join('\n')}\n`;
+    const read = parseTraceJsonl(whole, 'x.jsonl');
+    expect(read.events).toHaveLength(2);
+    // The count belongs to the file: the trace read has none, and writing it again gives the same bytes.
+    expect(read.header).not.toHaveProperty('eventCount');
+    expect(traceToJsonl(read)).toBe(whole);
+    // Cut at a line boundary: still valid JSON Lines, but fewer events than announced.
+    expect(errorOf(withCount(2), events[0] as string)).toBe(
+      'runs/bad.jsonl:3: the file ends after 1 of the 2 events its header announces: it was cut short',
+    );
+    expect(errorOf(withCount(2))).toBe(
+      'runs/bad.jsonl:2: the file ends after 0 of the 2 events its header announces: it was cut short',
+    );
+    expect(errorOf(withCount(1), ...events)).toBe(
+      'runs/bad.jsonl:3: the header announces 1 event, and this is event 2',
+    );
+    // A file without the count (older writers, the runtime's streamed traces) is read as before.
+    expect(parseTraceJsonl(`${HEADER}\n${events[0]}\n`, 'x.jsonl').events).toHaveLength(1);
   });
 
   it('refuses to write a time JSON cannot hold', () => {
@@ -162,7 +189,7 @@ describe('traceToJsonl and parseTraceJsonl', () => {
     const text = `${HEADER.replace('"config":{}', '"config":{},"extra":1')}\n{"t":0,"type":"boot","node":"n1","clock":{"n1":1}}\n`;
     const trace = parseTraceJsonl(text, 'x.jsonl');
     expect(trace.events[0]).toEqual({ t: 0, type: 'boot', node: 'n1', clock: { n1: 1 } });
-    expect(traceToJsonl(trace)).toBe(text);
+    expect(traceToJsonl(trace)).toBe(text.replace('"extra":1', '"extra":1,"eventCount":1'));
   });
 
   it('accepts blank lines, Windows line ends and a byte-order mark, counting lines as an editor does', () => {

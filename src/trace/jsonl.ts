@@ -25,11 +25,18 @@ export class TraceFormatError extends InputError {
 }
 
 /**
- * The JSON Lines text of a trace: the header line, then one line per event,
- * each ending in a newline. Deterministic: the same input gives the same bytes.
+ * The header field that says how many event lines follow. A file cut at a line boundary is
+ * still valid JSON Lines; this count is how a reader tells it from a whole trace (TRACE.md).
+ */
+const EVENT_COUNT = 'eventCount';
+
+/**
+ * The JSON Lines text of a trace: the header line (with the number of events that follow),
+ * then one line per event, each ending in a newline. Deterministic: the same input gives the
+ * same bytes.
  */
 export function traceToJsonl(trace: Trace): string {
-  const lines: string[] = [JSON.stringify(trace.header)];
+  const lines: string[] = [JSON.stringify({ ...trace.header, [EVENT_COUNT]: trace.events.length })];
   for (const event of trace.events) {
     // JSON would silently turn a non-finite time into null: refuse it instead.
     if (!Number.isFinite(event.t))
@@ -42,19 +49,32 @@ export function traceToJsonl(trace: Trace): string {
 /**
  * Reads a trace from its JSON Lines text. `fileName` is only used in error
  * messages. Blank lines and a final newline are ignored; Windows line ends
- * are accepted. Throws a {@link TraceFormatError} at the first invalid line.
- * The objects returned are the parsed lines themselves, so key order and any
- * field this version does not know are kept.
+ * are accepted. Throws a {@link TraceFormatError} at the first invalid line,
+ * or when the header's event count does not match the events (a file cut
+ * short). The objects returned are the parsed lines themselves, so key order
+ * and any field this version does not know are kept; the event count, a
+ * property of the file rather than of the run, is checked and left out.
  */
 export function parseTraceJsonl(text: string, fileName: string): Trace {
+  return parseTraceJsonlWithLines(text, fileName).trace;
+}
+
+/** {@link parseTraceJsonl}, with the line (1-based, in the file) of each event, for messages about events. */
+export function parseTraceJsonlWithLines(
+  text: string,
+  fileName: string,
+): { readonly trace: Trace; readonly eventLines: readonly number[] } {
   const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
   let header: TraceHeader | undefined;
   let nodes: ReadonlySet<string> = new Set();
   const events: TraceEvent[] = [];
+  const eventLines: number[] = [];
+  let lastLine = 0;
   for (let index = 0; index < lines.length; index++) {
     const rawLine = lines[index] as string;
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (line.trim() === '') continue;
+    lastLine = index + 1;
     const fail = (problem: string): never => {
       throw new TraceFormatError(fileName, index + 1, problem);
     };
@@ -64,11 +84,29 @@ export function parseTraceJsonl(text: string, fileName: string): Trace {
       nodes = new Set(header.nodes.map((entry) => entry.id));
     } else {
       events.push(checkEvent(value, nodes, fail));
+      eventLines.push(index + 1);
     }
   }
   if (header === undefined)
     throw new TraceFormatError(fileName, 1, 'empty file: a trace starts with a header line');
-  return { header, events };
+  const count = (header as { readonly [EVENT_COUNT]?: number })[EVENT_COUNT];
+  if (count === undefined) return { trace: { header, events }, eventLines };
+  if (events.length < count) {
+    throw new TraceFormatError(
+      fileName,
+      lastLine + 1,
+      `the file ends after ${events.length} of the ${count} events its header announces: it was cut short`,
+    );
+  }
+  if (events.length > count) {
+    throw new TraceFormatError(
+      fileName,
+      eventLines[count] as number,
+      `the header announces ${count} event${count === 1 ? '' : 's'}, and this is event ${count + 1}`,
+    );
+  }
+  const withoutCount = Object.fromEntries(Object.entries(header).filter(([key]) => key !== EVENT_COUNT));
+  return { trace: { header: withoutCount as unknown as TraceHeader, events }, eventLines };
 }
 
 type Fail = (problem: string) => never;

@@ -53,6 +53,10 @@ export const traceHeaderSchema = describe(
     nodes: z.array(traceNodeSchema),
     config: z.record(z.string(), z.unknown()),
     shrunk: z.string().optional(),
+    eventCount: describe(
+      z.number().int().nonnegative().optional(),
+      'How many event lines follow the header: a reader refuses a file with fewer (cut short) or more.',
+    ),
   }),
   'The first line of every trace.',
   'TraceHeader',

@@ -4,8 +4,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { filesUnder, fixture, repositoryRoot, runFairlink, scratchFolder } from './run-cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { filesUnder, fixture, repositoryRoot, runFairlink, scratchFolder, type CliRun } from './run-cli.js';
 
 describe('fairlink sim: verdicts', () => {
   it('passes a passing scenario, writing nothing unasked', async () => {
@@ -261,6 +261,80 @@ describe('fairlink sim: bad input (exit 2, one line, no files)', () => {
     expect(run.stderr).toBe(
       'fairlink: the build is missing (dist/cli/main.js): run npm ci (or npm run build) first\n',
     );
+    expect(run.code).toBe(2);
+  });
+});
+
+describe('fairlink sim --schedule: a schedule that does not fit the scenario is bad input (exit 2)', () => {
+  const example = (name: string): string => join(repositoryRoot, 'examples', name);
+  const outputs = ['--trace', 'out/replay.jsonl', '--html', 'out/replay.html'];
+  /** A checker counterexample of two generals with 2 rounds: its lines, header first. */
+  let lines: string[] = [];
+  let folder = '';
+
+  beforeAll(async () => {
+    folder = scratchFolder();
+    const check = ['check', example('two-generals.ts'), '--param', 'rounds=2', '--trace', 'schedule.jsonl'];
+    const run = await runFairlink(check, { cwd: folder });
+    expect(run.code).toBe(1);
+    lines = readFileSync(join(folder, 'schedule.jsonl'), 'utf8').trimEnd().split('\n');
+  });
+
+  /** Replays `text` as a schedule in a fresh folder; checks nothing was written. */
+  async function replay(text: string, scenario: string, params: readonly string[]): Promise<CliRun> {
+    const cwd = scratchFolder();
+    writeFileSync(join(cwd, 's.jsonl'), text);
+    const run = await runFairlink(['sim', scenario, ...params, '--schedule', 's.jsonl', ...outputs], { cwd });
+    if (run.code === 2) expect(filesUnder(cwd)).toEqual(['s.jsonl']);
+    return run;
+  }
+
+  it('a whole schedule still replays to its violation (exit 1)', async () => {
+    const run = await replay(`${lines.join('\n')}\n`, example('two-generals.ts'), ['--param', 'rounds=2']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(
+      /^FAIL two-generals: the scripted replay of 4 steps violates 'both attack or neither'/,
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it('a schedule cut at a line boundary, naming the line where it ends', async () => {
+    // Cut before the last timer fires: replayed, it would be judged on a run it does not record.
+    const kept = lines.findLastIndex((line) => line.includes('"timer-fire"'));
+    const run = await replay(`${lines.slice(0, kept).join('\n')}\n`, example('two-generals.ts'), [
+      '--param',
+      'rounds=2',
+    ]);
+    expect(run.stderr).toBe(
+      `fairlink: s.jsonl:${kept + 1}: the file ends after ${kept - 1} of the ${lines.length - 1} events its header announces: it was cut short\n`,
+    );
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(2);
+  });
+
+  it('a schedule of another scenario, or of other parameters, naming line 1', async () => {
+    const other = await replay(`${lines.join('\n')}\n`, example('retransmit.ts'), []);
+    expect(other.stderr).toBe(
+      "fairlink: s.jsonl:1: the schedule is a trace of scenario 'two-generals', not of 'retransmit'\n",
+    );
+    expect(other.code).toBe(2);
+    const params = await replay(`${lines.join('\n')}\n`, example('two-generals.ts'), ['--param', 'rounds=3']);
+    expect(params.stderr).toBe(
+      'fairlink: s.jsonl:1: the schedule was made with rounds=2, this replay has rounds=3 (give --param rounds=2)\n',
+    );
+    expect(params.code).toBe(2);
+  });
+
+  it('an event that cannot happen in the scenario, naming its line', async () => {
+    const edited = [...lines];
+    const line = edited.findIndex((text) => text.includes('"timer-fire"'));
+    edited[line] = (edited[line] as string).replace('"deadline"', '"no-such-timer"');
+    const run = await replay(`${edited.join('\n')}\n`, example('two-generals.ts'), ['--param', 'rounds=2']);
+    const node = (JSON.parse(edited[line]) as { node: string }).node;
+    expect(run.stderr).toBe(
+      `fairlink: s.jsonl:${line + 1}: cannot replay this event: timer 'no-such-timer' is not pending at ${node}\n`,
+    );
+    expect(run.stdout).toBe('');
     expect(run.code).toBe(2);
   });
 });
