@@ -22,6 +22,7 @@ export {
   type PairedHistory,
   type PairOptions,
   type ProcessId,
+  type SkippedLines,
 } from './types.js';
 export { canonicalString, structuralEqual, structuralHash } from './hash.js';
 
@@ -36,7 +37,16 @@ export {
 export { parseJepsenEtcd } from './formats/jepsen-etcd.js';
 export { parseJepsenKvEdn } from './formats/jepsen-kv-edn.js';
 export { formatJsonl, parseJsonl } from './formats/jsonl.js';
-export { EdnSymbol, EdnSyntaxError, Keyword, ednToPlain, parseEdn, type EdnValue } from './formats/edn.js';
+export {
+  EdnSymbol,
+  EdnSyntaxError,
+  Keyword,
+  ednToPlain,
+  parseEdn,
+  readEdnForms,
+  type EdnForm,
+  type EdnValue,
+} from './formats/edn.js';
 
 export { partitionByKey, type Model, type StepResult } from './models/model.js';
 export { casRegisterModel, registerModel, type RegisterOptions } from './models/register.js';
