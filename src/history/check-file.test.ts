@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkHistoryFile } from './check-file.js';
 import { runHistoryCheck } from './cli.js';
-import { HistoryUsageError } from './errors.js';
+import { HistoryFormatError, HistoryUsageError } from './errors.js';
 import { pairOperations } from './types.js';
 import { parseJsonl } from './formats/jsonl.js';
 import { checkLinearizability } from './linearizability/check.js';
@@ -83,6 +83,61 @@ describe('checkHistoryFile', () => {
     await expect(checkHistoryFile(join(folder, 'fine.jsonl'), { model: 'nope' })).rejects.toThrow(
       /unknown model/,
     );
+  });
+});
+
+describe('checkHistoryFile and the model', () => {
+  it('refuses, as bad input naming the file and line, a history whose operations the model does not know', async () => {
+    const check = checkHistoryFile(join(folder, 'fine.jsonl'), { model: 'queue' });
+    await expect(check).rejects.toThrow(HistoryFormatError);
+    await expect(check).rejects.toThrow(
+      /fine\.jsonl:1: operation "write" is not known to the queue model \(it knows enqueue, dequeue\)$/,
+    );
+    await expect(
+      checkHistoryFile(join(folder, 'fine.jsonl'), { model: 'set', checker: 'sequential' }),
+    ).rejects.toThrow(/fine\.jsonl:1: operation "write" is not known to the set model/);
+  });
+
+  it('names the line of a value of the wrong shape: the invocation for an input, the completion for an output', async () => {
+    await writeFile(
+      join(folder, 'shapes.jsonl'),
+      [
+        line(0, 'invoke', 'add', 1, 0),
+        line(0, 'ok', 'add', 1, 1),
+        line(1, 'invoke', 'read', null, 2),
+        line(1, 'ok', 'read', 1, 3),
+      ].join('\n'),
+    );
+    await expect(checkHistoryFile(join(folder, 'shapes.jsonl'), { model: 'set' })).rejects.toThrow(
+      /shapes\.jsonl:4: read returns a list in the set model, got 1$/,
+    );
+    await writeFile(
+      join(folder, 'cas.jsonl'),
+      `${line(0, 'invoke', 'write', 1, 0)}\n${line(1, 'invoke', 'cas', 1, 1)}`,
+    );
+    await expect(checkHistoryFile(join(folder, 'cas.jsonl'), { model: 'cas-register' })).rejects.toThrow(
+      /cas\.jsonl:2: cas takes \[from, to\] in the cas-register model, got 1$/,
+    );
+  });
+
+  it('starts a register from --initial', async () => {
+    await writeFile(
+      join(folder, 'starts-at-0.jsonl'),
+      `${line(0, 'invoke', 'read', null, 0)}\n${line(0, 'ok', 'read', 0, 1)}`,
+    );
+    const path = join(folder, 'starts-at-0.jsonl');
+    expect((await checkHistoryFile(path, { model: 'cas-register' })).outcome).toBe('violation');
+    expect((await checkHistoryFile(path, { model: 'cas-register', initial: 0 })).outcome).toBe('ok');
+    expect(
+      (await checkHistoryFile(path, { model: 'register', initial: 0, checker: 'sequential' })).outcome,
+    ).toBe('ok');
+    await expect(checkHistoryFile(path, { model: 'counter', initial: 0 })).rejects.toThrow(
+      /--initial: the counter model has no initial value/,
+    );
+    await expect(checkHistoryFile(path, { model: registerModel(), initial: 0 })).rejects.toThrow(
+      HistoryUsageError,
+    );
+    await expect(checkHistoryFile(path, { checker: 'counter', initial: 0 })).rejects.toThrow(/uses no model/);
   });
 });
 

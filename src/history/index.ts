@@ -53,9 +53,18 @@ export { casRegisterModel, registerModel, type RegisterOptions } from './models/
 export { KeyValueState, keyValueModel, type KeyValueOptions } from './models/key-value.js';
 export { counterModel, queueModel, setModel, type SetState } from './models/collections.js';
 export {
+  findShapeProblem,
+  type OperationShape,
+  type OperationShapes,
+  type ShapeProblem,
+  type ValueShape,
+} from './models/shapes.js';
+export {
   builtinModelNames,
   createModel,
+  modelsWithInitialValue,
   parseModelName,
+  parseModelSpec,
   type BuiltinModelName,
   type ModelSpec,
 } from './models/registry.js';
@@ -91,6 +100,8 @@ export { quantiles, type Quantiles } from './convergence/quantiles.js';
 export {
   checkHistoryFile,
   checkerNames,
+  createHistoryFileChecker,
+  type HistoryFileChecker,
   type CheckerName,
   type CheckFileOptions,
   type CheckFileReport,
