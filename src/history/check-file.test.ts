@@ -143,7 +143,7 @@ describe('checkHistoryFile and the model', () => {
 
 describe('runHistoryCheck', () => {
   it('prints a verdict with the explanation, and exits 1 for a violation', async () => {
-    const output = await runHistoryCheck({ file: join(folder, 'stale.jsonl'), model: 'register' });
+    const output = await runHistoryCheck({ files: [join(folder, 'stale.jsonl')], model: 'register' });
     expect(output.exitCode).toBe(1);
     expect(output.stdout).toContain('not-linearizable');
     expect(output.stdout).toContain('none of these can be placed next:');
@@ -153,7 +153,7 @@ describe('runHistoryCheck', () => {
   it('prints JSON, and writes the HTML report', async () => {
     const html = join(folder, 'report.html');
     const output = await runHistoryCheck({
-      file: join(folder, 'fine.jsonl'),
+      files: [join(folder, 'fine.jsonl')],
       model: 'register',
       json: true,
       html,
@@ -168,19 +168,19 @@ describe('runHistoryCheck', () => {
   });
 
   it('exits 2 with a one-line error naming the file and line for bad input', async () => {
-    const output = await runHistoryCheck({ file: join(folder, 'broken.jsonl'), model: 'register' });
+    const output = await runHistoryCheck({ files: [join(folder, 'broken.jsonl')], model: 'register' });
     expect(output.exitCode).toBe(2);
     expect(output.stdout).toBe('');
     expect(output.stderr).toMatch(/broken\.jsonl:2: invalid JSON/);
     expect(output.stderr.trim().split('\n')).toHaveLength(1);
-    expect((await runHistoryCheck({ file: join(folder, 'fine.jsonl'), model: 'what' })).exitCode).toBe(2);
+    expect((await runHistoryCheck({ files: [join(folder, 'fine.jsonl')], model: 'what' })).exitCode).toBe(2);
   });
 
   it('exits 3 when nothing can be decided', async () => {
     await writeFile(join(folder, 'empty-set.jsonl'), line(0, 'invoke', 'add', 1, 0));
-    expect((await runHistoryCheck({ file: join(folder, 'empty-set.jsonl'), checker: 'set' })).exitCode).toBe(
-      3,
-    );
+    expect(
+      (await runHistoryCheck({ files: [join(folder, 'empty-set.jsonl')], checker: 'set' })).exitCode,
+    ).toBe(3);
   });
 });
 
