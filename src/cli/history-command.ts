@@ -1,5 +1,5 @@
 /**
- * `fairlink history check FILE --model NAME`: judges a recorded history.
+ * `fairlink history check FILE... --model NAME`: judges recorded histories, one verdict per file.
  *
  * The work is done by `runHistoryCheck` in the history module, which returns the exit code and
  * the text instead of printing; this module only maps flags onto it.
@@ -15,6 +15,7 @@ import { parseWholeNumber } from './options.js';
 
 interface HistoryCheckFlags {
   readonly model?: string;
+  readonly initial?: unknown;
   readonly format?: string;
   readonly checker?: string;
   readonly partition: boolean;
@@ -26,6 +27,17 @@ interface HistoryCheckFlags {
 
 const CHECKERS: readonly CheckerName[] = ['linearizable', 'sequential', 'set', 'counter'];
 
+/** `--initial VALUE`: a JSON value (`0`, `"x"`, `null`, `[1, 2]`). */
+function parseInitialValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InputError(
+      `--initial ${text}: expected a JSON value, such as 0, null, '"text"' or '[1, 2]' (a string needs its quotes)`,
+    );
+  }
+}
+
 /** Registers `history check` on the program. */
 export function registerHistoryCommand(program: Command, cli: CliContext): void {
   const history = program
@@ -33,9 +45,17 @@ export function registerHistoryCommand(program: Command, cli: CliContext): void 
     .description('judge recorded histories with consistency checkers');
   history
     .command('check')
-    .description('is a history linearizable (or sequentially consistent, or a converging set or counter)?')
-    .argument('<file>', 'the history: a Jepsen etcd log, a Jepsen key-value EDN file, or JSON Lines')
+    .description('is each history linearizable (or sequentially consistent, or a converging set or counter)?')
+    .argument(
+      '<files...>',
+      'the histories: Jepsen etcd logs, Jepsen EDN files (a map per line, or one vector), or JSON Lines',
+    )
     .option('--model <NAME>', 'register, cas-register, key-value, queue, set or counter')
+    .option(
+      '--initial <VALUE>',
+      'the value the register or key-value model starts from, as JSON (default null; kv: \'""\')',
+      parseInitialValue,
+    )
     .option('--format <FORMAT>', 'jepsen-etcd, jepsen-kv-edn or jsonl (default: from the file)')
     .option('--checker <NAME>', `${CHECKERS.join(', ')} (default linearizable)`)
     .option('--no-partition', 'check the history as one object, not key by key')
@@ -45,17 +65,18 @@ export function registerHistoryCommand(program: Command, cli: CliContext): void 
     .option('--threads <N>', 'worker threads for large partitioned histories', (text) =>
       parseWholeNumber(text, '--threads', 1, 64),
     )
-    .option('--html <FILE>', 'draw the history: one row per client, the violation marked')
-    .option('--json', 'print one JSON result object on stdout')
-    .action(async (file: string, flags: HistoryCheckFlags) => {
+    .option('--html <FILE>', 'draw the history (one file only): one row per client, the violation marked')
+    .option('--json', 'print one JSON object on stdout (several files: per-file verdicts and a summary)')
+    .action(async (files: string[], flags: HistoryCheckFlags) => {
       if (flags.checker !== undefined && !CHECKERS.includes(flags.checker as CheckerName)) {
         throw new InputError(`--checker ${flags.checker}: expected one of ${CHECKERS.join(', ')}`);
       }
       if (flags.html !== undefined) checkOutputPath('--html', flags.html);
       const output = await runHistoryCheck({
-        file,
+        files,
         partition: flags.partition,
         ...(flags.model === undefined ? {} : { model: flags.model }),
+        ...(flags.initial === undefined ? {} : { initial: flags.initial }),
         ...(flags.format === undefined ? {} : { format: flags.format }),
         ...(flags.checker === undefined ? {} : { checker: flags.checker as CheckerName }),
         ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
@@ -63,7 +84,9 @@ export function registerHistoryCommand(program: Command, cli: CliContext): void 
         ...(flags.html === undefined ? {} : { html: flags.html }),
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
       });
-      if (output.exitCode === 2)
+      // Bad input with nothing else to report (a usage error, or the one file given): the usual
+      // one line. With several files, the others' verdicts are printed too.
+      if (output.exitCode === 2 && output.stdout === '')
         throw new InputError(output.stderr.trim().replace(/^fairlink(?: history check)?: /, ''));
       cli.stdout.write(output.stdout);
       if (output.stderr) cli.stderr.write(output.stderr);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkHistoryFile } from './check-file.js';
 import { runHistoryCheck } from './cli.js';
-import { HistoryUsageError } from './errors.js';
+import { HistoryFormatError, HistoryUsageError } from './errors.js';
 import { pairOperations } from './types.js';
 import { parseJsonl } from './formats/jsonl.js';
 import { checkLinearizability } from './linearizability/check.js';
@@ -86,9 +86,64 @@ describe('checkHistoryFile', () => {
   });
 });
 
+describe('checkHistoryFile and the model', () => {
+  it('refuses, as bad input naming the file and line, a history whose operations the model does not know', async () => {
+    const check = checkHistoryFile(join(folder, 'fine.jsonl'), { model: 'queue' });
+    await expect(check).rejects.toThrow(HistoryFormatError);
+    await expect(check).rejects.toThrow(
+      /fine\.jsonl:1: operation "write" is not known to the queue model \(it knows enqueue, dequeue\)$/,
+    );
+    await expect(
+      checkHistoryFile(join(folder, 'fine.jsonl'), { model: 'set', checker: 'sequential' }),
+    ).rejects.toThrow(/fine\.jsonl:1: operation "write" is not known to the set model/);
+  });
+
+  it('names the line of a value of the wrong shape: the invocation for an input, the completion for an output', async () => {
+    await writeFile(
+      join(folder, 'shapes.jsonl'),
+      [
+        line(0, 'invoke', 'add', 1, 0),
+        line(0, 'ok', 'add', 1, 1),
+        line(1, 'invoke', 'read', null, 2),
+        line(1, 'ok', 'read', 1, 3),
+      ].join('\n'),
+    );
+    await expect(checkHistoryFile(join(folder, 'shapes.jsonl'), { model: 'set' })).rejects.toThrow(
+      /shapes\.jsonl:4: read returns a list in the set model, got 1$/,
+    );
+    await writeFile(
+      join(folder, 'cas.jsonl'),
+      `${line(0, 'invoke', 'write', 1, 0)}\n${line(1, 'invoke', 'cas', 1, 1)}`,
+    );
+    await expect(checkHistoryFile(join(folder, 'cas.jsonl'), { model: 'cas-register' })).rejects.toThrow(
+      /cas\.jsonl:2: cas takes \[from, to\] in the cas-register model, got 1$/,
+    );
+  });
+
+  it('starts a register from --initial', async () => {
+    await writeFile(
+      join(folder, 'starts-at-0.jsonl'),
+      `${line(0, 'invoke', 'read', null, 0)}\n${line(0, 'ok', 'read', 0, 1)}`,
+    );
+    const path = join(folder, 'starts-at-0.jsonl');
+    expect((await checkHistoryFile(path, { model: 'cas-register' })).outcome).toBe('violation');
+    expect((await checkHistoryFile(path, { model: 'cas-register', initial: 0 })).outcome).toBe('ok');
+    expect(
+      (await checkHistoryFile(path, { model: 'register', initial: 0, checker: 'sequential' })).outcome,
+    ).toBe('ok');
+    await expect(checkHistoryFile(path, { model: 'counter', initial: 0 })).rejects.toThrow(
+      /--initial: the counter model has no initial value/,
+    );
+    await expect(checkHistoryFile(path, { model: registerModel(), initial: 0 })).rejects.toThrow(
+      HistoryUsageError,
+    );
+    await expect(checkHistoryFile(path, { checker: 'counter', initial: 0 })).rejects.toThrow(/uses no model/);
+  });
+});
+
 describe('runHistoryCheck', () => {
   it('prints a verdict with the explanation, and exits 1 for a violation', async () => {
-    const output = await runHistoryCheck({ file: join(folder, 'stale.jsonl'), model: 'register' });
+    const output = await runHistoryCheck({ files: [join(folder, 'stale.jsonl')], model: 'register' });
     expect(output.exitCode).toBe(1);
     expect(output.stdout).toContain('not-linearizable');
     expect(output.stdout).toContain('none of these can be placed next:');
@@ -98,7 +153,7 @@ describe('runHistoryCheck', () => {
   it('prints JSON, and writes the HTML report', async () => {
     const html = join(folder, 'report.html');
     const output = await runHistoryCheck({
-      file: join(folder, 'fine.jsonl'),
+      files: [join(folder, 'fine.jsonl')],
       model: 'register',
       json: true,
       html,
@@ -113,19 +168,19 @@ describe('runHistoryCheck', () => {
   });
 
   it('exits 2 with a one-line error naming the file and line for bad input', async () => {
-    const output = await runHistoryCheck({ file: join(folder, 'broken.jsonl'), model: 'register' });
+    const output = await runHistoryCheck({ files: [join(folder, 'broken.jsonl')], model: 'register' });
     expect(output.exitCode).toBe(2);
     expect(output.stdout).toBe('');
     expect(output.stderr).toMatch(/broken\.jsonl:2: invalid JSON/);
     expect(output.stderr.trim().split('\n')).toHaveLength(1);
-    expect((await runHistoryCheck({ file: join(folder, 'fine.jsonl'), model: 'what' })).exitCode).toBe(2);
+    expect((await runHistoryCheck({ files: [join(folder, 'fine.jsonl')], model: 'what' })).exitCode).toBe(2);
   });
 
   it('exits 3 when nothing can be decided', async () => {
     await writeFile(join(folder, 'empty-set.jsonl'), line(0, 'invoke', 'add', 1, 0));
-    expect((await runHistoryCheck({ file: join(folder, 'empty-set.jsonl'), checker: 'set' })).exitCode).toBe(
-      3,
-    );
+    expect(
+      (await runHistoryCheck({ files: [join(folder, 'empty-set.jsonl')], checker: 'set' })).exitCode,
+    ).toBe(3);
   });
 });
 

@@ -6,13 +6,14 @@
  */
 import { checkCounter, type CounterCheckResult } from './convergence/counter-check.js';
 import { checkSetConvergence, type SetCheckResult } from './convergence/set-check.js';
-import { HistoryUsageError } from './errors.js';
-import { parseFormatName, readHistoryFile } from './formats/index.js';
+import { HistoryFormatError, HistoryUsageError } from './errors.js';
+import { parseFormatName, readHistoryFile, type HistoryFormat } from './formats/index.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { checkLinearizabilityParallel } from './linearizability/parallel.js';
 import type { LinearizabilityResult } from './linearizability/result.js';
 import type { Model } from './models/model.js';
-import { createModel, parseModelName } from './models/registry.js';
+import { createModel, parseModelSpec, type ModelSpec } from './models/registry.js';
+import { findShapeProblem } from './models/shapes.js';
 import { checkSequentialConsistency, type SequentialResult } from './sequential/check.js';
 import { pairOperations, type History, type PairedHistory } from './types.js';
 
@@ -26,6 +27,11 @@ export type CheckerName = (typeof checkerNames)[number];
 export interface CheckFileOptions {
   /** A built-in model's name (see `builtinModelNames`) or a model. Required by `linearizable` and `sequential`. */
   readonly model?: string | Model<unknown>;
+  /**
+   * The value a built-in register or key-value model starts from (default: theirs, `null` for
+   * the registers and `''` for `kv`). Refused with a model object or a model that has none.
+   */
+  readonly initial?: unknown;
   /** The file's format (a `HistoryFormat` name or alias); detected from its content when absent. */
   readonly format?: string;
   /** Split by the model's partition function (linearizability only). Default true. */
@@ -59,24 +65,43 @@ export type CheckFileReport = {
 
 const exitCodes = { ok: 0, violation: 1, unknown: 3 } as const;
 
-function requireModel(options: CheckFileOptions, checker: CheckerName): Model<unknown> {
-  if (options.model === undefined)
-    throw new HistoryUsageError(`the ${checker} check needs a model (--model NAME)`);
-  return typeof options.model === 'string'
-    ? createModel({ name: parseModelName(options.model) })
-    : options.model;
+/** A model, as the checkers need it: built, and as a spec when it is a built-in one (for threads). */
+interface ResolvedModel {
+  readonly model: Model<unknown>;
+  readonly spec: ModelSpec | undefined;
 }
 
+function resolveModel(options: CheckFileOptions, checker: CheckerName): ResolvedModel | undefined {
+  if (checker !== 'linearizable' && checker !== 'sequential') {
+    if (options.initial !== undefined)
+      throw new HistoryUsageError(`--initial: the ${checker} check uses no model, so no initial value`);
+    return undefined;
+  }
+  if (options.model === undefined)
+    throw new HistoryUsageError(`the ${checker} check needs a model (--model NAME)`);
+  if (typeof options.model !== 'string') {
+    if (options.initial !== undefined)
+      throw new HistoryUsageError(
+        '--initial applies to the built-in models; give your model its own initial state',
+      );
+    return { model: options.model, spec: undefined };
+  }
+  const spec = parseModelSpec(options.model, options.initial);
+  return { model: createModel(spec), spec };
+}
+
+/** A file checker with its options checked once: call it with each file to judge. */
+export type HistoryFileChecker = (path: string) => Promise<CheckFileReport>;
+
 /**
- * Reads a history file and checks it.
+ * Checks the options and returns a function that reads a history file and checks it. Several
+ * files are judged with the same options without checking them again.
  *
- * @throws `HistoryFormatError` for an unreadable or malformed file, `HistoryUsageError` for bad
- *   options: both mean exit code 2.
+ * @throws `HistoryUsageError` for bad options (exit code 2). The returned function throws
+ *   `HistoryFormatError` for an unreadable or malformed file, or one whose operations do not fit
+ *   the model: exit code 2 too, for that file.
  */
-export async function checkHistoryFile(
-  path: string,
-  options: CheckFileOptions = {},
-): Promise<CheckFileReport> {
+export function createHistoryFileChecker(options: CheckFileOptions = {}): HistoryFileChecker {
   const checker = options.checker ?? 'linearizable';
   if (!checkerNames.includes(checker)) {
     throw new HistoryUsageError(`unknown checker "${String(checker)}"; known: ${checkerNames.join(', ')}`);
@@ -86,24 +111,65 @@ export async function checkHistoryFile(
       `--timeout must be a positive number of seconds, got ${options.timeoutSeconds}`,
     );
   }
-  const model =
-    checker === 'linearizable' || checker === 'sequential' ? requireModel(options, checker) : undefined;
+  const resolved = resolveModel(options, checker);
   const format = options.format === undefined ? undefined : parseFormatName(options.format);
+  return (path) => checkOneFile(path, options, checker, resolved, format);
+}
+
+/**
+ * Reads a history file and checks it.
+ *
+ * @throws `HistoryFormatError` for an unreadable or malformed file (or one whose operations do
+ *   not fit the model), `HistoryUsageError` for bad options: both mean exit code 2.
+ */
+export async function checkHistoryFile(
+  path: string,
+  options: CheckFileOptions = {},
+): Promise<CheckFileReport> {
+  return createHistoryFileChecker(options)(path);
+}
+
+/**
+ * Refuses a history whose operations the model does not know, or whose values have another
+ * shape than the model's: judging it would say "not linearizable" about a mismatch of input.
+ */
+function requireFit(model: Model<unknown>, history: History, paired: PairedHistory): void {
+  const found = findShapeProblem(model, paired.operations);
+  if (found === undefined) return;
+  const { operation, part } = found;
+  const eventIndex = part === 'output' ? operation.retIndex : operation.callIndex;
+  const line = eventIndex === undefined ? undefined : history.events[eventIndex]?.line;
+  throw new HistoryFormatError(
+    history.source,
+    line,
+    line === undefined ? `operation ${operation.id}: ${found.problem}` : found.problem,
+  );
+}
+
+async function checkOneFile(
+  path: string,
+  options: CheckFileOptions,
+  checker: CheckerName,
+  resolved: ResolvedModel | undefined,
+  format: HistoryFormat | undefined,
+): Promise<CheckFileReport> {
   const history = await readHistoryFile(path, format);
   const paired = pairOperations(history);
+  if (resolved !== undefined) requireFit(resolved.model, history, paired);
   const timeoutMs = options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 };
   const base = { source: path, history, paired };
   switch (checker) {
     case 'linearizable': {
       const settings = { partition: options.partition ?? true, ...timeoutMs };
+      const { model, spec } = resolved as ResolvedModel;
       const result =
-        typeof options.model === 'string'
+        spec !== undefined
           ? await checkLinearizabilityParallel(
               paired.operations,
-              { name: parseModelName(options.model) },
+              spec,
               options.threads === undefined ? settings : { ...settings, threads: options.threads },
             )
-          : checkLinearizability(paired.operations, model as Model<unknown>, settings);
+          : checkLinearizability(paired.operations, model, settings);
       const outcome: Outcome =
         result.verdict === 'linearizable'
           ? 'ok'
@@ -113,7 +179,10 @@ export async function checkHistoryFile(
       return { ...base, checker, result, outcome, exitCode: exitCodes[outcome] };
     }
     case 'sequential': {
-      const result = checkSequentialConsistency(paired.operations, model as Model<unknown>, timeoutMs);
+      // A fresh model per file: a built-in model may keep tables that grow with its history.
+      const { model, spec } = resolved as ResolvedModel;
+      const fresh = spec === undefined ? model : createModel(spec);
+      const result = checkSequentialConsistency(paired.operations, fresh, timeoutMs);
       const outcome: Outcome =
         result.verdict === 'sequentially-consistent'
           ? 'ok'

@@ -1,24 +1,35 @@
 /**
- * `fairlink history check FILE --model NAME [--format F] [--checker C] [--no-partition]
- * [--timeout S] [--json] [--html OUT]`, as a function the command line calls: it returns the
- * exit code and the text to print instead of printing, so that it is testable and the CLI stays
- * a thin shell.
+ * `fairlink history check FILE... --model NAME [--initial VALUE] [--format F] [--checker C]
+ * [--no-partition] [--timeout S] [--json] [--html OUT]`, as a function the command line calls: it
+ * returns the exit code and the text to print instead of printing, so that it is testable and the
+ * CLI stays a thin shell.
  *
  * Exit codes (DESIGN.md §7): 0 consistent, 1 violation, 2 bad input or usage, 3 unknown (time ran
- * out or nothing to judge).
+ * out or nothing to judge). With several files, each is judged on its own (a file of bad input is
+ * reported by name and the others are still checked) and the exit code is the worst: 2, then 1,
+ * then 3, then 0.
  *
  * @module
  */
-import { rename, writeFile } from 'node:fs/promises';
-import { checkHistoryFile, type CheckFileReport, type CheckerName } from './check-file.js';
+import { writeFileAtomic } from '../trace/files.js';
+import {
+  createHistoryFileChecker,
+  type CheckFileReport,
+  type CheckerName,
+  type HistoryFileChecker,
+  type Outcome,
+} from './check-file.js';
 import { HistoryFormatError, HistoryUsageError } from './errors.js';
 import { describeValue } from './hash.js';
 import { renderHistoryHtml } from './report/html.js';
 
 /** Options of {@link runHistoryCheck}, as parsed from the command line. */
 export interface HistoryCheckOptions {
-  readonly file: string;
+  /** The history files, judged one by one with the same options. */
+  readonly files: readonly string[];
   readonly model?: string;
+  /** `--initial VALUE`, parsed: the value a register or key-value model starts from. */
+  readonly initial?: unknown;
   readonly format?: string;
   readonly checker?: CheckerName;
   /** `--no-partition` sets this to false. */
@@ -27,7 +38,7 @@ export interface HistoryCheckOptions {
   readonly timeout?: number;
   /** `--json`: print the result as one JSON object. */
   readonly json?: boolean;
-  /** `--html OUT`: also write the HTML report there. */
+  /** `--html OUT`: also write the HTML report there (one file only). */
   readonly html?: string;
   /** Worker threads for large partitioned histories. */
   readonly threads?: number;
@@ -37,7 +48,10 @@ export interface HistoryCheckOptions {
 export interface HistoryCheckOutput {
   readonly exitCode: 0 | 1 | 2 | 3;
   readonly stdout: string;
-  /** A one-line error for exit code 2, empty otherwise. */
+  /**
+   * One line per file of bad input (`fairlink: FILE:LINE: problem`), or the one line of a usage
+   * error; empty otherwise.
+   */
   readonly stderr: string;
 }
 
@@ -52,7 +66,12 @@ function when(call: number, ret: number): string {
   return `[${call}, ${Number.isFinite(ret) ? ret : '∞'}]`;
 }
 
-function textReport(report: CheckFileReport): string {
+/**
+ * The verdict of one file: its first line says the verdict; the lines after it explain a
+ * violation. A note of skipped lines follows the verdict line, since a verdict on part of a file
+ * must say so.
+ */
+function textReport(report: CheckFileReport): string[] {
   const lines: string[] = [];
   switch (report.checker) {
     case 'linearizable': {
@@ -121,42 +140,180 @@ function textReport(report: CheckFileReport): string {
       break;
     }
   }
-  return `${lines.join('\n')}\n`;
+  const skipped = report.history.skipped;
+  if (skipped !== undefined) {
+    lines.splice(
+      1,
+      0,
+      `  ${skipped.count} line(s) skipped: not events of this format (the first is line ${skipped.firstLine})`,
+    );
+  }
+  return lines;
 }
 
-/** Writes `text` to `path` whole or not at all (a temporary file, then a rename). */
-async function writeWhole(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text, 'utf8');
-  await rename(temporary, path);
+/** What became of one file: a report, or bad input. */
+type FileVerdict =
+  | { readonly source: string; readonly report: CheckFileReport; readonly error?: undefined }
+  | { readonly source: string; readonly report?: undefined; readonly error: HistoryFormatError };
+
+/** Exit codes from the least to the most serious: the run's code is the most serious of its files'. */
+const seriousness: readonly HistoryCheckOutput['exitCode'][] = [0, 3, 1, 2];
+
+function worstExitCode(verdicts: readonly FileVerdict[]): HistoryCheckOutput['exitCode'] {
+  let worst: HistoryCheckOutput['exitCode'] = 0;
+  for (const verdict of verdicts) {
+    const code = verdict.report?.exitCode ?? 2;
+    if (seriousness.indexOf(code) > seriousness.indexOf(worst)) worst = code;
+  }
+  return worst;
 }
+
+/** How each outcome is named in the summary line, by checker. */
+function outcomeWords(checker: CheckerName): Record<Outcome, string> {
+  switch (checker) {
+    case 'linearizable':
+      return { ok: 'linearizable', violation: 'not linearizable', unknown: 'unknown' };
+    case 'sequential':
+      return { ok: 'sequentially consistent', violation: 'not sequentially consistent', unknown: 'unknown' };
+    case 'set':
+    case 'counter':
+      return { ok: 'valid', violation: 'invalid', unknown: 'unknown' };
+  }
+}
+
+interface Summary {
+  readonly files: number;
+  readonly ok: number;
+  readonly violation: number;
+  readonly unknown: number;
+  readonly badInput: number;
+  readonly exitCode: HistoryCheckOutput['exitCode'];
+}
+
+function summarize(verdicts: readonly FileVerdict[]): Summary {
+  const count = (outcome: Outcome): number => verdicts.filter((v) => v.report?.outcome === outcome).length;
+  return {
+    files: verdicts.length,
+    ok: count('ok'),
+    violation: count('violation'),
+    unknown: count('unknown'),
+    badInput: verdicts.filter((v) => v.error !== undefined).length,
+    exitCode: worstExitCode(verdicts),
+  };
+}
+
+/** `102 files: 60 linearizable, 42 not linearizable` (unknown and bad input when there are some). */
+function summaryLine(summary: Summary, checker: CheckerName): string {
+  const words = outcomeWords(checker);
+  const parts = [`${summary.ok} ${words.ok}`, `${summary.violation} ${words.violation}`];
+  if (summary.unknown > 0) parts.push(`${summary.unknown} ${words.unknown}`);
+  if (summary.badInput > 0) parts.push(`${summary.badInput} bad input`);
+  return `${summary.files} files: ${parts.join(', ')}`;
+}
+
+/** One file's result as JSON-ready data. */
+function jsonOf(verdict: FileVerdict, html: string | undefined): Record<string, unknown> {
+  if (verdict.error !== undefined) {
+    return { source: verdict.source, outcome: 'bad-input', exitCode: 2, error: verdict.error.message };
+  }
+  const { report } = verdict;
+  const skipped = report.history.skipped;
+  return {
+    source: report.source,
+    checker: report.checker,
+    outcome: report.outcome,
+    exitCode: report.exitCode,
+    skippedLines: skipped?.count ?? 0,
+    ...(skipped === undefined ? {} : { firstSkippedLine: skipped.firstLine }),
+    ...(html === undefined ? {} : { html }),
+    result: report.result,
+  };
+}
+
+async function judge(check: HistoryFileChecker, source: string): Promise<FileVerdict> {
+  try {
+    return { source, report: await check(source) };
+  } catch (error) {
+    if (error instanceof HistoryFormatError) return { source, error };
+    throw error;
+  }
+}
+
+const usageFailure = (message: string): HistoryCheckOutput => ({
+  exitCode: 2,
+  stdout: '',
+  stderr: `fairlink history check: ${message}\n`,
+});
 
 /** Runs `fairlink history check` and returns what to print and the exit code. */
 export async function runHistoryCheck(options: HistoryCheckOptions): Promise<HistoryCheckOutput> {
-  let report: CheckFileReport;
+  const checker = options.checker ?? 'linearizable';
+  if (options.files.length === 0) return usageFailure('no history file given');
+  if (options.html !== undefined && options.files.length > 1) {
+    return usageFailure(
+      `--html draws one history: give one file, not ${options.files.length} (or check the file to draw on its own)`,
+    );
+  }
+  let check: HistoryFileChecker;
   try {
-    report = await checkHistoryFile(options.file, {
+    check = createHistoryFileChecker({
       ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.initial === undefined ? {} : { initial: options.initial }),
       ...(options.format === undefined ? {} : { format: options.format }),
-      ...(options.checker === undefined ? {} : { checker: options.checker }),
+      checker,
       ...(options.timeout === undefined ? {} : { timeoutSeconds: options.timeout }),
       ...(options.threads === undefined ? {} : { threads: options.threads }),
       partition: options.partition ?? true,
     });
   } catch (error) {
-    if (error instanceof HistoryFormatError || error instanceof HistoryUsageError) {
-      return { exitCode: 2, stdout: '', stderr: `fairlink history check: ${error.message}\n` };
-    }
+    if (error instanceof HistoryUsageError) return usageFailure(error.message);
     throw error;
   }
+  const verdicts: FileVerdict[] = [];
+  for (const file of options.files) verdicts.push(await judge(check, file));
+  const stderr = verdicts
+    .flatMap((verdict) => (verdict.error === undefined ? [] : [`fairlink: ${verdict.error.message}\n`]))
+    .join('');
+  const single = verdicts.length === 1 ? verdicts[0] : undefined;
+  if (single !== undefined) return singleFileOutput(single, options, stderr);
+
+  const summary = summarize(verdicts);
+  if (options.json === true) {
+    const files = verdicts.map((verdict) => jsonOf(verdict, undefined));
+    return { exitCode: summary.exitCode, stdout: `${toJson({ files, summary })}\n`, stderr };
+  }
+  const lines: string[] = [];
+  for (const verdict of verdicts) {
+    if (verdict.error !== undefined) {
+      const { source, line, problem } = verdict.error;
+      lines.push(`${line === undefined ? source : `${source}:${line}`}: bad input: ${problem}`);
+    } else {
+      // One line per file: the verdict, and the note of skipped lines when there is one; the
+      // explanation of a violation is for a check of that file alone.
+      const report = textReport(verdict.report);
+      lines.push(...report.slice(0, verdict.report.history.skipped === undefined ? 1 : 2));
+    }
+  }
+  lines.push(summaryLine(summary, checker));
+  return { exitCode: summary.exitCode, stdout: `${lines.join('\n')}\n`, stderr };
+}
+
+/** A single file: its full report (with the explanation of a violation), and its drawing. */
+async function singleFileOutput(
+  verdict: FileVerdict,
+  options: HistoryCheckOptions,
+  stderr: string,
+): Promise<HistoryCheckOutput> {
+  if (verdict.error !== undefined) return { exitCode: 2, stdout: '', stderr };
+  const { report } = verdict;
   if (options.html !== undefined) {
     const result =
       report.checker === 'linearizable' || report.checker === 'sequential' ? report.result : undefined;
-    await writeWhole(options.html, renderHistoryHtml(report.paired, result, { title: report.source }));
+    await writeFileAtomic(options.html, renderHistoryHtml(report.paired, result, { title: report.source }));
   }
   const stdout =
     options.json === true
-      ? `${toJson({ source: report.source, checker: report.checker, outcome: report.outcome, exitCode: report.exitCode, result: report.result })}\n`
-      : textReport(report);
+      ? `${toJson(jsonOf(verdict, options.html))}\n`
+      : `${[...textReport(report), ...(options.html === undefined ? [] : [`drawing written to ${options.html}`])].join('\n')}\n`;
   return { exitCode: report.exitCode, stdout, stderr: '' };
 }

@@ -16,12 +16,15 @@ export class HistoryFormatError extends Error {
   readonly source: string;
   /** 1-based line number of the offending line, when known. */
   readonly line: number | undefined;
+  /** What is wrong, without the source and line. */
+  readonly problem: string;
 
   constructor(source: string, line: number | undefined, problem: string) {
     super(`${line === undefined ? source : `${source}:${line}`}: ${problem}`);
     this.name = 'HistoryFormatError';
     this.source = source;
     this.line = line;
+    this.problem = problem;
   }
 }
 

@@ -22,6 +22,7 @@ export {
   type PairedHistory,
   type PairOptions,
   type ProcessId,
+  type SkippedLines,
 } from './types.js';
 export { canonicalString, structuralEqual, structuralHash } from './hash.js';
 
@@ -36,16 +37,34 @@ export {
 export { parseJepsenEtcd } from './formats/jepsen-etcd.js';
 export { parseJepsenKvEdn } from './formats/jepsen-kv-edn.js';
 export { formatJsonl, parseJsonl } from './formats/jsonl.js';
-export { EdnSymbol, EdnSyntaxError, Keyword, ednToPlain, parseEdn, type EdnValue } from './formats/edn.js';
+export {
+  EdnSymbol,
+  EdnSyntaxError,
+  Keyword,
+  ednToPlain,
+  parseEdn,
+  readEdnForms,
+  type EdnForm,
+  type EdnValue,
+} from './formats/edn.js';
 
 export { partitionByKey, type Model, type StepResult } from './models/model.js';
 export { casRegisterModel, registerModel, type RegisterOptions } from './models/register.js';
 export { KeyValueState, keyValueModel, type KeyValueOptions } from './models/key-value.js';
 export { counterModel, queueModel, setModel, type SetState } from './models/collections.js';
 export {
+  findShapeProblem,
+  type OperationShape,
+  type OperationShapes,
+  type ShapeProblem,
+  type ValueShape,
+} from './models/shapes.js';
+export {
   builtinModelNames,
   createModel,
+  modelsWithInitialValue,
   parseModelName,
+  parseModelSpec,
   type BuiltinModelName,
   type ModelSpec,
 } from './models/registry.js';
@@ -81,6 +100,8 @@ export { quantiles, type Quantiles } from './convergence/quantiles.js';
 export {
   checkHistoryFile,
   checkerNames,
+  createHistoryFileChecker,
+  type HistoryFileChecker,
   type CheckerName,
   type CheckFileOptions,
   type CheckFileReport,

@@ -37,11 +37,25 @@ export interface HistoryEvent {
   readonly line?: number;
 }
 
+/**
+ * Lines of a file that a reader passed over without reading an event from them: not blank lines
+ * or comments, which carry nothing, but lines of some other kind (a log's other messages).
+ * Reports must show them, since a file in the wrong format would otherwise read as an empty
+ * history.
+ */
+export interface SkippedLines {
+  readonly count: number;
+  /** The 1-based number of the first line skipped. */
+  readonly firstLine: number;
+}
+
 /** A parsed history: its events in real-time order and where they came from. */
 export interface History {
   readonly events: readonly HistoryEvent[];
   /** File name or other label, used in error messages and reports. */
   readonly source: string;
+  /** Lines the reader skipped, when it skipped any. */
+  readonly skipped?: SkippedLines;
 }
 
 /**

@@ -57,10 +57,11 @@ export type EdnValue =
 /** A syntax error, with the 0-based character offset where it was found. */
 export class EdnSyntaxError extends Error {
   constructor(
-    message: string,
+    /** What is wrong, without the position. */
+    readonly problem: string,
     readonly offset: number,
   ) {
-    super(`${message} at column ${offset + 1}`);
+    super(`${problem} at column ${offset + 1}`);
     this.name = 'EdnSyntaxError';
   }
 }
@@ -324,4 +325,43 @@ export function ednToPlain(value: EdnValue): unknown {
     return object;
   }
   return value;
+}
+
+/** A form read by {@link readEdnForms}, and the offset of its first character in the text. */
+export interface EdnForm {
+  readonly value: EdnValue;
+  readonly offset: number;
+}
+
+/**
+ * Reads a file of forms written either one after the other or as the elements of one vector or
+ * list around the whole file (the two ways Jepsen stores a history). Each form comes with its
+ * offset so that the caller can name its line. Comments and blank space may appear anywhere.
+ */
+export function readEdnForms(text: string): EdnForm[] {
+  const reader = new Reader(text);
+  reader.skipBlank();
+  const opening = text[reader.offset];
+  const closing = opening === '[' ? ']' : opening === '(' ? ')' : undefined;
+  if (closing !== undefined) reader.offset++;
+  const forms: EdnForm[] = [];
+  for (;;) {
+    reader.skipBlank();
+    if (reader.offset >= text.length) {
+      if (closing !== undefined)
+        throw new EdnSyntaxError(
+          `missing "${closing}" closing the "${opening}" that opens the file`,
+          text.length,
+        );
+      return forms;
+    }
+    if (closing !== undefined && text[reader.offset] === closing) {
+      reader.offset++;
+      if (!reader.atEnd())
+        throw new EdnSyntaxError(`unexpected text after the closing "${closing}"`, reader.offset);
+      return forms;
+    }
+    const offset = reader.offset;
+    forms.push({ value: reader.read(), offset });
+  }
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HistoryFormatError } from '../errors.js';
 import { EdnSyntaxError, Keyword, ednToPlain, parseEdn } from './edn.js';
@@ -18,6 +19,62 @@ function formatError(parse: () => unknown): HistoryFormatError {
     throw error;
   }
   throw new Error('expected a HistoryFormatError');
+}
+
+/** Events as the jepsen-kv-edn reader returns them (without `index` and `line`). */
+const anyEdnEvent = (() => {
+  const ednString = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '"', '\\', ';', '[', ',', 'é') });
+  return fc.record(
+    {
+      process: fc.oneof(fc.nat(9), fc.constant('nemesis')),
+      type: fc.constantFrom('invoke', 'ok', 'fail', 'info'),
+      f: fc.constantFrom('read', 'write', 'cas', 'append', 'get'),
+      key: fc.oneof(ednString, fc.nat(99)),
+      value: fc.oneof(
+        fc.constant(null),
+        fc.integer({ min: -1000, max: 1000 }),
+        ednString,
+        fc.array(fc.integer({ min: -9, max: 9 }), { maxLength: 3 }),
+      ),
+      time: fc.nat(),
+    },
+    { requiredKeys: ['process', 'type', 'f', 'value'] },
+  );
+})();
+
+/** Blank space between two forms: commas, newlines, and `;` comments holding brackets and quotes. */
+const anyGap = fc.constantFrom(' ', ',', '\n', '\n\n', ' ; a comment [ { "\n', ';\n  ', '\t;;; x ]\n');
+
+/** An EDN value as text. */
+function writeEdn(value: null | number | string | readonly number[]): string {
+  if (value === null) return 'nil';
+  if (typeof value === 'string') return `"${value.replace(/["\\]/g, (char) => `\\${char}`)}"`;
+  if (typeof value === 'number') return String(value);
+  return `[${value.map(writeEdn).join(' ')}]`;
+}
+
+/** An event as an EDN map; `inner` separates a key from its value, `between` two entries. */
+function writeEdnMap(
+  event: {
+    process: number | string;
+    type: string;
+    f: string;
+    key?: string | number;
+    value: null | number | string | readonly number[];
+    time?: number;
+  },
+  inner: () => string,
+  between: () => string,
+): string {
+  const entries: [string, string][] = [
+    ['process', typeof event.process === 'string' ? `:${event.process}` : String(event.process)],
+    ['type', `:${event.type}`],
+    ['f', `:${event.f}`],
+  ];
+  if (event.key !== undefined) entries.push(['key', writeEdn(event.key)]);
+  entries.push(['value', writeEdn(event.value)]);
+  if (event.time !== undefined) entries.push(['time', String(event.time)]);
+  return `{${entries.map(([key, text]) => `:${key}${inner()}${text}`).join(between())}}`;
 }
 
 describe('EDN subset', () => {
@@ -93,6 +150,11 @@ describe('jepsen-etcd format', () => {
     expect(history.events.map((e) => e.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('counts the lines it skips, and where the first is', () => {
+    expect(parseJepsenEtcd(log, 'etcd.log').skipped).toEqual({ count: 1, firstLine: 2 });
+    expect(parseJepsenEtcd('\nINFO  jepsen.util - 0\t:invoke\t:read\tnil\n\n', 'e').skipped).toBeUndefined();
+  });
+
   it('names the file and line of a malformed event', () => {
     const error = formatError(() =>
       parseJepsenEtcd(
@@ -123,6 +185,72 @@ describe('jepsen-kv-edn format', () => {
       { process: 3, type: 'ok', f: 'append', key: '4', value: 'x 3 1 y', time: 17, index: 1, line: 3 },
       { process: 'nemesis', type: 'info', f: 'start', value: null, index: 2, line: 4 },
     ]);
+  });
+
+  it('reads a whole-file vector or list of maps, with ; comments anywhere', () => {
+    const perLine = [
+      '{:process 0, :type :invoke, :f :write, :value 3}',
+      '{:process 0, :type :ok, :f :write, :value 3}',
+      '{:process 1, :type :invoke, :f :read, :value nil}',
+    ].join('\n');
+    const vector = [
+      '; a Jepsen history, stored whole',
+      '[{:process 0, :type :invoke, :f :write, :value 3} ; the first write',
+      ' {:process 0, :type :ok,',
+      '  ; a comment inside a map',
+      '  :f :write, :value 3}',
+      ' {:process 1, :type :invoke, :f :read, :value nil}]',
+      '; the end',
+    ].join('\n');
+    const withoutLines = (text: string) =>
+      parseJepsenKvEdn(text, 'h.edn').events.map(({ line: _line, ...event }) => event);
+    expect(withoutLines(vector)).toEqual(withoutLines(perLine));
+    expect(withoutLines(`(${perLine})`)).toEqual(withoutLines(perLine));
+    expect(parseJepsenKvEdn(vector, 'h.edn').events.map((e) => e.line)).toEqual([2, 3, 6]);
+  });
+
+  it('names the line of an error in a whole-file vector', () => {
+    const message = (text: string) => formatError(() => parseJepsenKvEdn(text, 'v.edn')).message;
+    expect(message('[{:process 0, :type :invoke, :f :read}\n {:process 0}]\n')).toMatch(
+      /^v\.edn:2: :type must be/,
+    );
+    expect(message('[{:process 0, :type :invoke, :f :read}\n\n')).toMatch(
+      /^v\.edn:3: EDN syntax error: missing "\]" closing the "\[" that opens the file at column 1/,
+    );
+    expect(message('[{:process 0, :type :invoke, :f :read}]\n  {:a 1}')).toMatch(
+      /^v\.edn:2: EDN syntax error: unexpected text after the closing "\]" at column 3/,
+    );
+  });
+
+  it('reads a history written as one vector, with comments, as it reads it one map per line', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anyEdnEvent, { minLength: 1, maxLength: 10 }),
+        fc.array(anyGap, { minLength: 1, maxLength: 7 }),
+        fc.constantFrom(['[', ']'], ['(', ')']),
+        (events, gaps, [opening, closing]) => {
+          const perLine = events
+            .map((event) =>
+              writeEdnMap(
+                event,
+                () => ' ',
+                () => ', ',
+              ),
+            )
+            .join('\n');
+          let gapCount = 0;
+          const gap = (): string => gaps[gapCount++ % gaps.length] as string;
+          const whole = `${gap()}${opening}${events.map((event) => writeEdnMap(event, gap, gap)).join(gap())}${closing}${gap()}`;
+          const lineByLine = parseJepsenKvEdn(perLine, 'lines.edn').events;
+          expect(lineByLine.map(({ line: _line, ...event }) => event)).toEqual(
+            events.map((event, index) => ({ ...event, index })),
+          );
+          expect(
+            parseJepsenKvEdn(whole, 'whole.edn').events.map(({ line: _line, ...event }) => event),
+          ).toEqual(lineByLine.map(({ line: _line, ...event }) => event));
+        },
+      ),
+    );
   });
 
   it.each([
@@ -180,6 +308,26 @@ describe('format detection', () => {
     expect(detectFormat('{"process": 0}\n', 'c')).toBe('jsonl');
     expect(() => detectFormat('hello\n', 'd.txt')).toThrow(/^d\.txt:1: cannot tell the format/);
     expect(() => detectFormat('  \n', 'e.txt')).toThrow(/empty history/);
+  });
+
+  it('detects EDN written as one vector or list, and leaves a JSON array alone', () => {
+    expect(detectFormat('; history\n[{:process 0, :type :invoke, :f :read}]\n', 'a')).toBe('jepsen-kv-edn');
+    expect(detectFormat('({:process 0, :type :invoke, :f :read})', 'b')).toBe('jepsen-kv-edn');
+    expect(detectFormat('[\n{:process 0, :type :invoke, :f :read}]', 'c')).toBe('jepsen-kv-edn');
+    expect(() => detectFormat('[{"process": 0}]', 'd.json')).toThrow(/cannot tell the format/);
+  });
+
+  it('refuses a file from which the chosen format reads no event, rather than judge it empty', () => {
+    const edn =
+      '{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :ok, :f :read, :value nil}\n';
+    expect(() => parseHistory(edn, 'jepsen-etcd', 'h.edn')).toThrow(
+      /^h\.edn: no event in the file: none of its 2 non-blank line\(s\) is a jepsen-etcd event \(expected lines "INFO jepsen\.util/,
+    );
+    expect(() => parseHistory('; nothing but a comment\n', 'jepsen-kv-edn', 'c.edn')).toThrow(
+      /^c\.edn: no event in the file \(expected EDN maps/,
+    );
+    expect(() => parseHistory('[]', undefined, 'v.edn')).toThrow(/^v\.edn: no event in the file/);
+    expect(() => parseHistory('\n\n', 'jsonl', 'j.jsonl')).toThrow(/^j\.jsonl: no event in the file/);
   });
 
   it('accepts format aliases and rejects unknown names', () => {

@@ -22,6 +22,7 @@ export function parseFormatName(name: string): HistoryFormat {
     etcd: 'jepsen-etcd',
     'jepsen-etcd-log': 'jepsen-etcd',
     edn: 'jepsen-kv-edn',
+    'jepsen-edn': 'jepsen-kv-edn',
     'kv-edn': 'jepsen-kv-edn',
     json: 'jsonl',
   };
@@ -33,8 +34,8 @@ export function parseFormatName(name: string): HistoryFormat {
 }
 
 /**
- * Guesses a file's format from its first non-blank line: a Jepsen log line, an EDN map (`{:`),
- * or a JSON object (`{"`).
+ * Guesses a file's format from its first non-blank line: a Jepsen log line, EDN (a map `{:`, a
+ * comment, or a vector or list of maps around the whole file), or a JSON object (`{"`).
  *
  * @throws {@link HistoryFormatError} when no format fits.
  */
@@ -46,7 +47,8 @@ export function detectFormat(text: string, source: string): HistoryFormat {
     throw new HistoryFormatError(source, undefined, 'empty history; give --format to read it anyway');
   if (lines.some((line) => /^INFO\s+jepsen\.util\b/.test(line)) || /^[A-Z]+\s+jepsen\./.test(first))
     return 'jepsen-etcd';
-  if (/^\{\s*:/.test(first) || first.startsWith(';')) return 'jepsen-kv-edn';
+  if (/^\{\s*:/.test(first) || first.startsWith(';') || /^[[(](?!\s*\{\s*")/.test(first))
+    return 'jepsen-kv-edn';
   if (/^\{\s*"/.test(first)) return 'jsonl';
   throw new HistoryFormatError(
     source,
@@ -55,9 +57,15 @@ export function detectFormat(text: string, source: string): HistoryFormat {
   );
 }
 
-/** Parses `text` in `format` (detected when absent). `source` names the input in errors. */
-export function parseHistory(text: string, format: HistoryFormat | undefined, source: string): History {
-  switch (format ?? detectFormat(text, source)) {
+/** What each format's events look like, for the error about a file with none. */
+const eventForms: Record<HistoryFormat, string> = {
+  'jepsen-etcd': 'lines "INFO jepsen.util - P :TYPE :F VALUE"',
+  'jepsen-kv-edn': 'EDN maps {:process P, :type T, :f F, ...}',
+  jsonl: 'JSON objects {"process": P, "type": T, "f": F, ...}',
+};
+
+function parseAs(format: HistoryFormat, text: string, source: string): History {
+  switch (format) {
     case 'jepsen-etcd':
       return parseJepsenEtcd(text, source);
     case 'jepsen-kv-edn':
@@ -65,6 +73,29 @@ export function parseHistory(text: string, format: HistoryFormat | undefined, so
     case 'jsonl':
       return parseJsonl(text, source);
   }
+}
+
+/**
+ * Parses `text` in `format` (detected when absent). `source` names the input in errors.
+ *
+ * @throws {@link HistoryFormatError} for a malformed event, and for a file from which no event
+ *   was read: that is a file in another format (or an empty one), never an empty history to
+ *   judge.
+ */
+export function parseHistory(text: string, format: HistoryFormat | undefined, source: string): History {
+  const chosen = format ?? detectFormat(text, source);
+  const history = parseAs(chosen, text, source);
+  if (history.events.length === 0) {
+    const skipped = history.skipped;
+    throw new HistoryFormatError(
+      source,
+      undefined,
+      skipped === undefined
+        ? `no event in the file (expected ${eventForms[chosen]})`
+        : `no event in the file: none of its ${skipped.count} non-blank line(s) is a ${chosen} event (expected ${eventForms[chosen]}); is --format right?`,
+    );
+  }
+  return history;
 }
 
 /** Reads and parses a history file. */

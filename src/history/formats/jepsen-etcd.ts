@@ -2,7 +2,9 @@
  * The `jepsen-etcd` format: Jepsen's log of its etcd compare-and-set register test (the
  * `etcd_NNN.log` files that Horn & Kroening and Porcupine test against).
  *
- * Only lines `INFO jepsen.util - P :TYPE :F VALUE` matter; every other line is skipped. Events
+ * Only lines `INFO jepsen.util - P :TYPE :F VALUE` matter; every other line is skipped, and
+ * counted in the history's `skipped` so that reports can say so (a file in another format would
+ * otherwise read as an empty history). Events
  * are in real-time order and carry no time, so the history's axis is the event index.
  *
  * Two translations carry this test's meaning into Jepsen's general conventions:
@@ -14,7 +16,7 @@
  * @module
  */
 import { HistoryFormatError } from '../errors.js';
-import type { EventType, History, HistoryEvent } from '../types.js';
+import type { EventType, History, HistoryEvent, SkippedLines } from '../types.js';
 import { forEachLine } from './lines.js';
 
 const LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:(read|write|cas)\s+(.*?)\s*$/;
@@ -34,8 +36,16 @@ function readValue(text: string, f: string, type: string): { value: unknown } | 
 /** Parses a Jepsen etcd log. `source` names the file in error messages. */
 export function parseJepsenEtcd(text: string, source: string): History {
   const events: HistoryEvent[] = [];
+  let skippedCount = 0;
+  let firstSkippedLine = 0;
   forEachLine(text, (line, lineNumber) => {
-    if (!/\bjepsen\.util\b/.test(line)) return;
+    if (!/\bjepsen\.util\b/.test(line)) {
+      if (line.trim() !== '') {
+        if (skippedCount === 0) firstSkippedLine = lineNumber;
+        skippedCount++;
+      }
+      return;
+    }
     const match = LINE.exec(line);
     if (match === null) {
       throw new HistoryFormatError(
@@ -67,5 +77,7 @@ export function parseJepsenEtcd(text: string, source: string): History {
     }
     events.push({ process: Number(processText), type, f, value, index: events.length, line: lineNumber });
   });
-  return { events, source };
+  if (skippedCount === 0) return { events, source };
+  const skipped: SkippedLines = { count: skippedCount, firstLine: firstSkippedLine };
+  return { events, source, skipped };
 }

@@ -17,3 +17,29 @@ export function forEachLine(text: string, visit: (line: string, lineNumber: numb
     lineNumber++;
   }
 }
+
+/** Where a character offset is in a text: 1-based line and column. */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Finds the line and column of character offsets in `text`, for formats read as a whole rather
+ * than line by line (an EDN file that is one vector), whose errors must still name a line.
+ */
+export function positionFinder(text: string): (offset: number) => TextPosition {
+  // lineStarts[i] is the offset of the first character of line i + 1.
+  const lineStarts = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+  return (offset) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if ((lineStarts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - (lineStarts[low] as number) + 1 };
+  };
+}

@@ -6,6 +6,7 @@
 import { canonicalString, describeValue, structuralEqual } from '../hash.js';
 import { describeOperation } from './describe.js';
 import type { Model, StepResult } from './model.js';
+import { anyValue, finiteNumber, list, orNothing } from './shapes.js';
 
 const illegal = { ok: false } as const;
 
@@ -17,6 +18,10 @@ export function queueModel(): Model<readonly unknown[]> {
   return {
     name: 'queue',
     init: () => [],
+    operations: {
+      enqueue: { input: anyValue, output: anyValue },
+      dequeue: { input: anyValue, output: anyValue },
+    },
     step(state, op): StepResult<readonly unknown[]> {
       switch (op.f) {
         case 'enqueue':
@@ -48,6 +53,10 @@ export function setModel(): Model<SetState> {
   return {
     name: 'set',
     init: () => new Map(),
+    operations: {
+      add: { input: anyValue, output: anyValue },
+      read: { input: anyValue, output: list },
+    },
     step(state, op): StepResult<SetState> {
       switch (op.f) {
         case 'add': {
@@ -83,6 +92,11 @@ export function counterModel(): Model<number> {
   return {
     name: 'counter',
     init: () => 0,
+    operations: {
+      add: { input: orNothing(finiteNumber), output: anyValue },
+      increment: { input: orNothing(finiteNumber), output: anyValue },
+      read: { input: anyValue, output: finiteNumber },
+    },
     step(state, op): StepResult<number> {
       switch (op.f) {
         case 'add':

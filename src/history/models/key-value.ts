@@ -13,7 +13,8 @@ import { describeValue, mix32, structuralEqual, structuralHash } from '../hash.j
 import type { HistoryKey, Operation } from '../types.js';
 import { describeOperation } from './describe.js';
 import { partitionByKey, type Model, type StepResult } from './model.js';
-import { casArguments } from './register.js';
+import { casArguments, casInput } from './register.js';
+import { anyValue, text, type OperationShapes } from './shapes.js';
 
 const BASE = 0x01000193;
 /**
@@ -109,7 +110,8 @@ const illegal = { ok: false } as const;
  * current value; `cas` with input `[from, to]` and output `false` when the comparison failed.
  */
 export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueState> {
-  const initial = options.initial ?? '';
+  // Not `??`: an initial value of null (`--initial null`) is a choice, not an absence.
+  const initial = options.initial === undefined ? '' : options.initial;
   const initialHash = valueHash(initial);
   // Keys get small numbers as they are met, so that a state is an array, cheap to copy.
   const keys: (HistoryKey | undefined)[] = [];
@@ -156,9 +158,21 @@ export function keyValueModel(options: KeyValueOptions = {}): Model<KeyValueStat
     return undefined;
   };
 
+  // Appending to a string needs a string; to a list, anything (a list's elements, or one element).
+  const appendShape = { input: typeof initial === 'string' ? text : anyValue, output: anyValue };
+  const operations: OperationShapes = {
+    get: { input: anyValue, output: anyValue },
+    read: { input: anyValue, output: anyValue },
+    put: { input: anyValue, output: anyValue },
+    write: { input: anyValue, output: anyValue },
+    append: appendShape,
+    cas: { input: casInput, output: anyValue },
+  };
+
   return {
     name: 'kv',
     init: () => new KeyValueState([], 0, table),
+    operations,
     step(state, op): StepResult<KeyValueState> {
       const index = keyNumber(op.key);
       switch (op.f) {

@@ -9,6 +9,7 @@
  * @module
  */
 import type { Operation } from '../types.js';
+import type { OperationShapes } from './shapes.js';
 
 /**
  * What `step` returns.
@@ -25,6 +26,12 @@ export interface Model<S = unknown> {
   readonly name: string;
   /** The state before any operation. */
   init(): S;
+  /**
+   * The operations the model knows, by `f`, and the shapes of their values. When present, a
+   * history with any other operation, or a value of another shape, is refused as bad input
+   * before it is checked (see `findShapeProblem`).
+   */
+  readonly operations?: OperationShapes;
   /**
    * Applies `op` to `state`. When `op.status` is `unknown`, `op.output` is `undefined`: return
    * the states the operation leads to if it took effect (the checker itself covers the case where

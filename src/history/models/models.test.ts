@@ -7,7 +7,8 @@ import { keyValueModel, type KeyValueState } from './key-value.js';
 import type { Model, StepResult } from './model.js';
 import { partitionByKey } from './model.js';
 import { casRegisterModel, registerModel } from './register.js';
-import { builtinModelNames, createModel, parseModelName } from './registry.js';
+import { builtinModelNames, createModel, parseModelName, parseModelSpec } from './registry.js';
+import { findShapeProblem } from './shapes.js';
 
 /** Runs `operations` in order and returns the final state, or 'illegal' at the first illegal one. */
 function run<S>(model: Model<S>, operations: readonly Operation[]): S | 'illegal' {
@@ -242,5 +243,79 @@ describe('registry', () => {
     expect(() => parseModelName('bank')).toThrow(
       /unknown model "bank"; known models: register, cas-register/,
     );
+  });
+
+  it('gives an initial value to the models that have one, and refuses it to the others', () => {
+    expect(parseModelSpec('cas-register', 0)).toEqual({ name: 'cas-register', initial: 0 });
+    expect(createModel(parseModelSpec('register', 5)).init()).toBe(5);
+    // null is a value to start from, not the absence of one.
+    const nullKeys = createModel(parseModelSpec('kv', null));
+    expect(nullKeys.componentState?.(nullKeys.init(), 'k')).toBe(null);
+    expect(parseModelSpec('queue')).toEqual({ name: 'queue' });
+    expect(() => parseModelSpec('queue', 0)).toThrow(
+      /^--initial: the queue model has no initial value to choose \(models that have one: register, cas-register, kv\)$/,
+    );
+  });
+});
+
+describe('operation shapes', () => {
+  const etcd = seq(
+    { f: 'read', output: null },
+    { f: 'write', input: 3 },
+    { f: 'cas', input: [3, 4], output: false },
+  );
+
+  it('accepts the histories each model is for', () => {
+    expect(findShapeProblem(casRegisterModel(), etcd)).toBeUndefined();
+    expect(
+      findShapeProblem(
+        keyValueModel(),
+        seq({ f: 'append', key: 'x', input: 'ab' }, { f: 'get', key: 'x', output: 'ab' }),
+      ),
+    ).toBeUndefined();
+    expect(
+      findShapeProblem(keyValueModel({ initial: [] }), seq({ f: 'append', key: 'x', input: 5 })),
+    ).toBeUndefined();
+    expect(
+      findShapeProblem(queueModel(), seq({ f: 'enqueue', input: 1 }, { f: 'dequeue', output: 1 })),
+    ).toBeUndefined();
+    expect(
+      findShapeProblem(setModel(), seq({ f: 'add', input: 1 }, { f: 'read', output: [1] })),
+    ).toBeUndefined();
+    expect(
+      findShapeProblem(counterModel(), seq({ f: 'add', input: 2 }, { f: 'read', output: 2 })),
+    ).toBeUndefined();
+  });
+
+  it('names an operation the model does not know', () => {
+    expect(findShapeProblem(queueModel(), etcd)).toMatchObject({
+      operation: { id: 0 },
+      part: 'f',
+      problem: 'operation "read" is not known to the queue model (it knows enqueue, dequeue)',
+    });
+    // A key-value history checked as a register.
+    expect(findShapeProblem(registerModel(), seq({ f: 'put', key: 'x', input: 'a' }))?.problem).toMatch(
+      /^operation "put" is not known to the register model \(it knows read, write\)$/,
+    );
+    expect(findShapeProblem(registerModel(), etcd)?.operation.f).toBe('cas');
+    // Names inherited from Object are not operations.
+    expect(findShapeProblem(registerModel(), seq({ f: 'toString' }))?.part).toBe('f');
+  });
+
+  it('names a value of the wrong shape, and leaves alone the output of an unknown outcome', () => {
+    expect(findShapeProblem(casRegisterModel(), seq({ f: 'cas', input: 5 }))).toMatchObject({
+      part: 'input',
+      problem: 'cas takes [from, to] in the cas-register model, got 5',
+    });
+    expect(findShapeProblem(keyValueModel(), seq({ f: 'append', key: 'k', input: 7 }))?.problem).toBe(
+      'append takes a string in the kv model, got 7',
+    );
+    expect(findShapeProblem(setModel(), seq({ f: 'read', output: 3 }))?.problem).toBe(
+      'read returns a list in the set model, got 3',
+    );
+    expect(findShapeProblem(counterModel(), seq({ f: 'add', input: 'one' }))?.part).toBe('input');
+    expect(findShapeProblem(counterModel(), seq({ f: 'read', output: 'x' }))?.part).toBe('output');
+    const unknownRead = ops({ f: 'read', call: 0, ret: Infinity });
+    expect(findShapeProblem(counterModel(), unknownRead)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { describeValue, structuralEqual } from '../hash.js';
 import type { Operation } from '../types.js';
 import { describeOperation } from './describe.js';
 import { partitionByKey, type Model, type StepResult } from './model.js';
+import { anyValue, type OperationShapes, type ValueShape } from './shapes.js';
 
 /** Options of the register models. */
 export interface RegisterOptions {
@@ -32,6 +33,20 @@ export function casArguments(input: unknown): readonly [unknown, unknown] | unde
   }
   return undefined;
 }
+
+/** The input of a compare-and-set: what {@link casArguments} reads. */
+export const casInput: ValueShape = {
+  description: '[from, to]',
+  accepts: (value) => casArguments(value) !== undefined,
+};
+
+const readWrite: OperationShapes = {
+  read: { input: anyValue, output: anyValue },
+  write: { input: anyValue, output: anyValue },
+};
+
+// A CAS's output is `false` when the comparison failed and anything else when it applied.
+const readWriteCas: OperationShapes = { ...readWrite, cas: { input: casInput, output: anyValue } };
 
 const illegal = { ok: false } as const;
 
@@ -60,6 +75,7 @@ function makeRegister(name: string, withCas: boolean, options: RegisterOptions):
   const model: Model<unknown> = {
     name,
     init: () => initial,
+    operations: withCas ? readWriteCas : readWrite,
     step(state, op) {
       switch (op.f) {
         case 'read':

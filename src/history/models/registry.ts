@@ -35,6 +35,26 @@ export function parseModelName(name: string): BuiltinModelName {
   return found;
 }
 
+/** The built-in models that start from a value that can be chosen (`--initial`). */
+export const modelsWithInitialValue: readonly BuiltinModelName[] = ['register', 'cas-register', 'kv'];
+
+/**
+ * The spec of the built-in model `name`, starting from `initial` when given.
+ *
+ * @throws `HistoryUsageError` for an unknown name, or an initial value for a model that has none
+ *   to choose (a queue starts empty, a counter at 0).
+ */
+export function parseModelSpec(name: string, initial?: unknown): ModelSpec {
+  const canonical = parseModelName(name);
+  if (initial === undefined) return { name: canonical };
+  if (!modelsWithInitialValue.includes(canonical)) {
+    throw new HistoryUsageError(
+      `--initial: the ${canonical} model has no initial value to choose (models that have one: ${modelsWithInitialValue.join(', ')})`,
+    );
+  }
+  return { name: canonical, initial };
+}
+
 /** Builds a built-in model from its spec. */
 export function createModel(spec: ModelSpec): Model<unknown> {
   const initial = spec.initial === undefined ? {} : { initial: spec.initial };
