@@ -120,6 +120,18 @@ describe('checkHistoryFile and the model', () => {
     );
   });
 
+  it('refuses a history with no client operation (only the nemesis and log lines) rather than judging nothing', async () => {
+    const nemesis = (type: string, f: string, time: number) =>
+      JSON.stringify({ process: 'nemesis', type, f, value: null, time });
+    await writeFile(
+      join(folder, 'nemesis-only.jsonl'),
+      [nemesis('info', 'start', 0), nemesis('info', 'stop', 5), line(3, 'info', 'read', null, 6)].join('\n'),
+    );
+    await expect(checkHistoryFile(join(folder, 'nemesis-only.jsonl'), { model: 'register' })).rejects.toThrow(
+      /nemesis-only\.jsonl: no client operation in the file: its 3 event\(s\)/,
+    );
+  });
+
   it('starts a register from --initial', async () => {
     await writeFile(
       join(folder, 'starts-at-0.jsonl'),

@@ -130,6 +130,20 @@ export async function checkHistoryFile(
 }
 
 /**
+ * Refuses a history in which no client invoked anything (only the nemesis's events, or `info`
+ * log lines with nothing pending): a checker that judged it would call zero operations
+ * consistent, a verdict earned on nothing.
+ */
+function requireSomeOperation(history: History, paired: PairedHistory): void {
+  if (paired.operations.length + paired.failed > 0) return;
+  throw new HistoryFormatError(
+    history.source,
+    undefined,
+    `no client operation in the file: its ${history.events.length} event(s) are all from the nemesis or log lines with no invocation`,
+  );
+}
+
+/**
  * Refuses a history whose operations the model does not know, or whose values have another
  * shape than the model's: judging it would say "not linearizable" about a mismatch of input.
  */
@@ -155,6 +169,7 @@ async function checkOneFile(
 ): Promise<CheckFileReport> {
   const history = await readHistoryFile(path, format);
   const paired = pairOperations(history);
+  requireSomeOperation(history, paired);
   if (resolved !== undefined) requireFit(resolved.model, history, paired);
   const timeoutMs = options.timeoutSeconds === undefined ? {} : { timeoutMs: options.timeoutSeconds * 1000 };
   const base = { source: path, history, paired };
