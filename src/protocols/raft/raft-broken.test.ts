@@ -54,13 +54,16 @@ describe('examples/raft-kv-broken.ts: each planted bug is found, and shrunk', ()
   // The search (seeds from 1, then a few hundred shrinking runs) is the campaign engine's, as
   // `fairlink sim --seeds` runs it, on worker threads: this thread stays free for vitest. The
   // workers load the example as the CLI does, its `fairlink/*` imports resolving to the build
-  // (`npm test` builds first). This thread then runs the three runs it judges by.
-  it.each(hunts)('%s', async (_name, hunt) => {
+  // (`npm test` builds first). This thread then runs the three runs it judges by. The hunts run
+  // side by side, one worker each: shrinking is one run after another, so one hunt alone would
+  // leave the second core idle, and a second worker would only run seeds past the failing one.
+  it.concurrent.each(hunts)('%s', async (_name, hunt) => {
     const found = await runCampaign({
       scenarioPath: brokenExample,
       params: [`bug=${hunt.bug}`],
       seeds: { from: 1, to: hunt.seedsMax },
       shrinkRunsMax: hunt.shrinkRunsMax,
+      workers: 1,
     });
     expect(found.failure, `no failure in seeds 1..${hunt.seedsMax}`).toMatchObject(hunt.failure);
     const seed = found.failure?.seed as number;
