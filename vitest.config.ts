@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const sourceFolder = fileURLToPath(new URL('./src/', import.meta.url));
 
+/** The long suite (`npm run test:long`, vitest.long.config.ts): sweeps and real-time runs. */
+export const LONG_TESTS = ['src/**/*.long.test.ts', 'test/**/*.long.test.ts'];
+
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources rather than the build, so that
@@ -16,6 +19,10 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
+    exclude: ['**/node_modules/**', ...LONG_TESTS],
+    // Guards against hangs, not measurements: a test that spawns the CLI or a cluster can take
+    // ten times longer than usual on a busy machine, and must still pass there.
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
   },
 });

@@ -25,13 +25,11 @@ describe('model-checking the examples', () => {
   it.each([1, 2, 3, 4])(
     'two generals with %i round(s) of acknowledgements: one general attacks alone',
     (rounds) => {
-      const started = performance.now();
       const result = check(modelOf(twoGeneralsScenario, { rounds }));
       expect(result.verdict).toBe('violation');
       expect(result.property?.name).toBe('both attack or neither');
       // The shortest such run: every message of the chain but the last arrives, then both deadlines pass.
       expect(result.path?.actions.filter((action) => action.type === 'deliver')).toHaveLength(rounds);
-      expect(performance.now() - started).toBeLessThan(10_000);
     },
   );
 

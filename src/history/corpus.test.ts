@@ -63,10 +63,12 @@ describe.skipIf(!present)(`Porcupine corpus at ${porcupine}`, () => {
 
   // Without partitioning the map is one object: one search over the whole history and the whole
   // map (the component search, see linearizability/component-search.ts). Every file must get its
-  // verdict within the budget: running out of time (`unknown`) fails the test like a wrong verdict.
-  const wholeMapBudgetMs = 10_000;
+  // verdict: running out of the budget (`unknown`) fails the test like a wrong verdict. The budget
+  // only guards against a search that never ends (c50-ok takes about 2 s; a busy machine may
+  // make that ten times longer); how fast the search is, bench/history.ts measures.
+  const wholeMapBudgetMs = 60_000;
   it.each(kv.map((entry) => [entry.path, entry] as const))(
-    `%s as one map, without partitioning, within ${wholeMapBudgetMs / 1000} s`,
+    '%s as one map, without partitioning',
     (_path, entry) => {
       const result = check(entry, false, wholeMapBudgetMs);
       expect(result.partitions).toBe(1);

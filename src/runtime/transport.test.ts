@@ -195,13 +195,15 @@ describe('Transport', () => {
 
   it('keeps a connection that is acknowledged', async () => {
     const [a, b] = (await addresses('a', 'b')) as [NodeAddress, NodeAddress];
-    const sender = transport(a, [b], { limits: { deadAfterMs: 200 } });
+    // Acknowledgements come every 20 ms; 500 ms leaves room for a busy machine's stalls, and
+    // the sends go on for well beyond it.
+    const sender = transport(a, [b], { limits: { deadAfterMs: 500 } });
     const receiver = transport(b, [a]);
     await sender.transport.listen();
     await receiver.transport.listen();
     const startedAt = performance.now();
     let number = 0;
-    while (performance.now() - startedAt < 800) {
+    while (performance.now() - startedAt < 1_500) {
       sender.transport.send(b.id, number, ++number);
       sender.transport.flush();
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fairlinkBin, filesUnder, runFairlink, scratchFolder } from '../cli/run-cli.js';
+import { CLI_KILL_AFTER_MS, fairlinkBin, filesUnder, runFairlink, scratchFolder } from '../cli/run-cli.js';
 import { fixture } from './helpers.js';
 
-const TIMEOUT_MS = 40_000;
+// Two runs of the command at most per test, each killed after CLI_KILL_AFTER_MS.
+const TIMEOUT_MS = 2 * CLI_KILL_AFTER_MS + 30_000;
 const QUICK = ['--node-count', '2', '--time-limit', '1', '--rate', '20', '--recovery-time', '0.2'];
 
 describe('fairlink maelstrom test', () => {
@@ -18,10 +19,7 @@ describe('fairlink maelstrom test', () => {
     const cwd = scratchFolder();
     const run = await runFairlink(
       ['maelstrom', 'test', '-w', 'echo', '--bin', fixture('echo'), ...QUICK, '--out', 'results'],
-      {
-        cwd,
-        timeoutMs: 30_000,
-      },
+      { cwd },
     );
     expect(run.stdout).toMatch(/^maelstrom echo: VALID\n/);
     expect(run.stdout).toContain('  results: results\n');
@@ -54,10 +52,7 @@ describe('fairlink maelstrom test', () => {
       const cwd = scratchFolder();
       const run = await runFairlink(
         ['maelstrom', 'test', '-w', 'broadcast', '--node', 'broadcast', ...QUICK, '-q'],
-        {
-          cwd,
-          timeoutMs: 30_000,
-        },
+        { cwd },
       );
       expect(run.stderr).toBe('');
       expect(run.stdout).toMatch(/^maelstrom broadcast: VALID\n/);
@@ -84,7 +79,7 @@ describe('fairlink maelstrom test', () => {
         '--',
         '--duplicates',
       ],
-      { cwd, timeoutMs: 30_000 },
+      { cwd },
     );
     expect(run.code).toBe(1);
     const results = JSON.parse(run.stdout) as { verdict: string; workloadCheck: { duplicated: number } };
@@ -98,19 +93,13 @@ describe('fairlink maelstrom test', () => {
     async () => {
       const cwd = scratchFolder();
       const args = ['maelstrom', 'test', '-w', 'echo', '--bin', fixture('echo'), ...QUICK, '-q'];
-      const maelstrom = await runFairlink([...args, '--out', 'a', '--', '--unavailable'], {
-        cwd,
-        timeoutMs: 30_000,
-      });
+      const maelstrom = await runFairlink([...args, '--out', 'a', '--', '--unavailable'], { cwd });
       expect(maelstrom.stdout).toMatch(/^maelstrom echo: UNKNOWN\n/);
       expect(maelstrom.code).toBe(2);
       expect(existsSync(join(cwd, 'a', 'results.json'))).toBe(true);
       const fairlink = await runFairlink(
         [...args, '--out', 'b', '--exit-codes', 'fairlink', '--', '--unavailable'],
-        {
-          cwd,
-          timeoutMs: 30_000,
-        },
+        { cwd },
       );
       expect(fairlink.code).toBe(3);
     },
@@ -178,7 +167,7 @@ describe('fairlink maelstrom node', () => {
     ];
     child.stdin.end(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
     const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), CLI_KILL_AFTER_MS);
       child.on('close', (exitCode) => {
         clearTimeout(timer);
         resolve(exitCode);

@@ -7,12 +7,12 @@ import { fairlinkNodeProgram, expectNothingLeft, problems, runShort } from './he
 
 afterAll(expectNothingLeft);
 
-const TIMEOUT_MS = 40_000;
+const TIMEOUT_MS = 150_000;
 let program: Awaited<ReturnType<typeof fairlinkNodeProgram>>;
 
 beforeAll(async () => {
   program = await fairlinkNodeProgram();
-}, 30_000);
+}, 120_000);
 
 describe.concurrent('fairlink nodes under the workbench', () => {
   it('echo', { timeout: TIMEOUT_MS }, async () => {

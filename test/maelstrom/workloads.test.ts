@@ -7,7 +7,7 @@ import { fixture, expectNothingLeft, problems, runShort } from './helpers.js';
 
 afterAll(expectNothingLeft);
 
-const TIMEOUT_MS = 30_000;
+const TIMEOUT_MS = 150_000;
 
 describe.concurrent('echo', () => {
   it('passes a correct echo node', { timeout: TIMEOUT_MS }, async () => {

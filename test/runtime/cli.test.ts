@@ -141,7 +141,7 @@ describe('fairlink node: bad input is one line and exit code 2', () => {
 describe('fairlink node: running', () => {
   it(
     'a protocol fault is a finding: the node says so and exits with code 1',
-    { timeout: 30_000 },
+    { timeout: 150_000 },
     async () => {
       const nodes = [
         { id: 'a', host: '127.0.0.1', port: await freePort() },
@@ -155,13 +155,13 @@ describe('fairlink node: running', () => {
       );
       const b = harness.start('b');
       const a = harness.start('a');
-      await harness.exited(b, 20_000);
+      await harness.exited(b, 60_000);
       expect(b.exit).toEqual({ code: 1, signal: null });
       expect(b.lines.join('\n')).toMatch(
         /fairlink node b: FAULT: threw in onMessage: threw Error: cannot stand ping \d+ \(a finding/,
       );
       harness.signal(a, 'SIGTERM');
-      await harness.exited(a, 10_000);
+      await harness.exited(a, 30_000);
       expect(a.exit).toEqual({ code: 0, signal: null });
       expect(a.lines.at(-1)).toMatch(
         /^fairlink node a: stopped; \d+ steps, \d+ messages sent, \d+ delivered, \d+ dropped, 0 frames rejected$/,
@@ -173,7 +173,7 @@ describe('fairlink node: running', () => {
 describe('fairlink cluster up', () => {
   it(
     'starts every node, shows their output, and stops them all cleanly on SIGINT',
-    { timeout: 60_000 },
+    { timeout: 180_000 },
     async () => {
       const { folder, path } = await pingCluster();
       const child = spawn(process.execPath, [fairlinkBin, 'cluster', 'up', path, '--trace-dir', 'traces'], {
@@ -191,7 +191,7 @@ describe('fairlink cluster up', () => {
       await waitFor(
         'pongs to arrive',
         () => lines.filter((line) => /^a: pong \d+$/.test(line)).length >= 3,
-        40_000,
+        90_000,
       );
       // Only the `cluster up` process gets the signal, as from `kill -INT`: it stops its nodes.
       child.kill('SIGINT');

@@ -285,6 +285,6 @@ export async function waitForClientsQuiet(
         clients.every((client) => !endsPending(cluster.historyText(client)))
       );
     },
-    30_000,
+    90_000,
   );
 }

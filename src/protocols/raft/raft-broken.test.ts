@@ -1,8 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import broken, { type BrokenBug } from '../../../examples/raft-kv-broken.js';
 import { historyFromSimulation, historyFromTrace } from '../../history/workloads/history.js';
-import { shrinkFailure } from '../../sim/shrink.js';
-import { simulate, type SimulationResult } from '../../sim/simulator.js';
+import { runCampaign } from '../../sim/campaign.js';
+import { parseShrinkToken } from '../../sim/replay-token.js';
+import { simulate } from '../../sim/simulator.js';
+
+const brokenExample = fileURLToPath(new URL('../../../examples/raft-kv-broken.ts', import.meta.url));
 
 interface Hunt {
   readonly bug: BrokenBug;
@@ -47,41 +51,46 @@ const hunts: readonly (readonly [string, Hunt])[] = [
 ];
 
 describe('examples/raft-kv-broken.ts: each planted bug is found, and shrunk', () => {
-  it.each(hunts)(
-    '%s',
-    (_name, hunt) => {
-      const params = { ...broken.params, bug: hunt.bug };
-      const config = broken.build(params);
-      let failing: SimulationResult | undefined;
-      let seed = 1;
-      for (; seed <= hunt.seedsMax && failing === undefined; seed++) {
-        const result = simulate(config, { seed });
-        if (result.failure) failing = result;
-      }
-      seed--;
-      expect(failing?.failure, `no failure in seeds 1..${hunt.seedsMax}`).toMatchObject(hunt.failure);
-      const found = failing as SimulationResult;
+  // The search (seeds from 1, then a few hundred shrinking runs) is the campaign engine's, as
+  // `fairlink sim --seeds` runs it, on worker threads: this thread stays free for vitest. The
+  // workers load the example as the CLI does, its `fairlink/*` imports resolving to the build
+  // (`npm test` builds first). This thread then runs the three runs it judges by. The hunts run
+  // side by side, one worker each: shrinking is one run after another, so one hunt alone would
+  // leave the second core idle, and a second worker would only run seeds past the failing one.
+  it.concurrent.each(hunts)('%s', async (_name, hunt) => {
+    const found = await runCampaign({
+      scenarioPath: brokenExample,
+      params: [`bug=${hunt.bug}`],
+      seeds: { from: 1, to: hunt.seedsMax },
+      shrinkRunsMax: hunt.shrinkRunsMax,
+      workers: 1,
+    });
+    expect(found.failure, `no failure in seeds 1..${hunt.seedsMax}`).toMatchObject(hunt.failure);
+    const seed = found.failure?.seed as number;
+    const token = found.shrunk?.token as string;
+    expect(token).toBeDefined();
 
-      // The same seed without the bug passes: the failure is the bug's.
-      const fixed = simulate(broken.build({ ...params, fixed: true }), { seed });
-      expect(fixed.failure).toBeUndefined();
+    const params = { ...broken.params, bug: hunt.bug };
+    const config = broken.build(params);
+    const original = simulate(config, { seed });
+    expect(original.failure).toMatchObject(hunt.failure);
+    // The same seed without the bug passes: the failure is the bug's.
+    const fixed = simulate(broken.build({ ...params, fixed: true }), { seed });
+    expect(fixed.failure).toBeUndefined();
 
-      const shrunk = shrinkFailure(config, found, { seed, runsMax: hunt.shrinkRunsMax });
-      expect(shrunk.result.failure).toMatchObject(hunt.failure);
-      expect(shrunk.result.stats.faults).toBeLessThan(found.stats.faults);
-      expect(shrunk.result.losses.length).toBeLessThanOrEqual(found.losses.length);
-      expect(shrunk.result.endMs).toBeLessThanOrEqual(found.endMs);
-      // The shrunk run replays from the seed and its directives, and its trace holds the violation
-      // and, in its client events, the whole history.
-      const replayed = simulate(config, { seed, shrink: shrunk.directives });
-      expect(replayed.failure).toEqual(shrunk.result.failure);
-      const trace = shrunk.result.trace;
-      expect(trace?.header.shrunk).toBe(shrunk.token);
-      expect(trace?.events.at(-1)).toMatchObject({ type: 'violation', property: hunt.failure.property });
-      expect(historyFromTrace(trace!, 'run')).toEqual(historyFromSimulation(shrunk.result.history, 'run'));
-    },
-    60_000,
-  );
+    // The shrunk run replays from the seed and its token, smaller than the original.
+    const shrunk = simulate(config, { seed, shrink: parseShrinkToken(token) });
+    expect(shrunk.failure).toMatchObject(hunt.failure);
+    expect(found.reported).toEqual({ seed, shrunk: token, failure: shrunk.failure });
+    expect(shrunk.stats.faults).toBeLessThan(original.stats.faults);
+    expect(shrunk.losses.length).toBeLessThanOrEqual(original.losses.length);
+    expect(shrunk.endMs).toBeLessThanOrEqual(original.endMs);
+    // Its trace holds the violation and, in its client events, the whole history.
+    const trace = found.trace;
+    expect(trace?.header.shrunk).toBe(token);
+    expect(trace?.events.at(-1)).toMatchObject({ type: 'violation', property: hunt.failure.property });
+    expect(historyFromTrace(trace!, 'run')).toEqual(historyFromSimulation(shrunk.history, 'run'));
+  });
 
   it('refuses an unknown bug', () => {
     expect(() => broken.build({ ...broken.params, bug: 'typo' })).toThrow(

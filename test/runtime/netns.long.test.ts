@@ -62,7 +62,7 @@ async function runWithFaults(
     (id, command) => net.wrap(id, command),
   ));
   const runs = IDS.map((id) => cluster.start(id));
-  for (const run of runs) await cluster.waitForLine(run, /listening on/, 15_000);
+  for (const run of runs) await cluster.waitForLine(run, /listening on/, 60_000);
   await waitFor(
     'a leader and 20 events per client',
     () => {
@@ -102,7 +102,7 @@ function expectSafe(verdict: ReturnType<typeof judgeRaftRun>): void {
 describe('runtime: real faults between network namespaces', () => {
   it.skipIf(netnsSkip !== undefined)(
     netnsSkip === undefined ? PARTITION_TEST : `${PARTITION_TEST} (skipped: ${netnsSkip})`,
-    { timeout: 90_000 },
+    { timeout: 300_000 },
     async () => {
       const verdict = await runWithFaults(10_000, async (net, cluster) => {
         const leader = cluster.leader();
@@ -128,7 +128,7 @@ describe('runtime: real faults between network namespaces', () => {
 
   it.skipIf(netemSkip !== undefined)(
     netemSkip === undefined ? NETEM_TEST : `${NETEM_TEST} (skipped: ${netemSkip})`,
-    { timeout: 90_000 },
+    { timeout: 300_000 },
     async () => {
       const verdict = await runWithFaults(
         9_000,

@@ -18,12 +18,12 @@ let program: Awaited<ReturnType<typeof fairlinkNodeProgram>>;
 
 beforeAll(async () => {
   program = await fairlinkNodeProgram();
-}, 30_000);
+}, 120_000);
 
 describe('Gossip Glomers broadcast', () => {
   it(
     '3e: 25 nodes, rate 100, latency 100 ms: msgs-per-op < 20, median < 1 s, max < 2 s',
-    { timeout: 60_000 },
+    { timeout: 180_000 },
     async () => {
       const run = await runShort({
         workload: 'broadcast',
@@ -51,7 +51,7 @@ describe('Gossip Glomers broadcast', () => {
     },
   );
 
-  it('3c: 5 nodes, rate 10, partitions: nothing lost', { timeout: 60_000 }, async () => {
+  it('3c: 5 nodes, rate 10, partitions: nothing lost', { timeout: 180_000 }, async () => {
     const run = await runShort({
       workload: 'broadcast',
       command: program.command,
