@@ -32,6 +32,14 @@ import type { Model } from './model.js';
 import { loadModel, moduleUrl, type ModelSource } from './model-source.js';
 import { EncodedQueue } from './frontier.js';
 import { guardedModel, ModelError } from './guarded-model.js';
+import {
+  countedBytes,
+  defaultMemoryLimitMb,
+  MemoryGauge,
+  memoryStop,
+  megabytes,
+  workerHeapLimitMb,
+} from './memory-budget.js';
 import { Coordination, WORKER_CHUNK_BYTES } from './parallel-coordination.js';
 import {
   type Chunks,
@@ -145,8 +153,10 @@ class ParallelSearch<State, Action> {
   readonly #distinct: number[];
   readonly #frontier: number[];
   #initialGenerated = 0;
-  #cut = false;
   #depth = 0;
+  readonly #memoryLimitMb: number;
+  readonly #memory = new MemoryGauge();
+  #memoryPeakBytes = 0;
   #nextReportMs: number;
   #disposeModule: () => Promise<void> = () => Promise.resolve();
   #failure: ((error: Error) => void) | undefined;
@@ -170,6 +180,30 @@ class ParallelSearch<State, Action> {
     this.#distinct = Array.from({ length: workers }, () => 0);
     this.#frontier = Array.from({ length: workers }, () => 0);
     this.#nextReportMs = this.#startMs + (options.progressIntervalMs ?? 1000);
+    this.#memoryLimitMb = options.maxMemoryMb ?? defaultMemoryLimitMb();
+    this.#watchBudgets();
+  }
+
+  /** The coordination's line for this thread: after the workers'. */
+  get #line(): number {
+    return this.#workers;
+  }
+
+  /**
+   * Publishes the memory this thread holds, and stops the search if the threads hold more than
+   * the budget together or the time is up. Called at each message from a worker and between
+   * rounds: this thread allocates only between rounds (the grown table, initial states).
+   */
+  #watchBudgets(): void {
+    const now = performance.now();
+    const coordination = this.#coordination;
+    const sample = this.#memory.read(now);
+    coordination.setMemory(this.#line, countedBytes(sample));
+    const total = coordination.memoryTotal();
+    if (total > this.#memoryPeakBytes) this.#memoryPeakBytes = total;
+    const stop = memoryStop(total, megabytes(this.#memoryLimitMb), sample);
+    if (stop !== undefined) coordination.stop(stop);
+    if (now - this.#startMs >= (this.#options.maxMs ?? Infinity)) coordination.stop('maxMs');
   }
 
   async run(): Promise<CheckResult<State, Action>> {
@@ -213,10 +247,16 @@ class ParallelSearch<State, Action> {
         ...(deadline === undefined ? {} : { deadline }),
         ...(statesMax === undefined ? {} : { statesMax }),
         ...(this.#options.partsMax === undefined ? {} : { partsMax: this.#options.partsMax }),
+        memoryLimitBytes: megabytes(this.#memoryLimitMb),
+        progressIntervalMs: this.#options.progressIntervalMs ?? 1000,
       };
       const worker = new Worker(needsTsx ? typescriptBootstrap(workerUrl) : workerUrl, {
         workerData: setup,
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        resourceLimits: {
+          maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+          // The budget counts this worker's heap: it must be able to hold the whole budget.
+          maxOldGenerationSizeMb: workerHeapLimitMb(this.#memoryLimitMb),
+        },
       });
       this.#handles.push(
         new WorkerHandle(
@@ -232,6 +272,7 @@ class ParallelSearch<State, Action> {
     if (message.type !== 'progress') return;
     this.#generated[worker] = message.generatedStates;
     this.#distinct[worker] = message.distinctStates;
+    this.#watchBudgets();
     this.#maybeReport();
   }
 
@@ -258,7 +299,8 @@ class ParallelSearch<State, Action> {
       distinctStates,
       depth: this.#depth,
       statesPerSecond: elapsedMs > 0 ? (distinctStates * 1000) / elapsedMs : 0,
-      memoryBytes: process.memoryUsage.rss(),
+      memoryBytes: this.#coordination.memoryTotal(),
+      memoryLimitBytes: megabytes(this.#memoryLimitMb),
       elapsedMs,
     });
   }
@@ -280,7 +322,7 @@ class ParallelSearch<State, Action> {
     this.#generated[worker] = reply.generatedStates;
     this.#distinct[worker] = reply.distinctStates;
     this.#frontier[worker] = reply.frontier;
-    if (reply.cut) this.#cut = true;
+    this.#watchBudgets();
     const tracker = this.#tracker;
     for (const [invariant, id] of reply.violations) {
       if (tracker.violatedAt[invariant] === -1) {
@@ -332,10 +374,9 @@ class ParallelSearch<State, Action> {
         stopReason = 'violation';
         break;
       }
-      if (this.#cut) {
-        stopReason = performance.now() - this.#startMs >= (options.maxMs ?? Infinity) ? 'maxMs' : 'maxStates';
-        break;
-      }
+      this.#watchBudgets();
+      stopReason = this.#coordination.stopped;
+      if (stopReason !== undefined) break;
       if (this.#frontier.every((states) => states === 0)) break;
       if (this.#distinctStates() >= (options.maxStates ?? Infinity)) {
         stopReason = 'maxStates';
@@ -346,7 +387,7 @@ class ParallelSearch<State, Action> {
         break;
       }
       await this.#expandLevel();
-      if (this.#cut) continue;
+      if (this.#coordination.stopped !== undefined) continue;
       const advanced = await Promise.all(this.#handles.map((_, w) => this.#ask(w, { type: 'advance' })));
       await this.#forgetCompacted(advanced);
       if (this.#frontier.some((states) => states > 0)) this.#depth++;
@@ -363,11 +404,13 @@ class ParallelSearch<State, Action> {
       stopReason,
       elapsedMs: performance.now() - this.#startMs,
       visitedBytes: table.bytes,
+      memoryLimitMb: this.#memoryLimitMb,
+      memoryPeakBytes: this.#memoryPeakBytes,
       pathTo: (id) => table.pathTo(id),
     };
     const notes =
       stopReason === 'maxStates'
-        ? ['maxStates is checked after each expanded state: counts may exceed it by its successors']
+        ? ['the state limit is checked after each expanded state: counts may exceed it by its successors']
         : [];
     return judge(this.#model, this.#tracker, summary, 'bfs', notes, this.#workers);
   }
@@ -394,10 +437,11 @@ class ParallelSearch<State, Action> {
           }
         }),
       );
-      if (this.#cut) return;
+      if (this.#coordination.stopped !== undefined) return;
       if (this.#table.full) {
         this.#table = this.#table.grown(); // keeps this thread's count and block of ids
         this.#tableVersion++;
+        this.#watchBudgets();
       }
       await this.#balance();
     }
