@@ -13,8 +13,9 @@
  *   heap limit, so that with the defaults no heap ever comes near its own limit;
  * - each thread's own heap, which V8 cannot grow past its limit whatever the budget says: a
  *   thread stops the search once its heap is nearly full (in case the budget was set above what
- *   one heap holds). Search workers get heaps large enough for the whole budget; this thread's
- *   heap limit is Node's (`--max-old-space-size`).
+ *   one heap holds). Search workers are given heaps large enough for the whole budget, except
+ *   that Node's `--max-old-space-size`, when set, is every thread's limit (measured: it overrides
+ *   a worker's `resourceLimits`); this thread's heap limit is Node's.
  *
  * @module
  */

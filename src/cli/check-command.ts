@@ -314,7 +314,7 @@ function stopLine(result: CheckResult<unknown, unknown>, options: CheckCommandOp
     case 'heapLimit':
       return (
         `stopped: Node's JavaScript heap is nearly full (${heapLimitMb()} MB) after ${states} ` +
-        `(raise it with NODE_OPTIONS=--max-old-space-size=MB, and --memory-limit MB with it)`
+        `(raise it with NODE_OPTIONS=--max-old-space-size=MB)`
       );
     case 'maxStates':
       return `stopped: state limit ${options.maxStates ?? ''} reached after ${states} (raise it with --max-states N)`;
