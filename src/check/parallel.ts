@@ -48,6 +48,7 @@ import {
   transferList,
   type WorkerSetup,
 } from './parallel-protocol.js';
+import { nextReportMs } from './progress.js';
 import { PropertyTracker } from './properties.js';
 import type { CheckOptions, CheckResult, StopReason } from './result.js';
 import { SharedStateTable } from './shared-table.js';
@@ -130,6 +131,9 @@ class WorkerHandle {
     return reply;
   }
 }
+
+/** Workers post their figures at least this often, so that progress reports are never late by more. */
+const WORKER_POST_MAX_MS = 500;
 
 /** Below this many states left in a worker's level, an idle worker does not stop the others. */
 const SHARE_MIN_STATES = 2048;
@@ -248,7 +252,8 @@ class ParallelSearch<State, Action> {
         ...(statesMax === undefined ? {} : { statesMax }),
         ...(this.#options.partsMax === undefined ? {} : { partsMax: this.#options.partsMax }),
         memoryLimitBytes: megabytes(this.#memoryLimitMb),
-        progressIntervalMs: this.#options.progressIntervalMs ?? 1000,
+        // Reports here are at most this late: they wait for the workers' figures.
+        progressIntervalMs: Math.min(this.#options.progressIntervalMs ?? 1000, WORKER_POST_MAX_MS),
       };
       const worker = new Worker(needsTsx ? typescriptBootstrap(workerUrl) : workerUrl, {
         workerData: setup,
@@ -279,7 +284,7 @@ class ParallelSearch<State, Action> {
   #maybeReport(): void {
     const now = performance.now();
     if (this.#options.onProgress === undefined || now < this.#nextReportMs) return;
-    this.#nextReportMs = now + (this.#options.progressIntervalMs ?? 1000);
+    this.#nextReportMs = nextReportMs(this.#startMs, now, this.#options.progressIntervalMs ?? 1000);
     this.#report(now);
   }
 

@@ -64,7 +64,7 @@ export class ProgressMeter {
     this.stopReason ??= memoryStop(bytes, this.#memoryLimitBytes, memory);
     if (now >= this.#deadlineMs) this.stopReason ??= 'maxMs';
     if (now >= this.#nextReportMs) {
-      this.#nextReportMs = now + this.#intervalMs;
+      this.#nextReportMs = nextReportMs(this.startMs, now, this.#intervalMs);
       this.report(figures, now);
     }
     return this.stopReason !== undefined;
@@ -88,6 +88,15 @@ export class ProgressMeter {
   elapsedMs(): number {
     return performance.now() - this.startMs;
   }
+}
+
+/**
+ * When the next report is due: the next whole number of intervals since the start, so that
+ * reports keep to the interval on average however late each one comes (a display can then print
+ * one line per interval and drop the search's last report, which is not a tick).
+ */
+export function nextReportMs(startMs: number, nowMs: number, intervalMs: number): number {
+  return startMs + (Math.floor((nowMs - startMs) / intervalMs) + 1) * intervalMs;
 }
 
 /** The meter a search on one thread runs with, from its options. */

@@ -92,13 +92,16 @@ const SEARCH_REDRAW_MS = 1000;
  */
 export function searchProgressDisplay(stream: ProgressStream, lineIntervalMs: number): SearchProgressDisplay {
   if (stream.isTTY !== true) {
-    // At most a line per interval: the search's last report, whenever it comes, is not a tick
-    // (a search shorter than the interval prints no progress at all).
-    let printedAtMs = 0;
+    // A line per interval since the start: the search reports on those ticks (a little late at
+    // times), and its last report, whenever it comes, is not a tick (a search shorter than the
+    // interval prints no progress at all).
+    let printedTicks = 0;
     return {
       update: (progress) => {
-        if (progress.elapsedMs - printedAtMs < lineIntervalMs) return;
-        printedAtMs = progress.elapsedMs;
+        // A millisecond's tolerance: a report due on a tick may round to just before it.
+        const ticks = Math.floor((progress.elapsedMs + 1) / lineIntervalMs);
+        if (ticks <= printedTicks) return;
+        printedTicks = ticks;
         stream.write(`progress: ${searchProgressText(progress)}\n`);
       },
       intervalMs: lineIntervalMs,
