@@ -69,8 +69,6 @@ export interface WorkerFigures {
   readonly violations: readonly (readonly [number, number])[];
   /** Reachability goal position to the id of the first state this worker found satisfying it. */
   readonly reached: readonly (readonly [number, number])[];
-  /** True if the worker stopped expanding for good (a budget is spent: the coordination's stop word says which). */
-  readonly cut: boolean;
 }
 
 /** Worker to coordinator. */

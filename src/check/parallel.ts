@@ -16,6 +16,9 @@
  * 4. once level d is done, level d+1 becomes the level to expand, balanced the same way; the
  *    coordinator stops on a violation, when a budget is spent, or when level d+1 is empty.
  *
+ * Budgets (states, time, memory) are watched by every thread through shared words: the first to
+ * see one spent says which, and every worker stops at its next state boundary, mid-level.
+ *
  * Which worker is first to insert a state found by two in the same level depends on timing, so
  * the state ids and parent records do too: a counterexample is always a shortest path, but with
  * several workers, which of the shortest paths is reported may differ between runs.

@@ -225,7 +225,6 @@ class WorkerSearch<State, Action> {
       frontier: this.#level.size,
       violations: this.#violations,
       reached: this.#reached,
-      cut: this.#coordination.stopped !== undefined,
     };
   }
 
