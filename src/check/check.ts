@@ -70,6 +70,8 @@ export interface SearchSummary {
   readonly stopReason: StopReason | undefined;
   readonly elapsedMs: number;
   readonly visitedBytes: number;
+  readonly memoryLimitMb: number;
+  readonly memoryPeakBytes: number;
   /** Steps (initial position, then action indices) to a state the tracker refers to. */
   readonly pathTo: (stateIndex: number) => number[];
   /** The explored graph and table, for liveness. */
@@ -88,6 +90,8 @@ function summarize(exploration: Exploration): SearchSummary {
     stopReason: exploration.stopReason,
     elapsedMs: exploration.elapsedMs,
     visitedBytes: table.bytes + (graph?.bytes ?? 0),
+    memoryLimitMb: exploration.memoryLimitMb,
+    memoryPeakBytes: exploration.memoryPeakBytes,
     pathTo: (index) => table.pathTo(index),
     table,
     ...(graph === undefined ? {} : { graph }),
@@ -109,6 +113,7 @@ export function validateOptions(options: CheckOptions): void {
   positive('maxDepth', true);
   positive('maxStates', false);
   positive('maxMs', true);
+  positive('maxMemoryMb', false);
   positive('walks', false);
   positive('walkLength', false);
   positive('workers', false);
@@ -129,9 +134,7 @@ export function judge<State, Action>(
 ): CheckResult<State, Action> {
   const { complete, pathTo } = exploration;
   const outcomes = new Map<string, PropertyOutcome<State, Action>>();
-  const incomplete = complete
-    ? undefined
-    : `the search stopped early (${exploration.stopReason ?? 'budget'})`;
+  const incomplete = complete ? undefined : `the search stopped early: ${stopCause(exploration.stopReason)}`;
   tracker.invariants.forEach((property, i) => {
     const at = tracker.violatedAt[i] ?? -1;
     const base = { name: property.name, kind: property.kind };
@@ -212,6 +215,33 @@ export function judge<State, Action>(
     complete,
     ...(exploration.stopReason === undefined ? {} : { stopReason: exploration.stopReason }),
     visitedBytes: exploration.visitedBytes,
+    memoryLimitMb: exploration.memoryLimitMb,
+    memoryPeakBytes: exploration.memoryPeakBytes,
     notes,
   };
+}
+
+/**
+ * Why a search stopped, in words that name no option: the library's users set options, the
+ * command line's set flags, and each caller says how to raise its own limit.
+ */
+export function stopCause(reason: StopReason | undefined): string {
+  switch (reason) {
+    case 'violation':
+      return 'at the first violation';
+    case 'maxDepth':
+      return 'depth limit reached';
+    case 'maxStates':
+      return 'state limit reached';
+    case 'maxMs':
+      return 'time limit reached';
+    case 'maxMemory':
+      return 'memory limit reached';
+    case 'heapLimit':
+      return "a JavaScript heap is nearly full (Node's heap limit)";
+    case 'walks':
+      return 'the random walks are done';
+    case undefined:
+      return 'a budget ran out';
+  }
 }

@@ -12,7 +12,7 @@ import { EncodedQueue, type Frontier, ObjectStack } from './frontier.js';
 import { InternedQueue, PartFingerprinter } from './interned-frontier.js';
 import { FairnessTasks, StateGraph } from './graph.js';
 import type { Model } from './model.js';
-import { ProgressMeter } from './progress.js';
+import { meterFor } from './progress.js';
 import { PropertyTracker } from './properties.js';
 import type { CheckOptions, StopReason } from './result.js';
 import { NO_PARENT, StateTable } from './state-table.js';
@@ -30,6 +30,8 @@ export interface Exploration {
   readonly complete: boolean;
   readonly stopReason: StopReason | undefined;
   readonly elapsedMs: number;
+  readonly memoryLimitMb: number;
+  readonly memoryPeakBytes: number;
 }
 
 /** Runs a breadth-first or depth-first search over the model. */
@@ -39,11 +41,7 @@ export function explore<State, Action>(
   tracker: PropertyTracker<State>,
   options: CheckOptions & { readonly strategy: 'bfs' | 'dfs'; readonly recordGraph: boolean },
 ): Exploration {
-  const meter = new ProgressMeter({
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    ...(options.progressIntervalMs === undefined ? {} : { intervalMs: options.progressIntervalMs }),
-    ...(options.maxMs === undefined ? {} : { maxMs: options.maxMs }),
-  });
+  const meter = meterFor(options);
   const table = new StateTable(
     options.expectedStates === undefined ? {} : { expectedStates: options.expectedStates },
   );
@@ -134,7 +132,8 @@ export function explore<State, Action>(
     figures.generatedStates = generated;
     figures.distinctStates = table.size;
     figures.depth = depthSeen;
-    if (meter.tick(figures)) stopReason = 'maxMs';
+    // A budget spent on the last state to expand leaves nothing unexplored.
+    if (meter.tick(figures) && frontier.size > 0) stopReason = meter.stopReason;
   }
   if (stopReason === undefined && truncated) stopReason = 'maxDepth';
   figures.generatedStates = generated;
@@ -150,5 +149,7 @@ export function explore<State, Action>(
     complete: stopReason === undefined,
     stopReason,
     elapsedMs: meter.elapsedMs(),
+    memoryLimitMb: meter.memoryLimitMb,
+    memoryPeakBytes: meter.peakBytes,
   };
 }

@@ -5,7 +5,9 @@
  * enough to share. Workers look at the flag after each state they expand and, seeing it raised,
  * stop and report, so that the coordinator can move whole frontier chunks between them. Under a
  * state budget, each also publishes how many states it inserted, so that every worker can stop
- * as soon as the sum reaches the budget.
+ * as soon as the sum reaches the budget. Every thread publishes the memory it holds, so that each
+ * can compare the sum with the memory budget; the first to see a budget spent says which in the
+ * stop word, which every worker also looks at after each state.
  *
  * @module
  */
@@ -22,10 +24,19 @@ export const WORKER_CHUNK_BYTES = 1 << 15;
  */
 const STRIDE = 16;
 const HUNGRY = 0;
-/** Per thread, a line: states left in its level, then states it inserted. */
+/** On the first line too (read after each state, written once): 0, or why the search stops. */
+const STOP = 1;
+/** Per thread, a line: states left in its level, states it inserted, KiB of memory it holds. */
 const LINES = STRIDE;
 const REMAINING = 0;
 const INSERTED = 1;
+const MEMORY_KIB = 2;
+
+/** Budgets a worker can find spent, with their codes in the stop word (0: none). */
+const STOPS = ['maxMs', 'maxStates', 'maxMemory', 'heapLimit'] as const;
+
+/** Why the workers stopped expanding for good. */
+export type WorkerStop = (typeof STOPS)[number];
 
 /** A view of the coordination words; every thread holds one over the same buffer. */
 export class Coordination {
@@ -67,6 +78,35 @@ export class Coordination {
   /** Publishes how many states a thread inserted (the coordinator's line is the last). */
   setInserted(line: number, states: number): void {
     Atomics.store(this.#words, LINES + line * STRIDE + INSERTED, states);
+  }
+
+  /**
+   * Says why the search stops, if no thread said it first (the first reason wins: it is the one
+   * the search reports).
+   */
+  stop(reason: WorkerStop): void {
+    Atomics.compareExchange(this.#words, STOP, 0, STOPS.indexOf(reason) + 1);
+  }
+
+  /** Why the search stops, once a thread said so. */
+  get stopped(): WorkerStop | undefined {
+    const code = Atomics.load(this.#words, STOP);
+    return code === 0 ? undefined : STOPS[code - 1];
+  }
+
+  /** Publishes how many bytes of memory a thread holds (the coordinator's line is the last). */
+  setMemory(line: number, bytes: number): void {
+    const kib = Math.min(Math.ceil(bytes / 1024), 0x7fffffff);
+    Atomics.store(this.#words, LINES + line * STRIDE + MEMORY_KIB, kib);
+  }
+
+  /** Bytes of memory every thread holds, as last published. */
+  memoryTotal(): number {
+    let kib = 0;
+    for (let line = 0; line < this.#lines; line++) {
+      kib += Atomics.load(this.#words, LINES + line * STRIDE + MEMORY_KIB);
+    }
+    return kib * 1024;
   }
 
   /** States inserted by every thread, as last published. */

@@ -25,6 +25,10 @@ export interface WorkerSetup {
   readonly statesMax?: number;
   /** CheckOptions.partsMax. */
   readonly partsMax?: number;
+  /** The memory budget over all threads (memory-budget.ts), in bytes. */
+  readonly memoryLimitBytes: number;
+  /** How often a worker posts its figures while it expands. */
+  readonly progressIntervalMs: number;
 }
 
 /**
@@ -65,8 +69,6 @@ export interface WorkerFigures {
   readonly violations: readonly (readonly [number, number])[];
   /** Reachability goal position to the id of the first state this worker found satisfying it. */
   readonly reached: readonly (readonly [number, number])[];
-  /** True if the worker stopped expanding for good (time or state budget). */
-  readonly cut: boolean;
 }
 
 /** Worker to coordinator. */

@@ -16,6 +16,9 @@
  * 4. once level d is done, level d+1 becomes the level to expand, balanced the same way; the
  *    coordinator stops on a violation, when a budget is spent, or when level d+1 is empty.
  *
+ * Budgets (states, time, memory) are watched by every thread through shared words: the first to
+ * see one spent says which, and every worker stops at its next state boundary, mid-level.
+ *
  * Which worker is first to insert a state found by two in the same level depends on timing, so
  * the state ids and parent records do too: a counterexample is always a shortest path, but with
  * several workers, which of the shortest paths is reported may differ between runs.
@@ -32,6 +35,14 @@ import type { Model } from './model.js';
 import { loadModel, moduleUrl, type ModelSource } from './model-source.js';
 import { EncodedQueue } from './frontier.js';
 import { guardedModel, ModelError } from './guarded-model.js';
+import {
+  countedBytes,
+  defaultMemoryLimitMb,
+  MemoryGauge,
+  memoryStop,
+  megabytes,
+  workerHeapLimitMb,
+} from './memory-budget.js';
 import { Coordination, WORKER_CHUNK_BYTES } from './parallel-coordination.js';
 import {
   type Chunks,
@@ -40,6 +51,7 @@ import {
   transferList,
   type WorkerSetup,
 } from './parallel-protocol.js';
+import { nextReportMs } from './progress.js';
 import { PropertyTracker } from './properties.js';
 import type { CheckOptions, CheckResult, StopReason } from './result.js';
 import { SharedStateTable } from './shared-table.js';
@@ -123,6 +135,9 @@ class WorkerHandle {
   }
 }
 
+/** Workers post their figures at least this often, so that progress reports are never late by more. */
+const WORKER_POST_MAX_MS = 500;
+
 /** Below this many states left in a worker's level, an idle worker does not stop the others. */
 const SHARE_MIN_STATES = 2048;
 /** Between levels, frontiers are evened out once they differ by more than this many states. */
@@ -145,8 +160,10 @@ class ParallelSearch<State, Action> {
   readonly #distinct: number[];
   readonly #frontier: number[];
   #initialGenerated = 0;
-  #cut = false;
   #depth = 0;
+  readonly #memoryLimitMb: number;
+  readonly #memory = new MemoryGauge();
+  #memoryPeakBytes = 0;
   #nextReportMs: number;
   #disposeModule: () => Promise<void> = () => Promise.resolve();
   #failure: ((error: Error) => void) | undefined;
@@ -170,6 +187,30 @@ class ParallelSearch<State, Action> {
     this.#distinct = Array.from({ length: workers }, () => 0);
     this.#frontier = Array.from({ length: workers }, () => 0);
     this.#nextReportMs = this.#startMs + (options.progressIntervalMs ?? 1000);
+    this.#memoryLimitMb = options.maxMemoryMb ?? defaultMemoryLimitMb();
+    this.#watchBudgets();
+  }
+
+  /** The coordination's line for this thread: after the workers'. */
+  get #line(): number {
+    return this.#workers;
+  }
+
+  /**
+   * Publishes the memory this thread holds, and stops the search if the threads hold more than
+   * the budget together or the time is up. Called at each message from a worker and between
+   * rounds: this thread allocates only between rounds (the grown table, initial states).
+   */
+  #watchBudgets(): void {
+    const now = performance.now();
+    const coordination = this.#coordination;
+    const sample = this.#memory.read(now);
+    coordination.setMemory(this.#line, countedBytes(sample));
+    const total = coordination.memoryTotal();
+    if (total > this.#memoryPeakBytes) this.#memoryPeakBytes = total;
+    const stop = memoryStop(total, megabytes(this.#memoryLimitMb), sample);
+    if (stop !== undefined) coordination.stop(stop);
+    if (now - this.#startMs >= (this.#options.maxMs ?? Infinity)) coordination.stop('maxMs');
   }
 
   async run(): Promise<CheckResult<State, Action>> {
@@ -213,10 +254,17 @@ class ParallelSearch<State, Action> {
         ...(deadline === undefined ? {} : { deadline }),
         ...(statesMax === undefined ? {} : { statesMax }),
         ...(this.#options.partsMax === undefined ? {} : { partsMax: this.#options.partsMax }),
+        memoryLimitBytes: megabytes(this.#memoryLimitMb),
+        // Reports here are at most this late: they wait for the workers' figures.
+        progressIntervalMs: Math.min(this.#options.progressIntervalMs ?? 1000, WORKER_POST_MAX_MS),
       };
       const worker = new Worker(needsTsx ? typescriptBootstrap(workerUrl) : workerUrl, {
         workerData: setup,
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        resourceLimits: {
+          maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+          // The budget counts this worker's heap: it must be able to hold the whole budget.
+          maxOldGenerationSizeMb: workerHeapLimitMb(this.#memoryLimitMb),
+        },
       });
       this.#handles.push(
         new WorkerHandle(
@@ -232,13 +280,14 @@ class ParallelSearch<State, Action> {
     if (message.type !== 'progress') return;
     this.#generated[worker] = message.generatedStates;
     this.#distinct[worker] = message.distinctStates;
+    this.#watchBudgets();
     this.#maybeReport();
   }
 
   #maybeReport(): void {
     const now = performance.now();
     if (this.#options.onProgress === undefined || now < this.#nextReportMs) return;
-    this.#nextReportMs = now + (this.#options.progressIntervalMs ?? 1000);
+    this.#nextReportMs = nextReportMs(this.#startMs, now, this.#options.progressIntervalMs ?? 1000);
     this.#report(now);
   }
 
@@ -258,7 +307,8 @@ class ParallelSearch<State, Action> {
       distinctStates,
       depth: this.#depth,
       statesPerSecond: elapsedMs > 0 ? (distinctStates * 1000) / elapsedMs : 0,
-      memoryBytes: process.memoryUsage.rss(),
+      memoryBytes: this.#coordination.memoryTotal(),
+      memoryLimitBytes: megabytes(this.#memoryLimitMb),
       elapsedMs,
     });
   }
@@ -280,7 +330,7 @@ class ParallelSearch<State, Action> {
     this.#generated[worker] = reply.generatedStates;
     this.#distinct[worker] = reply.distinctStates;
     this.#frontier[worker] = reply.frontier;
-    if (reply.cut) this.#cut = true;
+    this.#watchBudgets();
     const tracker = this.#tracker;
     for (const [invariant, id] of reply.violations) {
       if (tracker.violatedAt[invariant] === -1) {
@@ -332,10 +382,9 @@ class ParallelSearch<State, Action> {
         stopReason = 'violation';
         break;
       }
-      if (this.#cut) {
-        stopReason = performance.now() - this.#startMs >= (options.maxMs ?? Infinity) ? 'maxMs' : 'maxStates';
-        break;
-      }
+      this.#watchBudgets();
+      stopReason = this.#coordination.stopped;
+      if (stopReason !== undefined) break;
       if (this.#frontier.every((states) => states === 0)) break;
       if (this.#distinctStates() >= (options.maxStates ?? Infinity)) {
         stopReason = 'maxStates';
@@ -346,7 +395,7 @@ class ParallelSearch<State, Action> {
         break;
       }
       await this.#expandLevel();
-      if (this.#cut) continue;
+      if (this.#coordination.stopped !== undefined) continue;
       const advanced = await Promise.all(this.#handles.map((_, w) => this.#ask(w, { type: 'advance' })));
       await this.#forgetCompacted(advanced);
       if (this.#frontier.some((states) => states > 0)) this.#depth++;
@@ -363,11 +412,13 @@ class ParallelSearch<State, Action> {
       stopReason,
       elapsedMs: performance.now() - this.#startMs,
       visitedBytes: table.bytes,
+      memoryLimitMb: this.#memoryLimitMb,
+      memoryPeakBytes: this.#memoryPeakBytes,
       pathTo: (id) => table.pathTo(id),
     };
     const notes =
       stopReason === 'maxStates'
-        ? ['maxStates is checked after each expanded state: counts may exceed it by its successors']
+        ? ['the state limit is checked after each expanded state: counts may exceed it by its successors']
         : [];
     return judge(this.#model, this.#tracker, summary, 'bfs', notes, this.#workers);
   }
@@ -394,10 +445,11 @@ class ParallelSearch<State, Action> {
           }
         }),
       );
-      if (this.#cut) return;
+      if (this.#coordination.stopped !== undefined) return;
       if (this.#table.full) {
         this.#table = this.#table.grown(); // keeps this thread's count and block of ids
         this.#tableVersion++;
+        this.#watchBudgets();
       }
       await this.#balance();
     }

@@ -1,10 +1,12 @@
 /**
- * The progress meter: calls the caller's callback about once per interval, cheaply enough to be
- * ticked on every expanded state (it reads the clock once every 1,024 ticks).
+ * The progress meter of a search on one thread: calls the caller's callback about once per
+ * interval, and watches the time and memory budgets, cheaply enough to be ticked on every
+ * expanded state (it reads the clock once every 1,024 ticks, and memory at most every 20 ms).
  *
  * @module
  */
-import type { Progress } from './result.js';
+import { countedBytes, defaultMemoryLimitMb, MemoryGauge, memoryStop, megabytes } from './memory-budget.js';
+import type { CheckOptions, Progress, StopReason } from './result.js';
 
 const TICKS_PER_CLOCK_READ = 1024;
 
@@ -15,36 +17,57 @@ export interface SearchFigures {
   depth: number;
 }
 
-/** Reports progress and watches the time budget. */
+/** Options of {@link ProgressMeter}. */
+export interface ProgressMeterOptions {
+  readonly onProgress?: (progress: Progress) => void;
+  readonly intervalMs?: number;
+  readonly maxMs?: number;
+  /** Default: {@link defaultMemoryLimitMb}. */
+  readonly maxMemoryMb?: number;
+}
+
+/** Reports progress and watches the time and memory budgets. */
 export class ProgressMeter {
   readonly startMs: number;
   readonly #intervalMs: number;
   readonly #onProgress: ((progress: Progress) => void) | undefined;
   readonly #deadlineMs: number;
+  readonly memoryLimitMb: number;
+  readonly #memoryLimitBytes: number;
+  readonly #memory = new MemoryGauge();
   #nextReportMs: number;
-  #ticks = 0;
-  /** Set once the time budget is spent. */
-  expired = false;
+  // The first tick reads the clock and memory: a search that starts over its budget stops at once.
+  #ticks = TICKS_PER_CLOCK_READ - 1;
+  /** The most memory seen, as the budget counts it. */
+  peakBytes = 0;
+  /** Set once a budget is spent: the search stops at the next state boundary. */
+  stopReason: Extract<StopReason, 'maxMs' | 'maxMemory' | 'heapLimit'> | undefined;
 
-  constructor(options: { onProgress?: (progress: Progress) => void; intervalMs?: number; maxMs?: number }) {
+  constructor(options: ProgressMeterOptions) {
     this.startMs = performance.now();
     this.#intervalMs = options.intervalMs ?? 1000;
     this.#onProgress = options.onProgress;
     this.#nextReportMs = this.startMs + this.#intervalMs;
     this.#deadlineMs = options.maxMs === undefined ? Infinity : this.startMs + options.maxMs;
+    this.memoryLimitMb = options.maxMemoryMb ?? defaultMemoryLimitMb();
+    this.#memoryLimitBytes = megabytes(this.memoryLimitMb);
   }
 
-  /** Called once per expanded state; returns true when the time budget is spent. */
+  /** Called once per expanded state; returns true once a budget is spent (see `stopReason`). */
   tick(figures: SearchFigures): boolean {
-    if (++this.#ticks < TICKS_PER_CLOCK_READ) return this.expired;
+    if (++this.#ticks < TICKS_PER_CLOCK_READ) return this.stopReason !== undefined;
     this.#ticks = 0;
     const now = performance.now();
-    if (now >= this.#deadlineMs) this.expired = true;
+    const memory = this.#memory.read(now);
+    const bytes = countedBytes(memory);
+    if (bytes > this.peakBytes) this.peakBytes = bytes;
+    this.stopReason ??= memoryStop(bytes, this.#memoryLimitBytes, memory);
+    if (now >= this.#deadlineMs) this.stopReason ??= 'maxMs';
     if (now >= this.#nextReportMs) {
-      this.#nextReportMs = now + this.#intervalMs;
+      this.#nextReportMs = nextReportMs(this.startMs, now, this.#intervalMs);
       this.report(figures, now);
     }
-    return this.expired;
+    return this.stopReason !== undefined;
   }
 
   /** Reports now (also used for a final report). */
@@ -56,7 +79,8 @@ export class ProgressMeter {
       distinctStates: figures.distinctStates,
       depth: figures.depth,
       statesPerSecond: elapsedMs > 0 ? (figures.distinctStates * 1000) / elapsedMs : 0,
-      memoryBytes: process.memoryUsage.rss(),
+      memoryBytes: countedBytes(this.#memory.latest),
+      memoryLimitBytes: this.#memoryLimitBytes,
       elapsedMs,
     });
   }
@@ -64,4 +88,23 @@ export class ProgressMeter {
   elapsedMs(): number {
     return performance.now() - this.startMs;
   }
+}
+
+/**
+ * When the next report is due: the next whole number of intervals since the start, so that
+ * reports keep to the interval on average however late each one comes (a display can then print
+ * one line per interval and drop the search's last report, which is not a tick).
+ */
+export function nextReportMs(startMs: number, nowMs: number, intervalMs: number): number {
+  return startMs + (Math.floor((nowMs - startMs) / intervalMs) + 1) * intervalMs;
+}
+
+/** The meter a search on one thread runs with, from its options. */
+export function meterFor(options: CheckOptions): ProgressMeter {
+  return new ProgressMeter({
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.progressIntervalMs === undefined ? {} : { intervalMs: options.progressIntervalMs }),
+    ...(options.maxMs === undefined ? {} : { maxMs: options.maxMs }),
+    ...(options.maxMemoryMb === undefined ? {} : { maxMemoryMb: options.maxMemoryMb }),
+  });
 }

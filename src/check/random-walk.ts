@@ -7,7 +7,7 @@
  * @module
  */
 import type { Model } from './model.js';
-import { ProgressMeter } from './progress.js';
+import { meterFor } from './progress.js';
 import { PropertyTracker } from './properties.js';
 import { SeededRandom } from './random.js';
 import type { CheckOptions, CheckResult, Path, PropertyOutcome, StopReason } from './result.js';
@@ -24,11 +24,7 @@ export function randomWalks<State, Action>(
   const walkLength = options.maxDepth ?? options.walkLength ?? 1000;
   const statesMax = options.maxStates ?? Infinity;
   const stopOnViolation = options.stopOnViolation ?? true;
-  const meter = new ProgressMeter({
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    ...(options.progressIntervalMs === undefined ? {} : { intervalMs: options.progressIntervalMs }),
-    ...(options.maxMs === undefined ? {} : { maxMs: options.maxMs }),
-  });
+  const meter = meterFor(options);
   const tracker = new PropertyTracker(model);
   // The table only counts distinct states here: walks keep their own path.
   const table = new StateTable();
@@ -73,7 +69,7 @@ export function randomWalks<State, Action>(
       if (step > figures.depth) figures.depth = step;
       figures.distinctStates = table.size;
       if (meter.tick(figures)) {
-        stopReason = 'maxMs';
+        stopReason = meter.stopReason ?? 'maxMs';
         break walking;
       }
       if (step >= walkLength || (model.within !== undefined && !model.within(state))) break;
@@ -130,6 +126,8 @@ export function randomWalks<State, Action>(
     complete: false,
     stopReason,
     visitedBytes: table.bytes,
+    memoryLimitMb: meter.memoryLimitMb,
+    memoryPeakBytes: meter.peakBytes,
     notes: [],
   };
 }

@@ -34,8 +34,14 @@ export interface PropertyOutcome<State, Action> {
   readonly reason?: string;
 }
 
-/** Why a search stopped before covering the whole state space. */
-export type StopReason = 'violation' | 'maxDepth' | 'maxStates' | 'maxMs' | 'walks';
+/**
+ * Why a search stopped before covering the whole state space: a violation (with
+ * `stopOnViolation`), one of the budgets (`maxDepth`, `maxStates`, `maxMs`, `maxMemoryMb`), one
+ * thread's heap nearly full (`heapLimit`: the memory budget was set above what a heap can hold;
+ * see memory-budget.ts), or the random walks all done.
+ */
+export type StopReason =
+  'violation' | 'maxDepth' | 'maxStates' | 'maxMs' | 'maxMemory' | 'heapLimit' | 'walks';
 
 /** The result of {@link check}. */
 export interface CheckResult<State, Action> {
@@ -66,19 +72,28 @@ export interface CheckResult<State, Action> {
   readonly stopReason?: StopReason;
   /** Bytes held by the visited set's typed arrays. */
   readonly visitedBytes: number;
+  /** The memory budget the search ran under, in MB (`maxMemoryMb` or its default). */
+  readonly memoryLimitMb: number;
+  /** The most memory the search's threads were seen to hold together, as the budget counts it. */
+  readonly memoryPeakBytes: number;
   /** Things the caller should know (a setting that was ignored, a reduction that was cut short). */
   readonly notes: readonly string[];
 }
 
-/** Reported about once a second while a search runs. */
+/** Reported about once per `progressIntervalMs` while a search runs. */
 export interface Progress {
   readonly generatedStates: number;
   readonly distinctStates: number;
   readonly depth: number;
   /** Distinct states per second since the start. */
   readonly statesPerSecond: number;
-  /** Resident set size of the process, workers included. */
+  /**
+   * Memory the search's threads hold together, as the memory budget counts it (V8 heaps in use
+   * and ArrayBuffers; see memory-budget.ts), workers included.
+   */
   readonly memoryBytes: number;
+  /** The memory budget, in bytes. */
+  readonly memoryLimitBytes: number;
   readonly elapsedMs: number;
 }
 
@@ -95,6 +110,13 @@ export interface CheckOptions {
   readonly maxStates?: number;
   /** Stop after this many milliseconds. */
   readonly maxMs?: number;
+  /**
+   * Stop once the search's threads hold this many MB together (V8 heaps in use and ArrayBuffers,
+   * workers included), within one expanded state of noticing. Default: three quarters of this
+   * thread's V8 heap limit, so that the search stops with verdict unknown instead of V8 aborting
+   * the process. Memory is looked at about every 20 ms.
+   */
+  readonly maxMemoryMb?: number;
   /** Random walks: seed of the walk generator (default 0). */
   readonly seed?: number;
   /** Random walks: number of walks (default 1,000). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
+import { defaultMemoryLimitMb } from './memory-budget.js';
 import { always, defineModel, type Model, sometimes } from './model.js';
 import type { Progress } from './result.js';
 
@@ -111,6 +112,41 @@ describe('exhaustive search', () => {
     expect(byTime).toMatchObject({ verdict: 'unknown', stopReason: 'maxMs' });
   });
 
+  it('stops at the memory budget with an unknown verdict, on the first look at memory', () => {
+    // This process holds far more than 1 MB already: the search stops after its first state.
+    for (const strategy of ['bfs', 'dfs', 'random'] as const) {
+      const result = check(counter, { strategy, maxMemoryMb: 1 });
+      expect(result).toMatchObject({
+        verdict: 'unknown',
+        complete: false,
+        stopReason: 'maxMemory',
+        memoryLimitMb: 1,
+      });
+      expect(result.memoryPeakBytes).toBeGreaterThan(2 ** 20);
+      expect(result.distinctStates).toBeLessThan(10);
+    }
+    const stopped = check(counter, { maxMemoryMb: 1 });
+    expect(stopped.properties.map((p) => p.reason)).toEqual([
+      'the search stopped early: memory limit reached',
+      'the search stopped early: memory limit reached',
+    ]);
+    // The budget is on by default, derived from the heap limit.
+    expect(check(counter, { maxStates: 10 }).memoryLimitMb).toBe(defaultMemoryLimitMb());
+    expect(() => check(counter, { maxMemoryMb: 0 })).toThrow(
+      'check: option maxMemoryMb must be a positive number',
+    );
+  });
+
+  it('calls a search complete when a budget is spent on its last state', () => {
+    const single: Model<number, string> = {
+      init: () => [0],
+      actions: () => undefined,
+      next: () => undefined,
+      properties: [],
+    };
+    expect(check(single, { maxMemoryMb: 1 })).toMatchObject({ verdict: 'ok', complete: true });
+  });
+
   it('counts states outside the boundary but does not expand them', () => {
     const bounded = check({ ...counter, within: (n: number) => n < 10 });
     expect(bounded).toMatchObject({ verdict: 'violation', complete: true });
@@ -127,6 +163,7 @@ describe('exhaustive search', () => {
     const last = reports[reports.length - 1];
     expect(last?.distinctStates).toBeGreaterThan(0);
     expect(last?.memoryBytes).toBeGreaterThan(0);
+    expect(last?.memoryLimitBytes).toBe(defaultMemoryLimitMb() * 2 ** 20);
   });
 });
 

@@ -154,4 +154,20 @@ describe('two-phase commit', () => {
     expect(bounded.distinctStates).toBeGreaterThanOrEqual(1000);
     expect(bounded.distinctStates).toBeLessThan(1100);
   });
+
+  it('stops two workers at the memory budget, and says which budget stopped them', async () => {
+    const source = { module: exampleModule, export: 'twoPhaseCommit', params: { rms: 5 } };
+    // The threads hold far more than 1 MB from the start: the workers stop at once.
+    const byMemory = await checkInWorkers(source, { workers: 2, maxMemoryMb: 1 });
+    expect(byMemory).toMatchObject({
+      verdict: 'unknown',
+      stopReason: 'maxMemory',
+      complete: false,
+      memoryLimitMb: 1,
+      workers: 2,
+    });
+    expect(byMemory.memoryPeakBytes).toBeGreaterThan(2 ** 20);
+    const byTime = await checkInWorkers(source, { workers: 2, maxMs: 0 });
+    expect(byTime).toMatchObject({ verdict: 'unknown', stopReason: 'maxMs', complete: false });
+  });
 });

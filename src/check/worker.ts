@@ -21,6 +21,7 @@ import {
 } from './parallel-protocol.js';
 import { PartExporter, PartImporter } from './part-transfer.js';
 import { Coordination, WORKER_CHUNK_BYTES } from './parallel-coordination.js';
+import { countedBytes, MemoryGauge, memoryStop } from './memory-budget.js';
 import { PropertyTracker } from './properties.js';
 import { SharedStateTable } from './shared-table.js';
 import { type StateFingerprinter, stateFingerprinter } from './symmetry.js';
@@ -94,10 +95,10 @@ class WorkerSearch<State, Action> {
   #level: WorkerQueue<State>;
   #next: WorkerQueue<State>;
   #generated = 0;
-  #cut = false;
   readonly #violations: [number, number][] = [];
   readonly #reached: [number, number][] = [];
-  #nextProgressMs = nowMs() + 1000;
+  #nextProgressMs: number;
+  readonly #memory = new MemoryGauge();
 
   constructor(
     setup: WorkerSetup,
@@ -117,6 +118,20 @@ class WorkerSearch<State, Action> {
     this.#fingerprinter = this.#parts ?? fingerprinter;
     this.#level = this.#newQueue();
     this.#next = this.#newQueue();
+    this.#nextProgressMs = nowMs() + setup.progressIntervalMs;
+    this.#watchMemory(nowMs());
+  }
+
+  /**
+   * Publishes the memory this worker holds and, if the threads hold more than the budget
+   * together (or this worker's heap is nearly full), tells every thread to stop.
+   */
+  #watchMemory(now: number): void {
+    const sample = this.#memory.read(now);
+    const coordination = this.#coordination;
+    coordination.setMemory(this.#setup.workerId, countedBytes(sample));
+    const stop = memoryStop(coordination.memoryTotal(), this.#setup.memoryLimitBytes, sample);
+    if (stop !== undefined) coordination.stop(stop);
   }
 
   /** Moving chunks of part ids to and from other workers (made when first needed). */
@@ -141,6 +156,7 @@ class WorkerSearch<State, Action> {
           grown.continueFrom(this.#table);
           this.#table = grown;
         }
+        this.#watchMemory(nowMs());
         this.#expand();
         this.#post({ type: 'expanded', ...this.figures() });
         return;
@@ -209,7 +225,6 @@ class WorkerSearch<State, Action> {
       frontier: this.#level.size,
       violations: this.#violations,
       reached: this.#reached,
-      cut: this.#cut,
     };
   }
 
@@ -231,10 +246,11 @@ class WorkerSearch<State, Action> {
 
   /**
    * Expands states of the level until none is left, the shared table must grow, the
-   * coordinator asks for work to hand to an idle worker, or a budget is spent.
+   * coordinator asks for work to hand to an idle worker, or a budget is spent (by this worker's
+   * count or another thread's: the stop word is looked at after each state).
    */
   #expand(): void {
-    const { deadline, statesMax, workerId } = this.#setup;
+    const { deadline, statesMax, workerId, progressIntervalMs } = this.#setup;
     const model = this.#model;
     const fingerprinter = this.#fingerprinter;
     const table = this.#table;
@@ -243,7 +259,8 @@ class WorkerSearch<State, Action> {
     const level = this.#level;
     // Taking a state from a queue of part ids makes it the base of the next hashes.
     const interned = this.#parts !== undefined;
-    for (let k = 1; level.size > 0 && !this.#cut; k++) {
+    for (let k = 1; level.size > 0; k++) {
+      if (coordination.stopped !== undefined) break;
       const state = level.take();
       const parent = level.index;
       if (!interned) fingerprinter.expanding(state);
@@ -260,15 +277,16 @@ class WorkerSearch<State, Action> {
       }
       if (statesMax !== undefined) {
         coordination.setInserted(workerId, table.inserted);
-        if (coordination.insertedTotal() >= statesMax) this.#cut = true;
+        if (coordination.insertedTotal() >= statesMax) coordination.stop('maxStates');
       }
       if (table.full || coordination.hungry) break;
       if (k % PUBLISH_EVERY === 0) coordination.setRemaining(workerId, level.size);
       if (k % CLOCK_EVERY === 0) {
         const now = nowMs();
-        if (deadline !== undefined && now >= deadline) this.#cut = true;
+        if (deadline !== undefined && now >= deadline) coordination.stop('maxMs');
+        this.#watchMemory(now);
         if (now >= this.#nextProgressMs) {
-          this.#nextProgressMs = now + 1000;
+          this.#nextProgressMs = now + progressIntervalMs;
           this.#post({
             type: 'progress',
             generatedStates: this.#generated,

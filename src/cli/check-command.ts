@@ -7,13 +7,14 @@
  * trace and diagram were written; exit codes as DESIGN section 7.
  */
 
+import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
 import { ActorStepError, type ActorAction, type ActorModelExtras } from '../check/actors.js';
 import { check } from '../check/check.js';
 import { guardedModel, ModelError } from '../check/guarded-model.js';
 import { defineModel, type Model } from '../check/model.js';
 import { checkInWorkers } from '../check/parallel.js';
-import type { CheckOptions, CheckResult, Path, Progress } from '../check/result.js';
+import type { CheckOptions, CheckResult, Path } from '../check/result.js';
 import { InputError } from '../core/errors.js';
 import { plainToJson } from '../core/plain.js';
 import { loadScenario } from '../sim/load-scenario.js';
@@ -25,6 +26,7 @@ import { renderTraceHtml } from '../trace/html.js';
 import { traceToJsonl } from '../trace/jsonl.js';
 import type { CliContext } from './context.js';
 import { collect, parseParam, parseSecondsToMs, parseWholeNumber } from './options.js';
+import { searchProgressDisplay } from './progress.js';
 import { checkOutputPath } from './output-paths.js';
 import { shellQuote } from './shell.js';
 import { ExitCode, type ExitCodeValue } from './usage.js';
@@ -34,6 +36,8 @@ interface CheckCommandOptions {
   readonly maxDepth?: number;
   readonly maxStates?: number;
   readonly timeLimit?: number;
+  readonly memoryLimit?: number;
+  readonly progressInterval?: number;
   readonly workers?: number;
   readonly symmetry?: boolean;
   readonly json?: boolean;
@@ -42,6 +46,12 @@ interface CheckCommandOptions {
   readonly html?: string;
   readonly seed?: number;
 }
+
+/** The largest --memory-limit taken, in MB (16 TB): far beyond any machine, within exact numbers. */
+const MEMORY_LIMIT_MB_MAX = 2 ** 24;
+
+/** Without a terminal, a progress line this often: a long search is never silent in a CI log. */
+const PROGRESS_LINE_INTERVAL_MS = 10_000;
 
 /** Registers `check` on the program. */
 export function registerCheckCommand(program: Command, cli: CliContext): void {
@@ -63,6 +73,16 @@ export function registerCheckCommand(program: Command, cli: CliContext): void {
     )
     .option('--time-limit <S>', 'stop after S seconds (verdict unknown)', (text) =>
       parseSecondsToMs(text, '--time-limit'),
+    )
+    .option(
+      '--memory-limit <MB>',
+      "stop once the search holds MB megabytes, workers included (verdict unknown; default: 3/4 of Node's heap limit)",
+      (text) => parseWholeNumber(text, '--memory-limit', 1, MEMORY_LIMIT_MB_MAX),
+    )
+    .option(
+      '--progress-interval <S>',
+      'seconds between progress lines on stderr when it is not a terminal (default 10)',
+      (text) => parseSecondsToMs(text, '--progress-interval'),
     )
     .option('--workers <N>', 'worker threads for breadth-first search (default 1)', (text) =>
       parseWholeNumber(text, '--workers', 1, 64),
@@ -111,18 +131,20 @@ async function checkCommand(
     throw new InputError(`${scenarioPath}: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
   }
 
-  const progress = progressLine(cli);
+  const progress = searchProgressDisplay(cli.stderr, options.progressInterval ?? PROGRESS_LINE_INTERVAL_MS);
   const checkOptions: CheckOptions = {
     strategy,
     symmetry: options.symmetry ?? false,
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.maxStates === undefined ? {} : { maxStates: options.maxStates }),
     ...(options.timeLimit === undefined ? {} : { maxMs: options.timeLimit }),
+    ...(options.memoryLimit === undefined ? {} : { maxMemoryMb: options.memoryLimit }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     // Workers build their own model: they guard it as `model` is guarded here.
     guardModel: true,
     onProgress: progress.update,
+    progressIntervalMs: progress.intervalMs,
   };
   let result: CheckResult<unknown, unknown>;
   try {
@@ -154,9 +176,9 @@ async function checkCommand(
     files.replay = `npx fairlink sim ${shellQuote(scenarioPath)}${paramFlags} --schedule ${shellQuote(files.trace)}`;
   }
   if (options.json) {
-    cli.stdout.write(`${JSON.stringify(checkJson(result, scenario.name, params, files))}\n`);
+    cli.stdout.write(`${JSON.stringify(checkJson(result, scenario.name, params, files, options))}\n`);
   } else {
-    cli.stdout.write(formatCheckText(result, scenario.name, files));
+    cli.stdout.write(formatCheckText(result, scenario.name, files, options));
   }
   switch (result.verdict) {
     case 'ok':
@@ -280,7 +302,47 @@ function abbreviate(text: string, limit = 400): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters)`;
 }
 
-function formatCheckText(result: CheckResult<unknown, unknown>, scenario: string, files: CheckFiles): string {
+/**
+ * Which limit stopped the search, after how many states, and the flag that raises it; undefined
+ * if the search was not stopped by a limit.
+ */
+function stopLine(result: CheckResult<unknown, unknown>, options: CheckCommandOptions): string | undefined {
+  const states = `${result.distinctStates.toLocaleString('en-US')} states`;
+  switch (result.stopReason) {
+    case 'maxMemory':
+      return `stopped: memory limit ${result.memoryLimitMb} MB reached after ${states} (raise it with --memory-limit MB)`;
+    case 'heapLimit':
+      return (
+        `stopped: Node's JavaScript heap is nearly full (${heapLimitMb()} MB) after ${states} ` +
+        `(raise it with NODE_OPTIONS=--max-old-space-size=MB)`
+      );
+    case 'maxStates':
+      return `stopped: state limit ${options.maxStates ?? ''} reached after ${states} (raise it with --max-states N)`;
+    case 'maxMs':
+      return `stopped: time limit ${(options.timeLimit ?? 0) / 1000} s reached after ${states} (raise it with --time-limit S)`;
+    case 'maxDepth':
+      return result.strategy === 'random'
+        ? `stopped: every walk ends at depth ${options.maxDepth ?? ''} (raise it with --max-depth N)`
+        : `stopped: depth limit ${options.maxDepth ?? ''} reached after ${states}: deeper states were not explored (raise it with --max-depth N)`;
+    case 'walks':
+      return `stopped: the random walks are done after ${states}; walks prove no invariant (use --strategy bfs or dfs to cover every state)`;
+    case 'violation':
+    case undefined:
+      return undefined;
+  }
+}
+
+/** This process's V8 heap limit, in MB. */
+function heapLimitMb(): number {
+  return Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+}
+
+function formatCheckText(
+  result: CheckResult<unknown, unknown>,
+  scenario: string,
+  files: CheckFiles,
+  options: CheckCommandOptions,
+): string {
   const figures =
     `${result.distinctStates.toLocaleString('en-US')} distinct states, ${result.generatedStates.toLocaleString('en-US')} generated, ` +
     `depth ${result.maxDepth}, ${(result.elapsedMs / 1000).toFixed(2)} s` +
@@ -291,9 +353,7 @@ function formatCheckText(result: CheckResult<unknown, unknown>, scenario: string
       lines.push(`PASS ${scenario}: every property holds (${figures})`);
       break;
     case 'unknown':
-      lines.push(
-        `UNKNOWN ${scenario}: no violation found, but the search stopped early (${result.stopReason ?? 'budget'}; ${figures})`,
-      );
+      lines.push(`UNKNOWN ${scenario}: no violation found, but the search stopped early (${figures})`);
       break;
     case 'violation': {
       const property = result.property;
@@ -321,6 +381,8 @@ function formatCheckText(result: CheckResult<unknown, unknown>, scenario: string
       break;
     }
   }
+  const stopped = stopLine(result, options);
+  if (stopped !== undefined) lines.push(`  ${stopped}`);
   for (const outcome of result.properties) {
     if (outcome.name === result.property?.name) continue;
     lines.push(
@@ -336,7 +398,9 @@ function checkJson(
   scenario: string,
   params: Params,
   files: CheckFiles,
+  options: CheckCommandOptions,
 ): unknown {
+  const stopped = stopLine(result, options);
   return {
     verdict: result.verdict,
     scenario,
@@ -347,6 +411,9 @@ function checkJson(
     depth: result.maxDepth,
     complete: result.complete,
     ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+    ...(stopped === undefined ? {} : { stopped }),
+    memoryLimitMb: result.memoryLimitMb,
+    memoryPeakMb: Math.round(result.memoryPeakBytes / 2 ** 20),
     elapsedMs: Math.round(result.elapsedMs),
     workers: result.workers,
     strategy: result.strategy,
@@ -364,25 +431,5 @@ function checkJson(
       : {}),
     files,
     notes: result.notes,
-  };
-}
-
-/** A one-line live progress display on a terminal (states, unique states, depth, rate, memory). */
-function progressLine(cli: CliContext): { update: (progress: Progress) => void; stop: () => void } {
-  const stream = cli.stderr as NodeJS.WritableStream & { isTTY?: boolean };
-  if (stream.isTTY !== true) return { update: () => undefined, stop: () => undefined };
-  let shown = false;
-  return {
-    update: (progress) => {
-      shown = true;
-      stream.write(
-        `\r\u001b[2K${progress.generatedStates.toLocaleString('en-US')} states, ${progress.distinctStates.toLocaleString('en-US')} distinct, ` +
-          `depth ${progress.depth}, ${Math.round(progress.statesPerSecond).toLocaleString('en-US')} states/s, ` +
-          `${Math.round(progress.memoryBytes / 2 ** 20)} MiB`,
-      );
-    },
-    stop: () => {
-      if (shown) stream.write('\r\u001b[2K');
-    },
   };
 }

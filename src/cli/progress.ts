@@ -1,9 +1,11 @@
 /**
- * The progress bar of long commands: on stderr, and only on a terminal, so
- * that pipes, files and CI logs get the verdict alone.
+ * The progress displays of long commands, on stderr: a simulation campaign's bar, only on a
+ * terminal, so that pipes, files and CI logs get the verdict alone; a model-checking search's
+ * live line on a terminal, and elsewhere a line every few seconds (a search can run for hours).
  */
 
 import cliProgress from 'cli-progress';
+import type { Progress } from '../check/result.js';
 import type { CampaignProgress } from '../sim/campaign.js';
 
 /** Where progress goes. */
@@ -70,4 +72,62 @@ export function campaignProgressBar(stream: ProgressStream): CampaignProgressBar
       if (shrinking || !started) stream.write('\r\u001b[2K');
     },
   };
+}
+
+/** A progress display for a model-checking search. */
+export interface SearchProgressDisplay {
+  readonly update: (progress: Progress) => void;
+  /** How often the search should call `update`. */
+  readonly intervalMs: number;
+  /** Clears the live line (before the verdict is printed). */
+  readonly stop: () => void;
+}
+
+/** The live line on a terminal is redrawn this often. */
+const SEARCH_REDRAW_MS = 1000;
+
+/**
+ * Search progress on `stream`: a live line redrawn every second on a terminal; elsewhere (CI
+ * logs, files, pipes) one line every `lineIntervalMs`, so that a long search is never silent.
+ */
+export function searchProgressDisplay(stream: ProgressStream, lineIntervalMs: number): SearchProgressDisplay {
+  if (stream.isTTY !== true) {
+    // A line per interval since the start: the search reports on those ticks (a little late at
+    // times), and its last report, whenever it comes, is not a tick (a search shorter than the
+    // interval prints no progress at all).
+    let printedTicks = 0;
+    return {
+      update: (progress) => {
+        // A millisecond's tolerance: a report due on a tick may round to just before it.
+        const ticks = Math.floor((progress.elapsedMs + 1) / lineIntervalMs);
+        if (ticks <= printedTicks) return;
+        printedTicks = ticks;
+        stream.write(`progress: ${searchProgressText(progress)}\n`);
+      },
+      intervalMs: lineIntervalMs,
+      stop: () => undefined,
+    };
+  }
+  let shown = false;
+  return {
+    update: (progress) => {
+      shown = true;
+      stream.write(`\r\u001b[2K${searchProgressText(progress)}`);
+    },
+    intervalMs: SEARCH_REDRAW_MS,
+    stop: () => {
+      if (shown) stream.write('\r\u001b[2K');
+    },
+  };
+}
+
+/** States, distinct states, depth, rate, memory against its budget, time. */
+export function searchProgressText(progress: Progress): string {
+  const count = (value: number): string => Math.round(value).toLocaleString('en-US');
+  return (
+    `${count(progress.generatedStates)} states, ${count(progress.distinctStates)} distinct, ` +
+    `depth ${progress.depth}, ${count(progress.statesPerSecond)} states/s, ` +
+    `memory ${count(progress.memoryBytes / 2 ** 20)} of ${count(progress.memoryLimitBytes / 2 ** 20)} MB, ` +
+    `${count(progress.elapsedMs / 1000)} s`
+  );
 }

@@ -72,11 +72,76 @@ describe('fairlink check', () => {
     );
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/^UNKNOWN perfect-link: no violation found, but the search stopped early/);
+    expect(run.stdout).toMatch(
+      /\n {2}stopped: state limit 20 reached after \d+ states \(raise it with --max-states N\)\n/,
+    );
+  });
+
+  it.each(['1', '2'])(
+    'stops an unbounded model at --memory-limit on %s worker(s): one line naming the flag, exit 3, no files',
+    async (workers) => {
+      // Without a memory budget this search runs until V8 aborts the process (exit 134).
+      const cwd = scratchFolder();
+      const run = await runFairlink(
+        ['check', fixture('unbounded-counter.ts'), '--memory-limit', '64', '--workers', workers],
+        { cwd, timeoutMs: 120_000 },
+      );
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(
+        /^UNKNOWN unbounded-counter: no violation found, but the search stopped early \(/,
+      );
+      expect(run.stdout).toMatch(
+        /\n {2}stopped: memory limit 64 MB reached after [\d,]+ states \(raise it with --memory-limit MB\)\n/,
+      );
+      expect(run.stderr).not.toMatch(/FATAL|heap out of memory/);
+      expect(filesUnder(cwd)).toEqual([]);
+    },
+  );
+
+  it('names the flag of each limit that stops a search, in --json too', async () => {
+    const cwd = scratchFolder();
+    const counter = fixture('unbounded-counter.ts');
+    const byTime = await runFairlink(['check', counter, '--time-limit', '0.2'], { cwd });
+    expect(byTime.code).toBe(3);
+    expect(byTime.stdout).toMatch(
+      /stopped: time limit 0\.2 s reached after [\d,]+ states \(raise it with --time-limit S\)/,
+    );
+    const byDepth = await runFairlink(['check', counter, '--max-depth', '3', '--json'], { cwd });
+    expect(byDepth.code).toBe(3);
+    const json = JSON.parse(byDepth.stdout) as Record<string, unknown>;
+    expect(json.stopped).toMatch(
+      /^stopped: depth limit 3 reached after 7 states: .*\(raise it with --max-depth N\)$/,
+    );
+    expect(json).toMatchObject({
+      verdict: 'unknown',
+      stopReason: 'maxDepth',
+      properties: [
+        { name: 'fine', status: 'unknown', reason: 'the search stopped early: depth limit reached' },
+      ],
+    });
+  });
+
+  it('prints progress lines on stderr when it is not a terminal', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(
+      ['check', fixture('unbounded-counter.ts'), '--memory-limit', '64', '--progress-interval', '0.1'],
+      { cwd, timeoutMs: 120_000 },
+    );
+    expect(run.code).toBe(3);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) {
+      expect(line).toMatch(
+        /^progress: [\d,]+ states, [\d,]+ distinct, depth \d+, [\d,]+ states\/s, memory [\d,]+ of 64 MB, [\d,]+ s$/,
+      );
+    }
   });
 
   it.each([
     [['--strategy', 'sideways'], /--strategy sideways: expected bfs, dfs or random/],
     [['--max-states', '0'], /--max-states/],
+    [['--memory-limit', '0'], /--memory-limit "?0"?: expected a whole number from 1/],
+    [['--progress-interval', 'soon'], /--progress-interval "?soon"?: expected a number of seconds/],
   ])('bad flags %j: one line, exit 2', async (flags, message) => {
     const cwd = scratchFolder();
     const run = await runFairlink(['check', example('retransmit.ts'), ...flags], { cwd });
