@@ -22,7 +22,7 @@ import type { Trace } from '../trace/events.js';
 import { escapeHtml } from '../trace/escape.js';
 import { writeFileAtomic } from '../trace/files.js';
 import { renderTraceHtml } from '../trace/html.js';
-import { traceToJsonl } from '../trace/jsonl.js';
+import { traceToJsonl } from '../trace/write-jsonl.js';
 import type { CliContext } from './context.js';
 import { collect, parseParam, parseSecondsToMs, parseWholeNumber } from './options.js';
 import { checkOutputPath } from './output-paths.js';
