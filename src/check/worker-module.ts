@@ -4,11 +4,8 @@
  * tsx in a worker and compiling the model's imports there cost about 0.7 s per run, against
  * about 50 ms for one bundle.
  *
- * The bundle holds the model's own files; the packages it imports (fairlink itself included)
- * stay imports, resolved from the model's own folder the way Node would, and pointed at by
- * absolute URL so that the bundle works from a temporary folder. `tsconfig` path aliases are not
- * applied: a package import means the installed package, as it does for Node. One difference
- * remains: `import.meta.url` in the model's own files names the bundle, not the source file.
+ * The bundle is the one the scenario loader makes (sim/compiled-module.ts): the model's own
+ * files, with the packages it imports left as imports by absolute URL.
  *
  * @module
  */
@@ -16,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleModule } from '../sim/compiled-module.js';
 
 /** A module URL for workers, and how to clean up after them. */
 export interface WorkerModule {
@@ -34,58 +32,16 @@ export async function workerModule(url: string): Promise<WorkerModule | undefine
   if (!url.startsWith('file:') || !TYPESCRIPT.test(new URL(url).pathname)) {
     return { url, dispose: () => Promise.resolve() };
   }
-  let code: string;
-  try {
-    code = await bundle(fileURLToPath(url));
-  } catch {
-    return undefined;
-  }
   const folder = await mkdtemp(join(tmpdir(), 'fairlink-check-'));
   const file = join(folder, 'model.mjs');
-  await writeFile(file, code);
+  try {
+    await writeFile(file, (await bundleModule(fileURLToPath(url), file)).code);
+  } catch {
+    await rm(folder, { recursive: true, force: true });
+    return undefined;
+  }
   return {
     url: pathToFileURL(file).href,
     dispose: () => rm(folder, { recursive: true, force: true }),
   };
 }
-
-async function bundle(entry: string): Promise<string> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-    // No tsconfig: its path aliases would point package imports at TypeScript sources.
-    tsconfigRaw: {},
-    plugins: [
-      {
-        name: 'packages-stay-imports',
-        setup(build) {
-          build.onResolve({ filter: /^[^./]/ }, async (args) => {
-            if (args.kind === 'entry-point' || args.pluginData === PLUGIN_INNER) return undefined;
-            if (args.path.startsWith('node:')) return { path: args.path, external: true };
-            const found = await build.resolve(args.path, {
-              kind: args.kind,
-              resolveDir: args.resolveDir,
-              pluginData: PLUGIN_INNER,
-            });
-            if (found.errors.length > 0) return { errors: found.errors };
-            // A built-in module without the `node:` prefix resolves to itself.
-            if (found.external) return { path: found.path, external: true };
-            return { path: pathToFileURL(found.path).href, external: true };
-          });
-        },
-      },
-    ],
-  });
-  const output = result.outputFiles[0];
-  if (output === undefined) throw new Error('esbuild produced no output');
-  return output.text;
-}
-
-/** Marks the plugin's own resolution requests, so it does not answer them itself. */
-const PLUGIN_INNER = Symbol('packages-stay-imports');

@@ -17,13 +17,13 @@ import { checkInWorkers } from '../check/parallel.js';
 import type { CheckOptions, CheckResult, Path } from '../check/result.js';
 import { InputError } from '../core/errors.js';
 import { plainToJson } from '../core/plain.js';
-import { loadScenario } from '../sim/load-scenario.js';
+import { loadScenario, scenarioModuleUrl } from '../sim/load-scenario.js';
 import { resolveParams, type Params } from '../sim/scenario.js';
 import type { Trace } from '../trace/events.js';
 import { escapeHtml } from '../trace/escape.js';
 import { writeFileAtomic } from '../trace/files.js';
 import { renderTraceHtml } from '../trace/html.js';
-import { traceToJsonl } from '../trace/jsonl.js';
+import { traceToJsonl } from '../trace/write-jsonl.js';
 import type { CliContext } from './context.js';
 import { collect, parseParam, parseSecondsToMs, parseWholeNumber } from './options.js';
 import { searchProgressDisplay } from './progress.js';
@@ -150,7 +150,11 @@ async function checkCommand(
   try {
     result =
       (options.workers ?? 1) > 1
-        ? await checkInWorkers({ module: scenarioPath, export: 'default', params }, checkOptions)
+        ? // Workers import the scenario compiled (and cached) as loadScenario compiled it.
+          await checkInWorkers(
+            { module: await scenarioModuleUrl(scenarioPath), export: 'default', params },
+            checkOptions,
+          )
         : check(model, checkOptions);
   } catch (thrown) {
     progress.stop();

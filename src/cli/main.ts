@@ -4,7 +4,10 @@
  * Each subcommand lives in its own module and registers itself on the
  * program here (`registerSimCommand`, ...); to add one, write
  * `src/cli/<name>-command.ts` with a `register…Command(program, cli)` and add
- * it to {@link createProgram}. Subcommands inherit the error handling set up
+ * it to {@link SUBCOMMANDS}. Only the module of the subcommand being run is
+ * loaded (each pulls in its engine: loading them all cost a quarter of a
+ * second of CPU before any work); help and unknown commands load them all.
+ * Subcommands inherit the error handling set up
  * there (commander copies it to each command at creation). Everything a command reports as bad input
  * (an `InputError`, including commander's own usage errors) is printed as
  * one line, `fairlink: <what is wrong>`, with exit code 2 (DESIGN.md section 7).
@@ -14,13 +17,6 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeThrown } from '../core/errors.js';
 import type { CliContext, CliStream } from './context.js';
-import { registerClusterCommand } from './cluster-command.js';
-import { registerCheckCommand } from './check-command.js';
-import { registerHistoryCommand } from './history-command.js';
-import { registerLab1TableCommand } from './lab1-table-command.js';
-import { registerMaelstromCommand } from './maelstrom-command.js';
-import { registerNodeCommand } from './node-command.js';
-import { registerSimCommand } from './sim-command.js';
 import { ExitCode, isInputError, oneLine, type ExitCodeValue } from './usage.js';
 
 /** The package's version, read from package.json (two folders up from src/cli or dist/cli). */
@@ -29,8 +25,34 @@ function packageVersion(): string {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-/** The program with every subcommand registered. */
-export function createProgram(cli: CliContext): Command {
+/** Registers one subcommand on the program. */
+type Register = (program: Command, cli: CliContext) => void;
+
+/** Each subcommand's name and how to load its module, in the order help lists them. */
+const SUBCOMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
+  ['sim', async () => (await import('./sim-command.js')).registerSimCommand],
+  ['check', async () => (await import('./check-command.js')).registerCheckCommand],
+  ['history', async () => (await import('./history-command.js')).registerHistoryCommand],
+  ['lab1-table', async () => (await import('./lab1-table-command.js')).registerLab1TableCommand],
+  ['maelstrom', async () => (await import('./maelstrom-command.js')).registerMaelstromCommand],
+  ['node', async () => (await import('./node-command.js')).registerNodeCommand],
+  ['cluster', async () => (await import('./cluster-command.js')).registerClusterCommand],
+];
+
+/**
+ * The subcommands `args` needs: the one it names, or all of them when it
+ * names none or an unknown one (help lists them all; a typo is answered with
+ * the nearest name), and none for `--version`.
+ */
+function subcommandsFor(args: readonly string[]): readonly (typeof SUBCOMMANDS)[number][] {
+  const name = args.find((arg) => !arg.startsWith('-'));
+  if (name === undefined && (args.includes('--version') || args.includes('-V'))) return [];
+  const named = SUBCOMMANDS.filter(([candidate]) => candidate === name);
+  return named.length > 0 ? named : SUBCOMMANDS;
+}
+
+/** The program with the subcommands that `args` needs registered (every one by default). */
+export async function createProgram(cli: CliContext, args: readonly string[] = []): Promise<Command> {
   const program = new Command('fairlink')
     .description(
       'Write a distributed protocol once as deterministic handlers; simulate it, check it, draw it.',
@@ -46,13 +68,8 @@ export function createProgram(cli: CliContext): Command {
       // Errors are printed by `main`, as one line.
       outputError: () => undefined,
     });
-  registerSimCommand(program, cli);
-  registerCheckCommand(program, cli);
-  registerHistoryCommand(program, cli);
-  registerLab1TableCommand(program, cli);
-  registerMaelstromCommand(program, cli);
-  registerNodeCommand(program, cli);
-  registerClusterCommand(program, cli);
+  const registers = await Promise.all(subcommandsFor(args).map(([, load]) => load()));
+  for (const register of registers) register(program, cli);
   return program;
 }
 
@@ -77,8 +94,8 @@ export async function main(
   args: readonly string[],
   cli: CliContext & { exitCode: () => ExitCodeValue } = processContext(),
 ): Promise<number> {
-  const program = createProgram(cli);
   try {
+    const program = await createProgram(cli, args);
     await program.parseAsync(args, { from: 'user' });
     return cli.exitCode();
   } catch (error) {

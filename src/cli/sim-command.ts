@@ -14,7 +14,7 @@ import type { Trace } from '../trace/events.js';
 import { writeFileAtomic } from '../trace/files.js';
 import { escapeHtml } from '../trace/escape.js';
 import { renderTraceHtml, type TraceHtmlOptions } from '../trace/html.js';
-import { traceToJsonl } from '../trace/jsonl.js';
+import { traceToJsonl } from '../trace/write-jsonl.js';
 import type { CliContext } from './context.js';
 import { checkOutputPath } from './output-paths.js';
 import {
@@ -38,7 +38,6 @@ import {
 import { renderHistoryHtml } from '../history/report/html.js';
 import { pairOperations } from '../history/types.js';
 import { historyFromTrace } from '../history/workloads/history.js';
-import { replaySchedule } from './sim-schedule.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';
 
 /** Options as commander parses them. */
@@ -120,6 +119,8 @@ async function simCommand(
   if (options.schedule !== undefined) {
     if (options.trace !== undefined) checkOutputPath('--trace', options.trace);
     if (options.html !== undefined) checkOutputPath('--html', options.html);
+    // Loaded only here: reading a trace file needs its validator (zod), which plain runs do not.
+    const { replaySchedule } = await import('./sim-schedule.js');
     return replaySchedule(
       {
         scenarioPath,

@@ -2,11 +2,10 @@
  * Loading a user's scenario file without a build step.
  *
  * A scenario is a `.ts`, `.mts`, `.js` or `.mjs` module whose default export is
- * `defineScenario({...})`. TypeScript files are compiled on the fly by tsx's
- * loader hooks, registered once per thread: the ESM hooks for files in an ESM
- * package, the CommonJS hooks for `.ts` files in a CommonJS package (without
- * them such a file fails with a confusing require() cycle error). JavaScript
- * files need no hooks and skip the cost of starting them (~0.4 s).
+ * `defineScenario({...})`. A TypeScript file is bundled into one JavaScript
+ * module and cached (compiled-module.ts): no loader hooks, and after the first
+ * run no compiler either. JavaScript files are imported as they are, unless
+ * they import TypeScript.
  *
  * Every failure is an {@link InputError} whose one-line message starts with
  * the path as the user wrote it, so the CLI can print it as it is.
@@ -16,8 +15,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { TransformFailure } from 'esbuild';
+import type { BuildFailure, TransformFailure } from 'esbuild';
 import { describeThrown, InputError } from '../core/errors.js';
+import { compiledModuleUrl } from './compiled-module.js';
 import { isScenario, resolveParams, type Params, type Scenario } from './scenario.js';
 import { validateConfig, type SimulationConfig } from './simulator.js';
 
@@ -31,19 +31,6 @@ export interface PreparedScenario {
   readonly scenario: Scenario;
   readonly params: Params;
   readonly config: SimulationConfig;
-}
-
-let typeScriptRegistered: Promise<void> | undefined;
-
-/** Registers tsx's ESM and CommonJS hooks in this thread, once. */
-function registerTypeScript(): Promise<void> {
-  typeScriptRegistered ??= (async () => {
-    const esm = await import('tsx/esm/api');
-    esm.register();
-    const commonJs = await import('tsx/cjs/api');
-    commonJs.register();
-  })();
-  return typeScriptRegistered;
 }
 
 /**
@@ -68,30 +55,76 @@ export function checkScenarioFile(path: string): void {
  * and returns its default export, checked to be a scenario.
  */
 export async function loadScenario(path: string): Promise<Scenario> {
+  return scenarioExport(await importScenarioModule(path), path);
+}
+
+/**
+ * The URL to import for the scenario at `path`: the file itself for
+ * JavaScript, its compiled bundle for TypeScript (see compiled-module.ts).
+ * Workers import this URL, so that they compile nothing.
+ */
+export async function scenarioModuleUrl(path: string): Promise<string> {
   checkScenarioFile(path);
   const absolute = resolve(path);
-  const extension = extname(absolute).toLowerCase();
-  if (TYPESCRIPT_EXTENSIONS.has(extension)) await registerTypeScript();
+  if (!TYPESCRIPT_EXTENSIONS.has(extname(absolute).toLowerCase())) return pathToFileURL(absolute).href;
+  return await compileScenario(path, absolute);
+}
 
-  const url = pathToFileURL(absolute).href;
-  let namespace: unknown;
+/** Imports the scenario module at `path`, or the module at `url` compiled from it. */
+async function importScenarioModule(path: string, url?: string): Promise<unknown> {
+  const moduleUrl = url ?? (await scenarioModuleUrl(path));
+  const absolute = resolve(path);
+  // Stacks of a handler's errors in the scenario's own source: the bundle's inline source map,
+  // or a compiled JavaScript file's own.
+  process.setSourceMapsEnabled(true);
   try {
-    namespace = await import(url);
+    return await import(moduleUrl);
   } catch (thrown) {
-    if (!TYPESCRIPT_EXTENSIONS.has(extension) && codeOf(thrown) === 'ERR_UNKNOWN_FILE_EXTENSION') {
-      // A JavaScript scenario that imports TypeScript: start the hooks and try again.
-      // A fresh URL, because the failed module record is cached under the first one.
-      await registerTypeScript();
+    if (
+      moduleUrl.startsWith('file:') &&
+      !TYPESCRIPT_EXTENSIONS.has(extname(absolute).toLowerCase()) &&
+      codeOf(thrown) === 'ERR_UNKNOWN_FILE_EXTENSION'
+    ) {
+      // A JavaScript scenario that imports TypeScript: bundle it as a TypeScript one is.
       try {
-        namespace = await import(`${url}?typescript`);
+        return await import(await compileScenario(path, absolute));
       } catch (again) {
         throw explainLoadError(again, path, absolute);
       }
-    } else {
-      throw explainLoadError(thrown, path, absolute);
     }
+    throw explainLoadError(thrown, path, absolute);
   }
-  return scenarioExport(namespace, path);
+}
+
+/** The compiled bundle's URL, or an input error naming the file, line and column of a compile error. */
+async function compileScenario(path: string, absolute: string): Promise<string> {
+  try {
+    return await compiledModuleUrl(absolute);
+  } catch (thrown) {
+    const first = (thrown as Partial<BuildFailure>).errors?.[0];
+    if (first === undefined) throw thrown;
+    const unresolved = /^Could not resolve "([^"]+)"/.exec(first.text)?.[1];
+    if (unresolved !== undefined) throw cannotImport(path, unresolved);
+    const location = first.location;
+    if (location === null || location === undefined) {
+      throw new InputError(`${path}: cannot compile: ${oneLine(first.text)}`);
+    }
+    const file = resolve(location.file);
+    const where = file === absolute ? '' : ` in ${location.file}`;
+    // esbuild counts columns from 0; editors count from 1.
+    throw new InputError(
+      `${path}: syntax error${where} at line ${location.line}, column ${location.column + 1}: ${oneLine(first.text)}`,
+    );
+  }
+}
+
+/** A package or file the scenario imports that is not there. */
+function cannotImport(path: string, missing: string): InputError {
+  const hint =
+    missing === 'fairlink' || missing.startsWith('fairlink/')
+      ? ' (outside a clone of fairlink, install it in the project that holds the scenario: npm install fairlink, or npm link fairlink)'
+      : '';
+  return new InputError(`${path}: cannot import '${missing}'${hint}`);
 }
 
 /**
@@ -129,8 +162,8 @@ export function prepareScenario(
 function scenarioExport(namespace: unknown, path: string): Scenario {
   const record = namespace as Record<string, unknown>;
   let candidate = record.default;
-  // A CommonJS module (a .ts file in a CommonJS package, compiled by tsx) arrives
-  // with module.exports as the default; the ES default export is inside it.
+  // A CommonJS module (a .js file in a CommonJS package) arrives with
+  // module.exports as the default; an ES default export compiled to CommonJS is inside it.
   if (
     !isScenario(candidate) &&
     typeof candidate === 'object' &&
@@ -178,19 +211,6 @@ function explainLoadError(thrown: unknown, path: string, absolute: string): Inpu
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   const shorten = (text: string): string => text.split(absolute).join(path);
 
-  // tsx reports TypeScript syntax errors as esbuild's "file:line:column: ERROR: text".
-  if (thrown instanceof Error && thrown.name === 'TransformError') {
-    const located = /^(.*):(\d+):(\d+): ERROR: (.*)$/m.exec(message);
-    if (located) {
-      const [, file = '', line, column, text = ''] = located;
-      const where = file === absolute ? '' : ` in ${file}`;
-      // esbuild counts columns from 0; editors count from 1.
-      return new InputError(
-        `${path}: syntax error${where} at line ${line}, column ${Number(column) + 1}: ${text}`,
-      );
-    }
-    return new InputError(`${path}: syntax error: ${oneLine(shorten(message))}`);
-  }
   // Node reports JavaScript syntax errors without a location: find it with esbuild.
   if (thrown instanceof SyntaxError) {
     const location = locateSyntaxError(absolute);
@@ -199,11 +219,7 @@ function explainLoadError(thrown: unknown, path: string, absolute: string): Inpu
   }
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
     const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1] ?? '?';
-    const hint =
-      missing === 'fairlink' || missing.startsWith('fairlink/')
-        ? ' (outside a clone of fairlink, install it in the project that holds the scenario: npm install fairlink, or npm link fairlink)'
-        : '';
-    return new InputError(`${path}: cannot import '${shorten(missing)}'${hint}`);
+    return cannotImport(path, shorten(missing));
   }
   if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
     return new InputError(`${path}: ${oneLine(shorten(message))}`);

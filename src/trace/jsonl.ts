@@ -5,13 +5,18 @@
  * order the engine built them, so the same run gives a byte-identical file.
  * Reading checks every line against the zod schema of `schema.ts` and stops at
  * the first problem with a one-line message naming the file and the line:
- * a trace file is input from outside (DESIGN section 7).
+ * a trace file is input from outside (DESIGN section 7). Writing lives in
+ * `write-jsonl.ts`, without zod (a quarter of a second to load), for the
+ * commands that only write traces.
  */
 
 import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceEvent, type TraceHeader } from './events.js';
 import { TRACE_EVENT_TYPES, traceEventSchemas, traceHeaderSchema } from './schema.js';
+
+export { traceToJsonl } from './write-jsonl.js';
+import { EVENT_COUNT } from './write-jsonl.js';
 
 /** A trace file that is not a valid trace: names the file, the line (1-based) and the problem. */
 export class TraceFormatError extends InputError {
@@ -22,28 +27,6 @@ export class TraceFormatError extends InputError {
   ) {
     super(`${fileName}:${line}: ${problem}`);
   }
-}
-
-/**
- * The header field that says how many event lines follow. A file cut at a line boundary is
- * still valid JSON Lines; this count is how a reader tells it from a whole trace (TRACE.md).
- */
-const EVENT_COUNT = 'eventCount';
-
-/**
- * The JSON Lines text of a trace: the header line (with the number of events that follow),
- * then one line per event, each ending in a newline. Deterministic: the same input gives the
- * same bytes.
- */
-export function traceToJsonl(trace: Trace): string {
-  const lines: string[] = [JSON.stringify({ ...trace.header, [EVENT_COUNT]: trace.events.length })];
-  for (const event of trace.events) {
-    // JSON would silently turn a non-finite time into null: refuse it instead.
-    if (!Number.isFinite(event.t))
-      throw new RangeError(`traceToJsonl: a '${event.type}' event has time ${event.t}`);
-    lines.push(JSON.stringify(event));
-  }
-  return lines.join('\n') + '\n';
 }
 
 /**
