@@ -14,9 +14,9 @@ import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceEvent, type TraceHeader } from './events.js';
 import { TRACE_EVENT_TYPES, traceEventSchemas, traceHeaderSchema } from './schema.js';
+import { EVENT_COUNT } from './write-jsonl.js';
 
 export { traceToJsonl } from './write-jsonl.js';
-import { EVENT_COUNT } from './write-jsonl.js';
 
 /** A trace file that is not a valid trace: names the file, the line (1-based) and the problem. */
 export class TraceFormatError extends InputError {
