@@ -71,6 +71,9 @@ export async function loadScenario(path: string): Promise<Scenario> {
   checkScenarioFile(path);
   const absolute = resolve(path);
   const extension = extname(absolute).toLowerCase();
+  // Stacks of a handler's errors in the scenario's own source, when it has source maps: tsx's
+  // inline ones for TypeScript (tsx turns this on too), or a compiled JavaScript file's own.
+  process.setSourceMapsEnabled(true);
   if (TYPESCRIPT_EXTENSIONS.has(extension)) await registerTypeScript();
 
   const url = pathToFileURL(absolute).href;

@@ -16,6 +16,7 @@ import { nodeId, type NodeId } from '../core/ids.js';
 import { encodePlain, plainToJson } from '../core/plain.js';
 import type { FiredTimer, HandlerName, Protocol } from '../core/protocol.js';
 import type { Signature } from '../core/signature.js';
+import { protocolFrames } from '../core/stack.js';
 import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
 import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from '../trace/events.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
@@ -146,6 +147,8 @@ export type Failure =
       readonly fault: ProtocolFault['kind'];
       readonly detail: string;
       readonly timeMs: number;
+      /** The protocol's frames of the error's stack, innermost first (see core/stack.ts). */
+      readonly stack?: readonly string[];
     }
   | { readonly kind: 'livelock'; readonly detail: string; readonly timeMs: number }
   /** A scripted run asked for something impossible in this system (see `RunOptions.script`). */
@@ -811,6 +814,7 @@ class Simulation implements StepEnvironment {
     const watch = this.options.watch;
     if (watch) watch[0] = 0;
     if (fault) {
+      const stack = protocolFrames(fault.cause ?? fault);
       this.record({
         t: this.time,
         type: 'fault',
@@ -818,6 +822,7 @@ class Simulation implements StepEnvironment {
         handler: fault.handler,
         kind: fault.kind,
         detail: fault.detail,
+        ...(stack ? { stack } : {}),
       });
       this.fail({
         kind: 'protocol-fault',
@@ -826,6 +831,7 @@ class Simulation implements StepEnvironment {
         fault: fault.kind,
         detail: fault.detail,
         timeMs: this.time,
+        ...(stack ? { stack } : {}),
       });
       return;
     }

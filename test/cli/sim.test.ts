@@ -163,6 +163,50 @@ describe('fairlink sim: protocol bugs are findings (exit 1)', () => {
     ]);
   });
 
+  it("gives a throwing handler's stack in the user's .ts source: report, --json and trace", async () => {
+    const cwd = scratchFolder();
+    // Line and column of `throw` in the fixture, found rather than written down.
+    const source = readFileSync(fixture('handler-throws.ts'), 'utf8').split('\n');
+    const line = source.findIndex((text) => text.includes("throw new Error('boom')")) + 1;
+    const at = `handler-throws.ts:${line}:`;
+    const text = await runFairlink(['sim', fixture('handler-throws.ts'), '--seeds', '1..3'], { cwd });
+    expect(text.code).toBe(1);
+    expect(text.stdout.split('\n')[1]).toMatch(new RegExp(`^  stack: +at .*onMessage \\(.*${at}\\d+\\)$`));
+    // Only the protocol's frames: none of fairlink's engine, none of Node's.
+    expect(text.stdout).not.toMatch(/step\.js|simulator\.js|node:internal/);
+
+    const json = await runFairlink(['sim', fixture('handler-throws.ts'), '--json', '--trace', 't.jsonl'], {
+      cwd,
+    });
+    const result = JSON.parse(json.stdout) as { failure: { stack?: string[] } };
+    expect(result.failure.stack).toHaveLength(1);
+    expect(result.failure.stack?.[0]).toContain(at);
+    const fault = readFileSync(join(cwd, 't.jsonl'), 'utf8')
+      .split('\n')
+      .filter((entry) => entry.includes('"type":"fault"'))
+      .map((entry) => JSON.parse(entry) as { stack?: string[] });
+    expect(fault[0]?.stack).toEqual(result.failure.stack);
+  });
+
+  it('maps the stack in the main thread too (a scenario loaded and simulated without workers)', async () => {
+    const cwd = scratchFolder();
+    const script = join(cwd, 'main-thread.mjs');
+    const dist = (path: string): string => pathToFileURL(join(repositoryRoot, 'dist', path)).href;
+    writeFileSync(
+      script,
+      [
+        `import { loadScenario, prepareScenario } from '${dist('sim/load-scenario.js')}';`,
+        `import { simulate } from '${dist('sim/simulator.js')}';`,
+        `const scenario = await loadScenario(${JSON.stringify(fixture('handler-throws.ts'))});`,
+        `const { config } = prepareScenario(scenario, 'handler-throws.ts', []);`,
+        `console.log(JSON.stringify(simulate(config, { seed: 1 }).failure.stack));`,
+      ].join('\n'),
+    );
+    const run = await runFairlink([], { cwd, script });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([expect.stringMatching(/handler-throws\.ts:10:\d+\)$/)]);
+  });
+
   it('reports a handler that never returns, within seconds, and exits', async () => {
     const cwd = scratchFolder();
     const run = await runFairlink(['sim', fixture('infinite-loop.ts'), '--step-timeout', '1'], {
