@@ -4,11 +4,10 @@
  * A handler that throws is a finding, and the message alone rarely says where:
  * reports carry the frames of the protocol's code, with file, line and column
  * in the user's `.ts` source (tsx compiles scenarios with source maps and turns
- * Node's source-map support on, in every thread that loads one). fairlink's
- * engine frames (the step runner, the simulator, the checker) above and below
- * them say nothing to the user and are left out, and so is whatever called the
- * engine; its bundled protocols
- * (`fairlink/protocols`) are protocol code and stay.
+ * Node's source-map support on, in every thread that loads one). The frames
+ * around them say nothing to the user and are left out: above, fairlink's
+ * context method that refused a call; below, the step runner, the engine
+ * (simulator, checker) and whoever called it.
  *
  * Paths are relative to the working directory when inside it, so that a trace
  * written from a project's root is the same on every machine.
@@ -17,9 +16,13 @@
 /** The package's root directory (this file is in `src/core` or `dist/core`), with a trailing slash. */
 const PACKAGE_ROOT = decodeURIComponent(new URL('../../', import.meta.url).pathname);
 
-/** Folders of the package whose code is the engine's, not a protocol's. */
-const ENGINE_FOLDERS = ['dist/', 'src/'].map((folder) => PACKAGE_ROOT + folder);
-const PROTOCOL_FOLDERS = ['dist/protocols/', 'src/protocols/'].map((folder) => PACKAGE_ROOT + folder);
+/** The files of the context's methods, whose frames above a protocol's are the method that refused a call. */
+const CONTEXT_FILES = ['step', 'plain', 'guard', 'errors'].flatMap((name) => [
+  `${PACKAGE_ROOT}dist/core/${name}.js`,
+  `${PACKAGE_ROOT}src/core/${name}.ts`,
+]);
+/** The step runner's files: their last frame is the call of the handler, and below it is the engine. */
+const STEP_FILES = ['dist/core/step.js', 'src/core/step.ts'].map((file) => PACKAGE_ROOT + file);
 
 /** More frames than this are cut: a report needs the top of a deep recursion, not all of it. */
 const FRAMES_MAX = 12;
@@ -27,7 +30,7 @@ const FRAMES_MAX = 12;
 /**
  * The protocol's frames of `thrown`'s stack, innermost first, each as V8
  * writes it after `at ` (`onMessage (examples/echo.ts:12:7)`); `undefined`
- * when there is no stack or no frame outside fairlink's engine.
+ * when there is no stack or no frame of the protocol.
  */
 export function protocolFrames(thrown: unknown): string[] | undefined {
   let stack: unknown;
@@ -40,31 +43,32 @@ export function protocolFrames(thrown: unknown): string[] | undefined {
   const frames: string[] = [];
   for (const line of stack.split('\n')) {
     const match = /^\s+at (.*)$/.exec(line);
-    if (match) frames.push(shortenPaths(match[1] as string));
+    if (match) frames.push(match[1] as string);
   }
-  // The protocol's frames are the first run outside the engine: above it, the context method
-  // that refused a call; below it, the step runner and whoever called the engine.
+  const files = frames.map(frameFile);
+  // Below the step runner's call of the handler: the engine, and whoever called the engine.
+  let last = files.length;
+  while (last > 0 && !STEP_FILES.includes(files[last - 1] as string)) last--;
+  if (last === 0)
+    last = files.length; // No runner: a stack cut short by Error.stackTraceLimit.
+  else last--;
+  // Above the protocol's frames: the context method that refused a call, or Node's own code.
   let first = 0;
-  while (first < frames.length && isEngineFrame(frames[first] as string)) first++;
-  let last = first;
-  while (last < frames.length && last < first + FRAMES_MAX && !isEngineFrame(frames[last] as string)) last++;
-  return first === last ? undefined : frames.slice(first, last);
+  while (first < last && isContextOrNode(files[first] as string)) first++;
+  if (first === last) return undefined;
+  return frames.slice(first, Math.min(last, first + FRAMES_MAX)).map(shortenPaths);
 }
 
-/** Whether a frame is fairlink's engine or Node's own code. */
-function isEngineFrame(frame: string): boolean {
-  const location = frameLocation(frame);
-  if (location.startsWith('node:') || location === 'native' || location.startsWith('<anonymous>'))
-    return true;
-  const absolute = location.startsWith('/') ? location : `${currentDirectory()}/${location}`;
-  if (PROTOCOL_FOLDERS.some((folder) => absolute.startsWith(folder))) return false;
-  return ENGINE_FOLDERS.some((folder) => absolute.startsWith(folder));
+function isContextOrNode(file: string): boolean {
+  return file.startsWith('node:') || CONTEXT_FILES.includes(file);
 }
 
-/** The `file:line:column` part of a frame (inside the last parentheses, or the whole frame). */
-function frameLocation(frame: string): string {
+/** The absolute file of a frame (inside its last parentheses, or the whole frame), without line and column. */
+function frameFile(frame: string): string {
   const match = /\(([^()]*)\)$/.exec(frame);
-  return match ? (match[1] as string) : frame.replace(/^async /, '');
+  const location = match ? (match[1] as string) : frame.replace(/^async /, '');
+  const file = location.replace(/:\d+:\d+$/, '');
+  return file.startsWith('file://') ? decodeURIComponent(file.slice('file://'.length)) : file;
 }
 
 /** `file:///abs/x.ts` and `/abs/x.ts` as `x.ts` relative to the working directory when inside it. */

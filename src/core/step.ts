@@ -57,6 +57,11 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
   effects: Effect[] = [];
   /** Durable writes of the current step, applied before any send leaves. */
   persisted: Map<string, unknown> | undefined;
+  /**
+   * What the last failed step asked for before it failed: never to be carried out, only read
+   * by an engine that explains the failure (a message sent, then changed, in the same step).
+   */
+  discardedEffects: readonly Effect[] = [];
   private handler: HandlerName = 'onBoot';
 
   constructor(
@@ -225,6 +230,7 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
 
   /** A failed step is atomic: nothing it asked for may happen. */
   private discard(fault: ProtocolFault): ProtocolFault {
+    this.discardedEffects = this.effects;
     this.effects = [];
     this.persisted = undefined;
     return fault;

@@ -188,6 +188,17 @@ describe('fairlink sim: protocol bugs are findings (exit 1)', () => {
     expect(fault[0]?.stack).toEqual(result.failure.stack);
   });
 
+  it('names the send that froze an object a handler then changed, and what to do', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['sim', fixture('mutates-sent.ts')], { cwd });
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe(
+      'FAIL mutates-sent: seed 1: n1.onTimer threw TypeError: Cannot add property 1, object is not extensible: ' +
+        'tried to modify an object that was frozen when it was sent by node n1 in onTimer at 40 ms ' +
+        '(messages are frozen on send: copy before mutating, or send a copy) at 50 ms',
+    );
+  });
+
   it('maps the stack in the main thread too (a scenario loaded and simulated without workers)', async () => {
     const cwd = scratchFolder();
     const script = join(cwd, 'main-thread.mjs');
