@@ -21,6 +21,7 @@ import { registerLab1TableCommand } from './lab1-table-command.js';
 import { registerMaelstromCommand } from './maelstrom-command.js';
 import { registerNodeCommand } from './node-command.js';
 import { registerSimCommand } from './sim-command.js';
+import { registerTypecheckCommand } from './typecheck-command.js';
 import { ExitCode, isInputError, oneLine, type ExitCodeValue } from './usage.js';
 
 /** The package's version, read from package.json (two folders up from src/cli or dist/cli). */
@@ -53,6 +54,7 @@ export function createProgram(cli: CliContext): Command {
   registerMaelstromCommand(program, cli);
   registerNodeCommand(program, cli);
   registerClusterCommand(program, cli);
+  registerTypecheckCommand(program, cli);
   return program;
 }
 

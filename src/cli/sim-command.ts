@@ -39,6 +39,7 @@ import { renderHistoryHtml } from '../history/report/html.js';
 import { pairOperations } from '../history/types.js';
 import { historyFromTrace } from '../history/workloads/history.js';
 import { replaySchedule } from './sim-schedule.js';
+import { typecheckCommand } from './typecheck-command.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';
 
 /** Options as commander parses them. */
@@ -60,6 +61,7 @@ interface SimOptions {
   readonly timeLimit?: number;
   readonly schedule?: string;
   readonly historyHtml?: string;
+  readonly typecheck?: boolean;
 }
 
 /** Registers `sim` on the program. */
@@ -106,6 +108,7 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
       '--schedule <FILE>',
       'replay a `fairlink check` counterexample (its trace file) as a scripted run',
     )
+    .option('--typecheck', "type-check the scenario against fairlink's types first (exit 2 on a type error)")
     .action(async (scenarioPath: string, options: SimOptions) => {
       cli.setExitCode(await simCommand(scenarioPath, options, cli));
     });
@@ -117,6 +120,10 @@ async function simCommand(
   cli: CliContext,
 ): Promise<ExitCodeValue> {
   checkCombinations(options);
+  if (options.typecheck === true) {
+    const typechecked = typecheckCommand([scenarioPath], cli, 'sim');
+    if (typechecked !== ExitCode.pass) return typechecked;
+  }
   if (options.schedule !== undefined) {
     if (options.trace !== undefined) checkOutputPath('--trace', options.trace);
     if (options.html !== undefined) checkOutputPath('--html', options.html);

@@ -77,12 +77,13 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
     this.state = protocol.init(id);
   }
 
-  send(to: NodeId, message: Message): void {
-    if (typeof to !== 'string' || !this.environment.isKnownNode(to)) {
+  /** Takes any string (what `NodeName` lets through is checked here, at run time). */
+  send(to: string, message: Message): void {
+    if (typeof to !== 'string' || !this.environment.isKnownNode(to as NodeId)) {
       throw this.fault('bad-call', `send to ${JSON.stringify(to)}, which is not a node of this system`);
     }
     this.checkMessage(message, `message to ${to}`);
-    this.push({ kind: 'send', to, message });
+    this.push({ kind: 'send', to: to as NodeId, message });
   }
 
   broadcast(message: Message): void {
