@@ -176,6 +176,7 @@ export function simJson(
     files: {
       ...(files.trace === undefined ? {} : { trace: files.trace }),
       ...(files.html === undefined ? {} : { html: files.html }),
+      ...(files.historyHtml === undefined ? {} : { historyHtml: files.historyHtml }),
     },
     stats: result.stats,
     wallMs: result.wallMs,

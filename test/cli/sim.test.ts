@@ -38,6 +38,16 @@ describe('fairlink sim: verdicts', () => {
     expect(readFileSync(join(cwd, 'run/t.html'), 'utf8')).toMatch(/^<!doctype html>/);
   });
 
+  it('lists every file it wrote in --json, the history drawing too', async () => {
+    const cwd = scratchFolder();
+    const args = ['--trace', 't.jsonl', '--html', 't.html', '--history-html', 'h.html', '--json'];
+    const run = await runFairlink(['sim', fixture('pass.ts'), '--seed', '1', ...args], { cwd });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { files: Record<string, string> };
+    expect(result.files).toEqual({ trace: 't.jsonl', html: 't.html', historyHtml: 'h.html' });
+    expect(filesUnder(cwd)).toEqual(['h.html', 't.html', 't.jsonl']);
+  });
+
   it('loads a JavaScript scenario (no TypeScript hooks)', async () => {
     const cwd = scratchFolder();
     const sim = pathToFileURL(join(repositoryRoot, 'dist/sim/index.js')).href;
