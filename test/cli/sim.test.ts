@@ -183,7 +183,7 @@ describe('fairlink sim: protocol bugs are findings (exit 1)', () => {
     expect(text.code).toBe(1);
     expect(text.stdout.split('\n')[1]).toMatch(new RegExp(`^  stack: +at .*onMessage \\(.*${at}\\d+\\)$`));
     // Only the protocol's frames: none of fairlink's engine, none of Node's.
-    expect(text.stdout).not.toMatch(/step\.js|simulator\.js|node:internal/);
+    expect(text.stdout).not.toMatch(/core\/step|simulator|node:internal/);
 
     const json = await runFairlink(['sim', fixture('handler-throws.ts'), '--json', '--trace', 't.jsonl'], {
       cwd,
