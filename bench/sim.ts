@@ -167,8 +167,8 @@ class BareContext<State, Message> implements Context<State, Message> {
     this.state = protocol.init(id);
   }
 
-  send(to: NodeId, message: Message): void {
-    this.sent[this.sentCount++] = { from: this.id, to, message };
+  send(to: string, message: Message): void {
+    this.sent[this.sentCount++] = { from: this.id, to: to as NodeId, message };
   }
 
   /** Moves what the handler sent onto `queue`. */

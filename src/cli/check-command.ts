@@ -179,10 +179,18 @@ async function checkCommand(
     const paramFlags = (options.param ?? []).map((param) => ` --param ${shellQuote(param)}`).join('');
     files.replay = `npx fairlink sim ${shellQuote(scenarioPath)}${paramFlags} --schedule ${shellQuote(files.trace)}`;
   }
+  // Asked-for files that were not written are said so, rather than left for the user to look for.
+  const unwritten = [options.trace === undefined ? '' : '--trace', options.html === undefined ? '' : '--html']
+    .filter((flag) => flag !== '' && files.trace === undefined)
+    .join(' and ');
+  const reported =
+    unwritten === ''
+      ? result
+      : { ...result, notes: [...result.notes, `no counterexample: ${unwritten} not written`] };
   if (options.json) {
-    cli.stdout.write(`${JSON.stringify(checkJson(result, scenario.name, params, files, options))}\n`);
+    cli.stdout.write(`${JSON.stringify(checkJson(reported, scenario.name, params, files, options))}\n`);
   } else {
-    cli.stdout.write(formatCheckText(result, scenario.name, files, options));
+    cli.stdout.write(formatCheckText(reported, scenario.name, files, options));
   }
   switch (result.verdict) {
     case 'ok':

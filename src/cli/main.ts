@@ -37,6 +37,7 @@ const SUBCOMMANDS: readonly (readonly [name: string, load: () => Promise<Registe
   ['maelstrom', async () => (await import('./maelstrom-command.js')).registerMaelstromCommand],
   ['node', async () => (await import('./node-command.js')).registerNodeCommand],
   ['cluster', async () => (await import('./cluster-command.js')).registerClusterCommand],
+  ['typecheck', async () => (await import('./typecheck-command.js')).registerTypecheckCommand],
 ];
 
 /**

@@ -38,6 +38,7 @@ import {
 import { renderHistoryHtml } from '../history/report/html.js';
 import { pairOperations } from '../history/types.js';
 import { historyFromTrace } from '../history/workloads/history.js';
+import { typecheckCommand } from './typecheck-command.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';
 
 /** Options as commander parses them. */
@@ -59,6 +60,7 @@ interface SimOptions {
   readonly timeLimit?: number;
   readonly schedule?: string;
   readonly historyHtml?: string;
+  readonly typecheck?: boolean;
 }
 
 /** Registers `sim` on the program. */
@@ -105,6 +107,7 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
       '--schedule <FILE>',
       'replay a `fairlink check` counterexample (its trace file) as a scripted run',
     )
+    .option('--typecheck', "type-check the scenario against fairlink's types first (exit 2 on a type error)")
     .action(async (scenarioPath: string, options: SimOptions) => {
       cli.setExitCode(await simCommand(scenarioPath, options, cli));
     });
@@ -116,6 +119,10 @@ async function simCommand(
   cli: CliContext,
 ): Promise<ExitCodeValue> {
   checkCombinations(options);
+  if (options.typecheck === true) {
+    const typechecked = typecheckCommand([scenarioPath], cli, 'sim');
+    if (typechecked !== ExitCode.pass) return typechecked;
+  }
   if (options.schedule !== undefined) {
     if (options.trace !== undefined) checkOutputPath('--trace', options.trace);
     if (options.html !== undefined) checkOutputPath('--html', options.html);

@@ -79,6 +79,12 @@ export function describeFailure(failure: CampaignFailure): string {
   }
 }
 
+/** The protocol's frames of a handler's error, one `at` line each, under the verdict. */
+function stackLines(failure: CampaignFailure): string[] {
+  if (failure.kind !== 'protocol-fault' || failure.stack === undefined) return [];
+  return failure.stack.map((frame, index) => `  ${index === 0 ? 'stack:  ' : '        '} at ${frame}`);
+}
+
 function seedsText(result: CampaignResult): string {
   const { from, to, shard } = result.seeds;
   const range = from === to ? `${from}` : `${from}..${to}`;
@@ -116,6 +122,7 @@ export function formatSimText(
     }
   } else {
     lines.push(`FAIL ${name}: seed ${failure.seed}: ${describeFailure(failure)}`);
+    lines.push(...stackLines(failure));
     if (result.seeds.failed > 1) {
       const listed = result.seeds.failing.slice(0, 20).join(', ');
       const more = result.seeds.failing.length > 20 ? ', …' : '';
@@ -167,6 +174,7 @@ export function simJson(
     files: {
       ...(files.trace === undefined ? {} : { trace: files.trace }),
       ...(files.html === undefined ? {} : { html: files.html }),
+      ...(files.historyHtml === undefined ? {} : { historyHtml: files.historyHtml }),
     },
     stats: result.stats,
     wallMs: result.wallMs,

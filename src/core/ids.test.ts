@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeId, nodeIds } from './ids.js';
+import type { Context } from './protocol.js';
 
 // A fixed seed keeps the suite deterministic; change it locally to explore other inputs.
 fc.configureGlobal({ seed: 1_914_181 });
@@ -35,5 +36,22 @@ describe('nodeIds', () => {
   it('brands a list of names, refusing bad ones', () => {
     expect(nodeIds(['a', 'b'])).toEqual(['a', 'b']);
     expect(() => nodeIds(['a', 'b c'])).toThrow(/'b c'/);
+  });
+});
+
+describe('NodeName: what send accepts (checked by tsc, which compiles this file)', () => {
+  it('takes a NodeId or a string literal, and refuses any string without a cast', () => {
+    const sent: string[] = [];
+    const context = {
+      send: (to: string): void => void sent.push(to),
+    } as unknown as Pick<Context<null, string>, 'send'>;
+    context.send('b', 'hello');
+    const either: 'a' | 'b' = sent.length > 0 ? 'a' : 'b';
+    context.send(either, 'hello');
+    context.send(nodeId('c'), 'hello');
+    const computed: string = ['d'].join('');
+    // @ts-expect-error: a computed string may be anything; brand it with nodeId() first.
+    context.send(computed, 'hello');
+    expect(sent).toEqual(['b', 'a', 'c', 'd']);
   });
 });

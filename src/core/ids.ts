@@ -11,6 +11,14 @@ declare const nodeIdBrand: unique symbol;
 /** The name of a process, such as `n1` or `client-3`. */
 export type NodeId = string & { readonly [nodeIdBrand]: 'NodeId' };
 
+/**
+ * What `send` accepts as a destination: a `NodeId`, or a string literal written in the code
+ * (`context.send('b', m)`, no cast), but not any `string`: a name computed from a message or a
+ * key must go through {@link nodeId} (or come from `context.nodes`), where a mix-up is likely.
+ * A literal that names no node is still caught at run time, as a finding.
+ */
+export type NodeName<Name extends string> = Name & (string extends Name ? NodeId : unknown);
+
 const NODE_ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
 
 /**

@@ -3,7 +3,7 @@
  * No I/O and no dependencies: every engine is a shell around this.
  */
 
-export { nodeId, nodeIds, type NodeId } from './ids.js';
+export { nodeId, nodeIds, type NodeId, type NodeName } from './ids.js';
 export {
   clonePlain,
   decodePlain,

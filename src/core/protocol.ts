@@ -9,7 +9,7 @@
  * real runtime.
  */
 
-import type { NodeId } from './ids.js';
+import type { NodeId, NodeName } from './ids.js';
 import type { Signature } from './signature.js';
 
 /** A timer as a handler sees it when it fires. */
@@ -42,8 +42,11 @@ export interface Context<State, Message = unknown> {
   /** The node's volatile state: mutate it in place. Lost on a crash. */
   state: State;
 
-  /** Sends `message` to `to`. The medium may delay, drop, duplicate or reorder it. */
-  send(to: NodeId, message: Message): void;
+  /**
+   * Sends `message` to `to` (a `NodeId`, or a string literal such as `'b'`: see `NodeName`).
+   * The medium may delay, drop, duplicate or reorder it.
+   */
+  send<Name extends string>(to: NodeName<Name>, message: Message): void;
   /** Sends `message` to every peer (every other node of the group). */
   broadcast(message: Message): void;
   /**

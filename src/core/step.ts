@@ -57,6 +57,11 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
   effects: Effect[] = [];
   /** Durable writes of the current step, applied before any send leaves. */
   persisted: Map<string, unknown> | undefined;
+  /**
+   * What the last failed step asked for before it failed: never to be carried out, only read
+   * by an engine that explains the failure (a message sent, then changed, in the same step).
+   */
+  discardedEffects: readonly Effect[] = [];
   private handler: HandlerName = 'onBoot';
 
   constructor(
@@ -72,12 +77,13 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
     this.state = protocol.init(id);
   }
 
-  send(to: NodeId, message: Message): void {
-    if (typeof to !== 'string' || !this.environment.isKnownNode(to)) {
+  /** Takes any string (what `NodeName` lets through is checked here, at run time). */
+  send(to: string, message: Message): void {
+    if (typeof to !== 'string' || !this.environment.isKnownNode(to as NodeId)) {
       throw this.fault('bad-call', `send to ${JSON.stringify(to)}, which is not a node of this system`);
     }
     this.checkMessage(message, `message to ${to}`);
-    this.push({ kind: 'send', to, message });
+    this.push({ kind: 'send', to: to as NodeId, message });
   }
 
   broadcast(message: Message): void {
@@ -225,6 +231,7 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
 
   /** A failed step is atomic: nothing it asked for may happen. */
   private discard(fault: ProtocolFault): ProtocolFault {
+    this.discardedEffects = this.effects;
     this.effects = [];
     this.persisted = undefined;
     return fault;

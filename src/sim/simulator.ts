@@ -16,6 +16,7 @@ import { nodeId, type NodeId } from '../core/ids.js';
 import { encodePlain, plainToJson } from '../core/plain.js';
 import type { FiredTimer, HandlerName, Protocol } from '../core/protocol.js';
 import type { Signature } from '../core/signature.js';
+import { protocolFrames } from '../core/stack.js';
 import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
 import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from '../trace/events.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
@@ -30,6 +31,7 @@ import {
 import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
 import { buildGrudge, grudgeToRecord } from './partitions.js';
 import type { HistoryEvent, Property, SystemView } from './properties.js';
+import { frozenWriteOf, SendSites } from './frozen-sends.js';
 import { EventQueue } from './queue.js';
 import { RandomStreams, type RandomStream } from './random.js';
 import { SendKeys } from './send-keys.js';
@@ -161,6 +163,8 @@ export type Failure =
       readonly fault: ProtocolFault['kind'];
       readonly detail: string;
       readonly timeMs: number;
+      /** The protocol's frames of the error's stack, innermost first (see core/stack.ts). */
+      readonly stack?: readonly string[];
     }
   | { readonly kind: 'livelock'; readonly detail: string; readonly timeMs: number };
 
@@ -340,7 +344,14 @@ export function validateConfig(config: SimulationConfig): void {
 /** Runs one simulation. Never throws for protocol bugs: those are failures in the result. */
 export function simulate(config: SimulationConfig, options: RunOptions): SimulationResult {
   validateConfig(config);
-  return new Simulation(config, options).run();
+  const result = new Simulation(config, options).run();
+  const failure = result.failure;
+  if (failure?.kind === 'protocol-fault' && failure.fault === 'threw' && frozenWriteOf(failure.detail)) {
+    // A handler changed a frozen object: run again, deterministically, noting each send's objects,
+    // so the failure can name the send that froze it (frozen-sends.ts says why only then).
+    return new Simulation(config, options, new SendSites()).run();
+  }
+  return result;
 }
 
 class Simulation implements StepEnvironment {
@@ -393,6 +404,8 @@ class Simulation implements StepEnvironment {
   constructor(
     private readonly config: SimulationConfig,
     private readonly options: RunOptions,
+    /** Where each sent object was first sent, in a run that explains a write to a frozen object. */
+    private readonly sendSites?: SendSites,
   ) {
     this.streams = new RandomStreams(options.seed);
     this.faultRandom = this.streams.stream('faults');
@@ -809,13 +822,14 @@ class Simulation implements StepEnvironment {
 
   private step(slot: NodeSlot, trigger: StepTrigger): void {
     this.beginStep(slot, trigger.handler);
-    this.endStep(slot, (slot.context as StepContext).run(trigger));
+    const input = trigger.handler === 'onTimer' ? trigger.timer.data : undefined;
+    this.endStep(slot, (slot.context as StepContext).run(trigger), input);
   }
 
   /** {@link step} for a message, without building a trigger (the hot path). */
   private stepMessage(slot: NodeSlot, from: NodeId, message: unknown): void {
     this.beginStep(slot, 'onMessage');
-    this.endStep(slot, (slot.context as StepContext).runMessage(from, message));
+    this.endStep(slot, (slot.context as StepContext).runMessage(from, message), message);
   }
 
   private beginStep(slot: NodeSlot, handler: HandlerName): void {
@@ -828,28 +842,33 @@ class Simulation implements StepEnvironment {
     this.running = slot;
   }
 
-  /** Carries out what the step asked for, or records its fault. */
-  private endStep(slot: NodeSlot, fault: ProtocolFault | undefined): void {
+  /** Carries out what the step asked for, or records its fault. `input`: the message or timer data. */
+  private endStep(slot: NodeSlot, fault: ProtocolFault | undefined, input?: unknown): void {
     const context = slot.context as StepContext;
     this.running = undefined;
     const watch = this.options.watch;
     if (watch) watch[0] = 0;
     if (fault) {
+      const stack = protocolFrames(fault.cause ?? fault);
+      const explanation = this.explainFault(slot, fault, input);
+      const detail = explanation === undefined ? fault.detail : `${fault.detail}: ${explanation}`;
       this.record({
         t: this.time,
         type: 'fault',
         node: slot.id,
         handler: fault.handler,
         kind: fault.kind,
-        detail: fault.detail,
+        detail,
+        ...(stack ? { stack } : {}),
       });
       this.fail({
         kind: 'protocol-fault',
         node: slot.id,
         handler: fault.handler,
         fault: fault.kind,
-        detail: fault.detail,
+        detail,
         timeMs: this.time,
+        ...(stack ? { stack } : {}),
       });
       return;
     }
@@ -859,6 +878,19 @@ class Simulation implements StepEnvironment {
       ? slot.byzantine.transform(context.effects, this.byzantineTools(slot))
       : context.effects;
     for (const effect of effects) this.apply(slot, effect);
+  }
+
+  /** In a run that notes sends: which send froze the object a failed handler tried to change. */
+  private explainFault(slot: NodeSlot, fault: ProtocolFault, input: unknown): string | undefined {
+    const sendSites = this.sendSites;
+    if (sendSites === undefined) return undefined;
+    const context = slot.context as StepContext;
+    // The failed step's own sends froze their messages too, though they never leave.
+    const site = { node: slot.id, handler: fault.handler, timeMs: this.time };
+    for (const effect of context.discardedEffects) {
+      if (effect.kind === 'send') sendSites.record(effect.message, site);
+    }
+    return sendSites.explain(fault.detail, [context.state, input]);
   }
 
   private apply(slot: NodeSlot, effect: Effect): void {
@@ -932,6 +964,10 @@ class Simulation implements StepEnvironment {
     const target = this.targetOf(sender, to);
     const messageNumber = ++this.messageCount;
     this.stats.sends++;
+    if (this.sendSites) {
+      const handler = sender.context?.currentHandler ?? 'onMessage';
+      this.sendSites.record(message, { node: from, handler, timeMs: this.time });
+    }
     if (this.events) {
       const body = encodePlain(message);
       this.record({ t: this.time, type: 'send', node: from, to, msg: `m${messageNumber}`, body });

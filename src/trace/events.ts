@@ -111,6 +111,8 @@ export type TraceEvent =
       readonly handler: string;
       readonly kind: string;
       readonly detail: string;
+      /** The protocol's frames of the error's stack, innermost first (absent when none is known). */
+      readonly stack?: readonly string[];
     })
   | (Base & { readonly type: 'violation'; readonly property: string; readonly detail: string });
 

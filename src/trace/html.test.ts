@@ -144,6 +144,21 @@ describe('renderTraceHtml', () => {
       'Protocol fault at <b>n2</b> in onMessage (threw) at 2 ms: TypeError: &lt;oops&gt;<a href="#" data-goto="0">show</a>',
     );
     expect(svgById(faulty, 'lanes')).toContain('href="#i-fault"');
+    const located = renderTraceHtml({
+      header,
+      events: [
+        {
+          t: 2,
+          type: 'fault',
+          node: 'n2',
+          handler: 'onMessage',
+          kind: 'threw',
+          detail: 'Error: boom',
+          stack: ['onMessage (p.ts:3:9)'],
+        },
+      ],
+    });
+    expect(located).toContain('show</a><br><code>at onMessage (p.ts:3:9)</code></div>');
   });
 
   it('shows the scenario, seed, parameters, configuration, replay command and counts', () => {

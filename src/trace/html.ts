@@ -114,8 +114,9 @@ function renderBanners(all: readonly TraceEvent[], drawn: number): string {
         `<div class="banner fail">✖ Property <b>${escapeHtml(event.property)}</b> violated at ${escapeHtml(formatMs(event.t))}: ${escapeHtml(event.detail)}${show}</div>`,
       );
     } else if (event.type === 'fault') {
+      const stack = (event.stack ?? []).map((frame) => `<br><code>at ${escapeHtml(frame)}</code>`).join('');
       parts.push(
-        `<div class="banner fail">✖ Protocol fault at <b>${escapeHtml(event.node)}</b> in ${escapeHtml(event.handler)} (${escapeHtml(event.kind)}) at ${escapeHtml(formatMs(event.t))}: ${escapeHtml(event.detail)}${show}</div>`,
+        `<div class="banner fail">✖ Protocol fault at <b>${escapeHtml(event.node)}</b> in ${escapeHtml(event.handler)} (${escapeHtml(event.kind)}) at ${escapeHtml(formatMs(event.t))}: ${escapeHtml(event.detail)}${show}${stack}</div>`,
       );
     }
   });

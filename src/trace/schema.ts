@@ -142,6 +142,10 @@ export const traceEventSchemas = {
     handler: z.string(),
     kind: z.string(),
     detail: z.string(),
+    stack: describe(
+      z.array(z.string()).optional(),
+      "The protocol's frames of the error's stack, innermost first, as V8 writes them after `at `, with file, line and column in the protocol's own source (source-mapped; paths relative to the working directory when inside it). Absent when no frame is known.",
+    ),
   }),
   violation: event('violation', 'A property failed.', { property: z.string(), detail: z.string() }),
 } as const;

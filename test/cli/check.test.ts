@@ -46,6 +46,17 @@ describe('fairlink check', () => {
     expect(filesUnder(cwd)).toEqual([]);
   });
 
+  it('says that --trace and --html wrote nothing when there is no counterexample', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(
+      ['check', example('two-phase-commit.ts'), '--trace', 't.jsonl', '--html', 't.html'],
+      { cwd },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  note: no counterexample: --trace and --html not written\n');
+    expect(filesUnder(cwd)).toEqual([]);
+  });
+
   it('checks on two workers with the same counts as on one', async () => {
     const cwd = scratchFolder();
     const args = ['check', example('two-phase-commit.ts'), '--param', 'rms=5', '--json'];

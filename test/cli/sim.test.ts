@@ -38,6 +38,16 @@ describe('fairlink sim: verdicts', () => {
     expect(readFileSync(join(cwd, 'run/t.html'), 'utf8')).toMatch(/^<!doctype html>/);
   });
 
+  it('lists every file it wrote in --json, the history drawing too', async () => {
+    const cwd = scratchFolder();
+    const args = ['--trace', 't.jsonl', '--html', 't.html', '--history-html', 'h.html', '--json'];
+    const run = await runFairlink(['sim', fixture('pass.ts'), '--seed', '1', ...args], { cwd });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { files: Record<string, string> };
+    expect(result.files).toEqual({ trace: 't.jsonl', html: 't.html', historyHtml: 'h.html' });
+    expect(filesUnder(cwd)).toEqual(['h.html', 't.html', 't.jsonl']);
+  });
+
   it('loads a JavaScript scenario (no TypeScript hooks)', async () => {
     const cwd = scratchFolder();
     const sim = pathToFileURL(join(repositoryRoot, 'dist/sim/index.js')).href;
@@ -161,6 +171,61 @@ describe('fairlink sim: protocol bugs are findings (exit 1)', () => {
       'out/handler-throws-seed1.trace.html',
       'out/handler-throws-seed1.trace.jsonl',
     ]);
+  });
+
+  it("gives a throwing handler's stack in the user's .ts source: report, --json and trace", async () => {
+    const cwd = scratchFolder();
+    // Line and column of `throw` in the fixture, found rather than written down.
+    const source = readFileSync(fixture('handler-throws.ts'), 'utf8').split('\n');
+    const line = source.findIndex((text) => text.includes("throw new Error('boom')")) + 1;
+    const at = `handler-throws.ts:${line}:`;
+    const text = await runFairlink(['sim', fixture('handler-throws.ts'), '--seeds', '1..3'], { cwd });
+    expect(text.code).toBe(1);
+    expect(text.stdout.split('\n')[1]).toMatch(new RegExp(`^  stack: +at .*onMessage \\(.*${at}\\d+\\)$`));
+    // Only the protocol's frames: none of fairlink's engine, none of Node's.
+    expect(text.stdout).not.toMatch(/core\/step|simulator|node:internal/);
+
+    const json = await runFairlink(['sim', fixture('handler-throws.ts'), '--json', '--trace', 't.jsonl'], {
+      cwd,
+    });
+    const result = JSON.parse(json.stdout) as { failure: { stack?: string[] } };
+    expect(result.failure.stack).toHaveLength(1);
+    expect(result.failure.stack?.[0]).toContain(at);
+    const fault = readFileSync(join(cwd, 't.jsonl'), 'utf8')
+      .split('\n')
+      .filter((entry) => entry.includes('"type":"fault"'))
+      .map((entry) => JSON.parse(entry) as { stack?: string[] });
+    expect(fault[0]?.stack).toEqual(result.failure.stack);
+  });
+
+  it('names the send that froze an object a handler then changed, and what to do', async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['sim', fixture('mutates-sent.ts')], { cwd });
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe(
+      'FAIL mutates-sent: seed 1: n1.onTimer threw TypeError: Cannot add property 1, object is not extensible: ' +
+        'tried to modify an object that was frozen when it was sent by node n1 in onTimer at 40 ms ' +
+        '(messages are frozen on send: copy before mutating, or send a copy) at 50 ms',
+    );
+  });
+
+  it('maps the stack in the main thread too (a scenario loaded and simulated without workers)', async () => {
+    const cwd = scratchFolder();
+    const script = join(cwd, 'main-thread.mjs');
+    const dist = (path: string): string => pathToFileURL(join(repositoryRoot, 'dist', path)).href;
+    writeFileSync(
+      script,
+      [
+        `import { loadScenario, prepareScenario } from '${dist('sim/load-scenario.js')}';`,
+        `import { simulate } from '${dist('sim/simulator.js')}';`,
+        `const scenario = await loadScenario(${JSON.stringify(fixture('handler-throws.ts'))});`,
+        `const { config } = prepareScenario(scenario, 'handler-throws.ts', []);`,
+        `console.log(JSON.stringify(simulate(config, { seed: 1 }).failure.stack));`,
+      ].join('\n'),
+    );
+    const run = await runFairlink([], { cwd, script });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([expect.stringMatching(/handler-throws\.ts:10:\d+\)$/)]);
   });
 
   it('reports a handler that never returns, within seconds, and exits', async () => {

@@ -300,8 +300,10 @@ class RaftView implements Context<Raft, RaftWire> {
   set state(value: Raft) {
     this.outer.state.raft = value;
   }
-  send(to: NodeId, message: RaftWire): void {
-    if (!this.intercept(this.outer, to, message)) this.outer.send(to, message as unknown as Body);
+  send(to: string, message: RaftWire): void {
+    // Raft sends only to its peers' ids; a literal name is the caller's own business.
+    const node = to as NodeId;
+    if (!this.intercept(this.outer, node, message)) this.outer.send(node, message as unknown as Body);
   }
   broadcast(message: RaftWire): void {
     this.outer.broadcast(message as unknown as Body);
