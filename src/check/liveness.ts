@@ -2,8 +2,10 @@
  * Liveness: deciding `eventually P` on the explored graph, under fairness.
  *
  * A counterexample is a behaviour on which P never holds: it starts in an initial state, stays
- * in states where P is false, and either stops in a dead end (a state with no enabled action) or
- * loops forever in a cycle. A cycle counts only if it is fair. With tasks as the model's
+ * in states where P is false, and either stops in a dead end (a state with no enabled action;
+ * with the model's `stopsWhenOwedNothing`, also a state where no enabled action belongs to a
+ * task, since stopping there owes nothing) or loops forever in a cycle. A cycle counts only if
+ * it is fair. With tasks as the model's
  * `fairness` hook defines them (see {@link FairnessRequirement}), a behaviour that eventually
  * stays in a set of states C and visits all of it infinitely often is fair iff, for every task:
  * - weak: if the task is enabled in every state of C, some transition inside C takes it;
@@ -63,7 +65,7 @@ export function findLivenessCounterexample(
     const u = order[head] ?? 0;
     const start = graph.edgeStart(u);
     const end = start + graph.edgeCount(u);
-    if (graph.expanded(u) && end === start) {
+    if (graph.expanded(u) && (end === start || (tasks.stopsWhenOwedNothing && !enablesATask(graph, u)))) {
       return { steps: prefixSteps(graph, table, parentState, parentEdge, u) }; // a dead end
     }
     for (let e = start; e < end; e++) {
@@ -95,6 +97,13 @@ export function findLivenessCounterexample(
     return { steps: [...prefix, ...cycle], cycleStart: prefix.length - 1 };
   }
   return undefined;
+}
+
+/** Whether some action enabled in `u` belongs to a fairness task (is owed something). */
+function enablesATask(graph: StateGraph, u: number): boolean {
+  const start = graph.edgeStart(u);
+  for (let e = start; e < start + graph.edgeCount(u); e++) if (graph.task(e) >= 0) return true;
+  return false;
 }
 
 /** Steps from an initial state to `target` along the breadth-first parent edges. */
