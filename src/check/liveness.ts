@@ -36,6 +36,8 @@ export interface LivenessCounterexample {
   readonly steps: number[];
   /** Index of the state (in the replayed path) where the cycle starts; absent for a dead end. */
   readonly cycleStart?: number;
+  /** The path ends where actions are enabled but none is owed anything (`stopsWhenOwedNothing`). */
+  readonly stopsOwedNothing?: true;
 }
 
 /**
@@ -65,8 +67,11 @@ export function findLivenessCounterexample(
     const u = order[head] ?? 0;
     const start = graph.edgeStart(u);
     const end = start + graph.edgeCount(u);
-    if (graph.expanded(u) && (end === start || (tasks.stopsWhenOwedNothing && !enablesATask(graph, u)))) {
+    if (graph.expanded(u) && end === start) {
       return { steps: prefixSteps(graph, table, parentState, parentEdge, u) }; // a dead end
+    }
+    if (graph.expanded(u) && tasks.stopsWhenOwedNothing && !enablesATask(graph, u)) {
+      return { steps: prefixSteps(graph, table, parentState, parentEdge, u), stopsOwedNothing: true };
     }
     for (let e = start; e < end; e++) {
       const v = graph.target(e);
