@@ -5,9 +5,9 @@
  * in states where P is false, and either stops in a dead end (a state with no enabled action;
  * with the model's `stopsWhenOwedNothing`, also a state where no enabled action belongs to a
  * task, since stopping there owes nothing) or loops forever in a cycle. A cycle counts only if
- * it is fair. With tasks as the model's
- * `fairness` hook defines them (see {@link FairnessRequirement}), a behaviour that eventually
- * stays in a set of states C and visits all of it infinitely often is fair iff, for every task:
+ * it is fair. With tasks as the model's `fairness` hook defines them (see
+ * {@link FairnessRequirement}), a behaviour that eventually stays in a set of states C and visits
+ * all of it infinitely often is fair iff, for every task:
  * - weak: if the task is enabled in every state of C, some transition inside C takes it;
  * - strong: if the task is enabled in some state of C, some transition inside C takes it.
  *
