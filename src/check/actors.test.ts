@@ -123,6 +123,31 @@ describe('actor systems as models', () => {
     expect(result.path?.actions.some((action) => action.type === 'crash')).toBe(true);
   });
 
+  it('recovery is owed nothing by default: a receiver that crashes may stay down, though only recovering is enabled', () => {
+    const system = {
+      nodes: { sender: onceSender, receiver },
+      network: { semantics: 'unordered' },
+      properties: [delivered],
+    } as const;
+    const unfair = check(actorModel({ ...system, crashes: { max: 1, recover: true, nodes: ['receiver'] } }));
+    expect(unfair.verdict).toBe('violation');
+    // The behaviour stops with m in flight to a receiver that is down: nothing owed is enabled.
+    expect(unfair.path?.actions).toEqual([{ type: 'crash', node: 'receiver' }]);
+    expect(unfair.path?.cycleStart).toBeUndefined();
+    const model = actorModel({
+      ...system,
+      crashes: { max: 1, recover: true, nodes: ['receiver'], fairRecovery: true },
+    });
+    // With fair recovery it comes back, and m (still in flight) must then be delivered.
+    expect(check(model).verdict).toBe('ok');
+    expect(
+      model.trace({ states: [], actions: [] }, { scenario: 'fair', params: {} }).header.config,
+    ).toMatchObject({ crashes: 1, fairRecovery: true });
+    expect(() => actorModel({ ...system, crashes: { max: 1, fairRecovery: true } })).toThrow(
+      /fairRecovery needs crashes.recover/,
+    );
+  });
+
   it('a Byzantine node may send any message of its finite universe: a forged ack fools the naive sender', () => {
     const model = actorModel({
       nodes: { sender: onceSender, receiver },

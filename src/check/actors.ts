@@ -24,7 +24,11 @@
  * - Fairness, for `eventually`: every message to a live node that is
  *   deliverable infinitely often is delivered infinitely often (strong
  *   fairness per message), and every timer enabled infinitely often fires.
- *   Drops, crashes, recoveries and Byzantine injections are owed nothing.
+ *   Drops, crashes and Byzantine injections are owed nothing; so are
+ *   recoveries, unless `crashes.fairRecovery` (see {@link ActorSystem}).
+ *   Nothing forces an action that is owed nothing either: a behaviour may stop
+ *   in a state where no owed action is enabled (`stopsWhenOwedNothing`), so a
+ *   node that is down may stay down although it could recover.
  */
 
 import { ProtocolFault } from '../core/errors.js';
@@ -153,7 +157,25 @@ export interface ActorSystem {
     readonly ignoredDeliveries?: IgnoredDeliveries;
   };
   /** Crash budget: how many crashes in a behaviour, and whether crashed nodes may recover. */
-  readonly crashes?: { readonly max: number; readonly recover?: boolean; readonly nodes?: readonly string[] };
+  readonly crashes?: {
+    readonly max: number;
+    readonly recover?: boolean;
+    readonly nodes?: readonly string[];
+    /**
+     * With `recover`: whether recovery is fair, that is, a node that is down eventually
+     * recovers (weak fairness, one task per node). Default false: the lecture's fairness owes
+     * recovery nothing, so a behaviour in which a node crashes and stays down is fair, and a
+     * property such as "every message is delivered" fails on it; with `fairRecovery`, liveness
+     * under crash-recover can be stated.
+     *
+     * Why weak fairness is enough, and exact: crashes and recoveries are counted in the state
+     * (`crashes`, `recoveries`), so no cycle takes either, and along a cycle every node's status
+     * is constant. A node down along a cycle can recover in every state of it, so a cycle that
+     * never recovers it is unfair; and a state with a down node is never where a behaviour
+     * stops. Strong fairness would rule out exactly the same behaviours.
+     */
+    readonly fairRecovery?: boolean;
+  };
   /** Byzantine nodes: they run no protocol and may send any message of `universe` at any time. */
   readonly byzantine?: Readonly<
     Record<string, readonly { readonly to: string; readonly message: unknown }[]>
@@ -251,6 +273,11 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     groups.set(group, [...(groups.get(group) ?? []), id as NodeId]);
   }
   const crashable = new Set(system.crashes?.nodes ?? ids);
+  const fairRecovery = system.crashes?.fairRecovery ?? false;
+  if (fairRecovery && system.crashes?.recover !== true)
+    throw new TypeError(
+      'actorModel: crashes.fairRecovery needs crashes.recover: true (without it nothing recovers)',
+    );
   const networkDescription: NetworkDescription = {
     semantics,
     lossy,
@@ -676,12 +703,18 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     properties: system.properties,
     ...(system.within ? { within: system.within } : {}),
     ...(system.interchangeable ? { symmetry: { interchangeable: system.interchangeable } } : {}),
+    // The asynchronous model forces nothing that fairness does not owe: a behaviour may stop
+    // where only drops, crashes, unfair recoveries or Byzantine injections are enabled.
+    stopsWhenOwedNothing: true,
     fairness(action): FairnessRequirement | undefined {
       switch (action.type) {
         case 'deliver':
           return { kind: 'strong', task: ['deliver', action.from, action.to, action.message] };
         case 'timer':
           return { kind: 'strong', task: ['timer', action.node, action.name] };
+        case 'recover':
+          // Weak suffices: along a cycle a down node stays down (see `crashes.fairRecovery`).
+          return fairRecovery ? { kind: 'weak', task: ['recover', action.node] } : undefined;
         default:
           return undefined;
       }
@@ -818,7 +851,11 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           })),
           ...byzantineIds.map((id) => ({ id, protocol: 'byzantine', group: 'nodes', byzantine: 'universe' })),
         ],
-        config: { ...networkDescription, crashes: system.crashes?.max ?? 0 },
+        config: {
+          ...networkDescription,
+          crashes: system.crashes?.max ?? 0,
+          ...(fairRecovery ? { fairRecovery } : {}),
+        },
       },
       events,
     };

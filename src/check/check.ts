@@ -174,9 +174,11 @@ export function judge<State, Action>(
         status: 'violation',
         path,
         reason:
-          found.cycleStart === undefined
-            ? 'a behaviour reaches a dead end where the goal never held'
-            : 'a fair cycle where the goal never holds',
+          found.cycleStart !== undefined
+            ? 'a fair cycle where the goal never holds'
+            : found.stopsOwedNothing === true
+              ? 'a behaviour stops where the goal never held: the actions still enabled are owed nothing by fairness'
+              : 'a behaviour reaches a dead end where the goal never held',
       };
     } else if (complete) {
       outcome = { ...base, status: 'ok' };

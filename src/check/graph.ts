@@ -54,9 +54,12 @@ export class FairnessTasks<Action> {
   readonly #ids = new StateTable();
   /** Kind of each task id. */
   readonly kinds: FairnessKind[] = [];
+  /** The model's `stopsWhenOwedNothing`: a state where no task is enabled may end a behaviour. */
+  readonly stopsWhenOwedNothing: boolean;
 
   constructor(model: Model<unknown, Action>) {
     this.#fairness = model.fairness === undefined ? undefined : (action) => model.fairness?.(action);
+    this.stopsWhenOwedNothing = model.stopsWhenOwedNothing === true;
   }
 
   /** The task id of an action, or -1 if the scheduler owes it nothing. */

@@ -11,6 +11,7 @@ function graphModel(
     init?: readonly string[];
     goal?: (state: string) => boolean;
     fairness?: Readonly<Record<string, FairnessKind>>;
+    stopsWhenOwedNothing?: boolean;
   } = {},
 ): Model<string, string> {
   const goal = options.goal ?? ((state: string) => state === 'done');
@@ -23,6 +24,9 @@ function graphModel(
     next: (state, label) => edges.find(([from, l]) => from === state && l === label)?.[2],
     properties: [eventually('done', goal), sometimes('reaches done', goal)],
     ...(fairness === undefined ? {} : { fairness: (label: string) => fairness[label] }),
+    ...(options.stopsWhenOwedNothing === undefined
+      ? {}
+      : { stopsWhenOwedNothing: options.stopsWhenOwedNothing }),
   };
 }
 
@@ -118,6 +122,44 @@ describe('eventually', () => {
     expect(result.properties[0]?.reason).toMatch(/dead end/);
     expectLasso(model, result.path, false);
     expect(result.path?.states).toEqual(['start', 'stuck']);
+  });
+
+  // A process that may crash; once down it can only recover (and, in `resending`, a peer keeps
+  // resending to it). Working is weakly fair; whether recovering is owed is the question.
+  const crashing: (readonly [string, string, string])[] = [
+    ['start', 'work', 'done'],
+    ['start', 'crash', 'down'],
+    ['down', 'recover', 'up'],
+    ['up', 'work', 'done'],
+  ];
+  const resending = [...crashing, ['down', 'resend', 'down'] as const];
+
+  it('may stop where only actions owed nothing are enabled, if the model says so', () => {
+    const forced = check(graphModel(crashing, { fairness: { work: 'weak' } }));
+    expect(forced.verdict).toBe('ok'); // the only action in `down` is taken: recovery is forced
+    const model = graphModel(crashing, { fairness: { work: 'weak' }, stopsWhenOwedNothing: true });
+    const result = check(model);
+    expect(result.verdict).toBe('violation');
+    expect(result.properties[0]?.reason).toMatch(
+      /stops where the goal never held: the actions still enabled are owed nothing/,
+    );
+    expect(result.path).toMatchObject({ states: ['start', 'down'], actions: ['crash'] });
+    expect(result.path?.cycleStart).toBeUndefined();
+  });
+
+  it('a weakly fair recovery rules out both staying down where it stops and a cycle that never recovers', () => {
+    const fair = { work: 'weak', resend: 'weak', recover: 'weak' } as const;
+    for (const edges of [crashing, resending]) {
+      expect(check(graphModel(edges, { fairness: fair, stopsWhenOwedNothing: true })).verdict).toBe('ok');
+    }
+    const unfair = graphModel(resending, {
+      fairness: { work: 'weak', resend: 'weak' },
+      stopsWhenOwedNothing: true,
+    });
+    const result = check(unfair);
+    expect(result.verdict).toBe('violation');
+    expectLasso(unfair, result.path, true);
+    expect(result.path?.actions).toEqual(['crash', 'resend']);
   });
 
   it('holds when every behaviour reaches the goal, and cycles after the goal do not count', () => {

@@ -2,10 +2,12 @@
  * Liveness: deciding `eventually P` on the explored graph, under fairness.
  *
  * A counterexample is a behaviour on which P never holds: it starts in an initial state, stays
- * in states where P is false, and either stops in a dead end (a state with no enabled action) or
- * loops forever in a cycle. A cycle counts only if it is fair. With tasks as the model's
- * `fairness` hook defines them (see {@link FairnessRequirement}), a behaviour that eventually
- * stays in a set of states C and visits all of it infinitely often is fair iff, for every task:
+ * in states where P is false, and either stops in a dead end (a state with no enabled action;
+ * with the model's `stopsWhenOwedNothing`, also a state where no enabled action belongs to a
+ * task, since stopping there owes nothing) or loops forever in a cycle. A cycle counts only if
+ * it is fair. With tasks as the model's `fairness` hook defines them (see
+ * {@link FairnessRequirement}), a behaviour that eventually stays in a set of states C and visits
+ * all of it infinitely often is fair iff, for every task:
  * - weak: if the task is enabled in every state of C, some transition inside C takes it;
  * - strong: if the task is enabled in some state of C, some transition inside C takes it.
  *
@@ -34,6 +36,8 @@ export interface LivenessCounterexample {
   readonly steps: number[];
   /** Index of the state (in the replayed path) where the cycle starts; absent for a dead end. */
   readonly cycleStart?: number;
+  /** The path ends where actions are enabled but none is owed anything (`stopsWhenOwedNothing`). */
+  readonly stopsOwedNothing?: true;
 }
 
 /**
@@ -66,6 +70,9 @@ export function findLivenessCounterexample(
     if (graph.expanded(u) && end === start) {
       return { steps: prefixSteps(graph, table, parentState, parentEdge, u) }; // a dead end
     }
+    if (graph.expanded(u) && tasks.stopsWhenOwedNothing && !enablesATask(graph, u)) {
+      return { steps: prefixSteps(graph, table, parentState, parentEdge, u), stopsOwedNothing: true };
+    }
     for (let e = start; e < end; e++) {
       const v = graph.target(e);
       if (reached[v] === 1 || (graph.goals(v) & goal) !== 0) continue;
@@ -95,6 +102,13 @@ export function findLivenessCounterexample(
     return { steps: [...prefix, ...cycle], cycleStart: prefix.length - 1 };
   }
   return undefined;
+}
+
+/** Whether some action enabled in `u` belongs to a fairness task (is owed something). */
+function enablesATask(graph: StateGraph, u: number): boolean {
+  const start = graph.edgeStart(u);
+  for (let e = start; e < start + graph.edgeCount(u); e++) if (graph.task(e) >= 0) return true;
+  return false;
 }
 
 /** Steps from an initial state to `target` along the breadth-first parent edges. */

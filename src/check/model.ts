@@ -113,6 +113,15 @@ export interface Model<State, Action> {
    * excluded: any cycle counts as a counterexample.
    */
   fairness?(action: Action): FairnessKind | FairnessRequirement | undefined;
+  /**
+   * Whether a behaviour may stop in a state where no enabled action is owed anything by
+   * `fairness` (stutter there forever, as TLA+ allows): such a state then ends a liveness
+   * counterexample as a dead end does. Stopping there is fair, since fairness owes nothing that
+   * is enabled. Default false: a behaviour goes on while any action is enabled, so an action
+   * owed nothing is still taken when it is the only one. Actor models stop: the asynchronous
+   * model forces no drop, crash or (unfair) recovery.
+   */
+  readonly stopsWhenOwedNothing?: boolean;
 }
 
 /** An invariant: holds in every reachable state. */

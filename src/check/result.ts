@@ -15,7 +15,8 @@ export interface Path<State, Action> {
   /**
    * For a liveness counterexample that ends in a cycle: the last state equals
    * `states[cycleStart]`, and the behaviour repeats `states[cycleStart..]` forever. Absent when
-   * the path ends in a dead end (no action is enabled) or is not a lasso at all.
+   * the path ends in a dead end (no action is enabled; or, for a model that `stopsWhenOwedNothing`,
+   * none that fairness owes) or is not a lasso at all.
    */
   readonly cycleStart?: number;
 }

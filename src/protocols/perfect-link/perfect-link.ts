@@ -15,13 +15,19 @@
  * remembers what it delivered as "everything below `below`, plus the set `above`": memory stays
  * bounded by the reordering, not by the length of the run.
  *
- * Crash-recover is out of scope: exactly-once across restarts needs the counters and the
- * receiver's record in durable storage (`persist`), written before the ack leaves.
+ * Crash-recover needs the option `durable` of {@link perfectLinkNode}. Without it a recovered
+ * node starts afresh: the receiver forgets what it delivered (its queue is empty again, and an
+ * old copy still in flight would be delivered a second time), and the sender forgets what is
+ * unacknowledged. With it, the node's state (the counters, what is unacknowledged, the delivery
+ * record and the application's queue) is persisted in every step that changes it, so before
+ * that step's ack or data leaves (persist before send); recovery restores it and re-arms the
+ * retransmission timers, which the crash erased.
  *
  * @module
  */
 
 import {
+  clonePlain,
   defineProtocol,
   type Context,
   type FiredTimer,
@@ -75,7 +81,9 @@ export interface PerfectLinkLayer<Payload> {
   send(context: LinkContext<Payload>, link: PerfectLinkState<Payload>, to: string, payload: Payload): void;
   /**
    * Handles a perfect-link message from `from`: acknowledges data, stops retransmitting on acks,
-   * and calls `deliver` with each payload the first time it arrives (never again).
+   * and calls `deliver` with each payload the first time it arrives (never again). Returns
+   * whether `link` changed (a first delivery, or an ack that stopped a retransmission): what a
+   * host that persists the link must write.
    */
   receive(
     context: LinkContext<Payload>,
@@ -83,9 +91,14 @@ export interface PerfectLinkLayer<Payload> {
     from: string,
     message: PerfectLinkMessage<Payload>,
     deliver: (payload: Payload) => void,
-  ): void;
+  ): boolean;
   /** Handles the link's retransmission timers; returns false for any other timer. */
   onTimer(context: LinkContext<Payload>, link: PerfectLinkState<Payload>, timer: FiredTimer): boolean;
+  /**
+   * After a recovery with a persisted `link`: re-arms the retransmission of every message not
+   * yet acknowledged (a crash erases the node's timers, not what it persisted).
+   */
+  resume(context: LinkContext<Payload>, link: PerfectLinkState<Payload>): void;
 }
 
 /** Whether `message` belongs to the perfect link (for hosts whose messages are a union). */
@@ -118,16 +131,18 @@ export function perfectLinkLayer<Payload>(options: { readonly resendMs: number }
         // The stubborn link's "stop": a late or duplicate ack finds nothing left to stop.
         if (link.unacknowledged.get(from)?.delete(message.sequence)) {
           context.cancelTimer(timerName(from, message.sequence));
+          return true;
         }
-        return;
+        return false;
       }
       context.send(from as NodeId, { type: 'pl-ack', sequence: message.sequence });
       let record = link.delivered.get(from);
       if (!record) link.delivered.set(from, (record = { below: 0, above: new Set() }));
-      if (message.sequence < record.below || record.above.has(message.sequence)) return; // a copy: delivered already
+      if (message.sequence < record.below || record.above.has(message.sequence)) return false; // a copy: delivered already
       record.above.add(message.sequence);
       while (record.above.delete(record.below)) record.below++;
       deliver(message.payload);
+      return true;
     },
 
     onTimer(context, link, timer) {
@@ -140,6 +155,14 @@ export function perfectLinkLayer<Payload>(options: { readonly resendMs: number }
         context.setTimer(timer.name, resendMs, timer.data);
       }
       return true;
+    },
+
+    resume(context, link) {
+      for (const [to, pending] of link.unacknowledged) {
+        for (const sequence of pending.keys()) {
+          context.setTimer(timerName(to, sequence), resendMs, { to, sequence } satisfies ResendTimerData);
+        }
+      }
     },
   };
 }
@@ -165,29 +188,54 @@ export interface PerfectLinkNodeOptions<Payload> {
   readonly outbox?: Readonly<Record<string, readonly { readonly to: string; readonly payload: Payload }[]>>;
   /** Called once per delivered payload, after it joins the queue (the application's callback). */
   readonly onDeliver?: (context: Context<PerfectLinkNodeState<Payload>>, delivery: Delivery<Payload>) => void;
+  /**
+   * Crash-recover: persist the node's state in every step that changes it and restore it on
+   * recovery (see the module comment). Default false: a recovered node boots afresh.
+   */
+  readonly durable?: boolean;
 }
+
+/** The durable storage key of a {@link perfectLinkNode} with `durable`. */
+const DURABLE_KEY = 'perfect-link-node';
 
 /** A node that sends its outbox over the perfect link at boot and queues what it delivers. */
 export function perfectLinkNode<Payload>(
   options: PerfectLinkNodeOptions<Payload>,
 ): Protocol<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>> {
   const layer = perfectLinkLayer<Payload>(options);
+  const durable = options.durable ?? false;
+  // A copy: what is persisted is frozen, and the live state keeps changing.
+  const save = (context: Context<PerfectLinkNodeState<Payload>>): void => {
+    if (durable) context.persist(DURABLE_KEY, clonePlain(context.state));
+  };
   return defineProtocol<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>>({
     name: 'perfect-link',
     init: () => ({ link: layer.init(), delivered: [] }),
     onBoot(context) {
-      for (const { to, payload } of options.outbox?.[context.id] ?? [])
-        layer.send(context, context.state.link, to, payload);
+      const outbox = options.outbox?.[context.id] ?? [];
+      for (const { to, payload } of outbox) layer.send(context, context.state.link, to, payload);
+      if (outbox.length > 0) save(context);
     },
     onMessage(context, from, message) {
-      layer.receive(context, context.state.link, from, message, (payload) => {
+      const changed = layer.receive(context, context.state.link, from, message, (payload) => {
         const delivery = { from, payload };
         context.state.delivered.push(delivery);
         options.onDeliver?.(context, delivery);
       });
+      if (changed) save(context);
     },
     onTimer(context, timer) {
       layer.onTimer(context, context.state.link, timer);
     },
+    // Without `durable`, recovery runs onBoot on a fresh state, as for any protocol without onRecover.
+    ...(durable
+      ? {
+          onRecover(context: Context<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>>) {
+            const saved = context.load<PerfectLinkNodeState<Payload>>(DURABLE_KEY);
+            if (saved !== undefined) context.state = clonePlain(saved);
+            layer.resume(context, context.state.link);
+          },
+        }
+      : {}),
   });
 }
