@@ -8,7 +8,7 @@ import { explore, type Exploration } from './explore.js';
 import type { FairnessTasks, StateGraph } from './graph.js';
 import { findLivenessCounterexample } from './liveness.js';
 import { defineModel, type Model } from './model.js';
-import { replay } from './path.js';
+import { replay, stepsThrough } from './path.js';
 import { PropertyTracker } from './properties.js';
 import { randomWalks } from './random-walk.js';
 import type { CheckOptions, CheckResult, Path, PropertyOutcome, StopReason } from './result.js';
@@ -58,7 +58,12 @@ export function check<State, Action>(
       `symmetry: ${fingerprinter.truncated} canonical forms were cut short; counts may exceed the number of orbits`,
     );
   }
-  return judge(model, tracker, summarize(exploration), strategy, notes);
+  // Breadth-first paths are rebuilt from fingerprints, as the parallel search's are (canonical.ts).
+  const pathTo =
+    strategy === 'bfs'
+      ? (index: number) => stepsThrough(model, fingerprinter, exploration.table.fingerprintsTo(index))
+      : (index: number) => exploration.table.pathTo(index);
+  return judge(model, tracker, { ...summarize(exploration), pathTo }, strategy, notes);
 }
 
 /** What {@link judge} needs to know about a finished search. */

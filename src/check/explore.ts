@@ -3,11 +3,16 @@
  * state is a shortest one, so counterexamples are shortest) or depth-first (a LIFO frontier:
  * the frontier stays small on deep, narrow state spaces).
  *
+ * Breadth-first, the search reports what canonical.ts says, as the parallel search does: it
+ * finishes the level where it found a violation, keeps for each state the parent with the least
+ * fingerprint, and leaves the property finds in the tracker once done.
+ *
  * No state object outlives its expansion: the visited set holds fingerprints and parent records,
  * and the breadth-first frontier holds its states binary-encoded (see frontier.ts).
  *
  * @module
  */
+import { CanonicalFinds } from './canonical.js';
 import { EncodedQueue, type Frontier, ObjectStack } from './frontier.js';
 import { InternedQueue, PartFingerprinter } from './interned-frontier.js';
 import { FairnessTasks, StateGraph } from './graph.js';
@@ -59,6 +64,16 @@ export function explore<State, Action>(
   const depthMax = options.maxDepth ?? Infinity;
   const statesMax = options.maxStates ?? Infinity;
   const stopOnViolation = options.stopOnViolation ?? true;
+  const breadthFirst = options.strategy === 'bfs';
+  const finds = new CanonicalFinds(tracker);
+  /** Judges a new state: true if it violates an invariant. */
+  const violates = (state: State, index: number, depth: number): boolean =>
+    breadthFirst ? finds.observe(state, index, depth, hasher.high, hasher.low) : tracker.check(state, index);
+  // Breadth-first, after a violation: the depth whose expansion is the last (initial states: 0).
+  let lastDepth = Infinity;
+  // States from this index on were found by expanding the current depth (ids are dense, in order).
+  let levelStart = 0;
+  let expandingDepth = 0;
   const bounded = model.within !== undefined;
   const figures = { generatedStates: 0, distinctStates: 0, depth: 0 };
   let generated = 0;
@@ -77,7 +92,10 @@ export function explore<State, Action>(
       graph.initial.push(index);
       graph.found(index, tracker.goals(state));
     }
-    if (tracker.check(state, index) && stopOnViolation) stopReason = 'violation';
+    if (violates(state, index, 1) && stopOnViolation) {
+      if (breadthFirst) lastDepth = 0;
+      else stopReason = 'violation';
+    }
     if (table.size >= statesMax) stopReason ??= 'maxStates';
     depthSeen = 1;
     if (!bounded || model.within?.(state) === true) frontier.push(state, index, 1);
@@ -89,6 +107,11 @@ export function explore<State, Action>(
     const state = frontier.take();
     const index = frontier.index;
     const depth = frontier.depth;
+    if (depth !== expandingDepth) {
+      if (depth > lastDepth) break; // the level of the violation is done
+      expandingDepth = depth;
+      levelStart = table.size;
+    }
     if (depth >= depthMax) {
       // Beyond the depth bound: the search is incomplete only if this state has a successor.
       listed.length = 0;
@@ -113,13 +136,19 @@ export function explore<State, Action>(
       hasher.hash(after);
       const found = table.insert(hasher.high, hasher.low, index, i);
       if (graph !== undefined) graph.edge(index, found < 0 ? ~found : found, i, tasks?.idOf(action) ?? -1);
-      if (found < 0) continue;
+      if (found < 0) {
+        if (breadthFirst && ~found >= levelStart) table.offerParent(~found, index, i);
+        continue;
+      }
       if (depth + 1 > depthSeen) depthSeen = depth + 1;
       if (graph !== undefined) graph.found(found, tracker.goals(after));
-      if (tracker.check(after, found) && stopOnViolation) {
-        stopReason = 'violation';
-        graph?.abandon(index); // its edge list is partial: liveness must not trust it
-        break search;
+      if (violates(after, found, depth + 1) && stopOnViolation) {
+        if (!breadthFirst) {
+          stopReason = 'violation';
+          graph?.abandon(index); // its edge list is partial: liveness must not trust it
+          break search;
+        }
+        if (lastDepth > depth) lastDepth = depth;
       }
       if (!bounded || model.within?.(after) === true) frontier.push(after, found, depth + 1);
       if (table.size >= statesMax) {
@@ -135,7 +164,9 @@ export function explore<State, Action>(
     // A budget spent on the last state to expand leaves nothing unexplored.
     if (meter.tick(figures) && frontier.size > 0) stopReason = meter.stopReason;
   }
+  if (stopReason === undefined && lastDepth < Infinity) stopReason = 'violation';
   if (stopReason === undefined && truncated) stopReason = 'maxDepth';
+  if (breadthFirst) finds.publish(tracker);
   figures.generatedStates = generated;
   figures.distinctStates = table.size;
   figures.depth = depthSeen;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Find } from './canonical.js';
 import type { ModelError } from './guarded-model.js';
 import type { PartChunks } from './interned-frontier.js';
 import type { ModelSource } from './model-source.js';
@@ -46,8 +47,11 @@ export function transferList(load: Chunks): ArrayBuffer[] {
 
 /** Coordinator to worker. */
 export type ToWorker =
-  /** Expand the current level until it is empty, the table must grow, or a budget is spent. */
-  | { readonly type: 'expand'; readonly table?: SharedTableBuffers }
+  /**
+   * Expand the current level until it is empty, the table must grow, or a budget is spent;
+   * `level` is the depth of the states found (shared-table.ts).
+   */
+  | { readonly type: 'expand'; readonly level: number; readonly table?: SharedTableBuffers }
   /** The level is done: the states found in it become the level to expand. */
   | { readonly type: 'advance' }
   /** Give about this many states of the current level to worker `to`. */
@@ -65,10 +69,10 @@ export interface WorkerFigures {
   readonly distinctStates: number;
   /** States waiting in the level being expanded. */
   readonly frontier: number;
-  /** Invariant position to the id of the first state this worker found violating it. */
-  readonly violations: readonly (readonly [number, number])[];
-  /** Reachability goal position to the id of the first state this worker found satisfying it. */
-  readonly reached: readonly (readonly [number, number])[];
+  /** The canonical violation of each invariant among the states this worker found (canonical.ts). */
+  readonly violations: readonly Find[];
+  /** The canonical example of each reachability goal among the states this worker found. */
+  readonly examples: readonly Find[];
 }
 
 /** Worker to coordinator. */

@@ -20,8 +20,10 @@
  * see one spent says which, and every worker stops at its next state boundary, mid-level.
  *
  * Which worker is first to insert a state found by two in the same level depends on timing, so
- * the state ids and parent records do too: a counterexample is always a shortest path, but with
- * several workers, which of the shortest paths is reported may differ between runs.
+ * state ids do too; the report does not (canonical.ts): a violation stops the search only once
+ * its level is done, each property's find is the least by fingerprint in its level, and each
+ * state keeps the parent with the least fingerprint (shared-table.ts). The counterexample is the
+ * one the search on one thread reports.
  *
  * Liveness needs the whole graph and is checked on one thread instead.
  *
@@ -30,6 +32,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { CanonicalFinds } from './canonical.js';
 import { check, judge, type SearchSummary, validateOptions } from './check.js';
 import type { Model } from './model.js';
 import { loadModel, moduleUrl, type ModelSource } from './model-source.js';
@@ -51,12 +54,13 @@ import {
   transferList,
   type WorkerSetup,
 } from './parallel-protocol.js';
+import { stepsThrough } from './path.js';
 import { nextReportMs } from './progress.js';
 import { PropertyTracker } from './properties.js';
 import type { CheckOptions, CheckResult, StopReason } from './result.js';
 import { SharedStateTable } from './shared-table.js';
 import { NO_PARENT } from './state-table.js';
-import { stateFingerprinter } from './symmetry.js';
+import { type StateFingerprinter, stateFingerprinter } from './symmetry.js';
 import { workerModule } from './worker-module.js';
 
 /**
@@ -147,6 +151,8 @@ class ParallelSearch<State, Action> {
   readonly #source: ModelSource;
   readonly #model: Model<State, Action>;
   readonly #tracker: PropertyTracker<State>;
+  readonly #finds: CanonicalFinds<State>;
+  readonly #fingerprinter: StateFingerprinter<State>;
   readonly #options: CheckOptions;
   readonly #workers: number;
   readonly #startMs = performance.now();
@@ -178,6 +184,8 @@ class ParallelSearch<State, Action> {
     this.#source = source;
     this.#model = model;
     this.#tracker = tracker;
+    this.#finds = new CanonicalFinds(tracker);
+    this.#fingerprinter = stateFingerprinter<State>(options.symmetry === false ? undefined : model.symmetry);
     this.#options = options;
     this.#workers = workers;
     this.#table = SharedStateTable.create(options.expectedStates ?? 0);
@@ -331,34 +339,23 @@ class ParallelSearch<State, Action> {
     this.#distinct[worker] = reply.distinctStates;
     this.#frontier[worker] = reply.frontier;
     this.#watchBudgets();
-    const tracker = this.#tracker;
-    for (const [invariant, id] of reply.violations) {
-      if (tracker.violatedAt[invariant] === -1) {
-        tracker.violatedAt[invariant] = id;
-        tracker.violationOrder.push(invariant);
-      }
-    }
-    for (const [goal, id] of reply.reached) {
-      if (tracker.reachedAt[goal] === -1) tracker.reachedAt[goal] = id;
-    }
+    this.#finds.merge(reply.violations, reply.examples);
   }
 
   /** Inserts the initial states here, and hands them to the workers. */
   async #seed(): Promise<void> {
     const model = this.#model;
-    const fingerprinter = stateFingerprinter<State>(
-      this.#options.symmetry === false ? undefined : model.symmetry,
-    );
+    const fingerprinter = this.#fingerprinter;
     const queue = new EncodedQueue<State>(WORKER_CHUNK_BYTES);
     const initial = model.init();
     for (let i = 0; i < initial.length; i++) {
       const state = initial[i] as State;
       this.#initialGenerated++;
       fingerprinter.hash(state);
-      const id = this.#table.insert(fingerprinter.high, fingerprinter.low, NO_PARENT, i);
+      const id = this.#table.insert(fingerprinter.high, fingerprinter.low, NO_PARENT);
       if (id < 0) continue;
       this.#depth = 1;
-      this.#tracker.check(state, id);
+      this.#finds.observe(state, id, 1, fingerprinter.high, fingerprinter.low);
       if (model.within === undefined || model.within(state)) queue.push(state, id, 0);
     }
     this.#coordination.setInserted(this.#workers, this.#table.inserted);
@@ -378,7 +375,7 @@ class ParallelSearch<State, Action> {
     const depthMax = options.maxDepth ?? Infinity;
     let stopReason: StopReason | undefined;
     for (;;) {
-      if (stopOnViolation && this.#tracker.violated) {
+      if (stopOnViolation && this.#finds.violated) {
         stopReason = 'violation';
         break;
       }
@@ -403,7 +400,10 @@ class ParallelSearch<State, Action> {
       this.#maybeReport();
     }
     this.#report(performance.now());
+    this.#finds.publish(this.#tracker);
     const table = this.#table;
+    const model = this.#model;
+    const fingerprinter = this.#fingerprinter;
     const summary: SearchSummary = {
       distinctStates: this.#distinctStates(),
       generatedStates: this.#generatedStates(),
@@ -414,7 +414,7 @@ class ParallelSearch<State, Action> {
       visitedBytes: table.bytes,
       memoryLimitMb: this.#memoryLimitMb,
       memoryPeakBytes: this.#memoryPeakBytes,
-      pathTo: (id) => table.pathTo(id),
+      pathTo: (id) => stepsThrough(model, fingerprinter, table.fingerprintsTo(id)),
     };
     const notes =
       stopReason === 'maxStates'
@@ -434,7 +434,12 @@ class ParallelSearch<State, Action> {
         active.map(async (w) => {
           const table = this.#workerTableVersion[w] === this.#tableVersion ? undefined : this.#table.buffers;
           this.#workerTableVersion[w] = this.#tableVersion;
-          const reply = await this.#ask(w, { type: 'expand', ...(table === undefined ? {} : { table }) });
+          const level = this.#depth + 1;
+          const reply = await this.#ask(w, {
+            type: 'expand',
+            level,
+            ...(table === undefined ? {} : { table }),
+          });
           running--;
           // Ran dry while others still run: stop them if one of them has enough to share.
           if (running > 0 && reply.type === 'expanded' && reply.frontier === 0) {

@@ -7,6 +7,7 @@
  */
 import type { Model } from './model.js';
 import type { Path } from './result.js';
+import type { StateFingerprinter } from './symmetry.js';
 
 /**
  * Replays `steps` (the initial state's position in `init()`, then one index per step into the
@@ -41,4 +42,56 @@ export function replay<State, Action>(
     state = after;
   }
   return cycleStart === undefined ? { states, actions } : { states, actions, cycleStart };
+}
+
+/**
+ * The steps (as {@link replay} takes them) of the path through `lanes`, the fingerprints of its
+ * states (high, low, high, low...; a 0 lane stored as 1): the first initial state with the first
+ * fingerprint, then at each step the first action, in the model's order, that leads to the next.
+ * The breadth-first search records paths this way so that they do not depend on which member of
+ * a symmetry orbit it expanded (canonical.ts).
+ *
+ * @throws Error if no initial state or action leads to the next fingerprint: the model is not
+ * deterministic, or its symmetry is not one.
+ */
+export function stepsThrough<State, Action>(
+  model: Model<State, Action>,
+  fingerprinter: StateFingerprinter<State>,
+  lanes: readonly number[],
+): number[] {
+  const matches = (k: number): boolean =>
+    (fingerprinter.high || 1) === lanes[k] && (fingerprinter.low || 1) === lanes[k + 1];
+  const initial = model.init();
+  let first = -1;
+  for (let i = 0; i < initial.length && first < 0; i++) {
+    fingerprinter.hash(initial[i] as State);
+    if (matches(0)) first = i;
+  }
+  if (first < 0)
+    throw new Error('replay: no initial state has the recorded fingerprint: is init() deterministic?');
+  const steps = [first];
+  let state = initial[first] as State;
+  const listed: Action[] = [];
+  for (let k = 2; k < lanes.length; k += 2) {
+    fingerprinter.expanding(state);
+    listed.length = 0;
+    model.actions(state, listed);
+    let next: State | undefined;
+    for (let i = 0; i < listed.length && next === undefined; i++) {
+      const after = model.next(state, listed[i] as Action);
+      if (after === undefined || after === state) continue;
+      fingerprinter.hash(after);
+      if (matches(k)) {
+        steps.push(i);
+        next = after;
+      }
+    }
+    if (next === undefined) {
+      throw new Error(
+        `replay: no action of step ${k / 2} leads to the recorded state: are actions() and next() deterministic?`,
+      );
+    }
+    state = next;
+  }
+  return steps;
 }

@@ -126,7 +126,10 @@ export interface CheckOptions {
   readonly walkLength?: number;
   /** Breadth-first search only: worker threads sharing the search (default 1: this thread). */
   readonly workers?: number;
-  /** Stop at the first violated invariant (default true). */
+  /**
+   * Stop at the first violated invariant (default true); breadth-first, once the depth where it
+   * failed is done (canonical.ts).
+   */
   readonly stopOnViolation?: boolean;
   /** Apply the model's symmetry (default true). */
   readonly symmetry?: boolean;

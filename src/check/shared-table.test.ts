@@ -16,7 +16,7 @@ function insertAll(pairs: readonly (readonly [number, number])[]): {
   let wrong = 0;
   pairs.forEach(([high, low], i) => {
     if (table.full) table = table.grown();
-    const id = table.insert(high, low, i - 1, i);
+    const id = table.insert(high, low, i - 1);
     // A lane of 0 is stored as 1 (0 marks empty slots): the table does not tell them apart.
     const key = `${high || 1}:${low || 1}`;
     if (ids.has(key)) {
@@ -44,7 +44,7 @@ describe('SharedStateTable', () => {
             expect(table.has(high, low)).toBe(true);
             const first = pairs.findIndex(([h, l]) => (h || 1) === high && (l || 1) === low);
             expect(table.parentOf(id)).toBe(first - 1);
-            expect(table.actionOf(id)).toBe(first);
+            expect([table.highOf(id), table.lowOf(id)]).toEqual([high, low]);
           }
         },
       ),
@@ -61,12 +61,33 @@ describe('SharedStateTable', () => {
     expect(table.has(-1, -1)).toBe(false);
   });
 
-  it('rebuilds paths from the parent records', () => {
+  it('rebuilds paths from the parent records, as fingerprints', () => {
     const table = SharedStateTable.create();
-    const root = table.insert(1, 1, NO_PARENT, 0);
-    const child = table.insert(2, 2, root, 3);
-    const grandchild = table.insert(3, 3, child, 1);
-    expect(table.pathTo(grandchild)).toEqual([0, 3, 1]);
+    const root = table.insert(1, 1, NO_PARENT);
+    const child = table.insert(2, 2, root);
+    const grandchild = table.insert(3, 3, child);
+    expect(table.fingerprintsTo(grandchild)).toEqual([1, 1, 2, 2, 3, 3]);
+  });
+
+  it('keeps, for a state of the level being built, the parent with the least fingerprint', () => {
+    const table = SharedStateTable.create();
+    const big = table.insert(9, 0, NO_PARENT);
+    const bigger = table.insert(-5, 1, NO_PARENT); // lanes compare as unsigned: above 9
+    const least = table.insert(2, 7, NO_PARENT);
+    table.startLevel(2);
+    const child = table.insert(40, 40, big);
+    expect(table.insert(40, 40, bigger)).toBe(-1);
+    expect(table.parentOf(child)).toBe(big);
+    expect(table.insert(40, 40, least)).toBe(-1);
+    expect(table.parentOf(child)).toBe(least);
+    expect(table.insert(40, 40, big)).toBe(-1);
+    expect(table.parentOf(child)).toBe(least);
+    // A state of an earlier level keeps its parent.
+    table.startLevel(3);
+    const old = table.insert(41, 41, big);
+    table.startLevel(4);
+    expect(table.insert(41, 41, least)).toBe(-1);
+    expect(table.parentOf(old)).toBe(big);
   });
 
   it('inserts each fingerprint exactly once when threads race on the same ones', async () => {
@@ -129,7 +150,7 @@ while (Atomics.load(gate, 0) < 2) Atomics.wait(gate, 0, 1, 10);
 const ids = new Int32Array(workerData.count);
 for (let k = 0; k < workerData.count; k++) {
   const i = workerData.reverse ? workerData.count - 1 - k : k;
-  ids[i] = table.insert(i, ~i, -1, 0);
+  ids[i] = table.insert(i, ~i, -1);
 }
 parentPort.postMessage(ids);
 `;

@@ -32,6 +32,9 @@ export class StateTable {
   #size = 0;
   #parents: Int32Array;
   #actions: Int32Array;
+  /** Per record: the state's fingerprint lanes (paths are rebuilt from them, see canonical.ts). */
+  #highs: Int32Array;
+  #lows: Int32Array;
 
   constructor(options: StateTableOptions = {}) {
     const expected = options.expectedStates ?? 0;
@@ -42,6 +45,8 @@ export class StateTable {
     const records = Math.max(CAPACITY_MIN, Math.ceil(expected));
     this.#parents = new Int32Array(records);
     this.#actions = new Int32Array(records);
+    this.#highs = new Int32Array(records);
+    this.#lows = new Int32Array(records);
   }
 
   /** Number of distinct fingerprints stored. */
@@ -51,7 +56,13 @@ export class StateTable {
 
   /** Bytes held by the typed arrays (the whole memory cost of the visited set). */
   get bytes(): number {
-    return this.#slots.byteLength + this.#parents.byteLength + this.#actions.byteLength;
+    return (
+      this.#slots.byteLength +
+      this.#parents.byteLength +
+      this.#actions.byteLength +
+      this.#highs.byteLength +
+      this.#lows.byteLength
+    );
   }
 
   /**
@@ -85,8 +96,43 @@ export class StateTable {
     if (index >= this.#parents.length) this.#growRecords();
     this.#parents[index] = parent;
     this.#actions[index] = action;
+    // As the shared table stores them (a 0 lane as 1): both compare parents the same way.
+    this.#highs[index] = high || 1;
+    this.#lows[index] = low || 1;
     this.#size = index + 1;
     return index;
+  }
+
+  /**
+   * Makes `parent` (by action `action`) the parent record of `index` if `parent`'s fingerprint
+   * is smaller than the recorded parent's: the breadth-first search offers every parent of a
+   * state of the level being built, so that each keeps the least (canonical.ts).
+   */
+  offerParent(index: number, parent: number, action: number): void {
+    const current = this.#parents[index] ?? NO_PARENT;
+    if (current < 0 || parent < 0) return;
+    if (
+      !fingerprintBelow(this.highOf(parent), this.lowOf(parent), this.highOf(current), this.lowOf(current))
+    ) {
+      return;
+    }
+    this.#parents[index] = parent;
+    this.#actions[index] = action;
+  }
+
+  /** The high lane of a state's fingerprint. */
+  highOf(index: number): number {
+    return this.#highs[index] ?? 0;
+  }
+
+  /** The low lane of a state's fingerprint. */
+  lowOf(index: number): number {
+    return this.#lows[index] ?? 0;
+  }
+
+  /** Fingerprints (high, low, high, low...) from an initial state to `index`, along the parents. */
+  fingerprintsTo(index: number): number[] {
+    return fingerprintsThroughParents(this, index);
   }
 
   /** Index of the state with this fingerprint, or -1. */
@@ -153,6 +199,12 @@ export class StateTable {
     actions.set(this.#actions);
     this.#parents = parents;
     this.#actions = actions;
+    const highs = new Int32Array(length);
+    highs.set(this.#highs);
+    const lows = new Int32Array(length);
+    lows.set(this.#lows);
+    this.#highs = highs;
+    this.#lows = lows;
   }
 }
 
@@ -184,4 +236,33 @@ export function pathThroughParents(records: ParentRecords, index: number): numbe
     at = parent;
   }
   return steps.reverse();
+}
+
+/** Parent records with the fingerprint of each state: what {@link fingerprintsThroughParents} follows. */
+export interface FingerprintRecords {
+  /** The parent's index, or a negative number for an initial state. */
+  parentOf(index: number): number;
+  highOf(index: number): number;
+  lowOf(index: number): number;
+}
+
+/**
+ * Fingerprints from an initial state to `index`, following parent records back: high and low
+ * lanes of each state in turn (a flat array: no object per step).
+ */
+export function fingerprintsThroughParents(records: FingerprintRecords, index: number): number[] {
+  const lanes: number[] = [];
+  for (let at = index; ;) {
+    lanes.push(records.lowOf(at), records.highOf(at));
+    const parent = records.parentOf(at);
+    if (parent < 0) break;
+    at = parent;
+  }
+  return lanes.reverse();
+}
+
+/** True if fingerprint (high, low) comes before (otherHigh, otherLow), both read as unsigned. */
+export function fingerprintBelow(high: number, low: number, otherHigh: number, otherLow: number): boolean {
+  if (high !== otherHigh) return high >>> 0 < otherHigh >>> 0;
+  return low >>> 0 < otherLow >>> 0;
 }

@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EncodedQueue } from './frontier.js';
 import { InternedQueue, PartFingerprinter } from './interned-frontier.js';
+import { CanonicalFinds } from './canonical.js';
 import { guardedModel, ModelError } from './guarded-model.js';
 import { loadModel } from './model-source.js';
 import type { Model } from './model.js';
@@ -84,7 +85,7 @@ class WorkerSearch<State, Action> {
   readonly #setup: WorkerSetup;
   readonly #model: Model<State, Action>;
   readonly #post: (message: FromWorker, transfer?: ArrayBuffer[]) => void;
-  readonly #tracker: PropertyTracker<State>;
+  readonly #finds: CanonicalFinds<State>;
   readonly #coordination: Coordination;
   readonly #fingerprinter: StateFingerprinter<State>;
   /** Without symmetry: the fingerprinter that interns parts, and the queues hold part ids. */
@@ -92,11 +93,11 @@ class WorkerSearch<State, Action> {
   #table: SharedStateTable;
   // The level being expanded and the next one (`index` is a state id): part ids, or encoded
   // under symmetry (whose fingerprints are not the interner's).
-  #level: WorkerQueue<State>;
+  #queue: WorkerQueue<State>;
   #next: WorkerQueue<State>;
   #generated = 0;
-  readonly #violations: [number, number][] = [];
-  readonly #reached: [number, number][] = [];
+  /** The depth of the states this worker finds now. */
+  #level = 1;
   #nextProgressMs: number;
   readonly #memory = new MemoryGauge();
 
@@ -108,7 +109,7 @@ class WorkerSearch<State, Action> {
     this.#setup = setup;
     this.#model = model as Model<State, Action>;
     this.#post = post;
-    this.#tracker = new PropertyTracker(this.#model);
+    this.#finds = new CanonicalFinds(new PropertyTracker(this.#model));
     this.#table = new SharedStateTable(setup.table);
     this.#coordination = new Coordination(setup.coordination);
     const fingerprinter = stateFingerprinter<State>(setup.symmetry ? this.#model.symmetry : undefined);
@@ -116,7 +117,7 @@ class WorkerSearch<State, Action> {
       ? new PartFingerprinter<State>(setup.partsMax === undefined ? {} : { compactAt: setup.partsMax })
       : undefined;
     this.#fingerprinter = this.#parts ?? fingerprinter;
-    this.#level = this.#newQueue();
+    this.#queue = this.#newQueue();
     this.#next = this.#newQueue();
     this.#nextProgressMs = nowMs() + setup.progressIntervalMs;
     this.#watchMemory(nowMs());
@@ -156,13 +157,15 @@ class WorkerSearch<State, Action> {
           grown.continueFrom(this.#table);
           this.#table = grown;
         }
+        this.#level = message.level;
+        this.#table.startLevel(message.level);
         this.#watchMemory(nowMs());
         this.#expand();
         this.#post({ type: 'expanded', ...this.figures() });
         return;
       case 'advance': {
         this.#next.seal();
-        this.#level = this.#next;
+        this.#queue = this.#next;
         this.#next = this.#newQueue();
         const compacted = this.#compactIfDue();
         this.#post({ type: 'advanced', compacted, ...this.figures() });
@@ -177,7 +180,7 @@ class WorkerSearch<State, Action> {
         this.#post({ type: 'forgotten', ...this.figures() });
         return;
       case 'give': {
-        const level = this.#level;
+        const level = this.#queue;
         const load: Chunks =
           level instanceof InternedQueue
             ? {
@@ -191,7 +194,7 @@ class WorkerSearch<State, Action> {
       }
       case 'take': {
         const { load } = message;
-        const level = this.#level;
+        const level = this.#queue;
         if (load.encoding === 'bytes') level.takeChunks(load.chunks, load.sizes);
         else if (level instanceof InternedQueue) level.takeParts(load.from, load, this.#transfer.importer);
         else throw new Error('worker: part ids given to a worker that keeps encoded states');
@@ -208,7 +211,7 @@ class WorkerSearch<State, Action> {
    */
   #compactIfDue(): boolean {
     const parts = this.#parts;
-    const level = this.#level;
+    const level = this.#queue;
     const next = this.#next;
     if (parts === undefined || !(level instanceof InternedQueue) || !(next instanceof InternedQueue))
       return false;
@@ -222,24 +225,14 @@ class WorkerSearch<State, Action> {
     return {
       generatedStates: this.#generated,
       distinctStates: this.#table.inserted,
-      frontier: this.#level.size,
-      violations: this.#violations,
-      reached: this.#reached,
+      frontier: this.#queue.size,
+      ...this.#finds.finds(),
     };
   }
 
   /** A new state this worker inserted: checks its properties and keeps it for the next level. */
-  #accept(id: number, state: State): void {
-    const tracker = this.#tracker;
-    const before = tracker.violationOrder.length;
-    tracker.check(state, id);
-    for (let i = before; i < tracker.violationOrder.length; i++) {
-      this.#violations.push([tracker.violationOrder[i] ?? 0, id]);
-    }
-    const reachedAt = tracker.reachedAt;
-    for (let i = 0; i < reachedAt.length; i++) {
-      if (reachedAt[i] === id) this.#reached.push([i, id]);
-    }
+  #accept(id: number, state: State, high: number, low: number): void {
+    this.#finds.observe(state, id, this.#level, high, low);
     if (this.#model.within !== undefined && !this.#model.within(state)) return;
     this.#next.push(state, id, 0);
   }
@@ -256,7 +249,7 @@ class WorkerSearch<State, Action> {
     const table = this.#table;
     const coordination = this.#coordination;
     const listed: Action[] = [];
-    const level = this.#level;
+    const level = this.#queue;
     // Taking a state from a queue of part ids makes it the base of the next hashes.
     const interned = this.#parts !== undefined;
     for (let k = 1; level.size > 0; k++) {
@@ -272,8 +265,8 @@ class WorkerSearch<State, Action> {
         this.#generated++;
         if (after === state) continue; // a step that changes nothing: already visited
         fingerprinter.hash(after);
-        const id = table.insert(fingerprinter.high, fingerprinter.low, parent, i);
-        if (id >= 0) this.#accept(id, after);
+        const id = table.insert(fingerprinter.high, fingerprinter.low, parent);
+        if (id >= 0) this.#accept(id, after, fingerprinter.high, fingerprinter.low);
       }
       if (statesMax !== undefined) {
         coordination.setInserted(workerId, table.inserted);
