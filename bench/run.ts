@@ -21,8 +21,12 @@ import { fileURLToPath } from 'node:url';
 
 /** The benchmarks the issue asks for: reported even when their file is missing. */
 const EXPECTED = ['sim', 'history', 'check'];
-/** A benchmark that runs longer than this is stopped and reported as an error. */
-const BENCHMARK_DURATION_MAX_MS = 30 * 60 * 1000;
+/**
+ * A benchmark that runs longer than this is stopped and reported as an error. `check.ts` runs
+ * TLC beside fairlink up to 8 RMs: about 10 minutes of CPU, 36 minutes of wall time measured
+ * on the 2-core machine at a load average of 15-20.
+ */
+const BENCHMARK_DURATION_MAX_MS = 90 * 60 * 1000;
 /** How much of a failing benchmark's stderr the error entry quotes. */
 const STDERR_TAIL_CHARACTERS = 2_000;
 
