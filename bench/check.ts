@@ -1,59 +1,125 @@
 /**
- * Model-checker benchmark: two-phase commit (Lamport's TwoPhase) with 7 and 8 resource managers
- * (296,448 and 1,745,408 distinct states), on 1 and 2 workers, against TLC's published figures
- * for the same model, plus a naive checker (structuredClone + JSON-string dedup) for context,
- * and an actor system (the perfect link with 3 messages) as `fairlink check` runs it.
+ * Model-checker benchmark: two-phase commit (Lamport's TwoPhase) with 3, 7 and 8 resource
+ * managers (288, 296,448 and 1,745,408 distinct states), on 1 and 2 workers, side by side with
+ * TLC on the same spec and with Stateright's two-phase commit (`bench/anchors/`): in the same
+ * run, alternated, every side a whole process (start-up included), medians of both and the ratio
+ * of the medians. A comparison whose state counts disagree is an error, not a ratio; an anchor
+ * that cannot run here (no `java`, no anchors folder) is reported as unavailable, with no ratio.
+ * Also a naive checker (structuredClone + JSON-string dedup) beside fairlink, in-process, and an
+ * actor system (the perfect link with 3 messages) as `fairlink check` runs it.
  *
- * Run: `npx tsx bench/check.ts [repetitions]` (default 3). Each measurement runs in a fresh
- * child process, so that peak memory belongs to that run alone; figures are medians.
- * Prints ONE JSON object on stdout.
+ * Run: `npx tsx bench/check.ts [repetitions]` (default 3, or $BENCH_REPETITIONS; $BENCH_ONLY, a
+ * regular expression, keeps the entries whose name matches), after
+ * `npm run build`: fairlink's side is the built CLI, as a user runs it:
+ * `node bin/fairlink.js check examples/two-phase-commit.ts --param rms=N --workers W --json`.
+ * Prints ONE JSON object on stdout; progress goes to stderr.
  *
- * What is measured, honestly:
- * - `seconds`: wall-clock time of the search (model loading and worker start-up included for
- *   the parallel runs, process start-up excluded), median; `secondsMin` the best run: on a
- *   machine shared with other work the spread is wide, and the best run is the closest to an
- *   idle machine (the load average before and after is printed);
- * - `cpuSeconds`: CPU time of the whole process (all threads, garbage collector included): on a
- *   shared machine the wall clock also measures the neighbours, `cpuSeconds` does not;
- * - `statesPerSecond`: distinct states per wall-clock second;
- * - `bytesPerState`: peak resident set size of the child process over distinct states: the
- *   whole process (Node itself, about 50 MB, included), not only the visited set;
- * - `visitedBytesPerState`: bytes of the visited set's typed arrays per distinct state.
+ * What is measured (`anchors/measure.ts`): `seconds` is the wall time of the whole process,
+ * spawn to exit; `cpuSeconds` the user + system time of its process tree; `peakRssMiB` the peak
+ * resident set size of its largest process (for TLC, the JVM, with the JVM's default heap
+ * sizing). `figures.searchSeconds` is each tool's own report of its search time, start-up
+ * excluded (fairlink's `elapsedMs`, Stateright's `secs`), for information: no ratio uses it.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { twoPhaseCommit, type TwoPhaseState } from '../examples/two-phase-commit.js';
 // The shipped build: what `fairlink check` runs (its workers then start without tsx).
 import { check, checkInWorkers } from '../dist/check/index.js';
+import { measurementMethod } from './anchors/measure.js';
+import {
+  compareSideBySide,
+  median,
+  round,
+  type Comparison,
+  type Counts,
+  type Side,
+} from './anchors/side-by-side.js';
+import { anchorsFolder, staterightModel, tlcTwoPhase } from './anchors/tools.js';
 
-/** TLC's figures for this model, as given with the issue (same machine class). */
 /** Published counts (state-counts.md): a measurement of a different state space is refused. */
-const EXPECTED_STATES: Readonly<Record<number, number>> = { 7: 296_448, 8: 1_745_408 };
+const EXPECTED_STATES: Readonly<Record<number, number>> = { 3: 288, 7: 296_448, 8: 1_745_408 };
 
-const TLC = {
-  rms7Seconds: 10,
-  rms8Seconds2Workers: 30,
-  rms8Seconds1Worker: 49.5,
-  peakMemoryBytes: 2.4e9,
-};
+const cli = fileURLToPath(new URL('../bin/fairlink.js', import.meta.url));
+const example = fileURLToPath(new URL('../examples/two-phase-commit.ts', import.meta.url));
+const exampleModule = new URL('../examples/two-phase-commit.ts', import.meta.url);
+
+/** fairlink's side: the built CLI on the TwoPhase scenario (no symmetry, as TLC's spec has none). */
+function fairlinkCli(rms: number, workers: number): Side {
+  return {
+    tool: 'fairlink',
+    command: {
+      program: process.execPath,
+      args: [cli, 'check', example, '--param', `rms=${rms}`, '--workers', String(workers), '--json'],
+    },
+    read: (run) => {
+      if (run.exitCode !== 0)
+        throw new Error(`exited with ${String(run.exitCode ?? run.signal)}: ${run.stderr.slice(-400)}`);
+      const report = JSON.parse(run.stdout) as {
+        verdict: string;
+        complete: boolean;
+        distinctStates: number;
+        generatedStates: number;
+        depth: number;
+        elapsedMs: number;
+      };
+      if (!report.complete) throw new Error('the search did not complete');
+      return {
+        counts: {
+          verdict: report.verdict,
+          distinctStates: report.distinctStates,
+          generatedStates: report.generatedStates,
+          depth: report.depth,
+        },
+        figures: { searchSeconds: report.elapsedMs / 1000 },
+      };
+    },
+  };
+}
+
+/** In-process measurement of one checker on TwoPhase, run in a child of this very file. */
+type Configuration =
+  | { readonly kind: 'fairlink'; readonly rms: number; readonly workers: number }
+  | { readonly kind: 'naive'; readonly rms: number };
 
 interface Measurement {
   readonly distinctStates: number;
   readonly generatedStates: number;
   readonly seconds: number;
   readonly cpuSeconds: number;
-  readonly peakRssBytes: number;
   readonly visitedBytes: number;
 }
 
-type Configuration =
-  | { readonly kind: 'fairlink'; readonly rms: number; readonly workers: number }
-  | { readonly kind: 'naive'; readonly rms: number };
+/** A side that runs `configuration` in a child of this file (with tsx, as this file runs). */
+function childSide(tool: string, configuration: Configuration): Side {
+  return {
+    tool,
+    command: {
+      program: process.execPath,
+      args: [...process.execArgv, fileURLToPath(import.meta.url), '--child', JSON.stringify(configuration)],
+    },
+    read: (run) => {
+      if (run.exitCode !== 0)
+        throw new Error(`exited with ${String(run.exitCode ?? run.signal)}: ${run.stderr.slice(-400)}`);
+      const measurement = JSON.parse(run.stdout) as Measurement;
+      const figures: Record<string, number> = {
+        searchSeconds: measurement.seconds,
+        searchCpuSeconds: measurement.cpuSeconds,
+      };
+      if (measurement.visitedBytes > 0) {
+        figures['visitedBytesPerState'] = measurement.visitedBytes / measurement.distinctStates;
+      }
+      const counts: Counts = {
+        distinctStates: measurement.distinctStates,
+        generatedStates: measurement.generatedStates,
+      };
+      return { counts, figures };
+    },
+  };
+}
 
-const exampleModule = new URL('../examples/two-phase-commit.ts', import.meta.url);
-
-/** One measurement, in this process (the child side). */
+/** One measurement, in this process (the child side): the search alone, start-up excluded. */
 async function measure(configuration: Configuration): Promise<Measurement> {
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
@@ -73,13 +139,13 @@ async function measure(configuration: Configuration): Promise<Measurement> {
             { workers: configuration.workers },
           );
     if (result.verdict !== 'ok') throw new Error(`bench: unexpected verdict ${result.verdict}`);
-    const expected = EXPECTED_STATES[configuration.rms];
-    if (expected !== undefined && result.distinctStates !== expected) {
-      throw new Error(
-        `bench: ${result.distinctStates} distinct states for ${configuration.rms} RMs, expected ${expected}`,
-      );
-    }
     ({ distinctStates, generatedStates, visitedBytes } = result);
+  }
+  const expected = EXPECTED_STATES[configuration.rms];
+  if (expected !== undefined && distinctStates !== expected) {
+    throw new Error(
+      `bench: ${distinctStates} distinct states for ${configuration.rms} RMs, expected ${expected}`,
+    );
   }
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
@@ -88,8 +154,6 @@ async function measure(configuration: Configuration): Promise<Measurement> {
     generatedStates,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    // maxRSS covers the whole process, worker threads included (kilobytes).
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
     visitedBytes,
   };
 }
@@ -162,57 +226,18 @@ function naiveCheck(rms: number): { distinctStates: number; generatedStates: num
   return { distinctStates: seen.size, generatedStates };
 }
 
-/** Runs one measurement in a fresh child process and parses its report. */
-function inChild(configuration: Configuration): Measurement {
-  const output = execFileSync(
-    process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), '--child', JSON.stringify(configuration)],
-    { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return JSON.parse(output) as Measurement;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-function summarize(name: string, runs: readonly Measurement[]): Record<string, number | string> {
-  const first = runs[0];
-  if (first === undefined) throw new Error('bench: no runs');
-  const seconds = median(runs.map((r) => r.seconds));
-  const peakRssBytes = median(runs.map((r) => r.peakRssBytes));
-  return {
-    name,
-    distinctStates: first.distinctStates,
-    generatedStates: first.generatedStates,
-    runs: runs.length,
-    seconds: round(seconds),
-    cpuSeconds: round(median(runs.map((r) => r.cpuSeconds))),
-    statesPerSecond: Math.round(first.distinctStates / seconds),
-    peakRssBytes,
-    bytesPerState: Math.round(peakRssBytes / first.distinctStates),
-    visitedBytesPerState: round(first.visitedBytes / first.distinctStates),
-    secondsMin: round(Math.min(...runs.map((r) => r.seconds))),
-    secondsAll: runs.map((r) => round(r.seconds)).join(' '),
-  };
-}
-
 /**
  * An actor system, as `fairlink check` runs it from this repository: the perfect link over
  * retransmission with 3 messages each way (20,736 states, with the fair liveness check). The
- * handlers, the network and the liveness graph cost more per state than a plain model.
+ * handlers, the network and the liveness graph cost more per state than a plain model. No tool
+ * beside it: fairlink's own figure.
  */
 function actorSystemEntry(repetitions: number): Record<string, number | string> {
-  const cli = fileURLToPath(new URL('../bin/fairlink.js', import.meta.url));
-  const example = fileURLToPath(new URL('../examples/perfect-link.ts', import.meta.url));
+  const perfectLink = fileURLToPath(new URL('../examples/perfect-link.ts', import.meta.url));
   const reports = Array.from({ length: repetitions }, () => {
     const output = execFileSync(
       process.execPath,
-      [cli, 'check', example, '--param', 'messages=3', '--json'],
+      [cli, 'check', perfectLink, '--param', 'messages=3', '--json'],
       { encoding: 'utf8', maxBuffer: 1 << 22, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     return JSON.parse(output) as { verdict: string; distinctStates: number; elapsedMs: number };
@@ -226,17 +251,45 @@ function actorSystemEntry(repetitions: number): Record<string, number | string> 
   }
   const seconds = median(reports.map((report) => report.elapsedMs / 1000));
   return {
-    name: 'perfect-link-3msgs-cli',
+    name: 'perfect link, 3 messages each way (actor system, fairlink alone)',
     distinctStates: first.distinctStates,
     runs: reports.length,
-    seconds: round(seconds),
+    searchSeconds: round(seconds, 3),
     statesPerSecond: Math.round(first.distinctStates / seconds),
-    secondsAll: reports.map((report) => round(report.elapsedMs / 1000)).join(' '),
+    searchSecondsAll: reports.map((report) => round(report.elapsedMs / 1000, 3)).join(' '),
   };
 }
 
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
+/** The side-by-side comparisons, cheapest first. */
+function comparisons(repetitions: number): Comparison[] {
+  const twoPhase = (rms: number, workers: number): Comparison => ({
+    name: `TwoPhase ${rms} RMs, ${workers} worker${workers === 1 ? '' : 's'}: fairlink check against TLC`,
+    repetitions,
+    fairlink: fairlinkCli(rms, workers),
+    anchor: tlcTwoPhase(rms, workers),
+  });
+  return [
+    // 288 states: start-up (Node and the scenario's bundling against the JVM and TLA+ parsing).
+    twoPhase(3, 1),
+    twoPhase(7, 1),
+    twoPhase(7, 2),
+    {
+      name: 'TwoPhase 7 RMs, 2 threads, breadth-first: fairlink check against Stateright',
+      repetitions,
+      fairlink: fairlinkCli(7, 2),
+      anchor: staterightModel('2pc', 'bfs', 7, 2),
+    },
+    twoPhase(8, 1),
+    twoPhase(8, 2),
+    // 6 RMs (about 50,000 states): with 7, the naive checker's three runs took 5 minutes of a busy
+    // machine for a figure that is only there for scale.
+    {
+      name: 'TwoPhase 6 RMs, 1 thread, in-process search: fairlink against a naive checker',
+      repetitions,
+      fairlink: childSide('fairlink', { kind: 'fairlink', rms: 6, workers: 1 }),
+      anchor: childSide('naive checker', { kind: 'naive', rms: 6 }),
+    },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -246,68 +299,32 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await measure(configuration)));
     return;
   }
-  const repetitions = Number(process.argv[2] ?? 3);
-  const loadAverageBefore = loadavg()[0] ?? 0;
-  const runs = (configuration: Configuration): Measurement[] =>
-    Array.from({ length: repetitions }, () => inChild(configuration));
-
-  const rms7Workers1 = summarize('2pc-7rms-1worker', runs({ kind: 'fairlink', rms: 7, workers: 1 }));
-  const rms7Workers2 = summarize('2pc-7rms-2workers', runs({ kind: 'fairlink', rms: 7, workers: 2 }));
-  const rms8Workers1 = summarize('2pc-8rms-1worker', runs({ kind: 'fairlink', rms: 8, workers: 1 }));
-  const rms8Workers2 = summarize('2pc-8rms-2workers', runs({ kind: 'fairlink', rms: 8, workers: 2 }));
-  const naive7 = summarize('naive-2pc-7rms-1worker', runs({ kind: 'naive', rms: 7 }));
-  const actors = actorSystemEntry(repetitions);
-
-  const seconds = (entry: Record<string, number | string>): number => Number(entry['seconds']);
-  // On one worker, CPU time is what the wall clock would show on an idle machine.
-  const cpuSeconds = (entry: Record<string, number | string>): number => Number(entry['cpuSeconds']);
-  const entries = [
-    {
-      ...rms7Workers1,
-      ratio: round(TLC.rms7Seconds / seconds(rms7Workers1)),
-      ratioOf: 'TLC 7 RMs seconds / seconds',
-      ratioCpu: round(TLC.rms7Seconds / cpuSeconds(rms7Workers1)),
-      ratioCpuOf: 'TLC 7 RMs seconds / cpuSeconds',
-    },
-    {
-      ...rms7Workers2,
-      ratio: round(TLC.rms7Seconds / seconds(rms7Workers2)),
-      ratioOf: 'TLC 7 RMs seconds / seconds',
-    },
-    {
-      ...rms8Workers1,
-      ratio: round(TLC.rms8Seconds1Worker / seconds(rms8Workers1)),
-      ratioOf: 'TLC 8 RMs 1 worker seconds / seconds',
-      ratioCpu: round(TLC.rms8Seconds1Worker / cpuSeconds(rms8Workers1)),
-      ratioCpuOf: 'TLC 8 RMs 1 worker seconds / cpuSeconds',
-      memoryRatio: round(Number(rms8Workers1['peakRssBytes']) / TLC.peakMemoryBytes),
-      memoryRatioOf: 'peak RSS / TLC peak memory',
-    },
-    {
-      ...rms8Workers2,
-      ratio: round(TLC.rms8Seconds2Workers / seconds(rms8Workers2)),
-      ratioOf: 'TLC 8 RMs 2 workers seconds / seconds',
-      ratioBest: round(TLC.rms8Seconds2Workers / Number(rms8Workers2['secondsMin'])),
-      ratioBestOf: 'TLC 8 RMs 2 workers seconds / secondsMin',
-      memoryRatio: round(Number(rms8Workers2['peakRssBytes']) / TLC.peakMemoryBytes),
-      memoryRatioOf: 'peak RSS / TLC peak memory',
-    },
-    {
-      ...naive7,
-      ratio: round(seconds(naive7) / seconds(rms7Workers1)),
-      ratioOf: 'naive seconds / fairlink 1 worker seconds',
-    },
-    actors,
-  ];
+  if (!existsSync(cli) || !existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
+    throw new Error('bench: dist/ is missing: run `npm run build` first');
+  }
+  const repetitions = Number(process.argv[2] ?? process.env['BENCH_REPETITIONS'] ?? 3);
+  const started = performance.now();
+  const loadAverageBefore = round(loadavg()[0] ?? 0, 2);
+  const entries: Record<string, unknown>[] = [];
+  // $BENCH_ONLY (a regular expression) keeps the entries whose name matches, to run a few.
+  const only = new RegExp(process.env['BENCH_ONLY'] ?? '');
+  for (const comparison of comparisons(repetitions).filter((c) => only.test(c.name))) {
+    entries.push({ ...(await compareSideBySide(comparison)) });
+  }
+  if (only.test('perfect link')) entries.push(actorSystemEntry(repetitions));
   process.stdout.write(
     `${JSON.stringify(
       {
         benchmark: 'check',
         node: process.version,
         cpus: cpus().length,
-        loadAverageBefore: round(loadAverageBefore),
-        loadAverageAfter: round(loadavg()[0] ?? 0),
-        tlc: TLC,
+        repetitions,
+        order: 'each comparison alternates fairlink and its anchor: fairlink, anchor, fairlink, anchor, ...',
+        measurement: measurementMethod(),
+        anchors: anchorsFolder(),
+        loadAverage1Minute: { before: loadAverageBefore, after: round(loadavg()[0] ?? 0, 2) },
+        benchmarkSeconds: round((performance.now() - started) / 1000, 1),
+        errors: entries.filter((entry) => 'error' in entry).map((entry) => entry['name']),
         entries,
       },
       null,

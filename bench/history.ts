@@ -1,17 +1,30 @@
 /**
- * Benchmark of the history checkers on the Porcupine corpus, against Porcupine's own timings
- * (shared/corpus/porcupine/README.md, Go, same 2-core machine). Each measurement is parse + pair
- * + check, the median of several repetitions after one warm-up; a ratio below 1 means fairlink
- * is faster. `cpuMs` is the median CPU time of the process over the same runs (all threads, the
- * garbage collector's included): on a busy machine it is steadier than wall time. Every kv file
- * is checked twice, partitioned by key and as one map; an `unknown` verdict (the budget ran out)
- * counts as unexpected. Prints ONE JSON object.
+ * Benchmark of the history checkers on the Porcupine corpus, in two parts.
  *
- *   npx tsx bench/history.ts            # FAIRLINK_CORPUS=... BENCH_REPETITIONS=5 BENCH_HARD_TIMEOUT_S=10
+ * 1. Side by side with Porcupine (`bench/anchors/`), in the same run, alternated (fairlink,
+ *    Porcupine, fairlink, ...), each side a whole process measured from outside, start-up
+ *    included for both: Porcupine's own Go test binary running the tests of one set of
+ *    histories (`porcupine.test -test.run REGEX -test.v` in a folder laid out once beforehand as
+ *    `porcupine/run.sh` lays it out: each test reads, parses and checks one file and fails on an
+ *    unexpected verdict), against one Node process judging the same files with
+ *    the built library (`anchors/history-child.ts`: read, parse, pair, check). Medians of both
+ *    and the ratio of the medians; the counts compared are the histories judged and those judged
+ *    as the corpus expects. A first entry with no history measures the two start-ups alone.
+ * 2. fairlink alone, in this process, warm (parse + pair + check, the median of several
+ *    repetitions after one warm-up): every file, partitioned and not, and on two threads. No
+ *    ratio: nothing else ran beside it.
+ *
+ *   npx tsx bench/history.ts      # after npm run build; FAIRLINK_CORPUS=... BENCH_REPETITIONS=5
+ *                                 # BENCH_SIDE_BY_SIDE_REPETITIONS=3 BENCH_HARD_TIMEOUT_S=10
+ *                                 # BENCH_ONLY=regex (entries of part 1 whose name matches)
+ *
+ * Prints ONE JSON object.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { transformSync } from 'esbuild';
 import {
   casRegisterModel,
   checkLinearizability,
@@ -21,6 +34,17 @@ import {
   parseHistory,
   type LinearizabilityResult,
 } from '../src/history/index.js';
+import type { HistoryChildInput, HistoryChildOutput } from './anchors/history-child.js';
+import { measurementMethod } from './anchors/measure.js';
+import {
+  compareSideBySide,
+  median,
+  round,
+  type Comparison,
+  type ComparisonEntry,
+  type Side,
+} from './anchors/side-by-side.js';
+import { anchorsFolder, layOutPorcupineCorpus, porcupineTests } from './anchors/tools.js';
 
 interface ManifestEntry {
   readonly path: string;
@@ -34,24 +58,14 @@ interface BenchEntry {
   readonly verdict: string;
   readonly fairlinkMs: number;
   readonly cpuMs: number;
-  readonly porcupineMs: number | null;
-  readonly ratio: number | null;
   readonly repetitions: number;
 }
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = join(process.env['FAIRLINK_CORPUS'] ?? resolve(root, '..', 'shared', 'corpus'), 'porcupine');
 const repetitions = Number(process.env['BENCH_REPETITIONS'] ?? 5);
+const sideBySideRepetitions = Number(process.env['BENCH_SIDE_BY_SIDE_REPETITIONS'] ?? 3);
 const hardTimeoutMs = Number(process.env['BENCH_HARD_TIMEOUT_S'] ?? 10) * 1000;
-
-/** Porcupine's times in milliseconds, from the corpus README. */
-const porcupine: Record<string, number> = {
-  'etcd (all 102 logs)': 800,
-  'kv/c50-ok partitioned': 350,
-  'kv/c50-bad partitioned': 50,
-  'kv/c10-ok unpartitioned': 4800,
-  'kv/c10-bad unpartitioned': 3700,
-};
 
 const manifest = (
   JSON.parse(readFileSync(join(corpus, 'manifest.json'), 'utf8')) as { files: ManifestEntry[] }
@@ -59,6 +73,129 @@ const manifest = (
 const texts = new Map(manifest.map((entry) => [entry.path, readFileSync(join(corpus, entry.path), 'utf8')]));
 const expectedOf = (entry: ManifestEntry): string =>
   entry.linearizable ? 'linearizable' : 'not-linearizable';
+const benchStarted = performance.now();
+const loadAverageBefore = round(loadavg()[0] ?? 0, 2);
+
+// Part 1: side by side with Porcupine.
+
+/** A set of corpus files, as each side runs it. */
+interface HistorySet {
+  readonly name: string;
+  /** Porcupine's tests of these files (Go test regex). */
+  readonly porcupineTests: string;
+  readonly files: readonly ManifestEntry[];
+  readonly partition: boolean;
+}
+
+const fileOf = (path: string): ManifestEntry => {
+  const entry = manifest.find((e) => e.path === path);
+  if (entry === undefined) throw new Error(`bench: ${path} is not in the corpus's manifest`);
+  return entry;
+};
+
+const historySets: readonly HistorySet[] = [
+  // Nothing to judge: each side's start-up alone (Node and the library against a Go binary).
+  { name: 'start-up, no history', porcupineTests: '^$', files: [], partition: true },
+  {
+    name: 'etcd, all 102 logs',
+    porcupineTests: '^TestEtcdJepsen',
+    files: manifest.filter((entry) => entry.path.startsWith('jepsen/')),
+    partition: true,
+  },
+  {
+    name: 'kv c50-ok partitioned',
+    porcupineTests: '^TestKv50ClientsOk$',
+    files: [fileOf('kv/c50-ok.txt')],
+    partition: true,
+  },
+  {
+    name: 'kv c50-bad partitioned',
+    porcupineTests: '^TestKv50ClientsBad$',
+    files: [fileOf('kv/c50-bad.txt')],
+    partition: true,
+  },
+  {
+    name: 'kv c10-ok unpartitioned',
+    porcupineTests: '^TestKvNoPartition10ClientsOk$',
+    files: [fileOf('kv/c10-ok.txt')],
+    partition: false,
+  },
+  {
+    name: 'kv c10-bad unpartitioned',
+    porcupineTests: '^TestKvNoPartition10ClientsBad$',
+    files: [fileOf('kv/c10-bad.txt')],
+    partition: false,
+  },
+];
+
+/**
+ * fairlink's side: `anchors/history-child.ts`, transpiled once into a temporary folder, on
+ * plain Node with the built library. Verdicts are compared with the manifest's.
+ */
+function fairlinkHistories(set: HistorySet, childScript: string, folder: string): Side {
+  const input: HistoryChildInput = {
+    library: pathToFileURL(join(root, 'dist', 'history', 'index.js')).href,
+    histories: set.files.map((entry) => ({
+      file: join(corpus, entry.path),
+      format: entry.format === 'jepsen-etcd-log' ? 'jepsen-etcd' : 'jepsen-kv-edn',
+      partition: set.partition,
+      // A generous budget: an `unknown` verdict counts as unexpected, it does not hang the bench.
+      timeoutMs: 6 * hardTimeoutMs,
+    })),
+  };
+  // The list goes in a file: 102 paths on the command line would drown the report.
+  const inputFile = join(folder, `${set.name.replace(/[^a-z0-9]+/gi, '-')}.json`);
+  writeFileSync(inputFile, JSON.stringify(input));
+  return {
+    tool: 'fairlink',
+    command: { program: process.execPath, args: [childScript, inputFile] },
+    read: (run) => {
+      if (run.exitCode !== 0)
+        throw new Error(`exited with ${String(run.exitCode ?? run.signal)}: ${run.stderr.slice(-400)}`);
+      const output = JSON.parse(run.stdout) as HistoryChildOutput;
+      const asExpected = output.verdicts.filter((verdict, i) => {
+        const entry = set.files[i];
+        return entry !== undefined && verdict === expectedOf(entry);
+      }).length;
+      return {
+        counts: { histories: output.verdicts.length, asExpected },
+        figures: { checkSeconds: output.checkSeconds, uptimeSeconds: output.uptimeSeconds },
+      };
+    },
+  };
+}
+
+async function sideBySide(): Promise<ComparisonEntry[]> {
+  if (!existsSync(join(root, 'dist', 'history', 'index.js'))) {
+    throw new Error('bench: dist/ is missing: run `npm run build` first');
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'fairlink-history-bench-'));
+  try {
+    const childScript = join(folder, 'history-child.mjs');
+    const source = readFileSync(join(root, 'bench', 'anchors', 'history-child.ts'), 'utf8');
+    writeFileSync(childScript, transformSync(source, { loader: 'ts', format: 'esm', target: 'node20' }).code);
+    const porcupineFolder = join(folder, 'porcupine');
+    layOutPorcupineCorpus(corpus, porcupineFolder);
+    const only = new RegExp(process.env['BENCH_ONLY'] ?? '');
+    const entries: ComparisonEntry[] = [];
+    for (const set of historySets.filter((s) => only.test(s.name))) {
+      const comparison: Comparison = {
+        name: set.name,
+        repetitions: sideBySideRepetitions,
+        fairlink: fairlinkHistories(set, childScript, folder),
+        anchor: porcupineTests(set.porcupineTests, porcupineFolder),
+      };
+      entries.push(await compareSideBySide(comparison));
+    }
+    return entries;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const sideBySideEntries = await sideBySide();
+
+// Part 2: fairlink alone, warm, in this process.
 
 function checkOne(entry: ManifestEntry, partition: boolean, timeoutMs?: number): LinearizabilityResult {
   const etcd = entry.format === 'jepsen-etcd-log';
@@ -72,14 +209,6 @@ function checkOne(entry: ManifestEntry, partition: boolean, timeoutMs?: number):
     partition,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 let heapPeakBytes = 0;
@@ -114,15 +243,12 @@ function entryOf(
   result: { ms: number; cpuMs: number; verdict: string },
   times: number,
 ): BenchEntry {
-  const reference = porcupine[name];
   return {
     name,
     expected,
     verdict: result.verdict,
-    fairlinkMs: Math.round(result.ms * 100) / 100,
-    cpuMs: Math.round(result.cpuMs * 100) / 100,
-    porcupineMs: reference ?? null,
-    ratio: reference === undefined ? null : Math.round((result.ms / reference) * 1000) / 1000,
+    fairlinkMs: round(result.ms, 2),
+    cpuMs: round(result.cpuMs, 2),
     repetitions: times,
   };
 }
@@ -189,17 +315,36 @@ for (const path of ['kv/c50-ok.txt', 'kv/c50-bad.txt']) {
 }
 
 const usage = process.resourceUsage();
+const unexpectedVerdicts = entries.filter((e) => e.verdict !== e.expected).map((e) => e.name);
 console.log(
   JSON.stringify(
     {
       benchmark: 'history: linearizability on the Porcupine corpus',
       node: process.version,
-      repetitions,
-      unexpectedVerdicts: entries.filter((e) => e.verdict !== e.expected).map((e) => e.name),
-      entries,
-      peakMemory: {
-        maxRssMiB: Math.round(usage.maxRSS / 1024),
-        heapUsedPeakMiB: Math.round(heapPeakBytes / 2 ** 20),
+      loadAverage1Minute: { before: loadAverageBefore, after: round(loadavg()[0] ?? 0, 2) },
+      benchmarkSeconds: round((performance.now() - benchStarted) / 1000, 1),
+      errors: [
+        ...sideBySideEntries.filter((entry) => entry.error !== undefined).map((entry) => entry.name),
+        ...unexpectedVerdicts,
+      ],
+      sideBySide: {
+        against: 'Porcupine (Go), its own tests over the same files',
+        measurement: `${measurementMethod()}; both sides whole processes, start-up included`,
+        order: 'alternated: fairlink, Porcupine, fairlink, Porcupine, ...',
+        anchors: anchorsFolder(),
+        repetitions: sideBySideRepetitions,
+        entries: sideBySideEntries,
+      },
+      fairlinkAlone: {
+        measurement:
+          'in this process, warm: median of the repetitions after one warm-up; cpuMs: CPU time of the process over the same runs',
+        repetitions,
+        unexpectedVerdicts,
+        entries,
+        peakMemory: {
+          maxRssMiB: Math.round(usage.maxRSS / 1024),
+          heapUsedPeakMiB: Math.round(heapPeakBytes / 2 ** 20),
+        },
       },
     },
     null,
