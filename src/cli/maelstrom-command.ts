@@ -40,9 +40,11 @@ import {
   formatRunSummary,
   linkLatest,
   resultsJson,
+  STORE_FOLDER,
   writeResults,
 } from '../maelstrom/results.js';
 import { runMaelstromTest, type MaelstromRun, type MaelstromVerdict } from '../maelstrom/run.js';
+import { serveResults } from '../maelstrom/serve.js';
 import { TOPOLOGY_NAMES, type TopologyName } from '../maelstrom/topology.js';
 import { WORKLOAD_NAMES, type WorkloadName } from '../maelstrom/workloads/workload.js';
 import type { CliContext } from './context.js';
@@ -325,6 +327,38 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     .option('-q, --quiet', 'no progress lines on stderr')
     .action(async (args: string[], options: TestOptions) => {
       cli.setExitCode(await testCommand(args, options, cli));
+    });
+
+  maelstrom
+    .command('serve')
+    .description("browse past results (the store of runs) in a web browser, as Maelstrom's serve")
+    .option('--store <DIR>', 'the results store', STORE_FOLDER)
+    .option(
+      '--port <N>',
+      'the port (0: any free one)',
+      (text) => parseWholeNumber(text, '--port', 0, 65_535),
+      8080,
+    )
+    .option('--host <HOST>', 'the address to listen on (0.0.0.0: every interface)', '127.0.0.1')
+    .action(async (options: { readonly store: string; readonly port: number; readonly host: string }) => {
+      if (!existsSync(options.store) || !statSync(options.store).isDirectory()) {
+        throw new UsageError(`--store ${options.store}: no such folder (run fairlink maelstrom test first)`);
+      }
+      let server;
+      try {
+        server = await serveResults(options.store, options.port, options.host);
+      } catch (error) {
+        throw new UsageError(
+          `--port ${options.port}: cannot listen on ${options.host}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      cli.stdout.write(`serving ${options.store} at ${server.url} (Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+      cli.setExitCode(ExitCode.pass);
     });
 
   maelstrom

@@ -323,6 +323,47 @@ describe('fairlink maelstrom test', () => {
   );
 });
 
+describe('fairlink maelstrom serve', () => {
+  it('serves the store until SIGTERM, then exits 0', { timeout: TIMEOUT_MS }, async () => {
+    const cwd = scratchFolder();
+    const made = await runFairlink(
+      ['maelstrom', 'test', '-w', 'echo', '--bin', fixture('echo'), ...QUICK, '-q'],
+      { cwd, timeoutMs: 30_000 },
+    );
+    expect(made.code).toBe(0);
+    const child = spawn(process.execPath, [fairlinkBin, 'maelstrom', 'serve', '--port', '0'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = /^serving store at (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C stops\)\n/.exec(stdout);
+        if (match) resolve(match[1] as string);
+      });
+      child.on('close', () => reject(new Error(`serve ended: ${stdout}`)));
+    });
+    try {
+      const index = await (await fetch(url)).text();
+      expect(index).toMatch(/<td>echo<\/td><td><a href="\/echo\/\d{8}T\d{6}\.\d{3}Z\/">/);
+      const summary = await fetch(`${url}latest/summary.txt`);
+      expect(await summary.text()).toMatch(/^maelstrom echo: VALID\n/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a store that does not exist', { timeout: TIMEOUT_MS }, async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['maelstrom', 'serve', '--store', 'nope'], { cwd });
+    expect(run.stderr).toBe('fairlink: --store nope: no such folder (run fairlink maelstrom test first)\n');
+    expect(run.code).toBe(2);
+  });
+});
+
 describe('fairlink maelstrom node', () => {
   it('runs a TypeScript protocol module over stdin and stdout', { timeout: TIMEOUT_MS }, async () => {
     const child = spawn(
