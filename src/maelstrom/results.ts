@@ -96,7 +96,7 @@ export function formatRunSummary(run: MaelstromRun, folder: string | undefined):
       ? 'no nemesis'
       : `nemesis ${options.nemesis.join(',')} every ~${options.nemesisIntervalMs / 1000} s`;
   lines.push(
-    `  ${options.nodeCount} nodes${sequentialIds(options.nodes) ? '' : ` (${options.nodes.join(', ')})`} of ${options.programLabel}; ${options.timeLimitMs / 1000} s at ${options.rate} ops/s, ` +
+    `  ${options.nodeCount} node${options.nodeCount === 1 ? '' : 's'}${sequentialIds(options.nodes) ? '' : ` (${options.nodes.join(', ')})`} of ${options.programLabel}; ${options.timeLimitMs / 1000} s at ${options.rate} ops/s, ` +
       `concurrency ${options.concurrency}, latency ${options.latencyMs} ms ${options.latencyDistribution}, ${nemesis}; ` +
       `${(run.durationMs / 1000).toFixed(1)} s in all`,
   );

@@ -487,7 +487,7 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
         rate.achieved < 10 ? 2 : 1,
       )} ops/s, ${options.rate} asked (about ${Math.round(rate.expected)} expected); ` +
         (threadWaits > 0
-          ? `all ${options.concurrency} client threads were busy ${threadWaits} time${threadWaits === 1 ? '' : 's'} ` +
+          ? `${options.concurrency === 1 ? 'the one client thread was' : `all ${options.concurrency} client threads were`} busy ${threadWaits} time${threadWaits === 1 ? '' : 's'} ` +
             '(each runs one operation at a time: raise --concurrency, or answer faster)'
           : 'the workbench could not start operations fast enough (a loaded machine?)'),
     );

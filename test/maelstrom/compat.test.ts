@@ -100,7 +100,7 @@ describe.concurrent('the workbench, as Maelstrom users run it', () => {
     expect(run.rate).toMatchObject({ requested: 50, expected: 50, reached: false });
     expect(run.rate?.started).toBeLessThan(10);
     const note = run.notes.find((line) => line.startsWith('rate not reached: '));
-    expect(note).toMatch(/ops\/s, 50 asked \(about 50 expected\); all 1 client threads were busy \d+ times/);
+    expect(note).toMatch(/ops\/s, 50 asked \(about 50 expected\); the one client thread was busy \d+ times/);
     expect(formatRunSummary(run, undefined)).toContain(`  note: ${note as string}\n`);
   });
 
