@@ -15,20 +15,36 @@
  * fairlink command does, for scripts that need the two apart.
  */
 
+import { randomInt } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runNodeProcess } from '../maelstrom/node/main.js';
+import {
+  CONSISTENCY_MODELS,
+  isConsistencyModel,
+  type ConsistencyModel,
+} from '../maelstrom/consistency-models.js';
 import { loadNodeProtocol } from '../maelstrom/nodes/index.js';
 import {
   LATENCY_DISTRIBUTIONS,
   NEMESIS_NAMES,
+  nodeIdsProblem,
+  RATE_MIN,
   type LatencyDistributionName,
   type MaelstromTestInput,
   type NemesisName,
 } from '../maelstrom/options.js';
-import { defaultResultsFolder, formatRunSummary, resultsJson, writeResults } from '../maelstrom/results.js';
-import { runMaelstromTest, type MaelstromVerdict } from '../maelstrom/run.js';
+import {
+  defaultResultsFolder,
+  formatRunSummary,
+  linkLatest,
+  resultsJson,
+  STORE_FOLDER,
+  writeResults,
+} from '../maelstrom/results.js';
+import { runMaelstromTest, type MaelstromRun, type MaelstromVerdict } from '../maelstrom/run.js';
+import { serveResults } from '../maelstrom/serve.js';
 import { TOPOLOGY_NAMES, type TopologyName } from '../maelstrom/topology.js';
 import { WORKLOAD_NAMES, type WorkloadName } from '../maelstrom/workloads/workload.js';
 import type { CliContext } from './context.js';
@@ -40,7 +56,8 @@ interface TestOptions {
   readonly workload: WorkloadName;
   readonly bin?: string;
   readonly node?: string;
-  readonly nodeCount: number;
+  readonly nodeCount?: number;
+  readonly nodes?: readonly string[];
   readonly timeLimit?: number;
   readonly rate: number;
   readonly concurrency: string;
@@ -51,6 +68,9 @@ interface TestOptions {
   readonly topology: TopologyName;
   readonly availability?: 'total' | number;
   readonly seed?: number;
+  readonly testCount: number;
+  readonly consistencyModels?: readonly ConsistencyModel[];
+  readonly logStderr?: boolean;
   readonly requestTimeout?: number;
   readonly recoveryTime?: number;
   readonly initTimeout?: number;
@@ -77,6 +97,42 @@ function parseNumber(flag: string, min: number, max: number): (text: string) => 
     }
     return value;
   };
+}
+
+/** `--rate`: 0 (no client operations) or a positive rate. */
+function parseRate(text: string): number {
+  if (text.trim() !== '' && Number(text) === 0) return 0;
+  return parseNumber('--rate', RATE_MIN, 100_000)(text);
+}
+
+/** `--nodes n1,n2,n3`: explicit node ids, Maelstrom's alternative to a node count. */
+function parseNodeIds(text: string): string[] {
+  const ids = text.split(',').map((id) => id.trim());
+  const problem = nodeIdsProblem(ids);
+  if (problem !== undefined) throw new UsageError(`--nodes ${JSON.stringify(text)}: ${problem}`);
+  return ids;
+}
+
+/** `--consistency-models a,b`: Elle's model names. */
+function parseConsistencyModels(text: string): ConsistencyModel[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) throw new UsageError('--consistency-models: no model named');
+  for (const name of names) {
+    if (!isConsistencyModel(name)) {
+      throw new UsageError(
+        `--consistency-models ${JSON.stringify(name)}: not one of Elle's models (${CONSISTENCY_MODELS.join(', ')})`,
+      );
+    }
+  }
+  return names as ConsistencyModel[];
+}
+
+/** A fresh seed for a run given none: from the operating system, since it only picks the schedule to try. */
+function drawSeed(): number {
+  return randomInt(0, 2 ** 47);
 }
 
 function parseSecondsOrZeroToMs(text: string, flag: string): number {
@@ -182,19 +238,21 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
       '--node <MODULE>',
       'instead of --bin: a fairlink protocol (built-in: echo, unique-ids, broadcast, g-counter, lin-kv; or a module)',
     )
+    .option('--node-count <N>', 'number of nodes, n0 … n(N-1) (default 5)', (text) =>
+      parseWholeNumber(text, '--node-count', 1, 256),
+    )
     .option(
-      '--node-count <N>',
-      'number of nodes, n0 … n(N-1)',
-      (text) => parseWholeNumber(text, '--node-count', 1, 256),
-      5,
+      '--nodes <IDS>',
+      'instead of --node-count: the node ids, comma-separated (n1,n2,n3)',
+      parseNodeIds,
     )
     .option('--time-limit <S>', 'seconds the workload runs (default 60)', (text) =>
       parseSecondsToMs(text, '--time-limit'),
     )
     .option(
       '--rate <R>',
-      'client operations per second, over all clients',
-      parseNumber('--rate', 0.001, 100_000),
+      'client operations per second, over all clients (0: none, the nodes only start and face the nemesis)',
+      parseRate,
       5,
     )
     .option('--concurrency <N>', 'client threads: a number, or Kn for K per node', parseConcurrency, '1n')
@@ -227,9 +285,21 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     )
     .option(
       '--seed <N>',
-      'seed of the workbench random choices (operations, latencies, partitions)',
+      'seed of the workbench random choices (operations, latencies, partitions); default: a fresh one, printed',
       (text) => parseSeed(text),
     )
+    .option(
+      '--test-count <N>',
+      'run the test N times (seeds --seed, --seed+1… or fresh ones), stopping at the first invalid run',
+      (text) => parseWholeNumber(text, '--test-count', 1, 10_000),
+      1,
+    )
+    .option(
+      '--consistency-models <MODELS>',
+      'models a transactional workload is checked against, comma-separated (Elle names); ignored, with a note, by the others',
+      parseConsistencyModels,
+    )
+    .option('--log-stderr', "echo each node's stderr lines on stderr, prefixed with the node id")
     .option(
       '--request-timeout <S>',
       'seconds a client waits for a reply (default max(10 × latency, 1 s))',
@@ -243,7 +313,10 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     .option('--init-timeout <S>', 'seconds a node may take to answer init (default 10)', (text) =>
       parseSecondsToMs(text, '--init-timeout'),
     )
-    .option('--out <DIR>', 'the results folder (default out/maelstrom/<workload>-<timestamp>)')
+    .option(
+      '--out <DIR>',
+      'the results folder (default store/<workload>/<timestamp>, with store/latest and store/<workload>/latest links)',
+    )
     .option('--json', 'print results.json on stdout instead of the text report')
     .option(
       '--exit-codes <STYLE>',
@@ -254,6 +327,38 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     .option('-q, --quiet', 'no progress lines on stderr')
     .action(async (args: string[], options: TestOptions) => {
       cli.setExitCode(await testCommand(args, options, cli));
+    });
+
+  maelstrom
+    .command('serve')
+    .description("browse past results (the store of runs) in a web browser, as Maelstrom's serve")
+    .option('--store <DIR>', 'the results store', STORE_FOLDER)
+    .option(
+      '--port <N>',
+      'the port (0: any free one)',
+      (text) => parseWholeNumber(text, '--port', 0, 65_535),
+      8080,
+    )
+    .option('--host <HOST>', 'the address to listen on (0.0.0.0: every interface)', '127.0.0.1')
+    .action(async (options: { readonly store: string; readonly port: number; readonly host: string }) => {
+      if (!existsSync(options.store) || !statSync(options.store).isDirectory()) {
+        throw new UsageError(`--store ${options.store}: no such folder (run fairlink maelstrom test first)`);
+      }
+      let server;
+      try {
+        server = await serveResults(options.store, options.port, options.host);
+      } catch (error) {
+        throw new UsageError(
+          `--port ${options.port}: cannot listen on ${options.host}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      cli.stdout.write(`serving ${options.store} at ${server.url} (Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+      cli.setExitCode(ExitCode.pass);
     });
 
   maelstrom
@@ -294,6 +399,12 @@ async function testCommand(
   } else {
     if (args.length > 0) throw new UsageError(`--node takes no program arguments (got ${args.join(' ')})`);
     const module = options.node as string;
+    // `--node n1,n2` is a near miss for `--nodes` (Maelstrom's ids), not a protocol module.
+    if (/^n\d+(,|$)/.test(module) && !existsSync(module)) {
+      throw new UsageError(
+        `--node ${module}: --node names a fairlink protocol to run as the nodes; for node ids, use --nodes ${module}`,
+      );
+    }
     await loadNodeProtocol(module);
     const entry = process.argv[1];
     if (entry === undefined)
@@ -308,25 +419,28 @@ async function testCommand(
     ];
     programLabel = `fairlink maelstrom node ${module}`;
   }
+  if (options.nodes !== undefined && options.nodeCount !== undefined)
+    throw new UsageError('give --nodes IDS or --node-count N, not both');
+  const nodes = options.nodes;
+  const nodeCount = nodes?.length ?? options.nodeCount ?? 5;
   const concurrency = options.concurrency.endsWith('n')
-    ? Number(options.concurrency.slice(0, -1)) * options.nodeCount
+    ? Number(options.concurrency.slice(0, -1)) * nodeCount
     : Number(options.concurrency);
   if (concurrency > 4096)
     throw new UsageError(`--concurrency ${options.concurrency}: at most 4096 client threads`);
-  const folder = options.out ?? freshFolder(defaultResultsFolder(options.workload));
-  if (existsSync(folder) && !statSync(folder).isDirectory())
-    throw new UsageError(`--out ${folder}: is a file, expected a folder`);
+  if (options.out !== undefined && existsSync(options.out) && !statSync(options.out).isDirectory())
+    throw new UsageError(`--out ${options.out}: is a file, expected a folder`);
 
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const input: MaelstromTestInput = {
+  const base: MaelstromTestInput = {
     workload: options.workload,
     command,
     args: commandArgs,
     programLabel,
-    nodeCount: options.nodeCount,
+    ...(nodes === undefined ? { nodeCount } : { nodes }),
     ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit }),
     rate: options.rate,
     concurrency,
@@ -339,21 +453,72 @@ async function testCommand(
     ...(options.initTimeout === undefined ? {} : { initTimeoutMs: options.initTimeout }),
     signal: abort.signal,
     ...(options.availability === undefined ? {} : { availability: options.availability }),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.consistencyModels === undefined ? {} : { consistencyModels: options.consistencyModels }),
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     ...(options.quiet
       ? {}
       : { onProgress: (message: string) => cli.stderr.write(`maelstrom: ${message}\n`) }),
+    ...(options.logStderr
+      ? { onNodeStderr: (node: string, line: string) => cli.stderr.write(`${node}: ${line}\n`) }
+      : {}),
   };
-  let run;
+  const runs: MaelstromRun[] = [];
   try {
-    run = await runMaelstromTest(input);
+    for (let index = 0; index < options.testCount && !abort.signal.aborted; index++) {
+      // A given seed replays; several tests try the seeds after it. Without one, each test draws
+      // its own, so that running again tries new schedules (and prints the seed to replay).
+      const seed = options.seed === undefined ? drawSeed() : options.seed + index;
+      if (options.testCount > 1 && !options.quiet)
+        cli.stderr.write(`maelstrom: test ${index + 1} of ${options.testCount}, seed ${seed}\n`);
+      const folder = resultsFolder(options, index);
+      const run = await runMaelstromTest({ ...base, seed });
+      runs.push(run);
+      const files = await writeResults(run, folder);
+      if (options.out === undefined) {
+        // The links are a convenience: a file system without symbolic links loses only them.
+        await linkLatest(folder).catch((error: unknown) =>
+          cli.stderr.write(
+            `maelstrom: could not point the latest links at ${folder}: ${error instanceof Error ? error.message : String(error)}\n`,
+          ),
+        );
+      }
+      if (options.json) cli.stdout.write(`${JSON.stringify({ ...resultsJson(run, files), folder })}\n`);
+      else cli.stdout.write(formatRunSummary(run, folder));
+      if (run.verdict === 'invalid') break;
+    }
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
-  const files = await writeResults(run, folder);
-  if (options.json) cli.stdout.write(`${JSON.stringify({ ...resultsJson(run, files), folder })}\n`);
-  else cli.stdout.write(formatRunSummary(run, folder));
-  return verdictExitCode(run.verdict, options.exitCodes);
+  const verdict = overallVerdict(runs);
+  if (options.testCount > 1 && !options.json) cli.stdout.write(`${testCountLine(options, runs, verdict)}\n`);
+  return verdictExitCode(verdict, options.exitCodes);
+}
+
+/** The folder of test `index` (from 0): `--out DIR` (or `DIR/1`, `DIR/2`… with --test-count), else a fresh store folder. */
+function resultsFolder(options: TestOptions, index: number): string {
+  if (options.out === undefined) return freshFolder(defaultResultsFolder(options.workload));
+  return options.testCount > 1 ? join(options.out, String(index + 1)) : options.out;
+}
+
+/** The verdict of several tests: invalid if one was, else unknown if one was (or none ran), else valid. */
+function overallVerdict(runs: readonly MaelstromRun[]): MaelstromVerdict {
+  if (runs.some((run) => run.verdict === 'invalid')) return 'invalid';
+  if (runs.length === 0 || runs.some((run) => run.verdict === 'unknown')) return 'unknown';
+  return 'valid';
+}
+
+/** The closing line of `--test-count N`: how many ran, and which one stopped them. */
+function testCountLine(
+  options: TestOptions,
+  runs: readonly MaelstromRun[],
+  verdict: MaelstromVerdict,
+): string {
+  const head = `maelstrom ${options.workload} x${options.testCount}: ${verdict.toUpperCase()}`;
+  const last = runs[runs.length - 1];
+  if (verdict === 'invalid' && last !== undefined) {
+    return `${head}: test ${runs.length} of ${options.testCount} is invalid (seed ${last.options.seed}); stopped there`;
+  }
+  const seeds = runs.map((run) => run.options.seed).join(', ');
+  return `${head}: ${runs.length} of ${options.testCount} tests ran (seeds ${seeds})`;
 }

@@ -125,6 +125,7 @@ export class WorkloadDriver {
   private idleWaiters: (() => void)[] = [];
   private nextFinalProcess: number;
   private nextTraceOperation = 0;
+  private waitsForThread = 0;
 
   constructor(private readonly context: DriverContext) {
     const { concurrency, nodes } = context;
@@ -136,6 +137,11 @@ export class WorkloadDriver {
       busy: false,
     }));
     this.nextFinalProcess = concurrency;
+  }
+
+  /** How many times an operation was due while every client thread was busy (the rate could not be kept). */
+  get threadWaits(): number {
+    return this.waitsForThread;
   }
 
   /** The number of operations started and not yet completed. */
@@ -161,6 +167,7 @@ export class WorkloadDriver {
       else await new Promise((resolve) => setImmediate(resolve));
       if (this.context.clock() >= endMs || stopped()) break;
       let idle = this.threads.filter((thread) => !thread.busy);
+      if (idle.length === 0) this.waitsForThread++;
       while (idle.length === 0) {
         await this.untilIdle(endMs - this.context.clock());
         if (this.context.clock() >= endMs || stopped()) break;

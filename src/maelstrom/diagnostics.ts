@@ -3,7 +3,9 @@
  *
  * A node that breaks the protocol is a finding, never a crash of the workbench
  * (DESIGN section 7): the run goes on, each problem is recorded here, and the
- * verdict is `invalid` when any was.
+ * verdict is `invalid` when any was. Warnings (what Maelstrom accepts but a
+ * stricter reading would not) are collected the same way, apart, and leave the
+ * verdict alone.
  */
 
 /** The kinds of misbehaviour the workbench recognises. */
@@ -18,8 +20,14 @@ export type DiagnosticKind =
   | 'bad-field'
   /** A stdout line longer than the workbench accepts. */
   | 'oversized-line'
-  /** A message whose `src` is not the node that wrote it. */
+  /** A message whose `src` is no node, client or service of this run. */
   | 'wrong-source'
+  /**
+   * A warning, not a problem: a message whose `src` is another participant of
+   * the run (a node forwarding a client's request under the client's id), which
+   * Maelstrom accepts and routes.
+   */
+  | 'foreign-source'
   /** A message to an id that is neither a node, a client nor a service of this run. */
   | 'unknown-destination'
   /** No `init_ok` within the init timeout. */

@@ -31,13 +31,25 @@ export {
 export {
   LATENCY_DISTRIBUTIONS,
   NEMESIS_NAMES,
+  nodeIdsProblem,
   resolveTestOptions,
   type LatencyDistributionName,
   type MaelstromTestInput,
   type MaelstromTestOptions,
   type NemesisName,
 } from './options.js';
-export { defaultResultsFolder, formatRunSummary, resultsJson, writeResults } from './results.js';
+export {
+  defaultResultsFolder,
+  formatRunSummary,
+  headline,
+  linkLatest,
+  MAELSTROM_CLOSING_LINES,
+  resultsJson,
+  STORE_FOLDER,
+  writeResults,
+} from './results.js';
+export { CONSISTENCY_MODELS, isConsistencyModel, type ConsistencyModel } from './consistency-models.js';
+export { rateShortfall, type RateReport } from './rate.js';
 export {
   formatDiagnostic,
   type Diagnostic,

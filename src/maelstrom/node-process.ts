@@ -48,6 +48,8 @@ export interface NodeProcessOptions {
   readonly onExit: (exit: ProcessExit) => void;
   /** Called when the process could not be started at all. */
   readonly onSpawnError: (error: Error) => void;
+  /** Called for each complete stderr line, as it comes (the log keeps it too). */
+  readonly onStderrLine?: (line: string) => void;
   /** Bytes of stderr kept; beyond, the log is cut and says so. Default 4 MiB. */
   readonly stderrBytesMax?: number;
   /** Longest stdout line accepted, in characters. Default 16 MiB. */
@@ -92,6 +94,7 @@ export class NodeProcess {
   private stderrChunks: string[] = [];
   private stderrBytes = 0;
   private stderrCut = false;
+  private stderrPartial = '';
   private stopping = false;
   private ignoredAfterStop = 0;
   private exitInfo: ProcessExit | undefined;
@@ -151,6 +154,8 @@ export class NodeProcess {
     this.finishedOnce = true;
     if (this.partial !== '' && !this.discarding) this.emitLine(this.partial);
     this.partial = '';
+    if (this.stderrPartial !== '') this.options.onStderrLine?.(this.stderrPartial);
+    this.stderrPartial = '';
     this.options.onExit(this.exitInfo ?? { code: null, signal: null, expected: this.stopping });
     this.resolveExited();
   }
@@ -231,6 +236,7 @@ export class NodeProcess {
   }
 
   private onStderr(chunk: string): void {
+    if (this.options.onStderrLine !== undefined) this.passStderrLines(chunk, this.options.onStderrLine);
     if (this.stderrCut) return;
     const room = this.stderrBytesMax() - this.stderrBytes;
     if (chunk.length > room) {
@@ -241,6 +247,18 @@ export class NodeProcess {
     }
     this.stderrChunks.push(chunk);
     this.stderrBytes += chunk.length;
+  }
+
+  /** Splits stderr into lines for {@link NodeProcessOptions.onStderrLine}; a line is cut at the stdout limit. */
+  private passStderrLines(chunk: string, onLine: (line: string) => void): void {
+    const lines = (this.stderrPartial + chunk).split('\n');
+    this.stderrPartial = lines.pop() ?? '';
+    const limit = this.options.lineBytesMax ?? LINE_CHARACTERS_MAX;
+    if (this.stderrPartial.length > limit) {
+      lines.push(this.stderrPartial);
+      this.stderrPartial = '';
+    }
+    for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
   }
 
   private onStdout(chunk: string): void {

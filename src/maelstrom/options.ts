@@ -5,6 +5,8 @@
 
 import { InputError } from '../core/errors.js';
 import { constant, exponential, uniform, type Distribution } from '../sim/distributions.js';
+import { CONSISTENCY_MODELS, type ConsistencyModel } from './consistency-models.js';
+import { isClientId, isServiceId, serverIds } from './protocol.js';
 import { TOPOLOGY_NAMES, type TopologyName } from './topology.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads/workload.js';
 
@@ -28,11 +30,13 @@ export interface MaelstromTestInput {
   readonly cwd?: string;
   /** A label for the node program in reports (default: the command and its arguments). */
   readonly programLabel?: string;
-  /** Default 5. */
+  /** Default 5: nodes `n0 … n4`. Ignored when {@link nodes} is given. */
   readonly nodeCount?: number;
+  /** The node ids, instead of `n0 … n(nodeCount-1)` (Maelstrom's `--nodes`). */
+  readonly nodes?: readonly string[];
   /** How long the workload runs, ms (default 60 s). */
   readonly timeLimitMs?: number;
-  /** Client operations per second, over all clients (default 5). */
+  /** Client operations per second, over all clients (default 5); 0: no client operations at all. */
   readonly rate?: number;
   /** Client threads (default: one per node). Thread i talks to node i mod n. */
   readonly concurrency?: number;
@@ -46,8 +50,13 @@ export interface MaelstromTestInput {
   readonly topology?: TopologyName;
   /** The fraction of operations that must succeed: `total` is 1. Unchecked when absent. */
   readonly availability?: 'total' | number;
-  /** Seed of the workbench's random choices: operations, latencies, partitions (default 1). */
+  /**
+   * Seed of the workbench's random choices: operations, latencies, partitions
+   * (default 1; the CLI draws a fresh one when `--seed` is not given).
+   */
   readonly seed?: number;
+  /** The models a transactional workload is checked against (Elle's names; other workloads ignore them). */
+  readonly consistencyModels?: readonly ConsistencyModel[];
   /** How long a client waits for a reply, ms (default: Maelstrom's max(10 × latency, 1 s)). */
   readonly requestTimeoutMs?: number;
   /** Quiet period between healing and the final reads, ms (default 10 s, as Maelstrom). */
@@ -60,6 +69,8 @@ export interface MaelstromTestInput {
   readonly checkTimeoutMs?: number;
   /** Phase messages, for progress. */
   readonly onProgress?: (message: string) => void;
+  /** Each line a node writes on stderr, as it comes (`--log-stderr`); the log keeps it either way. */
+  readonly onNodeStderr?: (node: string, line: string) => void;
   /** Ends the run early (the results still come, with what was done). */
   readonly signal?: AbortSignal;
 }
@@ -72,6 +83,8 @@ export interface MaelstromTestOptions {
   readonly cwd: string | undefined;
   readonly programLabel: string;
   readonly nodeCount: number;
+  /** The node ids (`n0 … n(nodeCount-1)` unless given). */
+  readonly nodes: readonly string[];
   readonly timeLimitMs: number;
   readonly rate: number;
   readonly concurrency: number;
@@ -82,6 +95,7 @@ export interface MaelstromTestOptions {
   readonly topology: TopologyName;
   readonly availability: 'total' | number | undefined;
   readonly seed: number;
+  readonly consistencyModels: readonly ConsistencyModel[];
   readonly requestTimeoutMs: number;
   readonly recoveryMs: number;
   readonly initTimeoutMs: number;
@@ -105,11 +119,42 @@ function requireNumber(name: string, value: number, min: number, max: number, in
   return value;
 }
 
+/** Lowest rate above 0: one operation in about 17 minutes. */
+export const RATE_MIN = 0.001;
+
+/** A rate: 0 (no operations) or from {@link RATE_MIN} to 100,000 per second. */
+function requireRate(rate: number): number {
+  if (rate === 0) return 0;
+  return requireNumber('rate', rate, RATE_MIN, 100_000);
+}
+
 function requireOneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
   if (!allowed.includes(value)) {
     throw new InputError(`maelstrom: unknown ${name} '${String(value)}' (known: ${allowed.join(', ')})`);
   }
   return value;
+}
+
+/** A node id Maelstrom would accept and fairlink can name a log file after: letters, digits, `_ . -`. */
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * Checks explicit node ids: each a plain name that is no client id (`c3`) nor
+ * service (`lin-kv`), none twice. Returns the problem, or undefined.
+ */
+export function nodeIdsProblem(ids: readonly string[]): string | undefined {
+  if (ids.length === 0) return 'no node ids';
+  if (ids.length > NODE_COUNT_MAX) return `${ids.length} nodes: at most ${NODE_COUNT_MAX}`;
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (typeof id !== 'string' || !NODE_ID.test(id))
+      return `node id ${JSON.stringify(id)}: expected letters, digits, _ . or -, starting with a letter or digit`;
+    if (isClientId(id)) return `node id ${id}: c followed by digits names a client`;
+    if (isServiceId(id)) return `node id ${id}: the name of a service`;
+    if (seen.has(id)) return `node id ${id} is given twice`;
+    seen.add(id);
+  }
+  return undefined;
 }
 
 /** Applies the defaults and checks every setting (an {@link InputError} names the first bad one). */
@@ -118,7 +163,15 @@ export function resolveTestOptions(input: MaelstromTestInput): MaelstromTestOpti
   if (typeof input.command !== 'string' || input.command === '') {
     throw new InputError('maelstrom: the node program (--bin) is missing');
   }
-  const nodeCount = requireNumber('node count', input.nodeCount ?? 5, 1, NODE_COUNT_MAX, true);
+  let nodes: readonly string[];
+  if (input.nodes === undefined) {
+    nodes = serverIds(requireNumber('node count', input.nodeCount ?? 5, 1, NODE_COUNT_MAX, true));
+  } else {
+    const problem = nodeIdsProblem(input.nodes);
+    if (problem !== undefined) throw new InputError(`maelstrom: ${problem}`);
+    nodes = [...input.nodes];
+  }
+  const nodeCount = nodes.length;
   const latencyMs = requireNumber('latency', input.latencyMs ?? 0, 0, 60_000);
   const availability = input.availability;
   if (availability !== undefined && availability !== 'total')
@@ -130,8 +183,9 @@ export function resolveTestOptions(input: MaelstromTestInput): MaelstromTestOpti
     cwd: input.cwd,
     programLabel: input.programLabel ?? [input.command, ...(input.args ?? [])].join(' '),
     nodeCount,
+    nodes,
     timeLimitMs: requireNumber('time limit', input.timeLimitMs ?? 60_000, 1, 86_400_000),
-    rate: requireNumber('rate', input.rate ?? 5, 0.001, 100_000),
+    rate: requireRate(input.rate ?? 5),
     concurrency: requireNumber('concurrency', input.concurrency ?? nodeCount, 1, CONCURRENCY_MAX, true),
     latencyMs,
     latencyDistribution: requireOneOf(
@@ -144,6 +198,9 @@ export function resolveTestOptions(input: MaelstromTestInput): MaelstromTestOpti
     topology: requireOneOf('topology', input.topology ?? 'grid', TOPOLOGY_NAMES),
     availability,
     seed: requireNumber('seed', input.seed ?? 1, 0, Number.MAX_SAFE_INTEGER, true),
+    consistencyModels: (input.consistencyModels ?? []).map((name) =>
+      requireOneOf('consistency model', name, CONSISTENCY_MODELS),
+    ),
     requestTimeoutMs: requireNumber(
       'request timeout',
       input.requestTimeoutMs ?? Math.max(10 * latencyMs, 1000),

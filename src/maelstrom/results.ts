@@ -1,7 +1,9 @@
 /**
  * A run's results folder and its text report.
  *
- * One folder per run (`out/maelstrom/<workload>-<timestamp>` by default):
+ * One folder per run, by default `store/<workload>/<timestamp>` as Maelstrom
+ * lays them out, with links `store/<workload>/latest` and `store/latest` to the
+ * newest (see {@link linkLatest}):
  *
  * - `results.json`: verdict, reasons, options, operation counts, availability,
  *   network statistics, latency quantiles, the workload's check, diagnostics,
@@ -16,8 +18,8 @@
  * Every file is written whole or not at all (a temporary file renamed).
  */
 
-import { readdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, rename, symlink, unlink } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { renderHistoryHtml } from '../history/report/html.js';
 import { escapeHtml } from '../trace/escape.js';
 import { writeFileAtomic } from '../trace/files.js';
@@ -29,13 +31,50 @@ import type { MaelstromRun } from './run.js';
 /** Operations drawn at most in history.html (beyond, the page would be unreadable and huge). */
 export const HISTORY_HTML_OPERATIONS_MAX = 20_000;
 
-/** The default results folder of a run: `out/maelstrom/<workload>-<UTC timestamp>`. */
+/** Where Maelstrom keeps its results, and so does fairlink by default. */
+export const STORE_FOLDER = 'store';
+
+/** The default results folder of a run: `store/<workload>/<UTC timestamp with ms>`, as Maelstrom's. */
 export function defaultResultsFolder(workload: string, startedAt: Date = new Date()): string {
-  const stamp = startedAt
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return join('out', 'maelstrom', `${workload}-${stamp}`);
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '');
+  return join(STORE_FOLDER, workload, stamp);
+}
+
+/**
+ * Points `latest` links at a run's folder, as Maelstrom does: `<parent>/latest`
+ * (`store/<workload>/latest`) and `<grandparent>/latest` (`store/latest`). Each
+ * link is relative and replaced atomically (a new link renamed over the old),
+ * so a reader never finds it missing.
+ */
+export async function linkLatest(folder: string): Promise<void> {
+  const workloadFolder = dirname(folder);
+  const store = dirname(workloadFolder);
+  for (const [linkFolder, target] of [
+    [workloadFolder, basename(folder)],
+    [store, relative(store, folder)],
+  ] as const) {
+    const link = join(linkFolder, 'latest');
+    const temporary = join(linkFolder, `.latest.${process.pid}.tmp`);
+    await unlink(temporary).catch(() => undefined);
+    await symlink(target, temporary);
+    await rename(temporary, link);
+  }
+}
+
+/**
+ * Maelstrom's last line for each verdict (Jepsen's), which scripts written for
+ * Maelstrom look for; fairlink's own headline is the first line,
+ * `maelstrom <workload>: VALID|INVALID|UNKNOWN`.
+ */
+export const MAELSTROM_CLOSING_LINES = {
+  valid: 'Everything looks good! ヽ(‘ー`)ノ',
+  invalid: 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻',
+  unknown: 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ',
+} as const;
+
+/** The headline of a run, the first line of its report: `maelstrom <workload>: VALID`. */
+export function headline(run: Pick<MaelstromRun, 'verdict' | 'options'>): string {
+  return `maelstrom ${run.options.workload}: ${run.verdict.toUpperCase()}`;
 }
 
 function formatMs(ms: number): string {
@@ -48,14 +87,16 @@ function formatMs(ms: number): string {
 export function formatRunSummary(run: MaelstromRun, folder: string | undefined): string {
   const options = run.options;
   const lines: string[] = [];
-  lines.push(`maelstrom ${options.workload}: ${run.verdict.toUpperCase()}`);
+  lines.push(headline(run));
   for (const reason of run.reasons) lines.push(`  ${reason}`);
+  for (const note of run.notes) lines.push(`  note: ${note}`);
+  lines.push(`  seed ${options.seed} (replay with --seed ${options.seed})`);
   const nemesis =
     options.nemesis.length === 0
       ? 'no nemesis'
       : `nemesis ${options.nemesis.join(',')} every ~${options.nemesisIntervalMs / 1000} s`;
   lines.push(
-    `  ${options.nodeCount} nodes of ${options.programLabel}; ${options.timeLimitMs / 1000} s at ${options.rate} ops/s, ` +
+    `  ${options.nodeCount} node${options.nodeCount === 1 ? '' : 's'}${sequentialIds(options.nodes) ? '' : ` (${options.nodes.join(', ')})`} of ${options.programLabel}; ${options.timeLimitMs / 1000} s at ${options.rate} ops/s, ` +
       `concurrency ${options.concurrency}, latency ${options.latencyMs} ms ${options.latencyDistribution}, ${nemesis}; ` +
       `${(run.durationMs / 1000).toFixed(1)} s in all`,
   );
@@ -98,6 +139,15 @@ export function formatRunSummary(run: MaelstromRun, folder: string | undefined):
       }
     }
   }
+  if (run.warnings.length > 0) {
+    lines.push('  node warnings (accepted, as Maelstrom does; not counted in the verdict):');
+    for (const group of run.warnings) {
+      for (const example of group.examples) lines.push(`    ${formatDiagnostic(example)}`);
+      if (group.count > group.examples.length) {
+        lines.push(`    … and ${group.count - group.examples.length} more ${group.kind} from ${group.node}`);
+      }
+    }
+  }
   const lateWriters = run.nodes.filter((node) => node.ignoredLinesAfterStop > 0);
   if (lateWriters.length > 0) {
     const counts = lateWriters.map(
@@ -110,7 +160,13 @@ export function formatRunSummary(run: MaelstromRun, folder: string | undefined):
       `(${run.overhead.cpuMicrosecondsPerMessage.toFixed(1)} µs per message)`,
   );
   if (folder !== undefined) lines.push(`  results: ${folder}`);
+  lines.push(MAELSTROM_CLOSING_LINES[run.verdict]);
   return lines.join('\n') + '\n';
+}
+
+/** Whether `nodes` are `n0 … n(N-1)`, the ids `--node-count` gives (not worth listing). */
+function sequentialIds(nodes: readonly string[]): boolean {
+  return nodes.every((node, index) => node === `n${index}`);
 }
 
 /** The JSON of results.json (everything but the history, the trace and the logs, which have files of their own). */
@@ -121,7 +177,9 @@ export function resultsJson(
   return {
     verdict: run.verdict,
     reasons: run.reasons,
+    notes: run.notes,
     workload: run.options.workload,
+    seed: run.options.seed,
     startedAt: run.startedAt,
     durationMs: Math.round(run.durationMs),
     aborted: run.aborted,
@@ -132,7 +190,9 @@ export function resultsJson(
     network: run.network,
     latencies: run.latencies,
     workloadCheck: run.check === undefined ? null : { verdict: run.check.verdict, ...run.check.summary },
+    rate: run.rate ?? null,
     diagnostics: run.diagnostics,
+    warnings: run.warnings,
     nemesis: run.nemesis,
     overhead: run.overhead,
     files,
@@ -160,7 +220,7 @@ export async function writeResults(run: MaelstromRun, folder: string): Promise<R
   // A folder reused with --out may hold logs of a bigger cluster: they are not this run's.
   const logs = join(folder, 'node-logs');
   const stale = await readdir(logs).catch(() => [] as string[]);
-  await Promise.all(stale.filter((name) => /^n\d+\.log$/.test(name)).map((name) => unlink(join(logs, name))));
+  await Promise.all(stale.filter((name) => name.endsWith('.log')).map((name) => unlink(join(logs, name))));
   const writes: Promise<void>[] = [];
   const write = (name: string, content: string): void => {
     writes.push(writeFileAtomic(join(folder, name), content));

@@ -22,7 +22,8 @@ import {
   type MaelstromTestInput,
   type MaelstromTestOptions,
 } from './options.js';
-import { parseEnvelopeLine, serverIds } from './protocol.js';
+import { parseEnvelopeLine } from './protocol.js';
+import { rateShortfall, type RateReport } from './rate.js';
 import { RunHistory } from './run-history.js';
 import { createServices } from './services.js';
 import {
@@ -74,6 +75,8 @@ export interface MaelstromRun {
   readonly verdict: MaelstromVerdict;
   /** Why the verdict is not `valid`, one line each. */
   readonly reasons: readonly string[];
+  /** What the run says without changing the verdict: what it could not do as asked, what it ignored. */
+  readonly notes: readonly string[];
   readonly options: MaelstromTestOptions;
   readonly startedAt: string;
   readonly durationMs: number;
@@ -88,6 +91,10 @@ export interface MaelstromRun {
   /** The workload's check; absent when the workload never ran (nodes failed to start). */
   readonly check: WorkloadCheck | undefined;
   readonly diagnostics: readonly DiagnosticGroup[];
+  /** What the nodes did that Maelstrom accepts but a stricter reading would not: reported, not judged. */
+  readonly warnings: readonly DiagnosticGroup[];
+  /** The rate asked for and the rate reached (absent with `--rate 0` or when the workload did not run). */
+  readonly rate: RateReport | undefined;
   readonly nemesis: readonly NemesisEvent[];
   readonly history: RunHistory;
   readonly trace: Trace;
@@ -119,6 +126,7 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
   const streams = new RandomStreams(options.seed);
   const trace = new TraceRecorder();
   const diagnostics = new Diagnostics();
+  const warnings = new Diagnostics();
   const history = new RunHistory();
   const network = new Network({
     latency: latencyDistribution(options),
@@ -127,12 +135,17 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     trace,
   });
   for (const service of createServices((name) => streams.stream(name)).values()) network.addService(service);
-  const nodes = serverIds(options.nodeCount);
+  const nodes = [...options.nodes];
   let clientCounter = 0;
   const newClientId = (): string => `c${clientCounter++}`;
   const workload = createWorkload(
     options.workload,
-    { nodes, random: streams.stream('workload'), topology: options.topology },
+    {
+      nodes,
+      random: streams.stream('workload'),
+      topology: options.topology,
+      consistencyModels: options.consistencyModels,
+    },
     { checkTimeoutMs: options.checkTimeoutMs },
   );
 
@@ -159,15 +172,21 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     }
     const envelope = parsed.envelope;
     if (envelope.src !== node) {
-      diagnostics.add({
+      // Maelstrom routes a message from any participant it knows, whoever wrote it (a node
+      // forwarding a client's request to the leader under the client's id): so does fairlink,
+      // with a warning; a source nobody could answer is a problem.
+      const known = network.knows(envelope.src);
+      (known ? warnings : diagnostics).add({
         node,
-        kind: 'wrong-source',
-        detail: `message with src '${envelope.src}' written by ${node}`,
+        kind: known ? 'foreign-source' : 'wrong-source',
+        detail: known
+          ? `message with src '${envelope.src}' written by ${node}: routed as from ${envelope.src}, as Maelstrom does`
+          : `message with src '${envelope.src}', which is no node, client or service of this run, written by ${node}`,
         atMs,
         line: lineNumber,
         text: line,
       });
-      return;
+      if (!known) return;
     }
     if (!network.knows(envelope.dest)) {
       diagnostics.add({
@@ -190,6 +209,9 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       args: options.args,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       onLine: (line, lineNumber) => handleLine(node, line, lineNumber),
+      ...(input.onNodeStderr === undefined
+        ? {}
+        : { onStderrLine: (line: string) => input.onNodeStderr?.(node, line) }),
       onOversizedLine: (lineNumber, length) =>
         diagnostics.add({
           node,
@@ -283,6 +305,8 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
   // --- Setup, workload, final phase ---
   const nemesisEvents: NemesisEvent[] = [];
   let workloadRan = false;
+  let rate: RateReport | undefined;
+  let threadWaits = 0;
   let stopWatchdog = (): void => undefined;
   if (allInitialized && !aborted()) {
     progress('all nodes initialized');
@@ -374,8 +398,12 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
         )
       : undefined;
 
-    progress(`running ${options.workload} for ${options.timeLimitMs / 1000} s at ${options.rate} ops/s`);
-    workloadRan = true;
+    progress(
+      options.rate === 0
+        ? `running for ${options.timeLimitMs / 1000} s with no client operations (--rate 0)`
+        : `running ${options.workload} for ${options.timeLimitMs / 1000} s at ${options.rate} ops/s`,
+    );
+    workloadRan = options.rate > 0;
     nemesis?.start();
     const phaseStartMs = clock();
     const ticker = setInterval(() => {
@@ -385,12 +413,21 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
           `(${counts.ok} ok, ${counts.fail} fail, ${counts.info} info or pending), ${network.stats().all.sendCount} messages`,
       );
     }, PROGRESS_INTERVAL_MS);
-    await driver.runPhase(options.timeLimitMs, options.rate, aborted);
+    if (options.rate > 0) await driver.runPhase(options.timeLimitMs, options.rate, aborted);
+    else await sleepUnlessAborted(options.timeLimitMs);
     clearInterval(ticker);
     nemesis?.stop();
     nemesisEvents.push(...(nemesis?.events ?? []));
+    if (options.rate > 0 && !aborted()) {
+      rate = rateShortfall(
+        options.rate,
+        options.timeLimitMs,
+        history.operations.filter((record) => !record.final).length,
+      );
+      threadWaits = driver.threadWaits;
+    }
 
-    const finalOperations = workload.finalOperations?.();
+    const finalOperations = workloadRan ? workload.finalOperations?.() : undefined;
     if (finalOperations !== undefined && !aborted()) {
       progress(`waiting ${options.recoveryMs / 1000} s for recovery, then final operations`);
       await sleepUnlessAborted(options.recoveryMs);
@@ -436,7 +473,38 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     msgsPerOp: operations.all.count === 0 ? 0 : stats.servers.sendCount / operations.all.count,
   };
   const diagnosticGroups = diagnostics.list();
+  const warningGroups = warnings.list();
   const reasons: string[] = [];
+  const notes: string[] = [];
+  if (options.rate === 0 && allInitialized && !aborted()) {
+    notes.push(
+      'no client operations (--rate 0): the verdict covers init, the nemesis and how the nodes behaved, not the workload check',
+    );
+  }
+  if (rate !== undefined && !rate.reached) {
+    notes.push(
+      `rate not reached: ${rate.started} operations in ${options.timeLimitMs / 1000} s is ${rate.achieved.toFixed(
+        rate.achieved < 10 ? 2 : 1,
+      )} ops/s, ${options.rate} asked (about ${Math.round(rate.expected)} expected); ` +
+        (threadWaits > 0
+          ? `${options.concurrency === 1 ? 'the one client thread was' : `all ${options.concurrency} client threads were`} busy ${threadWaits} time${threadWaits === 1 ? '' : 's'} ` +
+            '(each runs one operation at a time: raise --concurrency, or answer faster)'
+          : 'the workbench could not start operations fast enough (a loaded machine?)'),
+    );
+  }
+  if (options.consistencyModels.length > 0 && workload.judgesConsistencyModels !== true) {
+    notes.push(
+      `--consistency-models ${options.consistencyModels.join(',')} is ignored: the ${options.workload} workload has a check of its own` +
+        ' (only transactional workloads are judged against consistency models)',
+    );
+  }
+  if (warningGroups.length > 0) {
+    notes.push(
+      `warnings (Maelstrom accepts these; the verdict does not count them): ${warningGroups
+        .map((group) => `${group.node} ${group.kind}${group.count > 1 ? ` ×${group.count}` : ''}`)
+        .join(', ')}`,
+    );
+  }
   if (!allInitialized)
     reasons.push(
       `${nodes.length - initialized.size} of ${nodes.length} nodes did not initialize: the workload did not run`,
@@ -456,9 +524,11 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
   if (aborted()) reasons.push('the run was interrupted');
   const invalid =
     !allInitialized || diagnosticGroups.length > 0 || check?.verdict === 'invalid' || !availability.met;
+  // With --rate 0 there is no check to wait for: the nodes' conduct is the whole verdict.
+  const nothingToCheck = options.rate === 0 && allInitialized;
   const verdict: MaelstromVerdict = invalid
     ? 'invalid'
-    : aborted() || check === undefined || check.verdict === 'unknown'
+    : aborted() || (check === undefined && !nothingToCheck) || check?.verdict === 'unknown'
       ? 'unknown'
       : 'valid';
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -466,6 +536,7 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
   return {
     verdict,
     reasons,
+    notes,
     options,
     startedAt: startedAt.toISOString(),
     durationMs,
@@ -488,6 +559,8 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     latencies: latencyQuantiles(history),
     check,
     diagnostics: diagnosticGroups,
+    warnings: warningGroups,
+    rate,
     nemesis: nemesisEvents,
     history,
     trace: trace.build(`maelstrom ${options.workload}`, options.seed, traceParams(options), {

@@ -4,7 +4,7 @@
  * usage), and `maelstrom node` with a TypeScript protocol module.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_KILL_AFTER_MS, fairlinkBin, filesUnder, runFairlink, scratchFolder } from '../cli/run-cli.js';
@@ -22,7 +22,8 @@ describe('fairlink maelstrom test', () => {
       { cwd },
     );
     expect(run.stdout).toMatch(/^maelstrom echo: VALID\n/);
-    expect(run.stdout).toContain('  results: results\n');
+    // Maelstrom's last line, which scripts written for it look for.
+    expect(run.stdout).toMatch(/\n {2}results: results\nEverything looks good! ヽ\(‘ー`\)ノ\n$/);
     expect(run.stderr).toContain('maelstrom: starting 2 nodes');
     expect(run.code).toBe(0);
     expect(filesUnder(cwd)).toEqual([
@@ -46,21 +47,165 @@ describe('fairlink maelstrom test', () => {
   });
 
   it(
-    'runs a built-in fairlink node with --node, into out/maelstrom by default',
+    "runs a built-in fairlink node with --node, into Maelstrom's store/<workload>/<timestamp> by default, with latest links",
     { timeout: TIMEOUT_MS },
     async () => {
       const cwd = scratchFolder();
-      const run = await runFairlink(
-        ['maelstrom', 'test', '-w', 'broadcast', '--node', 'broadcast', ...QUICK, '-q'],
-        { cwd },
-      );
+      const args = ['maelstrom', 'test', '-w', 'broadcast', '--node', 'broadcast', ...QUICK, '-q'];
+      const first = await runFairlink(args, { cwd });
+      const run = await runFairlink(args, { cwd });
       expect(run.stderr).toBe('');
       expect(run.stdout).toMatch(/^maelstrom broadcast: VALID\n/);
       expect(run.stdout).toContain('2 nodes of fairlink maelstrom node broadcast');
       expect(run.code).toBe(0);
-      const folder = /results: (out\/maelstrom\/broadcast-\d{8}T\d{6}Z)\n/.exec(run.stdout)?.[1];
+      const folderOf = (stdout: string): string | undefined =>
+        /results: (store\/broadcast\/(\d{8}T\d{6}\.\d{3}Z)(-\d+)?)\n/.exec(stdout)?.[1];
+      const folder = folderOf(run.stdout) as string;
       expect(folder).toBeDefined();
-      expect(existsSync(join(cwd, folder as string, 'results.json'))).toBe(true);
+      expect(folderOf(first.stdout)).not.toBe(folder);
+      expect(existsSync(join(cwd, folder, 'results.json'))).toBe(true);
+      // The links point at the newest run, relatively (the store can move).
+      expect(readlinkSync(join(cwd, 'store/broadcast/latest'))).toBe(folder.slice('store/broadcast/'.length));
+      expect(readlinkSync(join(cwd, 'store/latest'))).toBe(folder.slice('store/'.length));
+      expect(readFileSync(join(cwd, 'store/latest/summary.txt'), 'utf8')).toBe(run.stdout);
+    },
+  );
+
+  it(
+    'draws a fresh seed when none is given, prints it and records it; --seed replays it',
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const cwd = scratchFolder();
+      const args = ['maelstrom', 'test', '-w', 'echo', '--bin', fixture('echo'), ...QUICK, '-q'];
+      const seedOf = (stdout: string): string | undefined =>
+        /\n {2}seed (\d+) \(replay with --seed (\d+)\)\n/.exec(stdout)?.slice(1, 3).join(' ');
+      const [a, b] = await Promise.all([
+        runFairlink([...args, '--out', 'a'], { cwd, timeoutMs: 30_000 }),
+        runFairlink([...args, '--out', 'b'], { cwd, timeoutMs: 30_000 }),
+      ]);
+      const seedA = seedOf(a.stdout)?.split(' ') ?? [];
+      const seedB = seedOf(b.stdout)?.split(' ') ?? [];
+      expect(seedA[0]).toBeDefined();
+      expect(seedA[0]).toBe(seedA[1]);
+      expect(seedA[0]).not.toBe(seedB[0]);
+      const results = JSON.parse(readFileSync(join(cwd, 'a/results.json'), 'utf8')) as {
+        seed: number;
+        options: { seed: number };
+      };
+      expect(results.seed).toBe(Number(seedA[0]));
+      expect(results.options.seed).toBe(Number(seedA[0]));
+      const replay = await runFairlink([...args, '--out', 'c', '--seed', seedA[0] as string], {
+        cwd,
+        timeoutMs: 30_000,
+      });
+      expect(seedOf(replay.stdout)).toBe(`${seedA[0]} ${seedA[0]}`);
+    },
+  );
+
+  it(
+    'runs --test-count tests on seeds --seed, --seed+1…, each in its folder, with a closing line',
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const cwd = scratchFolder();
+      const run = await runFairlink(
+        ['maelstrom', 'test', '-w', 'echo', '--bin', fixture('echo'), ...QUICK, '-q'].concat([
+          '--test-count',
+          '3',
+          '--seed',
+          '10',
+          '--out',
+          'runs',
+        ]),
+        { cwd, timeoutMs: 30_000 },
+      );
+      expect(run.code).toBe(0);
+      expect(run.stdout.match(/^maelstrom echo: VALID$/gm)).toHaveLength(3);
+      expect(run.stdout).toMatch(/\nmaelstrom echo x3: VALID: 3 of 3 tests ran \(seeds 10, 11, 12\)\n$/);
+      for (const [index, seed] of [10, 11, 12].entries()) {
+        const results = JSON.parse(readFileSync(join(cwd, `runs/${index + 1}/results.json`), 'utf8')) as {
+          seed: number;
+        };
+        expect(results.seed).toBe(seed);
+      }
+    },
+  );
+
+  it('stops --test-count at the first invalid test and says which', { timeout: TIMEOUT_MS }, async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(
+      ['maelstrom', 'test', '-w', 'unique-ids', '--bin', fixture('unique-ids'), ...QUICK, '-q'].concat([
+        '--test-count',
+        '3',
+        '--',
+        '--duplicates',
+      ]),
+      { cwd, timeoutMs: 30_000 },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout.match(/^maelstrom unique-ids: INVALID$/gm)).toHaveLength(1);
+    const seed = /\n {2}seed (\d+) /.exec(run.stdout)?.[1] as string;
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `\\nmaelstrom unique-ids x3: INVALID: test 1 of 3 is invalid \\(seed ${seed}\\); stopped there\\n$`,
+      ),
+    );
+  });
+
+  it(
+    "takes the tutorial's flags: --nodes, --log-stderr, --rate 0, --consistency-models",
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const cwd = scratchFolder();
+      const forwarding = await runFairlink(
+        [
+          'maelstrom',
+          'test',
+          '-w',
+          'echo',
+          '--bin',
+          fixture('forwarding-echo'),
+          ...QUICK.slice(2),
+          '-q',
+        ].concat([
+          '--nodes',
+          'n1,n2',
+          '--log-stderr',
+          '--consistency-models',
+          'strict-serializable',
+          '--out',
+          'f',
+        ]),
+        { cwd, timeoutMs: 30_000 },
+      );
+      expect(forwarding.code).toBe(0);
+      expect(forwarding.stdout).toMatch(/^maelstrom echo: VALID\n/);
+      expect(forwarding.stdout).toContain('  2 nodes (n1, n2) of ');
+      expect(forwarding.stdout).toContain('  note: --consistency-models strict-serializable is ignored');
+      expect(forwarding.stdout).toContain(
+        '  node warnings (accepted, as Maelstrom does; not counted in the verdict):',
+      );
+      expect(forwarding.stderr).toMatch(/^n2: n2: forwarding c\d+'s echo to n1$/m);
+      const idle = await runFairlink(
+        [
+          'maelstrom',
+          'test',
+          '-w',
+          'echo',
+          '--bin',
+          fixture('echo'),
+          ...QUICK,
+          '-q',
+          '--rate',
+          '0',
+          '--json',
+        ],
+        { cwd, timeoutMs: 30_000 },
+      );
+      expect(idle.code).toBe(0);
+      const results = JSON.parse(idle.stdout) as { verdict: string; notes: string[]; operations: unknown };
+      expect(results.verdict).toBe('valid');
+      expect(results.notes[0]).toMatch(/^no client operations \(--rate 0\)/);
+      expect(results.operations).toMatchObject({ all: { count: 0 } });
     },
   );
 
@@ -134,18 +279,81 @@ describe('fairlink maelstrom test', () => {
       ['-w', 'echo', '--bin', 'node', '--nemesis', 'clock'],
       'fairlink: --nemesis "clock": expected one of partition',
     ],
+    [
+      ['-w', 'echo', '--bin', 'node', '--nodes', 'n1,n2', '--node-count', '2'],
+      'fairlink: give --nodes IDS or --node-count N, not both',
+    ],
+    [
+      ['-w', 'echo', '--bin', 'node', '--nodes', 'n1,c2'],
+      'fairlink: --nodes "n1,c2": node id c2: c followed by digits names a client',
+    ],
+    [
+      ['-w', 'echo', '--node', 'n1,n2'],
+      'fairlink: --node n1,n2: --node names a fairlink protocol to run as the nodes; for node ids, use --nodes n1,n2',
+    ],
+    [
+      ['-w', 'echo', '--bin', 'node', '--consistency-models', 'serializable,linearisable'],
+      expect.stringMatching(
+        /^fairlink: --consistency-models "linearisable": not one of Elle's models \(read-uncommitted, .*\)$/,
+      ),
+    ],
+    [
+      ['-w', 'echo', '--bin', 'node', '--test-count', '0'],
+      'fairlink: --test-count 0: expected a whole number from 1 to 10000',
+    ],
   ])(
     'refuses bad usage with one line and exit 2, writing nothing: %j',
     { timeout: TIMEOUT_MS },
     async (args, message) => {
       const cwd = scratchFolder();
       const run = await runFairlink(['maelstrom', 'test', ...args], { cwd });
-      expect(run.stderr).toBe(`${message}\n`);
+      expect(run.stderr.split('\n')).toEqual([message, '']);
       expect(run.stdout).toBe('');
       expect(run.code).toBe(2);
       expect(filesUnder(cwd)).toEqual([]);
     },
   );
+});
+
+describe('fairlink maelstrom serve', () => {
+  it('serves the store until SIGTERM, then exits 0', { timeout: TIMEOUT_MS }, async () => {
+    const cwd = scratchFolder();
+    const made = await runFairlink(
+      ['maelstrom', 'test', '-w', 'echo', '--bin', fixture('echo'), ...QUICK, '-q'],
+      { cwd, timeoutMs: 30_000 },
+    );
+    expect(made.code).toBe(0);
+    const child = spawn(process.execPath, [fairlinkBin, 'maelstrom', 'serve', '--port', '0'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = /^serving store at (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C stops\)\n/.exec(stdout);
+        if (match) resolve(match[1] as string);
+      });
+      child.on('close', () => reject(new Error(`serve ended: ${stdout}`)));
+    });
+    try {
+      const index = await (await fetch(url)).text();
+      expect(index).toMatch(/<td>echo<\/td><td><a href="\/echo\/\d{8}T\d{6}\.\d{3}Z\/">/);
+      const summary = await fetch(`${url}latest/summary.txt`);
+      expect(await summary.text()).toMatch(/^maelstrom echo: VALID\n/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a store that does not exist', { timeout: TIMEOUT_MS }, async () => {
+    const cwd = scratchFolder();
+    const run = await runFairlink(['maelstrom', 'serve', '--store', 'nope'], { cwd });
+    expect(run.stderr).toBe('fairlink: --store nope: no such folder (run fairlink maelstrom test first)\n');
+    expect(run.code).toBe(2);
+  });
 });
 
 describe('fairlink maelstrom node', () => {

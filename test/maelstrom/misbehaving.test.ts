@@ -66,6 +66,15 @@ describe.concurrent('a misbehaving node', () => {
     expect(run.verdict).toBe('invalid');
   });
 
+  it('writes a message whose src is no participant of the run', { timeout: TIMEOUT_MS }, async () => {
+    const run = await misbehave('unknown-source');
+    const problem = only(run);
+    expect(problem).toMatchObject({ node: 'n1', kind: 'wrong-source', line: 2 });
+    expect(problem.detail).toContain("'n77'");
+    expect(run.warnings).toEqual([]);
+    expect(run.verdict).toBe('invalid');
+  });
+
   it(
     'never answers init: the workload does not run, the run still ends',
     { timeout: TIMEOUT_MS },

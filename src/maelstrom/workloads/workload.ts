@@ -8,6 +8,7 @@ import type { HistoryKey } from '../../history/types.js';
 import type { RandomStream } from '../../sim/random.js';
 import { isDefiniteError, type Body } from '../protocol.js';
 import type { RunHistory } from '../run-history.js';
+import type { ConsistencyModel } from '../consistency-models.js';
 import type { TopologyName } from '../topology.js';
 
 /** The workloads the workbench runs. */
@@ -51,6 +52,8 @@ export interface WorkloadSetting {
   readonly nodes: readonly string[];
   readonly random: RandomStream;
   readonly topology: TopologyName;
+  /** The models a transactional check judges against (`--consistency-models`; empty: its default). */
+  readonly consistencyModels?: readonly ConsistencyModel[];
 }
 
 /** A workload's verdict and figures. */
@@ -91,6 +94,11 @@ export interface Workload {
   finalOperations?(): readonly FinalOperation[];
   /** Judges the history. */
   check(history: RunHistory): WorkloadCheck;
+  /**
+   * Whether the check judges against `--consistency-models` (transactional
+   * workloads); for the others the models are ignored, with a note.
+   */
+  readonly judgesConsistencyModels?: boolean;
 }
 
 /**
