@@ -80,8 +80,8 @@ describe('fairlink maelstrom test', () => {
       const seedOf = (stdout: string): string | undefined =>
         /\n {2}seed (\d+) \(replay with --seed (\d+)\)\n/.exec(stdout)?.slice(1, 3).join(' ');
       const [a, b] = await Promise.all([
-        runFairlink([...args, '--out', 'a'], { cwd, timeoutMs: 30_000 }),
-        runFairlink([...args, '--out', 'b'], { cwd, timeoutMs: 30_000 }),
+        runFairlink([...args, '--out', 'a'], { cwd }),
+        runFairlink([...args, '--out', 'b'], { cwd }),
       ]);
       const seedA = seedOf(a.stdout)?.split(' ') ?? [];
       const seedB = seedOf(b.stdout)?.split(' ') ?? [];
@@ -94,10 +94,7 @@ describe('fairlink maelstrom test', () => {
       };
       expect(results.seed).toBe(Number(seedA[0]));
       expect(results.options.seed).toBe(Number(seedA[0]));
-      const replay = await runFairlink([...args, '--out', 'c', '--seed', seedA[0] as string], {
-        cwd,
-        timeoutMs: 30_000,
-      });
+      const replay = await runFairlink([...args, '--out', 'c', '--seed', seedA[0] as string], { cwd });
       expect(seedOf(replay.stdout)).toBe(`${seedA[0]} ${seedA[0]}`);
     },
   );
@@ -116,7 +113,7 @@ describe('fairlink maelstrom test', () => {
           '--out',
           'runs',
         ]),
-        { cwd, timeoutMs: 30_000 },
+        { cwd },
       );
       expect(run.code).toBe(0);
       expect(run.stdout.match(/^maelstrom echo: VALID$/gm)).toHaveLength(3);
@@ -139,7 +136,7 @@ describe('fairlink maelstrom test', () => {
         '--',
         '--duplicates',
       ]),
-      { cwd, timeoutMs: 30_000 },
+      { cwd },
     );
     expect(run.code).toBe(1);
     expect(run.stdout.match(/^maelstrom unique-ids: INVALID$/gm)).toHaveLength(1);
@@ -175,7 +172,7 @@ describe('fairlink maelstrom test', () => {
           '--out',
           'f',
         ]),
-        { cwd, timeoutMs: 30_000 },
+        { cwd },
       );
       expect(forwarding.code).toBe(0);
       expect(forwarding.stdout).toMatch(/^maelstrom echo: VALID\n/);
@@ -199,7 +196,7 @@ describe('fairlink maelstrom test', () => {
           '0',
           '--json',
         ],
-        { cwd, timeoutMs: 30_000 },
+        { cwd },
       );
       expect(idle.code).toBe(0);
       const results = JSON.parse(idle.stdout) as { verdict: string; notes: string[]; operations: unknown };
@@ -320,7 +317,7 @@ describe('fairlink maelstrom serve', () => {
     const cwd = scratchFolder();
     const made = await runFairlink(
       ['maelstrom', 'test', '-w', 'echo', '--bin', fixture('echo'), ...QUICK, '-q'],
-      { cwd, timeoutMs: 30_000 },
+      { cwd },
     );
     expect(made.code).toBe(0);
     const child = spawn(process.execPath, [fairlinkBin, 'maelstrom', 'serve', '--port', '0'], {
