@@ -39,24 +39,27 @@ export class DependencyGraph {
   private readonly from: number[] = [];
   private readonly to: number[] = [];
   private readonly kinds: number[] = [];
-  private readonly details: EdgeDetail[] = [];
-  /** One edge per (source, target, kind): a number key, since strings would cost at this scale. */
-  private readonly seen = new Set<number>();
+  // Details in parallel arrays rather than one object per edge: hundreds of thousands of edges.
+  private readonly keys: unknown[] = [];
+  private readonly befores: unknown[] = [];
+  private readonly afters: unknown[] = [];
   private outStart: Int32Array | undefined;
   private outEdges: Int32Array | undefined;
 
   constructor(readonly nodes: number) {}
 
-  /** Adds an edge unless one of the same kind joins the same nodes; self-loops are dropped. */
+  /**
+   * Adds an edge; self-loops are dropped. Parallel edges are kept (one per key, say): they cost
+   * less than finding them, and change neither the components nor the shortest cycles.
+   */
   add(from: number, to: number, kind: number, detail: EdgeDetail): void {
     if (from === to) return;
-    const key = (from * this.nodes + to) * 16 + kind;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
     this.from.push(from);
     this.to.push(to);
     this.kinds.push(kind);
-    this.details.push(detail);
+    this.keys.push(detail.key);
+    this.befores.push(detail.before);
+    this.afters.push(detail.after);
     this.outStart = undefined;
   }
 
@@ -69,7 +72,7 @@ export class DependencyGraph {
       from: this.from[index] as number,
       to: this.to[index] as number,
       kind: this.kinds[index] as number,
-      detail: this.details[index] as EdgeDetail,
+      detail: { key: this.keys[index], before: this.befores[index], after: this.afters[index] },
     };
   }
 
