@@ -253,6 +253,17 @@ describe('list-append: one hand-built history per anomaly', () => {
     expect(result.committed).toBe(2);
   });
 
+  it('reads JSON Lines histories whose values are transactions', () => {
+    const text = [
+      '{"process": 0, "type": "invoke", "f": "txn", "value": [["append", "x", 1], ["r", "x", null]]}',
+      '{"process": 0, "type": "ok", "f": "txn", "value": [["append", "x", 1], ["r", "x", [1]]]}',
+      '{"process": 1, "type": "invoke", "f": "txn", "value": [["r", "x", null]]}',
+      '{"process": 1, "type": "ok", "f": "txn", "value": [["r", "x", []]]}',
+    ].join('\n');
+    const result = checkTransactions(parseHistory(text, 'jsonl', 'h.jsonl'), { workload: 'list-append' });
+    expect(result.anomalyTypes).toEqual(['G-single-realtime']);
+  });
+
   it('refuses an element appended twice to one key, naming the transactions', () => {
     expect(() =>
       listAppend(concurrentTxns({ ops: [['append', 'x', 1]] }, { ops: [['append', 'x', 1]] })),
