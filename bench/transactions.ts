@@ -32,8 +32,13 @@ function random(seed: number): () => number {
   };
 }
 
-/** `count` transactions by `CLIENTS` clients, with overlapping invocations and completions. */
-export function generateListAppendHistory(count: number, seed = 1): Transaction[] {
+/**
+ * `count` transactions by `CLIENTS` clients, with overlapping invocations and completions. With
+ * `snapshot`, a transaction reads the store as it was at its invocation and its appends land at
+ * its completion (a snapshot without first-committer-wins): lost updates, read and write skew,
+ * and large strongly connected components.
+ */
+export function generateListAppendHistory(count: number, snapshot = false, seed = 1): Transaction[] {
   const next = random(seed);
   const store = new Map<number, number[]>();
   const appends = new Map<number, number>();
@@ -44,9 +49,13 @@ export function generateListAppendHistory(count: number, seed = 1): Transaction[
   const txns: Transaction[] = [];
   /** The transaction in flight of each client, completed at a random later step. */
   const inFlight: (Transaction | undefined)[] = new Array<Transaction | undefined>(CLIENTS);
+  /** With `snapshot`, the appends of each client's transaction, applied when it completes. */
+  const deferred: [number, number][][] = Array.from({ length: CLIENTS }, () => []);
   const complete = (client: number): void => {
     const txn = inFlight[client];
     if (txn === undefined) return;
+    for (const [key, value] of deferred[client] ?? []) store.set(key, [...(store.get(key) ?? []), value]);
+    deferred[client] = [];
     txns[txn.id] = { ...txn, completeIndex: eventIndex++ };
     inFlight[client] = undefined;
   };
@@ -55,13 +64,18 @@ export function generateListAppendHistory(count: number, seed = 1): Transaction[
     complete(client);
     const ops: MicroOp[] = [];
     const length = 1 + Math.floor(next() * 4);
+    /** The transaction's own view of the keys it touched (its snapshot, with `snapshot`). */
+    const view = new Map<number, number[]>();
     for (let i = 0; i < length; i++) {
       const slot = Math.floor(next() * ACTIVE_KEYS);
       const key = keys[slot] as number;
-      const list = store.get(key) ?? [];
+      const list = view.get(key) ?? store.get(key) ?? [];
       if (next() < 0.5) {
         const value = nextValue++;
-        store.set(key, [...list, value]);
+        if (snapshot) {
+          view.set(key, [...list, value]);
+          deferred[client]?.push([key, value]);
+        } else store.set(key, [...list, value]);
         ops.push({ f: 'append', key, value });
         const made = (appends.get(key) ?? 0) + 1;
         appends.set(key, made);
@@ -90,8 +104,8 @@ function median(values: readonly number[]): number {
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
-function measure(count: number): Record<string, unknown> {
-  const history = generateListAppendHistory(count);
+function measure(count: number, snapshot = false): Record<string, unknown> {
+  const history = generateListAppendHistory(count, snapshot);
   const first = checkTransactions(history, { workload: 'list-append' });
   const times: number[] = [];
   const cpu: number[] = [];
@@ -109,7 +123,7 @@ function measure(count: number): Record<string, unknown> {
   return {
     transactions: count,
     verdict: first.verdict,
-    anomalies: first.anomalyTypes,
+    anomalies: first.counts,
     edges: first.edges,
     medianMs: round(ms, 1),
     cpuMs: round(median(cpu), 1),
@@ -120,6 +134,7 @@ function measure(count: number): Record<string, unknown> {
 
 const small = measure(10_000);
 const large = measure(100_000);
+const broken = measure(100_000, true);
 const perTxn = (entry: Record<string, unknown>): number => entry['microsecondsPerTransaction'] as number;
 process.stdout.write(
   `${JSON.stringify({
@@ -132,6 +147,10 @@ process.stdout.write(
       cpuRatio: round((large['cpuMs'] as number) / 10 / (small['cpuMs'] as number), 2),
     },
     loadAverage1Minute: round(loadavg()[0] ?? 0, 2),
-    valid: small['verdict'] === 'valid' && large['verdict'] === 'valid',
+    '100000 snapshot': {
+      note: 'reads from a snapshot taken at invocation, appends applied at completion: anomalies everywhere',
+      ...broken,
+    },
+    valid: small['verdict'] === 'valid' && large['verdict'] === 'valid' && broken['verdict'] === 'invalid',
   })}\n`,
 );
