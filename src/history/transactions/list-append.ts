@@ -1,7 +1,8 @@
 /**
  * Dependencies of a list-append history (Elle, section 4). Every read of a key returns a list,
- * and each list is a prefix of the key's history of appends, so the longest read gives the
- * version order of the key (the reads that are not prefixes of it are `incompatible-order`).
+ * and what a transaction saw of the others (its first read of the key, less its own appends
+ * before it) is a prefix of the key's history of appends, so the longest of these gives the
+ * version order of the key (those that are not prefixes of it are `incompatible-order`).
  * Then, for a key whose order is x1 x2 ... xm:
  *
  * - ww: the writer of x(i) precedes the writer of x(i+1);
@@ -26,13 +27,11 @@ import { RW, WR, WW, type DependencyGraph } from './graph.js';
 import type { Transaction, TxnKey } from './types.js';
 import { indexWrites, type WriteIndex } from './writers.js';
 
-/** A read taken into account: by whom, of which key, what it returned, and whether external. */
+/** An external read: by whom, of which key, what it saw of the other transactions' appends. */
 interface Read {
   readonly txn: Transaction;
   readonly key: TxnKey;
   readonly list: readonly unknown[];
-  /** The transaction's first access to the key: what it saw of the others. */
-  readonly external: boolean;
   /** Whether the transaction appended to the key after this read (lost update). */
   readonly appendsAfter: boolean;
 }
@@ -52,7 +51,7 @@ function collectReads(transactions: readonly Transaction[], source: string, find
     if (txn.status !== 'ok') continue;
     /** Per key: what this transaction knows the list to end with, and whether it read it whole. */
     const known = new Map<TxnKey, { list: unknown[]; whole: boolean }>();
-    const pending: { key: TxnKey; list: readonly unknown[]; external: boolean; at: number }[] = [];
+    const pending: { key: TxnKey; list: readonly unknown[]; at: number }[] = [];
     txn.ops.forEach((op, at) => {
       const state = known.get(op.key);
       if (op.f === 'append') {
@@ -69,11 +68,12 @@ function collectReads(transactions: readonly Transaction[], source: string, find
           `T${txn.id} reads key ${String(op.key)} as ${JSON.stringify(value)}: list-append reads return lists`,
         );
       const list = value as unknown[];
+      let fits = true;
       if (state !== undefined) {
         // Internal consistency: the whole list read before plus this transaction's appends, or
         // (nothing read before) a list ending with its appends.
         const expected = state.list;
-        const fits = state.whole
+        fits = state.whole
           ? sameList(list, expected)
           : list.length >= expected.length && sameList(list.slice(list.length - expected.length), expected);
         if (!fits)
@@ -85,11 +85,17 @@ function collectReads(transactions: readonly Transaction[], source: string, find
           });
       }
       known.set(op.key, { list: [...list], whole: true });
-      pending.push({ key: op.key, list, external: state === undefined, at });
+      // What the transaction saw of the others: its first read of the key, without its own
+      // appends before it (a snapshot with its own writes on top, as snapshot isolation reads).
+      // Later reads say nothing more, and are not used for the version order: under weak models
+      // a transaction's own appends may land later than it saw them.
+      if (state === undefined) pending.push({ key: op.key, list, at });
+      else if (!state.whole && fits)
+        pending.push({ key: op.key, list: list.slice(0, list.length - state.list.length), at });
     });
     for (const read of pending) {
       const appendsAfter = txn.ops.some((op, at) => at > read.at && op.f === 'append' && op.key === read.key);
-      reads.push({ txn, key: read.key, list: read.list, external: read.external, appendsAfter });
+      reads.push({ txn, key: read.key, list: read.list, appendsAfter });
     }
   }
   return reads;
@@ -182,7 +188,6 @@ export function inferListAppend(
         key,
         description: `T${txn.id} read key ${String(key)} = ${show(list)}, which holds an append of T${aborted.txn.id}, which failed (aborted read)`,
       });
-    if (!read.external) continue;
     const last = list.length === 0 ? undefined : list[list.length - 1];
     if (last !== undefined) {
       const write = writes.get(key)?.get(last);

@@ -253,12 +253,32 @@ describe('list-append: one hand-built history per anomaly', () => {
     expect(result.committed).toBe(2);
   });
 
+  it('takes what a transaction saw of the others from its reads, without its own appends', () => {
+    // T0 saw x empty and read its own 1 on top; its 1 landed after T1's 2. Not an incompatible
+    // order (a snapshot with its own writes on top), but T0 missed T1's append: G-single.
+    const result = listAppend(
+      concurrentTxns(
+        {
+          ops: [
+            ['append', 'x', 1],
+            ['r', 'x', [1]],
+          ],
+        },
+        { ops: [['append', 'x', 2]] },
+        { ops: [['r', 'x', [2, 1]]] },
+      ),
+    );
+    expect(result.anomalyTypes).toEqual(['G-single']);
+  });
+
   it('reads JSON Lines histories whose values are transactions', () => {
     const text = [
       '{"process": 0, "type": "invoke", "f": "txn", "value": [["append", "x", 1], ["r", "x", null]]}',
       '{"process": 0, "type": "ok", "f": "txn", "value": [["append", "x", 1], ["r", "x", [1]]]}',
       '{"process": 1, "type": "invoke", "f": "txn", "value": [["r", "x", null]]}',
       '{"process": 1, "type": "ok", "f": "txn", "value": [["r", "x", []]]}',
+      '{"process": 2, "type": "invoke", "f": "txn", "value": [["r", "x", null]]}',
+      '{"process": 2, "type": "ok", "f": "txn", "value": [["r", "x", [1]]]}',
     ].join('\n');
     const result = checkTransactions(parseHistory(text, 'jsonl', 'h.jsonl'), { workload: 'list-append' });
     expect(result.anomalyTypes).toEqual(['G-single-realtime']);
