@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { HistoryUsageError } from '../errors.js';
+import { HistoryFormatError, HistoryUsageError } from '../errors.js';
 import type { History } from '../types.js';
 import {
   anomalyTypes as knownAnomalies,
@@ -101,6 +101,13 @@ export function checkTransactions(
   const maxExamples = options.maxExamples ?? 8;
   const source = 'events' in history ? history.source : 'transactions';
   const transactions = 'events' in history ? readTransactions(history) : history;
+  // A history with events but no transaction is another kind of history, not a valid one.
+  if ('events' in history && history.events.length > 0 && transactions.length === 0)
+    throw new HistoryFormatError(
+      source,
+      history.events[0]?.line,
+      `no :txn operations: a ${workload} history is made of transactions (:f :txn)`,
+    );
 
   const graph = new DependencyGraph(transactions.length);
   const findings: Finding[] =

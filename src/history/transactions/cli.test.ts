@@ -73,6 +73,17 @@ describe('fairlink history check --model list-append', () => {
     expect(mismatch.exitCode).toBe(2);
   });
 
+  it('refuses a history without transactions, exit 2', async () => {
+    const registers = join(folder, 'register.edn');
+    await writeFile(
+      registers,
+      '{:type :invoke, :f :write, :value 1, :process 0}\n{:type :ok, :f :write, :value 1, :process 0}\n',
+    );
+    const output = await runHistoryCheck({ files: [registers], model: 'list-append' });
+    expect(output.exitCode).toBe(2);
+    expect(output.stderr).toContain('register.edn:1: no :txn operations');
+  });
+
   it('names the file and line of a malformed transaction, exit 2', async () => {
     const bad = join(folder, 'bad.edn');
     await writeFile(bad, '{:type :invoke, :f :txn, :value [[:append 1]], :process 0}\n');
