@@ -44,7 +44,7 @@ export function concurrentTxns(...specs: readonly TxnSpec[]): Transaction[] {
   }));
 }
 
-/** What one generated transaction intends: appends and reads of small integer keys. */
+/** What one generated transaction intends: writes (appends, or register writes) and reads of small integer keys. */
 export interface PlannedTxn {
   readonly ops: readonly { readonly f: 'append' | 'r'; readonly key: number }[];
   /** `ok`, `fail` (not applied) or `info` (applied or not, by `applied`). */
@@ -55,8 +55,9 @@ export interface PlannedTxn {
 /**
  * Executes planned transactions one after another against an in-memory store of lists, with
  * unique appended values: a history that is serializable, and strictly so, by construction.
+ * With `registers`, each key holds one value and an append is a write (`w`) of a fresh value.
  */
-export function executeSerially(plans: readonly PlannedTxn[]): Transaction[] {
+export function executeSerially(plans: readonly PlannedTxn[], registers = false): Transaction[] {
   const store = new Map<number, number[]>();
   let nextValue = 1;
   return plans.map((plan, id) => {
@@ -68,9 +69,10 @@ export function executeSerially(plans: readonly PlannedTxn[]): Transaction[] {
       if (f === 'append') {
         const value = nextValue++;
         current.push(value);
-        return { f, key, value };
+        return { f: registers ? 'w' : 'append', key, value };
       }
-      return { f, key, value: plan.status === 'ok' ? [...current] : null };
+      const seen = registers ? (current[current.length - 1] ?? null) : [...current];
+      return { f, key, value: plan.status === 'ok' ? seen : null };
     });
     if (applies) for (const [key, list] of view) store.set(key, list);
     return {

@@ -415,6 +415,16 @@ describe('properties', () => {
     );
   });
 
+  it('serial rw-register histories are always valid under strict serializability', () => {
+    fc.assert(
+      fc.property(fc.array(plannedTxn, { minLength: 1, maxLength: 15 }), (plans) => {
+        const result = checkTransactions(executeSerially(plans, true), { workload: 'rw-register' });
+        expect(result.anomalyTypes).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   /** Micro-operations on fresh keys p, q, r that plant a cycle of each kind between two transactions. */
   const plants: Record<
     'G0' | 'G1c' | 'G-single' | 'G2-item',
