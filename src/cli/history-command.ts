@@ -66,7 +66,7 @@ export function registerHistoryCommand(program: Command, cli: CliContext): void 
     .option('--checker <NAME>', `${CHECKERS.join(', ')} (default linearizable)`)
     .option(
       '--consistency-models <LIST>',
-      'transactions: the models to judge by, comma-separated, read-uncommitted ... strict-serializable (default strict-serializable)',
+      'transactions: the models to judge by, comma-separated, read-uncommitted ... strict-serializable (default strict-serializable; docs/transactions.md)',
       (text) => text.split(',').map((name) => name.trim()),
     )
     .option('--no-partition', 'check the history as one object, not key by key')

@@ -15,7 +15,11 @@ import type { Model } from './models/model.js';
 import { createModel, parseModelSpec, type ModelSpec } from './models/registry.js';
 import { findShapeProblem } from './models/shapes.js';
 import { checkSequentialConsistency, type SequentialResult } from './sequential/check.js';
-import { parseConsistencyModel, type ConsistencyModel } from './transactions/anomalies.js';
+import {
+  consistencyModels as knownConsistencyModels,
+  parseConsistencyModel,
+  type ConsistencyModel,
+} from './transactions/anomalies.js';
 import {
   checkTransactions,
   transactionWorkloads,
@@ -173,7 +177,7 @@ function resolveTransactions(
     const model = parseConsistencyModel(name);
     if (model === undefined)
       throw new HistoryUsageError(
-        `--consistency-models: unknown model "${name}"; known: read-uncommitted, read-committed, cursor-stability, repeatable-read, snapshot-isolation, serializable, strict-serializable`,
+        `--consistency-models: unknown model "${name}"; known: ${knownConsistencyModels.join(', ')}`,
       );
     return model;
   });

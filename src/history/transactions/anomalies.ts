@@ -13,6 +13,8 @@ export const consistencyModels = [
   'repeatable-read',
   'snapshot-isolation',
   'serializable',
+  'strong-session-snapshot-isolation',
+  'strong-session-serializable',
   'strict-serializable',
 ] as const;
 
@@ -23,9 +25,13 @@ export type ConsistencyModel = (typeof consistencyModels)[number];
  * The models each model directly implies (its next weaker ones). Repeatable read (Adya's PL-2.99,
  * item cycles forbidden) and snapshot isolation are incomparable: SI allows write skew (G2-item),
  * repeatable read allows what SI forbids about predicates, which item histories cannot show.
+ * The strong-session models add each client's own order (a client sees its earlier
+ * transactions); strict serializability's real-time order includes it.
  */
 const implies: Record<ConsistencyModel, readonly ConsistencyModel[]> = {
-  'strict-serializable': ['serializable'],
+  'strict-serializable': ['strong-session-serializable'],
+  'strong-session-serializable': ['serializable', 'strong-session-snapshot-isolation'],
+  'strong-session-snapshot-isolation': ['snapshot-isolation'],
   serializable: ['repeatable-read', 'snapshot-isolation'],
   'repeatable-read': ['cursor-stability'],
   'snapshot-isolation': ['cursor-stability'],
@@ -46,6 +52,10 @@ export const anomalyTypes = [
   'G1c-realtime',
   'G-single-realtime',
   'G2-item-realtime',
+  'G0-process',
+  'G1c-process',
+  'G-single-process',
+  'G2-item-process',
   'lost-update',
   'internal',
   'incompatible-order',
@@ -73,6 +83,10 @@ const forbiddenFirstBy: Record<AnomalyType, readonly ConsistencyModel[]> = {
   'G1c-realtime': ['strict-serializable'],
   'G-single-realtime': ['strict-serializable'],
   'G2-item-realtime': ['strict-serializable'],
+  'G0-process': ['strong-session-snapshot-isolation'],
+  'G1c-process': ['strong-session-snapshot-isolation'],
+  'G-single-process': ['strong-session-snapshot-isolation'],
+  'G2-item-process': ['strong-session-serializable'],
   internal: ['read-uncommitted'],
   'incompatible-order': ['read-uncommitted'],
   'duplicate-elements': ['read-uncommitted'],

@@ -27,9 +27,9 @@ import {
 } from './anomalies.js';
 import { findCycles } from './cycles.js';
 import { explainEdge, type CycleStep } from './explain.js';
-import { DependencyGraph } from './graph.js';
+import { DependencyGraph, PROCESS, RT } from './graph.js';
 import { inferListAppend } from './list-append.js';
-import { addRealtimeEdges } from './realtime.js';
+import { addProcessEdges, addRealtimeEdges } from './realtime.js';
 import { inferRwRegister } from './rw-register.js';
 import { readTransactions, type Transaction } from './types.js';
 
@@ -114,12 +114,25 @@ export function checkTransactions(
     workload === 'list-append'
       ? inferListAppend(transactions, graph, source)
       : inferRwRegister(transactions, graph, source);
-  // Real-time edges matter only to a model that orders transactions by real time.
+  // Order edges matter only to a model that orders transactions by them; real time includes
+  // each client's own order.
   const realtime = models.some((model) => impliesModel(model, 'strict-serializable'));
-  if (realtime) addRealtimeEdges(transactions, graph);
+  const sessions = models.some(
+    (model) =>
+      impliesModel(model, 'strong-session-snapshot-isolation') && !impliesModel(model, 'strict-serializable'),
+  );
+  const orders: number[] = [];
+  if (realtime) {
+    addRealtimeEdges(transactions, graph);
+    orders.push(RT);
+  }
+  if (sessions) {
+    addProcessEdges(transactions, graph);
+    orders.push(PROCESS);
+  }
 
   const found: TransactionAnomaly[] = [...findings];
-  for (const cycle of findCycles(graph, realtime)) {
+  for (const cycle of findCycles(graph, orders)) {
     const steps = cycle.edges.map((e) => explainEdge(graph.edge(e), workload));
     found.push({
       type: cycle.type,

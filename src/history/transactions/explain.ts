@@ -5,10 +5,10 @@
  * @module
  */
 import { describeValue } from '../hash.js';
-import { RT, RW, WR, WW, type Edge } from './graph.js';
+import { PROCESS, RW, WR, WW, type Edge } from './graph.js';
 
 /** The name of an edge kind in reports. */
-export type EdgeKindName = 'ww' | 'wr' | 'rw' | 'realtime';
+export type EdgeKindName = 'ww' | 'wr' | 'rw' | 'realtime' | 'process';
 
 /** One step of a cycle, explained. */
 export interface CycleStep {
@@ -24,7 +24,15 @@ export interface CycleStep {
 }
 
 export function kindName(kind: number): EdgeKindName {
-  return kind === WW ? 'ww' : kind === WR ? 'wr' : kind === RW ? 'rw' : 'realtime';
+  return kind === WW
+    ? 'ww'
+    : kind === WR
+      ? 'wr'
+      : kind === RW
+        ? 'rw'
+        : kind === PROCESS
+          ? 'process'
+          : 'realtime';
 }
 
 const value = (v: unknown): string => describeValue(v, 30);
@@ -67,7 +75,9 @@ export function explainEdge(edge: Edge, workload: 'list-append' | 'rw-register')
         : `${a} read key ${key} ${seen}, and ${b} wrote a later version, ${value(detail.after)}, which ${a} did not see (rw)`;
       break;
     }
-    case RT:
+    case PROCESS:
+      text = `${a} and then ${b} ran on the same client (process)`;
+      break;
     default:
       text = `${a} completed before ${b} was invoked (realtime)`;
   }
@@ -92,7 +102,8 @@ export function explainEdge(edge: Edge, workload: 'list-append' | 'rw-register')
  */
 export function drawCycleAscii(steps: readonly CycleStep[]): string[] {
   if (steps.length === 0) return [];
-  const label = (step: CycleStep): string => (step.kind === 'realtime' ? 'rt' : step.kind);
+  const label = (step: CycleStep): string =>
+    step.kind === 'realtime' ? 'rt' : step.kind === 'process' ? 'p' : step.kind;
   let top = `T${(steps[0] as CycleStep).from}`;
   for (const step of steps.slice(0, -1)) top += ` -${label(step)}-> T${step.to}`;
   const last = steps[steps.length - 1] as CycleStep;
@@ -118,6 +129,7 @@ const EDGE_COLOURS: Record<EdgeKindName, string> = {
   wr: '#2ca02c',
   rw: '#d62728',
   realtime: '#7f7f7f',
+  process: '#9467bd',
 };
 
 /**

@@ -14,8 +14,10 @@ export const WR = 2;
 export const RW = 4;
 /** Real time: the source completed before the target was invoked. */
 export const RT = 8;
+/** Process order: the source is the same client's previous committed transaction. */
+export const PROCESS = 16;
 export const DATA = WW | WR | RW;
-export const ALL = DATA | RT;
+export const ALL = DATA | RT | PROCESS;
 
 /** Why an edge exists: the key and the versions involved, for the explanation. */
 export interface EdgeDetail {

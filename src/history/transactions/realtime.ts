@@ -1,5 +1,6 @@
 /**
- * Real-time edges, for strict serializability: T1 precedes T2 when T1 completed before T2 was
+ * Order edges. Process order, for the strong-session models: a client's transactions in the
+ * order it ran them. Real-time edges, for strict serializability: T1 precedes T2 when T1 completed before T2 was
  * invoked. All such pairs would be quadratic; the edges kept are a transitive reduction of them,
  * as Elle keeps: a frontier of the transactions completed most recently, none of which follows
  * another. An invocation gets an edge from each transaction of the frontier; a completion removes
@@ -12,7 +13,7 @@
  *
  * @module
  */
-import { RT, type DependencyGraph } from './graph.js';
+import { PROCESS, RT, type DependencyGraph } from './graph.js';
 import type { Transaction } from './types.js';
 
 /** Adds the real-time edges between `transactions` (ids are their nodes) to `graph`. */
@@ -46,5 +47,22 @@ export function addRealtimeEdges(transactions: readonly Transaction[], graph: De
       frontier.add(txn.id);
       predecessors.delete(txn.id);
     }
+  }
+}
+
+/**
+ * Adds process-order edges: each client's committed transaction precedes the client's next one
+ * (a failed one is skipped; one of unknown outcome gets an edge in, none out, since it may take
+ * effect later). A client runs one transaction at a time, so this is one edge per transaction.
+ */
+export function addProcessEdges(transactions: readonly Transaction[], graph: DependencyGraph): void {
+  const lastCommitted = new Map<Transaction['process'], number>();
+  const inOrder = transactions
+    .filter((txn) => txn.status !== 'fail')
+    .sort((a, b) => a.invokeIndex - b.invokeIndex);
+  for (const txn of inOrder) {
+    const previous = lastCommitted.get(txn.process);
+    if (previous !== undefined) graph.add(previous, txn.id, PROCESS, {});
+    if (txn.status === 'ok') lastCommitted.set(txn.process, txn.id);
   }
 }

@@ -214,6 +214,23 @@ describe('list-append: one hand-built history per anomaly', () => {
     expect(strict.not).toEqual(['strict-serializable']);
   });
 
+  it('a client that misses its own write: fine for serializable, G-single-process for strong session models', () => {
+    // T0 and T1 ran on client 0, in that order; T1 did not see T0's append.
+    const txns = serialTxns(
+      { ops: [['append', 'x', 1]] },
+      { ops: [['r', 'x', []]] },
+      { ops: [['r', 'x', [1]]], process: 1 },
+    );
+    expect(listAppend(txns, ['serializable']).verdict).toBe('valid');
+    const session = listAppend(txns, ['strong-session-snapshot-isolation']);
+    expect(session.anomalyTypes).toEqual(['G-single-process']);
+    expect(session.not).toEqual(['strong-session-snapshot-isolation']);
+    expect(session.anomalies['G-single-process']?.[0]?.cycle?.map((step) => step.kind).sort()).toEqual([
+      'process',
+      'rw',
+    ]);
+  });
+
   it('judges against the models asked: write skew is allowed by snapshot isolation', () => {
     const skew = concurrentTxns(
       {
