@@ -42,6 +42,13 @@ export interface TransactionCheckOptions {
   readonly workload: TransactionWorkload;
   /** The models the history must satisfy. Default: `['strict-serializable']`, as Elle's and Maelstrom's. */
   readonly consistencyModels?: readonly ConsistencyModel[];
+  /**
+   * rw-register only: assume each key is sequentially consistent, so that the values each client
+   * saw of a key, transaction after transaction, are in the key's version order (Elle's
+   * sequential keys). More ww and rw edges; wrong for a store that does not promise it. Default
+   * false.
+   */
+  readonly sequentialKeys?: boolean;
   /** Examples kept per anomaly type (all are counted). Default 8. */
   readonly maxExamples?: number;
 }
@@ -113,7 +120,7 @@ export function checkTransactions(
   const findings: Finding[] =
     workload === 'list-append'
       ? inferListAppend(transactions, graph, source)
-      : inferRwRegister(transactions, graph, source);
+      : inferRwRegister(transactions, graph, source, options.sequentialKeys ?? false);
   // Order edges matter only to a model that orders transactions by them; real time includes
   // each client's own order.
   const realtime = models.some((model) => impliesModel(model, 'strict-serializable'));

@@ -43,6 +43,7 @@ export function inferRwRegister(
   transactions: readonly Transaction[],
   graph: DependencyGraph,
   source: string,
+  sequentialKeys = false,
 ): Finding[] {
   const findings: Finding[] = [];
   const writes = indexWrites(transactions, 'w', source);
@@ -116,6 +117,37 @@ export function inferRwRegister(
     if (live(writer)) graph.add(writer.id, txn.id, WW, { key, before, after: thenWrote });
     for (const reader of readersOf.get(key)?.get(value) ?? [])
       graph.add(reader.txn.id, txn.id, RW, { key, before, after: thenWrote });
+  }
+
+  /** `before` precedes `after` in the key's version order: its writer and readers precede `after`'s writer. */
+  const precedes = (key: TxnKey, before: unknown, after: unknown): void => {
+    const next = writes.get(key)?.get(after)?.txn;
+    if (!live(next)) return;
+    const previous = before === null ? undefined : writes.get(key)?.get(before)?.txn;
+    const detail = { key, before: before === null ? undefined : before, after };
+    if (live(previous)) graph.add(previous.id, next.id, WW, detail);
+    for (const reader of readersOf.get(key)?.get(before) ?? []) graph.add(reader.txn.id, next.id, RW, detail);
+  };
+  if (sequentialKeys) {
+    // Each key sequentially consistent: a client sees a key's versions in their order, so the
+    // values one client read or wrote of a key, one transaction after another, are in order.
+    const lastSeen = new Map<Transaction['process'], Map<TxnKey, unknown>>();
+    const inOrder = transactions
+      .filter((txn) => txn.status === 'ok')
+      .sort((a, b) => a.invokeIndex - b.invokeIndex);
+    for (const txn of inOrder) {
+      let seen = lastSeen.get(txn.process);
+      if (seen === undefined) lastSeen.set(txn.process, (seen = new Map<TxnKey, unknown>()));
+      // What the transaction leaves of each key: its last write, else what it read.
+      const after = new Map<TxnKey, unknown>();
+      for (const op of txn.ops) if (op.f === 'r' && !after.has(op.key)) after.set(op.key, op.value ?? null);
+      for (const op of txn.ops) if (op.f === 'w') after.set(op.key, op.value);
+      for (const [key, value] of after) {
+        const before = seen.get(key);
+        if (before !== undefined && value !== null && before !== value) precedes(key, before, value);
+        seen.set(key, value);
+      }
+    }
   }
 
   // The initial value precedes every write: readers of nil precede every writer.

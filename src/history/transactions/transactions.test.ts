@@ -386,6 +386,32 @@ describe('rw-register', () => {
     ).toContain('internal');
   });
 
+  it('with sequential keys, finds G0 from the order in which each client saw the values', () => {
+    // Client 0 saw x go 1 then 2; client 1 saw y go 2 then 1.
+    const txns = serialTxns(
+      {
+        ops: [
+          ['w', 'x', 1],
+          ['w', 'y', 1],
+        ],
+        process: 0,
+      },
+      {
+        ops: [
+          ['w', 'x', 2],
+          ['w', 'y', 2],
+        ],
+        process: 1,
+      },
+      { ops: [['r', 'x', 2]], process: 0 },
+      { ops: [['r', 'y', 1]], process: 1 },
+    );
+    expect(register(txns).anomalyTypes).not.toContain('G0');
+    const sequential = checkTransactions(txns, { workload: 'rw-register', sequentialKeys: true });
+    expect(sequential.anomalyTypes).toContain('G0');
+    expect(sequential.not).toEqual(['read-uncommitted']);
+  });
+
   it('passes a serial history', () => {
     const result = register(
       serialTxns(
@@ -435,7 +461,10 @@ describe('properties', () => {
   it('serial rw-register histories are always valid under strict serializability', () => {
     fc.assert(
       fc.property(fc.array(plannedTxn, { minLength: 1, maxLength: 15 }), (plans) => {
-        const result = checkTransactions(executeSerially(plans, true), { workload: 'rw-register' });
+        const result = checkTransactions(executeSerially(plans, true), {
+          workload: 'rw-register',
+          sequentialKeys: true,
+        });
         expect(result.anomalyTypes).toEqual([]);
       }),
       { numRuns: 300 },
