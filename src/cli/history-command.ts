@@ -23,9 +23,10 @@ interface HistoryCheckFlags {
   readonly json?: boolean;
   readonly html?: string;
   readonly threads?: number;
+  readonly consistencyModels?: string[];
 }
 
-const CHECKERS: readonly CheckerName[] = ['linearizable', 'sequential', 'set', 'counter'];
+const CHECKERS: readonly CheckerName[] = ['linearizable', 'sequential', 'set', 'counter', 'transactions'];
 
 /** `--initial VALUE`: a JSON value (`0`, `"x"`, `null`, `[1, 2]`). */
 function parseInitialValue(text: string): unknown {
@@ -45,12 +46,17 @@ export function registerHistoryCommand(program: Command, cli: CliContext): void 
     .description('judge recorded histories with consistency checkers');
   history
     .command('check')
-    .description('is each history linearizable (or sequentially consistent, or a converging set or counter)?')
+    .description(
+      'is each history linearizable (or sequentially consistent, a converging set or counter, or transactions free of anomalies)?',
+    )
     .argument(
       '<files...>',
       'the histories: Jepsen etcd logs, Jepsen EDN files (a map per line, or one vector), or JSON Lines',
     )
-    .option('--model <NAME>', 'register, cas-register, key-value, queue, set or counter')
+    .option(
+      '--model <NAME>',
+      'register, cas-register, key-value, queue, set or counter; list-append or rw-register for transactions (docs/transactions.md)',
+    )
     .option(
       '--initial <VALUE>',
       'the value the register or key-value model starts from, as JSON (default null; kv: \'""\')',
@@ -58,6 +64,11 @@ export function registerHistoryCommand(program: Command, cli: CliContext): void 
     )
     .option('--format <FORMAT>', 'jepsen-etcd, jepsen-kv-edn or jsonl (default: from the file)')
     .option('--checker <NAME>', `${CHECKERS.join(', ')} (default linearizable)`)
+    .option(
+      '--consistency-models <LIST>',
+      'transactions: the models to judge by, comma-separated, read-uncommitted ... strict-serializable (default strict-serializable; docs/transactions.md)',
+      (text) => text.split(',').map((name) => name.trim()),
+    )
     .option('--no-partition', 'check the history as one object, not key by key')
     .option('--timeout <S>', 'give up after S seconds: verdict unknown, exit 3', (text) =>
       parseWholeNumber(text, '--timeout', 1, 86_400),
@@ -83,6 +94,7 @@ export function registerHistoryCommand(program: Command, cli: CliContext): void 
         ...(flags.json === undefined ? {} : { json: flags.json }),
         ...(flags.html === undefined ? {} : { html: flags.html }),
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+        ...(flags.consistencyModels === undefined ? {} : { consistencyModels: flags.consistencyModels }),
       });
       // Bad input with nothing else to report (a usage error, or the one file given): the usual
       // one line. With several files, the others' verdicts are printed too.

@@ -15,10 +15,21 @@ import type { Model } from './models/model.js';
 import { createModel, parseModelSpec, type ModelSpec } from './models/registry.js';
 import { findShapeProblem } from './models/shapes.js';
 import { checkSequentialConsistency, type SequentialResult } from './sequential/check.js';
+import {
+  consistencyModels as knownConsistencyModels,
+  parseConsistencyModel,
+  type ConsistencyModel,
+} from './transactions/anomalies.js';
+import {
+  checkTransactions,
+  transactionWorkloads,
+  type TransactionCheckResult,
+  type TransactionWorkload,
+} from './transactions/check.js';
 import { pairOperations, type History, type PairedHistory } from './types.js';
 
 /** The checkers a file can be judged by. */
-export const checkerNames = ['linearizable', 'sequential', 'set', 'counter'] as const;
+export const checkerNames = ['linearizable', 'sequential', 'set', 'counter', 'transactions'] as const;
 
 /** A checker's name. */
 export type CheckerName = (typeof checkerNames)[number];
@@ -38,8 +49,13 @@ export interface CheckFileOptions {
   readonly partition?: boolean;
   /** Give up after this many seconds with an `unknown` verdict. Default: no limit. */
   readonly timeoutSeconds?: number;
-  /** Which check to run. Default `linearizable`. */
+  /**
+   * Which check to run. Default `linearizable`, or `transactions` when the model is a
+   * transactional workload (`list-append`, `rw-register`).
+   */
   readonly checker?: CheckerName;
+  /** The models a transactional history must satisfy (default `strict-serializable`). */
+  readonly consistencyModels?: readonly string[];
   /** Threads for partitions of large histories (built-in models only). Default: the machine's. */
   readonly threads?: number;
 }
@@ -61,6 +77,7 @@ export type CheckFileReport = {
   | { readonly checker: 'sequential'; readonly result: SequentialResult }
   | { readonly checker: 'set'; readonly result: SetCheckResult }
   | { readonly checker: 'counter'; readonly result: CounterCheckResult }
+  | { readonly checker: 'transactions'; readonly result: TransactionCheckResult }
 );
 
 const exitCodes = { ok: 0, violation: 1, unknown: 3 } as const;
@@ -72,6 +89,7 @@ interface ResolvedModel {
 }
 
 function resolveModel(options: CheckFileOptions, checker: CheckerName): ResolvedModel | undefined {
+  if (checker === 'transactions') return undefined;
   if (checker !== 'linearizable' && checker !== 'sequential') {
     if (options.initial !== undefined)
       throw new HistoryUsageError(`--initial: the ${checker} check uses no model, so no initial value`);
@@ -102,10 +120,12 @@ export type HistoryFileChecker = (path: string) => Promise<CheckFileReport>;
  *   the model: exit code 2 too, for that file.
  */
 export function createHistoryFileChecker(options: CheckFileOptions = {}): HistoryFileChecker {
-  const checker = options.checker ?? 'linearizable';
+  const transactional = isTransactionWorkload(options.model);
+  const checker = checkerFor(options);
   if (!checkerNames.includes(checker)) {
     throw new HistoryUsageError(`unknown checker "${String(checker)}"; known: ${checkerNames.join(', ')}`);
   }
+  const transactions = resolveTransactions(options, checker, transactional);
   if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0)) {
     throw new HistoryUsageError(
       `--timeout must be a positive number of seconds, got ${options.timeoutSeconds}`,
@@ -113,7 +133,57 @@ export function createHistoryFileChecker(options: CheckFileOptions = {}): Histor
   }
   const resolved = resolveModel(options, checker);
   const format = options.format === undefined ? undefined : parseFormatName(options.format);
-  return (path) => checkOneFile(path, options, checker, resolved, format);
+  return (path) => checkOneFile(path, options, checker, resolved, format, transactions);
+}
+
+/** The checker options ask for: the one named, else the one of the model (`linearizable` for most). */
+export function checkerFor(options: Pick<CheckFileOptions, 'checker' | 'model'>): CheckerName {
+  return options.checker ?? (isTransactionWorkload(options.model) ? 'transactions' : 'linearizable');
+}
+
+function isTransactionWorkload(model: CheckFileOptions['model']): model is TransactionWorkload {
+  return typeof model === 'string' && (transactionWorkloads as readonly string[]).includes(model);
+}
+
+/** The transaction check's settings: its workload and models, checked once. */
+interface TransactionSettings {
+  readonly workload: TransactionWorkload;
+  readonly consistencyModels: readonly ConsistencyModel[];
+}
+
+function resolveTransactions(
+  options: CheckFileOptions,
+  checker: CheckerName,
+  transactional: boolean,
+): TransactionSettings | undefined {
+  if (checker !== 'transactions') {
+    if (transactional)
+      throw new HistoryUsageError(
+        `--model ${options.model as string} is a transactional workload: its checker is transactions, not ${checker}`,
+      );
+    if (options.consistencyModels !== undefined)
+      throw new HistoryUsageError(
+        '--consistency-models applies to transactional histories (--model list-append or rw-register)',
+      );
+    return undefined;
+  }
+  if (!transactional)
+    throw new HistoryUsageError(
+      `the transactions check needs --model ${transactionWorkloads.join(' or ')}${typeof options.model === 'string' ? `, not ${options.model}` : ''}`,
+    );
+  if (options.initial !== undefined)
+    throw new HistoryUsageError('--initial: transactional histories start empty');
+  const consistencyModels = (options.consistencyModels ?? ['strict-serializable']).map((name) => {
+    const model = parseConsistencyModel(name);
+    if (model === undefined)
+      throw new HistoryUsageError(
+        `--consistency-models: unknown model "${name}"; known: ${knownConsistencyModels.join(', ')}`,
+      );
+    return model;
+  });
+  if (consistencyModels.length === 0)
+    throw new HistoryUsageError('--consistency-models: name at least one model');
+  return { workload: options.model as TransactionWorkload, consistencyModels };
 }
 
 /**
@@ -166,6 +236,7 @@ async function checkOneFile(
   checker: CheckerName,
   resolved: ResolvedModel | undefined,
   format: HistoryFormat | undefined,
+  transactions: TransactionSettings | undefined,
 ): Promise<CheckFileReport> {
   const history = await readHistoryFile(path, format);
   const paired = pairOperations(history);
@@ -216,6 +287,11 @@ async function checkOneFile(
       const result = checkCounter(paired);
       const outcome: Outcome =
         result.verdict === 'valid' ? 'ok' : result.verdict === 'invalid' ? 'violation' : 'unknown';
+      return { ...base, checker, result, outcome, exitCode: exitCodes[outcome] };
+    }
+    case 'transactions': {
+      const result = checkTransactions(history, transactions as TransactionSettings);
+      const outcome: Outcome = result.verdict === 'valid' ? 'ok' : 'violation';
       return { ...base, checker, result, outcome, exitCode: exitCodes[outcome] };
     }
   }

@@ -13,6 +13,7 @@
  */
 import { writeFileAtomic } from '../trace/files.js';
 import {
+  checkerFor,
   createHistoryFileChecker,
   type CheckFileReport,
   type CheckerName,
@@ -22,6 +23,7 @@ import {
 import { HistoryFormatError, HistoryUsageError } from './errors.js';
 import { describeValue } from './hash.js';
 import { renderHistoryHtml } from './report/html.js';
+import { renderTransactionsHtml, transactionReportLines } from './transactions/report.js';
 
 /** Options of {@link runHistoryCheck}, as parsed from the command line. */
 export interface HistoryCheckOptions {
@@ -42,6 +44,8 @@ export interface HistoryCheckOptions {
   readonly html?: string;
   /** Worker threads for large partitioned histories. */
   readonly threads?: number;
+  /** `--consistency-models A,B`: the models a transactional history must satisfy. */
+  readonly consistencyModels?: readonly string[];
 }
 
 /** What the CLI prints and how it exits. */
@@ -124,6 +128,9 @@ function textReport(report: CheckFileReport): string[] {
         lines.push(`  stable latency quantiles: ${toJson(r.stableLatencies)}`);
       break;
     }
+    case 'transactions':
+      lines.push(...transactionReportLines(report.source, report.result));
+      break;
     case 'counter': {
       const r = report.result;
       lines.push(
@@ -177,6 +184,7 @@ function outcomeWords(checker: CheckerName): Record<Outcome, string> {
       return { ok: 'sequentially consistent', violation: 'not sequentially consistent', unknown: 'unknown' };
     case 'set':
     case 'counter':
+    case 'transactions':
       return { ok: 'valid', violation: 'invalid', unknown: 'unknown' };
   }
 }
@@ -247,7 +255,7 @@ const usageFailure = (message: string): HistoryCheckOutput => ({
 
 /** Runs `fairlink history check` and returns what to print and the exit code. */
 export async function runHistoryCheck(options: HistoryCheckOptions): Promise<HistoryCheckOutput> {
-  const checker = options.checker ?? 'linearizable';
+  const checker = checkerFor(options);
   if (options.files.length === 0) return usageFailure('no history file given');
   if (options.html !== undefined && options.files.length > 1) {
     return usageFailure(
@@ -260,9 +268,10 @@ export async function runHistoryCheck(options: HistoryCheckOptions): Promise<His
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.initial === undefined ? {} : { initial: options.initial }),
       ...(options.format === undefined ? {} : { format: options.format }),
-      checker,
+      ...(options.checker === undefined ? {} : { checker }),
       ...(options.timeout === undefined ? {} : { timeoutSeconds: options.timeout }),
       ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.consistencyModels === undefined ? {} : { consistencyModels: options.consistencyModels }),
       partition: options.partition ?? true,
     });
   } catch (error) {
@@ -306,7 +315,9 @@ async function singleFileOutput(
 ): Promise<HistoryCheckOutput> {
   if (verdict.error !== undefined) return { exitCode: 2, stdout: '', stderr };
   const { report } = verdict;
-  if (options.html !== undefined) {
+  if (options.html !== undefined && report.checker === 'transactions') {
+    await writeFileAtomic(options.html, renderTransactionsHtml(report.result, report.source));
+  } else if (options.html !== undefined) {
     const result =
       report.checker === 'linearizable' || report.checker === 'sequential' ? report.result : undefined;
     await writeFileAtomic(options.html, renderHistoryHtml(report.paired, result, { title: report.source }));
