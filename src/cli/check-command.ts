@@ -24,7 +24,7 @@ import { writeFileAtomic } from '../trace/files.js';
 import { renderTraceHtml } from '../trace/html.js';
 import { traceToJsonl } from '../trace/write-jsonl.js';
 import type { CliContext } from './context.js';
-import { collect, parseParam, parseSecondsToMs, parseWholeNumber } from './options.js';
+import { collect, parseParam, parseSecondsToMs, parseWholeNumber, timeLeftMs } from './options.js';
 import { checkOutputPath } from './output-paths.js';
 import { shellQuote } from './shell.js';
 import { ExitCode, type ExitCodeValue } from './usage.js';
@@ -117,7 +117,7 @@ async function checkCommand(
     symmetry: options.symmetry ?? false,
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.maxStates === undefined ? {} : { maxStates: options.maxStates }),
-    ...(options.timeLimit === undefined ? {} : { maxMs: options.timeLimit }),
+    ...(options.timeLimit === undefined ? {} : { maxMs: timeLeftMs(options.timeLimit) }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     // Workers build their own model: they guard it as `model` is guarded here.

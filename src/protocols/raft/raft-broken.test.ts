@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import broken, { type BrokenBug } from '../../../examples/raft-kv-broken.js';
 import { historyFromSimulation, historyFromTrace } from '../../history/workloads/history.js';
+import { resolveParams } from '../../sim/scenario.js';
 import { shrinkFailure } from '../../sim/shrink.js';
 import { simulate, type SimulationResult } from '../../sim/simulator.js';
 
@@ -83,9 +84,10 @@ describe('examples/raft-kv-broken.ts: each planted bug is found, and shrunk', ()
     60_000,
   );
 
-  it('refuses an unknown bug', () => {
-    expect(() => broken.build({ ...broken.params, bug: 'typo' })).toThrow(
-      /bug=typo: expected one of stale-reads/,
+  it('refuses an unknown bug, naming the ones it has', () => {
+    expect(() => resolveParams(broken, ['bug=typo'])).toThrow(
+      '--param bug=typo: expected one of stale-reads, commit-old-terms, volatile-vote',
     );
+    expect(broken.paramChoices).toEqual({ bug: ['stale-reads', 'commit-old-terms', 'volatile-vote'] });
   });
 });
