@@ -148,7 +148,7 @@ export function defineScenario<const P extends ParamSpecs>(
       );
     }
     params[name] = spec.default;
-    paramChoices[name] = values as string[];
+    paramChoices[name] = values;
   }
   return {
     ...(scenario as unknown as Scenario<WidenParams<P>>),
