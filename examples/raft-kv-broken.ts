@@ -27,12 +27,12 @@
  * Run it: `fairlink sim examples/raft-kv-broken.ts --seeds 1..100 --param bug=volatile-vote`
  * (the campaign stops at the first failing seed and shrinks it to a short trace).
  */
-import { InputError } from 'fairlink/core';
-import { defineScenario } from 'fairlink/sim';
+import { defineScenario, oneOf } from 'fairlink/sim';
 import { buildRaftKv, RAFT_KV_SETTINGS, type RaftKvSettings } from './raft-kv.js';
 
-/** The bug names this scenario takes. */
-export type BrokenBug = 'stale-reads' | 'commit-old-terms' | 'volatile-vote';
+/** The bug names this scenario takes (`--param bug=...`; any other name is refused, naming these). */
+export const BROKEN_BUGS = ['stale-reads', 'commit-old-terms', 'volatile-vote'] as const;
+export type BrokenBug = (typeof BROKEN_BUGS)[number];
 
 /** For each bug, the settings (beyond the parameters) under which it shows within a few seeds. */
 export const BROKEN_SETTINGS: Readonly<Record<BrokenBug, Partial<RaftKvSettings>>> = {
@@ -69,7 +69,7 @@ export const BROKEN_SETTINGS: Readonly<Record<BrokenBug, Partial<RaftKvSettings>
 
 /** The settings of a run of this scenario. */
 export function brokenSettings(params: {
-  readonly bug: string;
+  readonly bug: BrokenBug;
   /** Run the bug's settings without the bug. */
   readonly fixed: boolean;
   readonly servers: number;
@@ -79,14 +79,8 @@ export function brokenSettings(params: {
   readonly duplicateRate: number;
   readonly faultIntervalMs: number;
 }): RaftKvSettings {
-  const extra = BROKEN_SETTINGS[params.bug as BrokenBug] as Partial<RaftKvSettings> | undefined;
-  if (!Object.hasOwn(BROKEN_SETTINGS, params.bug) || extra === undefined) {
-    throw new InputError(
-      `--param bug=${params.bug}: expected one of ${Object.keys(BROKEN_SETTINGS).join(', ')}`,
-    );
-  }
   const { fixed, ...rest } = params;
-  return { ...RAFT_KV_SETTINGS, ...extra, ...rest, bug: fixed ? 'none' : params.bug };
+  return { ...RAFT_KV_SETTINGS, ...BROKEN_SETTINGS[params.bug], ...rest, bug: fixed ? 'none' : params.bug };
 }
 
 export default defineScenario({
@@ -94,7 +88,7 @@ export default defineScenario({
   description:
     'The Raft key-value store with a classic bug planted (stale reads, committing old terms by counting, a volatile vote) and the faults that expose it.',
   params: {
-    bug: 'stale-reads',
+    bug: oneOf(BROKEN_BUGS),
     fixed: false,
     servers: 3,
     clients: 4,

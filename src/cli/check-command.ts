@@ -25,7 +25,7 @@ import { writeFileAtomic } from '../trace/files.js';
 import { renderTraceHtml } from '../trace/html.js';
 import { traceToJsonl } from '../trace/write-jsonl.js';
 import type { CliContext } from './context.js';
-import { collect, parseParam, parseSecondsToMs, parseWholeNumber } from './options.js';
+import { collect, parseParam, parseSecondsToMs, parseWholeNumber, timeLeftMs } from './options.js';
 import { searchProgressDisplay } from './progress.js';
 import { checkOutputPath } from './output-paths.js';
 import { shellQuote } from './shell.js';
@@ -137,7 +137,7 @@ async function checkCommand(
     symmetry: options.symmetry ?? false,
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.maxStates === undefined ? {} : { maxStates: options.maxStates }),
-    ...(options.timeLimit === undefined ? {} : { maxMs: options.timeLimit }),
+    ...(options.timeLimit === undefined ? {} : { maxMs: timeLeftMs(options.timeLimit) }),
     ...(options.memoryLimit === undefined ? {} : { maxMemoryMb: options.memoryLimit }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),

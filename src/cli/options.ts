@@ -71,6 +71,16 @@ export function parseSecondsToMs(text: string, flag: string): number {
   return Math.round(value * 1000);
 }
 
+/**
+ * What is left of a `--time-limit` of `limitMs` now, counted from the process's start, as the
+ * user's clock counts it: Node's own start-up, loading the modules and the scenario and starting
+ * workers are all inside the limit. At least 1 ms (the engines take no limit of 0).
+ */
+export function timeLeftMs(limitMs: number): number {
+  // performance.now() counts from the process's start (its time origin).
+  return Math.max(1, Math.round(limitMs - performance.now()));
+}
+
 /** Parses a whole number in [min, max]. */
 export function parseWholeNumber(text: string, flag: string, min: number, max: number): number {
   const value = Number(text);

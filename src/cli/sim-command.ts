@@ -9,7 +9,9 @@
 import { unlink } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runCampaign, type CampaignResult, type SeedRange, type Shard } from '../sim/campaign.js';
+import { loadScenario } from '../sim/load-scenario.js';
 import { parseShrinkToken } from '../sim/replay-token.js';
+import { resolveParams } from '../sim/scenario.js';
 import type { Trace } from '../trace/events.js';
 import { writeFileAtomic } from '../trace/files.js';
 import { escapeHtml } from '../trace/escape.js';
@@ -25,7 +27,9 @@ import {
   parseSeedRange,
   parseShard,
   parseWholeNumber,
+  timeLeftMs,
 } from './options.js';
+import { formatParamList, listParams } from './params-list.js';
 import { campaignProgressBar } from './progress.js';
 import {
   describeFailure,
@@ -61,6 +65,7 @@ interface SimOptions {
   readonly schedule?: string;
   readonly historyHtml?: string;
   readonly typecheck?: boolean;
+  readonly listParams?: boolean;
 }
 
 /** Registers `sim` on the program. */
@@ -103,6 +108,7 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
       (text) => parseSecondsToMs(text, '--time-limit'),
     )
     .option('--history-html <FILE>', "draw the reported run's client history (one row per client)")
+    .option('--list-params', "list the scenario's parameters, their defaults and allowed values; run nothing")
     .option(
       '--schedule <FILE>',
       'replay a `fairlink check` counterexample (its trace file) as a scripted run',
@@ -119,6 +125,7 @@ async function simCommand(
   cli: CliContext,
 ): Promise<ExitCodeValue> {
   checkCombinations(options);
+  if (options.listParams) return listScenarioParams(scenarioPath, options, cli);
   if (options.typecheck === true) {
     const typechecked = typecheckCommand([scenarioPath], cli, 'sim');
     if (typechecked !== ExitCode.pass) return typechecked;
@@ -173,7 +180,7 @@ async function simCommand(
         requested.trace !== undefined || requested.html !== undefined || requested.historyHtml !== undefined,
       ...(options.stepTimeout === undefined ? {} : { stepTimeoutMs: options.stepTimeout }),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
-      ...(options.timeLimit === undefined ? {} : { timeLimitMs: options.timeLimit }),
+      ...(options.timeLimit === undefined ? {} : { timeLimitMs: timeLeftMs(options.timeLimit) }),
       onProgress: progress.update,
       onWorkerOutput: (chunk) => cli.stderr.write(chunk),
     });
@@ -189,6 +196,23 @@ async function simCommand(
     : result.verdict === 'fail'
       ? ExitCode.violation
       : ExitCode.unknown;
+}
+
+/** `--list-params`: loads the scenario here (no worker) and prints its parameters. */
+async function listScenarioParams(
+  scenarioPath: string,
+  options: SimOptions,
+  cli: CliContext,
+): Promise<ExitCodeValue> {
+  const scenario = await loadScenario(scenarioPath);
+  // Any --param given must still be valid: the listing then says what a run would use.
+  resolveParams(scenario, options.param ?? []);
+  if (options.json) {
+    cli.stdout.write(`${JSON.stringify({ scenario: scenario.name, params: listParams(scenario) })}\n`);
+  } else {
+    cli.stdout.write(formatParamList(scenario));
+  }
+  return ExitCode.pass;
 }
 
 /** Flags that do not go together. */

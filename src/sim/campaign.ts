@@ -93,7 +93,10 @@ export interface CampaignOptions {
   readonly stepTimeoutMs?: number;
   /** Worker threads (default min(2, available cores)). */
   readonly workers?: number;
-  /** Stops handing out seeds after this much wall time, ms: the verdict is then 'unknown' unless a seed failed. */
+  /**
+   * Stops handing out seeds this long after the campaign started (starting workers included), ms:
+   * the verdict is then 'unknown' unless a seed failed.
+   */
   readonly timeLimitMs?: number;
   readonly onProgress?: (progress: CampaignProgress) => void;
   /** Where the workers' console output goes (default: this process's stderr, keeping stdout for results). */
@@ -235,13 +238,15 @@ class Campaign {
     for (let count = 1; count < early; count++) this.addWorker();
     this.scenario = await this.pool.ready(firstSlot);
     this.plan();
-    const timer =
-      this.options.timeLimitMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            this.outOfTime = true;
-            Atomics.store(this.control, CONTROL_STOP_ABOVE, -1);
-          }, this.options.timeLimitMs);
+    // The limit counts from the campaign's start: starting workers and loading the scenario are inside it.
+    const limitMs = this.options.timeLimitMs;
+    const leftMs = limitMs === undefined ? undefined : limitMs - (performance.now() - this.startedAtMs);
+    const outOfTime = (): void => {
+      this.outOfTime = true;
+      Atomics.store(this.control, CONTROL_STOP_ABOVE, -1);
+    };
+    if (leftMs !== undefined && leftMs <= 0) outOfTime();
+    const timer = leftMs === undefined || leftMs <= 0 ? undefined : setTimeout(outOfTime, leftMs);
     try {
       await this.seedPhase();
     } finally {

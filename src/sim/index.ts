@@ -28,7 +28,11 @@ export { formatShrinkToken, parseShrinkToken } from './replay-token.js';
 export {
   defineScenario,
   isScenario,
+  oneOf,
   resolveParams,
+  type OneOf,
+  type ParamSpec,
+  type ParamSpecs,
   type ParamValue,
   type Params,
   type Scenario,

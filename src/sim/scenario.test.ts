@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { InputError } from '../core/errors.js';
 import { defineProtocol } from '../core/protocol.js';
-import { defineScenario, isScenario, resolveParams, type Scenario } from './scenario.js';
+import { defineScenario, isScenario, oneOf, resolveParams, type OneOf, type Scenario } from './scenario.js';
 import { simulate } from './simulator.js';
 
 const idle = defineProtocol({ name: 'idle', init: () => null });
@@ -92,5 +92,42 @@ describe('resolveParams', () => {
     expect(() => resolveParams(bare, ['x=1'])).toThrow(
       "--param x: scenario 'bare' has no such parameter (it has: none)",
     );
+  });
+});
+
+describe('oneOf parameters', () => {
+  const scenario = defineScenario({
+    name: 'choices',
+    params: { mode: oneOf(['fast', 'safe'], 'safe'), rounds: 2 },
+    build: (params) => {
+      // build sees the union of the values, not any string.
+      expectTypeOf(params.mode).toEqualTypeOf<'fast' | 'safe'>();
+      expectTypeOf(params.rounds).toEqualTypeOf<number>();
+      return { nodes: {}, durationMs: 10 };
+    },
+  });
+
+  it('keeps the default in params and the values in paramChoices', () => {
+    expect(scenario.params).toEqual({ mode: 'safe', rounds: 2 });
+    expect(scenario.paramChoices).toEqual({ mode: ['fast', 'safe'] });
+    expect(oneOf(['a', 'b']).default).toBe('a');
+  });
+
+  it('accepts a listed value and refuses any other, naming the allowed ones', () => {
+    expect(resolveParams(scenario, ['mode=fast'])).toEqual({ mode: 'fast', rounds: 2 });
+    expect(() => resolveParams(scenario, ['mode=typo'])).toThrow(
+      new InputError('--param mode=typo: expected one of fast, safe'),
+    );
+  });
+
+  it('refuses a set without values or with a default outside it', () => {
+    expect(() => oneOf([])).toThrow('oneOf: expected at least one value');
+    expect(() =>
+      defineScenario({
+        name: 'bad',
+        params: { mode: { oneOf: ['a'], default: 'b' } as unknown as OneOf<'a'> },
+        build: () => ({ nodes: {}, durationMs: 10 }),
+      }),
+    ).toThrow("defineScenario('bad'): parameter 'mode' must be a number, boolean, string or oneOf([...])");
   });
 });

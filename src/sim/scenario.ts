@@ -17,6 +17,30 @@ export type ParamValue = number | boolean | string;
 /** Parameters by name. */
 export type Params = Readonly<Record<string, ParamValue>>;
 
+/** A string parameter that takes one of a fixed set of values (see {@link oneOf}). */
+export interface OneOf<T extends string = string> {
+  readonly oneOf: readonly T[];
+  readonly default: T;
+}
+
+/** A parameter as `defineScenario` takes it: a default value, or a fixed set of values. */
+export type ParamSpec = ParamValue | OneOf;
+
+/** Parameters as `defineScenario` takes them. */
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+/**
+ * A parameter that takes one of `values` (default: `defaultValue`, else the
+ * first): `build` sees the union of their types, `--param` refuses any other
+ * value, naming the allowed ones, and `fairlink sim FILE --list-params` lists them.
+ */
+export function oneOf<const T extends string>(values: readonly T[], defaultValue?: T): OneOf<T> {
+  const fallback = defaultValue ?? values[0];
+  if (values.length === 0 || fallback === undefined)
+    throw new InputError('oneOf: expected at least one value');
+  return { oneOf: values, default: fallback };
+}
+
 /** A runnable scenario: a simulation (`build`), a model to check (`model`), or both. */
 export interface Scenario<P extends Params = Params> {
   /** A short name for traces and reports (the example file's name, usually). */
@@ -25,6 +49,8 @@ export interface Scenario<P extends Params = Params> {
   readonly description?: string;
   /** Parameters with their defaults. */
   readonly params: P;
+  /** For the parameters declared with {@link oneOf}: the values each takes. */
+  readonly paramChoices?: Readonly<Record<string, readonly string[]>>;
   /** The system to simulate for these parameters (`fairlink sim`). */
   readonly build?: (params: P) => SimulationConfig;
   /**
@@ -38,15 +64,25 @@ export interface Scenario<P extends Params = Params> {
   readonly seeds?: number;
 }
 
-/** Parameter types as `--param` can set them: `true` as a default means any boolean. */
+/**
+ * Parameter types as `--param` can set them: `true` as a default means any
+ * boolean; a {@link oneOf} parameter is the union of its values.
+ */
 export type WidenParams<P> = {
-  readonly [K in keyof P]: P[K] extends boolean
-    ? boolean
-    : P[K] extends number
-      ? number
-      : P[K] extends string
-        ? string
-        : P[K];
+  readonly [K in keyof P]: P[K] extends OneOf<infer T>
+    ? T
+    : P[K] extends boolean
+      ? boolean
+      : P[K] extends number
+        ? number
+        : P[K] extends string
+          ? string
+          : never;
+};
+
+/** What `defineScenario` takes: a scenario whose `params` may declare {@link oneOf} sets. */
+type ScenarioInput<P extends ParamSpecs> = Omit<Scenario<WidenParams<P>>, 'params' | 'paramChoices'> & {
+  readonly params: P;
 };
 
 /** A scenario that can be simulated. */
@@ -59,16 +95,20 @@ export type ModelScenario<P extends Params = Params> = Scenario<P> & {
   readonly model: (params: P) => unknown;
 };
 
-/** Marks a scenario object, checking its shape at the boundary. */
-export function defineScenario<const P extends Params>(
-  scenario: SimulationScenario<WidenParams<P>> & { readonly params: P },
+/**
+ * Marks a scenario object, checking its shape at the boundary. Parameters
+ * declared with {@link oneOf} become their default value in `params`, their
+ * sets in `paramChoices`.
+ */
+export function defineScenario<const P extends ParamSpecs>(
+  scenario: ScenarioInput<P> & { readonly build: (params: WidenParams<P>) => SimulationConfig },
 ): SimulationScenario<WidenParams<P>>;
-export function defineScenario<const P extends Params>(
-  scenario: ModelScenario<WidenParams<P>> & { readonly params: P },
+export function defineScenario<const P extends ParamSpecs>(
+  scenario: ScenarioInput<P> & { readonly model: (params: WidenParams<P>) => unknown },
 ): ModelScenario<WidenParams<P>>;
 export function defineScenario<P extends Params>(scenario: Scenario<P>): Scenario<P>;
-export function defineScenario<const P extends Params>(
-  scenario: Scenario<WidenParams<P>> & { readonly params: P },
+export function defineScenario<const P extends ParamSpecs>(
+  scenario: ScenarioInput<P>,
 ): Scenario<WidenParams<P>> {
   if (typeof scenario !== 'object' || scenario === null)
     throw new InputError('defineScenario: expected an object');
@@ -89,7 +129,32 @@ export function defineScenario<const P extends Params>(
   if (typeof scenario.params !== 'object' || scenario.params === null) {
     throw new InputError(`defineScenario('${scenario.name}'): \`params\` must be an object of defaults`);
   }
-  return scenario;
+  const params: Record<string, ParamValue> = {};
+  const paramChoices: Record<string, readonly string[]> = {};
+  for (const [name, spec] of Object.entries(scenario.params as ParamSpecs)) {
+    if (typeof spec !== 'object') {
+      params[name] = spec;
+      continue;
+    }
+    const values: unknown = (spec as Partial<OneOf> | null)?.oneOf;
+    if (
+      !Array.isArray(values) ||
+      values.length === 0 ||
+      !values.every((value) => typeof value === 'string') ||
+      !values.includes(spec.default)
+    ) {
+      throw new InputError(
+        `defineScenario('${scenario.name}'): parameter '${name}' must be a number, boolean, string or oneOf([...])`,
+      );
+    }
+    params[name] = spec.default;
+    paramChoices[name] = values;
+  }
+  return {
+    ...(scenario as unknown as Scenario<WidenParams<P>>),
+    params: params as WidenParams<P>,
+    ...(Object.keys(paramChoices).length === 0 ? {} : { paramChoices }),
+  };
 }
 
 /** Whether a module export looks like a scenario (for loading user files). */
@@ -138,8 +203,13 @@ export function resolveParams<P extends Params>(scenario: Scenario<P>, overrides
           throw new InputError(`--param ${name}=${text}: expected true or false`);
         resolved[name] = text === 'true';
         break;
-      default:
+      default: {
+        const choices = scenario.paramChoices?.[name];
+        if (choices !== undefined && !choices.includes(text)) {
+          throw new InputError(`--param ${name}=${text}: expected one of ${choices.join(', ')}`);
+        }
         resolved[name] = text;
+      }
     }
   }
   return resolved as P;

@@ -4,6 +4,7 @@ import broken, { type BrokenBug } from '../../../examples/raft-kv-broken.js';
 import { historyFromSimulation, historyFromTrace } from '../../history/workloads/history.js';
 import { runCampaign } from '../../sim/campaign.js';
 import { parseShrinkToken } from '../../sim/replay-token.js';
+import { resolveParams } from '../../sim/scenario.js';
 import { simulate } from '../../sim/simulator.js';
 
 const brokenExample = fileURLToPath(new URL('../../../examples/raft-kv-broken.ts', import.meta.url));
@@ -92,9 +93,10 @@ describe('examples/raft-kv-broken.ts: each planted bug is found, and shrunk', ()
     expect(historyFromTrace(trace!, 'run')).toEqual(historyFromSimulation(shrunk.history, 'run'));
   });
 
-  it('refuses an unknown bug', () => {
-    expect(() => broken.build({ ...broken.params, bug: 'typo' })).toThrow(
-      /bug=typo: expected one of stale-reads/,
+  it('refuses an unknown bug, naming the ones it has', () => {
+    expect(() => resolveParams(broken, ['bug=typo'])).toThrow(
+      '--param bug=typo: expected one of stale-reads, commit-old-terms, volatile-vote',
     );
+    expect(broken.paramChoices).toEqual({ bug: ['stale-reads', 'commit-old-terms', 'volatile-vote'] });
   });
 });
