@@ -71,7 +71,7 @@ export default defineScenario({
         delay: exponential(params.delayMeanMs),
       },
       durationMs: params.durationMs,
-      invariants: [
+      properties: [
         invariant('no duplicate delivery', (view) => {
           for (const node of NODES) {
             const delivered = deliveredAt(view, node);
@@ -91,8 +91,6 @@ export default defineScenario({
           }
           return true;
         }),
-      ],
-      eventually: [
         eventually('all delivered', (view) =>
           NODES.every((node) => deliveredAt(view, node).length === expected(node).length),
         ),

@@ -40,15 +40,13 @@ export default defineScenario({
     },
     network: { drop: params.dropRate, delay: exponential(params.delayMeanMs) },
     durationMs: params.durationMs,
-    invariants: [
+    properties: [
       // An ack is only sent by a receiver that received m: no ack out of thin air.
       invariant('acknowledged only after m arrived', (view) => {
         const sender = view.state<RetransmitSenderState>('sender');
         const receiver = view.state<RetransmitReceiverState>('receiver');
         return sender?.acknowledgedAtMs == null || (receiver?.received ?? 0) >= 1;
       }),
-    ],
-    eventually: [
       eventually(
         'the sender gets an ack',
         (view) => view.state<RetransmitSenderState>('sender')?.acknowledgedAtMs != null,

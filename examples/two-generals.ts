@@ -37,15 +37,13 @@ export default defineScenario({
       nodes: { alice: protocol, bob: protocol },
       network: { drop: params.dropRate, delay: exponential(params.delayMeanMs) },
       durationMs: params.deadlineMs * 2,
-      invariants: [
+      properties: [
         invariant('both attack or neither', (view) => {
           const alice = decision(view, 'alice');
           const bob = decision(view, 'bob');
           if (alice === null || bob === null || alice === bob) return true;
           return `alice decided to ${alice}, bob to ${bob}`;
         }),
-      ],
-      eventually: [
         eventually(
           'both decide',
           (view) => decision(view, 'alice') !== null && decision(view, 'bob') !== null,

@@ -3,7 +3,7 @@ import { nodeId } from '../core/ids.js';
 import { defineProtocol } from '../core/protocol.js';
 import { actorModel, nodeState, type ActorState } from './actors.js';
 import { check } from './check.js';
-import { always, eventually } from './model.js';
+import { always, eventually } from '../core/properties.js';
 
 const receiverId = nodeId('receiver');
 

@@ -40,7 +40,8 @@ import { TRACE_FORMAT, TRACE_VERSION } from '../trace/events.js';
 import { structuralEqual } from '../history/hash.js';
 import { invokedCount, recordClientStep, type ClientHistory, type ClientRecord } from './client-history.js';
 import { hashValue, stringHash } from './fingerprint.js';
-import type { FairnessRequirement, Model, Property } from './model.js';
+import type { Property } from '../core/properties.js';
+import type { FairnessRequirement, Model } from './model.js';
 import type { Path } from './result.js';
 
 /** How the network behaves in the model. */

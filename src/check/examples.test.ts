@@ -11,7 +11,8 @@ import { defineProtocol } from '../core/protocol.js';
 import { nodeId } from '../core/ids.js';
 import { actorModel, nodeState, type ActorAction, type ActorState } from './actors.js';
 import { check } from './check.js';
-import { always, eventually, type Model } from './model.js';
+import { always, eventually } from '../core/properties.js';
+import { type Model } from './model.js';
 
 function modelOf<P extends Record<string, unknown>>(
   scenario: { params: P; model?: (params: P) => unknown },

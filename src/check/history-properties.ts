@@ -16,7 +16,7 @@ import { checkSequentialConsistency } from '../history/sequential/check.js';
 import type { Operation } from '../history/types.js';
 import type { ActorState } from './actors.js';
 import { historyOperations, type ClientHistory } from './client-history.js';
-import { always, type Property } from './model.js';
+import { always, type Property } from '../core/properties.js';
 
 /** Options of the history properties. */
 export interface HistoryPropertyOptions {

@@ -25,17 +25,23 @@ export { loadModel, type ModelSource } from './model-source.js';
 export { checkInWorkers } from './parallel.js';
 export { fingerprint } from './fingerprint.js';
 export {
-  always,
   defineModel,
-  eventually,
-  sometimes,
   type FairnessKind,
   type FairnessRequirement,
   type Model,
-  type Property,
-  type PropertyKind,
   type Symmetry,
 } from './model.js';
+export {
+  always,
+  eventually,
+  invariant,
+  sometimes,
+  type HistoryEvent,
+  type Property,
+  type PropertyKind,
+  type SystemView,
+  type Verdict,
+} from '../core/properties.js';
 export type {
   CheckOptions,
   CheckResult,

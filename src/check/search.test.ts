@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
-import { always, defineModel, type Model, sometimes } from './model.js';
+import { always, sometimes } from '../core/properties.js';
+import { defineModel, type Model } from './model.js';
 import type { Progress } from './result.js';
 
 /** A model over a random directed graph: states are node numbers, actions edge indices. */
@@ -161,7 +162,10 @@ describe('defineModel and options', () => {
       'defineModel: `next` must be a function',
     );
     expect(() =>
-      defineModel({ ...minimal, properties: [always('x', () => true), always('x', () => true)] }),
+      defineModel({
+        ...minimal,
+        properties: [always<number>('x', () => true), always<number>('x', () => true)],
+      }),
     ).toThrow('defineModel: property name "x" is used twice');
     expect(() =>
       defineModel({ ...minimal, properties: [{ kind: 'never', name: 'x', holds: () => true }] } as never),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeId } from '../core/ids.js';
-import type { HistoryEvent, SystemView } from '../sim/properties.js';
+import type { HistoryEvent, SystemView } from '../core/properties.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { keyValueModel } from './models/key-value.js';
 import { registerModel } from './models/register.js';

@@ -1,6 +1,6 @@
 /**
  * Checking a simulated run's history for linearizability, as a property the simulator evaluates
- * once the run ends (`SimulationConfig.atEnd`).
+ * once the run ends (an `always` property `judgedAtEnd`).
  *
  * The history is the run's client events in the order the simulator executed them. Real-time
  * order is taken from that order rather than from virtual times: two events at the same virtual
@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Property } from '../sim/properties.js';
+import type { Property } from '../core/properties.js';
 import { checkLinearizability } from './linearizability/check.js';
 import type { LinearizabilityResult, PartitionExplanation } from './linearizability/result.js';
 import type { Model } from './models/model.js';
@@ -98,7 +98,7 @@ function verdictOf<S>(
 }
 
 /**
- * An `atEnd` property: the run's client history is linearizable with respect to `model`.
+ * An `always` property, judged when the run ends: the run's client history is linearizable with respect to `model`.
  * Give a factory when the model keeps per-history tables (the key-value model does): each run
  * then gets a fresh one.
  *
@@ -106,7 +106,7 @@ function verdictOf<S>(
  * ```ts
  * const config: SimulationConfig = {
  *   // ...
- *   atEnd: [linearizable(() => keyValueModel({ initial: '' }))],
+ *   properties: [linearizable(() => keyValueModel({ initial: '' }))],
  * };
  * ```
  */
@@ -118,7 +118,9 @@ export function linearizable<S>(
   const name = options.name ?? `linearizable (${fresh().name})`;
   const contextOperations = options.contextOperations ?? 3;
   return {
+    kind: 'always',
     name,
+    judgedAtEnd: true,
     holds(view) {
       const history = historyFromSimulation(view.history);
       // Without times, the pairing orders operations by event index: the run's own order.

@@ -5,7 +5,7 @@ import type { Signature } from '../core/signature.js';
 import { StepContext, type StepEnvironment } from '../core/step.js';
 import type { TraceEvent } from '../trace/events.js';
 import { exponential, uniform } from './distributions.js';
-import type { HistoryEvent } from './properties.js';
+import type { HistoryEvent } from '../core/properties.js';
 import {
   registerClient,
   registerService,

@@ -10,7 +10,7 @@
  * @module
  */
 import { decodePlain } from '../../core/plain.js';
-import type { HistoryEvent as SimulationEvent } from '../../sim/properties.js';
+import type { HistoryEvent as SimulationEvent } from '../../core/properties.js';
 import type { Trace } from '../../trace/events.js';
 import type { EventType, History, HistoryEvent } from '../types.js';
 import { splitRecordedValue } from './operation.js';

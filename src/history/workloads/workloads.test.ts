@@ -158,7 +158,7 @@ function system(
     },
     network: { delay: uniform(1, 10), drop: options.drop ?? 0, duplicate: options.duplicate ?? 0 },
     durationMs: 10_000,
-    atEnd: [linearizable(workload.model)],
+    properties: [linearizable(workload.model)],
   };
 }
 
@@ -441,7 +441,7 @@ describe('clientsProgress', () => {
             workloadClient({ ...clientOptions(registerWorkload(), client), final: { afterMs: 2_000 } }),
           ),
         },
-        eventually: [clientsProgress()],
+        properties: [clientsProgress()],
         durationMs: 3_000,
       },
       { seed: 1 },
@@ -461,7 +461,7 @@ describe('clientsProgress', () => {
             group: 'clients',
           },
         },
-        eventually: [clientsProgress()],
+        properties: [clientsProgress()],
         durationMs: 1_000,
       },
       { seed: 1 },

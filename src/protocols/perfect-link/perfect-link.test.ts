@@ -42,7 +42,7 @@ describe('the perfect link', () => {
         nodes: { a: protocol, b: protocol },
         network: { duplicate: 1, delay: constant(20) },
         durationMs: 1_000,
-        invariants: [
+        properties: [
           invariant('probe', (view) => {
             queue =
               view.state<PerfectLinkNodeState<string>>('b')?.delivered.map((delivery) => delivery.payload) ??
