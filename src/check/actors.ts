@@ -42,6 +42,7 @@ import { invokedCount, recordClientStep, type ClientHistory, type ClientRecord }
 import { hashValue, stringHash } from './fingerprint.js';
 import type { Property } from '../core/properties.js';
 import type { FairnessRequirement, Model } from './model.js';
+import { ActorStateView, overActorStates } from './actor-view.js';
 import type { Path } from './result.js';
 
 /** How the network behaves in the model. */
@@ -106,7 +107,7 @@ export interface ActorState {
   readonly recoveries: number;
   /**
    * The client history so far (the nodes' `invoke` / `complete` calls), absent until a node
-   * invokes an operation; history properties such as `linearizableHistory` read it.
+   * invokes an operation; properties read it as `view.history`.
    */
   readonly history?: ClientHistory;
 }
@@ -159,7 +160,12 @@ export interface ActorSystem {
   readonly byzantine?: Readonly<
     Record<string, readonly { readonly to: string; readonly message: unknown }[]>
   >;
-  readonly properties: readonly Property<ActorState>[];
+  /**
+   * The properties, over the same {@link SystemView} the simulator shows (`view.state(node)`,
+   * `view.durable(node)`, `view.history`, ...): a scenario lists its properties once for both
+   * engines. Ghost memory is the simulator's only (a state has many pasts here).
+   */
+  readonly properties: readonly Property[];
   /** A bound on the state space: states outside are checked but not expanded. */
   readonly within?: (state: ActorState) => boolean;
   /** Groups of interchangeable node ids, for symmetry reduction. */
@@ -228,11 +234,6 @@ function envelopeKey(envelope: Envelope): string {
   return key;
 }
 
-/** The state of node `id` in an actor state, typed for property code. */
-export function nodeState<State>(state: ActorState, id: string): State | null {
-  return (state.nodes[id]?.state ?? null) as State | null;
-}
-
 /** Builds the model of an actor system. */
 export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> & ActorModelExtras {
   const semantics = system.network?.semantics ?? 'unordered';
@@ -252,6 +253,11 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     groups.set(group, [...(groups.get(group) ?? []), id as NodeId]);
   }
   const crashable = new Set(system.crashes?.nodes ?? ids);
+  // Byzantine nodes are members of the group `nodes`, as in the simulator.
+  const viewGroups = new Map(groups);
+  if (byzantineIds.length > 0)
+    viewGroups.set('nodes', [...(groups.get('nodes') ?? []), ...(byzantineIds as NodeId[])]);
+  const view = new ActorStateView(allIds as NodeId[], viewGroups, new Set(byzantineIds));
   const networkDescription: NetworkDescription = {
     semantics,
     lossy,
@@ -674,7 +680,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       }
     },
     next: (state, action) => step(state, action),
-    properties: system.properties,
+    properties: system.properties.map((property) => overActorStates(property, view)),
     ...(system.within ? { within: system.within } : {}),
     ...(system.interchangeable ? { symmetry: { interchangeable: system.interchangeable } } : {}),
     fairness(action): FairnessRequirement | undefined {

@@ -37,6 +37,7 @@ export {
   invariant,
   sometimes,
   type HistoryEvent,
+  type MessageInFlight,
   type Property,
   type PropertyKind,
   type SystemView,
@@ -55,7 +56,6 @@ export type {
 export {
   actorModel,
   ActorStepError,
-  nodeState,
   type ActorAction,
   type ActorModelExtras,
   type ActorNode,
@@ -72,10 +72,12 @@ export type {
   ClientHistory,
   ClientOperations,
   CompletedOperation,
+  InvalidHistory,
   PendingOperation,
 } from './client-history.js';
 export {
-  linearizableHistory,
-  sequentiallyConsistentHistory,
-  type HistoryPropertyOptions,
-} from './history-properties.js';
+  linearizable,
+  sequentiallyConsistent,
+  type LinearizableOptions,
+  type SequentiallyConsistentOptions,
+} from '../history/properties.js';

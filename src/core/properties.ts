@@ -26,6 +26,13 @@ export interface HistoryEvent {
   readonly value: unknown;
 }
 
+/** A message sent and not yet delivered (nor lost). */
+export interface MessageInFlight {
+  readonly from: string;
+  readonly to: string;
+  readonly message: unknown;
+}
+
 /**
  * What a property may look at: a read-only view of the whole system, the same in every engine.
  * The simulator answers it from its live run, the model checker from the explored state.
@@ -43,6 +50,13 @@ export interface SystemView {
   durable(node: NodeId | string): ReadonlyMap<string, unknown>;
   /** Whether the node is running (not crashed; a paused node counts as up). */
   isUp(node: NodeId | string): boolean;
+  /**
+   * The messages in flight: in the simulator, each copy scheduled for delivery, in the order
+   * sent; in the checker, the explored state's network (a set or multiset of copies, or the FIFO
+   * queues in order). A property that reads the network may judge the engines' networks
+   * differently (the checker's `stay-in-flight` keeps messages that a real network consumes).
+   */
+  inFlight(): readonly MessageInFlight[];
   /**
    * Client operations so far, in the order they happened: the events of the nodes' `invoke` /
    * `complete` calls. In `fairlink check` the list is rebuilt from the explored state's history,

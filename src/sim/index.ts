@@ -21,6 +21,7 @@ export {
   invariant,
   sometimes,
   type HistoryEvent,
+  type MessageInFlight,
   type Property,
   type PropertyKind,
   type SystemView,

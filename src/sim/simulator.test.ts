@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
+import { nodeId, type NodeId } from '../core/ids.js';
 import { defineProtocol, type Context, type Protocol } from '../core/protocol.js';
 import type { TraceEvent } from '../trace/events.js';
 import { byzantine } from './byzantine.js';
@@ -416,6 +416,40 @@ describe('properties', () => {
       history: ['0 c1 invoke write 5', '10 c1 ok write null'],
     });
     expect(result.history).toHaveLength(2);
+  });
+
+  it('shows the messages in flight, in the order sent, until each is delivered', () => {
+    const sender = defineProtocol<null, { readonly n: number }>({
+      name: 'sender',
+      init: () => null,
+      onBoot(ctx) {
+        if (ctx.id === 'n1') for (const n of [1, 2]) ctx.send(nodeId('n2'), { n });
+      },
+    });
+    const seen: string[] = [];
+    simulate(
+      {
+        nodes: { n1: sender, n2: sender },
+        network: { delay: uniform(1, 5) },
+        durationMs: 10,
+        properties: [
+          invariant('look', (view) => {
+            seen.push(
+              view
+                .inFlight()
+                .map((m) => `${m.from}->${m.to} ${(m.message as { n: number }).n}`)
+                .join(', '),
+            );
+            return true;
+          }),
+        ],
+      },
+      { seed: 3 },
+    );
+    // After n1's boot both are in flight; they arrive one at a time, in either order.
+    expect(seen[0]).toBe('n1->n2 1, n1->n2 2');
+    expect(seen.some((text) => text === 'n1->n2 1' || text === 'n1->n2 2')).toBe(true);
+    expect(seen.at(-1)).toBe('');
   });
 });
 

@@ -1148,6 +1148,15 @@ class Simulation implements StepEnvironment {
       },
       durable: (node) => simulation.slotById.get(node)?.durable ?? new Map(),
       isUp: (node) => simulation.slotById.get(node)?.status === 'up',
+      inFlight: () => {
+        const scheduled: (QueuedEvent & { readonly kind: 'deliver' })[] = [];
+        simulation.queue.forEach((event) => {
+          if (event.kind === 'deliver') scheduled.push(event);
+        });
+        // In the order sent: message numbers grow with each send (both copies of a duplicate share one).
+        scheduled.sort((a, b) => a.messageNumber - b.messageNumber || a.sequence - b.sequence);
+        return scheduled.map(({ from, to, message }) => ({ from, to, message }));
+      },
       history: this.history,
       ghost: <T>(key: string, create: () => T): T => {
         let value = ghosts.get(key) as T | undefined;

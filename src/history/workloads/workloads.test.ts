@@ -6,7 +6,7 @@ import { constant, uniform } from '../../sim/distributions.js';
 import { simulate, type SimulationConfig } from '../../sim/simulator.js';
 import { parseTraceJsonl, traceToJsonl } from '../../trace/jsonl.js';
 import { checkLinearizability } from '../linearizability/check.js';
-import { linearizable } from '../sim-check.js';
+import { linearizable } from '../properties.js';
 import { pairOperations } from '../types.js';
 import {
   workloadClient,

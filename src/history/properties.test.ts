@@ -4,7 +4,7 @@ import type { HistoryEvent, SystemView } from '../core/properties.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { keyValueModel } from './models/key-value.js';
 import { registerModel } from './models/register.js';
-import { linearizable } from './sim-check.js';
+import { linearizable } from './properties.js';
 import { pairOperations } from './types.js';
 import { historyFromSimulation } from './workloads/history.js';
 
@@ -24,7 +24,7 @@ function event(
   return { time, process: process as NodeId, type, operation, f, value };
 }
 
-describe('linearizable (an atEnd property)', () => {
+describe('linearizable (an always property judged at the end of a run)', () => {
   it('orders events at the same virtual instant as the run executed them', () => {
     // c1's write of 1 completes at 5 ms; c2's read starts at that same instant, after it in the run, and reads null.
     const history = [
