@@ -10,21 +10,21 @@
  */
 import type { NodeId } from '../core/ids.js';
 import { plainToJson } from '../core/plain.js';
-import type { HistoryEvent, MessageInFlight, Property, SystemView } from '../core/properties.js';
+import type { ClientEvent, MessageInFlight, Property, SystemView } from '../core/properties.js';
 import type { ActorState } from './actors.js';
 import { historyEvents, type ClientHistory } from './client-history.js';
 
-const NO_EVENTS: readonly HistoryEvent[] = Object.freeze([]);
+const NO_EVENTS: readonly ClientEvent[] = Object.freeze([]);
 const NO_DURABLE: ReadonlyMap<string, unknown> = new Map();
 
 /** Derived parts, by the state part they come from (shared by every state that shares it). */
-const eventsOf = new WeakMap<ClientHistory, readonly HistoryEvent[]>();
+const eventsOf = new WeakMap<ClientHistory, readonly ClientEvent[]>();
 /**
  * The same, by value: the checker rebuilds the states it takes from its frontier, so equal
  * histories are often new objects; giving them the one list lets the history properties find
  * their verdict by identity. Bounded, as it only saves time.
  */
-const eventsByText = new Map<string, readonly HistoryEvent[]>();
+const eventsByText = new Map<string, readonly ClientEvent[]>();
 const EVENTS_BY_TEXT_MAX = 1 << 16;
 const inFlightOf = new WeakMap<ActorState['network'], readonly MessageInFlight[]>();
 const durableOf = new WeakMap<Readonly<Record<string, unknown>>, ReadonlyMap<string, unknown>>();
@@ -94,7 +94,7 @@ export class ActorStateView implements SystemView {
     return messages;
   }
 
-  get history(): readonly HistoryEvent[] {
+  get history(): readonly ClientEvent[] {
     const history = this.snapshot().history;
     if (history === undefined) return NO_EVENTS;
     let events = eventsOf.get(history);

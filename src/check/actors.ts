@@ -40,7 +40,7 @@ import { TRACE_FORMAT, TRACE_VERSION } from '../trace/events.js';
 import { structuralEqual } from '../history/hash.js';
 import { invokedCount, recordClientStep, type ClientHistory, type ClientRecord } from './client-history.js';
 import { hashValue, stringHash } from './fingerprint.js';
-import type { Property } from '../core/properties.js';
+import type { MessageInFlight, Property } from '../core/properties.js';
 import type { FairnessRequirement, Model } from './model.js';
 import { ActorStateView, overActorStates } from './actor-view.js';
 import type { Path } from './result.js';
@@ -75,13 +75,6 @@ export type NetworkSemantics = 'unordered-duplicating' | 'unordered' | 'fifo';
  */
 export type IgnoredDeliveries = 'stay-in-flight' | 'consumed';
 
-/** A message in flight. */
-export interface Envelope {
-  readonly from: string;
-  readonly to: string;
-  readonly message: unknown;
-}
-
 /** A pending timer, in the order timers were set. */
 export interface PendingTimer {
   readonly name: string;
@@ -102,7 +95,7 @@ export interface NodeSnapshot<State = unknown> {
 export interface ActorState {
   readonly nodes: Readonly<Record<string, NodeSnapshot>>;
   /** unordered semantics: envelopes sorted by their encoding; fifo: one queue per `from->to`. */
-  readonly network: readonly Envelope[] | Readonly<Record<string, readonly Envelope[]>>;
+  readonly network: readonly MessageInFlight[] | Readonly<Record<string, readonly MessageInFlight[]>>;
   readonly crashes: number;
   readonly recoveries: number;
   /**
@@ -212,7 +205,7 @@ const envelopeKeys = new WeakMap<object, string>();
  * deliver or drop holds the very message object of its envelope, so identity mostly answers;
  * keys are for copies (an injected message, a replayed action).
  */
-function indexOfEnvelope(list: readonly Envelope[], envelope: Envelope): number {
+function indexOfEnvelope(list: readonly MessageInFlight[], envelope: MessageInFlight): number {
   const same = list.findIndex(
     (candidate) =>
       candidate.message === envelope.message &&
@@ -224,7 +217,7 @@ function indexOfEnvelope(list: readonly Envelope[], envelope: Envelope): number 
   return list.findIndex((candidate) => envelopeKey(candidate) === key);
 }
 
-function envelopeKey(envelope: Envelope): string {
+function envelopeKey(envelope: MessageInFlight): string {
   let key = envelopeKeys.get(envelope);
   if (key === undefined) {
     // Only the envelope's own fields: actions carry a `type` as well.
@@ -355,7 +348,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       );
     }
     let timers = [...snapshot.timers];
-    const sent: Envelope[] = [];
+    const sent: MessageInFlight[] = [];
     const events: TraceEvent[] = [];
     let client: ClientRecord[] | undefined;
     for (const effect of context.effects) {
@@ -466,17 +459,20 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     return next;
   };
 
-  const addToNetwork = (network: ActorState['network'], sent: readonly Envelope[]): ActorState['network'] => {
+  const addToNetwork = (
+    network: ActorState['network'],
+    sent: readonly MessageInFlight[],
+  ): ActorState['network'] => {
     if (sent.length === 0) return network;
     if (semantics === 'fifo') {
-      const queues = { ...(network as Record<string, readonly Envelope[]>) };
+      const queues = { ...(network as Record<string, readonly MessageInFlight[]>) };
       for (const envelope of sent) {
         const key = `${envelope.from}->${envelope.to}`;
         queues[key] = [...(queues[key] ?? []), envelope];
       }
       return queues;
     }
-    const list = [...(network as readonly Envelope[])];
+    const list = [...(network as readonly MessageInFlight[])];
     const keys = list.map(envelopeKey);
     for (const envelope of sent) {
       const key = envelopeKey(envelope);
@@ -493,31 +489,31 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
 
   const removeFromNetwork = (
     network: ActorState['network'],
-    envelope: Envelope,
+    envelope: MessageInFlight,
   ): ActorState['network'] | undefined => {
     if (semantics === 'fifo') {
       const key = `${envelope.from}->${envelope.to}`;
-      const queue = (network as Record<string, readonly Envelope[]>)[key];
+      const queue = (network as Record<string, readonly MessageInFlight[]>)[key];
       if (!queue || queue.length === 0 || indexOfEnvelope(queue.slice(0, 1), envelope) !== 0)
         return undefined;
-      const queues = { ...(network as Record<string, readonly Envelope[]>) };
+      const queues = { ...(network as Record<string, readonly MessageInFlight[]>) };
       if (queue.length === 1) delete queues[key];
       else queues[key] = queue.slice(1);
       return queues;
     }
-    const list = network as readonly Envelope[];
+    const list = network as readonly MessageInFlight[];
     const index = indexOfEnvelope(list, envelope);
     if (index < 0) return undefined;
     if (semantics === 'unordered-duplicating') return network;
     return [...list.slice(0, index), ...list.slice(index + 1)];
   };
 
-  const inFlight = (network: ActorState['network']): readonly Envelope[] =>
+  const inFlight = (network: ActorState['network']): readonly MessageInFlight[] =>
     semantics === 'fifo'
-      ? Object.values(network as Record<string, readonly Envelope[]>).flatMap((queue) =>
-          queue.length ? [queue[0] as Envelope] : [],
+      ? Object.values(network as Record<string, readonly MessageInFlight[]>).flatMap((queue) =>
+          queue.length ? [queue[0] as MessageInFlight] : [],
         )
-      : (network as readonly Envelope[]);
+      : (network as readonly MessageInFlight[]);
 
   const withNode = (state: ActorState, id: string, snapshot: NodeSnapshot): ActorState['nodes'] => ({
     ...state.nodes,
@@ -621,7 +617,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           )
         )
           return undefined;
-        const envelope: Envelope = { from: action.from, to: action.to, message: action.message };
+        const envelope: MessageInFlight = { from: action.from, to: action.to, message: action.message };
         recordStep({ sent: [envelope], events: [] }, events);
         return { ...state, network: addToNetwork(state.network, [envelope]) };
       }
@@ -652,7 +648,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       }
     },
     actions(state, out) {
-      let previous: Envelope | undefined;
+      let previous: MessageInFlight | undefined;
       for (const envelope of inFlight(state.network)) {
         // Copies of one message are sorted together: one action delivers (or drops) any of them.
         if (previous !== undefined && semantics !== 'fifo' && envelopeKey(previous) === envelopeKey(envelope))
@@ -701,7 +697,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
 
   /** When replaying for a trace, keeps a step's events and its sends. */
   function recordStep(
-    result: { readonly sent: readonly Envelope[]; readonly events: readonly TraceEvent[] },
+    result: { readonly sent: readonly MessageInFlight[]; readonly events: readonly TraceEvent[] },
     events: TraceEvent[] | undefined,
   ): void {
     if (!events) return;
@@ -852,7 +848,7 @@ export interface NetworkDescription {
 /** What one handler run produced, for the model's state. */
 interface StepOutcome {
   readonly snapshot: NodeSnapshot;
-  readonly sent: Envelope[];
+  readonly sent: MessageInFlight[];
   readonly events: TraceEvent[];
   readonly history: ClientHistory | undefined;
   /** Whether the step recorded client operations (then `history` is the state's own). */

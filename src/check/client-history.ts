@@ -19,7 +19,7 @@
  * @module
  */
 import type { NodeId } from '../core/ids.js';
-import type { HistoryEvent } from '../core/properties.js';
+import type { ClientEvent } from '../core/properties.js';
 import type { OperationOutcome } from '../core/protocol.js';
 
 /**
@@ -63,7 +63,7 @@ export interface ClientHistory {
 /** Why a history broke the rules, and the event that broke them (nothing is recorded after it). */
 export interface InvalidHistory {
   readonly reason: string;
-  readonly event: Pick<HistoryEvent, 'process' | 'type' | 'f' | 'value'>;
+  readonly event: Pick<ClientEvent, 'process' | 'type' | 'f' | 'value'>;
 }
 
 /** What a step asked for, in the order asked. */
@@ -154,7 +154,7 @@ function withClient(history: ClientHistory, client: string, operations: ClientOp
  * at any later time), so it follows its own invocation directly. Ties keep each client's events
  * in its own order.
  */
-export function historyEvents(history: ClientHistory): HistoryEvent[] {
+export function historyEvents(history: ClientHistory): ClientEvent[] {
   interface Entry {
     readonly client: string;
     /** Position of the client, in the sorted client list. */
@@ -233,7 +233,7 @@ export function historyEvents(history: ClientHistory): HistoryEvent[] {
   }
   placed.sort((a, b) => a.at - b.at || a.entry.clientIndex - b.entry.clientIndex || a.order - b.order);
   const operationOf = new Map<Entry, number>();
-  const events: HistoryEvent[] = placed.map(({ entry, completion }) => {
+  const events: ClientEvent[] = placed.map(({ entry, completion }) => {
     if (!completion) operationOf.set(entry, operationOf.size + 1);
     return {
       time: 0,

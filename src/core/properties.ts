@@ -14,7 +14,7 @@
 import type { NodeId } from './ids.js';
 
 /** One operation event of a client, as recorded in the history (Jepsen's conventions). */
-export interface HistoryEvent {
+export interface ClientEvent {
   /** Virtual time, ms (0 in `fairlink check`, whose time is abstract: order is list order). */
   readonly time: number;
   /** The client node (Jepsen's `process`). */
@@ -62,7 +62,7 @@ export interface SystemView {
    * `complete` calls. In `fairlink check` the list is rebuilt from the explored state's history,
    * in an order that respects real time exactly as the run did.
    */
-  readonly history: readonly HistoryEvent[];
+  readonly history: readonly ClientEvent[];
   /**
    * Per-run memory for properties that look at the past (history variables): the object stored
    * under `key`, created by `create` on first use in this run. Properties are shared across the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeId } from '../core/ids.js';
-import type { HistoryEvent, SystemView } from '../core/properties.js';
+import type { ClientEvent, SystemView } from '../core/properties.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { keyValueModel } from './models/key-value.js';
 import { registerModel } from './models/register.js';
@@ -9,18 +9,18 @@ import { pairOperations } from './types.js';
 import { historyFromSimulation } from './workloads/history.js';
 
 /** A view that has only a history: all the property reads. */
-function viewOf(history: readonly HistoryEvent[]): SystemView {
+function viewOf(history: readonly ClientEvent[]): SystemView {
   return { history } as unknown as SystemView;
 }
 
 function event(
   time: number,
   process: string,
-  type: HistoryEvent['type'],
+  type: ClientEvent['type'],
   operation: number,
   f: string,
   value: unknown,
-): HistoryEvent {
+): ClientEvent {
   return { time, process: process as NodeId, type, operation, f, value };
 }
 

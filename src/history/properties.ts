@@ -12,7 +12,7 @@
  * @module
  */
 import { plainToJson } from '../core/plain.js';
-import type { HistoryEvent, Property } from '../core/properties.js';
+import type { ClientEvent, Property } from '../core/properties.js';
 import { HistoryFormatError } from './errors.js';
 import { checkLinearizability } from './linearizability/check.js';
 import type { LinearizabilityResult, PartitionExplanation } from './linearizability/result.js';
@@ -134,9 +134,9 @@ function historyProperty(
   name: string,
   judge: (history: History, operations: readonly Operation[]) => true | string,
 ): Property {
-  const byList = new WeakMap<readonly HistoryEvent[], true | string>();
+  const byList = new WeakMap<readonly ClientEvent[], true | string>();
   const byText = new Map<string, true | string>();
-  const judged = (events: readonly HistoryEvent[]): true | string => {
+  const judged = (events: readonly ClientEvent[]): true | string => {
     const history = historyFromSimulation(events);
     let operations: readonly Operation[];
     try {

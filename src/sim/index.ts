@@ -20,7 +20,7 @@ export {
   eventually,
   invariant,
   sometimes,
-  type HistoryEvent,
+  type ClientEvent,
   type MessageInFlight,
   type Property,
   type PropertyKind,

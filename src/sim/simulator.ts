@@ -28,7 +28,7 @@ import {
 } from './faults.js';
 import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
 import { buildGrudge, grudgeToRecord } from './partitions.js';
-import type { HistoryEvent, Property, PropertyKind, SystemView } from '../core/properties.js';
+import type { ClientEvent, Property, PropertyKind, SystemView } from '../core/properties.js';
 import { EventQueue } from './queue.js';
 import { RandomStreams, type RandomStream } from './random.js';
 import { SendKeys } from './send-keys.js';
@@ -171,7 +171,7 @@ export interface SimulationResult {
   /** Virtual time at which the run ended, ms. */
   readonly endMs: number;
   readonly stats: RunStats;
-  readonly history: readonly HistoryEvent[];
+  readonly history: readonly ClientEvent[];
   /** The fault schedule as expanded for this seed (what shrinking removes from). */
   readonly schedule: readonly TimedFault[];
   /** Send indices whose copy was lost to the network's drop probability (what shrinking cancels). */
@@ -343,7 +343,7 @@ class Simulation implements StepEnvironment {
   /** Made on the first signature: most protocols never sign, and a run is often short. */
   private signingKey: Buffer | undefined;
   private readonly events: TraceEvent[] | undefined;
-  private readonly history: HistoryEvent[] = [];
+  private readonly history: ClientEvent[] = [];
   private readonly losses: number[] = [];
   private readonly lossKeys: string[] = [];
   private readonly lossOverrides: LossOverrides;
@@ -885,7 +885,7 @@ class Simulation implements StepEnvironment {
         return;
       case 'client': {
         const f = effect.type === 'invoke' ? effect.f : this.operationName(effect.operation);
-        const entry: HistoryEvent = {
+        const entry: ClientEvent = {
           time: this.time,
           process: slot.id,
           type: effect.type,
@@ -909,7 +909,7 @@ class Simulation implements StepEnvironment {
 
   private operationName(operation: number): string {
     for (let index = this.history.length - 1; index >= 0; index--) {
-      const entry = this.history[index] as HistoryEvent;
+      const entry = this.history[index] as ClientEvent;
       if (entry.operation === operation && entry.type === 'invoke') return entry.f;
     }
     return '?';
