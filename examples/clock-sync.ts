@@ -57,7 +57,7 @@ export default defineScenario({
       },
       network: { drop: params.dropRate, delay: exponential(params.delayMeanMs) },
       durationMs: params.durationMs,
-      invariants: [
+      properties: [
         invariant(
           `relative error at most ${params.maxRelativeError} from ${params.checkFromMs} ms`,
           (view) => {

@@ -72,7 +72,7 @@ export default defineScenario<ClocksParams>({
       nodes: Object.fromEntries(PROCESSES.map((process) => [process, protocol])),
       network: { delay: constant(params.delayMs) },
       durationMs: 1_000,
-      invariants: [
+      properties: [
         invariant('clock condition: happened before implies a smaller Lamport time', (view) => {
           const events = allEvents(view);
           for (const a of events) {
@@ -84,8 +84,6 @@ export default defineScenario<ClocksParams>({
           }
           return true;
         }),
-      ],
-      eventually: [
         eventually(
           'every scripted event and every receive happened',
           (view) => allEvents(view).length === scripted + sends,

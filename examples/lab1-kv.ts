@@ -50,7 +50,7 @@ export default defineScenario({
     },
     network: { drop: params.dropRate, delay: exponential(params.delayMeanMs) },
     durationMs: params.durationMs,
-    invariants: [
+    properties: [
       // One client, one operation at a time: every read returns the last value written to its key.
       invariant('reads return the last write', (view) => {
         const written = new Map<string, unknown>();
@@ -61,8 +61,6 @@ export default defineScenario({
         }
         return true;
       }),
-    ],
-    eventually: [
       eventually(
         'the script completes: get a -> 1, get b -> 22',
         (view) => results(view).join(', ') === 'put a 1, put b 22, get a 1, get b 22',

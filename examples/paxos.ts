@@ -14,9 +14,9 @@
  *
  * Run it: `fairlink check examples/paxos.ts --param clients=3 --workers 2`.
  */
-import { actorModel, linearizableHistory, sometimes, type ActorState, type Envelope } from 'fairlink/check';
-import { defineProtocol, type Context, type NodeId } from 'fairlink/core';
-import { registerModel } from 'fairlink/history';
+import { actorModel } from 'fairlink/check';
+import { defineProtocol, sometimes, type Context, type NodeId } from 'fairlink/core';
+import { linearizable, registerModel } from 'fairlink/history';
 import { defineScenario } from 'fairlink/sim';
 
 const SERVERS = 3;
@@ -225,11 +225,9 @@ export default defineScenario({
       },
       network: { semantics: 'unordered', copiesMax: Infinity, ignoredDeliveries: 'stay-in-flight' },
       properties: [
-        linearizableHistory(registerModel(), { name: 'linearizable' }),
-        sometimes<ActorState>('value chosen', (state) =>
-          (state.network as readonly Envelope[]).some(
-            (envelope) => (envelope.message as Message).type === 'get-ok',
-          ),
+        linearizable(registerModel(), { name: 'linearizable' }),
+        sometimes('value chosen', (view) =>
+          view.inFlight().some((envelope) => (envelope.message as Message).type === 'get-ok'),
         ),
       ],
     });

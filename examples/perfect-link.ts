@@ -12,14 +12,9 @@
  *
  * Run it: `fairlink sim examples/perfect-link.ts --seeds 1..200`.
  */
-import {
-  actorModel,
-  always,
-  eventually as eventuallyInModel,
-  nodeState,
-  type ActorState,
-} from 'fairlink/check';
-import { defineScenario, eventually, exponential, invariant, type SystemView } from 'fairlink/sim';
+import { actorModel } from 'fairlink/check';
+import { always, eventually, type SystemView } from 'fairlink/core';
+import { defineScenario, exponential } from 'fairlink/sim';
 import { perfectLinkNode, type PerfectLinkNodeState } from 'fairlink/protocols';
 
 const NODES = ['n1', 'n2'] as const;
@@ -44,9 +39,35 @@ function nodeProtocol(messages: number, resendMs: number) {
   });
 }
 
-/** Duplicates in a list of payloads, if any. */
-function firstDuplicate(delivered: readonly string[]): string | undefined {
-  return delivered.find((payload, index) => delivered.indexOf(payload) !== index);
+/** The properties, written once for `fairlink sim` and `fairlink check`. */
+function linkProperties(messages: number) {
+  const expected = (to: string): string[] =>
+    NODES.filter((from) => from !== to).flatMap((from) => payloads(from, to, messages));
+  const deliveredAt = (view: SystemView, node: string): string[] =>
+    view.state<PerfectLinkNodeState<string>>(node)?.delivered.map((delivery) => delivery.payload) ?? [];
+  return {
+    noDuplicate: always('no duplicate delivery', (view) => {
+      for (const node of NODES) {
+        const seen = new Set<string>();
+        for (const payload of deliveredAt(view, node)) {
+          if (seen.has(payload)) return `${node} delivered ${payload} twice`;
+          seen.add(payload);
+        }
+      }
+      return true;
+    }),
+    noThinAir: always('no delivery out of thin air', (view) => {
+      for (const node of NODES) {
+        const allowed = new Set(expected(node));
+        const stray = deliveredAt(view, node).find((payload) => !allowed.has(payload));
+        if (stray !== undefined) return `${node} delivered ${stray}, which nobody sent it`;
+      }
+      return true;
+    }),
+    allDelivered: eventually('all delivered', (view) =>
+      NODES.every((node) => deliveredAt(view, node).length === expected(node).length),
+    ),
+  };
 }
 
 export default defineScenario({
@@ -58,11 +79,8 @@ export default defineScenario({
   params: { dropRate: 0.5, duplicateRate: 0.3, delayMeanMs: 5, messages: 2, resendMs: 20, durationMs: 2_000 },
   seeds: 200,
   build: (params) => {
-    const expected = (to: string): string[] =>
-      NODES.filter((from) => from !== to).flatMap((from) => payloads(from, to, params.messages));
     const protocol = nodeProtocol(params.messages, params.resendMs);
-    const deliveredAt = (view: SystemView, node: string): string[] =>
-      view.state<PerfectLinkNodeState<string>>(node)?.delivered.map((delivery) => delivery.payload) ?? [];
+    const { noDuplicate, noThinAir, allDelivered } = linkProperties(params.messages);
     return {
       nodes: Object.fromEntries(NODES.map((node) => [node, protocol])),
       network: {
@@ -71,53 +89,18 @@ export default defineScenario({
         delay: exponential(params.delayMeanMs),
       },
       durationMs: params.durationMs,
-      invariants: [
-        invariant('no duplicate delivery', (view) => {
-          for (const node of NODES) {
-            const delivered = deliveredAt(view, node);
-            const seen = new Set<string>();
-            for (const payload of delivered) {
-              if (seen.has(payload)) return `${node} delivered ${payload} twice`;
-              seen.add(payload);
-            }
-          }
-          return true;
-        }),
-        invariant('no delivery out of thin air', (view) => {
-          for (const node of NODES) {
-            const allowed = new Set(expected(node));
-            const stray = deliveredAt(view, node).find((payload) => !allowed.has(payload));
-            if (stray !== undefined) return `${node} delivered ${stray}, which nobody sent it`;
-          }
-          return true;
-        }),
-      ],
-      eventually: [
-        eventually('all delivered', (view) =>
-          NODES.every((node) => deliveredAt(view, node).length === expected(node).length),
-        ),
-      ],
+      properties: [noDuplicate, noThinAir, allDelivered],
     };
   },
   // `fairlink check examples/perfect-link.ts`: every interleaving, on a network
   // that may delay, lose and duplicate any message (a set of messages ever sent, any of which may
   // be delivered any number of times), with retransmission timers firing in any order.
   model: (params) => {
-    const delivered = (state: ActorState, node: string): string[] =>
-      nodeState<PerfectLinkNodeState<string>>(state, node)?.delivered.map((delivery) => delivery.payload) ??
-      [];
-    const expected = (NODES.length - 1) * params.messages;
+    const { noDuplicate, allDelivered } = linkProperties(params.messages);
     return actorModel({
       nodes: Object.fromEntries(NODES.map((node) => [node, nodeProtocol(params.messages, params.resendMs)])),
       network: { semantics: 'unordered-duplicating' },
-      properties: [
-        always<ActorState>('no duplicate delivery', (state) =>
-          NODES.every((node) => firstDuplicate(delivered(state, node)) === undefined),
-        ),
-        eventuallyInModel<ActorState>('all delivered', (state) =>
-          NODES.every((node) => delivered(state, node).length === expected),
-        ),
-      ],
+      properties: [noDuplicate, allDelivered],
     });
   },
 });

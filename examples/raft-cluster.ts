@@ -124,8 +124,7 @@ export default defineScenario({
             },
           }
         : {}),
-      invariants: raftSafety,
-      atEnd: [linearizable(() => workload.model())],
+      properties: [...raftSafety, linearizable(() => workload.model())],
       durationMs: params.durationMs,
       liveness: { withinMs: 5_000 },
       stopWhen: (view) =>

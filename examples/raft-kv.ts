@@ -154,9 +154,11 @@ export function buildRaftKv(settings: RaftKvSettings): SimulationConfig {
           },
         }
       : {}),
-    invariants: raftSafety,
-    atEnd: settings.checkHistory ? [linearizable(workload.model)] : [],
-    eventually: settings.clients > 0 ? [clientsProgress()] : [],
+    properties: [
+      ...raftSafety,
+      ...(settings.checkHistory ? [linearizable(workload.model)] : []),
+      ...(settings.clients > 0 ? [clientsProgress()] : []),
+    ],
     durationMs: settings.durationMs,
     // Faults heal; the links stay lossy, as real ones do.
     liveness: { withinMs: settings.livenessMs, network },

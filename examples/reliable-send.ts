@@ -70,7 +70,7 @@ export default defineScenario<ReliableSendParams>({
         delay: params.delayKind === 'constant' ? constant(params.delayMs) : exponential(params.delayMs),
       },
       durationMs: params.pings * params.timeoutMs + 1,
-      eventually: [
+      properties: [
         params.acknowledge
           ? eventually('every ping is acknowledged', (view) => {
               const done = results(view);

@@ -12,20 +12,29 @@
  *
  * Run it: `fairlink sim examples/retransmit.ts --seeds 1..100`.
  */
-import {
-  actorModel,
-  always,
-  eventually as eventuallyInModel,
-  nodeState,
-  type ActorState,
-} from 'fairlink/check';
-import { defineScenario, eventually, exponential, invariant } from 'fairlink/sim';
+import { actorModel } from 'fairlink/check';
+import { always, eventually } from 'fairlink/core';
+import { defineScenario, exponential } from 'fairlink/sim';
 import {
   retransmitReceiver,
   retransmitSender,
   type RetransmitReceiverState,
   type RetransmitSenderState,
 } from 'fairlink/protocols';
+
+/** The properties, written once for `fairlink sim` and `fairlink check`. */
+const properties = [
+  // An ack is only sent by a receiver that received m: no ack out of thin air.
+  always('acknowledged only after m arrived', (view) => {
+    const sender = view.state<RetransmitSenderState>('sender');
+    const receiver = view.state<RetransmitReceiverState>('receiver');
+    return sender?.acknowledgedAtMs == null || (receiver?.received ?? 0) >= 1;
+  }),
+  eventually(
+    'the sender gets an ack',
+    (view) => view.state<RetransmitSenderState>('sender')?.acknowledgedAtMs != null,
+  ),
+];
 
 export default defineScenario({
   name: 'retransmit',
@@ -40,20 +49,7 @@ export default defineScenario({
     },
     network: { drop: params.dropRate, delay: exponential(params.delayMeanMs) },
     durationMs: params.durationMs,
-    invariants: [
-      // An ack is only sent by a receiver that received m: no ack out of thin air.
-      invariant('acknowledged only after m arrived', (view) => {
-        const sender = view.state<RetransmitSenderState>('sender');
-        const receiver = view.state<RetransmitReceiverState>('receiver');
-        return sender?.acknowledgedAtMs == null || (receiver?.received ?? 0) >= 1;
-      }),
-    ],
-    eventually: [
-      eventually(
-        'the sender gets an ack',
-        (view) => view.state<RetransmitSenderState>('sender')?.acknowledgedAtMs != null,
-      ),
-    ],
+    properties,
   }),
   // `fairlink check examples/retransmit.ts`: every interleaving on a network that may lose any
   // copy. Runs that drop every copy forever exist, yet "the sender gets an ack" holds: under the
@@ -71,18 +67,6 @@ export default defineScenario({
         sender: (state: RetransmitSenderState) => ({ ...state, sends: Math.min(state.sends, 1) }),
         receiver: (state: RetransmitReceiverState) => ({ received: Math.min(state.received, 1) }),
       },
-      properties: [
-        always<ActorState>('acknowledged only after m arrived', (state) => {
-          const sender = nodeState<RetransmitSenderState>(state, 'sender');
-          return (
-            sender?.acknowledgedAtMs == null ||
-            (nodeState<RetransmitReceiverState>(state, 'receiver')?.received ?? 0) >= 1
-          );
-        }),
-        eventuallyInModel<ActorState>(
-          'the sender gets an ack',
-          (state) => nodeState<RetransmitSenderState>(state, 'sender')?.acknowledgedAtMs != null,
-        ),
-      ],
+      properties,
     }),
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { nodeId } from '../core/ids.js';
 import { defineProtocol } from '../core/protocol.js';
-import { actorModel, nodeState, type ActorState } from './actors.js';
+import { actorModel } from './actors.js';
 import { check } from './check.js';
-import { always, eventually } from './model.js';
+import { always, eventually } from '../core/properties.js';
 
 const receiverId = nodeId('receiver');
 
@@ -49,9 +49,9 @@ const receiver = defineProtocol<{ delivered: boolean }, Message>({
   },
 });
 
-const delivered = eventually<ActorState>(
+const delivered = eventually(
   'eventually delivered',
-  (state) => nodeState<{ delivered: boolean }>(state, 'receiver')?.delivered === true,
+  (view) => view.state<{ delivered: boolean }>('receiver')?.delivered === true,
 );
 
 describe('actor systems as models', () => {
@@ -90,12 +90,7 @@ describe('actor systems as models', () => {
     const model = actorModel({
       nodes: { sender: stubbornSender, receiver },
       network: { semantics: 'unordered', lossy: true },
-      properties: [
-        always<ActorState>(
-          'never acked',
-          (state) => nodeState<{ acked: boolean }>(state, 'sender')?.acked !== true,
-        ),
-      ],
+      properties: [always('never acked', (view) => view.state<{ acked: boolean }>('sender')?.acked !== true)],
     });
     const result = check(model);
     expect(result.verdict).toBe('violation');
@@ -154,9 +149,9 @@ describe('actor systems as models', () => {
       network: { semantics: 'unordered' },
       byzantine: { mallory: [{ to: 'sender', message: { type: 'ack' } }] },
       properties: [
-        always<ActorState>('acked only after delivery', (state) => {
-          const acked = nodeState<{ acked: boolean }>(state, 'sender')?.acked === true;
-          return !acked || nodeState<{ delivered: boolean }>(state, 'receiver')?.delivered === true;
+        always('acked only after delivery', (view) => {
+          const acked = view.state<{ acked: boolean }>('sender')?.acked === true;
+          return !acked || view.state<{ delivered: boolean }>('receiver')?.delivered === true;
         }),
       ],
     });
@@ -193,10 +188,7 @@ describe('actor systems as models', () => {
       nodes: { s: broadcaster, r1: receiverOf('r'), r2: receiverOf('r') },
       network: { semantics: 'unordered' as const },
       properties: [
-        always<ActorState>(
-          'at most two acks',
-          (state) => (nodeState<{ acked: number }>(state, 's')?.acked ?? 0) <= 2,
-        ),
+        always('at most two acks', (view) => (view.state<{ acked: number }>('s')?.acked ?? 0) <= 2),
       ],
     };
     const full = check(actorModel(system), { symmetry: false });
@@ -229,10 +221,7 @@ describe('ignored deliveries', () => {
     nodes: { gate, pinger: sender('ping'), opener: sender('open') },
     network: { semantics: 'unordered' as const, ...(ignoredDeliveries ? { ignoredDeliveries } : {}) },
     properties: [
-      always<ActorState>(
-        'never a ping counted',
-        (state) => nodeState<{ pings: number }>(state, 'gate')?.pings === 0,
-      ),
+      always('never a ping counted', (view) => view.state<{ pings: number }>('gate')?.pings === 0),
     ],
   });
 
@@ -253,7 +242,7 @@ describe('ignored deliveries', () => {
   });
 
   it('are consumed by default when the system has eventually properties, and always on fifo', () => {
-    const live = { ...system(), properties: [eventually<ActorState>('opened', () => true)] };
+    const live = { ...system(), properties: [eventually('opened', () => true)] };
     expect(actorModel(live).network.ignoredDeliveries).toBe('consumed');
     expect(actorModel({ ...system(), network: { semantics: 'fifo' } }).network.ignoredDeliveries).toBe(
       'consumed',

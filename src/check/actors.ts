@@ -44,7 +44,9 @@ import { TRACE_FORMAT, TRACE_VERSION } from '../trace/events.js';
 import { structuralEqual } from '../history/hash.js';
 import { invokedCount, recordClientStep, type ClientHistory, type ClientRecord } from './client-history.js';
 import { hashValue, stringHash } from './fingerprint.js';
-import type { FairnessRequirement, Model, Property } from './model.js';
+import type { MessageInFlight, Property } from '../core/properties.js';
+import type { FairnessRequirement, Model } from './model.js';
+import { ActorStateView, overActorStates } from './actor-view.js';
 import type { Path } from './result.js';
 
 /** How the network behaves in the model. */
@@ -77,13 +79,6 @@ export type NetworkSemantics = 'unordered-duplicating' | 'unordered' | 'fifo';
  */
 export type IgnoredDeliveries = 'stay-in-flight' | 'consumed';
 
-/** A message in flight. */
-export interface Envelope {
-  readonly from: string;
-  readonly to: string;
-  readonly message: unknown;
-}
-
 /** A pending timer, in the order timers were set. */
 export interface PendingTimer {
   readonly name: string;
@@ -104,12 +99,12 @@ export interface NodeSnapshot<State = unknown> {
 export interface ActorState {
   readonly nodes: Readonly<Record<string, NodeSnapshot>>;
   /** unordered semantics: envelopes sorted by their encoding; fifo: one queue per `from->to`. */
-  readonly network: readonly Envelope[] | Readonly<Record<string, readonly Envelope[]>>;
+  readonly network: readonly MessageInFlight[] | Readonly<Record<string, readonly MessageInFlight[]>>;
   readonly crashes: number;
   readonly recoveries: number;
   /**
    * The client history so far (the nodes' `invoke` / `complete` calls), absent until a node
-   * invokes an operation; history properties such as `linearizableHistory` read it.
+   * invokes an operation; properties read it as `view.history`.
    */
   readonly history?: ClientHistory;
 }
@@ -180,7 +175,12 @@ export interface ActorSystem {
   readonly byzantine?: Readonly<
     Record<string, readonly { readonly to: string; readonly message: unknown }[]>
   >;
-  readonly properties: readonly Property<ActorState>[];
+  /**
+   * The properties, over the same {@link SystemView} the simulator shows (`view.state(node)`,
+   * `view.durable(node)`, `view.history`, ...): a scenario lists its properties once for both
+   * engines. Ghost memory is the simulator's only (a state has many pasts here).
+   */
+  readonly properties: readonly Property[];
   /** A bound on the state space: states outside are checked but not expanded. */
   readonly within?: (state: ActorState) => boolean;
   /** Groups of interchangeable node ids, for symmetry reduction. */
@@ -227,7 +227,7 @@ const envelopeKeys = new WeakMap<object, string>();
  * deliver or drop holds the very message object of its envelope, so identity mostly answers;
  * keys are for copies (an injected message, a replayed action).
  */
-function indexOfEnvelope(list: readonly Envelope[], envelope: Envelope): number {
+function indexOfEnvelope(list: readonly MessageInFlight[], envelope: MessageInFlight): number {
   const same = list.findIndex(
     (candidate) =>
       candidate.message === envelope.message &&
@@ -239,7 +239,7 @@ function indexOfEnvelope(list: readonly Envelope[], envelope: Envelope): number 
   return list.findIndex((candidate) => envelopeKey(candidate) === key);
 }
 
-function envelopeKey(envelope: Envelope): string {
+function envelopeKey(envelope: MessageInFlight): string {
   let key = envelopeKeys.get(envelope);
   if (key === undefined) {
     // Only the envelope's own fields: actions carry a `type` as well.
@@ -247,11 +247,6 @@ function envelopeKey(envelope: Envelope): string {
     envelopeKeys.set(envelope, key);
   }
   return key;
-}
-
-/** The state of node `id` in an actor state, typed for property code. */
-export function nodeState<State>(state: ActorState, id: string): State | null {
-  return (state.nodes[id]?.state ?? null) as State | null;
 }
 
 /** Builds the model of an actor system. */
@@ -278,6 +273,11 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     throw new TypeError(
       'actorModel: crashes.fairRecovery needs crashes.recover: true (without it nothing recovers)',
     );
+  // Byzantine nodes are members of the group `nodes`, as in the simulator.
+  const viewGroups = new Map(groups);
+  if (byzantineIds.length > 0)
+    viewGroups.set('nodes', [...(groups.get('nodes') ?? []), ...(byzantineIds as NodeId[])]);
+  const view = new ActorStateView(allIds as NodeId[], viewGroups, new Set(byzantineIds));
   const networkDescription: NetworkDescription = {
     semantics,
     lossy,
@@ -375,7 +375,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       );
     }
     let timers = [...snapshot.timers];
-    const sent: Envelope[] = [];
+    const sent: MessageInFlight[] = [];
     const events: TraceEvent[] = [];
     let client: ClientRecord[] | undefined;
     for (const effect of context.effects) {
@@ -486,17 +486,20 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     return next;
   };
 
-  const addToNetwork = (network: ActorState['network'], sent: readonly Envelope[]): ActorState['network'] => {
+  const addToNetwork = (
+    network: ActorState['network'],
+    sent: readonly MessageInFlight[],
+  ): ActorState['network'] => {
     if (sent.length === 0) return network;
     if (semantics === 'fifo') {
-      const queues = { ...(network as Record<string, readonly Envelope[]>) };
+      const queues = { ...(network as Record<string, readonly MessageInFlight[]>) };
       for (const envelope of sent) {
         const key = `${envelope.from}->${envelope.to}`;
         queues[key] = [...(queues[key] ?? []), envelope];
       }
       return queues;
     }
-    const list = [...(network as readonly Envelope[])];
+    const list = [...(network as readonly MessageInFlight[])];
     const keys = list.map(envelopeKey);
     for (const envelope of sent) {
       const key = envelopeKey(envelope);
@@ -513,31 +516,31 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
 
   const removeFromNetwork = (
     network: ActorState['network'],
-    envelope: Envelope,
+    envelope: MessageInFlight,
   ): ActorState['network'] | undefined => {
     if (semantics === 'fifo') {
       const key = `${envelope.from}->${envelope.to}`;
-      const queue = (network as Record<string, readonly Envelope[]>)[key];
+      const queue = (network as Record<string, readonly MessageInFlight[]>)[key];
       if (!queue || queue.length === 0 || indexOfEnvelope(queue.slice(0, 1), envelope) !== 0)
         return undefined;
-      const queues = { ...(network as Record<string, readonly Envelope[]>) };
+      const queues = { ...(network as Record<string, readonly MessageInFlight[]>) };
       if (queue.length === 1) delete queues[key];
       else queues[key] = queue.slice(1);
       return queues;
     }
-    const list = network as readonly Envelope[];
+    const list = network as readonly MessageInFlight[];
     const index = indexOfEnvelope(list, envelope);
     if (index < 0) return undefined;
     if (semantics === 'unordered-duplicating') return network;
     return [...list.slice(0, index), ...list.slice(index + 1)];
   };
 
-  const inFlight = (network: ActorState['network']): readonly Envelope[] =>
+  const inFlight = (network: ActorState['network']): readonly MessageInFlight[] =>
     semantics === 'fifo'
-      ? Object.values(network as Record<string, readonly Envelope[]>).flatMap((queue) =>
-          queue.length ? [queue[0] as Envelope] : [],
+      ? Object.values(network as Record<string, readonly MessageInFlight[]>).flatMap((queue) =>
+          queue.length ? [queue[0] as MessageInFlight] : [],
         )
-      : (network as readonly Envelope[]);
+      : (network as readonly MessageInFlight[]);
 
   const withNode = (state: ActorState, id: string, snapshot: NodeSnapshot): ActorState['nodes'] => ({
     ...state.nodes,
@@ -641,7 +644,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           )
         )
           return undefined;
-        const envelope: Envelope = { from: action.from, to: action.to, message: action.message };
+        const envelope: MessageInFlight = { from: action.from, to: action.to, message: action.message };
         recordStep({ sent: [envelope], events: [] }, events);
         return { ...state, network: addToNetwork(state.network, [envelope]) };
       }
@@ -672,7 +675,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       }
     },
     actions(state, out) {
-      let previous: Envelope | undefined;
+      let previous: MessageInFlight | undefined;
       for (const envelope of inFlight(state.network)) {
         // Copies of one message are sorted together: one action delivers (or drops) any of them.
         if (previous !== undefined && semantics !== 'fifo' && envelopeKey(previous) === envelopeKey(envelope))
@@ -700,7 +703,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       }
     },
     next: (state, action) => step(state, action),
-    properties: system.properties,
+    properties: system.properties.map((property) => overActorStates(property, view)),
     ...(system.within ? { within: system.within } : {}),
     ...(system.interchangeable ? { symmetry: { interchangeable: system.interchangeable } } : {}),
     // The asynchronous model forces nothing that fairness does not owe: a behaviour may stop
@@ -727,7 +730,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
 
   /** When replaying for a trace, keeps a step's events and its sends. */
   function recordStep(
-    result: { readonly sent: readonly Envelope[]; readonly events: readonly TraceEvent[] },
+    result: { readonly sent: readonly MessageInFlight[]; readonly events: readonly TraceEvent[] },
     events: TraceEvent[] | undefined,
   ): void {
     if (!events) return;
@@ -882,7 +885,7 @@ export interface NetworkDescription {
 /** What one handler run produced, for the model's state. */
 interface StepOutcome {
   readonly snapshot: NodeSnapshot;
-  readonly sent: Envelope[];
+  readonly sent: MessageInFlight[];
   readonly events: TraceEvent[];
   readonly history: ClientHistory | undefined;
   /** Whether the step recorded client operations (then `history` is the state's own). */

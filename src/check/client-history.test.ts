@@ -4,8 +4,14 @@ import { defineProtocol } from '../core/protocol.js';
 import { registerModel } from '../history/models/register.js';
 import { actorModel } from './actors.js';
 import { check } from './check.js';
-import { historyOperations, recordClientStep, type ClientHistory } from './client-history.js';
-import { linearizableHistory, sequentiallyConsistentHistory } from './history-properties.js';
+import { linearizable, runOperations, sequentiallyConsistent } from '../history/properties.js';
+import { historyFromSimulation } from '../history/workloads/history.js';
+import type { SystemView } from '../core/properties.js';
+import { historyEvents, recordClientStep, type ClientHistory } from './client-history.js';
+
+/** The operations the history properties judge, from a kept history. */
+const historyOperations = (history: ClientHistory) =>
+  runOperations(historyFromSimulation(historyEvents(history)));
 
 /** Client `c` runs its records in one step. */
 const run = (
@@ -57,7 +63,34 @@ describe('client histories kept in the state', () => {
       { type: 'invoke', f: 'write', value: 1 },
       { type: 'invoke', f: 'write', value: 2 },
     ]);
-    expect(history.invalid).toMatch(/in flight/);
+    expect(history.invalid?.reason).toMatch(/in flight/);
+    // The event that broke the rule ends the events, so the judges reject the history as the simulator's would.
+    const view = { history: historyEvents(history) } as unknown as SystemView;
+    expect(linearizable(registerModel()).holds(view)).toMatch(
+      /breaks Jepsen's rules: .*invokes write while its write/,
+    );
+  });
+
+  it("keeps failed and unknown operations in their client's order, and leaves failed ones out of the judged operations", () => {
+    const history = run(
+      undefined,
+      ['a', { type: 'invoke', f: 'write', value: 1 }],
+      ['a', { type: 'fail', value: null }],
+      ['a', { type: 'invoke', f: 'write', value: 2 }],
+      ['a', { type: 'info', value: null }],
+      ['a', { type: 'invoke', f: 'read', value: null }],
+    );
+    expect(historyEvents(history).map((event) => `${event.type} ${event.f}`)).toEqual([
+      'invoke write',
+      'fail write',
+      'invoke write',
+      'info write',
+      'invoke read',
+    ]);
+    expect(historyOperations(history).map((operation) => [operation.input, operation.status])).toEqual([
+      [2, 'unknown'],
+      [null, 'unknown'],
+    ]);
   });
 
   it('makes linearizability an invariant of the checker, with a shortest counterexample: a stale read', () => {
@@ -101,8 +134,8 @@ describe('client histories kept in the state', () => {
       actorModel({
         nodes: { server: register, client },
         properties: [
-          linearizableHistory(registerModel({ initial: 0 }), { name: 'linearizable' }),
-          sequentiallyConsistentHistory(registerModel({ initial: 0 }), { name: 'sequential' }),
+          linearizable(registerModel({ initial: 0 }), { name: 'linearizable' }),
+          sequentiallyConsistent(registerModel({ initial: 0 }), { name: 'sequential' }),
         ],
       }),
     );

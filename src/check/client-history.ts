@@ -18,8 +18,9 @@
  *
  * @module
  */
+import type { NodeId } from '../core/ids.js';
+import type { ClientEvent } from '../core/properties.js';
 import type { OperationOutcome } from '../core/protocol.js';
-import type { Operation } from '../history/types.js';
 
 /**
  * How many operations each other client had completed when an operation was invoked, by client;
@@ -56,7 +57,13 @@ export interface ClientOperations {
  */
 export interface ClientHistory {
   readonly clients: Readonly<Record<string, ClientOperations>>;
-  readonly invalid?: string;
+  readonly invalid?: InvalidHistory;
+}
+
+/** Why a history broke the rules, and the event that broke them (nothing is recorded after it). */
+export interface InvalidHistory {
+  readonly reason: string;
+  readonly event: Pick<ClientEvent, 'process' | 'type' | 'f' | 'value'>;
 }
 
 /** What a step asked for, in the order asked. */
@@ -92,7 +99,13 @@ function invoke(
 ): ClientHistory {
   const own = history.clients[client];
   if (own?.pending !== undefined) {
-    return { ...history, invalid: `${client} invoked ${record.f} while ${own.pending.f} was in flight` };
+    return {
+      ...history,
+      invalid: {
+        reason: `${client} invoked ${record.f} while ${own.pending.f} was in flight`,
+        event: { process: client as NodeId, type: 'invoke', f: record.f, value: record.value },
+      },
+    };
   }
   const before: Record<string, number> = {};
   for (const other of Object.keys(history.clients).sort()) {
@@ -110,7 +123,13 @@ function complete(
 ): ClientHistory {
   const own = history.clients[client];
   if (own?.pending === undefined) {
-    return { ...history, invalid: `${client} completed an operation it had not invoked` };
+    return {
+      ...history,
+      invalid: {
+        reason: `${client} completed an operation it had not invoked`,
+        event: { process: client as NodeId, type: record.type, f: '?', value: record.value },
+      },
+    };
   }
   const { before, f, input } = own.pending;
   const done: CompletedOperation = { before, f, input, outcome: record.type, output: record.value };
@@ -122,18 +141,24 @@ function withClient(history: ClientHistory, client: string, operations: ClientOp
 }
 
 /**
- * The operations of a kept history, for the checkers of `src/history`: `fail`ed operations are
- * left out (they did not happen); `info` and pending ones have an unknown outcome.
+ * The client events of a kept history, in an order that respects real time exactly as the run
+ * did: what `SystemView.history` shows a property in `fairlink check`, so that the history
+ * properties judge the same list in both engines. Events carry no time (the checker's time is
+ * abstract): their order is what counts.
  *
- * Call and return positions order the operations as real time did. For an operation B, let
- * pred(B) be the operations that returned before B was invoked (what `before` records). Real
- * executions give interval orders, whose pred sets are nested, so B is called at
- * 2 |pred(B)| + 1 and A returns at 2 min |pred(C)| over the C that A precedes (or after every
- * call): A precedes B exactly when A returns before B is called.
+ * Positions. For an operation B, let pred(B) be the operations that returned `ok` before B was
+ * invoked (what `before` records). Real executions give interval orders, whose pred sets are
+ * nested, so B is invoked at 2 |pred(B)| + 1 and an `ok` A returns at 2 min |pred(C)| over the C
+ * that A precedes (or after every call): A precedes B exactly when A returns before B is called.
+ * A `fail` or `info` completion orders nothing (the operation did not happen, or may take effect
+ * at any later time), so it follows its own invocation directly. Ties keep each client's events
+ * in its own order.
  */
-export function historyOperations(history: ClientHistory): Operation[] {
+export function historyEvents(history: ClientHistory): ClientEvent[] {
   interface Entry {
     readonly client: string;
+    /** Position of the client, in the sorted client list. */
+    readonly clientIndex: number;
     readonly f: string;
     readonly input: unknown;
     readonly output: unknown;
@@ -146,10 +171,11 @@ export function historyOperations(history: ClientHistory): Operation[] {
   }
   const clients = Object.keys(history.clients).sort();
   const byClient = new Map<string, Entry[]>();
-  for (const client of clients) {
+  clients.forEach((client, clientIndex) => {
     const operations = history.clients[client] as ClientOperations;
     const list: Entry[] = operations.completed.map((operation, index) => ({
       client,
+      clientIndex,
       ...operation,
       index,
       predecessors: 0,
@@ -159,6 +185,7 @@ export function historyOperations(history: ClientHistory): Operation[] {
       const { before, f, input } = operations.pending;
       list.push({
         client,
+        clientIndex,
         f,
         input,
         output: undefined,
@@ -170,7 +197,7 @@ export function historyOperations(history: ClientHistory): Operation[] {
       });
     }
     byClient.set(client, list);
-  }
+  });
   const entries = clients.flatMap((client) => byClient.get(client) as Entry[]);
   // Only operations known to have returned (`ok`) order the others in real time.
   const predecessorsOf = (entry: Entry): Entry[] =>
@@ -188,21 +215,40 @@ export function historyOperations(history: ClientHistory): Operation[] {
     for (const predecessor of predecessorLists[i] as Entry[])
       predecessor.returnAt = Math.min(predecessor.returnAt, callAt - 1);
   });
-  const result: Operation[] = [];
-  for (const entry of entries) {
-    if (entry.outcome === 'fail') continue; // it did not happen
-    const known = entry.outcome === 'ok';
-    result.push({
-      id: result.length,
-      process: entry.client,
-      f: entry.f,
-      input: entry.input,
-      output: known ? entry.output : undefined,
-      status: known ? 'ok' : 'unknown',
-      call: 2 * entry.predecessors + 1,
-      ret: entry.returnAt,
-      callIndex: result.length,
-    });
+
+  interface Placed {
+    readonly at: number;
+    readonly entry: Entry;
+    /** Order among the client's own events: 2 × operation index, + 1 for a completion. */
+    readonly order: number;
+    readonly completion: boolean;
   }
-  return result;
+  const placed: Placed[] = [];
+  for (const entry of entries) {
+    const callAt = 2 * entry.predecessors + 1;
+    placed.push({ at: callAt, entry, order: 2 * entry.index, completion: false });
+    if (entry.outcome === 'pending') continue;
+    const at = entry.outcome === 'ok' ? entry.returnAt : callAt;
+    placed.push({ at, entry, order: 2 * entry.index + 1, completion: true });
+  }
+  placed.sort((a, b) => a.at - b.at || a.entry.clientIndex - b.entry.clientIndex || a.order - b.order);
+  const operationOf = new Map<Entry, number>();
+  const events: ClientEvent[] = placed.map(({ entry, completion }) => {
+    if (!completion) operationOf.set(entry, operationOf.size + 1);
+    return {
+      time: 0,
+      process: entry.client as NodeId,
+      type: completion ? (entry.outcome as OperationOutcome) : 'invoke',
+      operation: operationOf.get(entry) as number,
+      f: entry.f,
+      value: completion ? entry.output : entry.input,
+    };
+  });
+  // The event that broke the rules, so that the judges reject the history as they would in the
+  // simulator.
+  const offending = history.invalid?.event;
+  if (offending !== undefined) {
+    events.push({ ...offending, time: 0, operation: operationOf.size + 1 });
+  }
+  return events;
 }

@@ -9,9 +9,10 @@ import retransmitScenario from '../../examples/retransmit.js';
 import twoGeneralsScenario from '../../examples/two-generals.js';
 import { defineProtocol } from '../core/protocol.js';
 import { nodeId } from '../core/ids.js';
-import { actorModel, nodeState, type ActorAction, type ActorState } from './actors.js';
+import { actorModel, type ActorAction, type ActorState } from './actors.js';
 import { check } from './check.js';
-import { always, eventually, type Model } from './model.js';
+import { always, eventually } from '../core/properties.js';
+import { type Model } from './model.js';
 
 function modelOf<P extends Record<string, unknown>>(
   scenario: { params: P; model?: (params: P) => unknown },
@@ -88,13 +89,13 @@ describe('model-checking the examples', () => {
         nodes: { sender, receiver: naiveReceiver },
         network: { semantics: 'unordered-duplicating' },
         properties: [
-          always<ActorState>(
+          always(
             'no duplicate delivery',
-            (state) => (nodeState<{ delivered: number }>(state, 'receiver')?.delivered ?? 0) <= 1,
+            (view) => (view.state<{ delivered: number }>('receiver')?.delivered ?? 0) <= 1,
           ),
-          eventually<ActorState>(
+          eventually(
             'delivered',
-            (state) => (nodeState<{ delivered: number }>(state, 'receiver')?.delivered ?? 0) >= 1,
+            (view) => (view.state<{ delivered: number }>('receiver')?.delivered ?? 0) >= 1,
           ),
         ],
       }),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
 import { guardedModel, ModelError } from './guarded-model.js';
-import { always, defineModel, type Model } from './model.js';
+import { always } from '../core/properties.js';
+import { defineModel, type Model } from './model.js';
 
 function counter(next: (count: number) => number | undefined): Model<number, 'step'> {
   return defineModel<number, 'step'>({

@@ -10,6 +10,7 @@
 
 import { describeThrown } from '../core/errors.js';
 import { plainToJson } from '../core/plain.js';
+import type { Verdict } from '../core/properties.js';
 import { fingerprint } from './fingerprint.js';
 import type { Model } from './model.js';
 
@@ -115,7 +116,7 @@ export function guardedModel<State, Action>(
     },
     properties: model.properties.map((property) => ({
       ...property,
-      holds(state: State): boolean {
+      holds(state: State): Verdict {
         try {
           return property.holds(state);
         } catch (thrown) {

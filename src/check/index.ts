@@ -25,17 +25,24 @@ export { loadModel, type ModelSource } from './model-source.js';
 export { checkInWorkers } from './parallel.js';
 export { fingerprint } from './fingerprint.js';
 export {
-  always,
   defineModel,
-  eventually,
-  sometimes,
   type FairnessKind,
   type FairnessRequirement,
   type Model,
-  type Property,
-  type PropertyKind,
   type Symmetry,
 } from './model.js';
+export {
+  always,
+  eventually,
+  invariant,
+  sometimes,
+  type ClientEvent,
+  type MessageInFlight,
+  type Property,
+  type PropertyKind,
+  type SystemView,
+  type Verdict,
+} from '../core/properties.js';
 export type {
   CheckOptions,
   CheckResult,
@@ -49,13 +56,11 @@ export type {
 export {
   actorModel,
   ActorStepError,
-  nodeState,
   type ActorAction,
   type ActorModelExtras,
   type ActorNode,
   type ActorState,
   type ActorSystem,
-  type Envelope,
   type IgnoredDeliveries,
   type NetworkDescription,
   type NetworkSemantics,
@@ -66,10 +71,12 @@ export type {
   ClientHistory,
   ClientOperations,
   CompletedOperation,
+  InvalidHistory,
   PendingOperation,
 } from './client-history.js';
 export {
-  linearizableHistory,
-  sequentiallyConsistentHistory,
-  type HistoryPropertyOptions,
-} from './history-properties.js';
+  linearizable,
+  sequentiallyConsistent,
+  type LinearizableOptions,
+  type SequentiallyConsistentOptions,
+} from '../history/properties.js';

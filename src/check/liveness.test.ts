@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
-import { eventually, type FairnessKind, type Model, sometimes } from './model.js';
+import { eventually, sometimes } from '../core/properties.js';
+import { type FairnessKind, type Model } from './model.js';
 import type { Path } from './result.js';
 
 /** A model given as a labelled graph over named states. */

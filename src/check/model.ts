@@ -9,26 +9,7 @@
  *
  * @module
  */
-
-/** The three kinds of property, as in TLA+ and Stateright. */
-export type PropertyKind = 'always' | 'sometimes' | 'eventually';
-
-/**
- * A property of the state space.
- *
- * - `always`: an invariant; it must hold in every reachable state. The checker reports the
- *   shortest path (under breadth-first search) to a state where it fails.
- * - `sometimes`: a reachability goal; the checker reports a path to a state where it holds, and
- *   reports a failure if a complete search never reaches one.
- * - `eventually`: liveness; on every fair behaviour it holds in some state. A counterexample is
- *   a path into a fair cycle, or to a dead end, along which it never holds.
- */
-export interface Property<State> {
-  readonly kind: PropertyKind;
-  /** Unique within the model; reports and replay commands name the property by it. */
-  readonly name: string;
-  holds(state: State): boolean;
-}
+import type { Property, PropertyKind } from '../core/properties.js';
 
 /**
  * How much the scheduler owes an action, for liveness checking:
@@ -97,7 +78,10 @@ export interface Model<State, Action> {
   actions(state: State, out: Action[]): void;
   /** The state after taking `action` in `state`, or `undefined` if the action is disabled. */
   next(state: State, action: Action): State | undefined;
-  /** The properties to check; names are unique. */
+  /**
+   * The properties to check (`always`, `sometimes`, `eventually` of `fairlink/core`, over the
+   * model's state); names are unique.
+   */
   readonly properties: readonly Property<State>[];
   /**
    * The boundary of the model: a reachable state where this is false is counted and checked
@@ -122,21 +106,6 @@ export interface Model<State, Action> {
    * model forces no drop, crash or (unfair) recovery.
    */
   readonly stopsWhenOwedNothing?: boolean;
-}
-
-/** An invariant: holds in every reachable state. */
-export function always<State>(name: string, holds: (state: State) => boolean): Property<State> {
-  return { kind: 'always', name, holds };
-}
-
-/** A reachability goal: holds in some reachable state. */
-export function sometimes<State>(name: string, holds: (state: State) => boolean): Property<State> {
-  return { kind: 'sometimes', name, holds };
-}
-
-/** A liveness goal: on every fair behaviour, holds in some state. */
-export function eventually<State>(name: string, holds: (state: State) => boolean): Property<State> {
-  return { kind: 'eventually', name, holds };
 }
 
 const PROPERTY_KINDS: ReadonlySet<string> = new Set<PropertyKind>(['always', 'sometimes', 'eventually']);

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Model, Property, PropertyKind } from './model.js';
+import type { Property, PropertyKind } from '../core/properties.js';
+import type { Model } from './model.js';
 
 /** At most this many `eventually` properties: their goals are bits of one 32-bit integer. */
 export const EVENTUALLY_MAX = 31;
@@ -52,7 +53,7 @@ export class PropertyTracker<State> {
     let failed = false;
     const invariants = this.invariants;
     for (let i = 0; i < invariants.length; i++) {
-      if (this.violatedAt[i] === -1 && !(invariants[i] as Property<State>).holds(state)) {
+      if (this.violatedAt[i] === -1 && (invariants[i] as Property<State>).holds(state) !== true) {
         this.violatedAt[i] = stateIndex;
         this.violationOrder.push(i);
         failed = true;
@@ -60,7 +61,7 @@ export class PropertyTracker<State> {
     }
     const reachabilities = this.reachabilities;
     for (let i = 0; i < reachabilities.length; i++) {
-      if (this.reachedAt[i] === -1 && (reachabilities[i] as Property<State>).holds(state)) {
+      if (this.reachedAt[i] === -1 && (reachabilities[i] as Property<State>).holds(state) === true) {
         this.reachedAt[i] = stateIndex;
       }
     }
@@ -72,7 +73,7 @@ export class PropertyTracker<State> {
     let bits = 0;
     const livenesses = this.livenesses;
     for (let i = 0; i < livenesses.length; i++) {
-      if ((livenesses[i] as Property<State>).holds(state)) bits |= 1 << i;
+      if ((livenesses[i] as Property<State>).holds(state) === true) bits |= 1 << i;
     }
     return bits;
   }

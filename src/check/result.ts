@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PropertyKind } from './model.js';
+import type { PropertyKind } from '../core/properties.js';
 
 /** Exploration order. */
 export type Strategy = 'bfs' | 'dfs' | 'random';

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
+import { always, sometimes } from '../core/properties.js';
 import { defaultMemoryLimitMb } from './memory-budget.js';
-import { always, defineModel, type Model, sometimes } from './model.js';
+import { defineModel, type Model } from './model.js';
 import type { Progress } from './result.js';
 
 /** A model over a random directed graph: states are node numbers, actions edge indices. */
@@ -198,7 +199,10 @@ describe('defineModel and options', () => {
       'defineModel: `next` must be a function',
     );
     expect(() =>
-      defineModel({ ...minimal, properties: [always('x', () => true), always('x', () => true)] }),
+      defineModel({
+        ...minimal,
+        properties: [always<number>('x', () => true), always<number>('x', () => true)],
+      }),
     ).toThrow('defineModel: property name "x" is used twice');
     expect(() =>
       defineModel({ ...minimal, properties: [{ kind: 'never', name: 'x', holds: () => true }] } as never),

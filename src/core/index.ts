@@ -22,6 +22,18 @@ export {
   type Protocol,
   type TimerDelay,
 } from './protocol.js';
+export {
+  always,
+  eventually,
+  invariant,
+  sometimes,
+  type ClientEvent,
+  type MessageInFlight,
+  type Property,
+  type PropertyKind,
+  type SystemView,
+  type Verdict,
+} from './properties.js';
 export type { Signature } from './signature.js';
 export type {
   ClientEffect,

@@ -112,7 +112,13 @@ export { runHistoryCheck, type HistoryCheckOptions, type HistoryCheckOutput } fr
 
 // Workloads of simulated clients, and the linearizability check of a simulated run.
 export * from './workloads/index.js';
-export { explainPartition, linearizable, type LinearizableOptions } from './sim-check.js';
+export {
+  explainPartition,
+  linearizable,
+  sequentiallyConsistent,
+  type LinearizableOptions,
+  type SequentiallyConsistentOptions,
+} from './properties.js';
 
 // Transactions: list-append and rw-register histories, Elle's anomalies and consistency models.
 export * from './transactions/index.js';

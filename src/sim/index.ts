@@ -16,13 +16,17 @@ export type { Fault, FaultSchedule, RandomFaultKind, RandomNemesis, TimedFault }
 export type { LinkOverride, LinkSettings, NetworkSettings } from './network.js';
 export type { PartitionShape } from './partitions.js';
 export {
+  always,
   eventually,
   invariant,
-  type HistoryEvent,
+  sometimes,
+  type ClientEvent,
+  type MessageInFlight,
   type Property,
+  type PropertyKind,
   type SystemView,
   type Verdict,
-} from './properties.js';
+} from '../core/properties.js';
 export { randomStream, RandomStreams, type RandomStream } from './random.js';
 export { formatShrinkToken, parseShrinkToken } from './replay-token.js';
 export {

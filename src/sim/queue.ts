@@ -116,6 +116,19 @@ export class EventQueue<T extends Scheduled> {
     return item;
   }
 
+  /** Calls `visit` on every item, in no particular order. */
+  forEach(visit: (item: T) => void): void {
+    const visitRun = (run: Run<T>): void => {
+      for (let position = run.head; position < run.length; position++) visit(run.items[position] as T);
+    };
+    visitRun(this.open);
+    for (let index = 0; index < this.heapLength; index++) {
+      const entry = this.entries[index];
+      if (entry instanceof Run) visitRun(entry);
+      else visit(entry as T);
+    }
+  }
+
   /** Removes every item for which `keep` is false (rare: used when a phase changes). */
   filter(keep: (item: T) => boolean): void {
     const kept: T[] = [];

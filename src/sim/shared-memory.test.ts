@@ -5,7 +5,7 @@ import type { Signature } from '../core/signature.js';
 import { StepContext, type StepEnvironment } from '../core/step.js';
 import type { TraceEvent } from '../trace/events.js';
 import { exponential, uniform } from './distributions.js';
-import type { HistoryEvent } from './properties.js';
+import type { ClientEvent } from '../core/properties.js';
 import {
   registerClient,
   registerService,
@@ -268,13 +268,13 @@ interface Operation {
 }
 
 /** Completed operations of a history, with their invocation and completion times. */
-function operations(history: readonly HistoryEvent[]): Operation[] {
-  const invoked = new Map<number, HistoryEvent>();
+function operations(history: readonly ClientEvent[]): Operation[] {
+  const invoked = new Map<number, ClientEvent>();
   const done: Operation[] = [];
   for (const entry of history) {
     if (entry.type === 'invoke') invoked.set(entry.operation, entry);
     else {
-      const start = invoked.get(entry.operation) as HistoryEvent;
+      const start = invoked.get(entry.operation) as ClientEvent;
       done.push({
         f: start.f,
         input: start.value,
@@ -310,7 +310,7 @@ describe('two processes communicating through a register', () => {
           (entry) => entry.type === 'invoke' && entry.f === 'write' && entry.value === read.output,
         );
         expect(write).toBeDefined();
-        expect((write as HistoryEvent).time).toBeLessThanOrEqual(read.completedMs);
+        expect((write as ClientEvent).time).toBeLessThanOrEqual(read.completedMs);
       }
     }
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
 import { defineProtocol } from '../core/protocol.js';
 import { uniform } from './distributions.js';
-import { invariant, eventually } from './properties.js';
+import { always, eventually, invariant } from '../core/properties.js';
 import { parseShrinkToken } from './replay-token.js';
 import { formatCount, formatDuration, sameFailure, shrinkFailure, type ShrinkOutcome } from './shrink.js';
 import { simulate, type SimulationConfig, type SimulationResult } from './simulator.js';
@@ -76,7 +76,7 @@ const replicator: SimulationConfig = {
   network: { delay: uniform(5, 20), drop: 0.01 },
   faults: { kind: 'random', intervalMs: 1000, faults: ['partition'], durationMs: [50, 140] },
   durationMs: 5000,
-  invariants: [replicated],
+  properties: [replicated],
 };
 
 /** The first failing runs of `config` from seed 1 on. */
@@ -356,12 +356,15 @@ const counter: SimulationConfig = {
   network: { delay: uniform(5, 20), drop: 0.08 },
   faults: { kind: 'random', intervalMs: 300, faults: ['pause'], durationMs: [20, 90] },
   durationMs: 1000,
-  atEnd: [
-    invariant('counted once', (view) => {
-      const done = view.history.filter((event) => event.type === 'ok').length;
-      const count = view.state<{ count: number }>('s1')?.count ?? 0;
-      return count <= done + 1 || `${count} adds counted for ${done} operations`;
-    }),
+  properties: [
+    {
+      ...always('counted once', (view) => {
+        const done = view.history.filter((event) => event.type === 'ok').length;
+        const count = view.state<{ count: number }>('s1')?.count ?? 0;
+        return count <= done + 1 || `${count} adds counted for ${done} operations`;
+      }),
+      judgedAtEnd: true,
+    },
   ],
 };
 
@@ -431,7 +434,7 @@ const gossipConfig: SimulationConfig = {
   faults: { kind: 'random', intervalMs: 300, faults: ['partition', 'pause'], durationMs: [50, 200] },
   durationMs: 1500,
   liveness: { withinMs: 500 },
-  eventually: [
+  properties: [
     eventually('converged', (view) =>
       view.nodes.every((node) => view.state<GossipState>(node)?.known.length === 3 * RUMOURS_PER_NODE),
     ),

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
+import { nodeId, type NodeId } from '../core/ids.js';
 import { defineProtocol, type Context, type Protocol } from '../core/protocol.js';
 import type { TraceEvent } from '../trace/events.js';
 import { byzantine } from './byzantine.js';
 import { exponential, uniform } from './distributions.js';
-import { eventually, invariant } from './properties.js';
+import { always, eventually, invariant } from '../core/properties.js';
 import { EventQueue } from './queue.js';
 import { simulate, validateConfig, type NodeSpec, type SimulationConfig } from './simulator.js';
 
@@ -257,7 +257,7 @@ describe('properties', () => {
     const result = simulate(
       {
         nodes: { n1: counter },
-        invariants: [
+        properties: [
           invariant('watch', (view) => {
             checkedAt.push(view.now);
             return true;
@@ -290,7 +290,7 @@ describe('properties', () => {
 
   it('says "does not hold" for a false verdict, and reports a property that throws', () => {
     const falseResult = simulate(
-      { nodes: { n1: counter }, invariants: [invariant('never', () => false)], durationMs: 100 },
+      { nodes: { n1: counter }, properties: [invariant('never', () => false)], durationMs: 100 },
       { seed: 1 },
     );
     expect(falseResult.failure).toMatchObject({
@@ -302,7 +302,7 @@ describe('properties', () => {
     const throwing = simulate(
       {
         nodes: { n1: counter },
-        invariants: [
+        properties: [
           invariant('throws', () => {
             throw new Error('bad property');
           }),
@@ -321,7 +321,7 @@ describe('properties', () => {
     const result = simulate(
       {
         nodes: { n1: counter },
-        eventually: [
+        properties: [
           eventually('reaches 1000', (view) => (view.state<{ count: number }>('n1')?.count ?? 0) >= 1000),
         ],
         durationMs: 100,
@@ -340,7 +340,7 @@ describe('properties', () => {
     const result = simulate(
       {
         nodes: { n1: counter },
-        eventually: [
+        properties: [
           eventually('reaches 3', (view) => (view.state<{ count: number }>('n1')?.count ?? 0) === 3),
         ],
         durationMs: 100,
@@ -380,7 +380,7 @@ describe('properties', () => {
         nodes: { n1: counter, n2: counter, c1: { protocol: client, group: 'clients' } },
         faults: [{ atMs: 5, fault: { kind: 'crash', node: 'n2' } }],
         durationMs: 10,
-        invariants: [
+        properties: [
           invariant('look', (view) => {
             seen = {
               now: view.now,
@@ -417,6 +417,40 @@ describe('properties', () => {
     });
     expect(result.history).toHaveLength(2);
   });
+
+  it('shows the messages in flight, in the order sent, until each is delivered', () => {
+    const sender = defineProtocol<null, { readonly n: number }>({
+      name: 'sender',
+      init: () => null,
+      onBoot(ctx) {
+        if (ctx.id === 'n1') for (const n of [1, 2]) ctx.send(nodeId('n2'), { n });
+      },
+    });
+    const seen: string[] = [];
+    simulate(
+      {
+        nodes: { n1: sender, n2: sender },
+        network: { delay: uniform(1, 5) },
+        durationMs: 10,
+        properties: [
+          invariant('look', (view) => {
+            seen.push(
+              view
+                .inFlight()
+                .map((m) => `${m.from}->${m.to} ${(m.message as { n: number }).n}`)
+                .join(', '),
+            );
+            return true;
+          }),
+        ],
+      },
+      { seed: 3 },
+    );
+    // After n1's boot both are in flight; they arrive one at a time, in either order.
+    expect(seen[0]).toBe('n1->n2 1, n1->n2 2');
+    expect(seen.some((text) => text === 'n1->n2 1' || text === 'n1->n2 2')).toBe(true);
+    expect(seen.at(-1)).toBe('');
+  });
 });
 
 describe('the liveness phase', () => {
@@ -450,7 +484,7 @@ describe('the liveness phase', () => {
       ],
       durationMs: 100,
       liveness: { withinMs: 50 },
-      eventually: [everyoneHears],
+      properties: [everyoneHears],
     };
     const result = simulate(config, { seed: 1, trace: true });
     expect(result.ok).toBe(true);
@@ -475,7 +509,7 @@ describe('the liveness phase', () => {
         nodes: { n1: heartbeat, n2: heartbeat, n3: heartbeat },
         faults: [{ atMs: 0, fault: { kind: 'partition', shape: { kind: 'isolate', node: 'n1' } } }],
         durationMs: 150,
-        eventually: [eventually('n1 hears', (view) => (view.state<{ heard: number }>('n1')?.heard ?? 0) > 0)],
+        properties: [eventually('n1 hears', (view) => (view.state<{ heard: number }>('n1')?.heard ?? 0) > 0)],
       },
       { seed: 1 },
     );
@@ -489,7 +523,7 @@ describe('the liveness phase', () => {
         faults: [{ atMs: 5, fault: { kind: 'crash', node: 'n2' } }],
         durationMs: 50,
         liveness: { withinMs: 50 },
-        eventually: [eventually('n2 back', (view) => view.now > 50 && view.isUp('n2'))],
+        properties: [eventually('n2 back', (view) => view.now > 50 && view.isUp('n2'))],
       },
       { seed: 1 },
     );
@@ -810,11 +844,20 @@ describe('configuration errors', () => {
       "faults[0]: unknown node 'x'",
     ],
     [
-      'a bad invariant',
-      { ...base, invariants: [{ name: 'p' } as never] },
-      'invariants[0]: not a property (use invariant(name, fn) or eventually(name, fn))',
+      'a bad property',
+      { ...base, properties: [{ name: 'p' } as never] },
+      'properties[0]: not a property (use always(name, fn), sometimes(name, fn) or eventually(name, fn))',
     ],
-    ['a bad eventually', { ...base, eventually: [(() => true) as never] }, 'eventually[0]: not a property'],
+    [
+      'a list of the old configuration',
+      { ...base, invariants: [] } as SimulationConfig,
+      'invariants: list every property under `properties` instead',
+    ],
+    [
+      'a property of no kind',
+      { ...base, properties: [always('p', () => true), { name: 'q', holds: () => true } as never] },
+      'properties[1]: not a property',
+    ],
   ])('%s is an InputError naming the field', (_label, config, message) => {
     expect(() => simulate(config, { seed: 1 })).toThrow(InputError);
     expect(() => simulate(config, { seed: 1 })).toThrow(message);

@@ -30,7 +30,7 @@ import {
 } from './faults.js';
 import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
 import { buildGrudge, grudgeToRecord } from './partitions.js';
-import type { HistoryEvent, Property, SystemView } from './properties.js';
+import type { ClientEvent, Property, PropertyKind, SystemView } from '../core/properties.js';
 import { frozenWriteOf, SendSites } from './frozen-sends.js';
 import { EventQueue } from './queue.js';
 import { RandomStreams, type RandomStream } from './random.js';
@@ -56,12 +56,13 @@ export interface SimulationConfig {
   readonly nodes: Readonly<Record<string, Protocol<any, any, any> | NodeSpec>>;
   readonly network?: NetworkSettings;
   readonly faults?: FaultSchedule;
-  /** Checked after every step. */
-  readonly invariants?: readonly Property[];
-  /** Must each hold at some point before the run ends. */
-  readonly eventually?: readonly Property[];
-  /** Checked once when the run ends (e.g. a history checker: is what clients saw linearizable?). */
-  readonly atEnd?: readonly Property[];
+  /**
+   * What to check, in the language `fairlink check` shares: `always` (`invariant`) properties
+   * after every step (those `judgedAtEnd`, such as `linearizable(model)`, once when the run
+   * ends), `eventually` properties at some point before the run ends. `sometimes` goals are the
+   * checker's: one run need not reach them.
+   */
+  readonly properties?: readonly Property[];
   /** Length of the safety phase (with faults), virtual ms. */
   readonly durationMs: number;
   /** A liveness phase after the safety phase: faults heal, then `eventually` must hold within `withinMs`. */
@@ -187,7 +188,7 @@ export interface SimulationResult {
   /** Virtual time at which the run ended, ms. */
   readonly endMs: number;
   readonly stats: RunStats;
-  readonly history: readonly HistoryEvent[];
+  readonly history: readonly ClientEvent[];
   /** The fault schedule as expanded for this seed (what shrinking removes from). */
   readonly schedule: readonly TimedFault[];
   /** Send indices whose copy was lost to the network's drop probability (what shrinking cancels). */
@@ -326,20 +327,24 @@ export function validateConfig(config: SimulationConfig): void {
   validateNetwork(config.network ?? {}, names);
   if (config.liveness?.network) validateNetwork(config.liveness.network, names);
   if (config.faults) validateSchedule(config.faults, names);
-  for (const [list, label] of [
-    [config.invariants, 'invariants'],
-    [config.eventually, 'eventually'],
-    [config.atEnd, 'atEnd'],
-  ] as const) {
-    (list ?? []).forEach((property, index) => {
-      if (typeof property?.holds !== 'function' || typeof property.name !== 'string') {
-        throw new InputError(
-          `${label}[${index}]: not a property (use invariant(name, fn) or eventually(name, fn))`,
-        );
-      }
-    });
+  for (const key of ['invariants', 'eventually', 'atEnd']) {
+    // The lists of the old configuration: a scenario still using them would run unchecked.
+    if (key in config) throw new InputError(`${key}: list every property under \`properties\` instead`);
   }
+  (config.properties ?? []).forEach((property, index) => {
+    if (
+      typeof property?.holds !== 'function' ||
+      typeof property.name !== 'string' ||
+      !PROPERTY_KINDS.has(property.kind)
+    ) {
+      throw new InputError(
+        `properties[${index}]: not a property (use always(name, fn), sometimes(name, fn) or eventually(name, fn))`,
+      );
+    }
+  });
 }
+
+const PROPERTY_KINDS: ReadonlySet<unknown> = new Set<PropertyKind>(['always', 'sometimes', 'eventually']);
 
 /** Runs one simulation. Never throws for protocol bugs: those are failures in the result. */
 export function simulate(config: SimulationConfig, options: RunOptions): SimulationResult {
@@ -367,7 +372,7 @@ class Simulation implements StepEnvironment {
   /** Made on the first signature: most protocols never sign, and a run is often short. */
   private signingKey: Buffer | undefined;
   private readonly events: TraceEvent[] | undefined;
-  private readonly history: HistoryEvent[] = [];
+  private readonly history: ClientEvent[] = [];
   private readonly losses: number[] = [];
   private readonly lossKeys: string[] = [];
   private readonly lossOverrides: LossOverrides;
@@ -384,6 +389,10 @@ class Simulation implements StepEnvironment {
   /** The nodes faults may hit: the nemesis' `targets`, else the `nodes` group. Partitions cut among them. */
   private readonly faultTargets: readonly string[];
   private readonly endMs: number;
+  /** `always` properties judged after every step. */
+  private readonly invariants: readonly Property[];
+  /** `always` properties judged once, when the run ends. */
+  private readonly atEnd: readonly Property[];
   private readonly pendingEventually: Property[];
   private failure: Failure | undefined;
   /** The node whose handler is running, if any: its reads need no lookup by id. */
@@ -422,7 +431,10 @@ class Simulation implements StepEnvironment {
     this.events = options.trace ? [] : undefined;
     const liveness = config.liveness?.withinMs ?? 0;
     this.endMs = Math.min(options.shrink?.endMs ?? Infinity, config.durationMs + liveness);
-    this.pendingEventually = [...(config.eventually ?? [])];
+    const properties = config.properties ?? [];
+    this.invariants = properties.filter((property) => property.kind === 'always' && !property.judgedAtEnd);
+    this.atEnd = properties.filter((property) => property.kind === 'always' && property.judgedAtEnd === true);
+    this.pendingEventually = properties.filter((property) => property.kind === 'eventually');
 
     const entries = Object.entries(config.nodes);
     for (const [name, entry] of entries) {
@@ -548,7 +560,7 @@ class Simulation implements StepEnvironment {
     } finally {
       restoreGlobals();
     }
-    for (const property of this.config.atEnd ?? []) {
+    for (const property of this.atEnd) {
       if (this.failure) break;
       const verdict = this.evaluate(property);
       if (verdict !== true) {
@@ -929,7 +941,7 @@ class Simulation implements StepEnvironment {
         return;
       case 'client': {
         const f = effect.type === 'invoke' ? effect.f : this.operationName(effect.operation);
-        const entry: HistoryEvent = {
+        const entry: ClientEvent = {
           time: this.time,
           process: slot.id,
           type: effect.type,
@@ -953,7 +965,7 @@ class Simulation implements StepEnvironment {
 
   private operationName(operation: number): string {
     for (let index = this.history.length - 1; index >= 0; index--) {
-      const entry = this.history[index] as HistoryEvent;
+      const entry = this.history[index] as ClientEvent;
       if (entry.operation === operation && entry.type === 'invoke') return entry.f;
     }
     return '?';
@@ -1120,19 +1132,16 @@ class Simulation implements StepEnvironment {
 
   /** Checks invariants and pending `eventually` properties; returns whether the run must stop. */
   private checkProperties(): boolean {
-    const invariants = this.config.invariants;
-    if (invariants) {
-      for (const property of invariants) {
-        const verdict = this.evaluate(property);
-        if (verdict !== true) {
-          this.fail({
-            kind: 'invariant',
-            property: property.name,
-            detail: typeof verdict === 'string' ? verdict : 'does not hold',
-            timeMs: this.time,
-          });
-          return true;
-        }
+    for (const property of this.invariants) {
+      const verdict = this.evaluate(property);
+      if (verdict !== true) {
+        this.fail({
+          kind: 'invariant',
+          property: property.name,
+          detail: typeof verdict === 'string' ? verdict : 'does not hold',
+          timeMs: this.time,
+        });
+        return true;
       }
     }
     const pending = this.pendingEventually;
@@ -1201,6 +1210,15 @@ class Simulation implements StepEnvironment {
       },
       durable: (node) => simulation.slotById.get(node)?.durable ?? new Map(),
       isUp: (node) => simulation.slotById.get(node)?.status === 'up',
+      inFlight: () => {
+        const scheduled: (QueuedEvent & { readonly kind: 'deliver' })[] = [];
+        simulation.queue.forEach((event) => {
+          if (event.kind === 'deliver') scheduled.push(event);
+        });
+        // In the order sent: message numbers grow with each send (both copies of a duplicate share one).
+        scheduled.sort((a, b) => a.messageNumber - b.messageNumber || a.sequence - b.sequence);
+        return scheduled.map(({ from, to, message }) => ({ from, to, message }));
+      },
       history: this.history,
       ghost: <T>(key: string, create: () => T): T => {
         let value = ghosts.get(key) as T | undefined;

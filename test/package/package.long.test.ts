@@ -117,8 +117,10 @@ export default defineScenario({
     nodes: { pinger, ponger },
     network: { delay: 5 },
     durationMs: 100,
-    invariants: [invariant('at most one pong', (view) => (view.state<PingState>('pinger')?.pongs ?? 0) <= 1)],
-    eventually: [eventually('the pong arrives', (view) => view.state<PingState>('pinger')?.pongs === 1)],
+    properties: [
+      invariant('at most one pong', (view) => (view.state<PingState>('pinger')?.pongs ?? 0) <= 1),
+      eventually('the pong arrives', (view) => view.state<PingState>('pinger')?.pongs === 1),
+    ],
   }),
 });
 `;
@@ -137,7 +139,7 @@ export default defineScenario({
     },
     network: { delay: 5 },
     durationMs: 1_000,
-    invariants: [
+    properties: [
       invariant('the sender is never acknowledged', (view) =>
         view.state<RetransmitSenderState>('sender')?.acknowledgedAtMs == null),
     ],
@@ -158,7 +160,7 @@ const result = simulate(
     },
     network: { drop: 0.5, delay: 5 },
     durationMs: 2_000,
-    eventually: [eventually('acknowledged', (view) => view.state('sender')?.acknowledgedAtMs != null)],
+    properties: [eventually('acknowledged', (view) => view.state('sender')?.acknowledgedAtMs != null)],
   },
   { seed: 7 },
 );

@@ -10,7 +10,7 @@
  * @module
  */
 import { decodePlain } from '../../core/plain.js';
-import type { HistoryEvent as SimulationEvent } from '../../sim/properties.js';
+import type { ClientEvent } from '../../core/properties.js';
 import type { Trace } from '../../trace/events.js';
 import type { EventType, History, HistoryEvent } from '../types.js';
 import { splitRecordedValue } from './operation.js';
@@ -28,7 +28,7 @@ function toEvent(
 }
 
 /** The history of a run, from `SimulationResult.history` or `SystemView.history`. */
-export function historyFromSimulation(events: readonly SimulationEvent[], source = 'simulation'): History {
+export function historyFromSimulation(events: readonly ClientEvent[], source = 'simulation'): History {
   return {
     source,
     events: events.map((event, index) =>

@@ -6,7 +6,7 @@ import { constant, uniform } from '../../sim/distributions.js';
 import { simulate, type SimulationConfig } from '../../sim/simulator.js';
 import { parseTraceJsonl, traceToJsonl } from '../../trace/jsonl.js';
 import { checkLinearizability } from '../linearizability/check.js';
-import { linearizable } from '../sim-check.js';
+import { linearizable } from '../properties.js';
 import { pairOperations } from '../types.js';
 import {
   workloadClient,
@@ -158,7 +158,7 @@ function system(
     },
     network: { delay: uniform(1, 10), drop: options.drop ?? 0, duplicate: options.duplicate ?? 0 },
     durationMs: 10_000,
-    atEnd: [linearizable(workload.model)],
+    properties: [linearizable(workload.model)],
   };
 }
 
@@ -441,7 +441,7 @@ describe('clientsProgress', () => {
             workloadClient({ ...clientOptions(registerWorkload(), client), final: { afterMs: 2_000 } }),
           ),
         },
-        eventually: [clientsProgress()],
+        properties: [clientsProgress()],
         durationMs: 3_000,
       },
       { seed: 1 },
@@ -461,7 +461,7 @@ describe('clientsProgress', () => {
             group: 'clients',
           },
         },
-        eventually: [clientsProgress()],
+        properties: [clientsProgress()],
         durationMs: 1_000,
       },
       { seed: 1 },

@@ -9,7 +9,7 @@ import { checkLinearizability } from '../../history/linearizability/check.js';
 import { casRegisterModel } from '../../history/models/register.js';
 import { pairOperations, type HistoryEvent } from '../../history/types.js';
 import { uniform } from '../../sim/distributions.js';
-import { eventually, type SystemView } from '../../sim/properties.js';
+import { eventually, type SystemView } from '../../core/properties.js';
 import { simulate, type SimulationConfig } from '../../sim/simulator.js';
 import type { Body } from '../protocol.js';
 import { broadcastNode, treeNeighbours, type BroadcastState } from './broadcast.js';
@@ -147,7 +147,7 @@ describe('the broadcast node in the simulator', () => {
           faults: partitions,
           durationMs: 2_500,
           liveness: { withinMs: 5_000 },
-          eventually: [
+          properties: [
             eventually('every node has every acknowledged value', (view) => {
               if (!clientDone(view)) return false;
               const okOperations = new Set(
@@ -192,7 +192,7 @@ describe('the g-counter node in the simulator', () => {
         faults: partitions,
         durationMs: 2_500,
         liveness: { withinMs: 5_000 },
-        eventually: [
+        properties: [
           eventually('every node counts the acknowledged adds, and maybe the unknown ones', (view) => {
             if (!clientDone(view)) return false;
             const completed = new Map(

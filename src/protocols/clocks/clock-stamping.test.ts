@@ -11,8 +11,8 @@ function runTrace(concurrent: boolean, seed = 1): Map<string, StampedEvent> {
   const result = simulate(
     {
       ...config,
-      invariants: [
-        ...(config.invariants ?? []),
+      properties: [
+        ...(config.properties ?? []),
         invariant('probe', (view: SystemView) => {
           events = allEvents(view);
           return true;

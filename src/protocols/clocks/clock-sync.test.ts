@@ -26,7 +26,7 @@ function errorAt20s(dropRate: number, delayMeanMs: number, seed: number): number
       nodes: { server: timeServer, client: { protocol: cristianClient({ server: 'server' }), clock: CLOCK } },
       network: { drop: dropRate, delay: exponential(delayMeanMs) },
       durationMs: TRUE_TIME_MS,
-      invariants: [
+      properties: [
         // The run stops at 20 s; the last step's offset is the one in force then.
         invariant('probe', (view) => {
           offsetMs = view.state<ClockSyncClientState>('client')?.offsetMs ?? offsetMs;
@@ -57,7 +57,7 @@ describe("Cristian's clock synchronisation", () => {
       {
         nodes: { node: { protocol: recorder, clock: CLOCK } },
         durationMs: 5_000,
-        invariants: [
+        properties: [
           invariant('probe', (view) => {
             seen.push({ trueMs: view.now, localMs: view.state<{ localMs: number }>('node')?.localMs ?? -1 });
             return true;
@@ -98,7 +98,7 @@ describe("Cristian's clock synchronisation", () => {
         },
         network: { duplicate: 0.5, delay: exponential(5) },
         durationMs: 3_000,
-        invariants: [
+        properties: [
           invariant('at most windowSize samples', (view) => {
             state = view.state<ClockSyncClientState>('client') ?? state;
             return (state?.samples.length ?? 0) <= 3 && (state?.outstanding.size ?? 0) <= 3;

@@ -30,8 +30,8 @@ describe("lab 1's reliable key-value server", () => {
         {
           ...config,
           network: { ...config.network, duplicate: 0.3 },
-          invariants: [
-            ...(config.invariants ?? []),
+          properties: [
+            ...(config.properties ?? []),
             invariant('at most once', (view) => {
               server = view.state<KeyValueServerState>('server') ?? server;
               return (server?.executed ?? 0) <= 4;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulate, type HistoryEvent } from '../../sim/index.js';
+import { simulate, type ClientEvent } from '../../sim/index.js';
 import reliableSendScenario from '../../../examples/reliable-send.js';
 import { median } from './tries-table.js';
 import { reliableSender } from './reliable-send.js';
@@ -32,7 +32,7 @@ describe("lab 1's reliableSend", () => {
       const { result, completions, tries } = run({ dropRate: 0, acknowledge: false, timeoutMs: 1_000 }, seed);
       expect(result.failure, `seed ${seed}`).toBeUndefined();
       expect(completions).toHaveLength(1);
-      const failure = completions[0] as HistoryEvent;
+      const failure = completions[0] as ClientEvent;
       expect(failure.type).toBe('fail');
       expect(failure.time).toBe(1_000);
       // Copies at 0, 10, ..., 990 ms: the timeout at 1 s was set first, so it fires before the last resend.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constant, exponential, invariant, simulate } from '../../sim/index.js';
+import { always, constant, exponential, invariant, simulate } from '../../sim/index.js';
 import perfectLinkScenario from '../../../examples/perfect-link.js';
 import {
   isPerfectLinkMessage,
@@ -42,7 +42,7 @@ describe('the perfect link', () => {
         nodes: { a: protocol, b: protocol },
         network: { duplicate: 1, delay: constant(20) },
         durationMs: 1_000,
-        invariants: [
+        properties: [
           invariant('probe', (view) => {
             queue =
               view.state<PerfectLinkNodeState<string>>('b')?.delivered.map((delivery) => delivery.payload) ??
@@ -96,8 +96,8 @@ describe('the perfect link', () => {
           network: { drop: 0.3, duplicate: 0.3, delay: exponential(5) },
           faults,
           durationMs: 1_000,
-          invariants: [
-            invariant('probe', (view) => {
+          properties: [
+            always('probe', (view) => {
               const of = (node: string): string[] =>
                 view.state<PerfectLinkNodeState<string>>(node)?.delivered.map((d) => d.payload) ?? [];
               if (view.isUp('a') && view.isUp('b')) last = { a: of('a'), b: of('b') };

@@ -31,7 +31,7 @@ function queueCluster(
       ...(client ? { c1: { protocol: raftClient(client), group: 'clients' } } : {}),
     },
     network: { delay: constant(2), ordering: 'fifo' },
-    invariants: raftSafety,
+    properties: raftSafety,
     durationMs: 1_000,
     ...config,
   };

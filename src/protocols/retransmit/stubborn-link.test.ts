@@ -20,7 +20,7 @@ function run(network: Parameters<typeof simulate>[0]['network'], seed: number) {
       },
       ...(network ? { network } : {}),
       durationMs: 5_000,
-      invariants: [
+      properties: [
         invariant('probe', (view) => {
           sender = view.state<RetransmitSenderState>('sender') ?? sender;
           receiver = view.state<RetransmitReceiverState>('receiver') ?? receiver;

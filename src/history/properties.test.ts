@@ -1,30 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeId } from '../core/ids.js';
-import type { HistoryEvent, SystemView } from '../sim/properties.js';
+import type { ClientEvent, SystemView } from '../core/properties.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { keyValueModel } from './models/key-value.js';
 import { registerModel } from './models/register.js';
-import { linearizable } from './sim-check.js';
+import { linearizable } from './properties.js';
 import { pairOperations } from './types.js';
 import { historyFromSimulation } from './workloads/history.js';
 
 /** A view that has only a history: all the property reads. */
-function viewOf(history: readonly HistoryEvent[]): SystemView {
+function viewOf(history: readonly ClientEvent[]): SystemView {
   return { history } as unknown as SystemView;
 }
 
 function event(
   time: number,
   process: string,
-  type: HistoryEvent['type'],
+  type: ClientEvent['type'],
   operation: number,
   f: string,
   value: unknown,
-): HistoryEvent {
+): ClientEvent {
   return { time, process: process as NodeId, type, operation, f, value };
 }
 
-describe('linearizable (an atEnd property)', () => {
+describe('linearizable (an always property judged at the end of a run)', () => {
   it('orders events at the same virtual instant as the run executed them', () => {
     // c1's write of 1 completes at 5 ms; c2's read starts at that same instant, after it in the run, and reads null.
     const history = [
