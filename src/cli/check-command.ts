@@ -10,6 +10,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
 import { ActorStepError, type ActorAction, type ActorModelExtras } from '../check/actors.js';
+import { describeChoices } from '../check/choices.js';
 import { check } from '../check/check.js';
 import { guardedModel, ModelError } from '../check/guarded-model.js';
 import { defineModel, type Model } from '../check/model.js';
@@ -289,6 +290,13 @@ ${rows}
 
 /** One action in words. */
 export function describeAction(action: unknown): string {
+  const candidate = action as { choices?: readonly number[] };
+  return (
+    describeStep(action) + describeChoices(Array.isArray(candidate.choices) ? candidate.choices : undefined)
+  );
+}
+
+function describeStep(action: unknown): string {
   const candidate = action as { type?: unknown; from?: unknown; to?: unknown };
   switch (candidate.type) {
     case 'deliver':
