@@ -29,12 +29,16 @@ export class ChoiceScript {
     this.options = [];
   }
 
-  /** The option to take at the next choice point, which has `options` options. */
+  /**
+   * The option to take at the next choice point, which has `options` options. A scripted
+   * option out of range is noted (the run then did not follow its script) but not handed to
+   * the handler, which would fail on it for no fault of its own.
+   */
   next(options: number): number {
     const taken = this.script[this.made.length] ?? 0;
     this.made.push(taken);
     this.options.push(options);
-    return taken;
+    return taken < options ? taken : 0;
   }
 
   /** Whether the run made exactly the scripted choices, each among the options it had. */
