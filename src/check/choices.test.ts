@@ -4,6 +4,8 @@ import { defineProtocol } from '../core/protocol.js';
 import { actorModel, ActorStepError, nodeState, type ActorAction, type ActorState } from './actors.js';
 import { check } from './check.js';
 import { ChoiceScript, describeChoices, enumerateChoices } from './choices.js';
+import lotteryScenario from '../../examples/lottery.js';
+import type { Model } from './model.js';
 import { always } from './model.js';
 
 describe('enumerateChoices', () => {
@@ -156,5 +158,23 @@ describe('choices in the model checker', () => {
       /m\.onMessage: makes more than 1024 combinations of choices/,
     );
     expect(thrown instanceof ActorStepError || cause instanceof ActorStepError).toBe(true);
+  });
+});
+
+describe('the lottery example in the checker', () => {
+  const modelOf = (strict: boolean): Model<ActorState, ActorAction> =>
+    lotteryScenario.model?.({ ...lotteryScenario.params, strict }) as Model<ActorState, ActorAction>;
+
+  it('always finds the tie that makes two leaders, whatever the seed would draw', () => {
+    const result = check(modelOf(false));
+    expect(result.verdict).toBe('violation');
+    expect(result.property?.name).toBe('at most one leader');
+    // 4 x 4 initial states: every pair of tickets.
+    expect(modelOf(false).init()).toHaveLength(16);
+  });
+
+  it('passes once a tie draws again on a timer (a choice in onTimer)', () => {
+    const result = check(modelOf(true));
+    expect(result.verdict).toBe('ok');
   });
 });
