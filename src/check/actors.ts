@@ -377,11 +377,19 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     current.random = undefined;
     durable.clear();
     for (const key in snapshot.durable) durable.set(key, snapshot.durable[key]);
-    context.state = fresh ? context.protocol.init(id as NodeId) : clonePlain(snapshot.state);
-    const fault = context.run(trigger);
-    if (fault) throw new ActorStepError(fault, state, action);
-    const projection = system.abstract?.[id];
-    const nextState = projection ? projection(context.state) : context.state;
+    // Protocol code runs under the guard: here only, where it runs, so that a step or a listing
+    // whose handlers are all known already pays nothing for it.
+    const restore = installGlobalGuard();
+    let nextState: unknown;
+    try {
+      context.state = fresh ? context.protocol.init(id as NodeId) : clonePlain(snapshot.state);
+      const fault = context.run(trigger);
+      if (fault) throw new ActorStepError(fault, state, action);
+      const projection = system.abstract?.[id];
+      nextState = projection ? projection(context.state) : context.state;
+    } finally {
+      restore();
+    }
     if (
       ignorable &&
       context.effects.length === 0 &&
@@ -401,13 +409,16 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     let timers = [...snapshot.timers];
     const sent: Envelope[] = [];
     // The choices come first, as in the simulator, which records each one as it is made.
-    const events: TraceEvent[] = choiceScript.made.map((index, point) => ({
-      t: 0,
-      type: 'choose',
-      node: id,
-      index,
-      of: choiceScript.options[point] as number,
-    }));
+    const events: TraceEvent[] =
+      choiceScript.made.length === 0
+        ? []
+        : choiceScript.made.map((index, point) => ({
+            t: 0,
+            type: 'choose',
+            node: id,
+            index,
+            of: choiceScript.options[point] as number,
+          }));
     let client: ClientRecord[] | undefined;
     for (const effect of context.effects) {
       switch (effect.kind) {
@@ -591,8 +602,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
    */
   const runHandler = (state: ActorState, action: HandlerAction): StepOutcome | undefined => {
     const script = action.choices ?? [];
-    const probe = probed.get(action);
-    if (probe !== undefined && probe.state === state) return probe.result;
+    if (state === probedState) {
+      // `next` mostly takes the listed actions in order: look where the last one was found first.
+      const at = probedActions[probeCursor] === action ? probeCursor : probedActions.indexOf(action);
+      if (at >= 0) {
+        probeCursor = at + 1;
+        return probedResults[at];
+      }
+    }
     choiceScript.reset(script);
     const result = runHandlerFollowing(state, action);
     return choiceScript.followed(script) ? result : undefined;
@@ -625,12 +642,17 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
   };
 
   /**
-   * What `actions` learnt by running a handler, by action object: `next` is handed the very
-   * objects `actions` listed, so it need not run a timer's or a recovery's handler again (a
-   * delivery is kept by `deliverStep` anyway), and a handler that failed while its choices were
-   * counted fails in `next`, where the failure is reported with its state and action.
+   * What `actions` learnt by running the handlers of the state it listed last, by action object:
+   * `next` is handed the very objects `actions` listed, so it need not run a handler again
+   * (`deliverStep` keeps most deliveries, but not those that record client operations). Plain
+   * lists, emptied by every listing: a map keyed by so many short-lived action objects cost
+   * more than the handlers it saved.
    */
-  const probed = new WeakMap<ActorAction, { state: ActorState; result: StepOutcome | undefined }>();
+  let probedState: ActorState | undefined;
+  const probedActions: ActorAction[] = [];
+  const probedResults: (StepOutcome | undefined)[] = [];
+  let probeCursor = 0;
+  /** A handler that failed while its choices were counted fails in `next`, which reports it with its state and action. */
   const failedProbes = new WeakMap<ActorAction, Error>();
 
   /** A step that has too many combinations of choices to explore: a finding naming its node and handler. */
@@ -649,6 +671,22 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
 
   /** Lists `action`, once per combination of the choices its handler makes. */
   const pushOutcomes = (state: ActorState, action: HandlerAction, out: ActorAction[]): void => {
+    // Most steps make no choice: one run tells, and `next` reuses it.
+    choiceScript.reset([]);
+    let first: StepOutcome | undefined;
+    try {
+      first = runHandlerFollowing(state, action);
+    } catch (thrown) {
+      failedProbes.set(action, thrown instanceof Error ? thrown : new Error(String(thrown)));
+      out.push(action);
+      return;
+    }
+    if (choiceScript.made.length === 0) {
+      probedActions.push(action);
+      probedResults.push(first);
+      out.push(action);
+      return;
+    }
     const id = action.type === 'deliver' ? action.to : action.node;
     let combinations: readonly {
       readonly choices: readonly number[];
@@ -665,12 +703,6 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       );
     } catch (thrown) {
       failedProbes.set(action, thrown instanceof Error ? thrown : new Error(String(thrown)));
-      out.push(action);
-      return;
-    }
-    const only = combinations[0];
-    if (combinations.length === 1 && only !== undefined && only.choices.length === 0) {
-      if (action.type !== 'deliver') probed.set(action, { state, result: only.value });
       out.push(action);
       return;
     }
@@ -735,15 +767,10 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
   const step = (state: ActorState, action: ActorAction, events?: TraceEvent[]): ActorState | undefined => {
     const failed = failedProbes.get(action);
     if (failed !== undefined) throw failed;
-    const restore = installGlobalGuard();
-    try {
-      return stepGuarded(state, action, events);
-    } finally {
-      restore();
-    }
+    return takeStep(state, action, events);
   };
 
-  const stepGuarded = (
+  const takeStep = (
     state: ActorState,
     action: ActorAction,
     events?: TraceEvent[],
@@ -824,6 +851,10 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
 
   /** The actions enabled in `state` (see `actions`). */
   const listActions = (state: ActorState, out: ActorAction[]): void => {
+    probedActions.length = 0;
+    probedResults.length = 0;
+    probeCursor = 0;
+    probedState = state;
     let previous: Envelope | undefined;
     for (const envelope of inFlight(state.network)) {
       // Copies of one message are sorted together: one action delivers (or drops) any of them.
@@ -864,15 +895,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
 
   const model: Model<ActorState, ActorAction> & ActorModelExtras = {
     init: () => initialStates().states,
-    actions(state, out) {
-      // Listing runs handlers to count their choices: under the guard, as every step.
-      const restore = installGlobalGuard();
-      try {
-        listActions(state, out);
-      } finally {
-        restore();
-      }
-    },
+    actions: (state, out) => listActions(state, out),
     next: (state, action) => step(state, action),
     properties: system.properties,
     ...(system.within ? { within: system.within } : {}),

@@ -178,3 +178,30 @@ describe('the lottery example in the checker', () => {
     expect(result.verdict).toBe('ok');
   });
 });
+
+describe('the global guard, now installed where a handler runs', () => {
+  it('still makes Math.random in onBoot and Date.now in onMessage findings of the checker', () => {
+    const randomAtBoot = defineProtocol<null>({
+      name: 'random-at-boot',
+      init: () => null,
+      onBoot() {
+        Math.random();
+      },
+    });
+    expect(() => actorModel({ nodes: { r: randomAtBoot }, properties: [] }).init()).toThrow(/Math\.random/);
+    const clockOnMessage = defineProtocol<null, string>({
+      name: 'clock-on-message',
+      init: () => null,
+      onBoot(context) {
+        context.send(context.id, 'tick');
+      },
+      onMessage() {
+        Date.now();
+      },
+    });
+    const model = actorModel({ nodes: { c: clockOnMessage }, properties: [always('anything', () => true)] });
+    expect(() => check(model)).toThrow(/Date\.now/);
+    // And nothing stays installed once the checker is done.
+    expect(typeof Math.random()).toBe('number');
+  });
+});
