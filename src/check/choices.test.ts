@@ -5,6 +5,7 @@ import { actorModel, ActorStepError, nodeState, type ActorAction, type ActorStat
 import { check } from './check.js';
 import { ChoiceScript, describeChoices, enumerateChoices } from './choices.js';
 import lotteryScenario from '../../examples/lottery.js';
+import { describeAction } from '../cli/check-command.js';
 import type { Model } from './model.js';
 import { always } from './model.js';
 
@@ -47,6 +48,10 @@ describe('enumerateChoices', () => {
     expect(choices.followed([1])).toBe(true);
     expect(choices.followed([])).toBe(false);
     expect(describeChoices([1, 0])).toBe(' [choose 1, 0]');
+    expect(describeAction({ type: 'timer', node: 'q', name: 't', choices: [2] })).toBe(
+      "timer 't' fires at q [choose 2]",
+    );
+    expect(describeAction({ type: 'recover', node: 'q' })).toBe('q recovers');
     expect(describeChoices([])).toBe('');
   });
 });
