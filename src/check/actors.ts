@@ -700,13 +700,21 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           return { made: choiceScript.made, options: choiceScript.options, value };
         },
         tooManyChoices(state, id, action),
+        CHOICE_COMBINATIONS_MAX,
+        { made: choiceScript.made, options: choiceScript.options, value: first },
       );
     } catch (thrown) {
       failedProbes.set(action, thrown instanceof Error ? thrown : new Error(String(thrown)));
       out.push(action);
       return;
     }
-    for (const { choices } of combinations) out.push({ ...action, choices });
+    // Each run made its combination in full, so `next` can reuse it as the run of that action.
+    for (const { choices, value } of combinations) {
+      const outcome = { ...action, choices };
+      probedActions.push(outcome);
+      probedResults.push(value);
+      out.push(outcome);
+    }
   };
 
   /**

@@ -58,17 +58,21 @@ export interface ChoiceRun<T> {
 /**
  * Every combination of choices a step can make, with the result of each: first all zeros, then
  * in odometer order; one combination, `[]`, when it makes none. `run` runs the step with a
- * script of choices. Throws `tooMany()` once more than `limit` combinations turn up.
+ * script of choices; `first`, when given, is its run with the empty script, already made.
+ * Throws `tooMany()` once more than `limit` combinations turn up.
  */
 export function enumerateChoices<T>(
   run: (script: readonly number[]) => ChoiceRun<T>,
   tooMany: () => unknown,
   limit = CHOICE_COMBINATIONS_MAX,
+  first?: ChoiceRun<T>,
 ): { readonly choices: readonly number[]; readonly options: readonly number[]; readonly value: T }[] {
   const combinations: { choices: readonly number[]; options: readonly number[]; value: T }[] = [];
   let script: number[] | undefined = [];
+  let given = first;
   while (script !== undefined) {
-    const { made, options, value } = run(script);
+    const { made, options, value } = given ?? run(script);
+    given = undefined;
     if (combinations.length >= limit) throw tooMany();
     combinations.push({ choices: [...made], options: [...options], value });
     script = advance(made, options);
