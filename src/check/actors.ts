@@ -606,6 +606,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       // `next` mostly takes the listed actions in order: look where the last one was found first.
       const at = probedActions[probeCursor] === action ? probeCursor : probedActions.indexOf(action);
       if (at >= 0) {
+        // Used once: taken again (the checker's determinism recheck), the handler runs afresh.
+        probedActions[at] = null;
         probeCursor = at + 1;
         return probedResults[at];
       }
@@ -649,7 +651,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
    * more than the handlers it saved.
    */
   let probedState: ActorState | undefined;
-  const probedActions: ActorAction[] = [];
+  const probedActions: (ActorAction | null)[] = [];
   const probedResults: (StepOutcome | undefined)[] = [];
   let probeCursor = 0;
   /** A handler that failed while its choices were counted fails in `next`, which reports it with its state and action. */

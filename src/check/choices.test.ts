@@ -8,6 +8,7 @@ import lotteryScenario from '../../examples/lottery.js';
 import { describeAction } from '../cli/check-command.js';
 import type { Model } from './model.js';
 import { always } from './model.js';
+import { guardedModel, ModelError } from './guarded-model.js';
 
 describe('enumerateChoices', () => {
   /** A step with a choice of 2, then, after option 1 only, a choice of 3. */
@@ -208,5 +209,26 @@ describe('the global guard, now installed where a handler runs', () => {
     expect(() => check(model)).toThrow(/Date\.now/);
     // And nothing stays installed once the checker is done.
     expect(typeof Math.random()).toBe('number');
+  });
+});
+
+describe('the determinism recheck, with handlers run while listing', () => {
+  it('still catches a timer handler that keeps state outside its context', () => {
+    let calls = 0; // Outside the context: the bug.
+    const leaky = defineProtocol<{ n: number }>({
+      name: 'leaky',
+      init: () => ({ n: 0 }),
+      onBoot(context) {
+        context.setTimer('t', 1);
+      },
+      onTimer(context) {
+        context.state.n = ++calls;
+      },
+    });
+    const model = guardedModel(
+      actorModel({ nodes: { l: leaky }, properties: [always('anything', () => true)] }),
+    );
+    expect(() => check(model)).toThrow(ModelError);
+    expect(() => check(model)).toThrow(/gave two different results for the same state and action/);
   });
 });
