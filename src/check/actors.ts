@@ -774,6 +774,12 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     }
   };
 
+  /** The `choose` events of each node's boot (in `ids` order) that made the initial state `state`. */
+  const bootChoicesOf = (state: ActorState): TraceEvent[][] => {
+    const initials = initialStates();
+    return initials.choices[initials.states.findIndex((initial) => structuralEqual(initial, state))] ?? [];
+  };
+
   const step = (state: ActorState, action: ActorAction, events?: TraceEvent[]): ActorState | undefined => {
     const failed = failedProbes.get(action);
     if (failed !== undefined) throw failed;
@@ -930,6 +936,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       return pathToTrace(path, header);
     },
     network: networkDescription,
+    initialChoices(state) {
+      const said = bootChoicesOf(state)
+        .flat()
+        .map((event) =>
+          event.type === 'choose' ? `${event.node} chose option ${event.index} of ${event.of}` : '',
+        );
+      return said.join(', ');
+    },
   };
 
   /** When replaying for a trace, keeps a step's events and its sends. */
@@ -979,10 +993,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       return msg;
     };
     // The choices of the boots that made the path's initial state, node by node.
-    const initials = initialStates();
-    const first = path.states[0];
-    const bootChoices =
-      initials.choices[initials.states.findIndex((state) => structuralEqual(state, first))] ?? [];
+    const bootChoices = path.states[0] === undefined ? [] : bootChoicesOf(path.states[0]);
     ids.forEach((id, index) => {
       stamp([{ t: 0, type: 'boot', node: id }], 0);
       stamp(bootChoices[index] ?? [], 0);
@@ -1129,6 +1140,8 @@ function ignoredDeliveriesOf(system: ActorSystem, semantics: NetworkSemantics): 
 export interface ActorModelExtras {
   /** The network semantics explored, defaults included (also in trace headers). */
   readonly network: NetworkDescription;
+  /** The choices the boots made to reach initial state `state`, in words (`''` when none). */
+  initialChoices(state: ActorState): string;
   /** The trace of a path, in the simulator's format (time is the step number). */
   trace(
     path: Path<ActorState, ActorAction>,

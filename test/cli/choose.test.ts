@@ -25,6 +25,9 @@ describe('fairlink check and sim --schedule with choices', () => {
     const cwd = scratchFolder();
     const check = await runFairlink(['check', lottery, '--trace', 'check.jsonl'], { cwd });
     expect(check.stdout).toMatch(/^FAIL lottery: always property 'at most one leader' is violated/);
+    expect(check.stdout).toContain(
+      '\n  in the initial state, a chose option 0 of 4, b chose option 0 of 4\n  shortest path found, 2 steps:\n',
+    );
     expect(check.code).toBe(1);
     const chosen = choicesIn(join(cwd, 'check.jsonl'));
     expect(chosen).toEqual(['a:0/4', 'b:0/4']);
