@@ -38,15 +38,14 @@ import { ProtocolFault } from '../core/errors.js';
 import { installGlobalGuard } from '../core/guard.js';
 import type { NodeId } from '../core/ids.js';
 import { clonePlain, encodePlain, findPlainViolation, plainToJson } from '../core/plain.js';
-import type { Protocol } from '../core/protocol.js';
+import { CHOICE_OPTIONS_MAX, type Protocol } from '../core/protocol.js';
 import type { Signature } from '../core/signature.js';
 import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
 import { randomStream } from '../sim/random.js';
-import { CHOICE_OPTIONS_MAX } from '../core/protocol.js';
-import { ChoiceScript, enumerateChoices, CHOICE_COMBINATIONS_MAX } from './choices.js';
 import type { TraceEvent, TraceHeader } from '../trace/events.js';
 import { TRACE_FORMAT, TRACE_VERSION } from '../trace/events.js';
 import { structuralEqual } from '../history/hash.js';
+import { CHOICE_COMBINATIONS_MAX, ChoiceScript, enumerateChoices } from './choices.js';
 import { invokedCount, recordClientStep, type ClientHistory, type ClientRecord } from './client-history.js';
 import { hashValue, stringHash } from './fingerprint.js';
 import type { FairnessRequirement, Model, Property } from './model.js';
@@ -865,53 +864,51 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     }
   };
 
-  /** The actions enabled in `state` (see `actions`). */
-  const listActions = (state: ActorState, out: ActorAction[]): void => {
-    probedActions.length = 0;
-    probedResults.length = 0;
-    probeCursor = 0;
-    probedState = state;
-    let previous: Envelope | undefined;
-    for (const envelope of inFlight(state.network)) {
-      // Copies of one message are sorted together: one action delivers (or drops) any of them.
-      if (previous !== undefined && semantics !== 'fifo' && envelopeKey(previous) === envelopeKey(envelope))
-        continue;
-      previous = envelope;
-      const target = state.nodes[envelope.to];
-      if (target === undefined) {
-        if (!ignoredStay)
-          out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
-      } else if (target.status === 'up') {
-        const action = {
-          type: 'deliver',
-          from: envelope.from,
-          to: envelope.to,
-          message: envelope.message,
-        } as const;
-        pushOutcomes(state, action, out);
-      }
-      if (lossy) out.push({ type: 'drop', from: envelope.from, to: envelope.to, message: envelope.message });
-    }
-    for (const id of ids) {
-      const node = state.nodes[id] as NodeSnapshot;
-      if (node.status === 'up') {
-        for (const timer of fireable(node.timers))
-          pushOutcomes(state, { type: 'timer', node: id, name: timer.name }, out);
-        if (state.crashes < (system.crashes?.max ?? 0) && crashable.has(id))
-          out.push({ type: 'crash', node: id });
-      } else if (node.status === 'down') {
-        pushOutcomes(state, { type: 'recover', node: id }, out);
-      }
-    }
-    for (const from of byzantineIds) {
-      for (const item of system.byzantine?.[from] ?? [])
-        out.push({ type: 'inject', from, to: item.to, message: item.message });
-    }
-  };
-
   const model: Model<ActorState, ActorAction> & ActorModelExtras = {
     init: () => initialStates().states,
-    actions: (state, out) => listActions(state, out),
+    actions(state, out) {
+      probedActions.length = 0;
+      probedResults.length = 0;
+      probeCursor = 0;
+      probedState = state;
+      let previous: Envelope | undefined;
+      for (const envelope of inFlight(state.network)) {
+        // Copies of one message are sorted together: one action delivers (or drops) any of them.
+        if (previous !== undefined && semantics !== 'fifo' && envelopeKey(previous) === envelopeKey(envelope))
+          continue;
+        previous = envelope;
+        const target = state.nodes[envelope.to];
+        if (target === undefined) {
+          if (!ignoredStay)
+            out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
+        } else if (target.status === 'up') {
+          const action = {
+            type: 'deliver',
+            from: envelope.from,
+            to: envelope.to,
+            message: envelope.message,
+          } as const;
+          pushOutcomes(state, action, out);
+        }
+        if (lossy)
+          out.push({ type: 'drop', from: envelope.from, to: envelope.to, message: envelope.message });
+      }
+      for (const id of ids) {
+        const node = state.nodes[id] as NodeSnapshot;
+        if (node.status === 'up') {
+          for (const timer of fireable(node.timers))
+            pushOutcomes(state, { type: 'timer', node: id, name: timer.name }, out);
+          if (state.crashes < (system.crashes?.max ?? 0) && crashable.has(id))
+            out.push({ type: 'crash', node: id });
+        } else if (node.status === 'down') {
+          pushOutcomes(state, { type: 'recover', node: id }, out);
+        }
+      }
+      for (const from of byzantineIds) {
+        for (const item of system.byzantine?.[from] ?? [])
+          out.push({ type: 'inject', from, to: item.to, message: item.message });
+      }
+    },
     next: (state, action) => step(state, action),
     properties: system.properties,
     ...(system.within ? { within: system.within } : {}),
