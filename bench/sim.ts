@@ -193,6 +193,10 @@ class BareContext<State, Message> implements Context<State, Message> {
     return min + Math.floor(this.stream.next() * (max - min + 1));
   }
 
+  choose<T>(options: readonly T[]): T {
+    return options[Math.floor(this.stream.next() * options.length)] as T;
+  }
+
   setTimer(): void {
     throw unsupported('setTimer');
   }

@@ -21,6 +21,9 @@
  *   other pending timer may fire at any time.
  * - Time is abstract: `now()` is 0 and `random()` is a fixed function of the
  *   node and the step, so a step is a function of its inputs.
+ * - Choices (`choose`, `randomInt`) are nondeterminism: a step that makes them
+ *   is one action per combination of options (`choices.ts`); a choice in
+ *   `onBoot` makes one initial state per combination.
  * - Fairness, for `eventually`: every message to a live node that is
  *   deliverable infinitely often is delivered infinitely often (strong
  *   fairness per message), and every timer enabled infinitely often fires.
@@ -35,13 +38,14 @@ import { ProtocolFault } from '../core/errors.js';
 import { installGlobalGuard } from '../core/guard.js';
 import type { NodeId } from '../core/ids.js';
 import { clonePlain, encodePlain, findPlainViolation, plainToJson } from '../core/plain.js';
-import type { Protocol } from '../core/protocol.js';
+import { CHOICE_OPTIONS_MAX, type Protocol } from '../core/protocol.js';
 import type { Signature } from '../core/signature.js';
 import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
 import { randomStream } from '../sim/random.js';
 import type { TraceEvent, TraceHeader } from '../trace/events.js';
 import { TRACE_FORMAT, TRACE_VERSION } from '../trace/events.js';
 import { structuralEqual } from '../history/hash.js';
+import { CHOICE_COMBINATIONS_MAX, ChoiceScript, enumerateChoices } from './choices.js';
 import { invokedCount, recordClientStep, type ClientHistory, type ClientRecord } from './client-history.js';
 import { hashValue, stringHash } from './fingerprint.js';
 import type { MessageInFlight, Property } from '../core/properties.js';
@@ -109,13 +113,28 @@ export interface ActorState {
   readonly history?: ClientHistory;
 }
 
-/** An action of an actor system. */
+/**
+ * An action of an actor system. An action that runs a handler which makes choices (`choose`,
+ * `randomInt`) has one action per combination of them: `choices` lists the option taken at each
+ * choice point, in order (see `choices.ts`); without it, the handler makes none.
+ */
 export type ActorAction =
-  | { readonly type: 'deliver'; readonly from: string; readonly to: string; readonly message: unknown }
+  | {
+      readonly type: 'deliver';
+      readonly from: string;
+      readonly to: string;
+      readonly message: unknown;
+      readonly choices?: readonly number[];
+    }
   | { readonly type: 'drop'; readonly from: string; readonly to: string; readonly message: unknown }
-  | { readonly type: 'timer'; readonly node: string; readonly name: string }
+  | {
+      readonly type: 'timer';
+      readonly node: string;
+      readonly name: string;
+      readonly choices?: readonly number[];
+    }
   | { readonly type: 'crash'; readonly node: string }
-  | { readonly type: 'recover'; readonly node: string }
+  | { readonly type: 'recover'; readonly node: string; readonly choices?: readonly number[] }
   | { readonly type: 'inject'; readonly from: string; readonly to: string; readonly message: unknown };
 
 /** A node entry: a protocol, or a protocol with a group. */
@@ -297,8 +316,12 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     operations: 0,
     random: undefined as { next(): number } | undefined,
   };
+  /** The choices of the step running now: scripted by its action, noted for enumeration. */
+  const choiceScript = new ChoiceScript();
   const environment: StepEnvironment = {
     now: () => 0,
+    choose: (_node, options) => choiceScript.next(options),
+    choiceOptionsMax: CHOICE_OPTIONS_MAX,
     // The step's randomness is a function of what it runs on, drawn only if the handler asks.
     random: () =>
       (current.random ??= randomStream(
@@ -353,11 +376,19 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     current.random = undefined;
     durable.clear();
     for (const key in snapshot.durable) durable.set(key, snapshot.durable[key]);
-    context.state = fresh ? context.protocol.init(id as NodeId) : clonePlain(snapshot.state);
-    const fault = context.run(trigger);
-    if (fault) throw new ActorStepError(fault, state, action);
-    const projection = system.abstract?.[id];
-    const nextState = projection ? projection(context.state) : context.state;
+    // Protocol code runs under the guard: here only, where it runs, so that a step or a listing
+    // whose handlers are all known already pays nothing for it.
+    const restore = installGlobalGuard();
+    let nextState: unknown;
+    try {
+      context.state = fresh ? context.protocol.init(id as NodeId) : clonePlain(snapshot.state);
+      const fault = context.run(trigger);
+      if (fault) throw new ActorStepError(fault, state, action);
+      const projection = system.abstract?.[id];
+      nextState = projection ? projection(context.state) : context.state;
+    } finally {
+      restore();
+    }
     if (
       ignorable &&
       context.effects.length === 0 &&
@@ -376,7 +407,17 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     }
     let timers = [...snapshot.timers];
     const sent: MessageInFlight[] = [];
-    const events: TraceEvent[] = [];
+    // The choices come first, as in the simulator, which records each one as it is made.
+    const events: TraceEvent[] =
+      choiceScript.made.length === 0
+        ? []
+        : choiceScript.made.map((index, point) => ({
+            t: 0,
+            type: 'choose',
+            node: id,
+            index,
+            of: choiceScript.options[point] as number,
+          }));
     let client: ClientRecord[] | undefined;
     for (const effect of context.effects) {
       switch (effect.kind) {
@@ -463,7 +504,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       action,
       ignoredStay,
     );
-    if (byMessage !== undefined && (result === undefined || !result.recordsClient)) {
+    // A step that made choices is not kept: the next one may script other choices.
+    const keep = choiceScript.made.length === 0 && (result === undefined || !result.recordsClient);
+    if (byMessage !== undefined && keep) {
       byMessage.set(route, result ?? null);
     }
     return result;
@@ -551,16 +594,201 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
   const fireable = (timers: readonly PendingTimer[]): PendingTimer[] =>
     timers.filter((timer, index) => !timers.slice(0, index).some((earlier) => timer.min >= earlier.max));
 
-  const step = (state: ActorState, action: ActorAction, events?: TraceEvent[]): ActorState | undefined => {
+  /** The actions that run a handler, which may make choices. */
+  type HandlerAction = Extract<ActorAction, { type: 'deliver' | 'timer' | 'recover' }>;
+
+  /**
+   * Runs the handler of an enabled `action` with the choices it scripts; `undefined` when the
+   * handler made other choices than the action's (then the action is not one of the step's
+   * outcomes) or ignored its delivery.
+   */
+  const runHandler = (state: ActorState, action: HandlerAction): StepOutcome | undefined => {
+    const script = action.choices ?? [];
+    if (state === probedState) {
+      // `next` mostly takes the listed actions in order: look where the last one was found first.
+      const at = probedActions[probeCursor] === action ? probeCursor : probedActions.indexOf(action);
+      if (at >= 0) {
+        // Used once: taken again (the checker's determinism recheck), the handler runs afresh.
+        probedActions[at] = null;
+        probeCursor = at + 1;
+        return probedResults[at];
+      }
+    }
+    choiceScript.reset(script);
+    const result = runHandlerFollowing(state, action);
+    return choiceScript.followed(script) ? result : undefined;
+  };
+
+  /** Runs the handler of an enabled `action`, taking the choices `choiceScript` scripts. */
+  const runHandlerFollowing = (state: ActorState, action: HandlerAction): StepOutcome | undefined => {
+    switch (action.type) {
+      case 'deliver':
+        return deliverStep(state, action, state.nodes[action.to] as NodeSnapshot);
+      case 'timer': {
+        const node = state.nodes[action.node] as NodeSnapshot;
+        const timer = fireable(node.timers).find(
+          (candidate) => candidate.name === action.name,
+        ) as PendingTimer;
+        const without: NodeSnapshot = {
+          ...node,
+          timers: node.timers.filter((candidate) => candidate !== timer),
+        };
+        const trigger: StepTrigger = { handler: 'onTimer', timer: { name: timer.name, data: timer.data } };
+        return runStep(state, action.node, trigger, without, false, action);
+      }
+      case 'recover': {
+        const node = state.nodes[action.node] as NodeSnapshot;
+        const protocol = protocolOf(system.nodes[action.node] as ActorNode);
+        const handler = protocol.onRecover ? 'onRecover' : 'onBoot';
+        return runStep(state, action.node, { handler }, node, true, action);
+      }
+    }
+  };
+
+  /**
+   * What `actions` learnt by running the handlers of the state it listed last, by action object:
+   * `next` is handed the very objects `actions` listed, so it need not run a handler again
+   * (`deliverStep` keeps most deliveries, but not those that record client operations). Plain
+   * lists, emptied by every listing: a map keyed by so many short-lived action objects cost
+   * more than the handlers it saved.
+   */
+  let probedState: ActorState | undefined;
+  const probedActions: (ActorAction | null)[] = [];
+  const probedResults: (StepOutcome | undefined)[] = [];
+  let probeCursor = 0;
+  /** A handler that failed while its choices were counted fails in `next`, which reports it with its state and action. */
+  const failedProbes = new WeakMap<ActorAction, Error>();
+
+  /** A step that has too many combinations of choices to explore: a finding naming its node and handler. */
+  const tooManyChoices =
+    (state: ActorState, id: string, action: ActorAction | { readonly type: 'boot' }) => () =>
+      new ActorStepError(
+        new ProtocolFault(
+          'bad-call',
+          id as NodeId,
+          contextOf(id).context.currentHandler,
+          `makes more than ${CHOICE_COMBINATIONS_MAX} combinations of choices (choose, randomInt) in one step; the model checker explores each one (make fewer or smaller choices)`,
+        ),
+        state,
+        action,
+      );
+
+  /** Lists `action`, once per combination of the choices its handler makes. */
+  const pushOutcomes = (state: ActorState, action: HandlerAction, out: ActorAction[]): void => {
+    // Most steps make no choice: one run tells, and `next` reuses it.
+    choiceScript.reset([]);
+    let first: StepOutcome | undefined;
+    try {
+      first = runHandlerFollowing(state, action);
+    } catch (thrown) {
+      failedProbes.set(action, thrown instanceof Error ? thrown : new Error(String(thrown)));
+      out.push(action);
+      return;
+    }
+    if (choiceScript.made.length === 0) {
+      probedActions.push(action);
+      probedResults.push(first);
+      out.push(action);
+      return;
+    }
+    const id = action.type === 'deliver' ? action.to : action.node;
+    let combinations: readonly {
+      readonly choices: readonly number[];
+      readonly value: StepOutcome | undefined;
+    }[];
+    try {
+      combinations = enumerateChoices(
+        (script) => {
+          choiceScript.reset(script);
+          const value = runHandlerFollowing(state, action);
+          return { made: choiceScript.made, options: choiceScript.options, value };
+        },
+        tooManyChoices(state, id, action),
+        CHOICE_COMBINATIONS_MAX,
+        { made: choiceScript.made, options: choiceScript.options, value: first },
+      );
+    } catch (thrown) {
+      failedProbes.set(action, thrown instanceof Error ? thrown : new Error(String(thrown)));
+      out.push(action);
+      return;
+    }
+    // Each run made its combination in full, so `next` can reuse it as the run of that action.
+    for (const { choices, value } of combinations) {
+      const outcome = { ...action, choices };
+      probedActions.push(outcome);
+      probedResults.push(value);
+      out.push(outcome);
+    }
+  };
+
+  /**
+   * The initial states: every node boots, in order; a boot that makes choices makes one state
+   * per combination. `choices[i][n]` are the choice events of node `ids[n]`'s boot for `states[i]`.
+   */
+  const initialStates = (): { states: ActorState[]; choices: TraceEvent[][][] } => {
     const restore = installGlobalGuard();
     try {
-      return stepGuarded(state, action, events);
+      let states: ActorState[] = [
+        {
+          nodes: Object.fromEntries(
+            ids.map((id) => [id, { status: 'up', state: null, durable: {}, timers: [] }]),
+          ),
+          network: semantics === 'fifo' ? {} : [],
+          crashes: 0,
+          recoveries: 0,
+        },
+      ];
+      let choices: TraceEvent[][][] = [[]];
+      for (const id of ids) {
+        const nextStates: ActorState[] = [];
+        const nextChoices: TraceEvent[][][] = [];
+        states.forEach((state, index) => {
+          const boot = { type: 'boot' } as const;
+          const outcomes = enumerateChoices(
+            (script) => {
+              choiceScript.reset(script);
+              const value = runStep(
+                state,
+                id,
+                { handler: 'onBoot' },
+                state.nodes[id] as NodeSnapshot,
+                true,
+                boot,
+              );
+              return { made: choiceScript.made, options: choiceScript.options, value: value as StepOutcome };
+            },
+            tooManyChoices(state, id, boot),
+          );
+          for (const outcome of outcomes) {
+            nextStates.push(afterStep(state, id, outcome.value, state.network));
+            nextChoices.push([
+              ...(choices[index] ?? []),
+              outcome.value.events.filter((event) => event.type === 'choose'),
+            ]);
+          }
+        });
+        states = nextStates;
+        choices = nextChoices;
+      }
+      return { states, choices };
     } finally {
       restore();
     }
   };
 
-  const stepGuarded = (
+  /** The `choose` events of each node's boot (in `ids` order) that made the initial state `state`. */
+  const bootChoicesOf = (state: ActorState): TraceEvent[][] => {
+    const initials = initialStates();
+    return initials.choices[initials.states.findIndex((initial) => structuralEqual(initial, state))] ?? [];
+  };
+
+  const step = (state: ActorState, action: ActorAction, events?: TraceEvent[]): ActorState | undefined => {
+    const failed = failedProbes.get(action);
+    if (failed !== undefined) throw failed;
+    return takeStep(state, action, events);
+  };
+
+  const takeStep = (
     state: ActorState,
     action: ActorAction,
     events?: TraceEvent[],
@@ -577,7 +805,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         if (target.status !== 'up') return undefined;
         const network = removeFromNetwork(state.network, action);
         if (network === undefined) return undefined;
-        const result = deliverStep(state, action, target);
+        const result = runHandler(state, action);
         if (result === undefined) return undefined;
         recordStep(result, events);
         return afterStep(state, action.to, result, network);
@@ -590,20 +818,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       case 'timer': {
         const node = state.nodes[action.node];
         if (node?.status !== 'up') return undefined;
-        const timer = fireable(node.timers).find((candidate) => candidate.name === action.name);
-        if (!timer) return undefined;
-        const without: NodeSnapshot = {
-          ...node,
-          timers: node.timers.filter((candidate) => candidate !== timer),
-        };
-        const result = runStep(
-          state,
-          action.node,
-          { handler: 'onTimer', timer: { name: timer.name, data: timer.data } },
-          without,
-          false,
-          action,
-        ) as StepOutcome;
+        if (!fireable(node.timers).some((candidate) => candidate.name === action.name)) return undefined;
+        const result = runHandler(state, action);
+        if (result === undefined) return undefined;
         recordStep(result, events);
         return afterStep(state, action.node, result, state.network);
       }
@@ -630,9 +847,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       case 'recover': {
         const node = state.nodes[action.node];
         if (node?.status !== 'down') return undefined;
-        const protocol = protocolOf(system.nodes[action.node] as ActorNode);
-        const handler = protocol.onRecover ? 'onRecover' : 'onBoot';
-        const result = runStep(state, action.node, { handler }, node, true, action) as StepOutcome;
+        const result = runHandler(state, action);
+        if (result === undefined) return undefined;
         recordStep(result, events);
         return { ...afterStep(state, action.node, result, state.network), recoveries: state.recoveries + 1 };
       }
@@ -652,29 +868,12 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
   };
 
   const model: Model<ActorState, ActorAction> & ActorModelExtras = {
-    init() {
-      const restore = installGlobalGuard();
-      try {
-        let state: ActorState = {
-          nodes: Object.fromEntries(
-            ids.map((id) => [id, { status: 'up', state: null, durable: {}, timers: [] }]),
-          ),
-          network: semantics === 'fifo' ? {} : [],
-          crashes: 0,
-          recoveries: 0,
-        };
-        for (const id of ids) {
-          const result = runStep(state, id, { handler: 'onBoot' }, state.nodes[id] as NodeSnapshot, true, {
-            type: 'boot',
-          }) as StepOutcome;
-          state = afterStep(state, id, result, state.network);
-        }
-        return [state];
-      } finally {
-        restore();
-      }
-    },
+    init: () => initialStates().states,
     actions(state, out) {
+      probedActions.length = 0;
+      probedResults.length = 0;
+      probeCursor = 0;
+      probedState = state;
       let previous: MessageInFlight | undefined;
       for (const envelope of inFlight(state.network)) {
         // Copies of one message are sorted together: one action delivers (or drops) any of them.
@@ -682,19 +881,30 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           continue;
         previous = envelope;
         const target = state.nodes[envelope.to];
-        if (target === undefined ? !ignoredStay : target.status === 'up')
-          out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
+        if (target === undefined) {
+          if (!ignoredStay)
+            out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
+        } else if (target.status === 'up') {
+          const action = {
+            type: 'deliver',
+            from: envelope.from,
+            to: envelope.to,
+            message: envelope.message,
+          } as const;
+          pushOutcomes(state, action, out);
+        }
         if (lossy)
           out.push({ type: 'drop', from: envelope.from, to: envelope.to, message: envelope.message });
       }
       for (const id of ids) {
         const node = state.nodes[id] as NodeSnapshot;
         if (node.status === 'up') {
-          for (const timer of fireable(node.timers)) out.push({ type: 'timer', node: id, name: timer.name });
+          for (const timer of fireable(node.timers))
+            pushOutcomes(state, { type: 'timer', node: id, name: timer.name }, out);
           if (state.crashes < (system.crashes?.max ?? 0) && crashable.has(id))
             out.push({ type: 'crash', node: id });
         } else if (node.status === 'down') {
-          out.push({ type: 'recover', node: id });
+          pushOutcomes(state, { type: 'recover', node: id }, out);
         }
       }
       for (const from of byzantineIds) {
@@ -726,6 +936,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       return pathToTrace(path, header);
     },
     network: networkDescription,
+    initialChoices(state) {
+      const said = bootChoicesOf(state)
+        .flat()
+        .map((event) =>
+          event.type === 'choose' ? `${event.node} chose option ${event.index} of ${event.of}` : '',
+        );
+      return said.join(', ');
+    },
   };
 
   /** When replaying for a trace, keeps a step's events and its sends. */
@@ -774,7 +992,12 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       if (consume && semantics !== 'unordered-duplicating') pending.set(key, list.slice(1));
       return msg;
     };
-    for (const id of ids) stamp([{ t: 0, type: 'boot', node: id }], 0);
+    // The choices of the boots that made the path's initial state, node by node.
+    const bootChoices = path.states[0] === undefined ? [] : bootChoicesOf(path.states[0]);
+    ids.forEach((id, index) => {
+      stamp([{ t: 0, type: 'boot', node: id }], 0);
+      stamp(bootChoices[index] ?? [], 0);
+    });
     // Boot effects: re-run init to capture the sends of onBoot.
     const bootEvents: TraceEvent[] = [];
     const initial = path.states[0];
@@ -917,6 +1140,8 @@ function ignoredDeliveriesOf(system: ActorSystem, semantics: NetworkSemantics): 
 export interface ActorModelExtras {
   /** The network semantics explored, defaults included (also in trace headers). */
   readonly network: NetworkDescription;
+  /** The choices the boots made to reach initial state `state`, in words (`''` when none). */
+  initialChoices(state: ActorState): string;
   /** The trace of a path, in the simulator's format (time is the step number). */
   trace(
     path: Path<ActorState, ActorAction>,

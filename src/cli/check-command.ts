@@ -9,7 +9,8 @@
 
 import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
-import { ActorStepError, type ActorAction, type ActorModelExtras } from '../check/actors.js';
+import { ActorStepError, type ActorAction, type ActorModelExtras, type ActorState } from '../check/actors.js';
+import { describeChoices } from '../check/choices.js';
 import { check } from '../check/check.js';
 import { guardedModel, ModelError } from '../check/guarded-model.js';
 import { defineModel, type Model } from '../check/model.js';
@@ -190,7 +191,10 @@ async function checkCommand(
   if (options.json) {
     cli.stdout.write(`${JSON.stringify(checkJson(reported, scenario.name, params, files, options))}\n`);
   } else {
-    cli.stdout.write(formatCheckText(reported, scenario.name, files, options));
+    const first = result.path?.states[0];
+    const initialChoices =
+      first !== undefined && isActorModel(model) ? model.initialChoices(first as ActorState) : '';
+    cli.stdout.write(formatCheckText(reported, scenario.name, files, options, initialChoices));
   }
   switch (result.verdict) {
     case 'ok':
@@ -289,6 +293,13 @@ ${rows}
 
 /** One action in words. */
 export function describeAction(action: unknown): string {
+  const candidate = action as { choices?: readonly number[] };
+  return (
+    describeStep(action) + describeChoices(Array.isArray(candidate.choices) ? candidate.choices : undefined)
+  );
+}
+
+function describeStep(action: unknown): string {
   const candidate = action as { type?: unknown; from?: unknown; to?: unknown };
   switch (candidate.type) {
     case 'deliver':
@@ -354,6 +365,8 @@ function formatCheckText(
   scenario: string,
   files: CheckFiles,
   options: CheckCommandOptions,
+  /** For actor systems: the choices the boots made for the path's initial state, in words. */
+  initialChoices = '',
 ): string {
   const figures =
     `${result.distinctStates.toLocaleString('en-US')} distinct states, ${result.generatedStates.toLocaleString('en-US')} generated, ` +
@@ -376,6 +389,7 @@ function formatCheckText(
       if (reason) lines.push(`  ${reason}`);
       const path = result.path;
       if (path) {
+        if (initialChoices !== '') lines.push(`  in the initial state, ${initialChoices}`);
         lines.push(
           `  ${path.actions.length === 0 ? 'already in the initial state' : `shortest path found, ${path.actions.length} steps:`}`,
         );

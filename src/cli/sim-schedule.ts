@@ -44,12 +44,13 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
     { scenario: scenario.name, params: prepared.params, nodes: Object.keys(prepared.config.nodes) },
     replay.schedulePath,
   );
-  const { actions: script, lines } = scriptFromTrace(schedule, replay.schedulePath, eventLines);
+  const { actions: script, lines, choices } = scriptFromTrace(schedule, replay.schedulePath, eventLines);
   let result: SimulationResult;
   try {
     result = simulate(prepared.config, {
       seed: 0,
       script,
+      scriptChoices: choices,
       trace: true,
       scenario: scenario.name,
       params: prepared.params,

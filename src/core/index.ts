@@ -14,6 +14,7 @@ export {
   type PlainViolation,
 } from './plain.js';
 export {
+  CHOICE_OPTIONS_MAX,
   defineProtocol,
   type Context,
   type FiredTimer,

@@ -62,10 +62,24 @@ export interface Context<State, Message = unknown> {
   load<T = unknown>(key: string): T | undefined;
   /** The node's local clock in ms (skewed or drifting under clock faults). */
   now(): number;
-  /** A seeded random number in [0, 1), from this node's own stream. */
+  /**
+   * A seeded random number in [0, 1), from this node's own stream. Not a choice the model
+   * checker explores (a float has too many outcomes): there it is a fixed function of the step.
+   * For a choice that matters to correctness, use `choose` or `randomInt`.
+   */
   random(): number;
-  /** A seeded random integer in [min, max]. */
+  /**
+   * A nondeterministic choice of an integer in [min, max], like `choose` over that range: the
+   * simulator draws it from this node's seeded stream, the model checker explores every value
+   * (at most {@link CHOICE_OPTIONS_MAX} of them).
+   */
   randomInt(min: number, max: number): number;
+  /**
+   * A nondeterministic choice of one of `options` (non-empty): the simulator draws it from
+   * this node's seeded stream, the model checker explores every option (at most
+   * {@link CHOICE_OPTIONS_MAX}), so a property that fails for one choice only is always found.
+   */
+  choose<T>(options: readonly T[]): T;
   /** Records a line in the trace. */
   log(text: string): void;
   /** Signs `value` as this node. Nobody else can produce this signature. */
@@ -97,6 +111,12 @@ export interface Protocol<State = unknown, Message = unknown, TimerData = unknow
   /** On Recover: the node restarted after a crash with only its durable storage. */
   onRecover?(context: Context<State, Message>): void;
 }
+
+/**
+ * How many outcomes one `choose` or `randomInt` call may have in the model checker, which
+ * explores each: a larger choice is a bad call there (the simulator draws any size).
+ */
+export const CHOICE_OPTIONS_MAX = 64;
 
 /** The names of the four handlers, as errors and traces name them. */
 export type HandlerName = 'onBoot' | 'onMessage' | 'onTimer' | 'onRecover';

@@ -152,6 +152,62 @@ describe('StepContext', () => {
     expect(seen).toEqual([1234, 0, 2, n1, [n1, n2, n3], [n2, n3], 'n1:sig', true, false]);
   });
 
+  it('asks the engine for each choice, with its count of options, and answers from its index', () => {
+    const asked: [NodeId, number][] = [];
+    const protocol = defineProtocol<{ picks: unknown[] }>({
+      name: 'picker',
+      init: () => ({ picks: [] }),
+      onBoot(ctx) {
+        ctx.state.picks.push(ctx.choose(['x', 'y', 'z']), ctx.randomInt(5, 8), ctx.choose([true]));
+      },
+    });
+    const context = new StepContext(
+      n1,
+      [n1],
+      [],
+      protocol,
+      new Map(),
+      environment({
+        choose: (node, options) => {
+          asked.push([node, options]);
+          return options - 1;
+        },
+      }),
+    );
+    expect(context.run({ handler: 'onBoot' })).toBeUndefined();
+    expect(asked).toEqual([
+      [n1, 3],
+      [n1, 4],
+      [n1, 1],
+    ]);
+    expect(context.state.picks).toEqual(['z', 8, true]);
+  });
+
+  it('without an engine choice, draws a choice from the random stream as randomInt always did', () => {
+    const seen: unknown[] = [];
+    const context = contextFor((ctx) => {
+      seen.push(ctx.random(), ctx.choose(['a', 'b', 'c', 'd', 'e']), ctx.randomInt(0, 9));
+    });
+    context.run({ handler: 'onBoot' });
+    // Draws 0, 0.1, 0.2: floor(0.1 * 5) = 0, floor(0.2 * 10) = 2.
+    expect(seen).toEqual([0, 'a', 2]);
+  });
+
+  it('refuses a choice with more options than the engine explores, naming the call', () => {
+    const protocol = defineProtocol<{ n: number }>({
+      name: 'wide',
+      init: () => ({ n: 0 }),
+      onBoot(ctx) {
+        ctx.state.n = ctx.randomInt(1, 100);
+      },
+    });
+    const context = new StepContext(n1, [n1], [], protocol, new Map(), environment({ choiceOptionsMax: 64 }));
+    const fault = context.run({ handler: 'onBoot' });
+    expect(fault).toBeInstanceOf(ProtocolFault);
+    expect(fault?.kind).toBe('bad-call');
+    expect(fault?.message).toMatch(/^n1\.onBoot: randomInt\(1, 100\) has 100 outcomes; .* at most 64/);
+  });
+
   it('passes the trigger to the right handler', () => {
     const calls: string[] = [];
     const protocol = defineProtocol({
@@ -231,6 +287,7 @@ describe('StepContext', () => {
       /persist\('k'\) value is not plain at at: an instance of Date/,
     ],
     ['a bad randomInt range', (ctx) => ctx.randomInt(3, 1), 'bad-call', /randomInt\(3, 1\): need integers/],
+    ['a choice of nothing', (ctx) => ctx.choose([]), 'bad-call', /choose\(options\) needs a non-empty array/],
     [
       'a non-plain invoke value',
       (ctx) => ctx.invoke('f', () => 0),

@@ -21,6 +21,14 @@ export interface StepEnvironment {
   now(node: NodeId): number;
   /** The node's random stream, a float in [0, 1). */
   random(node: NodeId): number;
+  /**
+   * A choice (`choose`, `randomInt`) among `options` outcomes: an index in [0, options). The
+   * simulator draws it (or replays a script's), the checker enumerates it. Absent: drawn from
+   * `random` (the same draw `randomInt` always made, so seeded runs are unchanged).
+   */
+  choose?(node: NodeId, options: number): number;
+  /** The most outcomes a choice may have (the checker's bound; absent: no bound). */
+  readonly choiceOptionsMax?: number;
   /** The signature of `value` by `signer`. */
   sign(signer: NodeId, value: unknown): Signature;
   /** Whether `signature` is `signer`'s signature of `value`. */
@@ -142,7 +150,28 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
     if (!(Number.isInteger(min) && Number.isInteger(max) && max >= min)) {
       throw this.fault('bad-call', `randomInt(${min}, ${max}): need integers with min <= max`);
     }
-    return min + Math.floor(this.environment.random(this.id) * (max - min + 1));
+    return min + this.choice(max - min + 1, `randomInt(${min}, ${max})`);
+  }
+
+  choose<T>(options: readonly T[]): T {
+    if (!Array.isArray(options) || options.length === 0) {
+      throw this.fault('bad-call', 'choose(options) needs a non-empty array of options');
+    }
+    return options[this.choice(options.length, `choose() of ${options.length} options`)] as T;
+  }
+
+  /** One choice point: an index in [0, options), from the engine. */
+  private choice(options: number, call: string): number {
+    const environment = this.environment;
+    const limit = environment.choiceOptionsMax;
+    if (limit !== undefined && options > limit) {
+      throw this.fault(
+        'bad-call',
+        `${call} has ${options} outcomes; the model checker explores every outcome of a choice and allows at most ${limit} (choose among fewer, or use random(), which it does not explore)`,
+      );
+    }
+    if (environment.choose) return environment.choose(this.id, options);
+    return Math.floor(environment.random(this.id) * options);
   }
 
   log(text: string): void {

@@ -21,6 +21,8 @@ export interface TraceScript {
   readonly actions: readonly ScriptedAction[];
   /** `lines[i]` is the line (from 1) of the event that action `i` replays. */
   readonly lines: readonly number[];
+  /** Each node's choices (`choose` events) in order, for `RunOptions.scriptChoices`. */
+  readonly choices: Readonly<Record<string, readonly number[]>>;
 }
 
 /**
@@ -31,6 +33,7 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
   const sent = new Map<string, { from: string; to: string; message: unknown }>();
   const actions: ScriptedAction[] = [];
   const lines: number[] = [];
+  const choices: Record<string, number[]> = {};
   const messageOf = (msg: string, line: number): { from: string; to: string; message: unknown } => {
     const found = sent.get(msg);
     if (!found)
@@ -64,11 +67,14 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
       case 'recover':
         push({ type: 'recover', node: event.node }, line);
         return;
+      case 'choose':
+        (choices[event.node] ??= []).push(event.index);
+        return;
       default:
         return;
     }
   });
-  return { actions, lines };
+  return { actions, lines, choices };
 }
 
 /** What a schedule is replayed on. */

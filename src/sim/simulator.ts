@@ -115,6 +115,12 @@ export interface RunOptions {
    * counterexample, replayed in the simulator). Properties are checked after every step.
    */
   readonly script?: readonly ScriptedAction[];
+  /**
+   * With `script`: each node's choices (`choose`, `randomInt`) in the order it makes them, as
+   * a checker trace's `choose` events give them; past the end of its list a node draws from
+   * its seeded stream.
+   */
+  readonly scriptChoices?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** One step of a scripted run: what the network, the timers or a fault does next. */
@@ -408,6 +414,10 @@ class Simulation implements StepEnvironment {
   /** Scripted runs only: every (sender, receiver, content) ever sent, which the network may duplicate. */
   private scriptSent: Set<string> | undefined;
   private scriptTimerData: Map<number, unknown> | undefined;
+  /** Scripted runs only: each node's choices still to make. */
+  private scriptChoices: Map<string, number[]> | undefined;
+  /** Scripted runs only: a scripted choice the handler could not make (the script is not of this system). */
+  private scriptChoiceProblem: string | undefined;
   private readonly view: SystemView;
 
   constructor(
@@ -496,6 +506,25 @@ class Simulation implements StepEnvironment {
 
   random(node: NodeId): number {
     return this.slotOf(node).random.next();
+  }
+
+  /** A choice is drawn from the node's stream (as `randomInt` always was), or replayed from a script. */
+  choose(node: NodeId, options: number): number {
+    const slot = this.slotOf(node);
+    const scripted = this.scriptChoices?.get(slot.id);
+    let index: number;
+    if (scripted !== undefined && scripted.length > 0) {
+      index = scripted.shift() as number;
+      if (!(Number.isInteger(index) && index >= 0 && index < options)) {
+        // Not thrown here: the handler would take it for its own failure. `runScript` throws it.
+        this.scriptChoiceProblem ??= `${slot.id} chose option ${index} of a choice that has ${options} options`;
+        index = 0;
+      }
+    } else {
+      index = Math.floor(slot.random.next() * options);
+    }
+    this.record({ t: this.time, type: 'choose', node: slot.id, index, of: options });
+    return index;
   }
 
   /** The slot of `node`; a handler reads only for its own node, so the running one is checked first. */
@@ -605,14 +634,18 @@ class Simulation implements StepEnvironment {
     this.scriptInFlight = [];
     this.scriptSent = new Set();
     this.scriptTimerData = new Map();
+    this.scriptChoices = new Map(
+      Object.entries(this.options.scriptChoices ?? {}).map(([node, choices]) => [node, [...choices]]),
+    );
     for (const slot of this.slots) {
       this.start(slot, 'onBoot');
+      if (this.scriptChoiceProblem !== undefined) throw new ScriptStepError(0, this.scriptChoiceProblem);
       if (this.failure || this.checkProperties()) return;
     }
     script.forEach((action, index) => {
       if (this.failure) return;
       this.time = index + 1;
-      const impossible = this.scriptStep(action);
+      const impossible = this.scriptStep(action) ?? this.scriptChoiceProblem;
       if (impossible !== undefined) throw new ScriptStepError(index + 1, impossible);
       this.stats.steps++;
       this.checkProperties();

@@ -106,6 +106,13 @@ export type TraceEvent =
     })
   | (Base & { readonly type: 'log'; readonly node: string; readonly text: string })
   | (Base & {
+      /** The running handler made a choice (`choose`, `randomInt`): option `index` of `of`. */
+      readonly type: 'choose';
+      readonly node: string;
+      readonly index: number;
+      readonly of: number;
+    })
+  | (Base & {
       readonly type: 'fault';
       readonly node: string;
       readonly handler: string;

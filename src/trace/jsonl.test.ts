@@ -60,6 +60,15 @@ const eventArbitraries: {
   ok: fc.record({ t: time, type: fc.constant('ok'), node, op: fc.nat(), f: text, value: json }),
   fail: fc.record({ t: time, type: fc.constant('fail'), node, op: fc.nat(), f: text, value: json }),
   info: fc.record({ t: time, type: fc.constant('info'), node, op: fc.nat(), f: text, value: json }),
+  choose: fc.integer({ min: 1, max: 64 }).chain((of) =>
+    fc.record({
+      t: time,
+      type: fc.constant('choose'),
+      node,
+      index: fc.integer({ min: 0, max: of - 1 }),
+      of: fc.constant(of),
+    }),
+  ),
   log: fc.record({
     t: time,
     type: fc.constant('log'),

@@ -137,6 +137,11 @@ export const traceEventSchemas = {
   fail: event('fail', 'Operation `op` completed: it definitely did not happen.', clientFields),
   info: event('info', 'Operation `op` completed: its outcome is unknown.', clientFields),
   log: event('log', 'A line the protocol logged.', { node, text: z.string() }),
+  choose: event('choose', 'The running handler chose option `index` of `of` (`choose`, `randomInt`).', {
+    node,
+    index: z.number().int().min(0),
+    of: z.number().int().min(1),
+  }),
   fault: event('fault', 'A handler broke the rules (threw, non-plain data, ...): a finding.', {
     node,
     handler: z.string(),

@@ -103,6 +103,8 @@ function describe(event: ProcessEvent): string {
       return `${at} ${event.type} op ${event.op} ${event.f} ${JSON.stringify(event.value)}`;
     case 'log':
       return `${at} log ${JSON.stringify(event.text)}`;
+    case 'choose':
+      return `${at} choose ${event.index} of ${event.of}`;
     case 'fault':
       return `${at} fault in ${event.handler} (${event.kind}): ${JSON.stringify(event.detail)}`;
     case 'boot':

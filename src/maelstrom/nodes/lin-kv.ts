@@ -329,6 +329,9 @@ class RaftView implements Context<Raft, RaftWire> {
   randomInt(min: number, max: number): number {
     return this.outer.randomInt(min, max);
   }
+  choose<T>(options: readonly T[]): T {
+    return this.outer.choose(options);
+  }
   log(text: string): void {
     this.outer.log(text);
   }

@@ -324,6 +324,7 @@ function layoutOrder(events: readonly TraceEvent[], lanes: readonly Lane[]): { x
       case 'timer-set':
       case 'timer-cancel':
       case 'log':
+      case 'choose':
       case 'invoke':
       case 'ok':
       case 'fail':

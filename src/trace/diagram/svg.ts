@@ -263,6 +263,7 @@ export function renderDiagramSvg(
         mark('timer', index, event.node);
         return;
       case 'log':
+      case 'choose': // A choice is a note on the node's line, as a log line is; its details say which.
         mark('log', index, event.node, -9);
         return;
       case 'clock':
