@@ -48,7 +48,8 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
   let result: SimulationResult;
   try {
     result = simulate(prepared.config, {
-      seed: 0,
+      // The nodes' own random draws come from the seed: a shrunk simulator run replays with its seed.
+      seed: schedule.header.seed,
       script,
       trace: true,
       scenario: scenario.name,

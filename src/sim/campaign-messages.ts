@@ -63,7 +63,14 @@ export type WorkerRequest =
       readonly trace: boolean;
     }
   /** Shrinks the failing run of a seed. */
-  | { readonly type: 'shrink'; readonly index: number; readonly seed: number; readonly runsMax?: number }
+  | {
+      readonly type: 'shrink';
+      readonly index: number;
+      readonly seed: number;
+      readonly runsMax?: number;
+      /** Wall time for schedule shrinking, ms (0: none; default: schedule-shrink.ts's). */
+      readonly scheduleTimeMs?: number;
+    }
   /** Runs a seed again, recording its trace. */
   | { readonly type: 'trace'; readonly index: number; readonly seed: number; readonly shrunk?: string };
 
@@ -87,6 +94,20 @@ export interface ScenarioInfo {
   readonly nodes: readonly string[];
 }
 
+/** How a failure was shrunk. */
+export interface ShrunkReport {
+  /** Replays the seed-level shrink: `--seed N --shrunk TOKEN`. */
+  readonly token: string;
+  /** One line: what was removed. */
+  readonly summary: string;
+  readonly attempts: number;
+  /**
+   * When the schedule was shrunk too: the reported run is a scripted one, and its trace is its
+   * schedule (`fairlink sim --schedule TRACE` replays it).
+   */
+  readonly schedule?: { readonly attempts: number; readonly wallMs: number; readonly stoppedEarly: boolean };
+}
+
 /** Replies to the main thread. */
 export type WorkerReply =
   | { readonly type: 'ready'; readonly scenario: ScenarioInfo }
@@ -94,11 +115,12 @@ export type WorkerReply =
   | { readonly type: 'internal-error'; readonly message: string }
   | { readonly type: 'seed'; readonly outcome: SeedOutcome }
   | { readonly type: 'chunk-done' }
-  | { readonly type: 'shrink-progress'; readonly attempts: number }
+  /** `steps`: the handler steps of the smallest failing schedule so far, while the schedule is cut. */
+  | { readonly type: 'shrink-progress'; readonly attempts: number; readonly steps?: number }
   /** The shrunk run, with its trace; without `shrunk` when no smaller run failed (`notShrunk` says why). */
   | {
       readonly type: 'shrunk';
-      readonly shrunk?: { readonly token: string; readonly summary: string; readonly attempts: number };
+      readonly shrunk?: ShrunkReport;
       readonly notShrunk?: string;
       readonly outcome: SeedOutcome;
     }
