@@ -3,6 +3,7 @@
  * arrays' layout and the messages both ways.
  */
 
+import type { ScheduleSize } from './schedule-shrink.js';
 import type { Trace } from '../trace/events.js';
 import type { CampaignFailure } from './campaign.js';
 import type { Params } from './scenario.js';
@@ -106,6 +107,8 @@ export interface ShrunkReport {
    * schedule (`fairlink sim --schedule TRACE` replays it).
    */
   readonly schedule?: { readonly attempts: number; readonly wallMs: number; readonly stoppedEarly: boolean };
+  /** The failing run as the seeds found it, and as reported. */
+  readonly sizes: { readonly before: ScheduleSize; readonly after: ScheduleSize };
 }
 
 /** Replies to the main thread. */

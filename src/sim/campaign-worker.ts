@@ -246,6 +246,7 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
     const startedMs = performance.now();
     const scheduled = shrinkSchedule(loaded.watchedConfig, seedLevel, {
       ...(request.scheduleTimeMs === undefined ? {} : { timeBudgetMs: request.scheduleTimeMs }),
+      tracedConfig: loaded.prepared.config,
       scenario: loaded.prepared.scenario.name,
       params: loaded.prepared.params,
       onProgress: (attempts, best) =>
@@ -266,6 +267,7 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
           summary: summarizeSchedule(scheduleSizeOf(failing), scheduled.after, how),
           attempts: shrunk.attempts + scheduled.attempts,
           schedule: how,
+          sizes: { before: scheduleSizeOf(failing), after: scheduled.after },
         },
         outcome: outcomeOf(request.index, scheduled.result),
       });
@@ -282,7 +284,12 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
   const outcome = outcomeOf(request.index, shrunk.result);
   post({
     type: 'shrunk',
-    shrunk: { token: shrunk.token, summary: shrunk.summary, attempts: shrunk.attempts },
+    shrunk: {
+      token: shrunk.token,
+      summary: shrunk.summary,
+      attempts: shrunk.attempts,
+      sizes: { before: scheduleSizeOf(failing), after: scheduleSizeOf(shrunk.result) },
+    },
     outcome,
   });
 }
