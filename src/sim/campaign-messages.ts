@@ -125,6 +125,8 @@ export type WorkerReply =
       readonly type: 'shrunk';
       readonly shrunk?: ShrunkReport;
       readonly notShrunk?: string;
+      /** Why the schedule was not cut, when it was tried and was not. */
+      readonly scheduleNotCut?: string;
       readonly outcome: SeedOutcome;
     }
   | { readonly type: 'shrink-failed'; readonly message: string }

@@ -242,6 +242,7 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
   const seedLevel = shrunk.reduced
     ? shrunk.result
     : simulate(loaded.prepared.config, runOptions(loaded, seed, true, undefined));
+  let scheduleNotCut: string | undefined;
   if (request.scheduleTimeMs !== 0) {
     const startedMs = performance.now();
     const scheduled = shrinkSchedule(loaded.watchedConfig, seedLevel, {
@@ -273,11 +274,13 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
       });
       return;
     }
+    scheduleNotCut = scheduled.why;
   }
   setPhase(loaded, PHASE.idle);
+  const why = scheduleNotCut === undefined ? {} : { scheduleNotCut };
   if (!shrunk.reduced) {
     // No smaller run fails the same way: report the run as it is, and say why.
-    post({ type: 'shrunk', notShrunk: shrunk.summary, outcome: outcomeOf(request.index, seedLevel) });
+    post({ type: 'shrunk', notShrunk: shrunk.summary, ...why, outcome: outcomeOf(request.index, seedLevel) });
     return;
   }
   // shrinkFailure's last run is the traced replay of the token, as `--seed N --shrunk TOKEN` runs it.
@@ -290,6 +293,7 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
       attempts: shrunk.attempts,
       sizes: { before: scheduleSizeOf(failing), after: scheduleSizeOf(shrunk.result) },
     },
+    ...why,
     outcome,
   });
 }

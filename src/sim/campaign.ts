@@ -441,6 +441,8 @@ class Campaign {
         const result = await this.shrink(failure.index);
         if (result) {
           reported = result.outcome;
+          if (result.scheduleNotCut !== undefined)
+            this.notes.push(`schedule not cut: ${result.scheduleNotCut}`);
           if (result.shrunk) {
             shrunk = result.shrunk;
             // A cut schedule is a scripted run: the token replays the seed-level shrink, not it.
