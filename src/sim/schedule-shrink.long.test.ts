@@ -4,12 +4,13 @@
  * within a time budget). The cut run must fail the same way, be no larger than the failing run
  * on any measure, and replay from its trace byte for byte.
  *
- * Figures measured (2 cores, shared; the schedule's budget was not the limit, shrinking reached
- * a fixpoint): stale-reads 1,225 steps, 1,075 messages, 120 operations -> 151 steps, 149
- * messages, 28 operations; commit-old-terms 1,056 steps, 1,023 messages -> 233 steps, 274
- * messages; volatile-vote 1,616 steps, 1,298 messages, 292 faults -> 54 steps, 76 messages, 2
- * faults. Issue 16 asks for at most 60 steps: volatile-vote meets it; the other two do not yet
- * (their operations depend on one another's values, and leaving one out changes the rest).
+ * Figures (bench/shrink.ts, 2 shared cores, default 10 s budget; steps, messages, operations,
+ * faults): stale-reads 1,225, 1,075, 120, 8 -> 151, 149, 28, 0 (fixpoint in 8.4 s);
+ * commit-old-terms 1,056, 1,023, 28, 67 -> 288, 312, 22, 0 (the budget ran out; 233 steps at
+ * the fixpoint, about 60 s); volatile-vote 1,616, 1,298, 77, 292 -> 54, 76, 4, 2 (1.5 s).
+ * Issue 16 asks for at most 60 steps: volatile-vote meets it, the other two do not yet (their
+ * client operations could not be left out one by one: each one's reply is what lets the next
+ * one start), so their bound here is what is reached, not the issue's target.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ const example = fileURLToPath(new URL('../../examples/raft-kv-broken.ts', import
 
 describe('schedule shrinking of the broken Raft key-value store', () => {
   it.each([
-    ['stale-reads', 400],
+    ['stale-reads', 300],
     ['commit-old-terms', 400],
     ['volatile-vote', 60],
   ] as const)(
