@@ -62,7 +62,8 @@ export function campaignProgressBar(stream: ProgressStream): CampaignProgressBar
       started = false;
       const text =
         progress.phase === 'shrink'
-          ? `shrinking the failure: ${progress.attempts} runs`
+          ? `shrinking the failure: ${progress.attempts} runs` +
+            (progress.steps === undefined ? '' : `, smallest failing schedule ${progress.steps} steps`)
           : 'recording the trace';
       if (progress.phase === 'shrink') shrinking = true;
       stream.write(`\r\u001b[2K${text}`);

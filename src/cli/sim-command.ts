@@ -58,6 +58,7 @@ interface SimOptions {
   readonly keepGoing?: boolean;
   readonly shrink: boolean;
   readonly shrinkRuns?: number;
+  readonly shrinkTime?: number;
   readonly checkDeterminism?: boolean;
   readonly stepTimeout?: number;
   readonly workers?: number;
@@ -92,6 +93,12 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
     .option('--no-shrink', 'report the failing run as it is, without shrinking it')
     .option('--shrink-runs <N>', 'at most N runs to shrink a failure (default 500)', (text) =>
       parseWholeNumber(text, '--shrink-runs', 0, 1_000_000),
+    )
+    .option(
+      '--shrink-time <S>',
+      "seconds to cut a failing run's schedule down to the steps that matter (default 10; 0: do not)",
+      // 0 turns schedule shrinking off; otherwise a duration, as everywhere else.
+      (text) => (text.trim() === '0' ? 0 : parseSecondsToMs(text, '--shrink-time')),
     )
     .option('--check-determinism', 'run each seed twice more and compare the traces byte for byte')
     .option(
@@ -175,6 +182,7 @@ async function simCommand(
       keepGoing: options.keepGoing ?? false,
       shrink: options.shrink,
       ...(options.shrinkRuns === undefined ? {} : { shrinkRunsMax: options.shrinkRuns }),
+      ...(options.shrinkTime === undefined ? {} : { shrinkTimeMs: options.shrinkTime }),
       checkDeterminism: invocation.checkDeterminism,
       tracePassing:
         requested.trace !== undefined || requested.html !== undefined || requested.historyHtml !== undefined,

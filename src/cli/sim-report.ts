@@ -45,7 +45,17 @@ export function replayCommand(
   return shellCommand(words);
 }
 
-/** The replay command of a result, when it failed. */
+/** The command that replays a shrunk schedule: its trace is its schedule. */
+export function scheduleReplayCommand(invocation: SimInvocation, schedulePath: string): string {
+  const words = ['npx', 'fairlink', 'sim', invocation.scenarioPath, '--schedule', schedulePath];
+  for (const param of invocation.params) words.push('--param', param);
+  return shellCommand(words);
+}
+
+/**
+ * The replay command of a result, when it failed: the shrunk schedule's when the schedule was
+ * cut and its trace written, else the seed's (with the seed-level shrink's token).
+ */
 export function replayOf(
   result: CampaignResult,
   invocation: SimInvocation,
@@ -53,7 +63,16 @@ export function replayOf(
 ): string | undefined {
   const failure = result.failure;
   if (failure === undefined) return undefined;
+  if (result.shrunk?.schedule && files.trace !== undefined)
+    return scheduleReplayCommand(invocation, files.trace);
   return replayCommand(invocation, failure.seed, result.reported?.shrunk ?? result.shrunk?.token, files);
+}
+
+/** The command that shows the failing run as the seeds found it, when the report shows a shrunk one. */
+export function originalOf(result: CampaignResult, invocation: SimInvocation): string | undefined {
+  const failure = result.failure;
+  if (failure === undefined || result.shrunk === undefined) return undefined;
+  return `${replayCommand(invocation, failure.seed, undefined, {})} --no-shrink`;
 }
 
 /** One line: what went wrong, where and when. */
@@ -136,6 +155,8 @@ export function formatSimText(
       lines.push(`  shrunk run: ${describeFailure(reportedFailure)}`);
     }
     lines.push(`  replay:  ${replayOf(result, invocation, files) ?? ''}`);
+    const original = originalOf(result, invocation);
+    if (original !== undefined) lines.push(`  original: ${original}`);
     lines.push(`  ran ${ran}; ${timing}`);
   }
   for (const note of result.notes) lines.push(`  note:    ${note}`);
@@ -154,6 +175,7 @@ export function simJson(
   files: WrittenFiles,
 ): Record<string, unknown> {
   const replay = replayOf(result, invocation, files);
+  const original = originalOf(result, invocation);
   return {
     verdict: result.verdict,
     scenario: result.scenario.name,
@@ -171,6 +193,7 @@ export function simJson(
     ...(result.failure ? { failure: result.failure } : {}),
     ...(result.shrunk ? { shrunk: { token: result.shrunk.token, summary: result.shrunk.summary } } : {}),
     ...(replay === undefined ? {} : { replay }),
+    ...(original === undefined ? {} : { original }),
     files: {
       ...(files.trace === undefined ? {} : { trace: files.trace }),
       ...(files.html === undefined ? {} : { html: files.html }),

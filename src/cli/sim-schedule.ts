@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../core/errors.js';
 import { loadScenario, prepareScenario } from '../sim/load-scenario.js';
 import { checkScheduleFits, scriptFromTrace } from '../sim/script.js';
+import { formatDuration } from '../sim/shrink.js';
 import { ScriptStepError, simulate, type SimulationResult } from '../sim/simulator.js';
 import { writeFileAtomic } from '../trace/files.js';
 import { renderTraceHtml } from '../trace/html.js';
@@ -48,7 +49,8 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
   let result: SimulationResult;
   try {
     result = simulate(prepared.config, {
-      seed: 0,
+      // The nodes' own random draws come from the seed: a shrunk simulator run replays with its seed.
+      seed: schedule.header.seed,
       script,
       scriptChoices: choices,
       trace: true,
@@ -82,8 +84,10 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
     );
   } else if (failure) {
     const what = 'property' in failure ? `'${failure.property}' (${failure.kind})` : failure.kind;
+    // A simulator run's schedule keeps its times (script.ts); a checker's counts steps.
+    const when = schedule.header.engine === 'sim' ? formatDuration(failure.timeMs) : `step ${failure.timeMs}`;
     cli.stdout.write(
-      `FAIL ${scenario.name}: the scripted replay of ${script.length} steps violates ${what} at step ${failure.timeMs}: ${failure.detail}\n` +
+      `FAIL ${scenario.name}: the scripted replay of ${script.length} steps violates ${what} at ${when}: ${failure.detail}\n` +
         (files.trace ? `  trace:   ${files.trace}\n` : '') +
         (files.html ? `  diagram: ${files.html}\n` : ''),
     );

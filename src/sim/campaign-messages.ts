@@ -3,6 +3,7 @@
  * arrays' layout and the messages both ways.
  */
 
+import type { ScheduleSize } from './schedule-shrink.js';
 import type { Trace } from '../trace/events.js';
 import type { CampaignFailure } from './campaign.js';
 import type { Params } from './scenario.js';
@@ -63,7 +64,14 @@ export type WorkerRequest =
       readonly trace: boolean;
     }
   /** Shrinks the failing run of a seed. */
-  | { readonly type: 'shrink'; readonly index: number; readonly seed: number; readonly runsMax?: number }
+  | {
+      readonly type: 'shrink';
+      readonly index: number;
+      readonly seed: number;
+      readonly runsMax?: number;
+      /** Wall time for schedule shrinking, ms (0: none; default: schedule-shrink.ts's). */
+      readonly scheduleTimeMs?: number;
+    }
   /** Runs a seed again, recording its trace. */
   | { readonly type: 'trace'; readonly index: number; readonly seed: number; readonly shrunk?: string };
 
@@ -87,6 +95,22 @@ export interface ScenarioInfo {
   readonly nodes: readonly string[];
 }
 
+/** How a failure was shrunk. */
+export interface ShrunkReport {
+  /** Replays the seed-level shrink: `--seed N --shrunk TOKEN`. */
+  readonly token: string;
+  /** One line: what was removed. */
+  readonly summary: string;
+  readonly attempts: number;
+  /**
+   * When the schedule was shrunk too: the reported run is a scripted one, and its trace is its
+   * schedule (`fairlink sim --schedule TRACE` replays it).
+   */
+  readonly schedule?: { readonly attempts: number; readonly wallMs: number; readonly stoppedEarly: boolean };
+  /** The failing run as the seeds found it, and as reported. */
+  readonly sizes: { readonly before: ScheduleSize; readonly after: ScheduleSize };
+}
+
 /** Replies to the main thread. */
 export type WorkerReply =
   | { readonly type: 'ready'; readonly scenario: ScenarioInfo }
@@ -94,12 +118,15 @@ export type WorkerReply =
   | { readonly type: 'internal-error'; readonly message: string }
   | { readonly type: 'seed'; readonly outcome: SeedOutcome }
   | { readonly type: 'chunk-done' }
-  | { readonly type: 'shrink-progress'; readonly attempts: number }
+  /** `steps`: the handler steps of the smallest failing schedule so far, while the schedule is cut. */
+  | { readonly type: 'shrink-progress'; readonly attempts: number; readonly steps?: number }
   /** The shrunk run, with its trace; without `shrunk` when no smaller run failed (`notShrunk` says why). */
   | {
       readonly type: 'shrunk';
-      readonly shrunk?: { readonly token: string; readonly summary: string; readonly attempts: number };
+      readonly shrunk?: ShrunkReport;
       readonly notShrunk?: string;
+      /** Why the schedule was not cut, when it was tried and was not. */
+      readonly scheduleNotCut?: string;
       readonly outcome: SeedOutcome;
     }
   | { readonly type: 'shrink-failed'; readonly message: string }

@@ -25,6 +25,7 @@ import {
 import { checkDeterminism } from './determinism.js';
 import { loadScenario, prepareScenario, type PreparedScenario } from './load-scenario.js';
 import { parseShrinkToken } from './replay-token.js';
+import { scheduleSizeOf, shrinkSchedule, summarizeSchedule } from './schedule-shrink.js';
 import { shrinkFailure, type ShrinkOutcome } from './shrink.js';
 import {
   HANDLER_BY_CODE,
@@ -237,20 +238,62 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
     });
     return;
   }
+  // The seed-level shrink's traced run, or (not shrunk) the failing run traced: the schedule to cut.
+  const seedLevel = shrunk.reduced
+    ? shrunk.result
+    : simulate(loaded.prepared.config, runOptions(loaded, seed, true, undefined));
+  let scheduleNotCut: string | undefined;
+  if (request.scheduleTimeMs !== 0) {
+    const startedMs = performance.now();
+    const scheduled = shrinkSchedule(loaded.watchedConfig, seedLevel, {
+      ...(request.scheduleTimeMs === undefined ? {} : { timeBudgetMs: request.scheduleTimeMs }),
+      tracedConfig: loaded.prepared.config,
+      scenario: loaded.prepared.scenario.name,
+      params: loaded.prepared.params,
+      onProgress: (attempts, best) =>
+        post({ type: 'shrink-progress', attempts: shrunk.attempts + attempts, steps: best.steps }),
+    });
+    if (scheduled.reduced) {
+      setPhase(loaded, PHASE.idle);
+      const how = {
+        attempts: scheduled.attempts,
+        wallMs: Math.round(performance.now() - startedMs),
+        stoppedEarly: scheduled.stoppedEarly,
+      };
+      post({
+        type: 'shrunk',
+        shrunk: {
+          token: shrunk.token,
+          // Measured from the run as the seeds found it, not from the seed-level shrink.
+          summary: summarizeSchedule(scheduleSizeOf(failing), scheduled.after, how),
+          attempts: shrunk.attempts + scheduled.attempts,
+          schedule: how,
+          sizes: { before: scheduleSizeOf(failing), after: scheduled.after },
+        },
+        outcome: outcomeOf(request.index, scheduled.result),
+      });
+      return;
+    }
+    scheduleNotCut = scheduled.why;
+  }
   setPhase(loaded, PHASE.idle);
+  const why = scheduleNotCut === undefined ? {} : { scheduleNotCut };
   if (!shrunk.reduced) {
     // No smaller run fails the same way: report the run as it is, and say why.
-    setPhase(loaded, PHASE.trace, request.index);
-    const outcome = runOnce(loaded, request.index, seed, true, undefined);
-    setPhase(loaded, PHASE.idle);
-    post({ type: 'shrunk', notShrunk: shrunk.summary, outcome });
+    post({ type: 'shrunk', notShrunk: shrunk.summary, ...why, outcome: outcomeOf(request.index, seedLevel) });
     return;
   }
   // shrinkFailure's last run is the traced replay of the token, as `--seed N --shrunk TOKEN` runs it.
   const outcome = outcomeOf(request.index, shrunk.result);
   post({
     type: 'shrunk',
-    shrunk: { token: shrunk.token, summary: shrunk.summary, attempts: shrunk.attempts },
+    shrunk: {
+      token: shrunk.token,
+      summary: shrunk.summary,
+      attempts: shrunk.attempts,
+      sizes: { before: scheduleSizeOf(failing), after: scheduleSizeOf(shrunk.result) },
+    },
+    ...why,
     outcome,
   });
 }

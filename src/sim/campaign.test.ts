@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from './campaign.js';
 import { traceToJsonl } from '../trace/jsonl.js';
+import { scriptFromTrace } from './script.js';
+import { simulate } from './simulator.js';
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
@@ -66,7 +68,11 @@ describe('runCampaign', () => {
   });
 
   it('shrinks a failure into a token that replays to the same trace', async () => {
-    const found = await runCampaign({ scenarioPath: fixture('in-order.ts'), seeds: { from: 1, to: 30 } });
+    const found = await runCampaign({
+      scenarioPath: fixture('in-order.ts'),
+      seeds: { from: 1, to: 30 },
+      shrinkTimeMs: 0,
+    });
     expect(found.verdict).toBe('fail');
     expect(found.shrunk?.token).toMatch(/^e/);
     expect(found.reported?.shrunk).toBe(found.shrunk?.token);
@@ -81,11 +87,32 @@ describe('runCampaign', () => {
     expect(traceToJsonl(replayed.trace!)).toBe(traceToJsonl(found.trace!));
   });
 
+  it('cuts the schedule of a failure: the reported run is scripted, smaller, and its trace replays it', async () => {
+    const found = await runCampaign({ scenarioPath: fixture('in-order.ts'), seeds: { from: 1, to: 30 } });
+    expect(found.verdict).toBe('fail');
+    expect(found.shrunk?.schedule).toBeDefined();
+    // The reported run is the cut schedule, not the token's run.
+    expect(found.reported?.shrunk).toBeUndefined();
+    expect(found.shrunk?.summary).toMatch(/^\d+ steps?, .* -> \d+ steps?, .* \(\d+ runs? in \d+\.\d s\)$/);
+    const trace = found.trace as NonNullable<typeof found.trace>;
+    const scenario = (await import('../../test/fixtures/in-order.js')).default;
+    const replayed = simulate(scenario.build(scenario.params), {
+      seed: trace.header.seed,
+      script: scriptFromTrace(trace, 'reported').actions,
+      trace: true,
+      scenario: trace.header.scenario,
+      params: trace.header.params,
+    });
+    expect(replayed.failure?.kind).toBe(found.failure?.kind);
+    expect(traceToJsonl(replayed.trace!)).toBe(traceToJsonl(trace));
+  });
+
   it('reports the failing run as it is when no smaller one is found, and says why in one note', async () => {
     const found = await runCampaign({
       scenarioPath: fixture('in-order.ts'),
       seeds: { from: 1, to: 30 },
       shrinkRunsMax: 0,
+      shrinkTimeMs: 0,
     });
     expect(found.verdict).toBe('fail');
     expect(found.shrunk).toBeUndefined();

@@ -24,6 +24,7 @@ import {
   CONTROL_STOP_ABOVE,
   type ScenarioInfo,
   type SeedOutcome,
+  type ShrunkReport,
   type WorkerReply,
 } from './campaign-messages.js';
 import { checkScenarioFile } from './load-scenario.js';
@@ -65,7 +66,8 @@ export type CampaignFailure =
 /** What a campaign reports as it goes. */
 export type CampaignProgress =
   | { readonly phase: 'seeds'; readonly done: number; readonly total: number; readonly failed: number }
-  | { readonly phase: 'shrink'; readonly attempts: number }
+  /** `steps`: the smallest failing schedule's handler steps so far, once the schedule is cut. */
+  | { readonly phase: 'shrink'; readonly attempts: number; readonly steps?: number }
   | { readonly phase: 'trace' };
 
 /** Options of {@link runCampaign}. */
@@ -83,8 +85,10 @@ export interface CampaignOptions {
   readonly keepGoing?: boolean;
   /** Shrinks the failure (default true). */
   readonly shrink?: boolean;
-  /** A bound on the runs shrinking may make. */
+  /** A bound on the runs the seed-level shrink may make. */
   readonly shrinkRunsMax?: number;
+  /** Wall time to cut the failing run's schedule, ms (default 10 s; 0: do not cut it). */
+  readonly shrinkTimeMs?: number;
   /** Runs each seed twice and compares the traces. */
   readonly checkDeterminism?: boolean;
   /** Records the trace of a passing campaign's first seed (a failure's trace is always recorded). */
@@ -131,8 +135,12 @@ export interface CampaignResult {
   };
   /** The reported failure: the lowest failing seed's. */
   readonly failure?: SeedFailure;
-  /** How the failure was shrunk; replay with `--seed <failure.seed> --shrunk <token>`. */
-  readonly shrunk?: { readonly token: string; readonly summary: string; readonly attempts: number };
+  /**
+   * How the failure was shrunk. With `schedule`, the reported run is its schedule cut down
+   * (replay with `--schedule TRACE`); `--seed <failure.seed> --shrunk <token>` replays the
+   * seed-level shrink either way.
+   */
+  readonly shrunk?: ShrunkReport;
   /** The run whose trace is recorded (the shrunk failing run, or the first seed of a pass). */
   readonly reported?: { readonly seed: number; readonly shrunk?: string; readonly failure?: CampaignFailure };
   readonly trace?: Trace;
@@ -438,9 +446,12 @@ class Campaign {
         const result = await this.shrink(failure.index);
         if (result) {
           reported = result.outcome;
+          if (result.scheduleNotCut !== undefined)
+            this.notes.push(`schedule not cut: ${result.scheduleNotCut}`);
           if (result.shrunk) {
             shrunk = result.shrunk;
-            reportedToken = result.shrunk.token;
+            // A cut schedule is a scripted run: the token replays the seed-level shrink, not it.
+            reportedToken = result.shrunk.schedule ? undefined : result.shrunk.token;
           } else {
             this.notes.push(`not shrunk: ${result.notShrunk ?? 'no smaller run fails the same way'}`);
           }
@@ -504,7 +515,11 @@ class Campaign {
     return new Promise((resolve) => {
       slot.onReply = (reply) => {
         if (reply.type === 'shrink-progress') {
-          this.options.onProgress?.({ phase: 'shrink', attempts: reply.attempts });
+          this.options.onProgress?.({
+            phase: 'shrink',
+            attempts: reply.attempts,
+            ...(reply.steps === undefined ? {} : { steps: reply.steps }),
+          });
         } else if (reply.type === 'shrunk') {
           this.pool.release(slot);
           resolve(reply);
@@ -523,6 +538,7 @@ class Campaign {
         index,
         seed: this.seedOf(index),
         ...(this.options.shrinkRunsMax === undefined ? {} : { runsMax: this.options.shrinkRunsMax }),
+        ...(this.options.shrinkTimeMs === undefined ? {} : { scheduleTimeMs: this.options.shrinkTimeMs }),
       });
     });
   }

@@ -42,12 +42,17 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
       );
     return found;
   };
+  // A simulator run's actions keep their times: its handlers may read the clock. A checker's
+  // steps have no times to keep (action i happens at time i).
+  const timed = trace.header.engine === 'sim';
+  let atMs = 0;
   const push = (action: ScriptedAction, line: number): void => {
-    actions.push(action);
+    actions.push(timed ? { ...action, atMs } : action);
     lines.push(line);
   };
   trace.events.forEach((event, index) => {
     const line = eventLines?.[index] ?? index + 2; // The header is line 1.
+    atMs = event.t;
     switch (event.type) {
       case 'send':
         sent.set(event.msg, { from: event.node, to: event.to, message: decodePlain(event.body) });

@@ -62,10 +62,35 @@ describe('fairlink sim: verdicts', () => {
     expect(run.code).toBe(0);
   });
 
-  it('reports a failure with its seed and a replay command that reproduces it byte for byte', async () => {
+  it('cuts a failing schedule: the replay command runs its trace as a schedule, byte for byte', async () => {
     const cwd = scratchFolder();
     const scenario = fixture('in-order.ts');
     const run = await runFairlink(['sim', scenario, '--seeds', '1..30'], { cwd });
+    expect(run.code).toBe(1);
+    const seed = /^FAIL in-order: seed (\d+): /.exec(run.stdout)?.[1];
+    const stem = `out/in-order-seed${seed}.trace`;
+    expect(run.stdout).toMatch(
+      / {2}shrunk: {2}\d+ steps?, .* -> \d+ steps?, .* \(\d+ runs? in \d+\.\d s\)\n/,
+    );
+    const replay = /^ {2}replay: {2}(.*)$/m.exec(run.stdout)?.[1] ?? '';
+    expect(replay).toBe(`npx fairlink sim ${scenario} --schedule ${stem}.jsonl`);
+    // The original run stays one flag away.
+    expect(run.stdout).toContain(`  original: npx fairlink sim ${scenario} --seed ${seed} --no-shrink\n`);
+    const again = await runFairlink([...replay.split(' ').slice(2), '--trace', 'again.jsonl'], { cwd });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(
+      /^FAIL in-order: the scripted replay of \d+ steps violates 'arrives in order'/,
+    );
+    expect(readFileSync(join(cwd, 'again.jsonl'), 'utf8')).toBe(
+      readFileSync(join(cwd, `${stem}.jsonl`), 'utf8'),
+    );
+  });
+
+  it('reports a failure with its seed and a replay command that reproduces it byte for byte', async () => {
+    const cwd = scratchFolder();
+    const scenario = fixture('in-order.ts');
+    // The seed-level shrink alone (--shrink-time 0 leaves the schedule as the seed makes it).
+    const run = await runFairlink(['sim', scenario, '--seeds', '1..30', '--shrink-time', '0'], { cwd });
     expect(run.code).toBe(1);
     const seed =
       /^FAIL in-order: seed (\d+): invariant 'arrives in order' violated at [\d.]+ ms: n2 received /.exec(
@@ -111,6 +136,7 @@ describe('fairlink sim: verdicts', () => {
       'failure',
       'shrunk',
       'replay',
+      'original',
       'files',
       'stats',
       'wallMs',
@@ -127,7 +153,9 @@ describe('fairlink sim: verdicts', () => {
       files: { trace: `out/in-order-seed${seed}.trace.jsonl`, html: `out/in-order-seed${seed}.trace.html` },
     });
     expect((result.shrunk as { token: string }).token).toMatch(/^e/);
-    expect(result.replay).toContain(`--seed ${seed} --shrunk `);
+    expect(result.replay).toBe(
+      `npx fairlink sim ${fixture('in-order.ts')} --schedule out/in-order-seed${seed}.trace.jsonl`,
+    );
     expect(result.stats).toMatchObject({
       steps: expect.any(Number) as unknown,
       virtualMs: expect.any(Number) as unknown,
@@ -165,7 +193,7 @@ describe('fairlink sim: protocol bugs are findings (exit 1)', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^FAIL handler-throws: seed 1: n2\.onMessage threw Error: boom at 6 ms\n/);
     expect(run.stdout).toContain(
-      `replay:  npx fairlink sim ${fixture('handler-throws.ts')} --seed 1 --trace out/`,
+      `replay:  npx fairlink sim ${fixture('handler-throws.ts')} --schedule out/handler-throws-seed1.trace.jsonl`,
     );
     expect(filesUnder(cwd)).toEqual([
       'out/handler-throws-seed1.trace.html',

@@ -64,6 +64,8 @@ describe('examples/raft-kv-broken.ts: each planted bug is found, and shrunk', ()
       params: [`bug=${hunt.bug}`],
       seeds: { from: 1, to: hunt.seedsMax },
       shrinkRunsMax: hunt.shrinkRunsMax,
+      // The seed-level shrink and its token are what this judges; schedule-shrink.long.test.ts cuts the schedule.
+      shrinkTimeMs: 0,
       workers: 1,
     });
     expect(found.failure, `no failure in seeds 1..${hunt.seedsMax}`).toMatchObject(hunt.failure);

@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import perfectLinkScenario from '../../examples/perfect-link.js';
+import twoGeneralsScenario from '../../examples/two-generals.js';
+import { traceToJsonl } from '../trace/jsonl.js';
+import { scriptFromTrace } from './script.js';
+import {
+  noLarger,
+  scheduleShrinkable,
+  scheduleSizeOf,
+  shrinkSchedule,
+  summarizeSchedule,
+  type ScheduleSize,
+} from './schedule-shrink.js';
+import { sameFailure, shrinkFailure } from './shrink.js';
+import { simulate, type SimulationConfig, type SimulationResult } from './simulator.js';
+
+/** Runs out of a number of candidate runs, not of time: the outcome is the same on every machine. */
+const BY_RUNS = { runsMax: 400, timeBudgetMs: Number.POSITIVE_INFINITY } as const;
+
+/** The first failing seed of `config` from 1, traced. */
+function firstFailure(config: SimulationConfig, seedsMax = 200): SimulationResult {
+  for (let seed = 1; seed <= seedsMax; seed++) {
+    if (!simulate(config, { seed }).ok) return simulate(config, { seed, trace: true });
+  }
+  throw new Error('no failing seed');
+}
+
+/** The strict replay of a run's trace, as `fairlink sim --schedule TRACE` does it. */
+function replayOfTrace(config: SimulationConfig, run: SimulationResult): SimulationResult {
+  const trace = run.trace as NonNullable<SimulationResult['trace']>;
+  return simulate(config, {
+    seed: trace.header.seed,
+    script: scriptFromTrace(trace, 'shrunk').actions,
+    trace: true,
+    scenario: trace.header.scenario,
+    params: trace.header.params,
+  });
+}
+
+describe('schedule shrinking', () => {
+  it('two generals: the first failing seed shrinks to at most 20 steps, and its trace replays it byte for byte', () => {
+    const params = twoGeneralsScenario.params;
+    const config = twoGeneralsScenario.build(params);
+    const failing = firstFailure(config);
+    const outcome = shrinkSchedule(config, failing, { ...BY_RUNS, scenario: 'two-generals', params });
+    if (!outcome.reduced) throw new Error(outcome.why);
+    // Figures (seed 3): 15 steps, 9 messages -> 4 steps, 3 messages.
+    expect(scheduleSizeOf(failing)).toEqual({ steps: 15, messages: 9, operations: 0, faults: 0 });
+    expect(outcome.after).toEqual({ steps: 4, messages: 3, operations: 0, faults: 0 });
+    expect(outcome.after.steps).toBeLessThanOrEqual(20);
+    expect(sameFailure(failing.failure!, outcome.result.failure)).toBe(true);
+    const replayed = replayOfTrace(config, outcome.result);
+    expect(traceToJsonl(replayed.trace!)).toBe(traceToJsonl(outcome.result.trace!));
+  });
+
+  it('perfect link: a liveness failure keeps the seed-level shrink (at most 20 steps), its schedule is not cut', () => {
+    const params = { ...perfectLinkScenario.params, durationMs: 100 };
+    const config = perfectLinkScenario.build(params);
+    const failing = firstFailure(config);
+    expect(failing.failure?.kind).toBe('eventually');
+    expect(scheduleShrinkable(failing.failure!)).toBe(false);
+    const outcome = shrinkSchedule(config, failing, BY_RUNS);
+    expect(outcome.reduced).toBe(false);
+    // A run that stops delivering "fails" an `eventually` for want of events: not cut.
+    if (!outcome.reduced) expect(outcome.why).toMatch(/eventually failure is about what a fair run does/);
+    const seedLevel = shrinkFailure(config, failing, { seed: failing.seed });
+    // Figures (seed 7): 22 steps, 18 messages -> 20 steps, 14 messages.
+    expect(scheduleSizeOf(seedLevel.result).steps).toBeLessThanOrEqual(20);
+  });
+
+  it('says what was removed in one line, before -> after', () => {
+    const before: ScheduleSize = { steps: 1225, messages: 1075, operations: 120, faults: 8 };
+    const after: ScheduleSize = { steps: 41, messages: 31, operations: 3, faults: 1 };
+    expect(summarizeSchedule(before, after, { attempts: 812, wallMs: 9_840, stoppedEarly: false })).toBe(
+      '1,225 steps, 1,075 messages, 120 operations, 8 faults -> 41 steps, 31 messages, 3 operations, 1 fault (812 runs in 9.8 s)',
+    );
+    expect(summarizeSchedule(before, after, { attempts: 1, wallMs: 10_000, stoppedEarly: true })).toMatch(
+      /\(1 run in 10\.0 s; the time budget ran out: the smallest run found so far\)$/,
+    );
+  });
+
+  it('property: a random failing run shrinks to one that fails the same way, is never larger, and replays identically', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 10_000 }), (rounds, seed) => {
+        const params = { ...twoGeneralsScenario.params, rounds };
+        const config = twoGeneralsScenario.build(params);
+        const failing = simulate(config, { seed, trace: true, scenario: 'two-generals', params });
+        fc.pre(!failing.ok);
+        const outcome = shrinkSchedule(config, failing, {
+          runsMax: 100,
+          timeBudgetMs: Number.POSITIVE_INFINITY,
+          scenario: 'two-generals',
+          params,
+        });
+        const shrunk = outcome.reduced ? outcome.result : failing;
+        expect(sameFailure(failing.failure!, shrunk.failure)).toBe(true);
+        expect(noLarger(scheduleSizeOf(shrunk), scheduleSizeOf(failing))).toBe(true);
+        const replayed = replayOfTrace(config, shrunk);
+        expect(sameFailure(failing.failure!, replayed.failure)).toBe(true);
+        if (outcome.reduced) expect(traceToJsonl(replayed.trace!)).toBe(traceToJsonl(shrunk.trace!));
+      }),
+      { numRuns: 15, seed: 16 },
+    );
+  });
+});
+
+describe('lenient scripted replay', () => {
+  it('skips an action that became impossible instead of refusing the script', () => {
+    const config = twoGeneralsScenario.build(twoGeneralsScenario.params);
+    const failing = firstFailure(config);
+    const actions = scriptFromTrace(failing.trace!, 'failing').actions;
+    // Without its first action, later deliveries of what that action caused cannot happen.
+    const without = actions.slice(1);
+    expect(() => simulate(config, { seed: failing.seed, script: without })).toThrow(/script step/);
+    const lenient = simulate(config, { seed: failing.seed, script: without, lenientScript: true });
+    expect(lenient.stats.steps).toBeLessThan(without.length);
+  });
+});

@@ -1,0 +1,345 @@
+/**
+ * Schedule shrinking: a failing run as a list of decisions, cut down to the few that matter.
+ *
+ * The seed-level shrinker (shrink.ts) leaves faults and losses out, but keeps every delivery,
+ * timer firing and client operation the seed's clock and network produce: a Raft run stays
+ * hundreds of steps long. Here the failing run's trace is read as a schedule (script.ts: which
+ * message is delivered or lost next, which timer fires, which node crashes or recovers) and
+ * replayed by the scripted adversary in its lenient mode: an action that became impossible
+ * (its timer is not pending, no message of its kind is in flight on its link) is skipped, and
+ * nothing happens that the schedule does not say (a message it does not deliver stays in
+ * flight, a timer it does not fire never fires). A delivery whose exact message is no longer
+ * in flight takes the oldest one of the same kind on the same link: leaving out a write
+ * changes the values, terms and counters of the messages after it, which would otherwise
+ * all be skipped. (Measured on the broken Raft store's stale reads: 373 steps without
+ * stand-ins, 152 with them.)
+ *
+ * Delta debugging over the schedule, repeated to a fixpoint or until the budget runs out:
+ * 1. cut the tail: the shortest prefix that still fails, by bisection;
+ * 2. leave out everything a node does (its deliveries, timers, crashes): whole clients go;
+ * 3. leave out each node's crashes and recoveries;
+ * 4. leave out single timer firings, last first (what they caused goes with them);
+ * 5. leave out chunks of the schedule, halves down to single actions, last first.
+ * A candidate is kept only when it fails the same way (`sameFailure`), is no larger than the
+ * failing run on any measure (steps, messages, operations, faults) and smaller in total than
+ * the best run so far; its schedule is then re-read from its own trace, so actions skipped or
+ * after the failure go. (Leaving out each timer firing together with every delivery it led to
+ * by messages was tried too: it found nothing the other steps did not, at more runs.)
+ *
+ * Which failures: those that happen at a moment (an invariant, a protocol fault) and those
+ * judged at the end on what clients saw (`at-end`, e.g. a history anomaly): doing less cannot
+ * fake either. An `eventually` property or a livelock is about what a fair run does, and a
+ * schedule that simply stops delivering would "fail" it for want of events, not for the bug:
+ * those keep the seed-level shrink.
+ *
+ * The shrunk run replays strictly from its trace (`fairlink sim --schedule TRACE`): the last
+ * run here is exactly that replay, checked to fail the same way with the same size.
+ */
+
+import { scriptFromTrace } from './script.js';
+import { formatCount, sameFailure } from './shrink.js';
+import {
+  simulate,
+  type Failure,
+  type ScriptedAction,
+  type SimulationConfig,
+  type SimulationResult,
+} from './simulator.js';
+
+/** Wall time schedule shrinking may take by default, ms. */
+export const SCHEDULE_SHRINK_TIME_DEFAULT_MS = 10_000;
+
+/** The measures of a run's size that schedule shrinking lowers and never raises. */
+export interface ScheduleSize {
+  /** Handler steps (in a scripted run: the actions carried out). */
+  readonly steps: number;
+  /** Messages sent. */
+  readonly messages: number;
+  /** Client operations invoked. */
+  readonly operations: number;
+  /** Faults (crashes and recoveries; in a seeded run, every fault that happened). */
+  readonly faults: number;
+}
+
+/** Options of a schedule shrink. */
+export interface ScheduleShrinkOptions {
+  /** Stop after this much wall time, ms (default 10 s); the best run so far is the outcome. */
+  readonly timeBudgetMs?: number;
+  /** Stop after this many candidate runs (default: no bound). Tests use it: it does not depend on the machine. */
+  readonly runsMax?: number;
+  /**
+   * The configuration of the final, traced run, when the candidates run on a wrapped one (the
+   * campaign's watchdog wraps every handler; its frames must not show in a fault's stack).
+   */
+  readonly tracedConfig?: SimulationConfig;
+  /** For the trace header of the shrunk run. */
+  readonly scenario?: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Called after every candidate run with the number of runs so far and the best size yet. */
+  readonly onProgress?: (attempts: number, best: ScheduleSize) => void;
+}
+
+/** What schedule shrinking found. */
+export type ScheduleShrinkOutcome =
+  | {
+      readonly reduced: true;
+      /** The shrunk run, traced; its trace is its schedule (`sim --schedule`). */
+      readonly result: SimulationResult;
+      readonly before: ScheduleSize;
+      readonly after: ScheduleSize;
+      /** Candidate runs tried. */
+      readonly attempts: number;
+      /** Whether the budget ran out before a fixpoint. */
+      readonly stoppedEarly: boolean;
+    }
+  | { readonly reduced: false; readonly why: string; readonly attempts: number };
+
+/** Whether schedule shrinking applies to a failure (see the module comment). */
+export function scheduleShrinkable(failure: Failure): boolean {
+  return failure.kind === 'invariant' || failure.kind === 'protocol-fault' || failure.kind === 'at-end';
+}
+
+/** The size of a run. */
+export function scheduleSizeOf(result: SimulationResult): ScheduleSize {
+  let operations = 0;
+  for (const event of result.history) if (event.type === 'invoke') operations++;
+  return {
+    steps: result.stats.steps,
+    messages: result.stats.sends,
+    operations,
+    faults: result.stats.faults,
+  };
+}
+
+const MEASURES: readonly (keyof ScheduleSize)[] = ['steps', 'messages', 'operations', 'faults'];
+
+/** No larger on any measure. */
+export function noLarger(next: ScheduleSize, than: ScheduleSize): boolean {
+  return MEASURES.every((measure) => next[measure] <= than[measure]);
+}
+
+/** No larger on any measure and smaller on one: a strict partial order, so shrinking cannot cycle. */
+function smaller(next: ScheduleSize, than: ScheduleSize): boolean {
+  return noLarger(next, than) && MEASURES.some((measure) => next[measure] < than[measure]);
+}
+
+/** The sum of the measures. */
+function total(size: ScheduleSize): number {
+  return MEASURES.reduce((sum, measure) => sum + size[measure], 0);
+}
+
+/**
+ * Whether a candidate is progress: smaller than the best so far, or a trade (one step less
+ * may cost a message more, a retry no longer answered) that is smaller in total and no larger
+ * than the failing run on any measure. Both lower the total, so shrinking cannot cycle. The
+ * scripted replay of the failing run may itself count more on a measure than the seeded run
+ * did (a fault the script does not model); the first kind of progress walks it down.
+ */
+function progress(next: ScheduleSize, best: ScheduleSize, start: ScheduleSize): boolean {
+  return smaller(next, best) || (noLarger(next, start) && total(next) < total(best));
+}
+
+/**
+ * One line: the run before and after, such as "1,225 steps, 1,075 messages, 120 operations,
+ * 8 faults -> 41 steps, 38 messages, 4 operations, 0 faults (812 runs in 9.8 s)".
+ */
+export function summarizeSchedule(
+  before: ScheduleSize,
+  after: ScheduleSize,
+  how: { readonly attempts: number; readonly wallMs: number; readonly stoppedEarly: boolean },
+): string {
+  const sizes = (size: ScheduleSize): string =>
+    MEASURES.map((measure) => {
+      const count = size[measure];
+      const noun = measure === 'steps' ? 'step' : measure === 'messages' ? 'message' : measure.slice(0, -1);
+      return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+    }).join(', ');
+  const runs = `${formatCount(how.attempts)} run${how.attempts === 1 ? '' : 's'}`;
+  const time = `${(how.wallMs / 1000).toFixed(1)} s`;
+  const stopped = how.stoppedEarly ? '; the time budget ran out: the smallest run found so far' : '';
+  return `${sizes(before)} -> ${sizes(after)} (${runs} in ${time}${stopped})`;
+}
+
+/** The node an action happens at. */
+function nodeOf(action: ScriptedAction): string {
+  return 'to' in action ? action.to : action.node;
+}
+
+interface Best {
+  readonly actions: readonly ScriptedAction[];
+  readonly result: SimulationResult;
+  readonly size: ScheduleSize;
+}
+
+/**
+ * Shrinks the schedule of `failing`, a traced failing run of `config` with seed `seed` (the
+ * nodes' own random draws come from it). `failing` is the run as reported so far (possibly
+ * already shrunk by shrink.ts): the outcome is never larger than it.
+ */
+export function shrinkSchedule(
+  config: SimulationConfig,
+  failing: SimulationResult,
+  options: ScheduleShrinkOptions = {},
+): ScheduleShrinkOutcome {
+  const target = failing.failure;
+  if (target === undefined || failing.trace === undefined)
+    return { reduced: false, why: 'the run passed or has no trace', attempts: 0 };
+  if (!scheduleShrinkable(target)) {
+    return {
+      reduced: false,
+      why: `a ${target.kind} failure is about what a fair run does; its schedule is not cut`,
+      attempts: 0,
+    };
+  }
+  const deadline = performance.now() + (options.timeBudgetMs ?? SCHEDULE_SHRINK_TIME_DEFAULT_MS);
+  const runsMax = options.runsMax ?? Infinity;
+  const seed = failing.seed;
+  const before = scheduleSizeOf(failing);
+  let attempts = 0;
+
+  /** Replays `actions` leniently; returns the run and its own schedule when it fails like the target. */
+  const run = (actions: readonly ScriptedAction[]): Best | undefined => {
+    const result = simulate(config, { seed, script: actions, lenientScript: true, trace: true });
+    if (!sameFailure(target, result.failure) || result.trace === undefined) return undefined;
+    // Its own schedule: only what happened, up to the failure.
+    return {
+      actions: scriptFromTrace(result.trace, 'shrunk run').actions,
+      result,
+      size: scheduleSizeOf(result),
+    };
+  };
+
+  const reproduced = run(scriptFromTrace(failing.trace, 'failing run').actions);
+  if (reproduced === undefined) {
+    return {
+      reduced: false,
+      why: 'the scripted replay of the run does not fail the same way (it depends on timing the schedule does not fix)',
+      attempts: 0,
+    };
+  }
+  let best: Best = reproduced;
+  const budgetLeft = (): boolean => attempts < runsMax && performance.now() < deadline;
+
+  /** Tries the best schedule without the actions at `leftOut` (indices); adopts it when smaller. */
+  const attempt = (leftOut: ReadonlySet<number>): boolean => {
+    attempts++;
+    const tried = run(best.actions.filter((_, index) => !leftOut.has(index)));
+    const accepted = tried !== undefined && progress(tried.size, best.size, before);
+    if (accepted) best = tried;
+    options.onProgress?.(attempts, best.size);
+    return accepted;
+  };
+
+  /** Leaves out whole groups of actions (a node's, the faults), one group at a time. */
+  const dropGroups = (groupOf: (action: ScriptedAction) => string | undefined): boolean => {
+    let changed = false;
+    const groups = [...new Set(best.actions.map(groupOf).filter((group) => group !== undefined))].sort();
+    for (const group of groups) {
+      if (!budgetLeft()) break;
+      const leftOut = new Set(
+        best.actions.flatMap((action, index) => (groupOf(action) === group ? [index] : [])),
+      );
+      if (leftOut.size > 0 && attempt(leftOut)) changed = true;
+    }
+    return changed;
+  };
+
+  /** Delta debugging by complements: chunks of halves, quarters, ... down to single actions. */
+  const dropChunks = (): boolean => {
+    let changed = false;
+    let chunk = Math.ceil(best.actions.length / 2);
+    while (best.actions.length > 0 && budgetLeft()) {
+      let progressed = false;
+      // From the end: late actions depend on early ones, so they go first and free the early ones.
+      for (let end = best.actions.length; end > 0 && budgetLeft();) {
+        const start = Math.max(0, end - chunk);
+        const leftOut = new Set<number>();
+        for (let index = start; index < end; index++) leftOut.add(index);
+        if (attempt(leftOut)) {
+          changed = progressed = true;
+          end = Math.min(start, best.actions.length);
+        } else {
+          end = start;
+        }
+      }
+      if (progressed) chunk = Math.min(chunk, Math.max(1, Math.ceil(best.actions.length / 2)));
+      else if (chunk === 1) break;
+      else chunk = Math.ceil(chunk / 2);
+    }
+    return changed;
+  };
+
+  /**
+   * Cuts the schedule's tail: the shortest prefix that still fails, by bisection. Not every
+   * failure is monotone in the prefix, so a cut is kept only when its run fails (`attempt`).
+   */
+  const cutTail = (): boolean => {
+    let low = 0; // A prefix this long is not known to fail.
+    let high = best.actions.length; // A prefix this long fails (the whole schedule).
+    let changed = false;
+    while (high - low > 1 && budgetLeft()) {
+      const middle = Math.floor((low + high) / 2);
+      const leftOut = new Set<number>();
+      for (let index = middle; index < best.actions.length; index++) leftOut.add(index);
+      if (attempt(leftOut)) {
+        changed = true;
+        high = Math.min(middle, best.actions.length);
+      } else {
+        low = middle;
+      }
+    }
+    return changed;
+  };
+
+  /**
+   * Leaves out single actions of a kind, last first. One timer firing left out takes with it
+   * everything it caused (the operation a client's timer starts, a heartbeat's messages and
+   * their answers): the lenient replay skips what is no longer possible.
+   */
+  const dropSingles = (kind: (action: ScriptedAction) => boolean): boolean => {
+    let changed = false;
+    for (let index = best.actions.length - 1; index >= 0 && budgetLeft(); index--) {
+      const action = best.actions[index];
+      if (action === undefined || !kind(action)) continue;
+      if (attempt(new Set([index]))) {
+        changed = true;
+        index = Math.min(index, best.actions.length);
+      }
+    }
+    return changed;
+  };
+
+  for (let changed = true; changed && budgetLeft();) {
+    const shorter = cutTail();
+    const fewerNodes = dropGroups(nodeOf);
+    const fewerFaults = dropGroups((action) =>
+      action.type === 'crash' || action.type === 'recover' ? `${action.node}` : undefined,
+    );
+    const fewerTimers = dropSingles((action) => action.type === 'timer');
+    const fewerActions = dropChunks();
+    changed = shorter || fewerNodes || fewerFaults || fewerTimers || fewerActions;
+  }
+  const stoppedEarly = !budgetLeft();
+
+  // The shrunk run as `fairlink sim --schedule TRACE` replays it: strictly, from its own trace.
+  const result = simulate(options.tracedConfig ?? config, {
+    seed,
+    script: best.actions,
+    trace: true,
+    ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
+    ...(options.params === undefined ? {} : { params: options.params }),
+  });
+  const after = scheduleSizeOf(result);
+  if (
+    !sameFailure(target, result.failure) ||
+    !MEASURES.every((measure) => after[measure] === best.size[measure])
+  ) {
+    throw new Error(
+      'shrinkSchedule: the strict replay of the shrunk schedule differs from the run it repeats',
+    );
+  }
+  if (!smaller(after, before)) {
+    return { reduced: false, why: `no smaller schedule fails the same way (${attempts} runs)`, attempts };
+  }
+  return { reduced: true, result, before, after, attempts, stoppedEarly };
+}
