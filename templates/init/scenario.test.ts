@@ -6,10 +6,21 @@
 import { test } from 'vitest';
 import { expectCheckPasses, expectScenarioPasses } from 'fairlink/testing';
 
-test('the properties hold over 100 simulated runs with loss and random delays', async () => {
-  await expectScenarioPasses('scenario.ts', { seeds: { from: 1, to: 100 } });
-});
+/** A guard against hangs, not a measurement: a sweep takes seconds, more on a busy machine. */
+const TIMEOUT_MS = 120_000;
 
-test('the properties hold on every interleaving (model check)', async () => {
-  await expectCheckPasses('scenario.ts');
-});
+test(
+  'the properties hold over 100 simulated runs with loss and random delays',
+  async () => {
+    await expectScenarioPasses('scenario.ts', { seeds: { from: 1, to: 100 } });
+  },
+  TIMEOUT_MS,
+);
+
+test(
+  'the properties hold on every interleaving (model check)',
+  async () => {
+    await expectCheckPasses('scenario.ts');
+  },
+  TIMEOUT_MS,
+);
