@@ -59,7 +59,7 @@ export class ScenarioFailure extends Error {
   override readonly name = 'ScenarioFailure';
   constructor(
     /** `fail` or `violation`, or `unknown` when a limit stopped the run before a verdict. */
-    readonly verdict: string,
+    readonly verdict: 'fail' | 'violation' | 'unknown',
     /** The report exactly as the command prints it. */
     readonly report: string,
   ) {
