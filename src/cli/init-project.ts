@@ -60,27 +60,33 @@ export function projectFiles(name: string, fairlinkSpec: string): readonly (read
     },
     devDependencies: { fairlink: fairlinkSpec, vitest: vitestSpec },
   };
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      lib: ['ES2023'],
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: [],
-    },
-    include: ['*.ts'],
-  };
   return [
     ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
-    ['tsconfig.json', `${JSON.stringify(tsconfig, null, 2)}\n`],
+    ['tsconfig.json', TSCONFIG],
     ['.gitignore', 'node_modules\nout\n'],
     ['README.md', readme(name)],
     ...TEMPLATE_FILES.map((file) => [file, readFileSync(new URL(file, templatesUrl), 'utf8')] as const),
   ];
 }
+
+/**
+ * Strict TypeScript for an editor (scenarios run without a build step), Node's module rules.
+ * No `types`: the project needs no Node type declarations.
+ */
+const TSCONFIG = `{
+  "compilerOptions": {
+    "target": "ES2022",
+    "lib": ["ES2023"],
+    "module": "NodeNext",
+    "moduleResolution": "NodeNext",
+    "strict": true,
+    "noEmit": true,
+    "skipLibCheck": true,
+    "types": []
+  },
+  "include": ["*.ts"]
+}
+`;
 
 function readme(name: string): string {
   return `# ${name}
