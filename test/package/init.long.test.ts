@@ -67,6 +67,15 @@ describe('a new project from `fairlink init`, on the packed package', () => {
       expect(simulated.code, transcript(simulated)).toBe(0);
       expect(simulated.stdout).toMatch(/^PASS retransmit: 100 seeds \(1\.\.100\), no violation/);
 
+      // The files as written type-check under strict, against the installed fairlink's types.
+      const typechecked = await run(
+        'npx',
+        ['--no-install', 'fairlink', 'typecheck', 'scenario.ts'],
+        project,
+        COMMAND_TIMEOUT_MS,
+      );
+      expect(typechecked.code, transcript(typechecked)).toBe(0);
+
       const tested = await run('npm', ['test'], project, PROJECT_TEST_TIMEOUT_MS);
       expect(tested.code, transcript(tested)).toBe(0);
       // vitest colours its summary whatever FORCE_COLOR says.
