@@ -12,7 +12,7 @@ export default defineConfig({
     // `fairlink/sim` inside an example means the code under test.
     alias: [
       {
-        find: /^fairlink\/(core|sim|trace|check|history|protocols|runtime|maelstrom)$/,
+        find: /^fairlink\/(core|sim|trace|check|history|protocols|runtime|maelstrom|testing)$/,
         replacement: `${sourceFolder}$1/index.ts`,
       },
     ],

@@ -5,7 +5,7 @@ import { actorModel, ActorStepError, type ActorAction, type ActorState } from '.
 import { check } from './check.js';
 import { ChoiceScript, describeChoices, enumerateChoices } from './choices.js';
 import lotteryScenario from '../../examples/lottery.js';
-import { describeAction } from '../cli/check-command.js';
+import { describeAction } from '../report/check-text.js';
 import type { Model } from './model.js';
 import { always, type SystemView } from '../core/properties.js';
 import { guardedModel, ModelError } from './guarded-model.js';

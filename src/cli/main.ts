@@ -38,6 +38,7 @@ const SUBCOMMANDS: readonly (readonly [name: string, load: () => Promise<Registe
   ['node', async () => (await import('./node-command.js')).registerNodeCommand],
   ['cluster', async () => (await import('./cluster-command.js')).registerClusterCommand],
   ['typecheck', async () => (await import('./typecheck-command.js')).registerTypecheckCommand],
+  ['init', async () => (await import('./init-command.js')).registerInitCommand],
 ];
 
 /**

@@ -6,17 +6,13 @@
  * very end, each atomically.
  */
 
-import { unlink } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { writeOutputs } from '../report/sim-files.js';
+import { formatSimText, simJson, type SimInvocation } from '../report/sim-text.js';
 import { runCampaign, type CampaignResult, type SeedRange, type Shard } from '../sim/campaign.js';
 import { loadScenario } from '../sim/load-scenario.js';
 import { parseShrinkToken } from '../sim/replay-token.js';
 import { resolveParams } from '../sim/scenario.js';
-import type { Trace } from '../trace/events.js';
-import { writeFileAtomic } from '../trace/files.js';
-import { escapeHtml } from '../trace/escape.js';
-import { renderTraceHtml, type TraceHtmlOptions } from '../trace/html.js';
-import { traceToJsonl } from '../trace/write-jsonl.js';
 import type { CliContext } from './context.js';
 import { checkOutputPath } from './output-paths.js';
 import {
@@ -31,17 +27,6 @@ import {
 } from './options.js';
 import { formatParamList, listParams } from './params-list.js';
 import { campaignProgressBar } from './progress.js';
-import {
-  describeFailure,
-  formatSimText,
-  replayOf,
-  simJson,
-  type SimInvocation,
-  type WrittenFiles,
-} from './sim-report.js';
-import { renderHistoryHtml } from '../history/report/html.js';
-import { pairOperations } from '../history/types.js';
-import { historyFromTrace } from '../history/workloads/history.js';
 import { typecheckCommand } from './typecheck-command.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';
 
@@ -239,87 +224,4 @@ function checkCombinations(options: SimOptions): void {
   if (options.trace !== undefined && options.trace === options.html) {
     throw new UsageError(`--trace and --html name the same file '${options.trace}'`);
   }
-}
-
-/** A file name made of the scenario's name: letters, digits, dots, dashes and underscores. */
-function fileStem(name: string): string {
-  return name.replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '') || 'scenario';
-}
-
-/**
- * Renders and writes the trace and diagram of the reported run. A failing
- * run's files are written even when no path was given (under out/), since
- * they are what the user needs next.
- */
-async function writeOutputs(
-  result: CampaignResult,
-  invocation: SimInvocation,
-  requested: {
-    readonly trace: string | undefined;
-    readonly html: string | undefined;
-    readonly historyHtml: string | undefined;
-  },
-): Promise<WrittenFiles> {
-  const trace = result.trace;
-  if (trace === undefined) return { defaulted: false };
-  let paths = requested;
-  let defaulted = false;
-  const history = historyFromTrace(trace);
-  if (result.failure && paths.trace === undefined && paths.html === undefined) {
-    const stem = `out/${fileStem(result.scenario.name)}-seed${result.failure.seed}`;
-    paths = {
-      trace: `${stem}.trace.jsonl`,
-      html: `${stem}.trace.html`,
-      historyHtml: paths.historyHtml ?? (history.events.length > 0 ? `${stem}.history.html` : undefined),
-    };
-    defaulted = true;
-  }
-  const files: WrittenFiles = {
-    ...(paths.trace === undefined ? {} : { trace: paths.trace }),
-    ...(paths.html === undefined ? {} : { html: paths.html }),
-    ...(paths.historyHtml === undefined ? {} : { historyHtml: paths.historyHtml }),
-    defaulted,
-  };
-  const contents: [string, string][] = [];
-  if (paths.trace !== undefined) contents.push([paths.trace, traceToJsonl(trace)]);
-  if (paths.html !== undefined)
-    contents.push([paths.html, renderTraceHtml(trace, htmlOptions(result, invocation, files, trace))]);
-  if (paths.historyHtml !== undefined) {
-    const title = `${result.scenario.name}, seed ${trace.header.seed}: client history`;
-    contents.push([paths.historyHtml, renderHistoryHtml(pairOperations(history), undefined, { title })]);
-  }
-  const written: string[] = [];
-  try {
-    for (const [path, content] of contents) {
-      await writeFileAtomic(path, content);
-      written.push(path);
-    }
-  } catch (error) {
-    // All or nothing: a trace without its diagram would look like a complete answer.
-    await Promise.all(written.map((path) => unlink(path).catch(() => undefined)));
-    const path = contents[written.length]?.[0] ?? '?';
-    throw new UsageError(`${path}: cannot write: ${(error as Error).message}`);
-  }
-  return files;
-}
-
-/** The title, replay command and extra sections of the diagram page. */
-function htmlOptions(
-  result: CampaignResult,
-  invocation: SimInvocation,
-  files: WrittenFiles,
-  trace: Trace,
-): TraceHtmlOptions {
-  const paragraph = (text: string): string => `<p>${escapeHtml(text)}</p>`;
-  const sections: { title: string; html: string }[] = [];
-  const failure = result.reported?.failure ?? result.failure;
-  if (failure) sections.push({ title: 'Failure', html: paragraph(describeFailure(failure)) });
-  if (result.shrunk) sections.push({ title: 'Shrinking', html: paragraph(result.shrunk.summary) });
-  const replay = replayOf(result, invocation, files);
-  const verdict = failure ? 'fails' : 'passes';
-  return {
-    title: `${result.scenario.name}, seed ${trace.header.seed}: ${verdict}`,
-    ...(replay === undefined ? {} : { replayCommand: replay }),
-    sections,
-  };
 }

@@ -8,72 +8,19 @@
  * Slow (a build, then an npm install): one of the long tests. Dependencies come from npm's cache
  * when it has them all (`--offline`), from the registry otherwise.
  */
-import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Generous bounds against hangs (a cold npm cache downloads ~25 MB of dependencies). */
-const PACK_TIMEOUT_MS = 300_000;
-const INSTALL_TIMEOUT_MS = 300_000;
-const COMMAND_TIMEOUT_MS = 60_000;
-
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * The environment of npm and the installed command: without the `npm_*` variables of an
- * enclosing `npm run` (its package, its config), which would describe the repository and not the
- * user's project.
- */
-function cleanEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { FORCE_COLOR: '0' };
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.toLowerCase().startsWith('npm_') && key !== 'INIT_CWD') env[key] = value;
-  }
-  return env;
-}
-
-/** Runs `command args` in `cwd`, killed after `timeoutMs`. */
-function run(command: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], {
-      cwd,
-      env: cleanEnvironment(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** What a failed command said, for an assertion's message. */
-function transcript(ran: Ran): string {
-  return `exit ${String(ran.code)}\n--- stdout\n${ran.stdout}\n--- stderr\n${ran.stderr}`;
-}
+import {
+  COMMAND_TIMEOUT_MS,
+  INSTALL_TIMEOUT_MS,
+  npmInstall,
+  PACK_TIMEOUT_MS,
+  packFairlink,
+  run,
+  transcript,
+} from './npm-project.js';
 
 /** The relative link targets of a Markdown text (no URLs, no in-page anchors), without their `#fragment`. */
 function relativeLinks(markdown: string): string[] {
@@ -176,17 +123,7 @@ describe('the npm package, installed into an empty project', () => {
   let packedFiles: Set<string>;
 
   beforeAll(async () => {
-    mkdirSync(packFolder);
-    const packed = await run(
-      'npm',
-      ['pack', '--pack-destination', packFolder],
-      repositoryRoot,
-      PACK_TIMEOUT_MS,
-    );
-    expect(packed.code, transcript(packed)).toBe(0);
-    const tarballs = readdirSync(packFolder).filter((name) => name.endsWith('.tgz'));
-    expect(tarballs).toHaveLength(1);
-    const tarball = join(packFolder, tarballs[0] as string);
+    const tarball = await packFairlink(packFolder);
     const listing = await run('tar', ['-tzf', tarball], scratch, COMMAND_TIMEOUT_MS);
     expect(listing.code, transcript(listing)).toBe(0);
     packedFiles = new Set(
@@ -202,18 +139,7 @@ describe('the npm package, installed into an empty project', () => {
       join(project, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2) + '\n',
     );
-    const flags = ['--no-audit', '--no-fund', '--no-package-lock'];
-    let install = await run('npm', ['install', tarball, '--offline', ...flags], project, INSTALL_TIMEOUT_MS);
-    if (install.code !== 0) {
-      // Some dependency is not in npm's cache: fetch what is missing.
-      console.info('package test: npm cache incomplete, installing from the registry');
-      install = await run(
-        'npm',
-        ['install', tarball, '--prefer-offline', ...flags],
-        project,
-        INSTALL_TIMEOUT_MS,
-      );
-    }
+    const install = await npmInstall(project, [tarball]);
     expect(install.code, transcript(install)).toBe(0);
     writeFileSync(join(project, 'ping-pong.ts'), PASSING_SCENARIO);
     writeFileSync(join(project, 'never-acknowledged.ts'), FAILING_SCENARIO);
