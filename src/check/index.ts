@@ -31,18 +31,8 @@ export {
   type Model,
   type Symmetry,
 } from './model.js';
-export {
-  always,
-  eventually,
-  invariant,
-  sometimes,
-  type ClientEvent,
-  type MessageInFlight,
-  type Property,
-  type PropertyKind,
-  type SystemView,
-  type Verdict,
-} from '../core/properties.js';
+// The one property language, the same objects as in fairlink/core (one name, one meaning).
+export * from '../core/properties.js';
 export type {
   CheckOptions,
   CheckResult,

@@ -15,18 +15,8 @@ export { checkDeterminism, type DeterminismOptions, type DeterminismReport } fro
 export type { Fault, FaultSchedule, RandomFaultKind, RandomNemesis, TimedFault } from './faults.js';
 export type { LinkOverride, LinkSettings, NetworkSettings } from './network.js';
 export type { PartitionShape } from './partitions.js';
-export {
-  always,
-  eventually,
-  invariant,
-  sometimes,
-  type ClientEvent,
-  type MessageInFlight,
-  type Property,
-  type PropertyKind,
-  type SystemView,
-  type Verdict,
-} from '../core/properties.js';
+// The one property language, the same objects as in fairlink/core (one name, one meaning).
+export * from '../core/properties.js';
 export { randomStream, RandomStreams, type RandomStream } from './random.js';
 export { formatShrinkToken, parseShrinkToken } from './replay-token.js';
 export {
