@@ -38,7 +38,8 @@ describe('fairlink/testing: scenarios as tests', () => {
     const trace = join(folder, 'run.trace.jsonl');
     const html = join(folder, 'run.html');
     const failure = await rejection(
-      expectScenarioPasses(fixture('in-order.ts'), { seeds: { from: 1, to: 30 }, trace, html }),
+      // One worker on both sides: with two, how many seeds run past the failing one depends on timing.
+      expectScenarioPasses(fixture('in-order.ts'), { seeds: { from: 1, to: 30 }, trace, html, workers: 1 }),
     );
     expect(failure.verdict).toBe('fail');
     expect(failure.message).toMatch(/^FAIL in-order: seed \d+: invariant 'arrives in order' violated/);
@@ -49,7 +50,18 @@ describe('fairlink/testing: scenarios as tests', () => {
 
     // A path under the working directory is shown relative to it, as the user would type it.
     const command = await runFairlink(
-      ['sim', 'test/fixtures/in-order.ts', '--seeds', '1..30', '--trace', trace, '--html', html],
+      [
+        'sim',
+        'test/fixtures/in-order.ts',
+        '--seeds',
+        '1..30',
+        '--workers',
+        '1',
+        '--trace',
+        trace,
+        '--html',
+        html,
+      ],
       { cwd: repositoryRoot },
     );
     expect(command.code).toBe(1);

@@ -58,7 +58,11 @@ export function reversed(value: unknown): unknown {
 export function canonical(value: unknown): string {
   if (value === undefined) return 'u';
   if (typeof value === 'bigint') return `n${value}`;
-  if (typeof value === 'number') return Object.is(value, -0) ? '0' : JSON.stringify(value);
+  if (typeof value === 'number') {
+    // JSON writes NaN and the infinities as null: spell them out, or they would equal null.
+    if (!Number.isFinite(value)) return String(value);
+    return Object.is(value, -0) ? '0' : JSON.stringify(value);
+  }
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value instanceof Uint8Array) return `b${[...value].join('.')}`;
@@ -83,7 +87,11 @@ export function canonical(value: unknown): string {
 export function ordered(value: unknown): string {
   if (value === undefined) return 'u';
   if (typeof value === 'bigint') return `n${value}`;
-  if (typeof value === 'number') return Object.is(value, -0) ? '0' : JSON.stringify(value);
+  if (typeof value === 'number') {
+    // JSON writes NaN and the infinities as null: spell them out, or they would equal null.
+    if (!Number.isFinite(value)) return String(value);
+    return Object.is(value, -0) ? '0' : JSON.stringify(value);
+  }
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(ordered).join(',')}]`;
   if (value instanceof Uint8Array) return `b${[...value].join('.')}`;
