@@ -27,7 +27,7 @@
  *
  * @module
  */
-import type { Property } from '../core/properties.js';
+import { holdsOn, type Property } from '../core/properties.js';
 import type { PropertyTracker } from './properties.js';
 import { fingerprintBelow } from './state-table.js';
 
@@ -76,7 +76,7 @@ export class CanonicalFinds<State> {
     for (let i = 0; i < invariants.length; i++) {
       const held = this.#violations[i];
       if (held !== undefined && held[1] < depth) continue;
-      if ((invariants[i] as Property<State>).holds(state) !== true) {
+      if (!holdsOn(invariants[i] as Property<State>, state)) {
         failed = true;
         keep(this.#violations, [i, depth, high, low, id]);
       }
@@ -85,8 +85,7 @@ export class CanonicalFinds<State> {
     for (let i = 0; i < goals.length; i++) {
       const held = this.#examples[i];
       if (held !== undefined && held[1] < depth) continue;
-      if ((goals[i] as Property<State>).holds(state) === true)
-        keep(this.#examples, [i, depth, high, low, id]);
+      if (holdsOn(goals[i] as Property<State>, state)) keep(this.#examples, [i, depth, high, low, id]);
     }
     return failed;
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Property, PropertyKind } from '../core/properties.js';
+import { holdsOn, type Property, type PropertyKind } from '../core/properties.js';
 import type { Model } from './model.js';
 
 /** At most this many `eventually` properties: their goals are bits of one 32-bit integer. */
@@ -53,7 +53,7 @@ export class PropertyTracker<State> {
     let failed = false;
     const invariants = this.invariants;
     for (let i = 0; i < invariants.length; i++) {
-      if (this.violatedAt[i] === -1 && (invariants[i] as Property<State>).holds(state) !== true) {
+      if (this.violatedAt[i] === -1 && !holdsOn(invariants[i] as Property<State>, state)) {
         this.violatedAt[i] = stateIndex;
         this.violationOrder.push(i);
         failed = true;
@@ -61,7 +61,7 @@ export class PropertyTracker<State> {
     }
     const reachabilities = this.reachabilities;
     for (let i = 0; i < reachabilities.length; i++) {
-      if (this.reachedAt[i] === -1 && (reachabilities[i] as Property<State>).holds(state) === true) {
+      if (this.reachedAt[i] === -1 && holdsOn(reachabilities[i] as Property<State>, state)) {
         this.reachedAt[i] = stateIndex;
       }
     }
@@ -73,7 +73,7 @@ export class PropertyTracker<State> {
     let bits = 0;
     const livenesses = this.livenesses;
     for (let i = 0; i < livenesses.length; i++) {
-      if ((livenesses[i] as Property<State>).holds(state) === true) bits |= 1 << i;
+      if (holdsOn(livenesses[i] as Property<State>, state)) bits |= 1 << i;
     }
     return bits;
   }

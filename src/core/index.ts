@@ -26,6 +26,7 @@ export {
 export {
   always,
   eventually,
+  holdsOn,
   invariant,
   sometimes,
   type ClientEvent,

@@ -121,3 +121,11 @@ export function sometimes<View = SystemView>(name: string, holds: (view: View) =
 export function eventually<View = SystemView>(name: string, holds: (view: View) => Verdict): Property<View> {
   return { kind: 'eventually', name, holds };
 }
+
+/**
+ * Whether `property` holds on `view`: only the verdict `true` does. A string is a failure with
+ * its reason, so every engine judges a verdict by this one rule.
+ */
+export function holdsOn<View>(property: Property<View>, view: View): boolean {
+  return property.holds(view) === true;
+}
