@@ -210,6 +210,15 @@ describe('renderHistoryHtml', () => {
     expect(html).toContain('1. write(1) → 1');
   });
 
+  it('promises in its legend only the colours it uses: none of a check without a failure', () => {
+    const paired = pairOperations(parseJsonl(staleRead, 'stale'));
+    const legend = (html: string) => /<p class="legend">(.*)<\/p>/.exec(html)?.[1] ?? '';
+    expect(legend(renderHistoryHtml(paired))).not.toContain('cannot be placed next');
+    expect(legend(renderHistoryHtml(paired))).not.toContain('partial linearization');
+    const failed = renderHistoryHtml(paired, checkLinearizability(paired.operations, registerModel()));
+    expect(legend(failed)).toContain('cannot be placed next');
+  });
+
   it('draws unknown operations to the end of the axis', () => {
     const paired = pairOperations(
       parseJsonl(

@@ -4,7 +4,8 @@ import type { ClientEvent, SystemView } from '../core/properties.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { keyValueModel } from './models/key-value.js';
 import { registerModel } from './models/register.js';
-import { linearizable } from './properties.js';
+import { always } from '../core/properties.js';
+import { checkHistoryProperty, linearizable, sequentiallyConsistent } from './properties.js';
 import { pairOperations } from './types.js';
 import { historyFromSimulation } from './workloads/history.js';
 
@@ -80,5 +81,43 @@ describe('linearizable (an always property judged at the end of a run)', () => {
     property.holds(viewOf([]));
     expect(built).toBe(3);
     expect(linearizable(registerModel(), { name: 'reads see writes' }).name).toBe('reads see writes');
+  });
+});
+
+describe('checkHistoryProperty (the result a history page draws)', () => {
+  const stale = [
+    event(0, 'c1', 'invoke', 1, 'write', 1),
+    event(5, 'c1', 'ok', 1, 'write', 1),
+    event(5, 'c2', 'invoke', 2, 'read', null),
+    event(9, 'c2', 'ok', 2, 'read', null),
+  ];
+
+  it('checks as the property judged: the run’s order, the same operations placed and blocked', () => {
+    const property = linearizable(registerModel());
+    const result = checkHistoryProperty(property, historyFromSimulation(stale));
+    expect(result?.verdict).toBe('not-linearizable');
+    const explanation = result !== undefined && 'partitions' in result ? result.explanation?.[0] : undefined;
+    expect(explanation?.linearized.map((op) => op.id)).toEqual([0]);
+    expect(explanation?.blocked.map((entry) => [entry.operation.id, entry.reason])).toEqual([[1, 'illegal']]);
+    // The property's own verdict names the same blocked read.
+    expect(property.holds(viewOf(stale))).toMatch(/no operation can come next: c2 read\(\) -> null/);
+  });
+
+  it('gives the sequential checker’s result for sequentiallyConsistent, and nothing for other properties', () => {
+    const sequential = checkHistoryProperty(
+      sequentiallyConsistent(registerModel()),
+      historyFromSimulation(stale),
+    );
+    expect(sequential?.verdict).toBe('sequentially-consistent');
+    expect(
+      checkHistoryProperty(
+        always('x', () => true),
+        historyFromSimulation(stale),
+      ),
+    ).toBeUndefined();
+    const broken = [event(0, 'c1', 'ok', 1, 'read', null)];
+    expect(
+      checkHistoryProperty(linearizable(registerModel()), historyFromSimulation(broken)),
+    ).toBeUndefined();
   });
 });

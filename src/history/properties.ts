@@ -18,7 +18,7 @@ import { checkLinearizability } from './linearizability/check.js';
 import type { LinearizabilityResult, PartitionExplanation } from './linearizability/result.js';
 import type { Model } from './models/model.js';
 import { pairOperations, type History, type Operation } from './types.js';
-import { checkSequentialConsistency } from './sequential/check.js';
+import { checkSequentialConsistency, type SequentialResult } from './sequential/check.js';
 import { historyFromSimulation } from './workloads/history.js';
 
 /** Options of {@link linearizable}. */
@@ -117,6 +117,47 @@ export function runOperations(history: History): readonly Operation[] {
   return pairOperations(untimed).operations;
 }
 
+/** What a history property's checker found: the result a history page draws. */
+export type HistoryCheckResult = LinearizabilityResult | SequentialResult;
+
+/**
+ * How a history property checks a history, once its operations are paired: the checker's full
+ * result, and the property's verdict on it. One function serves both the property (which keeps
+ * the verdict) and {@link checkHistoryProperty} (which keeps the result, to draw it).
+ */
+type HistoryJudge = (
+  history: History,
+  operations: readonly Operation[],
+) => { readonly result: HistoryCheckResult; readonly verdict: true | string };
+
+/** The judge of each history property, so that a report can run it again for its result. */
+const judges = new WeakMap<Property, HistoryJudge>();
+
+/**
+ * The checker's result on `history` for a property made by {@link linearizable} or
+ * {@link sequentiallyConsistent}: the same check, on the same operations in the same order, as
+ * the property judged, so a history page marks the operations that made the property fail.
+ * `undefined` for any other property, or a history that breaks Jepsen's rules (the property's
+ * verdict says so).
+ */
+export function checkHistoryProperty(property: Property, history: History): HistoryCheckResult | undefined {
+  const judge = judges.get(property);
+  if (judge === undefined) return undefined;
+  const operations = operationsOrProblem(history);
+  return typeof operations === 'string' ? undefined : judge(history, operations).result;
+}
+
+/** The run's operations, or what is wrong with its client history. */
+function operationsOrProblem(history: History): readonly Operation[] | string {
+  try {
+    return runOperations(history);
+  } catch (error) {
+    if (error instanceof HistoryFormatError)
+      return `the client history breaks Jepsen's rules: ${error.message}`;
+    throw error;
+  }
+}
+
 /** Verdicts remembered by value at most (histories are few; this only bounds memory). */
 const VERDICTS_MAX = 1 << 16;
 
@@ -130,25 +171,15 @@ const VERDICTS_MAX = 1 << 16;
  * lists rebuilt from its frontier; verdicts are remembered by list, then by value. The
  * simulator's history grows in place, so nothing is remembered of it.
  */
-function historyProperty(
-  name: string,
-  judge: (history: History, operations: readonly Operation[]) => true | string,
-): Property {
+function historyProperty(name: string, judge: HistoryJudge): Property {
   const byList = new WeakMap<readonly ClientEvent[], true | string>();
   const byText = new Map<string, true | string>();
   const judged = (events: readonly ClientEvent[]): true | string => {
     const history = historyFromSimulation(events);
-    let operations: readonly Operation[];
-    try {
-      operations = runOperations(history);
-    } catch (error) {
-      if (error instanceof HistoryFormatError)
-        return `the client history breaks Jepsen's rules: ${error.message}`;
-      throw error;
-    }
-    return judge(history, operations);
+    const operations = operationsOrProblem(history);
+    return typeof operations === 'string' ? operations : judge(history, operations).verdict;
   };
-  return {
+  const property: Property = {
     kind: 'always',
     name,
     judgedAtEnd: true,
@@ -168,6 +199,8 @@ function historyProperty(
       return verdict;
     },
   };
+  judges.set(property, judge);
+  return property;
 }
 
 /**
@@ -193,7 +226,7 @@ export function linearizable<S>(
       ...(options.partition === undefined ? {} : { partition: options.partition }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
-    return verdictOf(result, history, checked, contextOperations);
+    return { result, verdict: verdictOf(result, history, checked, contextOperations) };
   });
 }
 
@@ -221,11 +254,14 @@ export function sequentiallyConsistent<S>(
       );
       switch (result.verdict) {
         case 'sequentially-consistent':
-          return true;
+          return { result, verdict: true };
         case 'unknown':
-          return `could not decide: ${result.reason ?? 'the check ran out of time'}`;
+          return { result, verdict: `could not decide: ${result.reason ?? 'the check ran out of time'}` };
         default:
-          return `not sequentially consistent (${result.operations} operations, ${result.processes} process(es))`;
+          return {
+            result,
+            verdict: `not sequentially consistent (${result.operations} operations, ${result.processes} process(es))`,
+          };
       }
     },
   );

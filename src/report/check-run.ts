@@ -186,7 +186,8 @@ async function writeCounterexample(
         },
       ],
     };
-    const html = renderTraceHtml(trace, { title: `${title} (time axis: one unit per step)` });
+    // The page counts in steps: the trace's engine says its times are step numbers.
+    const html = renderTraceHtml(trace, { title });
     await writeFileAtomic(tracePath, traceToJsonl(trace));
     await writeFileAtomic(htmlPath, html);
   } else {

@@ -6,10 +6,12 @@
 
 import { unlink } from 'node:fs/promises';
 import { InputError } from '../core/errors.js';
+import { checkHistoryProperty, type HistoryCheckResult } from '../history/properties.js';
 import { renderHistoryHtml } from '../history/report/html.js';
-import { pairOperations } from '../history/types.js';
+import { pairOperations, type History } from '../history/types.js';
 import { historyFromTrace } from '../history/workloads/history.js';
 import type { CampaignResult } from '../sim/campaign.js';
+import { loadScenario, prepareScenario } from '../sim/load-scenario.js';
 import type { Trace } from '../trace/events.js';
 import { escapeHtml } from '../trace/escape.js';
 import { writeFileAtomic } from '../trace/files.js';
@@ -65,7 +67,8 @@ export async function writeOutputs(
     contents.push([paths.html, renderTraceHtml(trace, htmlOptions(result, invocation, files, trace))]);
   if (paths.historyHtml !== undefined) {
     const title = `${result.scenario.name}, seed ${trace.header.seed}: client history`;
-    contents.push([paths.historyHtml, renderHistoryHtml(pairOperations(history), undefined, { title })]);
+    const checked = await checkRunHistory(trace, invocation, history);
+    contents.push([paths.historyHtml, renderHistoryHtml(pairOperations(history), checked, { title })]);
   }
   const written: string[] = [];
   try {
@@ -80,6 +83,37 @@ export async function writeOutputs(
     throw new InputError(`${path}: cannot write: ${(error as Error).message}`);
   }
   return files;
+}
+
+/**
+ * The history checker's result for the run's history page, as `fairlink history check` gives it
+ * to the same page: from the property the run violated when it judges the client history
+ * (`linearizable`, `sequentiallyConsistent`), otherwise from the first property that does; none
+ * when the scenario has no such property. The workers that ran the seeds keep only verdicts, so
+ * the scenario is built here once more for its properties, and the property checks the recorded
+ * history again, by its own code.
+ */
+async function checkRunHistory(
+  trace: Trace,
+  invocation: SimInvocation,
+  history: History,
+): Promise<HistoryCheckResult | undefined> {
+  if (history.events.length === 0) return undefined;
+  const scenario = await loadScenario(invocation.scenarioPath);
+  const { config } = prepareScenario(scenario, invocation.scenarioPath, invocation.params);
+  const properties = config.properties ?? [];
+  const violated = new Set(
+    trace.events.flatMap((event) => (event.type === 'violation' ? [event.property] : [])),
+  );
+  const candidates = [
+    ...properties.filter((property) => violated.has(property.name)),
+    ...properties.filter((property) => !violated.has(property.name)),
+  ];
+  for (const property of candidates) {
+    const checked = checkHistoryProperty(property, history);
+    if (checked !== undefined) return checked;
+  }
+  return undefined;
 }
 
 /** The title, replay command and extra sections of the diagram page. */

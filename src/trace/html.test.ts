@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceEvent, type TraceHeader } from './events.js';
+import { longFailingTrace } from '../../test/support/long-failing-trace.js';
 import { renderTraceHtml } from './html.js';
 
 const header: TraceHeader = {
@@ -221,5 +222,71 @@ describe('renderTraceHtml', () => {
     const foreign = renderTraceHtml({ header, events: [{ t: 0, type: 'boot', node: 'x9' }] });
     expect(count(svgById(foreign, 'lanes'), '<line class="lane')).toBe(5);
     expect(svgById(foreign, 'labels')).toContain('>(not in header)</text>');
+  });
+});
+
+describe('renderTraceHtml: where the page opens', () => {
+  it('opens a failing run at its failure, with a way to the whole run and back', () => {
+    const long = longFailingTrace();
+    const failing = long.events.length - 1;
+    const page = renderTraceHtml(long);
+    expect(page).toContain(`<div class="diagram" id="diagram" data-focus="${failing}">`);
+    expect((embeddedData(page) as unknown as { focus: number | null }).focus).toBe(failing);
+    expect(page).toContain('data-zoom="fit" title="Fit the whole run in the window">whole run</button>');
+    expect(page).toContain(
+      `<button type="button" class="to-failure" data-goto="${failing}" title="Back to where the run fails">✖ failure</button>`,
+    );
+    // The element the page selects on opening is the failure's line.
+    expect(svgById(page, 'lanes')).toContain(`<line class="vline" data-e="${failing}" data-a="${failing}"`);
+  });
+
+  it('opens at the first failure, a protocol fault too, and a passing run at its start', () => {
+    const faulty = renderTraceHtml({
+      header,
+      events: [
+        { t: 0, type: 'boot', node: 'n1' },
+        { t: 900, type: 'fault', node: 'n1', handler: 'onTimer', kind: 'threw', detail: 'Error: boom' },
+        { t: 950, type: 'violation', property: 'p', detail: 'd' },
+      ],
+    });
+    expect(faulty).toContain('<div class="diagram" id="diagram" data-focus="1">');
+    const passing = renderTraceHtml({ header, events: events.slice(0, 5) });
+    expect(passing).toContain('<div class="diagram" id="diagram">');
+    expect(passing).not.toContain('class="to-failure"');
+    expect((embeddedData(passing) as unknown as { focus: number | null }).focus).toBeNull();
+  });
+});
+
+describe('renderTraceHtml: a model checker’s trace counts steps, not ms', () => {
+  const path: TraceEvent[] = [
+    { t: 0, type: 'boot', node: 'n1' },
+    { t: 0, type: 'boot', node: 'n2' },
+    { t: 0, type: 'send', node: 'n1', to: 'n2', msg: 'm1', body: { type: 'ping' } },
+    { t: 1, type: 'deliver', node: 'n2', from: 'n1', msg: 'm1' },
+    { t: 1, type: 'send', node: 'n2', to: 'n1', msg: 'm2', body: { type: 'pong' } },
+    { t: 2, type: 'timer-fire', node: 'n1', name: 'retry' },
+    { t: 3, type: 'deliver', node: 'n1', from: 'n2', msg: 'm2' },
+    { t: 4, type: 'violation', property: 'no pong', detail: 'a pong arrived' },
+  ];
+  // (The header's configuration says "1..3 ms": a checker's says nothing of time.)
+  const checkHeader: TraceHeader = { ...header, engine: 'check', config: { semantics: 'unordered' } };
+  const checker = renderTraceHtml({ header: checkHeader, events: path });
+  const tickLabels = (page: string) =>
+    [...svgById(page, 'axis').matchAll(/<text class="tick-label"[^>]*>([^<]*)</g)].map((match) => match[1]);
+
+  it('says which step failed and labels the axis in steps, in every spacing', () => {
+    expect(checker).toContain('violated at step 4: a pong arrived');
+    expect(checker).toContain('<span class="k">ends at</span> step 4');
+    expect(tickLabels(checker)).not.toHaveLength(0);
+    for (const label of tickLabels(checker)) expect(label).toMatch(/^step \d+$/);
+    expect(checker).not.toMatch(/\d ms\b/);
+    expect((embeddedData(checker) as unknown as { unit: string }).unit).toBe('step');
+  });
+
+  it('keeps ms for a simulated run', () => {
+    const simulated = renderTraceHtml({ header, events: path });
+    expect(simulated).toContain('violated at 4 ms: a pong arrived');
+    for (const label of tickLabels(simulated)) expect(label).toMatch(/^[\d.]+ ms$/);
+    expect((embeddedData(simulated) as unknown as { unit: string }).unit).toBe('ms');
   });
 });

@@ -7,12 +7,14 @@
 import type { Trace, TraceEvent } from './events.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import {
-  formatMs,
+  formatMoment,
   layoutDiagram,
   LEFT_PAD_PX,
   RIGHT_PAD_PX,
   SPACING_MODES,
+  timeUnitOf,
   type SpacingMode,
+  type TimeUnit,
 } from './diagram/layout.js';
 import { PAGE_SCRIPT } from './diagram/page-script.js';
 import { pageStyle } from './diagram/page-style.js';
@@ -62,9 +64,12 @@ export function renderTraceHtml(trace: Trace, options: TraceHtmlOptions = {}): s
   const mode = layout.defaultMode;
   const diagram = renderDiagramSvg(events, layout, mode);
   const title = options.title ?? `${header.scenario} · seed ${header.seed}`;
+  const focus = failureIndex(events);
 
   const data = {
     events,
+    unit: layout.unit,
+    focus: focus ?? null,
     x: Object.fromEntries(SPACING_MODES.map((each) => [each, Array.from(layout.x[each])])),
     width: Object.fromEntries(SPACING_MODES.map((each) => [each, layout.axes[each].width])),
     mode,
@@ -82,13 +87,13 @@ export function renderTraceHtml(trace: Trace, options: TraceHtmlOptions = {}): s
     '</head><body>',
     '<header class="top">',
     `<h1>${escapeHtml(title)}</h1>`,
-    renderBanners(trace.events, events.length),
+    renderBanners(trace.events, events.length, layout.unit),
     renderFacts(trace),
     options.replayCommand === undefined ? '' : renderReplay(options.replayCommand),
     renderSettings(trace),
     '</header>',
-    renderToolbar(mode, diagram.types),
-    `<div class="diagram" id="diagram"><div class="sheet" style="grid-template-columns:${diagram.labelWidth}px auto">`,
+    renderToolbar(mode, diagram.types, focus),
+    `<div class="diagram" id="diagram"${focus === undefined ? '' : ` data-focus="${focus}"`}><div class="sheet" style="grid-template-columns:${diagram.labelWidth}px auto">`,
     `<div class="corner">node</div><div class="axis-cell">${diagram.axis}</div>`,
     `<div class="label-cell">${diagram.labels}</div><div class="lanes-cell">${diagram.lanes}</div>`,
     '</div></div>',
@@ -104,19 +109,28 @@ export function renderTraceHtml(trace: Trace, options: TraceHtmlOptions = {}): s
   ].join('\n');
 }
 
+/**
+ * The event the page opens at: the first violation or protocol fault drawn. A failing run is
+ * looked at for its failure, which in a long run sits far from its start.
+ */
+function failureIndex(drawn: readonly TraceEvent[]): number | undefined {
+  const index = drawn.findIndex((event) => event.type === 'violation' || event.type === 'fault');
+  return index < 0 ? undefined : index;
+}
+
 /** What failed and when, at the top; or that nothing did; and whether the diagram is cut. */
-function renderBanners(all: readonly TraceEvent[], drawn: number): string {
+function renderBanners(all: readonly TraceEvent[], drawn: number, unit: TimeUnit): string {
   const parts: string[] = [];
   all.forEach((event, index) => {
     const show = index < drawn ? `<a href="#" data-goto="${index}">show</a>` : '';
     if (event.type === 'violation') {
       parts.push(
-        `<div class="banner fail">✖ Property <b>${escapeHtml(event.property)}</b> violated at ${escapeHtml(formatMs(event.t))}: ${escapeHtml(event.detail)}${show}</div>`,
+        `<div class="banner fail">✖ Property <b>${escapeHtml(event.property)}</b> violated at ${escapeHtml(formatMoment(event.t, unit))}: ${escapeHtml(event.detail)}${show}</div>`,
       );
     } else if (event.type === 'fault') {
       const stack = (event.stack ?? []).map((frame) => `<br><code>at ${escapeHtml(frame)}</code>`).join('');
       parts.push(
-        `<div class="banner fail">✖ Protocol fault at <b>${escapeHtml(event.node)}</b> in ${escapeHtml(event.handler)} (${escapeHtml(event.kind)}) at ${escapeHtml(formatMs(event.t))}: ${escapeHtml(event.detail)}${show}${stack}</div>`,
+        `<div class="banner fail">✖ Protocol fault at <b>${escapeHtml(event.node)}</b> in ${escapeHtml(event.handler)} (${escapeHtml(event.kind)}) at ${escapeHtml(formatMoment(event.t, unit))}: ${escapeHtml(event.detail)}${show}${stack}</div>`,
       );
     }
   });
@@ -125,7 +139,7 @@ function renderBanners(all: readonly TraceEvent[], drawn: number): string {
   if (drawn < all.length) {
     const lastMs = (all[drawn - 1] as TraceEvent).t;
     parts.push(
-      `<div class="banner note">This trace has ${all.length.toLocaleString('en-US')} events: the diagram shows the first ${drawn.toLocaleString('en-US')} (up to ${escapeHtml(formatMs(lastMs))}). The counts below cover all of them.</div>`,
+      `<div class="banner note">This trace has ${all.length.toLocaleString('en-US')} events: the diagram shows the first ${drawn.toLocaleString('en-US')} (up to ${escapeHtml(formatMoment(lastMs, unit))}). The counts below cover all of them.</div>`,
     );
   }
   return parts.join('');
@@ -148,7 +162,7 @@ function renderFacts(trace: Trace): string {
       'nodes',
       `${header.nodes.length}${groups.length > 1 ? ` in ${groups.join(', ')}` : ''}${byzantine > 0 ? ` (${byzantine} Byzantine)` : ''}`,
     ),
-    fact('ends at', formatMs(endMs)),
+    fact('ends at', formatMoment(endMs, timeUnitOf(header))),
     fact('events', events.length.toLocaleString('en-US')),
     ...(header.shrunk === undefined ? [] : [fact('shrunk', header.shrunk)]),
   ];
@@ -235,7 +249,7 @@ function compact(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined');
 }
 
-function renderToolbar(mode: SpacingMode, types: readonly MessageType[]): string {
+function renderToolbar(mode: SpacingMode, types: readonly MessageType[], focus: number | undefined): string {
   const spacing = SPACING_MODES.map(
     (each) =>
       `<button type="button" data-spacing="${each}" title="${escapeHtml(SPACING_LABELS[each].title)}"${each === mode ? ' class="on"' : ''}>${escapeHtml(SPACING_LABELS[each].label)}</button>`,
@@ -244,8 +258,11 @@ function renderToolbar(mode: SpacingMode, types: readonly MessageType[]): string
     '<button type="button" data-zoom="out" title="Zoom out">−</button>' +
     '<span id="zoom-level" class="mono">100%</span>' +
     '<button type="button" data-zoom="in" title="Zoom in">+</button>' +
-    '<button type="button" data-zoom="fit" title="Fit the whole run in the window">fit</button>' +
-    '<button type="button" data-zoom="reset" title="Back to 100%">1:1</button>';
+    '<button type="button" data-zoom="fit" title="Fit the whole run in the window">whole run</button>' +
+    '<button type="button" data-zoom="reset" title="Back to 100%">1:1</button>' +
+    (focus === undefined
+      ? ''
+      : `<button type="button" class="to-failure" data-goto="${focus}" title="Back to where the run fails">✖ failure</button>`);
   const legend = types
     .map(
       (type) =>

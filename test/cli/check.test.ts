@@ -20,6 +20,13 @@ describe('fairlink check', () => {
     expect(filesUnder(cwd)).toEqual(['out/two-generals.check.html', 'out/two-generals.check.trace.jsonl']);
     const lines = readFileSync(join(cwd, 'out/two-generals.check.trace.jsonl'), 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0] as string)).toMatchObject({ format: 'fairlink-trace', engine: 'check' });
+    // The diagram counts the path's steps as steps, not as ms.
+    const page = readFileSync(join(cwd, 'out/two-generals.check.html'), 'utf8');
+    const last = JSON.parse(lines[lines.length - 1] as string) as { t: number };
+    expect(page).toContain(`violated at step ${last.t}:`);
+    const ticks = [...page.matchAll(/<text class="tick-label"[^>]*>([^<]*)</g)].map((match) => match[1]);
+    expect(ticks).not.toHaveLength(0);
+    for (const tick of ticks) expect(tick).toMatch(/^step \d+$/);
   });
 
   it('prints a command that replays the counterexample in the simulator, which then fails the same way', async () => {

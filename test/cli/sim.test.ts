@@ -48,6 +48,28 @@ describe('fairlink sim: verdicts', () => {
     expect(filesUnder(cwd)).toEqual(['h.html', 't.html', 't.jsonl']);
   });
 
+  it('marks the operations that make a run not linearizable on its history page, with the verdict', async () => {
+    const cwd = scratchFolder();
+    const args = ['--seed', '1', '--no-shrink', '--param', 'rounds=3', '--history-html', 'h.html'];
+    const run = await runFairlink(['sim', fixture('stale-read.ts'), ...args], { cwd });
+    expect(run.code).toBe(1);
+    const page = readFileSync(join(cwd, 'h.html'), 'utf8');
+    expect(page).toContain('<p>not-linearizable — model register, 6 operations, 1 processes,');
+    // As `history check --html` draws it: the placed operations numbered, the stale read in red.
+    const marked = [
+      ...page.matchAll(/<g class="([^"]*)"><title>op (\d+), process c1: ([^<(]*\([^)]*\) → \S+)/g),
+    ].map((match) => `${match[2]} ${match[3]}: ${match[1]}`);
+    expect(marked).toEqual([
+      '0 write(1) → 1: op linearized',
+      '1 read() → 1: op linearized',
+      '2 write(2) → 2: op linearized',
+      '3 read() → 2: op linearized',
+      '4 write(3) → 3: op linearized',
+      '5 read() → null: op blocked illegal',
+    ]);
+    expect(page).toContain('<p>Operations that cannot be placed next:</p>');
+  });
+
   it('loads a JavaScript scenario (no TypeScript hooks)', async () => {
     const cwd = scratchFolder();
     const sim = pathToFileURL(join(repositoryRoot, 'dist/sim/index.js')).href;

@@ -83,6 +83,8 @@ export function renderHistoryHtml(
   const width = Math.ceil(x(end) + 20);
   const height = processes.length * ROW_HEIGHT + 40;
   const { order, blocked } = highlights(result);
+  // The legend promises only the colours the page uses: a history without a failed check has none.
+  const explained = order.size + blocked.size > 0;
 
   const rows = processes
     .map((process, i) => {
@@ -150,7 +152,7 @@ svg text { font: 11px ui-monospace, monospace; }
 </style></head><body>
 <h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(summary)}. Axis: ${history.axis === 'time' ? 'event time' : 'event position'}.</p>
-<p class="legend"><span style="background:#cfe0f5">operation</span><span style="background:#bfe8c4">in the longest partial linearization (numbered)</span><span style="background:#f8c9c4">cannot be placed next</span><span style="background:#eee">unknown outcome</span></p>
+<p class="legend"><span style="background:#cfe0f5">operation</span>${explained ? '<span style="background:#bfe8c4">in the longest partial linearization (numbered)</span><span style="background:#f8c9c4">cannot be placed next</span>' : ''}<span style="background:#eee">unknown outcome</span></p>
 ${blockedList === '' ? '' : `<p>Operations that cannot be placed next:</p><ul>${blockedList}</ul>`}
 <div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
 ${rows}

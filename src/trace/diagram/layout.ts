@@ -16,7 +16,7 @@
  *   violations) are barriers across all lanes.
  */
 
-import type { Trace, TraceEvent } from '../events.js';
+import type { Trace, TraceEvent, TraceHeader } from '../events.js';
 
 /** The spacing modes of the horizontal axis. */
 export type SpacingMode = 'time' | 'gaps' | 'order';
@@ -95,17 +95,41 @@ export interface Layout {
   readonly endAnchor: number;
   /** The mode the page opens in. */
   readonly defaultMode: SpacingMode;
+  /** What a unit of the events' `t` is: virtual ms, or a model checker's step. */
+  readonly unit: TimeUnit;
+}
+
+/**
+ * What the events' `t` counts. The simulator and the runtime write virtual or real ms; the model
+ * checker has no time, and writes the step's number instead.
+ */
+export type TimeUnit = 'ms' | 'step';
+
+/** The unit of a trace's times, from the engine that wrote it. */
+export function timeUnitOf(header: TraceHeader): TimeUnit {
+  return header.engine === 'check' ? 'step' : 'ms';
+}
+
+/** A moment, readable: `850 ms`, `12.5 s`, or `step 4`. */
+export function formatMoment(t: number, unit: TimeUnit): string {
+  return unit === 'step' ? `step ${trim(t)}` : formatMs(t);
+}
+
+/** A stretch of time, readable: `850 ms`, or `3 steps`. */
+export function formatSpan(length: number, unit: TimeUnit): string {
+  return unit === 'step' ? `${trim(length)} step${length === 1 ? '' : 's'}` : formatMs(length);
 }
 
 /** Lays out the first `events.length` events of `trace` (the caller caps them). */
 export function layoutDiagram(trace: Trace, events: readonly TraceEvent[]): Layout {
+  const unit = timeUnitOf(trace.header);
   const { lanes, headings, height } = layoutLanes(trace, events);
   const laneByNode = new Map(lanes.map((lane) => [lane.node, lane]));
   const typicalMs = typicalDelayMs(events);
   const spanMs = events.reduce((max, event) => Math.max(max, event.t), 0);
-  const time = layoutTime(events, typicalMs, spanMs);
-  const gaps = layoutGaps(events, typicalMs);
-  const order = layoutOrder(events, lanes);
+  const time = layoutTime(events, typicalMs, spanMs, unit);
+  const gaps = layoutGaps(events, typicalMs, unit);
+  const order = layoutOrder(events, lanes, unit);
   return {
     lanes,
     laneByNode,
@@ -116,6 +140,7 @@ export function layoutDiagram(trace: Trace, events: readonly TraceEvent[]): Layo
     endAnchor: events.length,
     // With no time passing (a model-checker path), only causal order can spread the events out.
     defaultMode: spanMs > 0 ? 'time' : 'order',
+    unit,
   };
 }
 
@@ -202,6 +227,7 @@ function layoutTime(
   events: readonly TraceEvent[],
   typicalMs: number,
   spanMs: number,
+  unit: TimeUnit,
 ): { x: Float64Array; axis: Axis } {
   let pxPerMs = TYPICAL_DELAY_PX.time / typicalMs;
   if (spanMs > 0) pxPerMs = Math.min(Math.max(pxPerMs, WIDTH_PX_MIN / spanMs), WIDTH_PX_MAX / spanMs);
@@ -210,21 +236,25 @@ function layoutTime(
   const width = round(spanMs * pxPerMs) + CUT_PX;
   x[events.length] = width;
   const ticks: Tick[] = [];
-  const step = niceStep(TICK_SPACING_PX / pxPerMs);
-  const label = tickFormat(spanMs);
+  const step = tickStep(TICK_SPACING_PX / pxPerMs, unit);
+  const label = tickFormat(spanMs, unit);
   for (let k = 0; k * step <= spanMs; k++)
     ticks.push({ x: round(k * step * pxPerMs), label: label(k * step) });
   return { x, axis: { width, ticks, cuts: [] } };
 }
 
-function layoutGaps(events: readonly TraceEvent[], typicalMs: number): { x: Float64Array; axis: Axis } {
+function layoutGaps(
+  events: readonly TraceEvent[],
+  typicalMs: number,
+  unit: TimeUnit,
+): { x: Float64Array; axis: Axis } {
   const times = distinctTimes(events);
   let pxPerMs = TYPICAL_DELAY_PX.gaps / typicalMs;
-  let placed = placeWithCuts(times, pxPerMs);
+  let placed = placeWithCuts(times, pxPerMs, unit);
   // Cuts have a fixed width, so scaling down converges in a few rounds.
   for (let round = 0; round < 4 && placed.width > WIDTH_PX_MAX; round++) {
     pxPerMs *= WIDTH_PX_MAX / placed.width;
-    placed = placeWithCuts(times, pxPerMs);
+    placed = placeWithCuts(times, pxPerMs, unit);
   }
   const baseByTime = new Map(times.map((t, index) => [t, placed.base[index] as number]));
   const x = new Float64Array(events.length + 1);
@@ -233,9 +263,9 @@ function layoutGaps(events: readonly TraceEvent[], typicalMs: number): { x: Floa
   x[events.length] = width;
 
   // Ticks at round times inside each uncut stretch.
-  const label = tickFormat(times[times.length - 1] ?? 0);
+  const label = tickFormat(times[times.length - 1] ?? 0, unit);
   const ticks: Tick[] = [];
-  const step = niceStep(TICK_SPACING_PX / pxPerMs);
+  const step = tickStep(TICK_SPACING_PX / pxPerMs, unit);
   let runStart = 0;
   let lastTickX = -Infinity;
   for (let index = 0; index < times.length; index++) {
@@ -262,7 +292,7 @@ function layoutGaps(events: readonly TraceEvent[], typicalMs: number): { x: Floa
   return { x, axis: { width, ticks, cuts: placed.cuts } };
 }
 
-function placeWithCuts(times: readonly number[], pxPerMs: number) {
+function placeWithCuts(times: readonly number[], pxPerMs: number, unit: TimeUnit) {
   const base: number[] = [];
   const cutAfter: boolean[] = [];
   const cuts: Cut[] = [];
@@ -271,7 +301,7 @@ function placeWithCuts(times: readonly number[], pxPerMs: number) {
     if (index > 0) {
       const gapMs = t - (times[index - 1] as number);
       if (gapMs * pxPerMs > CUT_THRESHOLD_PX) {
-        cuts.push({ x: round(position), width: CUT_PX, label: formatMs(roundForLabel(gapMs)) });
+        cuts.push({ x: round(position), width: CUT_PX, label: formatSpan(roundForLabel(gapMs), unit) });
         cutAfter[index - 1] = true;
         position += CUT_PX;
       } else {
@@ -288,7 +318,11 @@ function placeWithCuts(times: readonly number[], pxPerMs: number) {
  * timer fire) and the effects of the step (sends, logs, client records) share
  * the trigger's column, as in a hand-drawn Lamport diagram.
  */
-function layoutOrder(events: readonly TraceEvent[], lanes: readonly Lane[]): { x: Float64Array; axis: Axis } {
+function layoutOrder(
+  events: readonly TraceEvent[],
+  lanes: readonly Lane[],
+  unit: TimeUnit,
+): { x: Float64Array; axis: Axis } {
   const column = new Map<string, number>(lanes.map((lane) => [lane.node, 0]));
   const sendColumn = new Map<string, number>();
   const sendMs = new Map<string, number>();
@@ -372,7 +406,7 @@ function layoutOrder(events: readonly TraceEvent[], lanes: readonly Lane[]): { x
   });
   const ticks: Tick[] = [];
   // Columns are not evenly spaced in time, so each label picks its own unit.
-  const label = (ms: number) => formatMs(ms);
+  const label = (t: number) => formatMoment(t, unit);
   let lastX = -Infinity;
   let lastMs = -Infinity;
   for (const at of [...earliest.keys()].sort((a, b) => a - b)) {
@@ -399,9 +433,16 @@ function roundForLabel(ms: number): number {
   return ms >= 10 ? Math.round(ms) : Math.round(ms * 10) / 10;
 }
 
-/** Axis labels in one unit: seconds for runs of 10 s and more, else ms. */
-function tickFormat(spanMs: number): (ms: number) => string {
+/** Axis labels in one unit: steps for a checker's path; seconds for runs of 10 s and more, else ms. */
+function tickFormat(spanMs: number, unit: TimeUnit): (t: number) => string {
+  if (unit === 'step') return (t) => formatMoment(t, unit);
   return spanMs >= 10_000 ? (ms) => `${trim(ms / 1000)} s` : (ms) => `${trim(ms)} ms`;
+}
+
+/** The distance between ticks: a round number, and a whole one for steps (there is no step 2.5). */
+function tickStep(minimum: number, unit: TimeUnit): number {
+  const step = niceStep(minimum);
+  return unit === 'step' ? Math.max(1, step) : step;
 }
 
 /** Virtual time, readable: `850 ms`, `12.5 s`. */

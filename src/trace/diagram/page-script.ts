@@ -129,6 +129,10 @@ export const PAGE_SCRIPT = String.raw`
   function scrollToAnchor(anchor) {
     scroller.scrollLeft = Math.max(0, xOf(anchor) - (scroller.clientWidth - labelWidth) / 2);
   }
+  // The zoom at which the whole run, with the room after it, fits the window: no scrolling.
+  function fitZoom() {
+    return Math.max((scroller.clientWidth - labelWidth - left - data.right) / data.width[mode], 1 / 64);
+  }
   function relayout(change) {
     var anchor = centreAnchor();
     change();
@@ -155,7 +159,7 @@ export const PAGE_SCRIPT = String.raw`
       relayout(function () {
         if (how === 'in') zoom = Math.min(zoom * 1.5, 64);
         else if (how === 'out') zoom = Math.max(zoom / 1.5, 1 / 64);
-        else if (how === 'fit') zoom = Math.max((scroller.clientWidth - labelWidth - left - 70) / data.width[mode], 1 / 64);
+        else if (how === 'fit') zoom = fitZoom();
         else zoom = 1;
       });
       return;
@@ -195,7 +199,11 @@ export const PAGE_SCRIPT = String.raw`
     return list ? list.split(',').map(Number) : [];
   }
 
-  function ms(t) { return (Math.round(t * 1000) / 1000) + ' ms'; }
+  // A checker's trace counts steps, not ms (see TimeUnit in layout.ts).
+  var steps = data.unit === 'step';
+  function trim(t) { return Math.round(t * 1000) / 1000; }
+  function ms(t) { return steps ? 'step ' + trim(t) : trim(t) + ' ms'; }
+  function span(t) { return steps ? trim(t) + (t === 1 ? ' step' : ' steps') : trim(t) + ' ms'; }
   function short(text, length) { return text.length > length ? text.slice(0, length - 1) + '…' : text; }
   function json(value) { return JSON.stringify(value); }
   function typeOf(body) {
@@ -211,7 +219,7 @@ export const PAGE_SCRIPT = String.raw`
       lines.push(e.msg + '  ' + e.node + ' → ' + e.to + '  ' + typeOf(e.body));
       lines.push('sent      ' + ms(e.t));
       var out = outcome >= 0 ? events[outcome] : null;
-      if (out && out.type === 'deliver') lines.push('delivered ' + ms(out.t) + '  (+' + ms(out.t - e.t) + ')');
+      if (out && out.type === 'deliver') lines.push('delivered ' + ms(out.t) + '  (+' + span(out.t - e.t) + ')');
       else if (out && out.type === 'drop') lines.push('dropped   ' + ms(out.t) + '  (' + out.reason + ')');
       else lines.push('still in flight when the trace ends');
       lines.push(short(json(e.body), 300));
@@ -281,7 +289,7 @@ export const PAGE_SCRIPT = String.raw`
     if (parts[0]) wanted[decodeURIComponent(parts[0])] = decodeURIComponent(parts[1] || '');
   });
   if (wanted.spacing && data.x[wanted.spacing]) mode = wanted.spacing;
-  var fit = Math.max((scroller.clientWidth - labelWidth - left - 70) / data.width[mode], 1 / 64);
+  var fit = fitZoom();
   if (wanted.zoom === 'fit') zoom = fit;
   else if (+wanted.zoom > 0) zoom = +wanted.zoom;
   // A run up to twice as wide as the window opens whole.
@@ -293,6 +301,18 @@ export const PAGE_SCRIPT = String.raw`
     scrollToAnchor(index);
     if (item) select(item);
     showDetails(item ? +item.getAttribute('data-e') : index, item ? related(item) : [], item && item.hasAttribute('data-o') ? +item.getAttribute('data-o') : -1);
+  } else if (data.focus !== null) {
+    // A failing run opens at its failure (data-focus on the diagram), marked, with what led to it
+    // on its left; "whole run" fits everything, "failure" comes back here.
+    var failure = lanes.querySelector('[data-e="' + data.focus + '"]');
+    var view = scroller.clientWidth - labelWidth;
+    scroller.scrollLeft = Math.max(0, xOf(data.focus) - view * 0.7);
+    if (failure) {
+      select(failure);
+      // A fault is on one node's lane: bring that lane into view too.
+      var y = +failure.getAttribute('y');
+      if (y > 0) scroller.scrollTop = Math.max(0, y - scroller.clientHeight / 2);
+    }
   }
   updateButtons();
   thinTickLabels();

@@ -74,6 +74,8 @@ svg{display:block}
 .fail-label{font-size:11px;fill:#d11;font-weight:700;cursor:pointer}
 .strip .left{text-anchor:end}
 .vline{stroke:#d11;stroke-width:2;opacity:.8}
+.vline.selected{stroke-width:4;opacity:1}
+button.to-failure{color:#b00;border-color:#e0a0a0}
 .lane{stroke:#9aa3ad;stroke-width:1.2}
 .lane.byz{stroke:#c0392b;stroke-dasharray:5 3}
 .node{font-size:12.5px;font-weight:600;fill:#222}
