@@ -146,7 +146,12 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       topology: options.topology,
       consistencyModels: options.consistencyModels,
     },
-    { checkTimeoutMs: options.checkTimeoutMs },
+    {
+      checkTimeoutMs: options.checkTimeoutMs,
+      keyCount: options.keyCount,
+      maxTxnLength: options.maxTxnLength,
+      maxWritesPerKey: options.maxWritesPerKey,
+    },
   );
 
   // --- Node processes ---
@@ -588,5 +593,13 @@ function traceParams(options: MaelstromTestOptions): Record<string, unknown> {
     nemesis: options.nemesis.join(','),
     nemesisIntervalMs: options.nemesisIntervalMs,
     topology: options.topology,
+    ...(options.workload.startsWith('txn-')
+      ? {
+          keyCount: options.keyCount,
+          maxTxnLength: options.maxTxnLength,
+          maxWritesPerKey: options.maxWritesPerKey,
+          consistencyModels: options.consistencyModels.join(',') || 'strict-serializable',
+        }
+      : {}),
   };
 }

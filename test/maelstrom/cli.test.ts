@@ -291,8 +291,13 @@ describe('fairlink maelstrom test', () => {
     [
       ['-w', 'echo', '--bin', 'node', '--consistency-models', 'serializable,linearisable'],
       expect.stringMatching(
-        /^fairlink: --consistency-models "linearisable": not one of Elle's models \(read-uncommitted, .*\)$/,
+        /^fairlink: --consistency-models "linearisable": not one of the models the transaction checker judges \(read-uncommitted, .*, strict-serializable\)$/,
       ),
+    ],
+    [
+      // An Elle name the checker cannot judge is refused, not silently left unjudged.
+      ['-w', 'txn-list-append', '--bin', 'node', '--consistency-models', 'causal-cerone'],
+      expect.stringMatching(/^fairlink: --consistency-models "causal-cerone": not one of the models/),
     ],
     [
       ['-w', 'echo', '--bin', 'node', '--test-count', '0'],
