@@ -75,4 +75,6 @@ export { broadcastNode, type BroadcastOptions } from './nodes/broadcast.js';
 export { echoNode } from './nodes/echo.js';
 export { gCounterNode, type GCounterOptions } from './nodes/g-counter.js';
 export { linKvNode, maelstromKvMachine, type LinKvOptions } from './nodes/lin-kv.js';
+export { txnNode, txnMachine } from './nodes/txn.js';
+export { raftServiceNode, type RaftNodeOptions, type RaftService } from './nodes/raft-node.js';
 export { uniqueIdsNode } from './nodes/unique-ids.js';
