@@ -239,7 +239,7 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     .option('--bin <PATH>', 'the node program: each node is one process of it (a path, or a command on PATH)')
     .option(
       '--node <MODULE>',
-      'instead of --bin: a fairlink protocol (built-in: echo, unique-ids, broadcast, g-counter, lin-kv; or a module)',
+      'instead of --bin: a fairlink protocol (built-in: echo, unique-ids, broadcast, g-counter, lin-kv, txn; or a module)',
     )
     .option('--node-count <N>', 'number of nodes, n0 … n(N-1) (default 5)', (text) =>
       parseWholeNumber(text, '--node-count', 1, 256),
@@ -382,7 +382,7 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     .description('run a fairlink protocol as one Maelstrom node over stdin/stdout')
     .argument(
       '<module>',
-      'a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv) or a module whose default export is a protocol',
+      'a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv, txn) or a module whose default export is a protocol',
     )
     .option('--seed <N>', "seed of the node's random()", (text) => parseSeed(text))
     .action(async (module: string, options: { readonly seed?: number }) => {

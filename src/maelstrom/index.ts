@@ -7,7 +7,7 @@
  *   {@link writeResults} writes the results folder.
  * - The node adapter: {@link runMaelstromNode} runs a fairlink protocol as a
  *   Maelstrom node, under this workbench or the real Maelstrom; fairlink's own
- *   nodes (echo, unique-ids, broadcast, g-counter, lin-kv on Raft) are in
+ *   nodes (echo, unique-ids, broadcast, g-counter, lin-kv and txn on Raft) are in
  *   {@link BUILTIN_NODES}.
  *
  * @example
