@@ -520,7 +520,9 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     );
   }
   if (check !== undefined && check.verdict !== 'valid')
-    reasons.push(`the ${options.workload} check says ${check.verdict}`);
+    reasons.push(
+      `the ${options.workload} check says ${check.verdict}${check.why === undefined ? '' : `: ${check.why}`}`,
+    );
   if (!availability.met) {
     reasons.push(
       `availability ${availability.fraction.toFixed(3)} is below the required ${String(availability.required)}`,

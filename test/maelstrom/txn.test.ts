@@ -74,7 +74,10 @@ describe.concurrent('planted anomalies are named', () => {
       expect(anomalyTypes(run)).toContain('lost-update');
       // Lost update is the weakest model's violation here: cursor stability forbids it.
       expect(run.check?.summary['not']).toContain('cursor-stability');
-      expect(run.reasons).toContain(`the ${workload} check says invalid`);
+      // The reasons line names the anomalies and the weakest models they rule out.
+      expect(run.reasons.join('\n')).toMatch(
+        new RegExp(`^the ${workload} check says invalid: .*lost-update.* \\(not cursor-stability.*\\)$`, 'm'),
+      );
     }
   });
 

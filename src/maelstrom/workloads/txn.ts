@@ -230,6 +230,7 @@ function checkTxnHistory(
     return {
       verdict: 'invalid',
       summary: { verdict: 'invalid', reason: error.message },
+      why: 'the history cannot be checked',
       lines: [`${name}: the history cannot be checked: ${error.message}`],
     };
   }
@@ -254,6 +255,9 @@ function checkTxnHistory(
     verdict: result.verdict,
     summary: txnSummary(result),
     lines,
+    ...(result.verdict === 'invalid'
+      ? { why: `${result.anomalyTypes.join(', ')} (not ${result.not.join(', ')})` }
+      : {}),
     transactions: result,
   };
 }

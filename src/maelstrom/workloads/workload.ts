@@ -66,6 +66,8 @@ export interface WorkloadCheck {
   readonly summary: Readonly<Record<string, unknown>>;
   /** A few lines for the text report. */
   readonly lines: readonly string[];
+  /** What made the verdict, in a few words, for the reasons line (`G-single (not repeatable-read, …)`). */
+  readonly why?: string;
   /** The linearizability checker's result, for the history page (lin-kv). */
   readonly linearizability?: LinearizabilityResult;
   /** The transaction checker's result, for the anomalies page (txn workloads). */
