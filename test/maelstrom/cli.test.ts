@@ -299,7 +299,7 @@ describe('fairlink maelstrom test', () => {
     ],
     [
       ['-w', 'echo', '--node', 'gossip'],
-      'fairlink: gossip: not a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv) nor a .ts, .mts, .js or .mjs module',
+      'fairlink: gossip: not a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv, txn) nor a .ts, .mts, .js or .mjs module',
     ],
     [
       ['-w', 'echo', '--bin', 'node', '--latency', '-3'],
