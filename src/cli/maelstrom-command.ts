@@ -20,17 +20,16 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runNodeProcess } from '../maelstrom/node/main.js';
-import {
-  CONSISTENCY_MODELS,
-  isConsistencyModel,
-  type ConsistencyModel,
-} from '../maelstrom/consistency-models.js';
+import { parseConsistencyModel } from '../history/transactions/index.js';
+import { CONSISTENCY_MODELS, type ConsistencyModel } from '../maelstrom/consistency-models.js';
 import { loadNodeProtocol } from '../maelstrom/nodes/index.js';
 import {
   LATENCY_DISTRIBUTIONS,
   NEMESIS_NAMES,
   nodeIdsProblem,
   RATE_MIN,
+  TXN_KEY_COUNT_MAX,
+  TXN_LENGTH_MAX,
   type LatencyDistributionName,
   type MaelstromTestInput,
   type NemesisName,
@@ -70,6 +69,9 @@ interface TestOptions {
   readonly seed?: number;
   readonly testCount: number;
   readonly consistencyModels?: readonly ConsistencyModel[];
+  readonly keyCount?: number;
+  readonly maxTxnLength?: number;
+  readonly maxWritesPerKey?: number;
   readonly logStderr?: boolean;
   readonly requestTimeout?: number;
   readonly recoveryTime?: number;
@@ -113,21 +115,22 @@ function parseNodeIds(text: string): string[] {
   return ids;
 }
 
-/** `--consistency-models a,b`: Elle's model names. */
+/** `--consistency-models a,b`: models the transaction checker judges, by Elle's names. */
 function parseConsistencyModels(text: string): ConsistencyModel[] {
   const names = text
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
   if (names.length === 0) throw new UsageError('--consistency-models: no model named');
-  for (const name of names) {
-    if (!isConsistencyModel(name)) {
+  return names.map((name) => {
+    const model = parseConsistencyModel(name);
+    if (model === undefined) {
       throw new UsageError(
-        `--consistency-models ${JSON.stringify(name)}: not one of Elle's models (${CONSISTENCY_MODELS.join(', ')})`,
+        `--consistency-models ${JSON.stringify(name)}: not one of the models the transaction checker judges (${CONSISTENCY_MODELS.join(', ')})`,
       );
     }
-  }
-  return names as ConsistencyModel[];
+    return model;
+  });
 }
 
 /** A fresh seed for a run given none: from the operating system, since it only picks the schedule to try. */
@@ -236,7 +239,7 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     .option('--bin <PATH>', 'the node program: each node is one process of it (a path, or a command on PATH)')
     .option(
       '--node <MODULE>',
-      'instead of --bin: a fairlink protocol (built-in: echo, unique-ids, broadcast, g-counter, lin-kv; or a module)',
+      'instead of --bin: a fairlink protocol (built-in: echo, unique-ids, broadcast, g-counter, lin-kv, txn; or a module)',
     )
     .option('--node-count <N>', 'number of nodes, n0 … n(N-1) (default 5)', (text) =>
       parseWholeNumber(text, '--node-count', 1, 256),
@@ -296,8 +299,21 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     )
     .option(
       '--consistency-models <MODELS>',
-      'models a transactional workload is checked against, comma-separated (Elle names); ignored, with a note, by the others',
+      'models a transactional workload is checked against, comma-separated (Elle names; default strict-serializable); ignored, with a note, by the others',
       parseConsistencyModels,
+    )
+    .option('--key-count <N>', 'txn workloads: keys in use at once (default 10)', (text) =>
+      parseWholeNumber(text, '--key-count', 1, TXN_KEY_COUNT_MAX),
+    )
+    .option(
+      '--max-txn-length <N>',
+      'txn workloads: micro-operations per transaction at most (default 2)',
+      (text) => parseWholeNumber(text, '--max-txn-length', 1, TXN_LENGTH_MAX),
+    )
+    .option(
+      '--max-writes-per-key <N>',
+      'txn workloads: writes to a key before a fresh key replaces it (default 32)',
+      (text) => parseWholeNumber(text, '--max-writes-per-key', 1, 1_000_000),
     )
     .option('--log-stderr', "echo each node's stderr lines on stderr, prefixed with the node id")
     .option(
@@ -366,7 +382,7 @@ export function registerMaelstromCommand(program: Command, cli: CliContext): voi
     .description('run a fairlink protocol as one Maelstrom node over stdin/stdout')
     .argument(
       '<module>',
-      'a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv) or a module whose default export is a protocol',
+      'a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv, txn) or a module whose default export is a protocol',
     )
     .option('--seed <N>', "seed of the node's random()", (text) => parseSeed(text))
     .action(async (module: string, options: { readonly seed?: number }) => {
@@ -454,6 +470,9 @@ async function testCommand(
     signal: abort.signal,
     ...(options.availability === undefined ? {} : { availability: options.availability }),
     ...(options.consistencyModels === undefined ? {} : { consistencyModels: options.consistencyModels }),
+    ...(options.keyCount === undefined ? {} : { keyCount: options.keyCount }),
+    ...(options.maxTxnLength === undefined ? {} : { maxTxnLength: options.maxTxnLength }),
+    ...(options.maxWritesPerKey === undefined ? {} : { maxWritesPerKey: options.maxWritesPerKey }),
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     ...(options.quiet
       ? {}

@@ -7,7 +7,7 @@
  *   {@link writeResults} writes the results folder.
  * - The node adapter: {@link runMaelstromNode} runs a fairlink protocol as a
  *   Maelstrom node, under this workbench or the real Maelstrom; fairlink's own
- *   nodes (echo, unique-ids, broadcast, g-counter, lin-kv on Raft) are in
+ *   nodes (echo, unique-ids, broadcast, g-counter, lin-kv and txn on Raft) are in
  *   {@link BUILTIN_NODES}.
  *
  * @example
@@ -75,4 +75,6 @@ export { broadcastNode, type BroadcastOptions } from './nodes/broadcast.js';
 export { echoNode } from './nodes/echo.js';
 export { gCounterNode, type GCounterOptions } from './nodes/g-counter.js';
 export { linKvNode, maelstromKvMachine, type LinKvOptions } from './nodes/lin-kv.js';
+export { txnNode, txnMachine } from './nodes/txn.js';
+export { raftServiceNode, type RaftNodeOptions, type RaftService } from './nodes/raft-node.js';
 export { uniqueIdsNode } from './nodes/unique-ids.js';

@@ -8,6 +8,7 @@ import { constant, exponential, uniform, type Distribution } from '../sim/distri
 import { CONSISTENCY_MODELS, type ConsistencyModel } from './consistency-models.js';
 import { isClientId, isServiceId, serverIds } from './protocol.js';
 import { TOPOLOGY_NAMES, type TopologyName } from './topology.js';
+import { TXN_DEFAULTS } from './workloads/txn.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads/workload.js';
 
 /** How `--latency` is distributed: always it, uniform on [0, 2 × it], or exponential with mean it. */
@@ -67,6 +68,12 @@ export interface MaelstromTestInput {
   readonly stopGraceMs?: number;
   /** Budget of the lin-kv linearizability search, ms (default 30 s). */
   readonly checkTimeoutMs?: number;
+  /** Transactional workloads: keys in use at once (`--key-count`, default 10, Elle's). */
+  readonly keyCount?: number;
+  /** Transactional workloads: micro-operations per transaction at most (`--max-txn-length`, default 2). */
+  readonly maxTxnLength?: number;
+  /** Transactional workloads: writes to a key before a fresh key replaces it (`--max-writes-per-key`, default 32). */
+  readonly maxWritesPerKey?: number;
   /** Phase messages, for progress. */
   readonly onProgress?: (message: string) => void;
   /** Each line a node writes on stderr, as it comes (`--log-stderr`); the log keeps it either way. */
@@ -101,7 +108,15 @@ export interface MaelstromTestOptions {
   readonly initTimeoutMs: number;
   readonly stopGraceMs: number;
   readonly checkTimeoutMs: number;
+  readonly keyCount: number;
+  readonly maxTxnLength: number;
+  readonly maxWritesPerKey: number;
 }
+
+/** `--key-count` at most: key i is drawn with weight 2^i, so more keys would never be drawn. */
+export const TXN_KEY_COUNT_MAX = 48;
+/** `--max-txn-length` at most. */
+export const TXN_LENGTH_MAX = 1_000;
 
 /** Node count at most (each node is a process). */
 export const NODE_COUNT_MAX = 256;
@@ -211,6 +226,21 @@ export function resolveTestOptions(input: MaelstromTestInput): MaelstromTestOpti
     initTimeoutMs: requireNumber('init timeout', input.initTimeoutMs ?? 10_000, 1, 3_600_000),
     stopGraceMs: requireNumber('stop grace', input.stopGraceMs ?? 2_000, 1, 600_000),
     checkTimeoutMs: requireNumber('check timeout', input.checkTimeoutMs ?? 30_000, 1, 86_400_000),
+    keyCount: requireNumber('key count', input.keyCount ?? TXN_DEFAULTS.keyCount, 1, TXN_KEY_COUNT_MAX, true),
+    maxTxnLength: requireNumber(
+      'max txn length',
+      input.maxTxnLength ?? TXN_DEFAULTS.maxTxnLength,
+      1,
+      TXN_LENGTH_MAX,
+      true,
+    ),
+    maxWritesPerKey: requireNumber(
+      'max writes per key',
+      input.maxWritesPerKey ?? TXN_DEFAULTS.maxWritesPerKey,
+      1,
+      1_000_000,
+      true,
+    ),
   };
 }
 

@@ -13,6 +13,7 @@
  *   plus each event's `node` and `client`), and `history.html`, its timeline;
  * - `trace.jsonl`: every routed message as a fairlink trace (engine `runtime`),
  *   and `messages.html`, its space-time diagram;
+ * - `anomalies.html` (transactional workloads): the check, each anomaly's cycle drawn;
  * - `node-logs/<node>.log`: each node's stderr.
  *
  * Every file is written whole or not at all (a temporary file renamed).
@@ -21,6 +22,7 @@
 import { readdir, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { renderHistoryHtml } from '../history/report/html.js';
+import { renderTransactionsHtml } from '../history/transactions/report.js';
 import { escapeHtml } from '../trace/escape.js';
 import { writeFileAtomic } from '../trace/files.js';
 import { renderTraceHtml } from '../trace/html.js';
@@ -234,6 +236,15 @@ export async function writeResults(run: MaelstromRun, folder: string): Promise<R
       renderHistoryHtml(paired, run.check?.linearizability, {
         title: `maelstrom ${run.options.workload}: history`,
       }),
+    );
+  }
+  const transactions = run.check?.transactions;
+  if (transactions !== undefined) {
+    // The anomalies, each cycle explained and drawn.
+    files['anomalies'] = 'anomalies.html';
+    write(
+      'anomalies.html',
+      renderTransactionsHtml(transactions, `maelstrom ${run.options.workload}: transactions`),
     );
   }
   write('trace.jsonl', traceToJsonl(run.trace));

@@ -146,7 +146,12 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
       topology: options.topology,
       consistencyModels: options.consistencyModels,
     },
-    { checkTimeoutMs: options.checkTimeoutMs },
+    {
+      checkTimeoutMs: options.checkTimeoutMs,
+      keyCount: options.keyCount,
+      maxTxnLength: options.maxTxnLength,
+      maxWritesPerKey: options.maxWritesPerKey,
+    },
   );
 
   // --- Node processes ---
@@ -515,7 +520,9 @@ export async function runMaelstromTest(input: MaelstromTestInput): Promise<Maels
     );
   }
   if (check !== undefined && check.verdict !== 'valid')
-    reasons.push(`the ${options.workload} check says ${check.verdict}`);
+    reasons.push(
+      `the ${options.workload} check says ${check.verdict}${check.why === undefined ? '' : `: ${check.why}`}`,
+    );
   if (!availability.met) {
     reasons.push(
       `availability ${availability.fraction.toFixed(3)} is below the required ${String(availability.required)}`,
@@ -588,5 +595,13 @@ function traceParams(options: MaelstromTestOptions): Record<string, unknown> {
     nemesis: options.nemesis.join(','),
     nemesisIntervalMs: options.nemesisIntervalMs,
     topology: options.topology,
+    ...(options.workload.startsWith('txn-')
+      ? {
+          keyCount: options.keyCount,
+          maxTxnLength: options.maxTxnLength,
+          maxWritesPerKey: options.maxWritesPerKey,
+          consistencyModels: options.consistencyModels.join(',') || 'strict-serializable',
+        }
+      : {}),
   };
 }

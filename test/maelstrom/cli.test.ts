@@ -149,6 +149,39 @@ describe('fairlink maelstrom test', () => {
   });
 
   it(
+    "runs the Datomic chapter's txn-list-append with its flags, naming the anomaly and drawing it",
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const cwd = scratchFolder();
+      const txn = (
+        mode: string,
+        out: string,
+        ...more: string[]
+      ): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+        runFairlink(
+          ['maelstrom', 'test', '-w', 'txn-list-append', '--bin', fixture('txn'), mode, '--node-count', '1']
+            .concat(['--time-limit', '1.5', '--rate', '300', '--concurrency', '10', '--key-count', '2'])
+            .concat(['--max-txn-length', '4', '--max-writes-per-key', '8', '-q', '--out', out, ...more]),
+          { cwd },
+        );
+      const skew = await txn('write-skew', 'skew');
+      expect(skew.code).toBe(1);
+      expect(skew.stdout).toMatch(/^maelstrom txn-list-append: INVALID\n/);
+      expect(skew.stdout).toMatch(/\n {2}txn-list-append: invalid under strict-serializable \(/);
+      expect(skew.stdout).toMatch(/\n {2}anomalies: G2-item \(\d+\)/);
+      expect(skew.stdout).toContain('\n  not repeatable-read; also not serializable,');
+      expect(readFileSync(join(cwd, 'skew/anomalies.html'), 'utf8')).toMatch(/<h2>G2-item<\/h2>[^]*<svg/);
+      const results = JSON.parse(readFileSync(join(cwd, 'skew/results.json'), 'utf8')) as {
+        workloadCheck: Record<string, unknown>;
+      };
+      expect(results.workloadCheck['anomalyTypes']).toContain('G2-item');
+      const si = await txn('write-skew', 'si', '--consistency-models', 'snapshot-isolation');
+      expect(si.stdout).toMatch(/\n {2}txn-list-append: valid under snapshot-isolation \(/);
+      expect(si.code).toBe(0);
+    },
+  );
+
+  it(
     "takes the tutorial's flags: --nodes, --log-stderr, --rate 0, --consistency-models",
     { timeout: TIMEOUT_MS },
     async () => {
@@ -262,11 +295,11 @@ describe('fairlink maelstrom test', () => {
     ],
     [
       ['-w', 'nope', '--bin', 'x'],
-      'fairlink: --workload "nope": expected one of echo, unique-ids, broadcast, g-set, g-counter, pn-counter, lin-kv, kafka',
+      'fairlink: --workload "nope": expected one of echo, unique-ids, broadcast, g-set, g-counter, pn-counter, lin-kv, kafka, txn-list-append, txn-rw-register',
     ],
     [
       ['-w', 'echo', '--node', 'gossip'],
-      'fairlink: gossip: not a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv) nor a .ts, .mts, .js or .mjs module',
+      'fairlink: gossip: not a built-in node (echo, unique-ids, broadcast, g-counter, lin-kv, txn) nor a .ts, .mts, .js or .mjs module',
     ],
     [
       ['-w', 'echo', '--bin', 'node', '--latency', '-3'],
@@ -291,8 +324,13 @@ describe('fairlink maelstrom test', () => {
     [
       ['-w', 'echo', '--bin', 'node', '--consistency-models', 'serializable,linearisable'],
       expect.stringMatching(
-        /^fairlink: --consistency-models "linearisable": not one of Elle's models \(read-uncommitted, .*\)$/,
+        /^fairlink: --consistency-models "linearisable": not one of the models the transaction checker judges \(read-uncommitted, .*, strict-serializable\)$/,
       ),
+    ],
+    [
+      // An Elle name the checker cannot judge is refused, not silently left unjudged.
+      ['-w', 'txn-list-append', '--bin', 'node', '--consistency-models', 'causal-cerone'],
+      expect.stringMatching(/^fairlink: --consistency-models "causal-cerone": not one of the models/),
     ],
     [
       ['-w', 'echo', '--bin', 'node', '--test-count', '0'],

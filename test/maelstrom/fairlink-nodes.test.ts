@@ -1,6 +1,6 @@
 /**
  * fairlink protocols as Maelstrom nodes (`fairlink maelstrom node MODULE`) pass the workbench:
- * echo, unique-ids, broadcast, g-counter, and lin-kv built from fairlink's Raft.
+ * echo, unique-ids, broadcast, g-counter, and lin-kv and txn built from fairlink's Raft.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fairlinkNodeProgram, expectNothingLeft, problems, runShort } from './helpers.js';
@@ -89,4 +89,25 @@ describe.concurrent('fairlink nodes under the workbench', () => {
     );
     expect(run.network.servers.sendCount).toBeGreaterThan(0);
   });
+
+  for (const workload of ['txn-list-append', 'txn-rw-register'] as const) {
+    it(`${workload} on Raft, strict serializable with partitions`, { timeout: TIMEOUT_MS }, async () => {
+      const run = await runShort({
+        workload,
+        command: program.command,
+        args: program.args('txn'),
+        timeLimitMs: 4_000,
+        rate: 40,
+        concurrency: 6,
+        keyCount: 3,
+        maxTxnLength: 4,
+        nemesis: ['partition'],
+        nemesisIntervalMs: 800,
+      });
+      expect(problems(run)).toEqual([]);
+      expect(run.check?.summary).toMatchObject({ verdict: 'valid', anomalyTypes: [] });
+      expect(run.verdict).toBe('valid');
+      expect(run.check?.summary['committed']).toBeGreaterThan(20);
+    });
+  }
 });

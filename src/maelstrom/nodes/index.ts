@@ -14,6 +14,7 @@ import { broadcastNode } from './broadcast.js';
 import { echoNode } from './echo.js';
 import { gCounterNode } from './g-counter.js';
 import { linKvNode } from './lin-kv.js';
+import { txnNode } from './txn.js';
 import { uniqueIdsNode } from './unique-ids.js';
 
 /** A Maelstrom node written as a fairlink protocol. */
@@ -26,6 +27,7 @@ export const BUILTIN_NODES: Readonly<Record<string, () => MaelstromProtocol>> = 
   broadcast: () => broadcastNode(),
   'g-counter': () => gCounterNode(),
   'lin-kv': () => linKvNode(),
+  txn: () => txnNode(),
 };
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);

@@ -7,6 +7,7 @@ import { gCounterWorkload, pnCounterWorkload } from './counter.js';
 import { kafkaWorkload } from './kafka.js';
 import { linKvWorkload, type LinKvOptions } from './lin-kv.js';
 import { broadcastWorkload, gSetWorkload } from './set.js';
+import { txnListAppendWorkload, txnRwRegisterWorkload, type TxnOptions } from './txn.js';
 import { uniqueIdsWorkload } from './unique-ids.js';
 import type { Workload, WorkloadName, WorkloadSetting } from './workload.js';
 
@@ -18,11 +19,14 @@ export {
   type WorkloadSetting,
 } from './workload.js';
 
+/** The options of the workloads that take some (each reads its own). */
+export type WorkloadOptions = LinKvOptions & TxnOptions;
+
 /** Builds the workload `name` for one run. */
 export function createWorkload(
   name: WorkloadName,
   setting: WorkloadSetting,
-  options: LinKvOptions = {},
+  options: WorkloadOptions = {},
 ): Workload {
   switch (name) {
     case 'echo':
@@ -41,5 +45,9 @@ export function createWorkload(
       return linKvWorkload(setting, options);
     case 'kafka':
       return kafkaWorkload(setting);
+    case 'txn-list-append':
+      return txnListAppendWorkload(setting, options);
+    case 'txn-rw-register':
+      return txnRwRegisterWorkload(setting, options);
   }
 }

@@ -4,6 +4,7 @@
  */
 
 import type { LinearizabilityResult } from '../../history/linearizability/result.js';
+import type { TransactionCheckResult } from '../../history/transactions/index.js';
 import type { HistoryKey } from '../../history/types.js';
 import type { RandomStream } from '../../sim/random.js';
 import { isDefiniteError, type Body } from '../protocol.js';
@@ -21,6 +22,8 @@ export const WORKLOAD_NAMES = [
   'pn-counter',
   'lin-kv',
   'kafka',
+  'txn-list-append',
+  'txn-rw-register',
 ] as const;
 /** One of {@link WORKLOAD_NAMES}. */
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
@@ -63,8 +66,12 @@ export interface WorkloadCheck {
   readonly summary: Readonly<Record<string, unknown>>;
   /** A few lines for the text report. */
   readonly lines: readonly string[];
+  /** What made the verdict, in a few words, for the reasons line (`G-single (not repeatable-read, …)`). */
+  readonly why?: string;
   /** The linearizability checker's result, for the history page (lin-kv). */
   readonly linearizability?: LinearizabilityResult;
+  /** The transaction checker's result, for the anomalies page (txn workloads). */
+  readonly transactions?: TransactionCheckResult;
 }
 
 /** A final operation: run on `node` after the faults heal and the system recovers. */
