@@ -21,6 +21,7 @@ export {
   type HandlerName,
   type OperationOutcome,
   type Protocol,
+  type TimerDataOf,
   type TimerDelay,
 } from './protocol.js';
 export {

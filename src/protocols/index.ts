@@ -15,6 +15,7 @@ export {
   type RetransmitOptions,
   type RetransmitReceiverState,
   type RetransmitSenderState,
+  type RetransmitSenderTimer,
 } from './retransmit/stubborn-link.js';
 export {
   isPerfectLinkMessage,
@@ -28,6 +29,7 @@ export {
   type PerfectLinkNodeOptions,
   type PerfectLinkNodeState,
   type PerfectLinkState,
+  type PerfectLinkTimer,
 } from './perfect-link/perfect-link.js';
 export {
   lastMessageFor,
@@ -35,6 +37,7 @@ export {
   type ChainMessage,
   type Decision,
   type GeneralState,
+  type GeneralTimer,
   type TwoGeneralsOptions,
 } from './two-generals/two-generals.js';
 export {
@@ -43,6 +46,7 @@ export {
   type PingMessage,
   type PingReceiverState,
   type ReliableSenderState,
+  type ReliableSenderTimer,
   type ReliableSendOptions,
   type SendInProgress,
   type SendResult,
@@ -52,6 +56,7 @@ export {
   keyValueServer,
   type KeyValueClientOptions,
   type KeyValueClientState,
+  type KeyValueClientTimer,
   type KeyValueMessage,
   type KeyValueOperation,
   type KeyValueResult,
@@ -84,6 +89,7 @@ export {
   clockStamping,
   type ClockScripts,
   type ClockStampingState,
+  type ClockStampingTimer,
   type ScriptedEvent,
   type StampedEvent,
   type StampedMessage,
@@ -96,6 +102,7 @@ export {
   type ClockError,
   type ClockSample,
   type ClockSyncClientState,
+  type ClockSyncClientTimer,
   type ClockSyncMessage,
   type ClockSyncOptions,
 } from './clocks/clock-sync.js';

@@ -42,7 +42,7 @@ afterEach(async () => {
 
 /** Node `a` running `protocol`, with peer `b` (a bare transport that records what arrives). */
 async function system(
-  protocol: Protocol<unknown, unknown, unknown>,
+  protocol: Protocol<unknown, unknown>,
   options: {
     storage?: DurableStore;
     recovered?: boolean;

@@ -22,7 +22,11 @@ interface ReplicaState {
 const VALUES = 40;
 const DEADLINE_MS = 400;
 
-const leader = defineProtocol<ReplicaState, ReplicaMessage, { value: number } | null>({
+const leader = defineProtocol<
+  ReplicaState,
+  ReplicaMessage,
+  { name: 'produce'; data: null } | { name: `retry-${number}`; data: { value: number } }
+>({
   name: 'retry-once-leader',
   init: () => ({ values: [], producedAtMs: [], acked: {} }),
   onBoot: (context) => context.setTimer('produce', 100),
@@ -38,7 +42,7 @@ const leader = defineProtocol<ReplicaState, ReplicaMessage, { value: number } | 
       return;
     }
     // The bug: one retry, then the leader forgets about the value.
-    const value = (timer.data as { value: number }).value;
+    const value = timer.data.value;
     for (const peer of context.peers) {
       if (!(state.acked[peer] ?? []).includes(value)) context.send(peer, { type: 'put', value });
     }

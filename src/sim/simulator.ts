@@ -267,7 +267,7 @@ type QueuedEvent =
 interface NodeSlot {
   readonly id: NodeId;
   readonly index: number;
-  readonly protocol: Protocol<unknown, unknown, unknown>;
+  readonly protocol: Protocol<unknown, unknown>;
   readonly group: string;
   readonly members: readonly NodeId[];
   readonly peers: readonly NodeId[];
@@ -312,7 +312,7 @@ function scriptSendKey(from: string, to: string, key: string): string {
 }
 
 /** Normalises a node entry to a spec. */
-function toSpec(entry: Protocol<unknown, unknown, unknown> | NodeSpec): NodeSpec {
+function toSpec(entry: Protocol<unknown, unknown> | NodeSpec): NodeSpec {
   return 'protocol' in entry && typeof entry.protocol === 'object' ? entry : { protocol: entry as Protocol };
 }
 
@@ -499,7 +499,7 @@ class Simulation implements StepEnvironment {
         lastTarget: undefined,
         random: this.streams.stream(`node:${name}`),
         index,
-        protocol: spec.protocol as Protocol<unknown, unknown, unknown>,
+        protocol: spec.protocol as Protocol<unknown, unknown>,
         group,
         members,
         peers: members.filter((member) => member !== id),

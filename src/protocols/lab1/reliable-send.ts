@@ -36,6 +36,9 @@ export interface SendInProgress {
 }
 
 /** The sender's state. */
+/** The sender's timers: the next copy of the ping, and giving up on it. */
+export type ReliableSenderTimer = { readonly name: 'resend' | 'timeout'; readonly data: null };
+
 export interface ReliableSenderState {
   current: SendInProgress | null;
   /** Finished sends, in order. */
@@ -67,7 +70,10 @@ export function reliableSender(options: ReliableSendOptions): Protocol<ReliableS
   const to = options.to as NodeId;
 
   /** `reliableSend(to, ping, timeout)`: the first send; retransmissions follow on the timer. */
-  const reliableSend = (context: Context<ReliableSenderState, PingMessage>, ping: number): void => {
+  const reliableSend = (
+    context: Context<ReliableSenderState, PingMessage, ReliableSenderTimer>,
+    ping: number,
+  ): void => {
     const operation = context.invoke('send', { ping });
     context.state.current = { ping, operation, tries: 1, startedMs: context.now() };
     context.send(to, { type: 'ping', ping });
@@ -76,7 +82,7 @@ export function reliableSender(options: ReliableSendOptions): Protocol<ReliableS
   };
 
   const finish = (
-    context: Context<ReliableSenderState, PingMessage>,
+    context: Context<ReliableSenderState, PingMessage, ReliableSenderTimer>,
     outcome: SendResult['outcome'],
   ): void => {
     const current = context.state.current as SendInProgress;
@@ -94,7 +100,7 @@ export function reliableSender(options: ReliableSendOptions): Protocol<ReliableS
     if (current.ping + 1 < pings) reliableSend(context, current.ping + 1);
   };
 
-  return defineProtocol<ReliableSenderState, PingMessage>({
+  return defineProtocol<ReliableSenderState, PingMessage, ReliableSenderTimer>({
     name: 'reliable-sender',
     init: () => ({ current: null, results: [] }),
 
