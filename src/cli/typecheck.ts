@@ -14,8 +14,8 @@
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../core/errors.js';
-import { checkScenarioFile } from '../sim/load-scenario.js';
+import { InputError } from '../core/index.js';
+import { checkScenarioFile } from '../sim/index.js';
 
 /** The package's root folder (this file is in `src/cli` or `dist/cli`). */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -122,3 +122,7 @@ export {
 
 // Transactions: list-append and rw-register histories, Elle's anomalies and consistency models.
 export * from './transactions/index.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export { describeValue } from './hash.js';
+export { runOperations } from './properties.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeId } from '../core/ids.js';
-import type { ClientEvent, SystemView } from '../core/properties.js';
+import type { NodeId } from '../core/index.js';
+import type { ClientEvent, SystemView } from '../core/index.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { keyValueModel } from './models/key-value.js';
 import { registerModel } from './models/register.js';

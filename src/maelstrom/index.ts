@@ -76,3 +76,7 @@ export { echoNode } from './nodes/echo.js';
 export { gCounterNode, type GCounterOptions } from './nodes/g-counter.js';
 export { linKvNode, maelstromKvMachine, type LinKvOptions } from './nodes/lin-kv.js';
 export { uniqueIdsNode } from './nodes/unique-ids.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export { RATE_MIN } from './options.js';
+export { serveResults } from './serve.js';

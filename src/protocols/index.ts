@@ -4,7 +4,7 @@
  * - `retransmit`: the stubborn link, "on boot send; on receive send ack; on timer resend".
  * - `perfect-link`: sequence numbers and deduplication on top: exactly-once delivery.
  * - `two-generals`: agreement over a lossy link with k acknowledgements, and why it fails.
- * - `lab1`: `reliableSend` with tries and timeout, a reliable key-value server, the tries table.
+ * - `lab1`: `reliableSend` with tries and timeout, a reliable key-value server.
  * - `clocks`: Lamport and vector clocks, a protocol that stamps messages, Cristian's clock sync.
  */
 
@@ -63,17 +63,6 @@ export {
   type KeyValueServerState,
   type StoreValue,
 } from './lab1/key-value.js';
-export {
-  LAB1_DROP_RATES,
-  formatTriesTable,
-  lab1TriesTable,
-  median,
-  nearestRank,
-  theoryMedianTries,
-  type TriesRow,
-  type TriesTableOptions,
-} from './lab1/tries-table.js';
-export { renderTriesTableHtml } from './lab1/tries-table-html.js';
 export { LAMPORT_ZERO, lamportReceive, lamportTick, type LamportTime } from './clocks/lamport-clock.js';
 export {
   VECTOR_ZERO,
@@ -126,4 +115,3 @@ export {
   type StateMachine,
 } from './raft/machines.js';
 export type { ClientReply, ClientRequest, Entry, PeerMessage, RaftMessage } from './raft/messages.js';
-export { kvCommand, kvCompletion } from './raft/workload.js';

@@ -4,10 +4,10 @@
  * them) and every node's address (from the cluster file).
  */
 
-import { InputError } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
-import type { Protocol } from '../core/protocol.js';
-import type { NodeSpec, SimulationConfig } from '../sim/simulator.js';
+import { InputError } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import type { Protocol } from '../core/index.js';
+import type { NodeSpec, SimulationConfig } from '../sim/index.js';
 import type { ClusterConfig, NodeAddress } from './config.js';
 
 /** One node as the runtime runs it. */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
-import { defineProtocol } from '../core/protocol.js';
+import { InputError } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
 import { uniform } from './distributions.js';
-import { always, eventually, invariant } from '../core/properties.js';
+import { always, eventually, invariant } from '../core/index.js';
 import { parseShrinkToken } from './replay-token.js';
 import { formatCount, formatDuration, sameFailure, shrinkFailure, type ShrinkOutcome } from './shrink.js';
 import { simulate, type SimulationConfig, type SimulationResult } from './simulator.js';
