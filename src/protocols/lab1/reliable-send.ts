@@ -35,10 +35,10 @@ export interface SendInProgress {
   readonly startedMs: number;
 }
 
-/** The sender's state. */
 /** The sender's timers: the next copy of the ping, and giving up on it. */
 export type ReliableSenderTimer = { readonly name: 'resend' | 'timeout'; readonly data: null };
 
+/** The sender's state. */
 export interface ReliableSenderState {
   current: SendInProgress | null;
   /** Finished sends, in order. */
@@ -58,7 +58,9 @@ export interface ReliableSendOptions {
 }
 
 /** The sender: `pings` reliable sends, in sequence. */
-export function reliableSender(options: ReliableSendOptions): Protocol<ReliableSenderState, PingMessage> {
+export function reliableSender(
+  options: ReliableSendOptions,
+): Protocol<ReliableSenderState, PingMessage, ReliableSenderTimer> {
   const { resendMs, timeoutMs } = options;
   const pings = options.pings ?? 1;
   if (!(resendMs > 0 && timeoutMs > 0)) {
