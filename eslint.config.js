@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import fairlink from './eslint/module-boundaries.js';
 
 // A project of its own inside the clone (`fairlink init` run here: a folder with its own
 // package.json) is the user's, with its own dependencies and settings: fairlink's lint leaves it be.
@@ -29,5 +30,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    // DESIGN §2's layering: eslint/module-boundaries.js says what it allows.
+    files: ['src/**/*.ts'],
+    plugins: { fairlink },
+    rules: { 'fairlink/module-boundaries': ['error', { srcDir: join(import.meta.dirname, 'src') }] },
+  },
+  { files: ['eslint.config.js', 'eslint/**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -13,7 +13,7 @@ export default defineConfig({
     alias: [
       {
         find: /^fairlink\/(core|sim|trace|check|history|protocols|runtime|maelstrom|testing)$/,
-        replacement: `${sourceFolder}$1/index.ts`,
+        replacement: `${sourceFolder}$1/public.ts`,
       },
     ],
   },

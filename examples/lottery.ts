@@ -34,14 +34,17 @@ interface TicketMessage {
   readonly ticket: number;
 }
 
+/** The one timer: draw again after a tie. */
+type LotteryTimer = { readonly name: 'redraw'; readonly data: null };
+
 function lottery(tickets: number, strict: boolean) {
-  const drawAndSend = (context: Context<LotteryState, TicketMessage>): void => {
+  const drawAndSend = (context: Context<LotteryState, TicketMessage, LotteryTimer>): void => {
     context.state.draw += 1;
     context.state.ticket = context.randomInt(1, tickets);
     context.state.theirs = null;
     context.broadcast({ draw: context.state.draw, ticket: context.state.ticket });
   };
-  return defineProtocol<LotteryState, TicketMessage>({
+  return defineProtocol<LotteryState, TicketMessage, LotteryTimer>({
     name: strict ? 'lottery' : 'lottery-ties-lead',
     init: () => ({ draw: 0, ticket: 0, theirs: null, leads: false }),
     onBoot: drawAndSend,

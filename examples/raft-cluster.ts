@@ -19,21 +19,15 @@
 import { nodeIds } from 'fairlink/core';
 import {
   keyValueWorkload,
+  kvCommand,
+  kvCompletion,
   linearizable,
   workloadClient,
   workloadClients,
   type Workload,
   type WorkloadOperation,
 } from 'fairlink/history';
-import {
-  kvCommand,
-  kvCompletion,
-  kvMachine,
-  raft,
-  raftSafety,
-  type KvCommand,
-  type KvResult,
-} from 'fairlink/protocols';
+import { kvMachine, raft, raftSafety, type KvCommand, type KvResult } from 'fairlink/protocols';
 import { defineScenario, uniform } from 'fairlink/sim';
 
 /** The key of its own that client `client` writes on turn `issued` (odd turns only). */

@@ -29,13 +29,13 @@ import { InputError } from 'fairlink/core';
 import {
   clientsProgress,
   keyValueWorkload,
+  kvCommand,
+  kvCompletion,
   linearizable,
   workloadClient,
   workloadClients,
 } from 'fairlink/history';
 import {
-  kvCommand,
-  kvCompletion,
   kvMachine,
   raft,
   raftSafety,

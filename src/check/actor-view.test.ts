@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nodeId } from '../core/ids.js';
-import { always, sometimes } from '../core/properties.js';
-import { defineProtocol } from '../core/protocol.js';
+import { nodeId } from '../core/index.js';
+import { always, sometimes } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
 import { actorModel } from './actors.js';
 import { check } from './check.js';
 

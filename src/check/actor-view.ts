@@ -8,9 +8,9 @@
  *
  * @module
  */
-import type { NodeId } from '../core/ids.js';
-import { plainToJson } from '../core/plain.js';
-import type { ClientEvent, MessageInFlight, Property, SystemView } from '../core/properties.js';
+import type { NodeId } from '../core/index.js';
+import { plainToJson } from '../core/index.js';
+import type { ClientEvent, MessageInFlight, Property, SystemView } from '../core/index.js';
 import type { ActorState } from './actors.js';
 import { historyEvents, type ClientHistory } from './client-history.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { nodeId } from '../core/ids.js';
-import { defineProtocol } from '../core/protocol.js';
+import { nodeId } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
 import { actorModel } from './actors.js';
 import { check } from './check.js';
-import { always, eventually } from '../core/properties.js';
+import { always, eventually } from '../core/index.js';
 
 const receiverId = nodeId('receiver');
 

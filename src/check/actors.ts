@@ -34,21 +34,21 @@
  *   node that is down may stay down although it could recover.
  */
 
-import { ProtocolFault } from '../core/errors.js';
-import { installGlobalGuard } from '../core/guard.js';
-import type { NodeId } from '../core/ids.js';
-import { clonePlain, encodePlain, findPlainViolation, plainToJson } from '../core/plain.js';
-import { CHOICE_OPTIONS_MAX, type Protocol } from '../core/protocol.js';
-import type { Signature } from '../core/signature.js';
-import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
-import { randomStream } from '../sim/random.js';
-import type { TraceEvent, TraceHeader } from '../trace/events.js';
-import { TRACE_FORMAT, TRACE_VERSION } from '../trace/events.js';
-import { structuralEqual } from '../history/hash.js';
+import { ProtocolFault } from '../core/index.js';
+import { installGlobalGuard } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import { clonePlain, encodePlain, findPlainViolation, plainToJson } from '../core/index.js';
+import { CHOICE_OPTIONS_MAX, type Protocol } from '../core/index.js';
+import type { Signature } from '../core/index.js';
+import { StepContext, type StepEnvironment, type StepTrigger } from '../core/index.js';
+import { randomStream } from '../core/index.js';
+import type { TraceEvent, TraceHeader } from '../trace/index.js';
+import { TRACE_FORMAT, TRACE_VERSION } from '../trace/index.js';
+import { structuralEqual } from '../history/index.js';
 import { CHOICE_COMBINATIONS_MAX, ChoiceScript, enumerateChoices } from './choices.js';
 import { invokedCount, recordClientStep, type ClientHistory, type ClientRecord } from './client-history.js';
 import { hashValue, stringHash } from './fingerprint.js';
-import type { MessageInFlight, Property } from '../core/properties.js';
+import type { MessageInFlight, Property } from '../core/index.js';
 import type { FairnessRequirement, Model } from './model.js';
 import { ActorStateView, overActorStates } from './actor-view.js';
 import type { Path } from './result.js';

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { holdsOn, type Property } from '../core/properties.js';
+import { holdsOn, type Property } from '../core/index.js';
 import type { PropertyTracker } from './properties.js';
 import { fingerprintBelow } from './state-table.js';
 

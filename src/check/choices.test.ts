@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { nodeId } from '../core/ids.js';
-import { defineProtocol } from '../core/protocol.js';
+import { nodeId } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
 import { actorModel, ActorStepError, type ActorAction, type ActorState } from './actors.js';
 import { check } from './check.js';
 import { ChoiceScript, describeChoices, enumerateChoices } from './choices.js';
 import lotteryScenario from '../../examples/lottery.js';
-import { describeAction } from '../report/check-text.js';
+import { describeAction } from '../report/index.js';
 import type { Model } from './model.js';
-import { always, type SystemView } from '../core/properties.js';
+import { always, type SystemView } from '../core/index.js';
 import { guardedModel, ModelError } from './guarded-model.js';
 
 describe('enumerateChoices', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { nodeId } from '../core/ids.js';
-import { defineProtocol } from '../core/protocol.js';
-import { registerModel } from '../history/models/register.js';
+import { nodeId } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
+import { registerModel } from '../history/index.js';
 import { actorModel } from './actors.js';
 import { check } from './check.js';
-import { linearizable, runOperations, sequentiallyConsistent } from '../history/properties.js';
-import { historyFromSimulation } from '../history/workloads/history.js';
-import type { SystemView } from '../core/properties.js';
+import { linearizable, runOperations, sequentiallyConsistent } from '../history/index.js';
+import { historyFromSimulation } from '../history/index.js';
+import type { SystemView } from '../core/index.js';
 import { historyEvents, recordClientStep, type ClientHistory } from './client-history.js';
 
 /** The operations the history properties judge, from a kept history. */

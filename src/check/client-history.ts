@@ -18,9 +18,9 @@
  *
  * @module
  */
-import type { NodeId } from '../core/ids.js';
-import type { ClientEvent } from '../core/properties.js';
-import type { OperationOutcome } from '../core/protocol.js';
+import type { NodeId } from '../core/index.js';
+import type { ClientEvent } from '../core/index.js';
+import type { OperationOutcome } from '../core/index.js';
 
 /**
  * How many operations each other client had completed when an operation was invoked, by client;

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { setEntry } from '../core/plain.js';
+import { setEntry } from '../core/index.js';
 
 const enum Tag {
   Undefined = 0,

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import perfectLinkScenario from '../../examples/perfect-link.js';
 import retransmitScenario from '../../examples/retransmit.js';
 import twoGeneralsScenario from '../../examples/two-generals.js';
-import { defineProtocol } from '../core/protocol.js';
-import { nodeId } from '../core/ids.js';
+import { defineProtocol } from '../core/index.js';
+import { nodeId } from '../core/index.js';
 import { actorModel, type ActorAction, type ActorState } from './actors.js';
 import { check } from './check.js';
-import { always, eventually } from '../core/properties.js';
+import { always, eventually } from '../core/index.js';
 import { type Model } from './model.js';
 import { expectCheckPasses } from '../testing/index.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
 import { guardedModel, ModelError } from './guarded-model.js';
-import { always } from '../core/properties.js';
+import { always } from '../core/index.js';
 import { defineModel, type Model } from './model.js';
 
 function counter(next: (count: number) => number | undefined): Model<number, 'step'> {

@@ -8,9 +8,9 @@
  * in `recheckEvery`. A non-deterministic model would make the search's verdict meaningless.
  */
 
-import { describeThrown } from '../core/errors.js';
-import { plainToJson } from '../core/plain.js';
-import type { Verdict } from '../core/properties.js';
+import { describeThrown } from '../core/index.js';
+import { plainToJson } from '../core/index.js';
+import type { Verdict } from '../core/index.js';
 import { fingerprint } from './fingerprint.js';
 import type { Model } from './model.js';
 

@@ -32,7 +32,19 @@ export {
   type Symmetry,
 } from './model.js';
 // The one property language, the same objects as in fairlink/core (one name, one meaning).
-export * from '../core/properties.js';
+export {
+  always,
+  eventually,
+  holdsOn,
+  invariant,
+  sometimes,
+  type ClientEvent,
+  type MessageInFlight,
+  type Property,
+  type PropertyKind,
+  type SystemView,
+  type Verdict,
+} from '../core/index.js';
 export type {
   CheckOptions,
   CheckResult,
@@ -69,4 +81,8 @@ export {
   sequentiallyConsistent,
   type LinearizableOptions,
   type SequentiallyConsistentOptions,
-} from '../history/properties.js';
+} from '../history/index.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export { describeChoices } from './choices.js';
+export { guardedModel, ModelError } from './guarded-model.js';

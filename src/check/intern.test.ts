@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { awkward, ordered, plain } from '../../test/support/plain-values.js';
 import { hashLaneHigh, hashValue } from './fingerprint.js';
-import { clonePlain } from '../core/plain.js';
+import { clonePlain } from '../core/index.js';
 import { Interner } from './intern.js';
 
 /**

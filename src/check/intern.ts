@@ -49,7 +49,7 @@ import {
   UNORDERED_OBJECT,
   UNORDERED_SET,
 } from './fingerprint.js';
-import { clonePlain, setEntry } from '../core/plain.js';
+import { clonePlain, setEntry } from '../core/index.js';
 
 /** What a part is; decides its hash formula, its children and how it is rebuilt. */
 export const enum PartKind {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
-import { eventually, sometimes } from '../core/properties.js';
+import { eventually, sometimes } from '../core/index.js';
 import { type FairnessKind, type Model } from './model.js';
 import type { Path } from './result.js';
 

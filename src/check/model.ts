@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Property, PropertyKind } from '../core/properties.js';
+import type { Property, PropertyKind } from '../core/index.js';
 
 /**
  * How much the scheduler owes an action, for liveness checking:

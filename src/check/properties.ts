@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { holdsOn, type Property, type PropertyKind } from '../core/properties.js';
+import { holdsOn, type Property, type PropertyKind } from '../core/index.js';
 import type { Model } from './model.js';
 
 /** At most this many `eventually` properties: their goals are bits of one 32-bit integer. */

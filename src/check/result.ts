@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PropertyKind } from '../core/properties.js';
+import type { PropertyKind } from '../core/index.js';
 
 /** Exploration order. */
 export type Strategy = 'bfs' | 'dfs' | 'random';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from './check.js';
-import { always, sometimes } from '../core/properties.js';
+import { always, sometimes } from '../core/index.js';
 import { defaultMemoryLimitMb } from './memory-budget.js';
 import { defineModel, type Model } from './model.js';
 import type { Progress } from './result.js';

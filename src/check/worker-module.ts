@@ -13,7 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleModule } from '../sim/compiled-module.js';
+import { bundleModule } from '../sim/index.js';
 
 /** A module URL for workers, and how to clean up after them. */
 export interface WorkerModule {

@@ -8,8 +8,8 @@
  */
 
 import type { Command } from 'commander';
-import { InputError } from '../core/errors.js';
-import { checkScenario, type ScenarioCheckOutcome } from '../report/check-run.js';
+import { InputError } from '../core/index.js';
+import { checkScenario, type ScenarioCheckOutcome } from '../report/index.js';
 import type { CliContext } from './context.js';
 import { collect, parseParam, parseSecondsToMs, parseWholeNumber, timeLeftMs } from './options.js';
 import { searchProgressDisplay } from './progress.js';

@@ -10,9 +10,9 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { displayPath } from '../runtime/config.js';
-import { prepareCluster } from '../runtime/launch.js';
-import { startLocalCluster, stopLocalCluster } from '../runtime/local-cluster.js';
+import { displayPath } from '../runtime/index.js';
+import { prepareCluster } from '../runtime/index.js';
+import { startLocalCluster, stopLocalCluster } from '../runtime/index.js';
 import type { CliContext } from './context.js';
 import { ExitCode, type ExitCodeValue } from './usage.js';
 

@@ -6,9 +6,9 @@
  */
 
 import type { Command } from 'commander';
-import type { CheckerName } from '../history/check-file.js';
-import { runHistoryCheck } from '../history/cli.js';
-import { InputError } from '../core/errors.js';
+import type { CheckerName } from '../history/index.js';
+import { runHistoryCheck } from '../history/index.js';
+import { InputError } from '../core/index.js';
 import type { CliContext } from './context.js';
 import { checkOutputPath } from './output-paths.js';
 import { parseWholeNumber } from './options.js';

@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { shellQuote } from '../report/shell.js';
+import { shellQuote } from '../report/index.js';
 import type { CliContext } from './context.js';
 import { defaultFairlinkSpec, packageNameOf, projectFiles } from './init-project.js';
 import { ExitCode, UsageError } from './usage.js';

@@ -6,8 +6,8 @@
  */
 
 import type { Command } from 'commander';
-import { formatTriesTable, lab1TriesTable, renderTriesTableHtml } from '../protocols/index.js';
-import { writeFileAtomic } from '../trace/files.js';
+import { formatTriesTable, lab1TriesTable, renderTriesTableHtml } from '../labs/index.js';
+import { writeFileAtomic } from '../trace/index.js';
 import type { CliContext } from './context.js';
 import { checkOutputPath } from './output-paths.js';
 import { parseSeed, parseWholeNumber } from './options.js';

@@ -19,10 +19,10 @@ import { randomInt } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runNodeProcess } from '../maelstrom/node/main.js';
-import { parseConsistencyModel } from '../history/transactions/index.js';
-import { CONSISTENCY_MODELS, type ConsistencyModel } from '../maelstrom/consistency-models.js';
-import { loadNodeProtocol } from '../maelstrom/nodes/index.js';
+import { runNodeProcess } from '../maelstrom/index.js';
+import { parseConsistencyModel } from '../history/index.js';
+import { CONSISTENCY_MODELS, type ConsistencyModel } from '../maelstrom/index.js';
+import { loadNodeProtocol } from '../maelstrom/index.js';
 import {
   LATENCY_DISTRIBUTIONS,
   NEMESIS_NAMES,
@@ -33,7 +33,7 @@ import {
   type LatencyDistributionName,
   type MaelstromTestInput,
   type NemesisName,
-} from '../maelstrom/options.js';
+} from '../maelstrom/index.js';
 import {
   defaultResultsFolder,
   formatRunSummary,
@@ -41,11 +41,11 @@ import {
   resultsJson,
   STORE_FOLDER,
   writeResults,
-} from '../maelstrom/results.js';
-import { runMaelstromTest, type MaelstromRun, type MaelstromVerdict } from '../maelstrom/run.js';
-import { serveResults } from '../maelstrom/serve.js';
-import { TOPOLOGY_NAMES, type TopologyName } from '../maelstrom/topology.js';
-import { WORKLOAD_NAMES, type WorkloadName } from '../maelstrom/workloads/workload.js';
+} from '../maelstrom/index.js';
+import { runMaelstromTest, type MaelstromRun, type MaelstromVerdict } from '../maelstrom/index.js';
+import { serveResults } from '../maelstrom/index.js';
+import { TOPOLOGY_NAMES, type TopologyName } from '../maelstrom/index.js';
+import { WORKLOAD_NAMES, type WorkloadName } from '../maelstrom/index.js';
 import type { CliContext } from './context.js';
 import { parseSecondsToMs, parseSeed, parseWholeNumber } from './options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './usage.js';

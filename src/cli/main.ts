@@ -15,7 +15,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { describeThrown } from '../core/errors.js';
+import { describeThrown } from '../core/index.js';
 import type { CliContext, CliStream } from './context.js';
 import { ExitCode, isInputError, oneLine, type ExitCodeValue } from './usage.js';
 

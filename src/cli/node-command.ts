@@ -9,9 +9,9 @@
 
 import type { Command } from 'commander';
 import { checkOutputPath } from './output-paths.js';
-import type { ProtocolFault } from '../core/errors.js';
-import { displayPath } from '../runtime/config.js';
-import { launchNode, prepareCluster, type LaunchedNode } from '../runtime/launch.js';
+import type { ProtocolFault } from '../core/index.js';
+import { displayPath } from '../runtime/index.js';
+import { launchNode, prepareCluster, type LaunchedNode } from '../runtime/index.js';
 import type { CliContext } from './context.js';
 import { ExitCode, type ExitCodeValue } from './usage.js';
 

@@ -2,7 +2,7 @@
  * `--list-params`: what a scenario takes, as `--param NAME=VALUE` sets it.
  */
 
-import type { ParamValue, Scenario } from '../sim/scenario.js';
+import type { ParamValue, Scenario } from '../sim/index.js';
 
 /** One parameter: its name, default, type and, for a `oneOf` parameter, its values. */
 export interface ParamListing {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Progress } from '../check/result.js';
+import type { Progress } from '../check/index.js';
 import { searchProgressDisplay } from './progress.js';
 
 /** A stream that keeps what is written, a terminal or not. */

@@ -5,8 +5,8 @@
  */
 
 import cliProgress from 'cli-progress';
-import type { Progress } from '../check/result.js';
-import type { CampaignProgress } from '../sim/campaign.js';
+import type { Progress } from '../check/index.js';
+import type { CampaignProgress } from '../sim/index.js';
 
 /** Where progress goes. */
 export interface ProgressStream extends NodeJS.WritableStream {

@@ -7,12 +7,12 @@
  */
 
 import type { Command } from 'commander';
-import { writeOutputs } from '../report/sim-files.js';
-import { formatSimText, simJson, type SimInvocation } from '../report/sim-text.js';
-import { runCampaign, type CampaignResult, type SeedRange, type Shard } from '../sim/campaign.js';
-import { loadScenario } from '../sim/load-scenario.js';
-import { parseShrinkToken } from '../sim/replay-token.js';
-import { resolveParams } from '../sim/scenario.js';
+import { writeOutputs } from '../report/index.js';
+import { formatSimText, simJson, type SimInvocation } from '../report/index.js';
+import { runCampaign, type CampaignResult, type SeedRange, type Shard } from '../sim/index.js';
+import { loadScenario } from '../sim/index.js';
+import { parseShrinkToken } from '../sim/index.js';
+import { resolveParams } from '../sim/index.js';
 import type { CliContext } from './context.js';
 import { checkOutputPath } from './output-paths.js';
 import {

@@ -8,14 +8,14 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../core/errors.js';
-import { loadScenario, prepareScenario } from '../sim/load-scenario.js';
-import { checkScheduleFits, scriptFromTrace } from '../sim/script.js';
-import { formatDuration } from '../sim/shrink.js';
-import { ScriptStepError, simulate, type SimulationResult } from '../sim/simulator.js';
-import { writeFileAtomic } from '../trace/files.js';
-import { renderTraceHtml } from '../trace/html.js';
-import { parseTraceJsonlWithLines, traceToJsonl } from '../trace/jsonl.js';
+import { InputError } from '../core/index.js';
+import { loadScenario, prepareScenario } from '../sim/index.js';
+import { checkScheduleFits, scriptFromTrace } from '../sim/index.js';
+import { formatDuration } from '../sim/index.js';
+import { ScriptStepError, simulate, type SimulationResult } from '../sim/index.js';
+import { writeFileAtomic } from '../trace/index.js';
+import { renderTraceHtml } from '../trace/index.js';
+import { parseTraceJsonlWithLines, traceToJsonl } from '../trace/index.js';
 import type { CliContext } from './context.js';
 import { ExitCode, type ExitCodeValue } from './usage.js';
 

@@ -4,7 +4,7 @@
  * Scenarios run without a build step: tsx strips their types and never checks
  * them, so a scenario with a type error runs (and may pass). This runs the
  * TypeScript compiler over the files and what they import, under `strict`, with
- * `fairlink/*` resolved to this package's declarations (`dist/<module>/index.d.ts`)
+ * `fairlink/*` resolved to this package's declarations (`dist/<module>/public.d.ts`, the package entry points)
  * wherever the scenario lives. Nothing is emitted.
  *
  * The compiler is loaded only when asked for: `typescript` is a large package
@@ -14,8 +14,8 @@
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../core/errors.js';
-import { checkScenarioFile } from '../sim/load-scenario.js';
+import { InputError } from '../core/index.js';
+import { checkScenarioFile } from '../sim/index.js';
 
 /** The package's root folder (this file is in `src/cli` or `dist/cli`). */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,7 +64,7 @@ export function typecheckScenarios(paths: readonly string[]): TypecheckResult {
     // Protocol code touches no Node API (no I/O, no timers): no @types/node needed.
     types: [],
     baseUrl: PACKAGE_ROOT,
-    paths: { 'fairlink/*': ['dist/*/index.d.ts'] },
+    paths: { 'fairlink/*': ['dist/*/public.d.ts'] },
   };
   const program = ts.createProgram({ rootNames: paths.map((path) => resolve(path)), options });
   const usersFiles = program

@@ -6,7 +6,7 @@
  * and exits with code 2, exactly like bad input from a file.
  */
 
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 
 /** Exit codes, as DESIGN.md section 7 defines them. */
 export const ExitCode = {

@@ -21,6 +21,7 @@ export {
   type HandlerName,
   type OperationOutcome,
   type Protocol,
+  type TimerDataOf,
   type TimerDelay,
 } from './protocol.js';
 export {
@@ -54,3 +55,8 @@ export {
   type StepOptions,
   type StepTrigger,
 } from './step.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export { setEntry } from './plain.js';
+export { randomStream, type RandomStream, RandomStreams } from './random.js';
+export { protocolFrames } from './stack.js';

@@ -12,13 +12,31 @@
 import type { NodeId, NodeName } from './ids.js';
 import type { Signature } from './signature.js';
 
-/** A timer as a handler sees it when it fires. */
-export interface FiredTimer<TimerData = unknown> {
+/**
+ * A timer as a handler sees it when it fires. A protocol names its timers as a union of these,
+ * as it names its messages: `{ name: 'resend'; data: null } | { name: 'deadline'; data: number }`;
+ * `setTimer` then takes only those names, each with its own data.
+ */
+export interface FiredTimer<TimerData = unknown, Name extends string = string> {
   /** The name the timer was set with; one pending timer per name and node. */
-  readonly name: string;
+  readonly name: Name;
   /** The data the timer was set with (`null` when none). */
   readonly data: TimerData;
 }
+
+/**
+ * The data a timer named `Name` carries in the protocol's timer union `Timer`. Distributes over
+ * the union, and matches `Name` against each member's name type, so a member named by a pattern
+ * (`` `resend:${string}` ``, or plain `string`) takes every name it covers.
+ */
+export type TimerDataOf<Timer extends FiredTimer, Name extends string> = Timer extends unknown
+  ? Name extends Timer['name']
+    ? Timer['data']
+    : never
+  : never;
+
+/** `setTimer`'s data argument: optional exactly when the timer's data may be `null` (the default). */
+type TimerDataArgument<Data> = null extends Data ? [data?: Data] : [data: Data];
 
 /** A delay in milliseconds of the node's clock: fixed, or drawn uniformly from `[min, max]`. */
 export type TimerDelay = number | readonly [min: number, max: number];
@@ -32,7 +50,7 @@ export type OperationOutcome = 'ok' | 'fail' | 'info';
  * collected and carried out by the engine when the step ends, in this order:
  * persist first, then sends and timers ("persist before send").
  */
-export interface Context<State, Message = unknown> {
+export interface Context<State, Message = unknown, Timer extends FiredTimer = FiredTimer> {
   /** This node. */
   readonly id: NodeId;
   /** Every node of this node's group, itself included, in a fixed order. */
@@ -51,11 +69,16 @@ export interface Context<State, Message = unknown> {
   broadcast(message: Message): void;
   /**
    * Sets the timer `name` to fire after `delay` ms of local time, replacing a
-   * pending timer of the same name. `data` comes back in `onTimer`.
+   * pending timer of the same name. `data` comes back in `onTimer` (`null` when left out).
+   * `name` and `data` are typed by the protocol's timer union, as `onTimer` receives them.
    */
-  setTimer(name: string, delay: TimerDelay, data?: unknown): void;
+  setTimer<Name extends Timer['name']>(
+    name: Name,
+    delay: TimerDelay,
+    ...data: TimerDataArgument<TimerDataOf<Timer, Name>>
+  ): void;
   /** Cancels the pending timer `name`, if any. */
-  cancelTimer(name: string): void;
+  cancelTimer(name: Timer['name']): void;
   /** Writes `value` under `key` in durable storage: it survives crash-recover. */
   persist(key: string, value: unknown): void;
   /** Reads durable storage (including what this step persisted). */
@@ -95,21 +118,23 @@ export interface Context<State, Message = unknown> {
 
 /**
  * A protocol: the program of one node. `State` is the volatile state,
- * `Message` the union of messages it sends and receives.
+ * `Message` the union of messages it sends and receives, `Timer` the union of
+ * timers it sets (each a {@link FiredTimer} with a literal name; by default any
+ * name with any data).
  */
-export interface Protocol<State = unknown, Message = unknown, TimerData = unknown> {
+export interface Protocol<State = unknown, Message = unknown, Timer extends FiredTimer = FiredTimer> {
   /** A name for traces and errors, such as `stubborn-link` or `kv-server`. */
   readonly name: string;
   /** The volatile state of a freshly started node (at boot and after recovery). */
   init(id: NodeId): State;
   /** On Boot: runs once when the node starts. */
-  onBoot?(context: Context<State, Message>): void;
+  onBoot?(context: Context<State, Message, Timer>): void;
   /** On Receive: a message from `from` arrived. */
-  onMessage?(context: Context<State, Message>, from: NodeId, message: Message): void;
+  onMessage?(context: Context<State, Message, Timer>, from: NodeId, message: Message): void;
   /** On Timer: a timer set earlier fired. */
-  onTimer?(context: Context<State, Message>, timer: FiredTimer<TimerData>): void;
+  onTimer?(context: Context<State, Message, Timer>, timer: Timer): void;
   /** On Recover: the node restarted after a crash with only its durable storage. */
-  onRecover?(context: Context<State, Message>): void;
+  onRecover?(context: Context<State, Message, Timer>): void;
 }
 
 /**
@@ -125,9 +150,9 @@ export type HandlerName = 'onBoot' | 'onMessage' | 'onTimer' | 'onRecover';
  * Identity function that gives a protocol literal its types; `State` is
  * inferred from `init`.
  */
-export function defineProtocol<State, Message = unknown, TimerData = unknown>(
-  protocol: Protocol<State, Message, TimerData>,
-): Protocol<State, Message, TimerData> {
+export function defineProtocol<State, Message = unknown, Timer extends FiredTimer = FiredTimer>(
+  protocol: Protocol<State, Message, Timer>,
+): Protocol<State, Message, Timer> {
   if (typeof protocol.name !== 'string' || protocol.name === '') {
     throw new TypeError('defineProtocol: a protocol needs a non-empty `name`');
   }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { writeFileAtomic } from '../trace/files.js';
+import { writeFileAtomic } from '../trace/index.js';
 import {
   checkerFor,
   createHistoryFileChecker,

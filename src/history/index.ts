@@ -122,3 +122,8 @@ export {
 
 // Transactions: list-append and rw-register histories, Elle's anomalies and consistency models.
 export * from './transactions/index.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export { describeValue } from './hash.js';
+export { checkHistoryProperty, runOperations, type HistoryCheckResult } from './properties.js';
+export { renderTransactionsHtml } from './transactions/report.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeId } from '../core/ids.js';
-import type { ClientEvent, SystemView } from '../core/properties.js';
+import type { NodeId } from '../core/index.js';
+import type { ClientEvent, SystemView } from '../core/index.js';
 import { checkLinearizability } from './linearizability/check.js';
 import { keyValueModel } from './models/key-value.js';
 import { registerModel } from './models/register.js';
-import { always } from '../core/properties.js';
+import { always } from '../core/index.js';
 import { checkHistoryProperty, linearizable, sequentiallyConsistent } from './properties.js';
 import { pairOperations } from './types.js';
 import { historyFromSimulation } from './workloads/history.js';

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { plainToJson } from '../core/plain.js';
-import type { ClientEvent, Property } from '../core/properties.js';
+import { plainToJson } from '../core/index.js';
+import type { ClientEvent, Property } from '../core/index.js';
 import { HistoryFormatError } from './errors.js';
 import { checkLinearizability } from './linearizability/check.js';
 import type { LinearizabilityResult, PartitionExplanation } from './linearizability/result.js';

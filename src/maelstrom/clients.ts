@@ -11,7 +11,7 @@
  * reply cannot be mistaken for a new one.
  */
 
-import type { RandomStream } from '../sim/random.js';
+import type { RandomStream } from '../core/index.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { LineOrigin, Network } from './network.js';
 import type { Body, Envelope } from './protocol.js';

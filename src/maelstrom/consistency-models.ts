@@ -10,7 +10,7 @@
  * refusing them, as Maelstrom accepts the flag for every workload.
  */
 
-import { consistencyModels, type ConsistencyModel } from '../history/transactions/anomalies.js';
+import { consistencyModels, type ConsistencyModel } from '../history/index.js';
 
 /** The models, weakest first (the transaction checker's list). */
 export const CONSISTENCY_MODELS: readonly ConsistencyModel[] = consistencyModels;

@@ -78,3 +78,7 @@ export { linKvNode, maelstromKvMachine, type LinKvOptions } from './nodes/lin-kv
 export { txnNode, txnMachine } from './nodes/txn.js';
 export { raftServiceNode, type RaftNodeOptions, type RaftService } from './nodes/raft-node.js';
 export { uniqueIdsNode } from './nodes/unique-ids.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export { RATE_MIN, TXN_KEY_COUNT_MAX, TXN_LENGTH_MAX } from './options.js';
+export { serveResults } from './serve.js';

@@ -7,8 +7,8 @@
  * third cut off, majority/minority halves, or a ring of overlapping majorities.
  */
 
-import { buildGrudge, grudgeToRecord, type NamedGrudge, type PartitionShape } from '../sim/partitions.js';
-import type { RandomStream } from '../sim/random.js';
+import { buildGrudge, grudgeToRecord, type NamedGrudge, type PartitionShape } from '../sim/index.js';
+import type { RandomStream } from '../core/index.js';
 
 /** What the nemesis did, for the results. */
 export interface NemesisEvent {

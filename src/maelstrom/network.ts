@@ -12,10 +12,10 @@
  * - Messages to a server that has exited are dropped (`down`).
  */
 
-import type { Grudge } from '../sim/network.js';
-import { draw, type Distribution } from '../sim/distributions.js';
-import type { RandomStream } from '../sim/random.js';
-import type { DropReason } from '../trace/events.js';
+import type { Grudge } from '../sim/index.js';
+import { draw, type Distribution } from '../sim/index.js';
+import type { RandomStream } from '../core/index.js';
+import type { DropReason } from '../trace/index.js';
 import type { NodeProcess } from './node-process.js';
 import type { Body, Envelope } from './protocol.js';
 import type { Service } from './services.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import { nodeIdsProblem, resolveTestOptions } from './options.js';
 
 describe('node ids', () => {

@@ -3,8 +3,8 @@
  * fairlink's own, with their defaults and their checks.
  */
 
-import { InputError } from '../core/errors.js';
-import { constant, exponential, uniform, type Distribution } from '../sim/distributions.js';
+import { InputError } from '../core/index.js';
+import { constant, exponential, uniform, type Distribution } from '../sim/index.js';
 import { CONSISTENCY_MODELS, type ConsistencyModel } from './consistency-models.js';
 import { isClientId, isServiceId, serverIds } from './protocol.js';
 import { TOPOLOGY_NAMES, type TopologyName } from './topology.js';

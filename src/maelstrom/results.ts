@@ -21,12 +21,12 @@
 
 import { readdir, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { renderHistoryHtml } from '../history/report/html.js';
-import { renderTransactionsHtml } from '../history/transactions/report.js';
-import { escapeHtml } from '../trace/escape.js';
-import { writeFileAtomic } from '../trace/files.js';
-import { renderTraceHtml } from '../trace/html.js';
-import { traceToJsonl } from '../trace/jsonl.js';
+import { renderHistoryHtml } from '../history/index.js';
+import { renderTransactionsHtml } from '../history/index.js';
+import { escapeHtml } from '../trace/index.js';
+import { writeFileAtomic } from '../trace/index.js';
+import { renderTraceHtml } from '../trace/index.js';
+import { traceToJsonl } from '../trace/index.js';
 import { formatDiagnostic } from './diagnostics.js';
 import type { MaelstromRun } from './run.js';
 

@@ -5,8 +5,8 @@
  * node it went to.
  */
 
-import type { History, HistoryEvent, HistoryKey, Operation, PairedHistory } from '../history/types.js';
-import { pairOperations } from '../history/types.js';
+import type { History, HistoryEvent, HistoryKey, Operation, PairedHistory } from '../history/index.js';
+import { pairOperations } from '../history/index.js';
 
 /** How an operation ended. */
 export type CompletionType = 'ok' | 'fail' | 'info';

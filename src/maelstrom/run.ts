@@ -8,9 +8,9 @@
  * process is stopped (and its process group killed) before the check starts.
  */
 
-import { RandomStreams } from '../sim/random.js';
-import type { Quantiles } from '../history/convergence/quantiles.js';
-import type { Trace } from '../trace/events.js';
+import { RandomStreams } from '../core/index.js';
+import type { Quantiles } from '../history/index.js';
+import type { Trace } from '../trace/index.js';
 import { Client, sleep, WorkloadDriver } from './clients.js';
 import { Diagnostics, type DiagnosticGroup } from './diagnostics.js';
 import { PartitionNemesis, type NemesisEvent } from './nemesis.js';

@@ -15,7 +15,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
-import { escapeHtml } from '../trace/escape.js';
+import { escapeHtml } from '../trace/index.js';
 
 /** One run found in the store. */
 export interface StoredRun {

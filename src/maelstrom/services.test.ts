@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomStream } from '../sim/random.js';
+import { randomStream } from '../core/index.js';
 import type { Body } from './protocol.js';
 import { lastWriteWinsKv, linearizableKv, sequentialKv, timestampOracle, type Service } from './services.js';
 

@@ -19,8 +19,8 @@
  * -> `cas_ok`, error 20 (missing key) or 22 (`from` differs).
  */
 
-import { canonicalString, structuralEqual } from '../history/hash.js';
-import type { RandomStream } from '../sim/random.js';
+import { canonicalString, structuralEqual } from '../history/index.js';
+import type { RandomStream } from '../core/index.js';
 import { ErrorCode, errorBody, type Body, type ServiceName } from './protocol.js';
 
 /** A service: answers one request body from `source` with one reply body. */

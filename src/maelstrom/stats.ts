@@ -3,7 +3,7 @@
  * quantiles, as Maelstrom's stats and perf checkers report them.
  */
 
-import { quantiles, type Quantiles } from '../history/convergence/quantiles.js';
+import { quantiles, type Quantiles } from '../history/index.js';
 import type { RunHistory } from './run-history.js';
 
 /** Counts of one kind of operation, or of all. */

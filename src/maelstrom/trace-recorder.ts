@@ -5,7 +5,7 @@
  * start of the run.
  */
 
-import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceEvent, type TraceNode } from '../trace/events.js';
+import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceEvent, type TraceNode } from '../trace/index.js';
 import { compareNodeIds } from './diagnostics.js';
 
 /** Events kept at most: beyond, the trace stops growing and says it was cut. */

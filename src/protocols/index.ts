@@ -4,7 +4,7 @@
  * - `retransmit`: the stubborn link, "on boot send; on receive send ack; on timer resend".
  * - `perfect-link`: sequence numbers and deduplication on top: exactly-once delivery.
  * - `two-generals`: agreement over a lossy link with k acknowledgements, and why it fails.
- * - `lab1`: `reliableSend` with tries and timeout, a reliable key-value server, the tries table.
+ * - `lab1`: `reliableSend` with tries and timeout, a reliable key-value server.
  * - `clocks`: Lamport and vector clocks, a protocol that stamps messages, Cristian's clock sync.
  */
 
@@ -15,6 +15,7 @@ export {
   type RetransmitOptions,
   type RetransmitReceiverState,
   type RetransmitSenderState,
+  type RetransmitSenderTimer,
 } from './retransmit/stubborn-link.js';
 export {
   isPerfectLinkMessage,
@@ -28,6 +29,7 @@ export {
   type PerfectLinkNodeOptions,
   type PerfectLinkNodeState,
   type PerfectLinkState,
+  type PerfectLinkTimer,
 } from './perfect-link/perfect-link.js';
 export {
   lastMessageFor,
@@ -35,6 +37,7 @@ export {
   type ChainMessage,
   type Decision,
   type GeneralState,
+  type GeneralTimer,
   type TwoGeneralsOptions,
 } from './two-generals/two-generals.js';
 export {
@@ -43,6 +46,7 @@ export {
   type PingMessage,
   type PingReceiverState,
   type ReliableSenderState,
+  type ReliableSenderTimer,
   type ReliableSendOptions,
   type SendInProgress,
   type SendResult,
@@ -52,23 +56,13 @@ export {
   keyValueServer,
   type KeyValueClientOptions,
   type KeyValueClientState,
+  type KeyValueClientTimer,
   type KeyValueMessage,
   type KeyValueOperation,
   type KeyValueResult,
   type KeyValueServerState,
   type StoreValue,
 } from './lab1/key-value.js';
-export {
-  LAB1_DROP_RATES,
-  formatTriesTable,
-  lab1TriesTable,
-  median,
-  nearestRank,
-  theoryMedianTries,
-  type TriesRow,
-  type TriesTableOptions,
-} from './lab1/tries-table.js';
-export { renderTriesTableHtml } from './lab1/tries-table-html.js';
 export { LAMPORT_ZERO, lamportReceive, lamportTick, type LamportTime } from './clocks/lamport-clock.js';
 export {
   VECTOR_ZERO,
@@ -84,6 +78,7 @@ export {
   clockStamping,
   type ClockScripts,
   type ClockStampingState,
+  type ClockStampingTimer,
   type ScriptedEvent,
   type StampedEvent,
   type StampedMessage,
@@ -96,6 +91,7 @@ export {
   type ClockError,
   type ClockSample,
   type ClockSyncClientState,
+  type ClockSyncClientTimer,
   type ClockSyncMessage,
   type ClockSyncOptions,
 } from './clocks/clock-sync.js';
@@ -119,4 +115,3 @@ export {
   type StateMachine,
 } from './raft/machines.js';
 export type { ClientReply, ClientRequest, Entry, PeerMessage, RaftMessage } from './raft/messages.js';
-export { kvCommand, kvCompletion } from './raft/workload.js';

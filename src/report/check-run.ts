@@ -5,21 +5,21 @@
  * that a test fails with exactly the report the command prints.
  */
 
-import { ActorStepError, type ActorAction, type ActorModelExtras, type ActorState } from '../check/actors.js';
-import { check } from '../check/check.js';
-import { guardedModel, ModelError } from '../check/guarded-model.js';
-import { defineModel, type Model } from '../check/model.js';
-import { checkInWorkers } from '../check/parallel.js';
-import type { CheckOptions, CheckResult, Path, Progress, Strategy } from '../check/result.js';
-import { InputError } from '../core/errors.js';
-import { plainToJson } from '../core/plain.js';
-import { loadScenario, scenarioModuleUrl } from '../sim/load-scenario.js';
-import { resolveParams, type Params } from '../sim/scenario.js';
-import type { Trace } from '../trace/events.js';
-import { escapeHtml } from '../trace/escape.js';
-import { writeFileAtomic } from '../trace/files.js';
-import { renderTraceHtml } from '../trace/html.js';
-import { traceToJsonl } from '../trace/write-jsonl.js';
+import { ActorStepError, type ActorAction, type ActorModelExtras, type ActorState } from '../check/index.js';
+import { check } from '../check/index.js';
+import { guardedModel, ModelError } from '../check/index.js';
+import { defineModel, type Model } from '../check/index.js';
+import { checkInWorkers } from '../check/index.js';
+import type { CheckOptions, CheckResult, Path, Progress, Strategy } from '../check/index.js';
+import { InputError } from '../core/index.js';
+import { plainToJson } from '../core/index.js';
+import { loadScenario, scenarioModuleUrl } from '../sim/index.js';
+import { resolveParams, type Params } from '../sim/index.js';
+import type { Trace } from '../trace/index.js';
+import { escapeHtml } from '../trace/index.js';
+import { writeFileAtomic } from '../trace/index.js';
+import { renderTraceHtml } from '../trace/index.js';
+import { traceToJsonl } from '../trace/index.js';
 import {
   abbreviate,
   checkJson,

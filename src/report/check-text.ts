@@ -5,10 +5,10 @@
  */
 
 import { getHeapStatistics } from 'node:v8';
-import { plainToJson } from '../core/plain.js';
-import { describeChoices } from '../check/choices.js';
-import type { CheckResult } from '../check/result.js';
-import type { Params } from '../sim/scenario.js';
+import { plainToJson } from '../core/index.js';
+import { describeChoices } from '../check/index.js';
+import type { CheckResult } from '../check/index.js';
+import type { Params } from '../sim/index.js';
 
 /** Files written for a counterexample, by kind. */
 export interface CheckFiles {

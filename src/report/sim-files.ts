@@ -5,18 +5,18 @@
  */
 
 import { unlink } from 'node:fs/promises';
-import { InputError } from '../core/errors.js';
-import { checkHistoryProperty, type HistoryCheckResult } from '../history/properties.js';
-import { renderHistoryHtml } from '../history/report/html.js';
-import { pairOperations, type History } from '../history/types.js';
-import { historyFromTrace } from '../history/workloads/history.js';
-import type { CampaignResult } from '../sim/campaign.js';
-import { loadScenario, prepareScenario } from '../sim/load-scenario.js';
-import type { Trace } from '../trace/events.js';
-import { escapeHtml } from '../trace/escape.js';
-import { writeFileAtomic } from '../trace/files.js';
-import { renderTraceHtml, type TraceHtmlOptions } from '../trace/html.js';
-import { traceToJsonl } from '../trace/write-jsonl.js';
+import { InputError } from '../core/index.js';
+import { checkHistoryProperty, type HistoryCheckResult } from '../history/index.js';
+import { renderHistoryHtml } from '../history/index.js';
+import { pairOperations, type History } from '../history/index.js';
+import { historyFromTrace } from '../history/index.js';
+import type { CampaignResult } from '../sim/index.js';
+import { loadScenario, prepareScenario } from '../sim/index.js';
+import type { Trace } from '../trace/index.js';
+import { escapeHtml } from '../trace/index.js';
+import { writeFileAtomic } from '../trace/index.js';
+import { renderTraceHtml, type TraceHtmlOptions } from '../trace/index.js';
+import { traceToJsonl } from '../trace/index.js';
 import { describeFailure, replayOf, type SimInvocation, type WrittenFiles } from './sim-text.js';
 
 /** Output paths asked for; each may be left out. */

@@ -3,8 +3,8 @@
  * machines, and the one command that replays a failure.
  */
 
-import type { CampaignFailure, CampaignResult, SeedFailure } from '../sim/campaign.js';
-import { formatCount, formatDuration } from '../sim/shrink.js';
+import type { CampaignFailure, CampaignResult, SeedFailure } from '../sim/index.js';
+import { formatCount, formatDuration } from '../sim/index.js';
 import { shellCommand } from './shell.js';
 
 /** How the campaign was asked for, for the replay command. */

@@ -4,16 +4,16 @@
  * them) and every node's address (from the cluster file).
  */
 
-import { InputError } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
-import type { Protocol } from '../core/protocol.js';
-import type { NodeSpec, SimulationConfig } from '../sim/simulator.js';
+import { InputError } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import type { Protocol } from '../core/index.js';
+import type { NodeSpec, SimulationConfig } from '../sim/index.js';
 import type { ClusterConfig, NodeAddress } from './config.js';
 
 /** One node as the runtime runs it. */
 export interface PlannedNode {
   readonly id: NodeId;
-  readonly protocol: Protocol<unknown, unknown, unknown>;
+  readonly protocol: Protocol<unknown, unknown>;
   readonly group: string;
   /** The node's group in the scenario's order, itself included (`context.nodes`). */
   readonly members: readonly NodeId[];
@@ -79,7 +79,7 @@ export function planCluster(
       notes.push(`${id} has a clock skew or drift in the scenario; the runtime uses the real clock`);
     return {
       id: id as NodeId,
-      protocol: spec.protocol as Protocol<unknown, unknown, unknown>,
+      protocol: spec.protocol as Protocol<unknown, unknown>,
       group,
       members,
       peers: members.filter((member) => member !== id),

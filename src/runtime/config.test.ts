@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
-import { defineProtocol } from '../core/protocol.js';
+import { InputError } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
 import { planCluster } from './cluster.js';
 import { loadClusterConfig, parseClusterConfig } from './config.js';
 

@@ -29,8 +29,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../core/errors.js';
-import { nodeId, type NodeId } from '../core/ids.js';
+import { InputError } from '../core/index.js';
+import { nodeId, type NodeId } from '../core/index.js';
 
 /** The shortest cluster key accepted: 128 bits. */
 export const CLUSTER_KEY_BYTES_MIN = 16;

@@ -18,9 +18,9 @@
 
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { OperationOutcome } from '../core/protocol.js';
-import { encodePlain } from '../core/plain.js';
-import { splitRecordedValue } from '../history/workloads/operation.js';
+import type { OperationOutcome } from '../core/index.js';
+import { encodePlain } from '../core/index.js';
+import { splitRecordedValue } from '../history/index.js';
 
 /** One history line, before JSON. */
 export interface HistoryLine {

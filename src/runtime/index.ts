@@ -44,3 +44,6 @@ export {
   type TransportOptions,
   type TransportStats,
 } from './transport.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export { displayPath } from './config.js';

@@ -10,10 +10,10 @@
 
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { InputError } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
-import { loadScenario, prepareScenario } from '../sim/load-scenario.js';
-import { TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from '../trace/events.js';
+import { InputError } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import { loadScenario, prepareScenario } from '../sim/index.js';
+import { TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from '../trace/index.js';
 import { planCluster, type ClusterPlan, type PlannedNode } from './cluster.js';
 import { displayPath, loadClusterConfig, nodeDataDirectory, type ClusterConfig } from './config.js';
 import { HistoryWriter } from './history-file.js';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ProtocolFault } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
-import { defineProtocol, type Protocol } from '../core/protocol.js';
+import type { ProtocolFault } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import { defineProtocol, type Protocol } from '../core/index.js';
 import type { NodeAddress } from './config.js';
 import { HistoryWriter } from './history-file.js';
 import { RuntimeNode } from './node.js';
@@ -42,7 +42,7 @@ afterEach(async () => {
 
 /** Node `a` running `protocol`, with peer `b` (a bare transport that records what arrives). */
 async function system(
-  protocol: Protocol<unknown, unknown, unknown>,
+  protocol: Protocol<unknown, unknown>,
   options: {
     storage?: DurableStore;
     recovered?: boolean;

@@ -22,13 +22,13 @@
  */
 
 import { createHmac, randomInt } from 'node:crypto';
-import type { Effect } from '../core/effects.js';
-import type { ProtocolFault } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
-import { encodePlain, plainToJson } from '../core/plain.js';
-import type { Signature } from '../core/signature.js';
-import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
-import { randomStream, type RandomStream } from '../sim/random.js';
+import type { Effect } from '../core/index.js';
+import type { ProtocolFault } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import { encodePlain, plainToJson } from '../core/index.js';
+import type { Signature } from '../core/index.js';
+import { StepContext, type StepEnvironment, type StepTrigger } from '../core/index.js';
+import { randomStream, type RandomStream } from '../core/index.js';
 import type { PlannedNode } from './cluster.js';
 import type { NodeAddress } from './config.js';
 import type { HistoryWriter } from './history-file.js';

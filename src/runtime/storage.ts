@@ -30,8 +30,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../core/errors.js';
-import { decodePlain, encodePlain, findPlainViolation } from '../core/plain.js';
+import { InputError } from '../core/index.js';
+import { decodePlain, encodePlain, findPlainViolation } from '../core/index.js';
 
 /** The first bytes of every storage file. */
 export const STORAGE_MAGIC = Buffer.from('FLSTOR01', 'latin1');

@@ -16,7 +16,7 @@
 
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TraceEvent, TraceHeader } from '../trace/events.js';
+import type { TraceEvent, TraceHeader } from '../trace/index.js';
 
 /** How often buffered lines are written. */
 export const TRACE_FLUSH_MS = 200;

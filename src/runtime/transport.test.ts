@@ -1,6 +1,6 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NodeId } from '../core/ids.js';
+import type { NodeId } from '../core/index.js';
 import type { NodeAddress } from './config.js';
 import { decodeHello, encodeData, encodeHello, FRAME_BYTES_MAX, FrameReader } from './frames.js';
 import { Transport, type TransportOptions } from './transport.js';

@@ -19,8 +19,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { NodeId } from '../core/ids.js';
-import { decodePlain, encodePlain } from '../core/plain.js';
+import type { NodeId } from '../core/index.js';
+import { decodePlain, encodePlain } from '../core/index.js';
 import type { NodeAddress } from './config.js';
 import {
   decodeAck,

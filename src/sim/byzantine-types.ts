@@ -7,10 +7,10 @@
  * node, never as another, so signatures of correct nodes cannot be forged.
  */
 
-import type { Effect } from '../core/effects.js';
-import type { NodeId } from '../core/ids.js';
-import type { Signature } from '../core/signature.js';
-import type { RandomStream } from './random.js';
+import type { Effect } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import type { Signature } from '../core/index.js';
+import type { RandomStream } from '../core/index.js';
 
 /** What a behaviour may use. */
 export interface ByzantineTools {

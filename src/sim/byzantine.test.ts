@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Effect } from '../core/effects.js';
-import { InputError } from '../core/errors.js';
-import { installGlobalGuard } from '../core/guard.js';
-import type { NodeId } from '../core/ids.js';
-import { findPlainViolation, plainToJson } from '../core/plain.js';
-import { defineProtocol } from '../core/protocol.js';
-import type { Signature } from '../core/signature.js';
+import type { Effect } from '../core/index.js';
+import { InputError } from '../core/index.js';
+import { installGlobalGuard } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import { findPlainViolation, plainToJson } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
+import type { Signature } from '../core/index.js';
 import { alterForRecipient, byzantine } from './byzantine.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
-import { randomStream } from './random.js';
+import { randomStream } from '../core/index.js';
 import { simulate, type SimulationConfig } from './simulator.js';
 
 // A fixed seed keeps the suite deterministic; change it locally to explore other inputs.

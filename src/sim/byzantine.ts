@@ -25,12 +25,12 @@
  * the engines cannot copy nor alter what it received.
  */
 
-import type { Effect, SendEffect } from '../core/effects.js';
-import { InputError } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
-import { clonePlain, findPlainViolation, plainToJson } from '../core/plain.js';
+import type { Effect, SendEffect } from '../core/index.js';
+import { InputError } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import { clonePlain, findPlainViolation, plainToJson } from '../core/index.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
-import type { RandomStream } from './random.js';
+import type { RandomStream } from '../core/index.js';
 
 /** Options of {@link equivocate}. */
 export interface EquivocateOptions {

@@ -4,7 +4,7 @@
  */
 
 import type { ScheduleSize } from './schedule-shrink.js';
-import type { Trace } from '../trace/events.js';
+import type { Trace } from '../trace/index.js';
 import type { CampaignFailure } from './campaign.js';
 import type { Params } from './scenario.js';
 import type { RunStats } from './simulator.js';

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import type { CampaignFailure } from './campaign.js';
 import {
   PHASE,

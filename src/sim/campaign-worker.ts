@@ -10,8 +10,8 @@
  */
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { describeThrown, InputError } from '../core/errors.js';
-import type { HandlerName, Protocol } from '../core/protocol.js';
+import { describeThrown, InputError } from '../core/index.js';
+import type { HandlerName, Protocol } from '../core/index.js';
 import type { CampaignFailure } from './campaign.js';
 import {
   CONTROL_STOP_ABOVE,

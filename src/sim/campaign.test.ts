@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from './campaign.js';
-import { traceToJsonl } from '../trace/jsonl.js';
+import { traceToJsonl } from '../trace/index.js';
 import { scriptFromTrace } from './script.js';
 import { simulate } from './simulator.js';
 

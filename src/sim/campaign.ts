@@ -16,9 +16,9 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { InputError } from '../core/errors.js';
-import type { HandlerName } from '../core/protocol.js';
-import type { Trace } from '../trace/events.js';
+import { InputError } from '../core/index.js';
+import type { HandlerName } from '../core/index.js';
+import type { Trace } from '../trace/index.js';
 import { WorkerPool, type Slot } from './campaign-pool.js';
 import {
   CONTROL_STOP_ABOVE,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import lotteryScenario from '../../examples/lottery.js';
-import { actorModel, type ActorAction, type ActorState } from '../check/actors.js';
-import { check } from '../check/check.js';
-import type { Path } from '../check/result.js';
-import { nodeId } from '../core/ids.js';
-import { defineProtocol } from '../core/protocol.js';
-import { traceToJsonl } from '../trace/jsonl.js';
-import { always } from '../core/properties.js';
+import { actorModel, type ActorAction, type ActorState } from '../check/index.js';
+import { check } from '../check/index.js';
+import type { Path } from '../check/index.js';
+import { nodeId } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
+import { traceToJsonl } from '../trace/index.js';
+import { always } from '../core/index.js';
 import { scriptFromTrace } from './script.js';
 import { ScriptStepError, simulate, type SimulationConfig } from './simulator.js';
 

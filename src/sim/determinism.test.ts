@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { defineProtocol } from '../core/protocol.js';
-import { traceToJsonl } from '../trace/jsonl.js';
+import { defineProtocol } from '../core/index.js';
+import { traceToJsonl } from '../trace/index.js';
 import { checkDeterminism } from './determinism.js';
 import { uniform } from './distributions.js';
 import { simulate, type SimulationConfig } from './simulator.js';

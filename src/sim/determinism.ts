@@ -12,7 +12,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { traceToJsonl } from '../trace/write-jsonl.js';
+import { traceToJsonl } from '../trace/index.js';
 import { simulate, type ShrinkDirectives, type SimulationConfig } from './simulator.js';
 
 /** Options of the check: the run to repeat. */

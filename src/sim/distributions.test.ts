@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import {
   constant,
   custom,
@@ -10,7 +10,7 @@ import {
   validateDistribution,
   type Distribution,
 } from './distributions.js';
-import { randomStream } from './random.js';
+import { randomStream } from '../core/index.js';
 
 const DRAWS = 100_000;
 

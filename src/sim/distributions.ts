@@ -5,8 +5,8 @@
  * header) except `custom`, which wraps a function of the random stream.
  */
 
-import { InputError } from '../core/errors.js';
-import type { RandomStream } from './random.js';
+import { InputError } from '../core/index.js';
+import type { RandomStream } from '../core/index.js';
 
 /** A distribution of durations in ms. */
 export type Distribution =

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
-import { defineProtocol, type Protocol } from '../core/protocol.js';
-import type { TraceEvent } from '../trace/events.js';
+import { InputError } from '../core/index.js';
+import { defineProtocol, type Protocol } from '../core/index.js';
+import type { TraceEvent } from '../trace/index.js';
 import {
   expandNemesis,
   validateFault,
@@ -12,7 +12,7 @@ import {
   type RandomNemesis,
   type TimedFault,
 } from './faults.js';
-import { randomStream } from './random.js';
+import { randomStream } from '../core/index.js';
 import { simulate, type SimulationConfig } from './simulator.js';
 
 // A fixed seed keeps the suite deterministic; change it locally to explore other inputs.

@@ -7,9 +7,9 @@
  * Keeping the list explicit is what lets shrinking remove faults one at a time.
  */
 
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import { validatePartition, type PartitionShape } from './partitions.js';
-import type { RandomStream } from './random.js';
+import type { RandomStream } from '../core/index.js';
 
 /** One fault. */
 export type Fault =

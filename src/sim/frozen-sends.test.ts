@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineProtocol } from '../core/protocol.js';
+import { defineProtocol } from '../core/index.js';
 import { frozenWriteOf } from './frozen-sends.js';
 import { simulate, type Failure } from './simulator.js';
 

@@ -11,7 +11,7 @@
  * with each sent object mapped to its send, and the failure then names it.
  */
 
-import type { HandlerName } from '../core/protocol.js';
+import type { HandlerName } from '../core/index.js';
 
 /** Where an object was first sent (and so frozen). */
 export interface SendSite {

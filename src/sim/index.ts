@@ -16,8 +16,20 @@ export type { Fault, FaultSchedule, RandomFaultKind, RandomNemesis, TimedFault }
 export type { LinkOverride, LinkSettings, NetworkSettings } from './network.js';
 export type { PartitionShape } from './partitions.js';
 // The one property language, the same objects as in fairlink/core (one name, one meaning).
-export * from '../core/properties.js';
-export { randomStream, RandomStreams, type RandomStream } from './random.js';
+export {
+  always,
+  eventually,
+  holdsOn,
+  invariant,
+  sometimes,
+  type ClientEvent,
+  type MessageInFlight,
+  type Property,
+  type PropertyKind,
+  type SystemView,
+  type Verdict,
+} from '../core/index.js';
+export { randomStream, RandomStreams, type RandomStream } from '../core/index.js';
 export { formatShrinkToken, parseShrinkToken } from './replay-token.js';
 export {
   defineScenario,
@@ -63,3 +75,22 @@ export {
   type SimulationConfig,
   type SimulationResult,
 } from './simulator.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export {
+  type CampaignFailure,
+  type CampaignProgress,
+  type CampaignResult,
+  runCampaign,
+  type SeedFailure,
+  type SeedRange,
+  type Shard,
+} from './campaign.js';
+export { bundleModule } from './compiled-module.js';
+export { draw } from './distributions.js';
+export { checkScenarioFile, loadScenario, prepareScenario, scenarioModuleUrl } from './load-scenario.js';
+export { type Grudge } from './network.js';
+export { buildGrudge, grudgeToRecord, type NamedGrudge } from './partitions.js';
+export { checkScheduleFits, scriptFromTrace } from './script.js';
+export { formatCount, formatDuration } from './shrink.js';
+export { ScriptStepError } from './simulator.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import { loadScenario, prepareScenario } from './load-scenario.js';
 
 const fixture = (name: string): string =>

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildFailure, TransformFailure } from 'esbuild';
-import { describeThrown, InputError } from '../core/errors.js';
+import { describeThrown, InputError } from '../core/index.js';
 import { compiledModuleUrl } from './compiled-module.js';
 import { isScenario, resolveParams, type Params, type Scenario } from './scenario.js';
 import { validateConfig, type SimulationConfig } from './simulator.js';

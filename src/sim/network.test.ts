@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
+import { InputError } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
 import { constant, exponential, uniform } from './distributions.js';
 import { Network, validateNetwork, type NetworkSettings } from './network.js';
-import { randomStream } from './random.js';
+import { randomStream } from '../core/index.js';
 
 // A fixed seed keeps the suite deterministic; change it locally to explore other inputs.
 fc.configureGlobal({ seed: 1_914_181 });

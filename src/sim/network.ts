@@ -11,10 +11,10 @@
  * message on the same link is never dropped more than that many times in a row.
  */
 
-import { InputError } from '../core/errors.js';
-import type { NodeId } from '../core/ids.js';
-import { plainToJson } from '../core/plain.js';
-import type { DropReason } from '../trace/events.js';
+import { InputError } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
+import { plainToJson } from '../core/index.js';
+import type { DropReason } from '../trace/index.js';
 import {
   constant,
   describeDistribution,
@@ -22,7 +22,7 @@ import {
   validateDistribution,
   type Distribution,
 } from './distributions.js';
-import type { RandomStream } from './random.js';
+import type { RandomStream } from '../core/index.js';
 import type { SendKeys } from './send-keys.js';
 
 /** Settings of one link (or the defaults of all links). */

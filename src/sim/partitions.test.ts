@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
-import { defineProtocol } from '../core/protocol.js';
-import type { NodeId } from '../core/ids.js';
+import { InputError } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
+import type { NodeId } from '../core/index.js';
 import type { Grudge } from './network.js';
 import { buildGrudge, grudgeToRecord, validatePartition, type PartitionShape } from './partitions.js';
-import { randomStream } from './random.js';
+import { randomStream } from '../core/index.js';
 import { simulate } from './simulator.js';
-import type { TraceEvent } from '../trace/events.js';
+import type { TraceEvent } from '../trace/index.js';
 
 function names(count: number): string[] {
   return Array.from({ length: count }, (_, index) => `n${index + 1}`);

@@ -4,9 +4,9 @@
  * applies to (and, for random shapes, the fault stream).
  */
 
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import type { Grudge } from './network.js';
-import type { RandomStream } from './random.js';
+import type { RandomStream } from '../core/index.js';
 
 /** A partition shape, as data. */
 export type PartitionShape =

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from './simulator.js';
-import type { NodeId } from '../core/ids.js';
-import { defineProtocol } from '../core/protocol.js';
-import { protocolFrames } from '../core/stack.js';
+import type { NodeId } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
+import { protocolFrames } from '../core/index.js';
 
 describe('protocolFrames', () => {
   it("keeps the protocol's frames: not the context method that refused a call, nor the engine below", () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import { formatShrinkToken, parseShrinkToken } from './replay-token.js';
 import type { ShrinkDirectives } from './simulator.js';
 

@@ -16,7 +16,7 @@
  * both ends. Characters used: letters, digits, `.`, `,`, `:`, `-`, `+`.
  */
 
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import { SEND_KEY_PATTERN } from './send-keys.js';
 import type { ShrinkDirectives } from './simulator.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { InputError } from '../core/errors.js';
-import { defineProtocol } from '../core/protocol.js';
+import { InputError } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
 import { defineScenario, isScenario, oneOf, resolveParams, type OneOf, type Scenario } from './scenario.js';
 import { simulate } from './simulator.js';
 

@@ -8,7 +8,7 @@
  * campaign starts from the same configuration.
  */
 
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import type { SimulationConfig } from './simulator.js';
 
 /** A parameter value: what `--param` can express. */

@@ -15,7 +15,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import brokenScenario from '../../examples/raft-kv-broken.js';
-import { traceToJsonl } from '../trace/jsonl.js';
+import { traceToJsonl } from '../trace/index.js';
 import { runCampaign } from './campaign.js';
 import { noLarger } from './schedule-shrink.js';
 import { scriptFromTrace } from './script.js';

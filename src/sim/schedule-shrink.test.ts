@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import perfectLinkScenario from '../../examples/perfect-link.js';
 import twoGeneralsScenario from '../../examples/two-generals.js';
-import { traceToJsonl } from '../trace/jsonl.js';
+import { traceToJsonl } from '../trace/index.js';
 import { scriptFromTrace } from './script.js';
 import {
   noLarger,

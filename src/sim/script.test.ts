@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import twoGeneralsScenario from '../../examples/two-generals.js';
-import { check } from '../check/check.js';
-import type { ActorAction, ActorModelExtras, ActorState } from '../check/actors.js';
-import type { Model } from '../check/model.js';
-import type { Path } from '../check/result.js';
-import { InputError } from '../core/errors.js';
-import type { TraceHeader } from '../trace/events.js';
+import { check } from '../check/index.js';
+import type { ActorAction, ActorModelExtras, ActorState } from '../check/index.js';
+import type { Model } from '../check/index.js';
+import type { Path } from '../check/index.js';
+import { InputError } from '../core/index.js';
+import type { TraceHeader } from '../trace/index.js';
 import { checkScheduleFits, scriptFromTrace, type ScheduleTarget } from './script.js';
 import { ScriptStepError, simulate } from './simulator.js';
 

@@ -11,9 +11,9 @@
  * so that an action the system cannot carry out is reported as bad input at that line.
  */
 
-import { InputError } from '../core/errors.js';
-import { decodePlain, plainToJson } from '../core/plain.js';
-import type { Trace, TraceHeader } from '../trace/events.js';
+import { InputError } from '../core/index.js';
+import { decodePlain, plainToJson } from '../core/index.js';
+import type { Trace, TraceHeader } from '../trace/index.js';
 import type { ScriptedAction } from './simulator.js';
 
 /** The scripted actions of a trace, in order, and the line in the file of each one's event. */

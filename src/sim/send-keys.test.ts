@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineProtocol } from '../core/protocol.js';
+import { defineProtocol } from '../core/index.js';
 import { uniform } from './distributions.js';
 import { SEND_KEY_PATTERN, SendKeys } from './send-keys.js';
 import { simulate, type SimulationConfig } from './simulator.js';

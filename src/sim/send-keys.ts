@@ -13,7 +13,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { plainToJson } from '../core/plain.js';
+import { plainToJson } from '../core/index.js';
 
 /**
  * Hex digits of the content hash: 40 bits. A collision only merges the

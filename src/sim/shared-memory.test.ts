@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeId } from '../core/ids.js';
-import { defineProtocol, type Context } from '../core/protocol.js';
-import type { Signature } from '../core/signature.js';
-import { StepContext, type StepEnvironment } from '../core/step.js';
-import type { TraceEvent } from '../trace/events.js';
+import type { NodeId } from '../core/index.js';
+import { defineProtocol, type Context } from '../core/index.js';
+import type { Signature } from '../core/index.js';
+import { StepContext, type StepEnvironment } from '../core/index.js';
+import type { TraceEvent } from '../trace/index.js';
 import { exponential, uniform } from './distributions.js';
-import type { ClientEvent } from '../core/properties.js';
+import type { ClientEvent } from '../core/index.js';
 import {
   registerClient,
   registerService,

@@ -27,9 +27,9 @@
  * ```
  */
 
-import type { NodeId } from '../core/ids.js';
-import { plainToJson } from '../core/plain.js';
-import { defineProtocol, type Protocol } from '../core/protocol.js';
+import type { NodeId } from '../core/index.js';
+import { plainToJson } from '../core/index.js';
+import { defineProtocol, type Protocol } from '../core/index.js';
 
 /** A read of register `register`. */
 export interface RegisterRead {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
-import { defineProtocol } from '../core/protocol.js';
+import { InputError } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
 import { uniform } from './distributions.js';
-import { always, eventually, invariant } from '../core/properties.js';
+import { always, eventually, invariant } from '../core/index.js';
 import { parseShrinkToken } from './replay-token.js';
 import { formatCount, formatDuration, sameFailure, shrinkFailure, type ShrinkOutcome } from './shrink.js';
 import { simulate, type SimulationConfig, type SimulationResult } from './simulator.js';
@@ -22,7 +22,11 @@ interface ReplicaState {
 const VALUES = 40;
 const DEADLINE_MS = 400;
 
-const leader = defineProtocol<ReplicaState, ReplicaMessage, { value: number } | null>({
+const leader = defineProtocol<
+  ReplicaState,
+  ReplicaMessage,
+  { name: 'produce'; data: null } | { name: `retry-${number}`; data: { value: number } }
+>({
   name: 'retry-once-leader',
   init: () => ({ values: [], producedAtMs: [], acked: {} }),
   onBoot: (context) => context.setTimer('produce', 100),
@@ -38,7 +42,7 @@ const leader = defineProtocol<ReplicaState, ReplicaMessage, { value: number } | 
       return;
     }
     // The bug: one retry, then the leader forgets about the value.
-    const value = (timer.data as { value: number }).value;
+    const value = timer.data.value;
     for (const peer of context.peers) {
       if (!(state.acked[peer] ?? []).includes(value)) context.send(peer, { type: 'put', value });
     }

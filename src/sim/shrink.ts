@@ -42,7 +42,7 @@
  * depend on the machine's speed, so it is opt-in (`timeBudgetMs`).
  */
 
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import { formatShrinkToken } from './replay-token.js';
 import {
   simulate,

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
-import { nodeId, type NodeId } from '../core/ids.js';
-import { defineProtocol, type Context, type Protocol } from '../core/protocol.js';
-import type { TraceEvent } from '../trace/events.js';
+import { InputError } from '../core/index.js';
+import { nodeId, type NodeId } from '../core/index.js';
+import { defineProtocol, type Context, type Protocol } from '../core/index.js';
+import type { TraceEvent } from '../trace/index.js';
 import { byzantine } from './byzantine.js';
 import { exponential, uniform } from './distributions.js';
-import { always, eventually, invariant } from '../core/properties.js';
+import { always, eventually, invariant } from '../core/index.js';
 import { EventQueue } from './queue.js';
 import { simulate, validateConfig, type NodeSpec, type SimulationConfig } from './simulator.js';
 

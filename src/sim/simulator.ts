@@ -9,16 +9,16 @@
  */
 
 import { createHmac } from 'node:crypto';
-import type { Effect } from '../core/effects.js';
-import { InputError, ProtocolFault } from '../core/errors.js';
-import { installGlobalGuard } from '../core/guard.js';
-import { nodeId, type NodeId } from '../core/ids.js';
-import { encodePlain, plainToJson } from '../core/plain.js';
-import type { FiredTimer, HandlerName, Protocol } from '../core/protocol.js';
-import type { Signature } from '../core/signature.js';
-import { protocolFrames } from '../core/stack.js';
-import { StepContext, type StepEnvironment, type StepTrigger } from '../core/step.js';
-import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from '../trace/events.js';
+import type { Effect } from '../core/index.js';
+import { InputError, ProtocolFault } from '../core/index.js';
+import { installGlobalGuard } from '../core/index.js';
+import { nodeId, type NodeId } from '../core/index.js';
+import { encodePlain, plainToJson } from '../core/index.js';
+import type { FiredTimer, HandlerName, Protocol } from '../core/index.js';
+import type { Signature } from '../core/index.js';
+import { protocolFrames } from '../core/index.js';
+import { StepContext, type StepEnvironment, type StepTrigger } from '../core/index.js';
+import { TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceHeader } from '../trace/index.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
 import {
   expandNemesis,
@@ -30,10 +30,10 @@ import {
 } from './faults.js';
 import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
 import { buildGrudge, grudgeToRecord } from './partitions.js';
-import type { ClientEvent, Property, PropertyKind, SystemView } from '../core/properties.js';
+import type { ClientEvent, Property, PropertyKind, SystemView } from '../core/index.js';
 import { frozenWriteOf, SendSites } from './frozen-sends.js';
 import { EventQueue } from './queue.js';
-import { RandomStreams, type RandomStream } from './random.js';
+import { RandomStreams, type RandomStream } from '../core/index.js';
 import { SendKeys } from './send-keys.js';
 
 /** How a node is placed in a system. */
@@ -267,7 +267,7 @@ type QueuedEvent =
 interface NodeSlot {
   readonly id: NodeId;
   readonly index: number;
-  readonly protocol: Protocol<unknown, unknown, unknown>;
+  readonly protocol: Protocol<unknown, unknown>;
   readonly group: string;
   readonly members: readonly NodeId[];
   readonly peers: readonly NodeId[];
@@ -312,7 +312,7 @@ function scriptSendKey(from: string, to: string, key: string): string {
 }
 
 /** Normalises a node entry to a spec. */
-function toSpec(entry: Protocol<unknown, unknown, unknown> | NodeSpec): NodeSpec {
+function toSpec(entry: Protocol<unknown, unknown> | NodeSpec): NodeSpec {
   return 'protocol' in entry && typeof entry.protocol === 'object' ? entry : { protocol: entry as Protocol };
 }
 
@@ -499,7 +499,7 @@ class Simulation implements StepEnvironment {
         lastTarget: undefined,
         random: this.streams.stream(`node:${name}`),
         index,
-        protocol: spec.protocol as Protocol<unknown, unknown, unknown>,
+        protocol: spec.protocol as Protocol<unknown, unknown>,
         group,
         members,
         peers: members.filter((member) => member !== id),

@@ -5,11 +5,11 @@
 
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkScenario, type ScenarioCheckOutcome } from '../report/check-run.js';
-import { writeOutputs } from '../report/sim-files.js';
-import { formatSimText, type SimInvocation } from '../report/sim-text.js';
-import { runCampaign, type CampaignResult, type SeedRange } from '../sim/campaign.js';
-import type { Strategy } from '../check/result.js';
+import { checkScenario, type ScenarioCheckOutcome } from '../report/index.js';
+import { writeOutputs } from '../report/index.js';
+import { formatSimText, type SimInvocation } from '../report/index.js';
+import { runCampaign, type CampaignResult, type SeedRange } from '../sim/index.js';
+import type { Strategy } from '../check/index.js';
 
 /** A scenario file: a path relative to the working directory, an absolute path, or a file URL. */
 export type ScenarioFile = string | URL;

@@ -15,3 +15,7 @@ export {
 export { writeFileAtomic } from './files.js';
 export { renderTraceHtml, TRACE_HTML_EVENTS_MAX, type TraceHtmlOptions } from './html.js';
 export { SHIVIZ_REGEX, traceToShiviz, type ShivizOptions } from './shiviz.js';
+
+// Used by other modules of fairlink (not part of the package entry points).
+export { escapeHtml } from './escape.js';
+export { parseTraceJsonlWithLines } from './jsonl.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceEvent, type TraceHeader } from './events.js';
 import { parseTraceJsonl, TraceFormatError, traceToJsonl } from './jsonl.js';
 import { TRACE_EVENT_TYPES } from './schema.js';

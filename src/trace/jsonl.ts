@@ -11,7 +11,7 @@
  */
 
 import type { z } from 'zod';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../core/index.js';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceEvent, type TraceHeader } from './events.js';
 import { TRACE_EVENT_TYPES, traceEventSchemas, traceHeaderSchema } from './schema.js';
 import { EVENT_COUNT } from './write-jsonl.js';

@@ -4,10 +4,10 @@
  * causality.
  */
 import { describe, expect, it } from 'vitest';
-import type { NodeId } from '../core/ids.js';
-import { defineProtocol } from '../core/protocol.js';
-import { uniform } from '../sim/distributions.js';
-import { simulate } from '../sim/simulator.js';
+import type { NodeId } from '../core/index.js';
+import { defineProtocol } from '../core/index.js';
+import { uniform } from '../sim/index.js';
+import { simulate } from '../sim/index.js';
 import { layoutDiagram } from './diagram/layout.js';
 import type { Trace, TraceEvent } from './events.js';
 import { renderTraceHtml } from './html.js';

@@ -21,6 +21,9 @@ export interface SenderState {
   acknowledged: boolean;
 }
 
+/** The sender's one timer: send `m` again. `setTimer` takes only the names declared here. */
+export type SenderTimer = { readonly name: 'resend'; readonly data: null };
+
 export interface ReceiverState {
   /** How many copies of `m` arrived (more than one is normal). */
   received: number;
@@ -32,7 +35,7 @@ const RESEND_MS = 20;
 /** The sender: sends `payload` to `receiver` until an ack comes back. */
 export function sender(receiver: string, payload: string) {
   const to = receiver as NodeId;
-  return defineProtocol<SenderState, Message>({
+  return defineProtocol<SenderState, Message, SenderTimer>({
     name: 'sender',
     init: () => ({ sends: 0, acknowledged: false }),
     onBoot(context) {

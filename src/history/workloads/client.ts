@@ -22,9 +22,9 @@
  *
  * @module
  */
-import { InputError } from '../../core/errors.js';
-import type { NodeId } from '../../core/ids.js';
-import { defineProtocol, type Context, type Protocol } from '../../core/protocol.js';
+import { InputError } from '../../core/index.js';
+import type { NodeId } from '../../core/index.js';
+import { defineProtocol, type Context, type Protocol } from '../../core/index.js';
 import type { Workload } from './generators.js';
 import { recordedValue, type WorkloadOperation } from './operation.js';
 

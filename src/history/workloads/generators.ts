@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { InputError } from '../../core/errors.js';
+import { InputError } from '../../core/index.js';
 import { keyValueModel } from '../models/key-value.js';
 import type { Model } from '../models/model.js';
 import { casRegisterModel, registerModel } from '../models/register.js';

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { decodePlain } from '../../core/plain.js';
-import type { ClientEvent } from '../../core/properties.js';
-import type { Trace } from '../../trace/events.js';
+import { decodePlain } from '../../core/index.js';
+import type { ClientEvent } from '../../core/index.js';
+import type { Trace } from '../../trace/index.js';
 import type { EventType, History, HistoryEvent } from '../types.js';
 import { splitRecordedValue } from './operation.js';
 

@@ -39,4 +39,5 @@ export {
   type WorkloadRequest,
 } from './client.js';
 export { historyFromSimulation, historyFromTrace } from './history.js';
+export { kvCommand, kvCompletion } from './raft-kv.js';
 export { clientsProgress, type ClientsProgressOptions } from './progress.js';

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { eventually, type Property } from '../../core/properties.js';
+import { eventually, type Property } from '../../core/index.js';
 import type { WorkloadClientState } from './client.js';
 
 /** Options of {@link clientsProgress}. */

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../core/errors.js';
-import { defineProtocol, type Protocol } from '../../core/protocol.js';
-import { constant, uniform } from '../../sim/distributions.js';
-import { simulate, type SimulationConfig } from '../../sim/simulator.js';
-import { parseTraceJsonl, traceToJsonl } from '../../trace/jsonl.js';
+import { InputError } from '../../core/index.js';
+import { defineProtocol, type Protocol } from '../../core/index.js';
+import { constant, uniform } from '../../sim/index.js';
+import { simulate, type SimulationConfig } from '../../sim/index.js';
+import { parseTraceJsonl, traceToJsonl } from '../../trace/index.js';
 import { checkLinearizability } from '../linearizability/check.js';
 import { linearizable } from '../properties.js';
 import { pairOperations } from '../types.js';

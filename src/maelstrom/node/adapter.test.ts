@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { defineProtocol, type Protocol } from '../../core/protocol.js';
+import { defineProtocol, type Protocol } from '../../core/index.js';
 import { broadcastNode } from '../nodes/broadcast.js';
 import { echoNode } from '../nodes/echo.js';
 import type { Body } from '../protocol.js';

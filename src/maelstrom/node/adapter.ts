@@ -20,14 +20,14 @@
 
 import { createHmac, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import type { NodeId } from '../../core/ids.js';
-import { decodePlain, plainToJson } from '../../core/plain.js';
-import type { Protocol } from '../../core/protocol.js';
-import type { Signature } from '../../core/signature.js';
-import { StepContext, type StepEnvironment } from '../../core/step.js';
-import type { Effect } from '../../core/effects.js';
-import type { ProtocolFault } from '../../core/errors.js';
-import { randomStream, type RandomStream } from '../../sim/random.js';
+import type { NodeId } from '../../core/index.js';
+import { decodePlain, plainToJson } from '../../core/index.js';
+import type { Protocol } from '../../core/index.js';
+import type { Signature } from '../../core/index.js';
+import { StepContext, type StepEnvironment } from '../../core/index.js';
+import type { Effect } from '../../core/index.js';
+import type { ProtocolFault } from '../../core/index.js';
+import { randomStream, type RandomStream } from '../../core/index.js';
 import { isClientId, isServiceId, type Body } from '../protocol.js';
 
 /** Where the node reads and writes. */

@@ -3,8 +3,8 @@
  * request's `msg_id` as `in_reply_to`, errors use Maelstrom's codes.
  */
 
-import type { NodeId } from '../../core/ids.js';
-import type { Context } from '../../core/protocol.js';
+import type { NodeId } from '../../core/index.js';
+import type { Context } from '../../core/index.js';
 import type { Body } from '../protocol.js';
 
 /** A context whose messages are Maelstrom bodies. */

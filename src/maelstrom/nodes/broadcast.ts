@@ -19,9 +19,9 @@
  * Values are compared by their JSON text.
  */
 
-import type { NodeId } from '../../core/ids.js';
-import { plainToJson } from '../../core/plain.js';
-import { defineProtocol, type Protocol } from '../../core/protocol.js';
+import type { NodeId } from '../../core/index.js';
+import { plainToJson } from '../../core/index.js';
+import { defineProtocol, type Protocol } from '../../core/index.js';
 import { ErrorCode, type Body } from '../protocol.js';
 import { reply, replyError, type MaelstromContext } from './body.js';
 

@@ -2,7 +2,7 @@
  * Echo as a fairlink protocol: `echo{echo}` -> `echo_ok{echo}`.
  */
 
-import { defineProtocol, type Protocol } from '../../core/protocol.js';
+import { defineProtocol, type Protocol } from '../../core/index.js';
 import { ErrorCode, type Body } from '../protocol.js';
 import { reply, replyError } from './body.js';
 

@@ -10,7 +10,7 @@
  * cut off by a partition catches up after it heals).
  */
 
-import { defineProtocol, type Protocol } from '../../core/protocol.js';
+import { defineProtocol, type Protocol } from '../../core/index.js';
 import { ErrorCode, type Body } from '../protocol.js';
 import { reply, replyError, type MaelstromContext } from './body.js';
 

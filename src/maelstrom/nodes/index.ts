@@ -7,8 +7,8 @@
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeThrown, InputError } from '../../core/errors.js';
-import type { Protocol } from '../../core/protocol.js';
+import { describeThrown, InputError } from '../../core/index.js';
+import type { Protocol } from '../../core/index.js';
 import type { Body } from '../protocol.js';
 import { broadcastNode } from './broadcast.js';
 import { echoNode } from './echo.js';

@@ -4,9 +4,9 @@
  * to the leader, error 11 when none is known).
  */
 
-import { canonicalString, structuralEqual } from '../../history/hash.js';
-import type { Protocol } from '../../core/protocol.js';
-import type { StateMachine } from '../../protocols/raft/machines.js';
+import { canonicalString, structuralEqual } from '../../history/index.js';
+import type { Protocol } from '../../core/index.js';
+import type { StateMachine } from '../../protocols/index.js';
 import { ErrorCode, type Body } from '../protocol.js';
 import {
   raftServiceNode,

@@ -3,14 +3,14 @@
  * simulator, seeded and replayable, under message loss and partitions.
  */
 import { describe, expect, it } from 'vitest';
-import type { NodeId } from '../../core/ids.js';
-import { defineProtocol, type Protocol } from '../../core/protocol.js';
-import { checkLinearizability } from '../../history/linearizability/check.js';
-import { casRegisterModel } from '../../history/models/register.js';
-import { pairOperations, type HistoryEvent } from '../../history/types.js';
-import { uniform } from '../../sim/distributions.js';
-import { eventually, type SystemView } from '../../core/properties.js';
-import { simulate, type SimulationConfig } from '../../sim/simulator.js';
+import type { NodeId } from '../../core/index.js';
+import { defineProtocol, type Protocol } from '../../core/index.js';
+import { checkLinearizability } from '../../history/index.js';
+import { casRegisterModel } from '../../history/index.js';
+import { pairOperations, type HistoryEvent } from '../../history/index.js';
+import { uniform } from '../../sim/index.js';
+import { eventually, type SystemView } from '../../core/index.js';
+import { simulate, type SimulationConfig } from '../../sim/index.js';
 import type { Body } from '../protocol.js';
 import { broadcastNode, treeNeighbours, type BroadcastState } from './broadcast.js';
 import { gCounterNode, type GCounterState } from './g-counter.js';

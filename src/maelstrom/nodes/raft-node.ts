@@ -16,18 +16,18 @@
  *   request number its `msg_id`, which increases per client.
  */
 
-import type { NodeId } from '../../core/ids.js';
+import type { NodeId } from '../../core/index.js';
 import {
   defineProtocol,
   type Context,
   type FiredTimer,
   type Protocol,
   type TimerDelay,
-} from '../../core/protocol.js';
-import type { Signature } from '../../core/signature.js';
-import { raft, type RaftState } from '../../protocols/raft/raft.js';
-import type { StateMachine } from '../../protocols/raft/machines.js';
-import type { RaftMessage } from '../../protocols/raft/messages.js';
+} from '../../core/index.js';
+import type { Signature } from '../../core/index.js';
+import { raft, type RaftState } from '../../protocols/index.js';
+import type { StateMachine } from '../../protocols/index.js';
+import type { RaftMessage } from '../../protocols/index.js';
 import { ErrorCode, type Body } from '../protocol.js';
 import { fromClient, replyError, type MaelstromContext } from './body.js';
 

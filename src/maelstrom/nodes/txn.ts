@@ -10,9 +10,9 @@
  * `["w", k, v]` sets the key.
  */
 
-import type { Protocol } from '../../core/protocol.js';
-import { canonicalString } from '../../history/hash.js';
-import type { StateMachine } from '../../protocols/raft/machines.js';
+import type { Protocol } from '../../core/index.js';
+import { canonicalString } from '../../history/index.js';
+import type { StateMachine } from '../../protocols/index.js';
 import type { Body } from '../protocol.js';
 import {
   raftServiceNode,

@@ -4,7 +4,7 @@
  * available during partitions.
  */
 
-import { defineProtocol, type Protocol } from '../../core/protocol.js';
+import { defineProtocol, type Protocol } from '../../core/index.js';
 import { ErrorCode, type Body } from '../protocol.js';
 import { reply, replyError } from './body.js';
 

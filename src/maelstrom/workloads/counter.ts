@@ -10,7 +10,7 @@
  * existed, and makes the history invalid.
  */
 
-import { checkCounter } from '../../history/convergence/counter-check.js';
+import { checkCounter } from '../../history/index.js';
 import type { RunHistory } from '../run-history.js';
 import { readsByNode } from './final-reads.js';
 import {

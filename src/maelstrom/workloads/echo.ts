@@ -3,7 +3,7 @@
  * its request.
  */
 
-import { structuralEqual } from '../../history/hash.js';
+import { structuralEqual } from '../../history/index.js';
 import type { RunHistory } from '../run-history.js';
 import { checkReplyType, missingField, type Workload, type WorkloadCheck } from './workload.js';
 

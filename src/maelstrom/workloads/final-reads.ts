@@ -6,7 +6,7 @@
  * whose final read failed are left out (there is nothing to judge them by).
  */
 
-import type { Operation, PairedHistory } from '../../history/types.js';
+import type { Operation, PairedHistory } from '../../history/index.js';
 import type { RecordedOperation, RunHistory } from '../run-history.js';
 
 /** A paired history whose reads are attributed to nodes, and the nodes that had no final read. */

@@ -17,7 +17,7 @@
  * a message back for any time).
  */
 
-import { canonicalString } from '../../history/hash.js';
+import { canonicalString } from '../../history/index.js';
 import type { RecordedOperation, RunHistory } from '../run-history.js';
 import type { WorkloadCheck } from './workload.js';
 

@@ -12,7 +12,7 @@
  * check is in kafka-check.ts.
  */
 
-import type { RandomStream } from '../../sim/random.js';
+import type { RandomStream } from '../../core/index.js';
 import type { RunHistory } from '../run-history.js';
 import { checkKafka } from './kafka-check.js';
 import {

@@ -11,9 +11,9 @@
  * did not happen and is recorded as `fail`.
  */
 
-import { checkLinearizability } from '../../history/linearizability/check.js';
-import { casRegisterModel } from '../../history/models/register.js';
-import { describeValue } from '../../history/hash.js';
+import { checkLinearizability } from '../../history/index.js';
+import { casRegisterModel } from '../../history/index.js';
+import { describeValue } from '../../history/index.js';
 import { ErrorCode } from '../protocol.js';
 import type { RunHistory } from '../run-history.js';
 import {

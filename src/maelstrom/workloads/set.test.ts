@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomStream } from '../../sim/random.js';
+import { randomStream } from '../../core/index.js';
 import { RunHistory } from '../run-history.js';
 import { readsByNode } from './final-reads.js';
 import { broadcastWorkload, stableLatencies } from './set.js';

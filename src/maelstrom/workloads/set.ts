@@ -7,10 +7,10 @@
  * broadcast first sends each node `topology{topology}`.
  */
 
-import { quantiles, type Quantiles } from '../../history/convergence/quantiles.js';
-import { checkSetConvergence } from '../../history/convergence/set-check.js';
-import { canonicalString } from '../../history/hash.js';
-import type { PairedHistory } from '../../history/types.js';
+import { quantiles, type Quantiles } from '../../history/index.js';
+import { checkSetConvergence } from '../../history/index.js';
+import { canonicalString } from '../../history/index.js';
+import type { PairedHistory } from '../../history/index.js';
 import { buildTopology } from '../topology.js';
 import type { RunHistory } from '../run-history.js';
 import { readsByNode } from './final-reads.js';

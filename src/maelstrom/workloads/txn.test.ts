@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consistencyModels } from '../../history/transactions/index.js';
-import { randomStream } from '../../sim/random.js';
+import { consistencyModels } from '../../history/index.js';
+import { randomStream } from '../../sim/index.js';
 import { CONSISTENCY_MODELS } from '../consistency-models.js';
 import { RunHistory } from '../run-history.js';
 import { createWorkload } from './index.js';

@@ -15,13 +15,13 @@
  * (default `strict-serializable`, Maelstrom's).
  */
 
-import { HistoryFormatError } from '../../history/errors.js';
+import { HistoryFormatError } from '../../history/index.js';
 import {
   checkTransactions,
   type ConsistencyModel,
   type TransactionCheckResult,
-} from '../../history/transactions/index.js';
-import type { RandomStream } from '../../sim/random.js';
+} from '../../history/index.js';
+import type { RandomStream } from '../../sim/index.js';
 import type { RunHistory } from '../run-history.js';
 import {
   checkReplyType,

@@ -3,7 +3,7 @@
  * returned twice (ids are compared as canonical JSON, so `1` and `"1"` differ).
  */
 
-import { canonicalString } from '../../history/hash.js';
+import { canonicalString } from '../../history/index.js';
 import type { RunHistory } from '../run-history.js';
 import { checkReplyType, missingField, type Workload, type WorkloadCheck } from './workload.js';
 

@@ -3,10 +3,10 @@
  * after the faults heal, and how the history is judged.
  */
 
-import type { LinearizabilityResult } from '../../history/linearizability/result.js';
-import type { TransactionCheckResult } from '../../history/transactions/index.js';
-import type { HistoryKey } from '../../history/types.js';
-import type { RandomStream } from '../../sim/random.js';
+import type { LinearizabilityResult } from '../../history/index.js';
+import type { TransactionCheckResult } from '../../history/index.js';
+import type { HistoryKey } from '../../history/index.js';
+import type { RandomStream } from '../../sim/index.js';
 import { isDefiniteError, type Body } from '../protocol.js';
 import type { RunHistory } from '../run-history.js';
 import type { ConsistencyModel } from '../consistency-models.js';

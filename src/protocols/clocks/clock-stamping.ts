@@ -45,6 +45,9 @@ export interface ClockStampingState {
   events: StampedEvent[];
 }
 
+/** The one timer: `data` is the index of the scripted step it runs. */
+export type ClockStampingTimer = { readonly name: 'script'; readonly data: number };
+
 /** Scripts per node name; a node with no script only receives. */
 export type ClockScripts = Readonly<Record<string, readonly ScriptedEvent[]>>;
 
@@ -52,7 +55,9 @@ export type ClockScripts = Readonly<Record<string, readonly ScriptedEvent[]>>;
  * The stamping protocol for a set of scripts. Every node of the system runs it; each reads its
  * own script by name.
  */
-export function clockStamping(scripts: ClockScripts): Protocol<ClockStampingState, StampedMessage, number> {
+export function clockStamping(
+  scripts: ClockScripts,
+): Protocol<ClockStampingState, StampedMessage, ClockStampingTimer> {
   for (const [node, script] of Object.entries(scripts)) {
     script.forEach((event, index) => {
       const previous = index === 0 ? 0 : (script[index - 1] as ScriptedEvent).atMs;
@@ -65,7 +70,7 @@ export function clockStamping(scripts: ClockScripts): Protocol<ClockStampingStat
   }
   const scriptOf = (node: NodeId): readonly ScriptedEvent[] => scripts[node] ?? [];
 
-  return defineProtocol<ClockStampingState, StampedMessage, number>({
+  return defineProtocol<ClockStampingState, StampedMessage, ClockStampingTimer>({
     name: 'clock-stamping',
     init: () => ({ lamport: LAMPORT_ZERO, vector: VECTOR_ZERO, nextStep: 0, events: [] }),
 

@@ -40,6 +40,9 @@ export interface ClockSyncClientState {
   offsetMs: number;
 }
 
+/** The client's one timer: start the next round. */
+export type ClockSyncClientTimer = { readonly name: 'round'; readonly data: null };
+
 /** Options of {@link cristianClient}. */
 export interface ClockSyncOptions {
   /** The time server. */
@@ -62,7 +65,9 @@ export const timeServer: Protocol<null, ClockSyncMessage> = defineProtocol<null,
 });
 
 /** The client of Cristian's algorithm. */
-export function cristianClient(options: ClockSyncOptions): Protocol<ClockSyncClientState, ClockSyncMessage> {
+export function cristianClient(
+  options: ClockSyncOptions,
+): Protocol<ClockSyncClientState, ClockSyncMessage, ClockSyncClientTimer> {
   const roundMs = options.roundMs ?? 200;
   const windowSize = options.windowSize ?? 20;
   if (!(roundMs > 0)) throw new RangeError(`cristianClient: roundMs must be > 0, got ${roundMs}`);
@@ -71,7 +76,7 @@ export function cristianClient(options: ClockSyncOptions): Protocol<ClockSyncCli
   }
   const server = options.server as NodeId;
 
-  return defineProtocol<ClockSyncClientState, ClockSyncMessage>({
+  return defineProtocol<ClockSyncClientState, ClockSyncMessage, ClockSyncClientTimer>({
     name: 'cristian-client',
     init: () => ({ nextId: 0, outstanding: new Map(), samples: [], offsetMs: 0 }),
 

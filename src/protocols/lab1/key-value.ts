@@ -92,21 +92,24 @@ export interface KeyValueClientOptions {
   readonly resendMs: number;
 }
 
+/** The client's one timer: resend the request in progress. */
+export type KeyValueClientTimer = { readonly name: 'resend'; readonly data: null };
+
 /** A client that runs `script` against the server, one operation at a time. */
 export function keyValueClient(
   options: KeyValueClientOptions,
-): Protocol<KeyValueClientState, KeyValueMessage> {
+): Protocol<KeyValueClientState, KeyValueMessage, KeyValueClientTimer> {
   const { script, resendMs } = options;
   if (!(resendMs > 0)) throw new RangeError(`keyValueClient: resendMs must be > 0, got ${resendMs}`);
   const server = options.server as NodeId;
 
-  const request = (context: Context<KeyValueClientState, KeyValueMessage>): void => {
+  const request = (context: Context<KeyValueClientState, KeyValueMessage, KeyValueClientTimer>): void => {
     const id = context.state.next;
     context.send(server, { type: 'request', id, operation: script[id] as KeyValueOperation });
     context.setTimer('resend', resendMs);
   };
 
-  const start = (context: Context<KeyValueClientState, KeyValueMessage>): void => {
+  const start = (context: Context<KeyValueClientState, KeyValueMessage, KeyValueClientTimer>): void => {
     const operation = script[context.state.next];
     if (!operation) return;
     context.state.operation = context.invoke(
@@ -116,7 +119,7 @@ export function keyValueClient(
     request(context);
   };
 
-  return defineProtocol<KeyValueClientState, KeyValueMessage>({
+  return defineProtocol<KeyValueClientState, KeyValueMessage, KeyValueClientTimer>({
     name: 'kv-client',
     init: () => ({ next: 0, operation: null, results: [] }),
     onBoot: start,

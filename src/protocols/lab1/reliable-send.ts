@@ -35,6 +35,9 @@ export interface SendInProgress {
   readonly startedMs: number;
 }
 
+/** The sender's timers: the next copy of the ping, and giving up on it. */
+export type ReliableSenderTimer = { readonly name: 'resend' | 'timeout'; readonly data: null };
+
 /** The sender's state. */
 export interface ReliableSenderState {
   current: SendInProgress | null;
@@ -55,7 +58,9 @@ export interface ReliableSendOptions {
 }
 
 /** The sender: `pings` reliable sends, in sequence. */
-export function reliableSender(options: ReliableSendOptions): Protocol<ReliableSenderState, PingMessage> {
+export function reliableSender(
+  options: ReliableSendOptions,
+): Protocol<ReliableSenderState, PingMessage, ReliableSenderTimer> {
   const { resendMs, timeoutMs } = options;
   const pings = options.pings ?? 1;
   if (!(resendMs > 0 && timeoutMs > 0)) {
@@ -67,7 +72,10 @@ export function reliableSender(options: ReliableSendOptions): Protocol<ReliableS
   const to = options.to as NodeId;
 
   /** `reliableSend(to, ping, timeout)`: the first send; retransmissions follow on the timer. */
-  const reliableSend = (context: Context<ReliableSenderState, PingMessage>, ping: number): void => {
+  const reliableSend = (
+    context: Context<ReliableSenderState, PingMessage, ReliableSenderTimer>,
+    ping: number,
+  ): void => {
     const operation = context.invoke('send', { ping });
     context.state.current = { ping, operation, tries: 1, startedMs: context.now() };
     context.send(to, { type: 'ping', ping });
@@ -76,7 +84,7 @@ export function reliableSender(options: ReliableSendOptions): Protocol<ReliableS
   };
 
   const finish = (
-    context: Context<ReliableSenderState, PingMessage>,
+    context: Context<ReliableSenderState, PingMessage, ReliableSenderTimer>,
     outcome: SendResult['outcome'],
   ): void => {
     const current = context.state.current as SendInProgress;
@@ -94,7 +102,7 @@ export function reliableSender(options: ReliableSendOptions): Protocol<ReliableS
     if (current.ping + 1 < pings) reliableSend(context, current.ping + 1);
   };
 
-  return defineProtocol<ReliableSenderState, PingMessage>({
+  return defineProtocol<ReliableSenderState, PingMessage, ReliableSenderTimer>({
     name: 'reliable-sender',
     init: () => ({ current: null, results: [] }),
 

@@ -4,9 +4,9 @@
  * lecture's fairness alone, a receiver that crashes and stays down is a fair behaviour.
  */
 import { describe, expect, it } from 'vitest';
-import { actorModel, type ActorState, type ActorSystem } from '../../check/actors.js';
-import { check } from '../../check/check.js';
-import { always, eventually, type SystemView } from '../../core/properties.js';
+import { actorModel, type ActorState, type ActorSystem } from '../../check/index.js';
+import { check } from '../../check/index.js';
+import { always, eventually, type SystemView } from '../../core/index.js';
 import { perfectLinkNode, type PerfectLinkNodeState } from './perfect-link.js';
 
 const PAYLOADS = ['a', 'b'];

@@ -56,12 +56,6 @@ export interface PerfectLinkState<Payload = unknown> {
   delivered: Map<string, DeliveredRecord>;
 }
 
-/** The context operations the link uses; any host protocol's context provides them. */
-export type LinkContext<Payload> = Pick<
-  Context<unknown, PerfectLinkMessage<Payload>>,
-  'send' | 'setTimer' | 'cancelTimer'
->;
-
 /** The data of a retransmission timer. */
 interface ResendTimerData {
   readonly to: string;
@@ -69,6 +63,21 @@ interface ResendTimerData {
 }
 
 const TIMER_PREFIX = 'pl-resend:';
+
+/**
+ * The link's retransmission timers, one per message not yet acknowledged: a host protocol
+ * with typed timers adds this member to its own timer union.
+ */
+export type PerfectLinkTimer = {
+  readonly name: `${typeof TIMER_PREFIX}${string}`;
+  readonly data: ResendTimerData;
+};
+
+/** The context operations the link uses; any host protocol's context provides them. */
+export type LinkContext<Payload> = Pick<
+  Context<unknown, PerfectLinkMessage<Payload>, PerfectLinkTimer>,
+  'send' | 'setTimer' | 'cancelTimer'
+>;
 
 /**
  * The perfect link as a layer a host protocol embeds: keep a {@link PerfectLinkState} in the
@@ -107,11 +116,17 @@ export function isPerfectLinkMessage(message: unknown): message is PerfectLinkMe
   return type === 'pl-data' || type === 'pl-ack';
 }
 
+/** Whether `timer` is one of the link's retransmission timers (for hosts with timers of their own). */
+function isPerfectLinkTimer(timer: FiredTimer): timer is PerfectLinkTimer {
+  return timer.name.startsWith(TIMER_PREFIX);
+}
+
 /** Builds the perfect-link layer; `resendMs` is the local time between retransmissions. */
 export function perfectLinkLayer<Payload>(options: { readonly resendMs: number }): PerfectLinkLayer<Payload> {
   const { resendMs } = options;
   if (!(resendMs > 0)) throw new RangeError(`perfectLinkLayer: resendMs must be > 0, got ${resendMs}`);
-  const timerName = (to: string, sequence: number): string => `${TIMER_PREFIX}${to}:${sequence}`;
+  const timerName = (to: string, sequence: number): PerfectLinkTimer['name'] =>
+    `${TIMER_PREFIX}${to}:${sequence}`;
 
   return {
     init: () => ({ nextSequence: new Map(), unacknowledged: new Map(), delivered: new Map() }),
@@ -146,8 +161,8 @@ export function perfectLinkLayer<Payload>(options: { readonly resendMs: number }
     },
 
     onTimer(context, link, timer) {
-      if (!timer.name.startsWith(TIMER_PREFIX)) return false;
-      const { to, sequence } = timer.data as ResendTimerData;
+      if (!isPerfectLinkTimer(timer)) return false;
+      const { to, sequence } = timer.data;
       const pending = link.unacknowledged.get(to);
       // Acknowledged meanwhile: the ack cancelled this timer, but be safe against a stale one.
       if (pending?.has(sequence)) {
@@ -187,7 +202,10 @@ export interface PerfectLinkNodeOptions<Payload> {
   /** What each node sends at boot: node name -> messages, in order. */
   readonly outbox?: Readonly<Record<string, readonly { readonly to: string; readonly payload: Payload }[]>>;
   /** Called once per delivered payload, after it joins the queue (the application's callback). */
-  readonly onDeliver?: (context: Context<PerfectLinkNodeState<Payload>>, delivery: Delivery<Payload>) => void;
+  readonly onDeliver?: (
+    context: Context<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>, PerfectLinkTimer>,
+    delivery: Delivery<Payload>,
+  ) => void;
   /**
    * Crash-recover: persist the node's state in every step that changes it and restore it on
    * recovery (see the module comment). Default false: a recovered node boots afresh.
@@ -201,14 +219,16 @@ const DURABLE_KEY = 'perfect-link-node';
 /** A node that sends its outbox over the perfect link at boot and queues what it delivers. */
 export function perfectLinkNode<Payload>(
   options: PerfectLinkNodeOptions<Payload>,
-): Protocol<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>> {
+): Protocol<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>, PerfectLinkTimer> {
   const layer = perfectLinkLayer<Payload>(options);
   const durable = options.durable ?? false;
   // A copy: what is persisted is frozen, and the live state keeps changing.
-  const save = (context: Context<PerfectLinkNodeState<Payload>>): void => {
+  const save = (
+    context: Context<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>, PerfectLinkTimer>,
+  ): void => {
     if (durable) context.persist(DURABLE_KEY, clonePlain(context.state));
   };
-  return defineProtocol<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>>({
+  return defineProtocol<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>, PerfectLinkTimer>({
     name: 'perfect-link',
     init: () => ({ link: layer.init(), delivered: [] }),
     onBoot(context) {
@@ -230,7 +250,9 @@ export function perfectLinkNode<Payload>(
     // Without `durable`, recovery runs onBoot on a fresh state, as for any protocol without onRecover.
     ...(durable
       ? {
-          onRecover(context: Context<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>>) {
+          onRecover(
+            context: Context<PerfectLinkNodeState<Payload>, PerfectLinkMessage<Payload>, PerfectLinkTimer>,
+          ) {
             const saved = context.load<PerfectLinkNodeState<Payload>>(DURABLE_KEY);
             if (saved !== undefined) context.state = clonePlain(saved);
             layer.resume(context, context.state.link);

@@ -9,8 +9,8 @@
  * linearizability checker must be told.
  */
 
-import type { NodeId } from '../../core/ids.js';
-import { defineProtocol, type Context, type Protocol } from '../../core/protocol.js';
+import type { NodeId } from '../../core/index.js';
+import { defineProtocol, type Context, type Protocol } from '../../core/index.js';
 import type { ClientReply, ClientRequest } from './messages.js';
 
 /** One operation: the command to send and how the history names it. */

@@ -7,7 +7,7 @@
  * run's ghost storage (`view.ghost`), never in protocol state.
  */
 
-import { invariant, type Property, type SystemView } from '../../core/properties.js';
+import { invariant, type Property, type SystemView } from '../../core/index.js';
 import type { Entry } from './messages.js';
 import type { RaftState } from './raft.js';
 

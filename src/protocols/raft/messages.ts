@@ -3,7 +3,7 @@
  * protocol in front of it.
  */
 
-import type { NodeId } from '../../core/ids.js';
+import type { NodeId } from '../../core/index.js';
 
 /** One log entry. `client`/`request` identify the client request it carries (null for no-ops). */
 export interface Entry<Command> {

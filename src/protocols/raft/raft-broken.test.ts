@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import broken, { type BrokenBug } from '../../../examples/raft-kv-broken.js';
-import { historyFromSimulation, historyFromTrace } from '../../history/workloads/history.js';
-import { runCampaign } from '../../sim/campaign.js';
-import { parseShrinkToken } from '../../sim/replay-token.js';
-import { resolveParams } from '../../sim/scenario.js';
-import { simulate } from '../../sim/simulator.js';
+import { historyFromSimulation, historyFromTrace } from '../../history/index.js';
+import { runCampaign } from '../../sim/index.js';
+import { parseShrinkToken } from '../../sim/index.js';
+import { resolveParams } from '../../sim/index.js';
+import { simulate } from '../../sim/index.js';
 
 const brokenExample = fileURLToPath(new URL('../../../examples/raft-kv-broken.ts', import.meta.url));
 

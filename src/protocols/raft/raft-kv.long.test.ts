@@ -8,7 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCampaign } from '../../sim/campaign.js';
+import { runCampaign } from '../../sim/index.js';
 
 const raftKvExample = fileURLToPath(new URL('../../../examples/raft-kv.ts', import.meta.url));
 const SEEDS = 1_000;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import raftKv, { buildRaftKv, RAFT_KV_SETTINGS } from '../../../examples/raft-kv.js';
-import { historyFromSimulation } from '../../history/workloads/history.js';
-import { pairOperations } from '../../history/types.js';
-import { simulate } from '../../sim/simulator.js';
+import { historyFromSimulation } from '../../history/index.js';
+import { pairOperations } from '../../history/index.js';
+import { simulate } from '../../sim/index.js';
 import { kvMachine, type KvCommand } from './machines.js';
-import { kvCommand, kvCompletion } from './workload.js';
+import { kvCommand, kvCompletion } from '../../history/index.js';
 
 describe('the key-value machine and its workload adapter', () => {
   it('applies get, put, append and cas on strings, a missing key reading as empty', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nodeIds, type NodeId } from '../../core/ids.js';
-import { constant } from '../../sim/distributions.js';
-import { simulate, type SimulationConfig } from '../../sim/simulator.js';
+import { nodeIds, type NodeId } from '../../core/index.js';
+import { constant } from '../../sim/index.js';
+import { simulate, type SimulationConfig } from '../../sim/index.js';
 import { raftClient, type ClientOperation } from './client.js';
 import { raftSafety } from './invariants.js';
 import { queueMachine, type QueueCommand, type QueueResult } from './machines.js';

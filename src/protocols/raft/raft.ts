@@ -18,8 +18,8 @@
  *   recovers in the same term may vote twice (two leaders in one term).
  */
 
-import type { NodeId } from '../../core/ids.js';
-import { defineProtocol, type Context, type Protocol } from '../../core/protocol.js';
+import type { NodeId } from '../../core/index.js';
+import { defineProtocol, type Context, type Protocol } from '../../core/index.js';
 import type { StateMachine } from './machines.js';
 import type { ClientReply, ClientRequest, Entry, PeerMessage, RaftMessage } from './messages.js';
 

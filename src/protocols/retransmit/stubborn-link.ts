@@ -26,6 +26,9 @@ export interface RetransmitSenderState {
   acknowledgedAtMs: number | null;
 }
 
+/** The sender's one timer: send `m` again. */
+export type RetransmitSenderTimer = { readonly name: 'resend'; readonly data: null };
+
 /** The receiver's state. */
 export interface RetransmitReceiverState {
   /** How many copies of `m` arrived (more than one is normal). */
@@ -45,14 +48,14 @@ export interface RetransmitOptions<Payload> {
 /** The sender of the stubborn link: resends `payload` every `resendMs` until an ack arrives. */
 export function retransmitSender<Payload>(
   options: RetransmitOptions<Payload>,
-): Protocol<RetransmitSenderState, RetransmitMessage<Payload>> {
+): Protocol<RetransmitSenderState, RetransmitMessage<Payload>, RetransmitSenderTimer> {
   if (!(options.resendMs > 0)) {
     throw new RangeError(`retransmitSender: resendMs must be > 0, got ${options.resendMs}`);
   }
   const to = options.to as NodeId;
   const message: RetransmitMessage<Payload> = { type: 'data', payload: options.payload };
 
-  return defineProtocol<RetransmitSenderState, RetransmitMessage<Payload>>({
+  return defineProtocol<RetransmitSenderState, RetransmitMessage<Payload>, RetransmitSenderTimer>({
     name: 'retransmit-sender',
     init: () => ({ sends: 0, acknowledgedAtMs: null }),
 

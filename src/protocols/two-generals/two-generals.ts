@@ -38,6 +38,9 @@ export interface GeneralState {
   decision: Decision | null;
 }
 
+/** A general's timers: resend the latest message of the chain, and decide at the deadline. */
+export type GeneralTimer = { readonly name: 'resend' | 'deadline'; readonly data: null };
+
 /** Options of {@link twoGenerals}. */
 export interface TwoGeneralsOptions {
   /** The general who proposes. */
@@ -62,7 +65,7 @@ export function lastMessageFor(role: 'first' | 'second', rounds: number): number
 }
 
 /** The protocol of both generals; each knows its role by its name. */
-export function twoGenerals(options: TwoGeneralsOptions): Protocol<GeneralState, ChainMessage> {
+export function twoGenerals(options: TwoGeneralsOptions): Protocol<GeneralState, ChainMessage, GeneralTimer> {
   const { rounds, deadlineMs, resendMs } = options;
   if (!(Number.isInteger(rounds) && rounds >= 1)) {
     throw new RangeError(`twoGenerals: rounds must be a whole number >= 1, got ${rounds}`);
@@ -76,12 +79,12 @@ export function twoGenerals(options: TwoGeneralsOptions): Protocol<GeneralState,
   const roleOf = (id: NodeId): 'first' | 'second' => (id === options.first ? 'first' : 'second');
   const otherOf = (id: NodeId): NodeId => (id === options.first ? options.second : options.first) as NodeId;
 
-  const sendLatest = (context: Context<GeneralState, ChainMessage>): void => {
+  const sendLatest = (context: Context<GeneralState, ChainMessage, GeneralTimer>): void => {
     context.send(otherOf(context.id), { type: 'chain', index: context.state.highestSent });
     context.setTimer('resend', resendMs);
   };
 
-  return defineProtocol<GeneralState, ChainMessage>({
+  return defineProtocol<GeneralState, ChainMessage, GeneralTimer>({
     name: 'two-generals',
     init: () => ({ highestReceived: -1, highestSent: -1, decision: null }),
 

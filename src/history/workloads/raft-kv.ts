@@ -4,8 +4,9 @@
  * the two functions a `workloadClient` needs to drive a Raft cluster.
  */
 
-import type { WorkloadCompletion, WorkloadOperation } from '../../history/workloads/index.js';
-import type { KvCommand, KvResult } from './machines.js';
+import type { KvCommand, KvResult } from '../../protocols/index.js';
+import type { WorkloadCompletion } from './client.js';
+import type { WorkloadOperation } from './operation.js';
 
 function keyOf(operation: WorkloadOperation): string {
   if (operation.key === undefined) throw new TypeError(`kvCommand: ${operation.f} has no key`);

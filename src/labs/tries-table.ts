@@ -13,9 +13,9 @@
  * @module
  */
 
-import { InputError } from '../../core/index.js';
-import { simulate, type Distribution } from '../../sim/index.js';
-import { pingReceiver, reliableSender } from './reliable-send.js';
+import { InputError } from '../core/index.js';
+import { pingReceiver, reliableSender } from '../protocols/index.js';
+import { simulate, type Distribution } from '../sim/index.js';
 
 /** Options of {@link lab1TriesTable}. */
 export interface TriesTableOptions {
