@@ -5,6 +5,8 @@
  * run, alternated, every side a whole process (start-up included), medians of both and the ratio
  * of the medians. A comparison whose state counts disagree is an error, not a ratio; an anchor
  * that cannot run here (no `java`, no anchors folder) is reported as unavailable, with no ratio.
+ * Single-decree Paxos (`examples/paxos.ts`, 2 and 3 clients) runs the same way beside
+ * Stateright's `examples/paxos.rs` (`stateright-paxos bfs CLIENTS THREADS`), the same state space.
  * Also a naive checker (structuredClone + JSON-string dedup) beside fairlink, in-process, and an
  * actor system (the perfect link with 3 messages) as `fairlink check` runs it.
  *
@@ -43,15 +45,21 @@ const EXPECTED_STATES: Readonly<Record<number, number>> = { 3: 288, 7: 296_448, 
 
 const cli = fileURLToPath(new URL('../bin/fairlink.js', import.meta.url));
 const example = fileURLToPath(new URL('../examples/two-phase-commit.ts', import.meta.url));
+const paxos = fileURLToPath(new URL('../examples/paxos.ts', import.meta.url));
 const exampleModule = new URL('../examples/two-phase-commit.ts', import.meta.url);
 
 /** fairlink's side: the built CLI on the TwoPhase scenario (no symmetry, as TLC's spec has none). */
 function fairlinkCli(rms: number, workers: number): Side {
+  return fairlinkCheck(example, `rms=${rms}`, workers);
+}
+
+/** fairlink's side: `fairlink check FILE --param PARAM --workers W --json`, as a user runs it. */
+function fairlinkCheck(file: string, param: string, workers: number): Side {
   return {
     tool: 'fairlink',
     command: {
       program: process.execPath,
-      args: [cli, 'check', example, '--param', `rms=${rms}`, '--workers', String(workers), '--json'],
+      args: [cli, 'check', file, '--param', param, '--workers', String(workers), '--json'],
     },
     read: (run) => {
       if (run.exitCode !== 0)
@@ -268,6 +276,13 @@ function comparisons(repetitions: number): Comparison[] {
     fairlink: fairlinkCli(rms, workers),
     anchor: tlcTwoPhase(rms, workers),
   });
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const paxosAgainstStateright = (clients: number, workers: number): Comparison => ({
+    name: `Paxos ${plural(clients, 'client')}, ${plural(workers, 'thread')}, breadth-first: fairlink check against Stateright`,
+    repetitions,
+    fairlink: fairlinkCheck(paxos, `clients=${clients}`, workers),
+    anchor: staterightModel('paxos', 'bfs', clients, workers),
+  });
   return [
     // 288 states: start-up (Node and the scenario's bundling against the JVM and TLA+ parsing).
     twoPhase(3, 1),
@@ -281,6 +296,10 @@ function comparisons(repetitions: number): Comparison[] {
     },
     twoPhase(8, 1),
     twoPhase(8, 2),
+    // Stateright's single-decree Paxos (its examples/paxos.rs) as a fairlink actor system, the
+    // same state space (1,194,428 distinct states with 3 clients): the issue's speed target.
+    paxosAgainstStateright(2, 1),
+    paxosAgainstStateright(3, 2),
     // 6 RMs (about 50,000 states): with 7, the naive checker's three runs took 5 minutes of a busy
     // machine for a figure that is only there for scale.
     {

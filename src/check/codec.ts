@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { describeNotPlain, objectKind, PlainKind, unhandledKind } from '../core/index.js';
 import { setEntry } from '../core/index.js';
 
 const enum Tag {
@@ -188,7 +189,7 @@ export class Encoder {
         return;
       case 'function':
       case 'symbol':
-        throw new TypeError(`codec: cannot encode a ${typeof v}: states hold plain data only`);
+        throw new TypeError(`codec: cannot encode ${describeNotPlain(v)}: states hold plain data only`);
     }
   }
 
@@ -205,43 +206,55 @@ export class Encoder {
     recent[slot] = v;
     this.#recentIds[slot] = this.#objectCount++;
     this.#recentNext = (slot + 1) % RECENT_OBJECTS;
-    if (Array.isArray(v)) {
-      this.#tag(Tag.Array);
-      this.#varint(v.length);
-      for (const element of v as unknown[]) this.value(element);
-    } else if (v instanceof Set) {
-      this.#tag(Tag.Set);
-      this.#varint(v.size);
-      for (const element of v as Set<unknown>) this.value(element);
-    } else if (v instanceof Map) {
-      this.#tag(Tag.Map);
-      this.#varint(v.size);
-      for (const [key, value] of v as Map<unknown, unknown>) {
-        this.value(key);
-        this.value(value);
+    const kind = objectKind(v);
+    switch (kind) {
+      case PlainKind.Array:
+        this.#tag(Tag.Array);
+        this.#varint((v as unknown[]).length);
+        for (const element of v as unknown[]) this.value(element);
+        return;
+      case PlainKind.Set:
+        this.#tag(Tag.Set);
+        this.#varint((v as Set<unknown>).size);
+        for (const element of v as Set<unknown>) this.value(element);
+        return;
+      case PlainKind.Map:
+        this.#tag(Tag.Map);
+        this.#varint((v as Map<unknown, unknown>).size);
+        for (const [key, value] of v as Map<unknown, unknown>) {
+          this.value(key);
+          this.value(value);
+        }
+        return;
+      case PlainKind.Bytes: {
+        const bytes = v as Uint8Array;
+        this.#tag(Tag.Bytes);
+        this.#varint(bytes.length);
+        this.#ensure(bytes.length);
+        this.#bytes.set(bytes, this.#length);
+        this.#length += bytes.length;
+        return;
       }
-    } else if (v instanceof Uint8Array) {
-      this.#tag(Tag.Bytes);
-      this.#varint(v.length);
-      this.#ensure(v.length);
-      this.#bytes.set(v, this.#length);
-      this.#length += v.length;
-    } else {
-      const prototype: unknown = Object.getPrototypeOf(v);
-      if (prototype !== Object.prototype && prototype !== null) {
-        throw new TypeError('codec: cannot encode a class instance: states hold plain data only');
+      case PlainKind.Object:
+      case PlainKind.NullObject: {
+        const record = v as Record<string, unknown>;
+        let n = 0;
+        for (const key in record) if (record[key] !== undefined) n++;
+        this.#tag(kind === PlainKind.NullObject ? Tag.NullPrototypeObject : Tag.Object);
+        this.#varint(n);
+        for (const key in record) {
+          const value = record[key];
+          if (value === undefined) continue;
+          this.#string(key);
+          this.value(value);
+        }
+        return;
       }
-      const record = v as Record<string, unknown>;
-      let n = 0;
-      for (const key in record) if (record[key] !== undefined) n++;
-      this.#tag(prototype === null ? Tag.NullPrototypeObject : Tag.Object);
-      this.#varint(n);
-      for (const key in record) {
-        const value = record[key];
-        if (value === undefined) continue;
-        this.#string(key);
-        this.value(value);
-      }
+      case PlainKind.Primitive:
+      case PlainKind.NotPlain:
+        throw new TypeError(`codec: cannot encode ${describeNotPlain(v)}: states hold plain data only`);
+      default:
+        unhandledKind(kind);
     }
   }
 }

@@ -22,6 +22,8 @@
  * @module
  */
 
+import { describeNotPlain, objectKind, PLAIN_TYPES, PlainKind, unhandledKind } from '../core/index.js';
+
 // Lane A uses Murmur3's constants, lane B xxHash32's: distinct mixing functions keep the lanes
 // independent, so a collision needs two unrelated 32-bit collisions at once.
 const A_C1 = 0xcc9e2d51;
@@ -333,23 +335,27 @@ function bytesHash(v: Uint8Array): number {
 
 /** Hash of a non-null object: a container or a plain object. */
 export function containerHash(v: object): number {
-  if (Array.isArray(v)) return arrayHash(v);
-  if (v instanceof Set) return setHash(v);
-  if (v instanceof Map) return mapHash(v);
-  if (v instanceof Uint8Array) return bytesHash(v);
-  const prototype: unknown = Object.getPrototypeOf(v);
-  if (prototype !== Object.prototype && prototype !== null) {
-    throw new TypeError(
-      `fingerprint: unsupported object (${describe(v)}): states hold plain data only: ` +
-        'JSON values, Map, Set, bigint, Uint8Array',
-    );
+  const kind = objectKind(v);
+  switch (kind) {
+    case PlainKind.Object:
+    case PlainKind.NullObject:
+      return objectHash(v as Record<string, unknown>);
+    case PlainKind.Array:
+      return arrayHash(v as unknown[]);
+    case PlainKind.Set:
+      return setHash(v as Set<unknown>);
+    case PlainKind.Map:
+      return mapHash(v as Map<unknown, unknown>);
+    case PlainKind.Bytes:
+      return bytesHash(v as Uint8Array);
+    case PlainKind.Primitive:
+    case PlainKind.NotPlain:
+      throw new TypeError(
+        `fingerprint: unsupported object (${describeNotPlain(v)}): states hold plain data only: ${PLAIN_TYPES}`,
+      );
+    default:
+      return unhandledKind(kind);
   }
-  return objectHash(v as Record<string, unknown>);
-}
-
-function describe(v: object): string {
-  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' ? `an instance of ${name}` : 'an exotic object';
 }
 
 /**

@@ -36,32 +36,32 @@ import {
   UNORDERED_OBJECT,
   UNORDERED_SET,
 } from './fingerprint.js';
-
-const LEAF = 0;
-const ARRAY = 1;
-const OBJECT = 2;
-const SET = 3;
-const MAP = 4;
+import { objectKind, PlainKind, unhandledKind } from '../core/index.js';
 
 /** High lane of the last internal hash (the low lane is returned). */
 let laneHigh = 0;
 
-function kindOf(v: object): number {
-  // The common cases by prototype first, one load and a comparison each; the checks below
-  // (which containerHash makes too) decide the rest, so both always agree.
-  const prototype: unknown = Object.getPrototypeOf(v);
-  if (prototype === Object.prototype) return Array.isArray(v) ? ARRAY : OBJECT;
-  if (prototype === Set.prototype) return SET;
-  return kindBySlowChecks(v, prototype);
-}
-
-function kindBySlowChecks(v: object, prototype: unknown): number {
-  if (Array.isArray(v)) return ARRAY;
-  if (v instanceof Set) return SET;
-  if (v instanceof Map) return MAP;
-  if (v instanceof Uint8Array) return LEAF;
-  if (prototype !== Object.prototype && prototype !== null) return LEAF; // containerHash reports it
-  return OBJECT;
+/**
+ * The kind of an object as the arena records it: `Primitive` for a leaf (bytes, and what is not
+ * plain, which `containerHash` then reports), `Object` for records of either prototype.
+ */
+function kindOf(v: object): PlainKind {
+  const kind = objectKind(v);
+  switch (kind) {
+    case PlainKind.Array:
+    case PlainKind.Object:
+    case PlainKind.Set:
+    case PlainKind.Map:
+      return kind;
+    case PlainKind.NullObject:
+      return PlainKind.Object;
+    case PlainKind.Bytes:
+    case PlainKind.NotPlain:
+    case PlainKind.Primitive:
+      return PlainKind.Primitive;
+    default:
+      return unhandledKind(kind);
+  }
 }
 
 /**
@@ -118,25 +118,25 @@ export class IncrementalHasher {
 
   #leaf(m: number, value: unknown): void {
     this.#ref[m] = value;
-    this.#kind[m] = LEAF;
+    this.#kind[m] = PlainKind.Primitive;
     this.#low[m] = hashValue(value);
     this.#high[m] = hashLaneHigh;
   }
 
   #openArray(m: number, value: readonly unknown[], count: number): number {
-    return this.#open(m, ARRAY, value, count);
+    return this.#open(m, PlainKind.Array, value, count);
   }
 
   #openObject(m: number, value: object, count: number): number {
-    return this.#open(m, OBJECT, value, count);
+    return this.#open(m, PlainKind.Object, value, count);
   }
 
   #openSet(m: number, value: ReadonlySet<unknown>, count: number): number {
-    return this.#open(m, SET, value, count);
+    return this.#open(m, PlainKind.Set, value, count);
   }
 
   #openMap(m: number, value: ReadonlyMap<unknown, unknown>, count: number): number {
-    return this.#open(m, MAP, value, count);
+    return this.#open(m, PlainKind.Map, value, count);
   }
 
   #keyOf(c: number, key: string, low: number, high: number): void {
@@ -153,7 +153,7 @@ export class IncrementalHasher {
 
   #element(c: number, value: unknown): void {
     this.#ref[c] = value;
-    this.#kind[c] = LEAF;
+    this.#kind[c] = PlainKind.Primitive;
     this.#low[c] = elementHash(value);
     this.#high[c] = hashLaneHigh;
   }
@@ -163,13 +163,13 @@ export class IncrementalHasher {
     const n = this.#count[m] ?? 0;
     let low: number;
     switch (this.#kind[m]) {
-      case ARRAY:
+      case PlainKind.Array:
         low = this.#closeArray(first, n);
         break;
-      case OBJECT:
+      case PlainKind.Object:
         low = this.#closeKeyed(UNORDERED_OBJECT, first, n);
         break;
-      case MAP:
+      case PlainKind.Map:
         low = this.#closeKeyed(UNORDERED_MAP, first, n);
         break;
       default:
@@ -285,21 +285,21 @@ export class IncrementalHasher {
     } else {
       // Containers are recorded as the decoder records them: open, children, close.
       switch (kindOf(v)) {
-        case ARRAY:
+        case PlainKind.Array:
           this.#recordArray(v as readonly unknown[], m);
           break;
-        case OBJECT:
+        case PlainKind.Object:
           this.#recordObject(v as Record<string, unknown>, m);
           break;
-        case SET:
+        case PlainKind.Set:
           this.#recordSet(v as ReadonlySet<unknown>, m);
           break;
-        case MAP:
+        case PlainKind.Map:
           this.#recordMap(v as ReadonlyMap<unknown, unknown>, m);
           break;
         default:
           this.#ref[m] = v;
-          this.#kind[m] = LEAF;
+          this.#kind[m] = PlainKind.Primitive;
           this.#low[m] = containerHash(v);
           this.#high[m] = hashLaneHigh;
       }
@@ -352,16 +352,18 @@ export class IncrementalHasher {
     }
     if (typeof v === 'object' && v !== null) {
       const kind = this.#kind[m];
-      if (kind !== LEAF && kind === kindOf(v)) {
+      if (kind !== PlainKind.Primitive && kind === kindOf(v)) {
         switch (kind) {
-          case ARRAY:
+          case PlainKind.Array:
             return this.#relativeArray(v as readonly unknown[], m);
-          case OBJECT:
+          case PlainKind.Object:
             return this.#relativeObject(v as Record<string, unknown>, m);
-          case SET:
+          case PlainKind.Set:
             return this.#relativeSet(v as ReadonlySet<unknown>, m);
-          case MAP:
+          case PlainKind.Map:
             return this.#relativeMap(v as ReadonlyMap<unknown, unknown>, m);
+          default:
+            break; // kindOf gives no other kind but a leaf, hashed in full below
         }
       }
     }

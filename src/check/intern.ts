@@ -50,20 +50,7 @@ import {
   UNORDERED_SET,
 } from './fingerprint.js';
 import { clonePlain, setEntry } from '../core/index.js';
-
-/** What a part is; decides its hash formula, its children and how it is rebuilt. */
-export const enum PartKind {
-  /** A primitive: string, number, boolean, bigint, null or undefined. */
-  Leaf = 0,
-  Array = 1,
-  Object = 2,
-  Set = 3,
-  Map = 4,
-  /** An object made with `Object.create(null)`: hashed as an object, rebuilt without prototype. */
-  NullObject = 5,
-  /** A `Uint8Array`: hashed and compared by content, with no children. */
-  Bytes = 6,
-}
+import { objectKind, PlainKind } from '../core/index.js';
 
 const INITIAL_PARTS = 1 << 10;
 const INITIAL_SLOTS = 1 << 12;
@@ -74,23 +61,19 @@ const MEMO_SLOTS = 1 << MEMO_BITS;
 /** No shape: the part is not an object. */
 export const NO_SHAPE = -1;
 
-/** The kind of a non-null object, or throws the fingerprint's error for what states may not hold. */
-export function partKindOf(v: object): PartKind {
-  const prototype: unknown = Object.getPrototypeOf(v);
-  if (prototype === Object.prototype) return Array.isArray(v) ? PartKind.Array : PartKind.Object;
-  if (prototype === Set.prototype) return PartKind.Set;
-  if (Array.isArray(v)) return PartKind.Array;
-  if (v instanceof Set) return PartKind.Set;
-  if (v instanceof Map) return PartKind.Map;
-  if (v instanceof Uint8Array) return PartKind.Bytes;
-  if (prototype === null) return PartKind.NullObject;
-  containerHash(v); // throws: a class instance
-  return PartKind.Object;
+/**
+ * The kind of a non-null object as a part (`PlainKind`, which decides its hash formula, its
+ * children and how it is rebuilt), or throws the fingerprint's error for what states may not hold.
+ */
+export function partKindOf(v: object): PlainKind {
+  const kind = objectKind(v);
+  if (kind === PlainKind.NotPlain) containerHash(v); // throws: a class instance
+  return kind;
 }
 
 /** The property names of an object part, in order, with their hashes. */
 export interface Shape {
-  readonly kind: PartKind.Object | PartKind.NullObject;
+  readonly kind: PlainKind.Object | PlainKind.NullObject;
   readonly keys: readonly string[];
   readonly keyLow: Int32Array;
   readonly keyHigh: Int32Array;
@@ -224,7 +207,7 @@ export class Interner {
     if (base >= 0 && this.values[base] === v) return base;
     if (typeof v !== 'object' || v === null) return this.#leaf(v);
     const kind = partKindOf(v);
-    if (kind === PartKind.Bytes) return this.#bytes(v as Uint8Array);
+    if (kind === PlainKind.Bytes) return this.#bytes(v as Uint8Array);
     // Each nesting level has its own base record: interning the children reuses the next ones.
     const depth = this.#depth++;
     const against = this.#bases[depth] ?? this.#newBase();
@@ -239,7 +222,7 @@ export class Interner {
     return base;
   }
 
-  #internContainer(v: object, kind: PartKind, base: number, against: Base): number {
+  #internContainer(v: object, kind: PlainKind, base: number, against: Base): number {
     const scratch = this.scratch;
     const start = scratch.length;
     against.ids = this.slots;
@@ -294,7 +277,7 @@ export class Interner {
    *   a step changes one or two parts and the rest costs a comparison each;
    * - otherwise the scratch holds all of `v`'s children (and {@link lastShape} is its shape).
    */
-  children(v: object, kind: PartKind, base: Base): number {
+  children(v: object, kind: PlainKind, base: Base): number {
     this.#depth = 0;
     const start = this.scratch.length;
     if (base.count > 0 && this.#collectEdits(v, kind, base)) {
@@ -338,16 +321,16 @@ export class Interner {
    * parts `ids` (two per map entry: key, value), interning it if new: how a worker takes in the
    * parts another worker defines (part-transfer.ts).
    */
-  internFromIds(kind: PartKind, shape: number, ids: Int32Array, n: number): number {
+  internFromIds(kind: PlainKind, shape: number, ids: Int32Array, n: number): number {
     const scratch = this.scratch;
     const start = scratch.length;
     const low = this.low;
     const high = this.high;
     const known = shape === NO_SHAPE ? undefined : this.shapes[shape];
-    let a = kind === PartKind.Array ? ARRAY_SEED_A : 0;
-    let b = kind === PartKind.Array ? ARRAY_SEED_B : 0;
+    let a = kind === PlainKind.Array ? ARRAY_SEED_A : 0;
+    let b = kind === PlainKind.Array ? ARRAY_SEED_B : 0;
     for (let k = 0; k < n; k++) {
-      if (kind === PartKind.Map) {
+      if (kind === PlainKind.Map) {
         const keyId = ids[2 * k] ?? 0;
         const id = ids[2 * k + 1] ?? 0;
         scratch.push(id, undefined, keyId, 0, 0);
@@ -362,7 +345,7 @@ export class Interner {
         b = (b + entryHigh(known.keyHigh[k] ?? 0, high[id] ?? 0)) | 0;
       } else {
         scratch.push(id, undefined, 0, 0, 0);
-        if (kind === PartKind.Array) {
+        if (kind === PlainKind.Array) {
           a = arrayStepLow(a, low[id] ?? 0);
           b = arrayStepHigh(b, high[id] ?? 0);
         } else {
@@ -371,14 +354,14 @@ export class Interner {
         }
       }
     }
-    if (kind === PartKind.Array) {
+    if (kind === PlainKind.Array) {
       this.#low = finishArray(a, b, n);
       this.#high = hashLaneHigh;
       this.#sumLow = 0;
       this.#sumHigh = 0;
     } else {
       this.#sums(
-        kind === PartKind.Set ? UNORDERED_SET : kind === PartKind.Map ? UNORDERED_MAP : UNORDERED_OBJECT,
+        kind === PlainKind.Set ? UNORDERED_SET : kind === PlainKind.Map ? UNORDERED_MAP : UNORDERED_OBJECT,
         a,
         b,
         n,
@@ -400,13 +383,13 @@ export class Interner {
    * positions, and returns true; or returns false, with the scratch as it was, if `v` does not
    * have the base's keys (or size) in the base's order.
    */
-  #collectEdits(v: object, kind: PartKind, base: Base): boolean {
+  #collectEdits(v: object, kind: PlainKind, base: Base): boolean {
     const scratch = this.scratch;
     const start = scratch.length;
     const { ids, first, count } = base;
     const values = this.values;
     switch (kind) {
-      case PartKind.Array: {
+      case PlainKind.Array: {
         const array = v as readonly unknown[];
         if (array.length !== count) return false;
         for (let i = 0; i < count; i++) {
@@ -416,7 +399,7 @@ export class Interner {
         }
         return true;
       }
-      case PartKind.Set: {
+      case PlainKind.Set: {
         const set = v as ReadonlySet<unknown>;
         if (set.size !== count) return false;
         let c = 0;
@@ -427,7 +410,7 @@ export class Interner {
         }
         return true;
       }
-      case PartKind.Map: {
+      case PlainKind.Map: {
         const map = v as ReadonlyMap<unknown, unknown>;
         if (map.size !== count) return false;
         let at = first;
@@ -472,13 +455,13 @@ export class Interner {
    * container's sums change by its edited entries only; an array is re-chained from its
    * children's hashes.
    */
-  #finishEdits(kind: PartKind, base: Base, start: number): void {
+  #finishEdits(kind: PlainKind, base: Base, start: number): void {
     const scratch = this.scratch;
     const end = scratch.length;
     const { ids, first, count } = base;
     const low = this.low;
     const high = this.high;
-    if (kind === PartKind.Array) {
+    if (kind === PlainKind.Array) {
       let a = ARRAY_SEED_A;
       let b = ARRAY_SEED_B;
       let e = start;
@@ -496,11 +479,11 @@ export class Interner {
     let sumA = base.sumLow;
     let sumB = base.sumHigh;
     const shape =
-      kind === PartKind.Map || kind === PartKind.Set ? undefined : (this.shapes[base.shape] as Shape);
+      kind === PlainKind.Map || kind === PlainKind.Set ? undefined : (this.shapes[base.shape] as Shape);
     for (let e = start; e < end; e++) {
       const position = scratch.editAt[e] ?? 0;
       const id = scratch.id[e] ?? 0;
-      if (kind === PartKind.Set) {
+      if (kind === PlainKind.Set) {
         const was = ids[first + position] ?? 0;
         sumA = (sumA - (low[was] ?? 0) + (low[id] ?? 0)) | 0;
         sumB = (sumB - (high[was] ?? 0) + (high[id] ?? 0)) | 0;
@@ -523,7 +506,7 @@ export class Interner {
       sumB = (sumB - entryHigh(keyHigh, high[was] ?? 0) + entryHigh(keyHigh, high[id] ?? 0)) | 0;
     }
     const unordered =
-      kind === PartKind.Set ? UNORDERED_SET : kind === PartKind.Map ? UNORDERED_MAP : UNORDERED_OBJECT;
+      kind === PlainKind.Set ? UNORDERED_SET : kind === PlainKind.Map ? UNORDERED_MAP : UNORDERED_OBJECT;
     this.#low = finishUnordered(unordered, sumA, sumB, count);
     this.#high = hashLaneHigh;
     this.#sumLow = sumA;
@@ -535,31 +518,35 @@ export class Interner {
    * position with one insertion or deletion tolerated (what spreading and
    * `new Set([...old, x])` do); computes #low, #high, the sums and, for an object, #shape.
    */
-  #collectAll(v: object, kind: PartKind, base: Base): void {
+  #collectAll(v: object, kind: PlainKind, base: Base): void {
     // Every result field is set after the children are interned, which set them too.
     switch (kind) {
-      case PartKind.Array:
+      case PlainKind.Array:
         this.#arrayChildren(v as readonly unknown[], base);
         this.#shape = NO_SHAPE;
         break;
-      case PartKind.Set:
+      case PlainKind.Set:
         this.#setChildren(v as ReadonlySet<unknown>, base);
         this.#shape = NO_SHAPE;
         break;
-      case PartKind.Map:
+      case PlainKind.Map:
         this.#mapChildren(v as ReadonlyMap<unknown, unknown>, base);
         this.#shape = NO_SHAPE;
         break;
       default:
         this.#objectChildren(
           v as Record<string, unknown>,
-          kind as PartKind.Object | PartKind.NullObject,
+          kind as PlainKind.Object | PlainKind.NullObject,
           base,
         );
     }
   }
 
-  #objectChildren(v: Record<string, unknown>, kind: PartKind.Object | PartKind.NullObject, base: Base): void {
+  #objectChildren(
+    v: Record<string, unknown>,
+    kind: PlainKind.Object | PlainKind.NullObject,
+    base: Base,
+  ): void {
     const scratch = this.scratch;
     const start = scratch.length;
     const { ids, first, count } = base;
@@ -694,7 +681,7 @@ export class Interner {
   }
 
   /** The shape of an object of `kind` with the `n` keys on the scratch from `start`. */
-  #shapeOf(kind: PartKind.Object | PartKind.NullObject, start: number, n: number, likely: number): number {
+  #shapeOf(kind: PlainKind.Object | PlainKind.NullObject, start: number, n: number, likely: number): number {
     const scratch = this.scratch;
     const candidate = likely === NO_SHAPE ? undefined : this.shapes[likely];
     if (candidate?.kind === kind && candidate.keys.length === n) {
@@ -731,7 +718,7 @@ export class Interner {
     const known = this.#leaves.get(v);
     if (known !== undefined) return known;
     const low = hashValue(v); // throws for functions and symbols
-    const id = this.#newPart(PartKind.Leaf, v, low, hashLaneHigh, 0, 0, NO_SHAPE);
+    const id = this.#newPart(PlainKind.Primitive, v, low, hashLaneHigh, 0, 0, NO_SHAPE);
     this.#leaves.set(v, id);
     return id;
   }
@@ -745,12 +732,12 @@ export class Interner {
       const stored = index[i] ?? 0;
       if (stored === 0) break;
       const id = stored - 1;
-      if (this.low[id] === low && this.high[id] === high && this.kind[id] === PartKind.Bytes) {
+      if (this.low[id] === low && this.high[id] === high && this.kind[id] === PlainKind.Bytes) {
         const other = this.values[id] as Uint8Array;
         if (other.length === v.length && other.every((byte, j) => byte === v[j])) return id;
       }
     }
-    const id = this.#newPart(PartKind.Bytes, new Uint8Array(v), low, high, 0, 0, NO_SHAPE);
+    const id = this.#newPart(PlainKind.Bytes, new Uint8Array(v), low, high, 0, 0, NO_SHAPE);
     this.#addToIndex(id);
     return id;
   }
@@ -760,13 +747,13 @@ export class Interner {
    * its children on the scratch from `start` (all of them, or the edits of `base`'s): an
    * existing part, or a new one built now. Pops the scratch.
    */
-  #find(kind: PartKind, start: number, base: Base, edited: boolean): number {
+  #find(kind: PlainKind, start: number, base: Base, edited: boolean): number {
     const scratch = this.scratch;
     const low = this.#low;
     const high = this.#high;
     const n = edited ? base.count : scratch.length - start;
     const shape = edited ? base.shape : this.#shape;
-    const width = kind === PartKind.Map ? 2 : 1;
+    const width = kind === PlainKind.Map ? 2 : 1;
     const order = this.#orderOf(start, base, edited, width);
     const index = this.#index;
     const mask = index.length - 1;
@@ -879,12 +866,12 @@ export class Interner {
   }
 
   /** The representative of a part of `kind` with `n` children in the slots from `first`. */
-  #build(kind: PartKind, first: number, n: number, shape: number): unknown {
+  #build(kind: PlainKind, first: number, n: number, shape: number): unknown {
     return buildContainer(kind, this.values, this.slots, first, n, this.shapes[shape]);
   }
 
   #newPart(
-    kind: PartKind,
+    kind: PlainKind,
     value: unknown,
     low: number,
     high: number,
@@ -933,10 +920,10 @@ export class Interner {
     const keep = (id: number): void => {
       if (kept[id] === 1) return;
       kept[id] = 1;
-      const kind = this.kind[id] as PartKind;
-      if (kind === PartKind.Leaf || kind === PartKind.Bytes) return;
+      const kind = this.kind[id] as PlainKind;
+      if (kind === PlainKind.Primitive || kind === PlainKind.Bytes) return;
       const first = this.first[id] ?? 0;
-      const end = first + (kind === PartKind.Map ? 2 : 1) * (this.count[id] ?? 0);
+      const end = first + (kind === PlainKind.Map ? 2 : 1) * (this.count[id] ?? 0);
       for (let s = first; s < end; s++) keep(this.slots[s] ?? 0);
     };
     live(keep);
@@ -951,7 +938,7 @@ export class Interner {
       if (kept[id] !== 1) continue;
       const to = next++;
       remap[id] = to;
-      const kind = this.kind[id] as PartKind;
+      const kind = this.kind[id] as PlainKind;
       values.push(this.values[id]);
       this.kind[to] = kind;
       this.low[to] = this.low[id] ?? 0;
@@ -961,13 +948,13 @@ export class Interner {
       this.order[to] = this.order[id] ?? 0;
       this.sumLow[to] = this.sumLow[id] ?? 0;
       this.sumHigh[to] = this.sumHigh[id] ?? 0;
-      if (kind === PartKind.Leaf) {
+      if (kind === PlainKind.Primitive) {
         this.#leaves.set(this.values[id], to);
         this.first[to] = 0;
         continue;
       }
       const first = this.first[id] ?? 0;
-      const end = first + (kind === PartKind.Map ? 2 : 1) * (this.count[id] ?? 0);
+      const end = first + (kind === PlainKind.Map ? 2 : 1) * (this.count[id] ?? 0);
       this.first[to] = slotsUsed;
       // The order hash chains child ids, which changed.
       let order = this.count[to] ?? 0;
@@ -976,14 +963,14 @@ export class Interner {
         slots[slotsUsed++] = child;
         order = orderStep(order, child);
       }
-      this.order[to] = kind === PartKind.Bytes ? 0 : finishOrder(order);
+      this.order[to] = kind === PlainKind.Bytes ? 0 : finishOrder(order);
     }
     this.values = values;
     this.slots = slots;
     this.#slotsUsed = slotsUsed;
     this.#parts = next;
     this.#index.fill(0);
-    for (let id = 0; id < next; id++) if (this.kind[id] !== PartKind.Leaf) this.#addToIndex(id);
+    for (let id = 0; id < next; id++) if (this.kind[id] !== PlainKind.Primitive) this.#addToIndex(id);
     this.#memo.fill(-1);
     return remap;
   }
@@ -1018,7 +1005,7 @@ export class Interner {
  * from `first` (two per map entry), with the keys of `shape` for an object.
  */
 export function buildContainer(
-  kind: PartKind,
+  kind: PlainKind,
   values: readonly unknown[],
   ids: Int32Array,
   first: number,
@@ -1026,12 +1013,12 @@ export function buildContainer(
   shape: Shape | undefined,
 ): unknown {
   switch (kind) {
-    case PartKind.Array: {
+    case PlainKind.Array: {
       const array: unknown[] = [];
       for (let k = 0; k < n; k++) array.push(values[ids[first + k] ?? 0]);
       return array;
     }
-    case PartKind.Set: {
+    case PlainKind.Set: {
       const set = new Set<unknown>();
       for (let k = 0; k < n; k++) {
         // Two equal objects that were distinct elements share a representative: the second
@@ -1041,7 +1028,7 @@ export function buildContainer(
       }
       return set;
     }
-    case PartKind.Map: {
+    case PlainKind.Map: {
       const map = new Map<unknown, unknown>();
       for (let k = 0; k < n; k++) {
         const key = values[ids[first + 2 * k] ?? 0];
@@ -1050,7 +1037,7 @@ export function buildContainer(
       return map;
     }
     default: {
-      const object = kind === PartKind.NullObject ? nullObject() : {};
+      const object = kind === PlainKind.NullObject ? nullObject() : {};
       const keys = shape?.keys ?? [];
       for (let k = 0; k < n; k++) setEntry(object, keys[k] as string, values[ids[first + k] ?? 0]);
       return object;

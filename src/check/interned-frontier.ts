@@ -15,7 +15,8 @@
 import { Decoder } from './codec.js';
 import { entryHigh, entryLow } from './fingerprint.js';
 import type { Frontier } from './frontier.js';
-import { type Base, buildContainer, emptyBase, Interner, NO_SHAPE, PartKind, partKindOf } from './intern.js';
+import { type Base, buildContainer, emptyBase, Interner, NO_SHAPE, partKindOf } from './intern.js';
+import { PlainKind } from '../core/index.js';
 import type { PartDefinitions, PartExporter, PartImporter } from './part-transfer.js';
 import type { StateFingerprinter } from './symmetry.js';
 
@@ -52,7 +53,7 @@ export function forEachEntry(
     const code = chunk[at + 2] ?? 0;
     const n = chunk[at + 3] ?? 0;
     const first = at + HEADER;
-    const last = first + (code === kindCode(PartKind.Map) ? 2 * n : n);
+    const last = first + (code === kindCode(PlainKind.Map) ? 2 * n : n);
     each(at, first, last);
     at = last;
   }
@@ -62,7 +63,7 @@ export function forEachEntry(
  * How an entry says what its root is: an object's shape id (>= 0), or the kind of another root,
  * negated. The child count and ids follow.
  */
-function kindCode(kind: PartKind): number {
+function kindCode(kind: PlainKind): number {
   return -1 - kind;
 }
 
@@ -81,7 +82,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
   /** The root of the state being expanded (its children are read from its entry). */
   readonly #root: Base = emptyBase();
   /** Its kind, or undefined with no base. */
-  #rootKind: PartKind | undefined;
+  #rootKind: PlainKind | undefined;
   #rootCode = 0;
   /** A base with no children, for roots of another kind than the base's. */
   readonly #noBase: Base = emptyBase();
@@ -89,7 +90,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
   /** The last state hashed and its root code; its children are on the interner's scratch. */
   #hashed: unknown = NONE;
   #hashedCode = 0;
-  #hashedKind: PartKind = PartKind.Leaf;
+  #hashedKind: PlainKind = PlainKind.Primitive;
   /** Whether the scratch holds the edits of the base's children rather than all children. */
   #hashedEdited = false;
 
@@ -100,13 +101,13 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
     scratch.length = 0;
     this.#hashed = NONE;
     this.#hashedEdited = false;
-    if (typeof state !== 'object' || state === null || partKindOf(state) === PartKind.Bytes) {
+    if (typeof state !== 'object' || state === null || partKindOf(state) === PlainKind.Bytes) {
       const id = interner.intern(state, -1);
       scratch.push(id, undefined, 0, 0, 0);
       this.low = interner.low[id] ?? 0;
       this.high = interner.high[id] ?? 0;
-      this.#hashedKind = PartKind.Leaf;
-      this.#hashedCode = kindCode(PartKind.Leaf);
+      this.#hashedKind = PlainKind.Primitive;
+      this.#hashedCode = kindCode(PlainKind.Primitive);
     } else {
       const kind = partKindOf(state);
       const base = this.#rootKind === kind ? this.#root : this.#noBase;
@@ -115,7 +116,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
       this.#hashedKind = kind;
       this.#hashedEdited = interner.edited;
       if (interner.edited) this.#hashedCode = this.#rootCode;
-      else if (kind === PartKind.Object || kind === PartKind.NullObject)
+      else if (kind === PlainKind.Object || kind === PlainKind.NullObject)
         this.#hashedCode = interner.lastShape;
       else this.#hashedCode = kindCode(kind);
     }
@@ -129,7 +130,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
   entryWidth(state: State): number {
     if (state !== this.#hashed) this.hash(state);
     const n = this.#hashedEdited ? this.#root.count : this.interner.scratch.length;
-    return HEADER + (this.#hashedKind === PartKind.Map ? 2 * n : n);
+    return HEADER + (this.#hashedKind === PlainKind.Map ? 2 * n : n);
   }
 
   /**
@@ -142,7 +143,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
     const scratch = this.interner.scratch;
     const edited = this.#hashedEdited;
     const root = this.#root;
-    const isMap = this.#hashedKind === PartKind.Map;
+    const isMap = this.#hashedKind === PlainKind.Map;
     const n = edited ? root.count : scratch.length;
     entry[at++] = index;
     entry[at++] = depth;
@@ -178,10 +179,10 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
     const first = at + 2;
     const interner = this.interner;
     const shape = code >= 0 ? interner.shapes[code] : undefined;
-    const kind: PartKind = shape?.kind ?? -1 - code;
-    const width = kind === PartKind.Map ? 2 : 1;
+    const kind: PlainKind = shape?.kind ?? -1 - code;
+    const width = kind === PlainKind.Map ? 2 : 1;
     this.readEnd = first + width * n;
-    if (kind === PartKind.Leaf) {
+    if (kind === PlainKind.Primitive) {
       this.clearBase();
       return interner.values[entry[first] ?? 0] as State;
     }
@@ -200,11 +201,11 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
       if (shape !== undefined) {
         sumLow = (sumLow + entryLow(shape.keyLow[k] ?? 0, low[id] ?? 0)) | 0;
         sumHigh = (sumHigh + entryHigh(shape.keyHigh[k] ?? 0, high[id] ?? 0)) | 0;
-      } else if (kind === PartKind.Map) {
+      } else if (kind === PlainKind.Map) {
         const keyId = entry[first + 2 * k] ?? 0;
         sumLow = (sumLow + entryLow(low[keyId] ?? 0, low[id] ?? 0)) | 0;
         sumHigh = (sumHigh + entryHigh(high[keyId] ?? 0, high[id] ?? 0)) | 0;
-      } else if (kind === PartKind.Set) {
+      } else if (kind === PlainKind.Set) {
         sumLow = (sumLow + (low[id] ?? 0)) | 0;
         sumHigh = (sumHigh + (high[id] ?? 0)) | 0;
       }

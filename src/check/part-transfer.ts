@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { type Interner, NO_SHAPE, PartKind, type Shape } from './intern.js';
+import { type Interner, NO_SHAPE, type Shape } from './intern.js';
+import { PlainKind } from '../core/index.js';
 import { forEachEntry } from './interned-frontier.js';
 
 /** An object shape, for a worker that has not seen it. */
@@ -78,17 +79,17 @@ export class PartExporter {
     const sendPart = (id: number): void => {
       if (sent[id] === 1) return;
       sent[id] = 1;
-      const kind = interner.kind[id] as PartKind;
+      const kind = interner.kind[id] as PlainKind;
       const n = interner.count[id] ?? 0;
       const first = interner.first[id] ?? 0;
-      const width = kind === PartKind.Map ? 2 : 1;
-      const children = kind === PartKind.Leaf || kind === PartKind.Bytes ? 0 : width * n;
+      const width = kind === PlainKind.Map ? 2 : 1;
+      const children = kind === PlainKind.Primitive || kind === PlainKind.Bytes ? 0 : width * n;
       for (let s = first; s < first + children; s++) sendPart(interner.slots[s] ?? 0);
       let extra = NO_SHAPE;
-      if (kind === PartKind.Leaf || kind === PartKind.Bytes) {
+      if (kind === PlainKind.Primitive || kind === PlainKind.Bytes) {
         extra = leaves.length;
         leaves.push(interner.values[id]);
-      } else if (kind === PartKind.Object || kind === PartKind.NullObject) {
+      } else if (kind === PlainKind.Object || kind === PlainKind.NullObject) {
         extra = interner.shape[id] ?? NO_SHAPE;
         sendShape(extra);
       }
@@ -129,15 +130,15 @@ export class PartImporter {
     let scratch = children;
     for (let at = 0; at < records.length;) {
       const id = records[at] ?? 0;
-      const kind = (records[at + 1] ?? 0) as PartKind;
+      const kind = (records[at + 1] ?? 0) as PlainKind;
       const n = records[at + 2] ?? 0;
       const extra = records[at + 3] ?? 0;
       at += 4;
       let local: number;
-      if (kind === PartKind.Leaf || kind === PartKind.Bytes) {
+      if (kind === PlainKind.Primitive || kind === PlainKind.Bytes) {
         local = interner.intern(definitions.leaves[extra], -1);
       } else {
-        const width = kind === PartKind.Map ? 2 : 1;
+        const width = kind === PlainKind.Map ? 2 : 1;
         if (scratch.length < width * n) scratch = new Int32Array(2 * width * n);
         for (let k = 0; k < width * n; k++) scratch[k] = localId(table, records[at + k] ?? 0, peer);
         at += width * n;

@@ -58,5 +58,13 @@ export {
 
 // Used by other modules of fairlink (not part of the package entry points).
 export { setEntry } from './plain.js';
+export {
+  describeNotPlain,
+  PLAIN_TYPES,
+  objectKind,
+  PlainKind,
+  plainKind,
+  unhandledKind,
+} from './plain-kind.js';
 export { randomStream, type RandomStream, RandomStreams } from './random.js';
 export { protocolFrames } from './stack.js';

@@ -5,8 +5,10 @@
  * able to copy, hash, persist, send and display state and messages, and these
  * are exactly the values for which that is well defined. Functions, class
  * instances, symbols, `undefined` and cycles are refused with the path of the
- * offending value so that the user can find it.
+ * offending value so that the user can find it. What each value is comes from
+ * `plain-kind.ts`, the one place that tells plain data's kinds apart.
  */
+import { describeNotPlain, objectKind, PLAIN_TYPES, PlainKind, unhandledKind } from './plain-kind.js';
 
 /** A plain value, as the engines see it. */
 export type Plain =
@@ -86,62 +88,65 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
     case 'number':
       return undefined;
     case 'undefined':
-      return violationAt('undefined (use null for "no value")');
     case 'function':
-      return violationAt(`a function (${value.name || 'anonymous'})`);
     case 'symbol':
-      return violationAt(`a symbol (${String(value)})`);
+      return violationAt(describeNotPlain(value));
     case 'object':
       break;
   }
   if (value === null) return undefined;
   if (depth >= DEPTH_MAX) return violationAt(`nesting deeper than ${DEPTH_MAX} (a cycle?)`);
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      if (!(index in value)) return within(`[${index}]`, violationAt('a hole in a sparse array'));
-      const violation = visit(value[index], depth + 1, freeze);
-      if (violation) return within(`[${index}]`, violation);
+  const kind = objectKind(value);
+  switch (kind) {
+    case PlainKind.Array: {
+      const array = value as unknown[];
+      for (let index = 0; index < array.length; index++) {
+        if (!(index in array)) return within(`[${index}]`, violationAt('a hole in a sparse array'));
+        const violation = visit(array[index], depth + 1, freeze);
+        if (violation) return within(`[${index}]`, violation);
+      }
+      if (freeze) Object.freeze(value);
+      return undefined;
     }
-    if (freeze) Object.freeze(value);
-    return undefined;
-  }
-  const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype === Object.prototype || prototype === null) {
-    const record = value as Record<string, unknown>;
-    for (const key in record) {
-      const violation = visit(record[key], depth + 1, freeze);
-      if (violation) return within(`.${key}`, violation);
+    case PlainKind.Object:
+    case PlainKind.NullObject: {
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        const violation = visit(record[key], depth + 1, freeze);
+        if (violation) return within(`.${key}`, violation);
+      }
+      if (Object.getOwnPropertySymbols(record).length > 0) return violationAt('an object with symbol keys');
+      if (freeze) Object.freeze(value);
+      return undefined;
     }
-    if (Object.getOwnPropertySymbols(record).length > 0) return violationAt('an object with symbol keys');
-    if (freeze) Object.freeze(value);
-    return undefined;
-  }
-  // Byte arrays first: state often holds one, and the checks below walk prototype chains.
-  if (prototype === Uint8Array.prototype) return undefined;
-  if (value instanceof Map) {
-    metCollection = true;
-    for (const [key, entry] of value as Map<unknown, unknown>) {
-      const keyViolation = visit(key, depth + 1, freeze);
-      if (keyViolation) return within('<map key>', keyViolation);
-      const entryViolation = visit(entry, depth + 1, freeze);
-      if (entryViolation) return within(`<map value for ${describeKey(key)}>`, entryViolation);
+    case PlainKind.Bytes:
+      return undefined;
+    case PlainKind.Map: {
+      metCollection = true;
+      for (const [key, entry] of value as Map<unknown, unknown>) {
+        const keyViolation = visit(key, depth + 1, freeze);
+        if (keyViolation) return within('<map key>', keyViolation);
+        const entryViolation = visit(entry, depth + 1, freeze);
+        if (entryViolation) return within(`<map value for ${describeKey(key)}>`, entryViolation);
+      }
+      if (freeze) freezeCollection(value as Map<unknown, unknown>);
+      return undefined;
     }
-    if (freeze) freezeCollection(value);
-    return undefined;
-  }
-  if (value instanceof Set) {
-    metCollection = true;
-    for (const element of value as Set<unknown>) {
-      const violation = visit(element, depth + 1, freeze);
-      if (violation) return within('<set element>', violation);
+    case PlainKind.Set: {
+      metCollection = true;
+      for (const element of value as Set<unknown>) {
+        const violation = visit(element, depth + 1, freeze);
+        if (violation) return within('<set element>', violation);
+      }
+      if (freeze) freezeCollection(value as Set<unknown>);
+      return undefined;
     }
-    if (freeze) freezeCollection(value);
-    return undefined;
+    case PlainKind.Primitive:
+    case PlainKind.NotPlain:
+      return violationAt(`${describeNotPlain(value)} (only ${PLAIN_TYPES} are plain)`);
+    default:
+      return unhandledKind(kind);
   }
-  const className = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown class';
-  return violationAt(
-    `an instance of ${className} (only JSON values, Map, Set, bigint and Uint8Array are plain)`,
-  );
 }
 
 /**
@@ -186,25 +191,38 @@ export function encodePlain(value: unknown): unknown {
       return Number.isFinite(value) ? value : { $number: String(value) };
     case 'object': {
       if (value === null) return null;
-      if (Array.isArray(value)) return value.map(encodePlain);
-      if (value instanceof Map) {
-        return {
-          $map: Array.from(value as Map<unknown, unknown>, ([key, entry]) => [
-            encodePlain(key),
-            encodePlain(entry),
-          ]),
-        };
+      const kind = objectKind(value);
+      switch (kind) {
+        case PlainKind.Array:
+          return (value as unknown[]).map(encodePlain);
+        case PlainKind.Map:
+          return {
+            $map: Array.from(value as Map<unknown, unknown>, ([key, entry]) => [
+              encodePlain(key),
+              encodePlain(entry),
+            ]),
+          };
+        case PlainKind.Set:
+          return { $set: Array.from(value as Set<unknown>, encodePlain) };
+        case PlainKind.Bytes:
+          return { $bytes: Buffer.from(value as Uint8Array).toString('base64') };
+        // Encoding is for display and files: an object that is not plain shows as its properties.
+        case PlainKind.Object:
+        case PlainKind.NullObject:
+        case PlainKind.NotPlain:
+        case PlainKind.Primitive: {
+          const record = value as Record<string, unknown>;
+          const encoded: Record<string, unknown> = {};
+          let tagged = false;
+          for (const key in record) {
+            if (key.startsWith('$')) tagged = true;
+            setEntry(encoded, key, encodePlain(record[key]));
+          }
+          return tagged ? { $object: encoded } : encoded;
+        }
+        default:
+          return unhandledKind(kind);
       }
-      if (value instanceof Set) return { $set: Array.from(value as Set<unknown>, encodePlain) };
-      if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
-      const record = value as Record<string, unknown>;
-      const encoded: Record<string, unknown> = {};
-      let tagged = false;
-      for (const key in record) {
-        if (key.startsWith('$')) tagged = true;
-        setEntry(encoded, key, encodePlain(record[key]));
-      }
-      return tagged ? { $object: encoded } : encoded;
     }
     default:
       return value;
@@ -253,17 +271,30 @@ export function plainToJson(value: unknown): string {
  */
 export function clonePlain<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(clonePlain) as T;
-  if (value instanceof Map) {
-    return new Map(
-      Array.from(value as Map<unknown, unknown>, ([key, entry]) => [clonePlain(key), clonePlain(entry)]),
-    ) as T;
+  const object: object = value;
+  const kind = objectKind(object);
+  switch (kind) {
+    case PlainKind.Array:
+      return (object as unknown[]).map(clonePlain) as T;
+    case PlainKind.Map:
+      return new Map(
+        Array.from(object as Map<unknown, unknown>, ([key, entry]) => [clonePlain(key), clonePlain(entry)]),
+      ) as T;
+    case PlainKind.Set:
+      return new Set(Array.from(object as Set<unknown>, clonePlain)) as T;
+    case PlainKind.Bytes:
+      return new Uint8Array(object as Uint8Array) as T;
+    case PlainKind.Object:
+    case PlainKind.NullObject:
+    case PlainKind.NotPlain:
+    case PlainKind.Primitive:
+      break;
+    default:
+      return unhandledKind(kind);
   }
-  if (value instanceof Set) return new Set(Array.from(value as Set<unknown>, clonePlain)) as T;
-  if (value instanceof Uint8Array) return new Uint8Array(value) as T;
-  const record = value as Record<string, unknown>;
+  const record = object as Record<string, unknown>;
   const copy: Record<string, unknown> =
-    Object.getPrototypeOf(record) === null ? (Object.create(null) as Record<string, unknown>) : {};
+    kind === PlainKind.NullObject ? (Object.create(null) as Record<string, unknown>) : {};
   for (const key in record) setEntry(copy, key, clonePlain(record[key]));
   return copy as T;
 }

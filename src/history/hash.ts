@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { objectKind, PlainKind, unhandledKind } from '../core/index.js';
 
 const float = new Float64Array(1);
 const floatWords = new Int32Array(float.buffer);
@@ -66,34 +67,47 @@ export function structuralHash(value: unknown): number {
 
 function hashObject(value: object | null): number {
   if (value === null) return 0x7f4a7c15;
-  if (Array.isArray(value)) {
-    let h = 0x6a09e667 ^ value.length;
-    for (const item of value as unknown[]) h = combine(h, structuralHash(item));
-    return mix32(h);
-  }
-  if (value instanceof Uint8Array) {
-    let h = 0x3c6ef372 ^ value.length;
-    for (const byte of value) h = combine(h, byte);
-    return mix32(h);
-  }
-  // Unordered containers: a commutative sum of per-entry hashes.
-  if (value instanceof Map) {
-    let sum = 0x510e527f ^ value.size;
-    for (const [key, item] of value as Map<unknown, unknown>) {
-      sum = (sum + mix32(combine(structuralHash(key), structuralHash(item)))) | 0;
+  const kind = objectKind(value);
+  switch (kind) {
+    case PlainKind.Array: {
+      const array = value as unknown[];
+      let h = 0x6a09e667 ^ array.length;
+      for (const item of array) h = combine(h, structuralHash(item));
+      return mix32(h);
     }
-    return mix32(sum);
+    case PlainKind.Bytes: {
+      const bytes = value as Uint8Array;
+      let h = 0x3c6ef372 ^ bytes.length;
+      for (const byte of bytes) h = combine(h, byte);
+      return mix32(h);
+    }
+    // Unordered containers: a commutative sum of per-entry hashes.
+    case PlainKind.Map: {
+      const map = value as Map<unknown, unknown>;
+      let sum = 0x510e527f ^ map.size;
+      for (const [key, item] of map)
+        sum = (sum + mix32(combine(structuralHash(key), structuralHash(item)))) | 0;
+      return mix32(sum);
+    }
+    case PlainKind.Set: {
+      const set = value as Set<unknown>;
+      let sum = 0x1f83d9ab ^ set.size;
+      for (const item of set) sum = (sum + mix32(structuralHash(item) ^ 0x5be0cd19)) | 0;
+      return mix32(sum);
+    }
+    case PlainKind.Object:
+    case PlainKind.NullObject:
+    case PlainKind.NotPlain:
+    case PlainKind.Primitive: {
+      let sum = 0x9b05688c;
+      for (const [key, item] of Object.entries(value)) {
+        sum = (sum + mix32(combine(hashString(key), structuralHash(item)))) | 0;
+      }
+      return mix32(sum);
+    }
+    default:
+      return unhandledKind(kind);
   }
-  if (value instanceof Set) {
-    let sum = 0x1f83d9ab ^ value.size;
-    for (const item of value as Set<unknown>) sum = (sum + mix32(structuralHash(item) ^ 0x5be0cd19)) | 0;
-    return mix32(sum);
-  }
-  let sum = 0x9b05688c;
-  for (const [key, item] of Object.entries(value)) {
-    sum = (sum + mix32(combine(hashString(key), structuralHash(item)))) | 0;
-  }
-  return mix32(sum);
 }
 
 /** Deep equality of plain data; `Map`, `Set` and object keys are compared without order. */
@@ -103,60 +117,86 @@ export function structuralEqual(a: unknown, b: unknown): boolean {
   if (typeof a === 'number') return Number.isNaN(a) && Number.isNaN(b);
   if (typeof a !== 'object' || a === null || b === null) return false;
   const other = b as object;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(other) || a.length !== other.length) return false;
-    for (let i = 0; i < a.length; i++) if (!structuralEqual(a[i], other[i])) return false;
-    return true;
-  }
-  if (a instanceof Uint8Array) {
-    if (!(other instanceof Uint8Array) || a.length !== other.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== other[i]) return false;
-    return true;
-  }
-  if (a instanceof Map) {
-    if (!(other instanceof Map) || a.size !== other.size) return false;
-    for (const [key, item] of a as Map<unknown, unknown>) {
-      if (other.has(key)) {
-        if (!structuralEqual(item, other.get(key))) return false;
-        continue;
-      }
-      // A structured key (an array, say) is found by value, not by identity.
-      let found = false;
-      for (const [otherKey, otherItem] of other as Map<unknown, unknown>) {
-        if (structuralEqual(key, otherKey) && structuralEqual(item, otherItem)) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
+  const kind = recordsAlike(objectKind(a));
+  if (kind !== recordsAlike(objectKind(other))) return false;
+  switch (kind) {
+    case PlainKind.Array: {
+      const [x, y] = [a as unknown[], other as unknown[]];
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (!structuralEqual(x[i], y[i])) return false;
+      return true;
     }
-    return true;
-  }
-  if (a instanceof Set) {
-    if (!(other instanceof Set) || a.size !== other.size) return false;
-    for (const item of a as Set<unknown>) {
-      if (other.has(item)) continue;
-      let found = false;
-      for (const otherItem of other as Set<unknown>) {
-        if (structuralEqual(item, otherItem)) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
+    case PlainKind.Bytes: {
+      const [x, y] = [a as Uint8Array, other as Uint8Array];
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+      return true;
     }
-    return true;
+    case PlainKind.Map:
+      return mapsEqual(a as Map<unknown, unknown>, other as Map<unknown, unknown>);
+    case PlainKind.Set:
+      return setsEqual(a as Set<unknown>, other as Set<unknown>);
+    case PlainKind.Object:
+      return recordsEqual(a as Record<string, unknown>, other as Record<string, unknown>);
+    case PlainKind.NullObject:
+    case PlainKind.NotPlain:
+    case PlainKind.Primitive:
+      return false;
+    default:
+      return unhandledKind(kind);
   }
-  if (Array.isArray(other) || other instanceof Map || other instanceof Set || other instanceof Uint8Array) {
-    return false;
+}
+
+/**
+ * Records compare alike whatever their prototype (`Object.prototype` or none); so do objects
+ * that are not plain (compared by their properties, as before plain kinds had one test).
+ */
+function recordsAlike(kind: PlainKind): PlainKind {
+  return kind === PlainKind.NullObject || kind === PlainKind.NotPlain ? PlainKind.Object : kind;
+}
+
+function mapsEqual(a: Map<unknown, unknown>, other: Map<unknown, unknown>): boolean {
+  if (a.size !== other.size) return false;
+  for (const [key, item] of a) {
+    if (other.has(key)) {
+      if (!structuralEqual(item, other.get(key))) return false;
+      continue;
+    }
+    // A structured key (an array, say) is found by value, not by identity.
+    let found = false;
+    for (const [otherKey, otherItem] of other) {
+      if (structuralEqual(key, otherKey) && structuralEqual(item, otherItem)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
   }
+  return true;
+}
+
+function setsEqual(a: Set<unknown>, other: Set<unknown>): boolean {
+  if (a.size !== other.size) return false;
+  for (const item of a) {
+    if (other.has(item)) continue;
+    let found = false;
+    for (const otherItem of other) {
+      if (structuralEqual(item, otherItem)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+function recordsEqual(a: Record<string, unknown>, other: Record<string, unknown>): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(other).length) return false;
   for (const key of keys) {
     if (!Object.prototype.hasOwnProperty.call(other, key)) return false;
-    if (!structuralEqual((a as Record<string, unknown>)[key], (other as Record<string, unknown>)[key])) {
-      return false;
-    }
+    if (!structuralEqual(a[key], other[key])) return false;
   }
   return true;
 }
@@ -180,22 +220,33 @@ export function canonicalString(value: unknown): string {
       return 'undefined';
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return `[${value.map(canonicalString).join(',')}]`;
-      if (value instanceof Uint8Array) return `bytes(${Array.from(value).join(',')})`;
-      if (value instanceof Map) {
-        const entries = Array.from(
-          value as Map<unknown, unknown>,
-          ([k, v]) => `${canonicalString(k)}=>${canonicalString(v)}`,
-        );
-        return `Map{${entries.sort().join(',')}}`;
+      const kind = objectKind(value);
+      switch (kind) {
+        case PlainKind.Array:
+          return `[${(value as unknown[]).map(canonicalString).join(',')}]`;
+        case PlainKind.Bytes:
+          return `bytes(${Array.from(value as Uint8Array).join(',')})`;
+        case PlainKind.Map: {
+          const entries = Array.from(
+            value as Map<unknown, unknown>,
+            ([k, v]) => `${canonicalString(k)}=>${canonicalString(v)}`,
+          );
+          return `Map{${entries.sort().join(',')}}`;
+        }
+        case PlainKind.Set:
+          return `Set{${Array.from(value as Set<unknown>, canonicalString)
+            .sort()
+            .join(',')}}`;
+        case PlainKind.Object:
+        case PlainKind.NullObject:
+        case PlainKind.NotPlain:
+        case PlainKind.Primitive: {
+          const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${canonicalString(v)}`);
+          return `{${entries.sort().join(',')}}`;
+        }
+        default:
+          return unhandledKind(kind);
       }
-      if (value instanceof Set) {
-        return `Set{${Array.from(value as Set<unknown>, canonicalString)
-          .sort()
-          .join(',')}}`;
-      }
-      const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${canonicalString(v)}`);
-      return `{${entries.sort().join(',')}}`;
     }
     case 'symbol':
     case 'function':

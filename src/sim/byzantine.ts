@@ -29,6 +29,7 @@ import type { Effect, SendEffect } from '../core/index.js';
 import { InputError } from '../core/index.js';
 import type { NodeId } from '../core/index.js';
 import { clonePlain, findPlainViolation, plainToJson } from '../core/index.js';
+import { PlainKind, plainKind, unhandledKind } from '../core/index.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
 import type { RandomStream } from '../core/index.js';
 
@@ -284,18 +285,29 @@ function placesWhere(
   found: Path[] = [],
 ): Path[] {
   if (select(value)) found.push(path);
-  if (typeof value !== 'object' || value === null || value instanceof Uint8Array || value instanceof Set) {
-    return found;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((element, index) => placesWhere(element, select, [...path, index], found));
-  } else if (value instanceof Map) {
-    for (const [key, entry] of value as Map<unknown, unknown>) {
-      placesWhere(entry, select, [...path, mapKey(key)], found);
+  const kind = plainKind(value);
+  switch (kind) {
+    case PlainKind.Array:
+      (value as unknown[]).forEach((element, index) => placesWhere(element, select, [...path, index], found));
+      break;
+    case PlainKind.Map:
+      for (const [key, entry] of value as Map<unknown, unknown>) {
+        placesWhere(entry, select, [...path, mapKey(key)], found);
+      }
+      break;
+    case PlainKind.Object:
+    case PlainKind.NullObject: {
+      const record = value as Record<string, unknown>;
+      for (const key in record) placesWhere(record[key], select, [...path, key], found);
+      break;
     }
-  } else {
-    const record = value as Record<string, unknown>;
-    for (const key in record) placesWhere(record[key], select, [...path, key], found);
+    case PlainKind.Set:
+    case PlainKind.Bytes:
+    case PlainKind.Primitive:
+    case PlainKind.NotPlain:
+      break;
+    default:
+      unhandledKind(kind);
   }
   return found;
 }
