@@ -72,11 +72,14 @@ describe('schedule shrinking', () => {
   it('says what was removed in one line, before -> after', () => {
     const before: ScheduleSize = { steps: 1225, messages: 1075, operations: 120, faults: 8 };
     const after: ScheduleSize = { steps: 41, messages: 31, operations: 3, faults: 1 };
-    expect(summarizeSchedule(before, after, { attempts: 812, wallMs: 9_840, stoppedEarly: false })).toBe(
+    expect(summarizeSchedule(before, after, { attempts: 812, wallMs: 9_840, stoppedBy: 'fixpoint' })).toBe(
       '1,225 steps, 1,075 messages, 120 operations, 8 faults -> 41 steps, 31 messages, 3 operations, 1 fault (812 runs in 9.8 s)',
     );
-    expect(summarizeSchedule(before, after, { attempts: 1, wallMs: 10_000, stoppedEarly: true })).toMatch(
-      /\(1 run in 10\.0 s; the time budget ran out: the smallest run found so far\)$/,
+    expect(summarizeSchedule(before, after, { attempts: 1, wallMs: 10_000, stoppedBy: 'time' })).toMatch(
+      /\(1 run in 10\.0 s; stopped by the time limit: the result may vary from run to run\)$/,
+    );
+    expect(summarizeSchedule(before, after, { attempts: 2_000, wallMs: 10_000, stoppedBy: 'runs' })).toMatch(
+      /\(2,000 runs in 10\.0 s; the run budget ran out: the smallest run found within it\)$/,
     );
   });
 
