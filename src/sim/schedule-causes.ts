@@ -83,9 +83,16 @@ export function scheduleCauses(trace: Trace): ScheduleCauses {
 /**
  * The actions that `root` led to, itself included: what its step sent or set, transitively,
  * never entering the step of another action that invokes an operation (the next operation of
- * the client, or another client's, stays).
+ * the client, or another client's, stays). With `keep`, only the actions it accepts are in
+ * the cone, though the others are followed: the client's own part of an operation (its
+ * request's deliveries, the reply, the retries) without the servers' work in between, which
+ * may carry later operations too (a leader replicating one entry per append).
  */
-export function operationCone(causes: ScheduleCauses, root: number): ReadonlySet<number> {
+export function operationCone(
+  causes: ScheduleCauses,
+  root: number,
+  keep: (index: number) => boolean = () => true,
+): ReadonlySet<number> {
   const children = new Map<number, number[]>();
   causes.parent.forEach((cause, index) => {
     if (cause >= 0) {
@@ -95,11 +102,13 @@ export function operationCone(causes: ScheduleCauses, root: number): ReadonlySet
     }
   });
   const cone = new Set<number>([root]);
+  const seen = new Set<number>([root]);
   const pending = [root];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     for (const child of children.get(next) ?? []) {
-      if (cone.has(child) || causes.invokes[child]) continue;
-      cone.add(child);
+      if (seen.has(child) || causes.invokes[child]) continue;
+      seen.add(child);
+      if (keep(child)) cone.add(child);
       pending.push(child);
     }
   }

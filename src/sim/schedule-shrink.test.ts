@@ -108,6 +108,51 @@ describe('schedule shrinking', () => {
   });
 });
 
+describe('schedule shrinking is deterministic', () => {
+  /** A clock that moves `stepMs` every time it is read: a machine slower than this one. */
+  const slowClock = (stepMs: number): (() => number) => {
+    let now = 0;
+    return () => (now += stepMs);
+  };
+
+  it('its budget is counted in runs: on a much slower machine, the shrunk trace is the same byte for byte', () => {
+    const params = twoGeneralsScenario.params;
+    const config = twoGeneralsScenario.build(params);
+    const failing = firstFailure(config);
+    const options = { scenario: 'two-generals', params } as const;
+    // The default budgets. Before, they were 10 s of wall time: at 0.1 s a reading, 100 readings.
+    const idle = shrinkSchedule(config, failing, { ...options, clock: slowClock(0.01) });
+    const busy = shrinkSchedule(config, failing, { ...options, clock: slowClock(100) });
+    if (!idle.reduced || !busy.reduced) throw new Error('not shrunk');
+    expect(busy.stoppedBy).toBe(idle.stoppedBy);
+    expect(busy.attempts).toBe(idle.attempts);
+    expect(traceToJsonl(busy.result.trace!)).toBe(traceToJsonl(idle.result.trace!));
+  });
+
+  it('the run budget bounds the work the same way everywhere, and says it ran out', () => {
+    const params = twoGeneralsScenario.params;
+    const config = twoGeneralsScenario.build(params);
+    const failing = firstFailure(config);
+    const first = shrinkSchedule(config, failing, { runsMax: 3, clock: slowClock(0.01) });
+    const second = shrinkSchedule(config, failing, { runsMax: 3, clock: slowClock(5_000) });
+    if (!first.reduced || !second.reduced) throw new Error('not shrunk');
+    expect([first.attempts, first.stoppedBy]).toEqual([3, 'runs']);
+    expect(traceToJsonl(second.result.trace!)).toBe(traceToJsonl(first.result.trace!));
+  });
+
+  it('wall time is only a guard: when it stops the shrink, the outcome says so', () => {
+    const params = twoGeneralsScenario.params;
+    const config = twoGeneralsScenario.build(params);
+    const failing = firstFailure(config);
+    const outcome = shrinkSchedule(config, failing, { timeBudgetMs: 10_000, clock: slowClock(4_000) });
+    if (!outcome.reduced) throw new Error(outcome.why);
+    expect(outcome.stoppedBy).toBe('time');
+    expect(summarizeSchedule(outcome.before, outcome.after, { ...outcome, wallMs: 10_000 })).toMatch(
+      /stopped by the time limit: the result may vary from run to run\)$/,
+    );
+  });
+});
+
 describe('lenient scripted replay', () => {
   it('skips an action that became impossible instead of refusing the script', () => {
     const config = twoGeneralsScenario.build(twoGeneralsScenario.params);

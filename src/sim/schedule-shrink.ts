@@ -352,7 +352,14 @@ export function shrinkSchedule(
     let causes = scheduleCauses(best.result.trace as NonNullable<SimulationResult['trace']>);
     for (let index = causes.invokes.length - 1; index >= 0 && budgetLeft(); index--) {
       if (!causes.invokes[index]) continue;
-      if (attempt(operationCone(causes, index))) {
+      const root = best.actions[index];
+      const client = root === undefined ? '' : nodeOf(root);
+      // The client's own part first; then with the servers' work on it.
+      const own = operationCone(causes, index, (member) => {
+        const action = best.actions[member];
+        return action !== undefined && involves(action, client);
+      });
+      if (attempt(own) || attempt(operationCone(causes, index))) {
         changed = true;
         causes = scheduleCauses(best.result.trace as NonNullable<SimulationResult['trace']>);
         index = Math.min(index, causes.invokes.length);
