@@ -9,7 +9,7 @@
  * Figures (steps, messages, operations, faults; first failing seed, default budgets):
  * stale-reads (seed 3) 1,225, 1,075, 120, 8 -> 144, 142, 28, 0; commit-old-terms (seed 1)
  * 1,056, 1,023, 28, 67 -> 232, 271, 22, 0 (the run budget ran out); volatile-vote (seed 11)
- * see below. Issue 16 asks for at most 60 steps: volatile-vote meets it, the other two do not
+ * 1,616, 1,298, 77, 292 -> 56, 77, 5, 2. Wall time on 2 shared cores: 100 s, 132 s, 49 s. Issue 16 asks for at most 60 steps: volatile-vote meets it, the other two do not
  * yet. What holds them: each client's operations form a chain (a reply sets the timer that
  * starts the next one), and the values an operation writes come from the client's own random
  * stream in order; leaving out an operation whole (schedule-causes.ts) shifts every later
@@ -31,7 +31,7 @@ describe('schedule shrinking of the broken Raft key-value store', () => {
   it.each([
     ['stale-reads', 3, [1225, 1075, 120, 8], [144, 142, 28, 0]],
     ['commit-old-terms', 1, [1056, 1023, 28, 67], [232, 271, 22, 0]],
-    ['volatile-vote', 11, [1616, 1298, 77, 292], [54, 76, 4, 2]],
+    ['volatile-vote', 11, [1616, 1298, 77, 292], [56, 77, 5, 2]],
   ] as const)(
     'bug=%s: the cut run fails the same way, is smaller, and replays byte for byte',
     async (bug, seed, before, after) => {

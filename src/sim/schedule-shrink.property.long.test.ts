@@ -1,0 +1,52 @@
+/**
+ * Property (issue 16), heavier than schedule-shrink.property.test.ts: more failing seeds of
+ * each example with a planted bug, larger budgets, and the broken Raft store's three bugs. For
+ * each, the shrunk run fails the same way, is never larger, and replays identically.
+ */
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import {
+  failingRun,
+  SHRINK_CASES,
+  shrinkAndCheck,
+  type ShrinkCase,
+} from '../../test/support/shrink-cases.js';
+
+function shrinkProperty(
+  entry: ShrinkCase,
+  options: { seedsMax: number; numRuns: number; seedRuns: number; scheduleRuns: number },
+): void {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: options.seedsMax }), (seed) => {
+      const failing = failingRun(entry, seed);
+      fc.pre(failing !== undefined);
+      if (failing === undefined) return;
+      shrinkAndCheck(entry, failing, { seedRuns: options.seedRuns, scheduleRuns: options.scheduleRuns });
+    }),
+    { numRuns: options.numRuns, seed: 1616, maxSkipsPerRun: 100 },
+  );
+}
+
+describe('shrinking the examples: same failure, never larger, identical replay (long)', () => {
+  it.each([
+    ['two-generals', SHRINK_CASES.twoGenerals],
+    ['lottery', SHRINK_CASES.lottery],
+    ['perfect-link', SHRINK_CASES.perfectLink],
+    ['lab-1', SHRINK_CASES.lab1],
+  ] as const)('%s', (_name, entry) => {
+    shrinkProperty(entry, { seedsMax: 100_000, numRuns: 40, seedRuns: 200, scheduleRuns: 500 });
+  });
+
+  it.each([
+    ['stale-reads', SHRINK_CASES.staleReads],
+    ['commit-old-terms', SHRINK_CASES.commitOldTerms],
+    ['volatile-vote', SHRINK_CASES.volatileVote],
+  ] as const)(
+    'raft-kv-broken bug=%s',
+    (_name, entry) => {
+      shrinkProperty(entry, { seedsMax: 200, numRuns: 3, seedRuns: 40, scheduleRuns: 150 });
+    },
+    // A guard against a hang: each Raft run takes tens of milliseconds on a busy machine.
+    1_200_000,
+  );
+});
