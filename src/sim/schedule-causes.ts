@@ -33,8 +33,9 @@ export function scheduleCauses(trace: Trace): ScheduleCauses {
   const sentBy = new Map<string, number>();
   const timerSetBy = new Map<string, number>();
   let current = -1;
-  const act = (cause: number | undefined): void => {
-    current = parent.length;
+  /** An action; `step`: a handler ran for it (not for a loss, which a seeded run records inside the sender's step). */
+  const act = (cause: number | undefined, step = true): void => {
+    if (step) current = parent.length;
     parent.push(cause ?? -1);
     invokes.push(false);
   };
@@ -47,7 +48,7 @@ export function scheduleCauses(trace: Trace): ScheduleCauses {
         act(sentBy.get(event.msg));
         break;
       case 'drop':
-        if (event.reason === 'loss') act(sentBy.get(event.msg));
+        if (event.reason === 'loss') act(sentBy.get(event.msg), false);
         break;
       case 'timer-set':
         timerSetBy.set(`${event.node}/${event.name}`, current);
