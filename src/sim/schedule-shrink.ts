@@ -16,10 +16,22 @@
  *
  * Delta debugging over the schedule, repeated to a fixpoint or until the budget runs out:
  * 1. cut the tail: the shortest prefix that still fails, by bisection;
- * 2. leave out everything a node does (its deliveries, timers, crashes): whole clients go;
- * 3. leave out each node's crashes and recoveries;
- * 4. leave out single timer firings, last first (what they caused goes with them);
- * 5. leave out chunks of the schedule, halves down to single actions, last first.
+ * 2. leave out client operations whole, last first: the client's part of one (its request's
+ *    deliveries, the reply, the retries), else all it led to (schedule-causes.ts), so that the
+ *    client's next operation takes its place instead of the client stopping there;
+ * 3. cut each node's tail: all it does, sends or receives from a point on, by bisection;
+ * 4. leave out everything a node does (its deliveries, timers, crashes): whole clients go;
+ * 5. leave out each node's crashes and recoveries;
+ * 6. leave out single timer firings, last first (what they caused goes with them);
+ * 7. leave out chunks of the schedule, halves down to single actions, last first.
+ * The budget is counted in candidate runs (`runsMax`), so that the shrunk run depends on the
+ * seed and the version only; wall time is a guard (`timeBudgetMs`), and the outcome says when
+ * it stopped the shrink (`stoppedBy: 'time'`): only then may the result vary from run to run.
+ *
+ * What still holds a client's operations in: the values and kinds of its operations come from
+ * its random stream in order, so leaving one out shifts every later one's draws (measured on
+ * the broken Raft store's stale reads: the anomaly is then gone, every time). Keeping them
+ * would need the draws in the trace, as `choose` events are, for the replay to repeat them.
  * A candidate is kept only when it fails the same way (`sameFailure`), is no larger than the
  * failing run on any measure (steps, messages, operations, faults) and smaller in total than
  * the best run so far; its schedule is then re-read from its own trace, so actions skipped or
