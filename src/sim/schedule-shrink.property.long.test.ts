@@ -27,13 +27,22 @@ function shrinkProperty(
   );
 }
 
+/**
+ * Lets vitest's worker talk to its main process between two synchronous tests: without a turn
+ * of the event loop, its messages wait the whole file long and time out.
+ */
+function yieldToVitest(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 describe('shrinking the examples: same failure, never larger, identical replay (long)', () => {
   it.each([
     ['two-generals', SHRINK_CASES.twoGenerals],
     ['lottery', SHRINK_CASES.lottery],
     ['perfect-link', SHRINK_CASES.perfectLink],
     ['lab-1', SHRINK_CASES.lab1],
-  ] as const)('%s', (_name, entry) => {
+  ] as const)('%s', async (_name, entry) => {
+    await yieldToVitest();
     shrinkProperty(entry, { seedsMax: 100_000, numRuns: 20, seedRuns: 200, scheduleRuns: 500 });
   });
 
@@ -46,7 +55,8 @@ describe('shrinking the examples: same failure, never larger, identical replay (
   ] as const;
   it.each(raftBugs.flatMap(([bug, entry]) => [1, 2, 3].map((fcSeed) => [bug, fcSeed, entry] as const)))(
     'raft-kv-broken bug=%s, draw %i',
-    (_bug, fcSeed, entry) => {
+    async (_bug, fcSeed, entry) => {
+      await yieldToVitest();
       shrinkProperty(entry, { seedsMax: 60, numRuns: 1, seedRuns: 5, scheduleRuns: 15, fcSeed });
     },
   );
