@@ -44,6 +44,7 @@ interface SimOptions {
   readonly shrink: boolean;
   readonly shrinkRuns?: number;
   readonly shrinkTime?: number;
+  readonly shrinkScheduleRuns?: number;
   readonly checkDeterminism?: boolean;
   readonly stepTimeout?: number;
   readonly workers?: number;
@@ -81,9 +82,14 @@ export function registerSimCommand(program: Command, cli: CliContext): void {
     )
     .option(
       '--shrink-time <S>',
-      "seconds to cut a failing run's schedule down to the steps that matter (default 10; 0: do not)",
+      "a guard: stop cutting a failing run's schedule after S seconds, saying so (default 120; 0: do not cut it)",
       // 0 turns schedule shrinking off; otherwise a duration, as everywhere else.
       (text) => (text.trim() === '0' ? 0 : parseSecondsToMs(text, '--shrink-time')),
+    )
+    .option(
+      '--shrink-schedule-runs <N>',
+      "runs to cut a failing run's schedule down to the steps that matter (default 2000): the same result on any machine",
+      (text) => parseWholeNumber(text, '--shrink-schedule-runs', 0, 1_000_000),
     )
     .option('--check-determinism', 'run each seed twice more and compare the traces byte for byte')
     .option(
@@ -168,6 +174,9 @@ async function simCommand(
       shrink: options.shrink,
       ...(options.shrinkRuns === undefined ? {} : { shrinkRunsMax: options.shrinkRuns }),
       ...(options.shrinkTime === undefined ? {} : { shrinkTimeMs: options.shrinkTime }),
+      ...(options.shrinkScheduleRuns === undefined
+        ? {}
+        : { shrinkScheduleRunsMax: options.shrinkScheduleRuns }),
       checkDeterminism: invocation.checkDeterminism,
       tracePassing:
         requested.trace !== undefined || requested.html !== undefined || requested.historyHtml !== undefined,

@@ -3,7 +3,7 @@
  * arrays' layout and the messages both ways.
  */
 
-import type { ScheduleSize } from './schedule-shrink.js';
+import type { ScheduleShrinkStop, ScheduleSize } from './schedule-shrink.js';
 import type { Trace } from '../trace/index.js';
 import type { CampaignFailure } from './campaign.js';
 import type { Params } from './scenario.js';
@@ -69,8 +69,10 @@ export type WorkerRequest =
       readonly index: number;
       readonly seed: number;
       readonly runsMax?: number;
-      /** Wall time for schedule shrinking, ms (0: none; default: schedule-shrink.ts's). */
+      /** The time guard of schedule shrinking, ms (0: no schedule shrinking; default: schedule-shrink.ts's). */
       readonly scheduleTimeMs?: number;
+      /** The run budget of schedule shrinking (default: schedule-shrink.ts's). */
+      readonly scheduleRunsMax?: number;
     }
   /** Runs a seed again, recording its trace. */
   | { readonly type: 'trace'; readonly index: number; readonly seed: number; readonly shrunk?: string };
@@ -106,7 +108,11 @@ export interface ShrunkReport {
    * When the schedule was shrunk too: the reported run is a scripted one, and its trace is its
    * schedule (`fairlink sim --schedule TRACE` replays it).
    */
-  readonly schedule?: { readonly attempts: number; readonly wallMs: number; readonly stoppedEarly: boolean };
+  readonly schedule?: {
+    readonly attempts: number;
+    readonly wallMs: number;
+    readonly stoppedBy: ScheduleShrinkStop;
+  };
   /** The failing run as the seeds found it, and as reported. */
   readonly sizes: { readonly before: ScheduleSize; readonly after: ScheduleSize };
 }

@@ -247,6 +247,7 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
     const startedMs = performance.now();
     const scheduled = shrinkSchedule(loaded.watchedConfig, seedLevel, {
       ...(request.scheduleTimeMs === undefined ? {} : { timeBudgetMs: request.scheduleTimeMs }),
+      ...(request.scheduleRunsMax === undefined ? {} : { runsMax: request.scheduleRunsMax }),
       tracedConfig: loaded.prepared.config,
       scenario: loaded.prepared.scenario.name,
       params: loaded.prepared.params,
@@ -258,7 +259,7 @@ function handleShrink(loaded: Loaded, request: Extract<WorkerRequest, { type: 's
       const how = {
         attempts: scheduled.attempts,
         wallMs: Math.round(performance.now() - startedMs),
-        stoppedEarly: scheduled.stoppedEarly,
+        stoppedBy: scheduled.stoppedBy,
       };
       post({
         type: 'shrunk',

@@ -87,8 +87,10 @@ export interface CampaignOptions {
   readonly shrink?: boolean;
   /** A bound on the runs the seed-level shrink may make. */
   readonly shrinkRunsMax?: number;
-  /** Wall time to cut the failing run's schedule, ms (default 10 s; 0: do not cut it). */
+  /** Time guard on cutting the failing run's schedule, ms (default 120 s; 0: do not cut it). */
   readonly shrinkTimeMs?: number;
+  /** Candidate runs to cut the failing run's schedule (default 2,000): the budget, the same on any machine. */
+  readonly shrinkScheduleRunsMax?: number;
   /** Runs each seed twice and compares the traces. */
   readonly checkDeterminism?: boolean;
   /** Records the trace of a passing campaign's first seed (a failure's trace is always recorded). */
@@ -539,6 +541,9 @@ class Campaign {
         seed: this.seedOf(index),
         ...(this.options.shrinkRunsMax === undefined ? {} : { runsMax: this.options.shrinkRunsMax }),
         ...(this.options.shrinkTimeMs === undefined ? {} : { scheduleTimeMs: this.options.shrinkTimeMs }),
+        ...(this.options.shrinkScheduleRunsMax === undefined
+          ? {}
+          : { scheduleRunsMax: this.options.shrinkScheduleRunsMax }),
       });
     });
   }

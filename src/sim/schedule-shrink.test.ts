@@ -72,11 +72,14 @@ describe('schedule shrinking', () => {
   it('says what was removed in one line, before -> after', () => {
     const before: ScheduleSize = { steps: 1225, messages: 1075, operations: 120, faults: 8 };
     const after: ScheduleSize = { steps: 41, messages: 31, operations: 3, faults: 1 };
-    expect(summarizeSchedule(before, after, { attempts: 812, wallMs: 9_840, stoppedEarly: false })).toBe(
+    expect(summarizeSchedule(before, after, { attempts: 812, wallMs: 9_840, stoppedBy: 'fixpoint' })).toBe(
       '1,225 steps, 1,075 messages, 120 operations, 8 faults -> 41 steps, 31 messages, 3 operations, 1 fault (812 runs in 9.8 s)',
     );
-    expect(summarizeSchedule(before, after, { attempts: 1, wallMs: 10_000, stoppedEarly: true })).toMatch(
-      /\(1 run in 10\.0 s; the time budget ran out: the smallest run found so far\)$/,
+    expect(summarizeSchedule(before, after, { attempts: 1, wallMs: 10_000, stoppedBy: 'time' })).toMatch(
+      /\(1 run in 10\.0 s; stopped by the time limit: the result may vary from run to run\)$/,
+    );
+    expect(summarizeSchedule(before, after, { attempts: 2_000, wallMs: 10_000, stoppedBy: 'runs' })).toMatch(
+      /\(2,000 runs in 10\.0 s; the run budget ran out: the smallest run found within it\)$/,
     );
   });
 
@@ -101,6 +104,51 @@ describe('schedule shrinking', () => {
         if (outcome.reduced) expect(traceToJsonl(replayed.trace!)).toBe(traceToJsonl(shrunk.trace!));
       }),
       { numRuns: 15, seed: 16 },
+    );
+  });
+});
+
+describe('schedule shrinking is deterministic', () => {
+  /** A clock that moves `stepMs` every time it is read: a machine slower than this one. */
+  const slowClock = (stepMs: number): (() => number) => {
+    let now = 0;
+    return () => (now += stepMs);
+  };
+
+  it('its budget is counted in runs: on a much slower machine, the shrunk trace is the same byte for byte', () => {
+    const params = twoGeneralsScenario.params;
+    const config = twoGeneralsScenario.build(params);
+    const failing = firstFailure(config);
+    const options = { scenario: 'two-generals', params } as const;
+    // The default budgets. Before, they were 10 s of wall time: at 0.1 s a reading, 100 readings.
+    const idle = shrinkSchedule(config, failing, { ...options, clock: slowClock(0.01) });
+    const busy = shrinkSchedule(config, failing, { ...options, clock: slowClock(100) });
+    if (!idle.reduced || !busy.reduced) throw new Error('not shrunk');
+    expect(busy.stoppedBy).toBe(idle.stoppedBy);
+    expect(busy.attempts).toBe(idle.attempts);
+    expect(traceToJsonl(busy.result.trace!)).toBe(traceToJsonl(idle.result.trace!));
+  });
+
+  it('the run budget bounds the work the same way everywhere, and says it ran out', () => {
+    const params = twoGeneralsScenario.params;
+    const config = twoGeneralsScenario.build(params);
+    const failing = firstFailure(config);
+    const first = shrinkSchedule(config, failing, { runsMax: 3, clock: slowClock(0.01) });
+    const second = shrinkSchedule(config, failing, { runsMax: 3, clock: slowClock(5_000) });
+    if (!first.reduced || !second.reduced) throw new Error('not shrunk');
+    expect([first.attempts, first.stoppedBy]).toEqual([3, 'runs']);
+    expect(traceToJsonl(second.result.trace!)).toBe(traceToJsonl(first.result.trace!));
+  });
+
+  it('wall time is only a guard: when it stops the shrink, the outcome says so', () => {
+    const params = twoGeneralsScenario.params;
+    const config = twoGeneralsScenario.build(params);
+    const failing = firstFailure(config);
+    const outcome = shrinkSchedule(config, failing, { timeBudgetMs: 10_000, clock: slowClock(4_000) });
+    if (!outcome.reduced) throw new Error(outcome.why);
+    expect(outcome.stoppedBy).toBe('time');
+    expect(summarizeSchedule(outcome.before, outcome.after, { ...outcome, wallMs: 10_000 })).toMatch(
+      /stopped by the time limit: the result may vary from run to run\)$/,
     );
   });
 });

@@ -16,10 +16,22 @@
  *
  * Delta debugging over the schedule, repeated to a fixpoint or until the budget runs out:
  * 1. cut the tail: the shortest prefix that still fails, by bisection;
- * 2. leave out everything a node does (its deliveries, timers, crashes): whole clients go;
- * 3. leave out each node's crashes and recoveries;
- * 4. leave out single timer firings, last first (what they caused goes with them);
- * 5. leave out chunks of the schedule, halves down to single actions, last first.
+ * 2. leave out client operations whole, last first: the client's part of one (its request's
+ *    deliveries, the reply, the retries), else all it led to (schedule-causes.ts), so that the
+ *    client's next operation takes its place instead of the client stopping there;
+ * 3. cut each node's tail: all it does, sends or receives from a point on, by bisection;
+ * 4. leave out everything a node does (its deliveries, timers, crashes): whole clients go;
+ * 5. leave out each node's crashes and recoveries;
+ * 6. leave out single timer firings, last first (what they caused goes with them);
+ * 7. leave out chunks of the schedule, halves down to single actions, last first.
+ * The budget is counted in candidate runs (`runsMax`), so that the shrunk run depends on the
+ * seed and the version only; wall time is a guard (`timeBudgetMs`), and the outcome says when
+ * it stopped the shrink (`stoppedBy: 'time'`): only then may the result vary from run to run.
+ *
+ * What still holds a client's operations in: the values and kinds of its operations come from
+ * its random stream in order, so leaving one out shifts every later one's draws (measured on
+ * the broken Raft store's stale reads: the anomaly is then gone, every time). Keeping them
+ * would need the draws in the trace, as `choose` events are, for the replay to repeat them.
  * A candidate is kept only when it fails the same way (`sameFailure`), is no larger than the
  * failing run on any measure (steps, messages, operations, faults) and smaller in total than
  * the best run so far; its schedule is then re-read from its own trace, so actions skipped or
@@ -36,6 +48,7 @@
  * run here is exactly that replay, checked to fail the same way with the same size.
  */
 
+import { operationCone, scheduleCauses } from './schedule-causes.js';
 import { scriptFromTrace } from './script.js';
 import { formatCount, sameFailure } from './shrink.js';
 import {
@@ -46,8 +59,21 @@ import {
   type SimulationResult,
 } from './simulator.js';
 
-/** Wall time schedule shrinking may take by default, ms. */
-export const SCHEDULE_SHRINK_TIME_DEFAULT_MS = 10_000;
+/**
+ * Candidate runs schedule shrinking may make by default. The budget is counted in runs, not
+ * time, so that the shrunk run is the same on a busy machine as on an idle one.
+ */
+export const SCHEDULE_SHRINK_RUNS_DEFAULT = 2_000;
+
+/**
+ * Wall time after which schedule shrinking stops by default, ms: a guard against a slow
+ * scenario, not the budget. When it stops the shrink, the report says so: the result may then
+ * differ from run to run.
+ */
+export const SCHEDULE_SHRINK_TIME_DEFAULT_MS = 120_000;
+
+/** Why schedule shrinking stopped: a fixpoint (no pass made progress), or a budget. */
+export type ScheduleShrinkStop = 'fixpoint' | 'runs' | 'time';
 
 /** The measures of a run's size that schedule shrinking lowers and never raises. */
 export interface ScheduleSize {
@@ -63,10 +89,12 @@ export interface ScheduleSize {
 
 /** Options of a schedule shrink. */
 export interface ScheduleShrinkOptions {
-  /** Stop after this much wall time, ms (default 10 s); the best run so far is the outcome. */
+  /** A guard: stop after this much wall time, ms (default 120 s); the best run so far is the outcome. */
   readonly timeBudgetMs?: number;
-  /** Stop after this many candidate runs (default: no bound). Tests use it: it does not depend on the machine. */
+  /** Stop after this many candidate runs (default {@link SCHEDULE_SHRINK_RUNS_DEFAULT}). */
   readonly runsMax?: number;
+  /** The clock the time guard reads, ms (default `performance.now`; tests make time pass). */
+  readonly clock?: () => number;
   /**
    * The configuration of the final, traced run, when the candidates run on a wrapped one (the
    * campaign's watchdog wraps every handler; its frames must not show in a fault's stack).
@@ -89,8 +117,8 @@ export type ScheduleShrinkOutcome =
       readonly after: ScheduleSize;
       /** Candidate runs tried. */
       readonly attempts: number;
-      /** Whether the budget ran out before a fixpoint. */
-      readonly stoppedEarly: boolean;
+      /** Why it stopped: at a fixpoint, or when the run budget or the time guard ran out. */
+      readonly stoppedBy: ScheduleShrinkStop;
     }
   | { readonly reduced: false; readonly why: string; readonly attempts: number };
 
@@ -146,7 +174,7 @@ function progress(next: ScheduleSize, best: ScheduleSize, start: ScheduleSize): 
 export function summarizeSchedule(
   before: ScheduleSize,
   after: ScheduleSize,
-  how: { readonly attempts: number; readonly wallMs: number; readonly stoppedEarly: boolean },
+  how: { readonly attempts: number; readonly wallMs: number; readonly stoppedBy: ScheduleShrinkStop },
 ): string {
   const sizes = (size: ScheduleSize): string =>
     MEASURES.map((measure) => {
@@ -156,13 +184,23 @@ export function summarizeSchedule(
     }).join(', ');
   const runs = `${formatCount(how.attempts)} run${how.attempts === 1 ? '' : 's'}`;
   const time = `${(how.wallMs / 1000).toFixed(1)} s`;
-  const stopped = how.stoppedEarly ? '; the time budget ran out: the smallest run found so far' : '';
+  const stopped =
+    how.stoppedBy === 'runs'
+      ? '; the run budget ran out: the smallest run found within it'
+      : how.stoppedBy === 'time'
+        ? '; stopped by the time limit: the result may vary from run to run'
+        : '';
   return `${sizes(before)} -> ${sizes(after)} (${runs} in ${time}${stopped})`;
 }
 
 /** The node an action happens at. */
 function nodeOf(action: ScriptedAction): string {
   return 'to' in action ? action.to : action.node;
+}
+
+/** Whether an action happens at `node` or delivers (or loses) a message `node` sent. */
+function involves(action: ScriptedAction, node: string): boolean {
+  return 'to' in action ? action.to === node || action.from === node : action.node === node;
 }
 
 interface Best {
@@ -191,8 +229,9 @@ export function shrinkSchedule(
       attempts: 0,
     };
   }
-  const deadline = performance.now() + (options.timeBudgetMs ?? SCHEDULE_SHRINK_TIME_DEFAULT_MS);
-  const runsMax = options.runsMax ?? Infinity;
+  const clock = options.clock ?? (() => performance.now());
+  const deadline = clock() + (options.timeBudgetMs ?? SCHEDULE_SHRINK_TIME_DEFAULT_MS);
+  const runsMax = options.runsMax ?? SCHEDULE_SHRINK_RUNS_DEFAULT;
   const seed = failing.seed;
   const before = scheduleSizeOf(failing);
   let attempts = 0;
@@ -218,7 +257,13 @@ export function shrinkSchedule(
     };
   }
   let best: Best = reproduced;
-  const budgetLeft = (): boolean => attempts < runsMax && performance.now() < deadline;
+  let timedOut = false;
+  const budgetLeft = (): boolean => {
+    if (attempts >= runsMax) return false;
+    // The clock is read only as a guard: once it fires, it stays fired.
+    timedOut ||= clock() >= deadline;
+    return !timedOut;
+  };
 
   /** Tries the best schedule without the actions at `leftOut` (indices); adopts it when smaller. */
   const attempt = (leftOut: ReadonlySet<number>): boolean => {
@@ -309,17 +354,73 @@ export function shrinkSchedule(
     return changed;
   };
 
+  /**
+   * Leaves out client operations whole, last first: the step that invoked one and all it led
+   * to, up to the next operation (schedule-causes.ts). The client's next operation then starts
+   * where this one's successor did.
+   */
+  const dropOperations = (): boolean => {
+    let changed = false;
+    let causes = scheduleCauses(best.result.trace as NonNullable<SimulationResult['trace']>);
+    for (let index = causes.invokes.length - 1; index >= 0 && budgetLeft(); index--) {
+      if (!causes.invokes[index]) continue;
+      const root = best.actions[index];
+      const client = root === undefined ? '' : nodeOf(root);
+      // The client's own part first; then with the servers' work on it.
+      const own = operationCone(causes, index, (member) => {
+        const action = best.actions[member];
+        return action !== undefined && involves(action, client);
+      });
+      if (attempt(own) || attempt(operationCone(causes, index))) {
+        changed = true;
+        causes = scheduleCauses(best.result.trace as NonNullable<SimulationResult['trace']>);
+        index = Math.min(index, causes.invokes.length);
+      }
+    }
+    return changed;
+  };
+
+  /**
+   * For each node, everything it does, sends or receives from some point on, the point found by
+   * bisection: a client that stops early, a server that falls silent (as if cut off).
+   */
+  const cutNodeTails = (): boolean => {
+    let changed = false;
+    const nodes = [...new Set(best.actions.map(nodeOf))].sort();
+    for (const node of nodes) {
+      const positions = (): number[] =>
+        best.actions.flatMap((action, index) => (involves(action, node) ? [index] : []));
+      let low = -1; // Keeping this many of its actions is not known to fail (-1: none tried).
+      let high = positions().length;
+      while (high - low > 1 && budgetLeft()) {
+        const middle = Math.floor((low + high) / 2);
+        const mine = positions();
+        if (attempt(new Set(mine.slice(middle)))) {
+          changed = true;
+          high = Math.min(middle, positions().length);
+          low = Math.min(low, high);
+        } else {
+          low = middle;
+        }
+      }
+    }
+    return changed;
+  };
+
   for (let changed = true; changed && budgetLeft();) {
     const shorter = cutTail();
+    const fewerOperations = dropOperations();
+    const silenced = cutNodeTails();
     const fewerNodes = dropGroups(nodeOf);
     const fewerFaults = dropGroups((action) =>
       action.type === 'crash' || action.type === 'recover' ? `${action.node}` : undefined,
     );
     const fewerTimers = dropSingles((action) => action.type === 'timer');
     const fewerActions = dropChunks();
-    changed = shorter || fewerNodes || fewerFaults || fewerTimers || fewerActions;
+    changed =
+      shorter || fewerOperations || silenced || fewerNodes || fewerFaults || fewerTimers || fewerActions;
   }
-  const stoppedEarly = !budgetLeft();
+  const stoppedBy: ScheduleShrinkStop = timedOut ? 'time' : attempts >= runsMax ? 'runs' : 'fixpoint';
 
   // The shrunk run as `fairlink sim --schedule TRACE` replays it: strictly, from its own trace.
   const result = simulate(options.tracedConfig ?? config, {
@@ -341,5 +442,5 @@ export function shrinkSchedule(
   if (!smaller(after, before)) {
     return { reduced: false, why: `no smaller schedule fails the same way (${attempts} runs)`, attempts };
   }
-  return { reduced: true, result, before, after, attempts, stoppedEarly };
+  return { reduced: true, result, before, after, attempts, stoppedBy };
 }

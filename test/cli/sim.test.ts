@@ -108,6 +108,25 @@ describe('fairlink sim: verdicts', () => {
     );
   });
 
+  it('cuts the schedule within a run budget (--shrink-schedule-runs): the same shrunk trace every time, and says when it ran out', async () => {
+    const cwd = scratchFolder();
+    const twoGenerals = join(repositoryRoot, 'examples', 'two-generals.ts');
+    const args = ['sim', twoGenerals, '--seeds', '1..20', '--shrink-schedule-runs', '3'];
+    const first = await runFairlink([...args, '--trace', 'first.jsonl'], { cwd });
+    const second = await runFairlink([...args, '--trace', 'second.jsonl'], { cwd });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(
+      /^ {2}shrunk: {2}15 steps, .* -> \d+ steps, .*\(3 runs in [\d.]+ s; the run budget ran out: the smallest run found within it\)$/m,
+    );
+    expect(second.code).toBe(1);
+    expect(readFileSync(join(cwd, 'second.jsonl'), 'utf8')).toBe(
+      readFileSync(join(cwd, 'first.jsonl'), 'utf8'),
+    );
+    const bad = await runFairlink([...args.slice(0, 4), '--shrink-schedule-runs', 'many'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--shrink-schedule-runs many: expected a whole number/);
+  });
+
   it('reports a failure with its seed and a replay command that reproduces it byte for byte', async () => {
     const cwd = scratchFolder();
     const scenario = fixture('in-order.ts');
