@@ -126,5 +126,12 @@ export class ActorStateView implements SystemView {
 
 /** `property` as a property of actor states: judged on `view` pointed at each state. */
 export function overActorStates(property: Property, view: ActorStateView): Property<ActorState> {
-  return { ...property, holds: (state) => property.holds(view.at(state)) };
+  const { culprits, ...rest } = property;
+  return {
+    ...rest,
+    holds: (state) => property.holds(view.at(state)),
+    ...(culprits === undefined
+      ? {}
+      : { culprits: (state: ActorState) => culprits.call(property, view.at(state)) }),
+  };
 }

@@ -12,7 +12,7 @@
  * @module
  */
 import { plainToJson } from '../core/plain.js';
-import type { ClientEvent, Property } from '../core/properties.js';
+import type { ClientEvent, Property, SystemView } from '../core/properties.js';
 import { HistoryFormatError } from './errors.js';
 import { checkLinearizability } from './linearizability/check.js';
 import type { LinearizabilityResult, PartitionExplanation } from './linearizability/result.js';
@@ -133,6 +133,7 @@ const VERDICTS_MAX = 1 << 16;
 function historyProperty(
   name: string,
   judge: (history: History, operations: readonly Operation[]) => true | string,
+  blockedOf?: (operations: readonly Operation[]) => readonly Operation[],
 ): Property {
   const byList = new WeakMap<readonly ClientEvent[], true | string>();
   const byText = new Map<string, true | string>();
@@ -152,6 +153,21 @@ function historyProperty(
     kind: 'always',
     name,
     judgedAtEnd: true,
+    ...(blockedOf === undefined
+      ? {}
+      : {
+          culprits(view: SystemView): readonly number[] {
+            const events = view.history;
+            let operations: readonly Operation[];
+            try {
+              operations = runOperations(historyFromSimulation(events));
+            } catch {
+              return [];
+            }
+            // An operation's call index is its invocation's position in `events`.
+            return blockedOf(operations).map((op) => events[op.callIndex]?.operation ?? -1);
+          },
+        }),
     holds(view) {
       const events = view.history;
       if (!Object.isFrozen(events)) return judged(events);
@@ -187,14 +203,26 @@ export function linearizable<S>(
 ): Property {
   const fresh = typeof model === 'function' ? model : () => model;
   const contextOperations = options.contextOperations ?? 3;
-  return historyProperty(options.name ?? `linearizable (${fresh().name})`, (history, operations) => {
-    const checked = fresh();
-    const result = checkLinearizability(operations, checked, {
-      ...(options.partition === undefined ? {} : { partition: options.partition }),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    });
-    return verdictOf(result, history, checked, contextOperations);
-  });
+  return historyProperty(
+    options.name ?? `linearizable (${fresh().name})`,
+    (history, operations) => {
+      const checked = fresh();
+      const result = checkLinearizability(operations, checked, {
+        ...(options.partition === undefined ? {} : { partition: options.partition }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      });
+      return verdictOf(result, history, checked, contextOperations);
+    },
+    (operations) => {
+      const result = checkLinearizability(operations, fresh(), {
+        ...(options.partition === undefined ? {} : { partition: options.partition }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      });
+      return result.verdict === 'not-linearizable'
+        ? (result.explanation?.[0]?.blocked ?? []).map((entry) => entry.operation)
+        : [];
+    },
+  );
 }
 
 /** Options of {@link sequentiallyConsistent}. */
