@@ -126,12 +126,14 @@ export class ActorStateView implements SystemView {
 
 /** `property` as a property of actor states: judged on `view` pointed at each state. */
 export function overActorStates(property: Property, view: ActorStateView): Property<ActorState> {
-  const { culprits, ...rest } = property;
+  // Left out only to be replaced below, never called unbound.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const { culprits: _culprits, ...rest } = property;
   return {
     ...rest,
     holds: (state) => property.holds(view.at(state)),
-    ...(culprits === undefined
+    ...(property.culprits === undefined
       ? {}
-      : { culprits: (state: ActorState) => culprits.call(property, view.at(state)) }),
+      : { culprits: (state: ActorState) => property.culprits?.(view.at(state)) ?? [] }),
   };
 }
