@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { formatBranchPath, parseBranchPath } from '../explore/branch-path.js';
+import { ModelSession } from '../explore/model-session.js';
 import { ScenarioSession } from '../explore/scenario-session.js';
 import { startExplorer, type ExploreSession } from '../explore/server.js';
 import { TraceSession } from '../explore/trace-session.js';
@@ -21,6 +22,7 @@ interface ExploreOptions {
   readonly port: number;
   readonly open?: boolean;
   readonly path?: string;
+  readonly model?: boolean;
 }
 
 /** Registers `explore` on the program. */
@@ -39,6 +41,7 @@ export function registerExploreCommand(program: Command, cli: CliContext): void 
       (text) => parseWholeNumber(text, '--port', 0, 65535),
       0,
     )
+    .option('--model', "browse the state space of the scenario's `check` model instead of a run")
     .option('--open', 'open the URL in the default browser')
     .action(async (target: string, options: ExploreOptions) => {
       await exploreCommand(target, options, cli);
@@ -57,19 +60,26 @@ async function exploreCommand(target: string, options: ExploreOptions, cli: CliC
   ) {
     throw new UsageError(`${target}: a saved trace opens as it is (no --seed, --schedule or --param)`);
   }
-  const session: ExploreSession = isTrace
-    ? await TraceSession.open(target)
-    : await ScenarioSession.open({
-        scenarioPath: target,
-        params: options.param ?? [],
-        seed: options.seed,
-        schedulePath: options.schedule,
-      });
+  if (options.model === true && (isTrace || options.seed !== undefined || options.schedule !== undefined)) {
+    throw new UsageError("--model browses a scenario's model: no trace, --seed or --schedule");
+  }
+  const session: ExploreSession | ModelSession =
+    options.model === true
+      ? await ModelSession.open(target, options.param ?? [])
+      : isTrace
+        ? await TraceSession.open(target)
+        : await ScenarioSession.open({
+            scenarioPath: target,
+            params: options.param ?? [],
+            seed: options.seed,
+            schedulePath: options.schedule,
+          });
   // The branch asked for must exist before anything is served.
-  session.view(path);
+  if (!(session instanceof ModelSession)) session.view(path);
   const explorer = await startExplorer(session, { port: options.port });
   const query = new URLSearchParams({ target });
   if (options.seed !== undefined) query.set('seed', String(options.seed));
+  if (options.model === true) query.set('model', '1');
   for (const param of options.param ?? []) query.append('param', param);
   if (path.length > 0) query.set('path', formatBranchPath(path));
   const url = `${explorer.url}?${query.toString()}`;

@@ -6,6 +6,13 @@
 export { formatBranchPath, parseBranchPath, type BranchPath, type BranchStep } from './branch-path.js';
 export { actionOfChoice, enabledChoices, type Choice } from './choices.js';
 export type { RunView } from './run-view.js';
+export { ModelSession, type ModelStateView, type ModelVerdict } from './model-session.js';
 export { ScenarioSession, type MomentView, type ScenarioSource } from './scenario-session.js';
-export { APP_DIRECTORY, startExplorer, type ExploreSession, type RunningExplorer } from './server.js';
+export {
+  APP_DIRECTORY,
+  startExplorer,
+  type ExploreSession,
+  type ModelExploreSession,
+  type RunningExplorer,
+} from './server.js';
 export { TraceSession } from './trace-session.js';

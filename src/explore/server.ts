@@ -4,7 +4,9 @@
  *
  * API (all GET, JSON):
  * - `/api/run?path=P`: the run at the end of branch path P (`RunView`);
- * - `/api/moment?path=P&at=N`: the system at event N of that run, and its enabled choices.
+ * - `/api/moment?path=P&at=N`: the system at event N of that run, and its enabled choices;
+ * or, for a `check` model: `/api/model/state?steps=0.2.1` (a state, its actions and successors)
+ * and `/api/model/counterexample` (the steps of the checker's counterexample).
  * Bad requests answer 400 with `{ "error": "..." }`.
  */
 
@@ -21,6 +23,12 @@ import type { MomentView } from './scenario-session.js';
 export interface ExploreSession {
   view(path: BranchPath): RunView;
   moment(path: BranchPath, index: number): MomentView;
+}
+
+/** The state space of a `check` model (model-session.ts), when the explorer browses one. */
+export interface ModelExploreSession {
+  state(steps: readonly number[]): unknown;
+  counterexample(): readonly number[] | null;
 }
 
 /** The built web app, next to this module once compiled (dist/explore/app). */
@@ -44,7 +52,7 @@ export interface RunningExplorer {
  * the port is taken.
  */
 export async function startExplorer(
-  session: ExploreSession,
+  session: ExploreSession | ModelExploreSession,
   options: { readonly port: number; readonly appDirectory?: string },
 ): Promise<RunningExplorer> {
   const appDirectory = options.appDirectory ?? APP_DIRECTORY;
@@ -75,7 +83,7 @@ export async function startExplorer(
 }
 
 async function handle(
-  session: ExploreSession,
+  session: ExploreSession | ModelExploreSession,
   appDirectory: string,
   request: IncomingMessage,
   response: ServerResponse,
@@ -84,6 +92,7 @@ async function handle(
   if (request.method !== 'GET') return send(response, 405, { error: 'only GET' });
   if (url.pathname.startsWith('/api/')) {
     try {
+      if ('counterexample' in session) return answerModel(session, url, response);
       const path = parseBranchPath(url.searchParams.get('path') ?? '', 'path');
       if (url.pathname === '/api/run') return send(response, 200, session.view(path));
       if (url.pathname === '/api/moment') {
@@ -106,6 +115,19 @@ async function handle(
   } catch {
     send(response, 404, { error: `not found: ${url.pathname} (is the app built? npm run build)` });
   }
+}
+
+/** `/api/model/state?steps=0.2.1` and `/api/model/counterexample`. */
+function answerModel(session: ModelExploreSession, url: URL, response: ServerResponse): void {
+  if (url.pathname === '/api/model/state') {
+    const text = url.searchParams.get('steps') ?? '';
+    if (!/^(\d+(\.\d+)*)?$/.test(text))
+      throw new InputError(`steps '${text}': expected indices such as 0.2.1`);
+    return send(response, 200, session.state(text === '' ? [] : text.split('.').map(Number)));
+  }
+  if (url.pathname === '/api/model/counterexample')
+    return send(response, 200, { steps: session.counterexample() });
+  return send(response, 404, { error: `no such API for a model: ${url.pathname}` });
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

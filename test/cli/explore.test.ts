@@ -198,3 +198,52 @@ describe('fairlink explore: bad input is one line and exit code 2', () => {
     );
   });
 });
+
+describe('fairlink explore --model: the state space of a check model (two generals, 2 rounds)', () => {
+  let explorer: SpawnedExplorer;
+  let base: string;
+  beforeAll(async () => {
+    explorer = await spawnExplorer([
+      join(repositoryRoot, 'examples', 'two-generals.ts'),
+      '--model',
+      '--param',
+      'rounds=2',
+    ]);
+    base = new URL('/', explorer.url).toString();
+  });
+  afterAll(async () => {
+    await explorer?.stop();
+  });
+
+  it('lists a state, its properties and each action with its successor', async () => {
+    const { status, body } = await getJson(`${base}api/model/state?steps=0`);
+    expect(status).toBe(200);
+    expect(body.pathActions).toEqual([]);
+    expect(body.properties).toEqual([{ name: 'both attack or neither', kind: 'always', verdict: true }]);
+    const actions = body.actions as { index: number; label: string; next: unknown }[];
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.every((action) => action.next !== null)).toBe(true);
+    // Following an action: its successor is the state at the longer path.
+    const followed = (await getJson(`${base}api/model/state?steps=0.0`)).body;
+    expect(followed.state).toEqual(actions[0]?.next);
+    expect(followed.pathActions).toEqual([actions[0]?.label]);
+  });
+
+  it("starts from the checker's counterexample: the shortest path, 4 steps, to the violation", async () => {
+    const steps = (await getJson(`${base}api/model/counterexample`)).body.steps as number[];
+    expect(steps).toHaveLength(5);
+    const last = (await getJson(`${base}api/model/state?steps=${steps.join('.')}`)).body;
+    expect((last.properties as { verdict: unknown }[])[0]?.verdict).not.toBe(true);
+    expect(last.pathActions).toEqual([
+      'deliver {"type":"chain","index":0} from alice to bob',
+      'deliver {"type":"chain","index":1} from bob to alice',
+      "timer 'deadline' fires at alice",
+      "timer 'deadline' fires at bob",
+    ]);
+  });
+
+  it('answers steps that are not a path with 400', async () => {
+    expect((await getJson(`${base}api/model/state?steps=0.99`)).status).toBe(400);
+    expect((await getJson(`${base}api/model/state?steps=x`)).status).toBe(400);
+  });
+});

@@ -141,6 +141,31 @@ describe.skipIf(!haveChromium)('fairlink explore in Chromium', () => {
     await again.close();
   });
 
+  it("browses a check model's state space from its counterexample", async () => {
+    const modelExplorer = await spawnExplorer(['examples/two-generals.ts', '--model', '--param', 'rounds=2']);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      await page.goto(modelExplorer.url);
+      await page.getByTestId('model-properties').waitFor();
+      expect(await page.getByTestId('model-properties').textContent()).toContain('✓ both attack or neither');
+      await page.getByTestId('counterexample').click();
+      await expect
+        .poll(() => page.getByTestId('model-properties').textContent())
+        .toContain('✗ both attack or neither');
+      expect(await page.locator('[data-testid=path] li').count()).toBe(5);
+      await page.screenshot({ path: join(SCREENSHOTS, '6-model-counterexample.png') });
+      // Back one step along the path: the property holds again.
+      await page.locator('[data-testid=path] li button').nth(3).click();
+      await expect
+        .poll(() => page.getByTestId('model-properties').textContent())
+        .toContain('✓ both attack or neither');
+      await page.close();
+    } finally {
+      await modelExplorer.stop();
+    }
+  });
+
   it('logs no console errors', () => {
     expect(consoleErrors).toEqual([]);
   });

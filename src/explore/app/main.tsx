@@ -5,6 +5,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { fetchMoment, fetchRun, type MomentView, type RunView } from './api.js';
 import { Diagram } from './diagram.js';
+import { ModelView } from './model-view.js';
 import { StatePanel } from './state-panel.js';
 import './style.css';
 import { readUrlState, writeUrlState } from './url-state.js';
@@ -197,4 +198,6 @@ function describeEvent(event: RunView['events'][number]): string {
 }
 
 const root = document.getElementById('root');
-if (root) render(<App />, root);
+// `model=1`: the server browses a check model's state space (fairlink explore --model).
+const browsesModel = new URLSearchParams(window.location.search).get('model') === '1';
+if (root) render(browsesModel ? <ModelView /> : <App />, root);
