@@ -18,7 +18,7 @@ export default defineConfig({
     // `fairlink/sim` inside an example means the code under test.
     alias: [
       {
-        find: /^fairlink\/(core|sim|trace|check|history|protocols|runtime|maelstrom|testing)$/,
+        find: /^fairlink\/(core|sim|trace|check|history|protocols|runtime|maelstrom|testing|explore)$/,
         replacement: `${sourceFolder}$1/index.ts`,
       },
     ],
