@@ -46,8 +46,16 @@ export function StatePanel(props: { readonly moment: MomentView }) {
       <h4>Properties</h4>
       <ul class="properties" data-testid="properties">
         {snapshot.properties.map((property) => (
-          <li key={property.name} class={property.verdict === true ? 'holds' : 'violated'}>
-            {property.verdict === true ? '✓' : '✗'} {property.name} ({property.kind})
+          // An `eventually` property not met yet is pending, not violated: the run may still meet it.
+          <li
+            key={property.name}
+            class={
+              property.verdict === true ? 'holds' : property.kind === 'eventually' ? 'pending' : 'violated'
+            }
+          >
+            {property.verdict === true ? '✓' : property.kind === 'eventually' ? '…' : '✗'} {property.name} (
+            {property.kind}
+            {property.kind === 'eventually' && property.verdict !== true ? ', not yet' : ''})
             {typeof property.verdict === 'string' ? `: ${property.verdict}` : ''}
           </li>
         ))}
