@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 const sourceFolder = fileURLToPath(new URL('./src/', import.meta.url));
 
 /** The long suite (`npm run test:long`, vitest.long.config.ts): sweeps and real-time runs. */
-export const LONG_TESTS = ['src/**/*.long.test.ts', 'test/**/*.long.test.ts'];
+export const LONG_TESTS = [
+  'src/**/*.long.test.ts',
+  'test/**/*.long.test.ts',
+  // Browser tests (Chromium): long, and they need the Debian package installed.
+  'src/**/*.browser.test.ts',
+  'test/**/*.browser.test.ts',
+];
 
 export default defineConfig({
   resolve: {
@@ -12,7 +18,7 @@ export default defineConfig({
     // `fairlink/sim` inside an example means the code under test.
     alias: [
       {
-        find: /^fairlink\/(core|sim|trace|check|history|protocols|runtime|maelstrom|testing)$/,
+        find: /^fairlink\/(core|sim|trace|check|history|protocols|runtime|maelstrom|testing|explore)$/,
         replacement: `${sourceFolder}$1/public.ts`,
       },
     ],

@@ -126,5 +126,14 @@ export class ActorStateView implements SystemView {
 
 /** `property` as a property of actor states: judged on `view` pointed at each state. */
 export function overActorStates(property: Property, view: ActorStateView): Property<ActorState> {
-  return { ...property, holds: (state) => property.holds(view.at(state)) };
+  // Left out only to be replaced below, never called unbound.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const { culprits: _culprits, ...rest } = property;
+  return {
+    ...rest,
+    holds: (state) => property.holds(view.at(state)),
+    ...(property.culprits === undefined
+      ? {}
+      : { culprits: (state: ActorState) => property.culprits?.(view.at(state)) ?? [] }),
+  };
 }

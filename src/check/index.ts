@@ -85,4 +85,5 @@ export {
 
 // Used by other modules of fairlink (not part of the package entry points).
 export { describeChoices } from './choices.js';
+export { replay } from './path.js';
 export { guardedModel, ModelError } from './guarded-model.js';

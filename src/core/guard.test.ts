@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenGlobalError, installGlobalGuard } from './guard.js';
+import { ForbiddenGlobalError, installGlobalGuard, withoutGlobalGuard } from './guard.js';
 
 const real = {
   random: Math.random,
@@ -86,5 +86,25 @@ describe('installGlobalGuard', () => {
     expect(() => Date.now()).toThrow(ForbiddenGlobalError);
     second();
     expectRealGlobals();
+  });
+});
+
+describe('withoutGlobalGuard', () => {
+  it('lifts the guard for its action only, and puts it back as deep as it was', () => {
+    const outer = installGlobalGuard();
+    const inner = installGlobalGuard();
+    try {
+      expect(() => Math.random()).toThrow(ForbiddenGlobalError);
+      const drawn = withoutGlobalGuard(() => Math.random());
+      expect(typeof drawn).toBe('number');
+      expect(() => Math.random()).toThrow(ForbiddenGlobalError);
+      inner();
+      // Still one install deep.
+      expect(() => Math.random()).toThrow(ForbiddenGlobalError);
+    } finally {
+      inner();
+      outer();
+    }
+    expect(typeof Math.random()).toBe('number');
   });
 });

@@ -79,16 +79,38 @@ export function installGlobalGuard(): () => void {
     if (restored) return;
     restored = true;
     installed--;
-    if (installed === 0 && saved) {
-      Math.random = saved.random;
-      globalThis.Date = saved.date;
-      if (saved.performanceNowOwn) performance.now = saved.performanceNow;
-      else delete (performance as { now?: unknown }).now;
-      globalThis.setTimeout = saved.setTimeout;
-      globalThis.setInterval = saved.setInterval;
-      globalThis.setImmediate = saved.setImmediate;
-      globalThis.queueMicrotask = saved.queueMicrotask;
-      saved = undefined;
-    }
+    if (installed === 0) putGlobalsBack();
   };
+}
+
+/** Puts the saved real globals back. */
+function putGlobalsBack(): void {
+  if (!saved) return;
+  Math.random = saved.random;
+  globalThis.Date = saved.date;
+  if (saved.performanceNowOwn) performance.now = saved.performanceNow;
+  else delete (performance as { now?: unknown }).now;
+  globalThis.setTimeout = saved.setTimeout;
+  globalThis.setInterval = saved.setInterval;
+  globalThis.setImmediate = saved.setImmediate;
+  globalThis.queueMicrotask = saved.queueMicrotask;
+  saved = undefined;
+}
+
+/**
+ * Runs `action` with the real globals, inside a guarded run: for a tool that looks at the run
+ * between steps (the explorer's snapshots judge history properties, whose checkers may time
+ * themselves), never for protocol code. The guard is back, as deep as it was, when it returns.
+ */
+export function withoutGlobalGuard<T>(action: () => T): T {
+  if (installed === 0) return action();
+  const depth = installed;
+  installed = 0;
+  putGlobalsBack();
+  try {
+    return action();
+  } finally {
+    installGlobalGuard();
+    installed = depth;
+  }
 }

@@ -47,7 +47,7 @@ export type {
   TimerSetEffect,
 } from './effects.js';
 export { describeThrown, InputError, ProtocolFault, type ProtocolFaultKind } from './errors.js';
-export { ForbiddenGlobalError, installGlobalGuard } from './guard.js';
+export { ForbiddenGlobalError, installGlobalGuard, withoutGlobalGuard } from './guard.js';
 export {
   EFFECTS_PER_STEP_MAX,
   StepContext,

@@ -102,6 +102,11 @@ export interface Property<View = SystemView> {
    * than after every step. The checker judges it in every state regardless.
    */
   readonly judgedAtEnd?: boolean;
+  /**
+   * For a property of the client history that does not hold in `view`: the operations
+   * (`ClientEvent.operation`) that cannot be ordered, which tools mark (`fairlink explore`).
+   */
+  culprits?(view: View): readonly number[];
 }
 
 /** An invariant: holds in every state. */

@@ -26,6 +26,19 @@ function event(
 }
 
 describe('linearizable (an always property judged at the end of a run)', () => {
+  it('names the operations that cannot be ordered (culprits), by operation id', () => {
+    const history = [
+      event(0, 'c1', 'invoke', 7, 'write', 1),
+      event(5, 'c1', 'ok', 7, 'write', 1),
+      event(6, 'c2', 'invoke', 9, 'read', null),
+      event(9, 'c2', 'ok', 9, 'read', null),
+    ];
+    const property = linearizable(registerModel());
+    expect(property.culprits?.(viewOf(history))).toEqual([9]);
+    // A linearizable history has none.
+    expect(property.culprits?.(viewOf(history.slice(0, 2)))).toEqual([]);
+  });
+
   it('orders events at the same virtual instant as the run executed them', () => {
     // c1's write of 1 completes at 5 ms; c2's read starts at that same instant, after it in the run, and reads null.
     const history = [

@@ -12,7 +12,7 @@
  * @module
  */
 import { plainToJson } from '../core/index.js';
-import type { ClientEvent, Property } from '../core/index.js';
+import type { ClientEvent, Property, SystemView } from '../core/index.js';
 import { HistoryFormatError } from './errors.js';
 import { checkLinearizability } from './linearizability/check.js';
 import type { LinearizabilityResult, PartitionExplanation } from './linearizability/result.js';
@@ -158,6 +158,17 @@ function operationsOrProblem(history: History): readonly Operation[] | string {
   }
 }
 
+/**
+ * The operations a failed check could not place next (for a linearizability failure, the ones
+ * that cannot be ordered): what a debugger highlights. Empty when the check passed.
+ */
+function blockedOperations(result: HistoryCheckResult): readonly Operation[] {
+  if (result.verdict === 'linearizable' || result.verdict === 'sequentially-consistent') return [];
+  if (result.verdict === 'unknown') return [];
+  if ('partitions' in result) return (result.explanation?.[0]?.blocked ?? []).map((entry) => entry.operation);
+  return (result.explanation?.blocked ?? []).map((entry) => entry.operation);
+}
+
 /** Verdicts remembered by value at most (histories are few; this only bounds memory). */
 const VERDICTS_MAX = 1 << 16;
 
@@ -183,6 +194,16 @@ function historyProperty(name: string, judge: HistoryJudge): Property {
     kind: 'always',
     name,
     judgedAtEnd: true,
+    culprits(view: SystemView): readonly number[] {
+      const events = view.history;
+      const history = historyFromSimulation(events);
+      const operations = operationsOrProblem(history);
+      if (typeof operations === 'string') return [];
+      // An operation's call index is its invocation's position in `events`.
+      return blockedOperations(judge(history, operations).result).map(
+        (op) => events[op.callIndex]?.operation ?? -1,
+      );
+    },
     holds(view) {
       const events = view.history;
       if (!Object.isFrozen(events)) return judged(events);

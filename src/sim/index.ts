@@ -88,7 +88,14 @@ export {
 } from './campaign.js';
 export { bundleModule } from './compiled-module.js';
 export { draw } from './distributions.js';
-export { checkScenarioFile, loadScenario, prepareScenario, scenarioModuleUrl } from './load-scenario.js';
+export {
+  checkScenarioFile,
+  loadScenario,
+  prepareScenario,
+  scenarioModuleUrl,
+  type PreparedScenario,
+} from './load-scenario.js';
+export type { ScriptedAction, SimSnapshot } from './simulator.js';
 export { type Grudge } from './network.js';
 export { buildGrudge, grudgeToRecord, type NamedGrudge } from './partitions.js';
 export { checkScheduleFits, scriptFromTrace } from './script.js';

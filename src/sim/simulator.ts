@@ -11,7 +11,7 @@
 import { createHmac } from 'node:crypto';
 import type { Effect } from '../core/index.js';
 import { InputError, ProtocolFault } from '../core/index.js';
-import { installGlobalGuard } from '../core/index.js';
+import { installGlobalGuard, withoutGlobalGuard } from '../core/index.js';
 import { nodeId, type NodeId } from '../core/index.js';
 import { encodePlain, plainToJson } from '../core/index.js';
 import type { FiredTimer, HandlerName, Protocol } from '../core/index.js';
@@ -128,6 +128,50 @@ export interface RunOptions {
    * actions carried out, so the run is the one its own trace replays strictly.
    */
   readonly lenientScript?: boolean;
+  /**
+   * Called after every step and every other event the run carries out (and once after the
+   * boots of a scripted run), with a way to take a snapshot of the whole system at that moment:
+   * the explorer (`fairlink explore`) shows a run's states with it. Taking a snapshot copies
+   * every node's state, so an observer takes one only at the moments it needs.
+   */
+  readonly observe?: (moment: SimMoment) => void;
+}
+
+/** A moment of a run, as {@link RunOptions.observe} sees it. */
+export interface SimMoment {
+  /** How many trace events the run has recorded so far (with `trace: true`). */
+  readonly eventCount: number;
+  /** The whole system now, as plain JSON data (Maps, Sets and bigints encoded as `encodePlain` does). */
+  snapshot(): SimSnapshot;
+}
+
+/** The whole system at one moment of a run: what the explorer shows. */
+export interface SimSnapshot {
+  readonly timeMs: number;
+  readonly nodes: readonly {
+    readonly id: string;
+    readonly status: 'up' | 'down' | 'crashed';
+    /** `encodePlain` of the node's state; null when it is not up. */
+    readonly state: unknown;
+    readonly durable: Readonly<Record<string, unknown>>;
+    /** Pending timers' names. */
+    readonly timers: readonly string[];
+  }[];
+  /** Messages sent and not yet delivered or dropped, by the trace's message id (`m<number>`). */
+  readonly inFlight: readonly {
+    readonly msg: string;
+    readonly from: string;
+    readonly to: string;
+    readonly message: unknown;
+  }[];
+  /** The client history so far. */
+  readonly history: readonly ClientEvent[];
+  /** Each property's verdict now: true, false, or why it does not hold. */
+  readonly properties: readonly {
+    readonly name: string;
+    readonly kind: PropertyKind;
+    readonly verdict: boolean | string;
+  }[];
 }
 
 /**
@@ -292,6 +336,16 @@ interface NodeSlot {
   lastTarget: NodeSlot | undefined;
 }
 
+/** The moment `RunOptions.observe` sees: read when the observer asks, not before. */
+function momentOf(simulation: { readonly eventCount: number; snapshot(): SimSnapshot }): SimMoment {
+  return {
+    get eventCount() {
+      return simulation.eventCount;
+    },
+    snapshot: () => simulation.snapshot(),
+  };
+}
+
 /**
  * What kind of message a message is, for a lenient script's stand-ins: its `type` (or `kind`)
  * field when it has one, else its field names; a value that is not an object is its own kind.
@@ -448,6 +502,8 @@ class Simulation implements StepEnvironment {
   /** Scripted runs only: a scripted choice the handler could not make (the script is not of this system). */
   private scriptChoiceProblem: string | undefined;
   private readonly view: SystemView;
+  /** What `RunOptions.observe` is given. */
+  private readonly moment: SimMoment = momentOf(this);
 
   constructor(
     private readonly config: SimulationConfig,
@@ -671,6 +727,7 @@ class Simulation implements StepEnvironment {
       if (this.scriptChoiceProblem !== undefined) throw new ScriptStepError(0, this.scriptChoiceProblem);
       if (this.failure || this.checkProperties()) return;
     }
+    this.options.observe?.(this.moment);
     let done = 0;
     script.forEach((action, index) => {
       if (this.failure) return;
@@ -685,6 +742,7 @@ class Simulation implements StepEnvironment {
       // A loss runs no handler: it is the network's decision, not a step (as in a seeded run).
       if (action.type !== 'drop') this.stats.steps++;
       this.checkProperties();
+      this.options.observe?.(this.moment);
     });
   }
 
@@ -806,6 +864,7 @@ class Simulation implements StepEnvironment {
         eventsAtInstant = 0;
       }
       const stepped = this.handle(next);
+      this.options.observe?.(this.moment);
       if (this.failure) return;
       if (stepped) {
         if (++this.stats.steps > stepsMax) {
@@ -1268,6 +1327,60 @@ class Simulation implements StepEnvironment {
       random: slot.byzantineRandom as RandomStream,
       now: this.time,
       sign: (value) => this.sign(slot.id, value),
+    };
+  }
+
+  /** How many trace events the run has recorded so far. */
+  get eventCount(): number {
+    return this.events?.length ?? 0;
+  }
+
+  /** The whole system now (see {@link SimSnapshot}). */
+  snapshot(): SimSnapshot {
+    const inFlight: { msg: string; from: string; to: string; message: unknown }[] = [];
+    if (this.scriptInFlight) {
+      for (const entry of this.scriptInFlight) {
+        inFlight.push({
+          msg: `m${entry.messageNumber}`,
+          from: entry.from,
+          to: entry.to,
+          message: entry.message,
+        });
+      }
+    } else {
+      const scheduled: (QueuedEvent & { readonly kind: 'deliver' })[] = [];
+      this.queue.forEach((event) => {
+        if (event.kind === 'deliver') scheduled.push(event);
+      });
+      scheduled.sort((a, b) => a.messageNumber - b.messageNumber || a.sequence - b.sequence);
+      for (const event of scheduled) {
+        inFlight.push({
+          msg: `m${event.messageNumber}`,
+          from: event.from,
+          to: event.to,
+          message: event.message,
+        });
+      }
+    }
+    const properties = this.config.properties ?? [];
+    return {
+      timeMs: this.time,
+      nodes: this.slots.map((slot) => ({
+        id: slot.id,
+        status: slot.status,
+        state: slot.status === 'up' ? encodePlain(slot.context?.state ?? null) : null,
+        durable: Object.fromEntries([...slot.durable].map(([key, value]) => [key, encodePlain(value)])),
+        timers: [...slot.timers.keys()].sort(),
+      })),
+      inFlight: inFlight.map((entry) => ({ ...entry, message: encodePlain(entry.message) })),
+      history: this.history.map((event) => ({ ...event, value: encodePlain(event.value) })),
+      properties: properties.map((property) => ({
+        name: property.name,
+        kind: property.kind,
+        // Outside the guard: the simulator judges history properties after the run, where their
+        // checkers may read the clock for a time budget.
+        verdict: withoutGlobalGuard(() => this.evaluate(property)),
+      })),
     };
   }
 

@@ -1,0 +1,79 @@
+/**
+ * What may happen next at a moment of a run: the choices the explorer offers, each a scripted
+ * action that the simulator itself carries out (`RunOptions.script`). The list is read off the
+ * simulator's own snapshot; nothing here decides what a choice does to the system.
+ */
+
+import { decodePlain } from '../core/index.js';
+import type { ScriptedAction, SimSnapshot } from '../sim/index.js';
+
+/** One enabled choice: its id (what a branch path names) and a line for people. */
+export interface Choice {
+  readonly id: string;
+  readonly kind: 'deliver' | 'drop' | 'timer' | 'crash' | 'recover';
+  readonly label: string;
+}
+
+/**
+ * The choices enabled at `snapshot`: deliver or drop each message in flight, fire each pending
+ * timer, crash a server that is up, recover one that is down. Faults hit only `faultTargets`
+ * (the scenario's `nodes` group: clients do not crash in its rules).
+ */
+export function enabledChoices(snapshot: SimSnapshot, faultTargets: ReadonlySet<string>): readonly Choice[] {
+  const choices: Choice[] = [];
+  const up = new Set(snapshot.nodes.filter((node) => node.status === 'up').map((node) => node.id));
+  for (const entry of snapshot.inFlight) {
+    const text = JSON.stringify(entry.message);
+    if (up.has(entry.to))
+      choices.push({
+        id: `deliver:${entry.msg}`,
+        kind: 'deliver',
+        label: `deliver ${entry.msg} ${entry.from}→${entry.to} ${text}`,
+      });
+    choices.push({
+      id: `drop:${entry.msg}`,
+      kind: 'drop',
+      label: `drop ${entry.msg} ${entry.from}→${entry.to} ${text}`,
+    });
+  }
+  for (const node of snapshot.nodes) {
+    if (node.status !== 'up') continue;
+    for (const name of node.timers)
+      choices.push({
+        id: `timer:${node.id}:${name}`,
+        kind: 'timer',
+        label: `fire timer '${name}' at ${node.id}`,
+      });
+  }
+  for (const node of snapshot.nodes) {
+    if (!faultTargets.has(node.id)) continue;
+    if (node.status === 'up')
+      choices.push({ id: `crash:${node.id}`, kind: 'crash', label: `crash ${node.id}` });
+    if (node.status === 'down')
+      choices.push({ id: `recover:${node.id}`, kind: 'recover', label: `recover ${node.id}` });
+  }
+  return choices;
+}
+
+/** The scripted action of choice `id` at `snapshot`, or why it is not enabled there. */
+export function actionOfChoice(snapshot: SimSnapshot, id: string): ScriptedAction | string {
+  const [kind, ...rest] = id.split(':');
+  const subject = rest.join(':');
+  switch (kind) {
+    case 'deliver':
+    case 'drop': {
+      const entry = snapshot.inFlight.find((candidate) => candidate.msg === subject);
+      if (entry === undefined) return `message ${subject} is not in flight there`;
+      return { type: kind, from: entry.from, to: entry.to, message: decodePlain(entry.message) };
+    }
+    case 'timer': {
+      const [node = '', ...name] = rest;
+      return { type: 'timer', node, name: name.join(':') };
+    }
+    case 'crash':
+    case 'recover':
+      return { type: kind, node: subject };
+    default:
+      return `'${id}' is not a choice (deliver:, drop:, timer:, crash:, recover:)`;
+  }
+}
