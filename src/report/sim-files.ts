@@ -8,7 +8,7 @@ import { unlink } from 'node:fs/promises';
 import { InputError } from '../core/index.js';
 import { checkHistoryProperty, type HistoryCheckResult } from '../history/index.js';
 import { renderHistoryHtml } from '../history/index.js';
-import { pairOperations, type History } from '../history/index.js';
+import { HistoryFormatError, pairOperations, type History } from '../history/index.js';
 import { historyFromTrace } from '../history/index.js';
 import type { CampaignResult } from '../sim/index.js';
 import { loadScenario, prepareScenario } from '../sim/index.js';
@@ -67,8 +67,7 @@ export async function writeOutputs(
     contents.push([paths.html, renderTraceHtml(trace, htmlOptions(result, invocation, files, trace))]);
   if (paths.historyHtml !== undefined) {
     const title = `${result.scenario.name}, seed ${trace.header.seed}: client history`;
-    const checked = await checkRunHistory(trace, invocation, history);
-    contents.push([paths.historyHtml, renderHistoryHtml(pairOperations(history), checked, { title })]);
+    contents.push([paths.historyHtml, await historyPage(trace, invocation, history, title)]);
   }
   const written: string[] = [];
   try {
@@ -83,6 +82,28 @@ export async function writeOutputs(
     throw new InputError(`${path}: cannot write: ${(error as Error).message}`);
   }
   return files;
+}
+
+/**
+ * The run's history page. A client history that breaks Jepsen's rules (a completion of nothing,
+ * two operations at once) is a bug in the scenario's client code, which the run's history
+ * property reports as its finding: the page then says what is wrong instead of drawing.
+ */
+async function historyPage(
+  trace: Trace,
+  invocation: SimInvocation,
+  history: History,
+  title: string,
+): Promise<string> {
+  let paired: ReturnType<typeof pairOperations>;
+  try {
+    paired = pairOperations(history);
+  } catch (error) {
+    if (!(error instanceof HistoryFormatError)) throw error;
+    const problem = `The client history breaks Jepsen's rules, so it cannot be drawn: ${error.message}`;
+    return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body><h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(problem)}</p></body></html>\n`;
+  }
+  return renderHistoryHtml(paired, await checkRunHistory(trace, invocation, history), { title });
 }
 
 /**

@@ -70,6 +70,19 @@ describe('fairlink sim: verdicts', () => {
     expect(page).toContain('<p>Operations that cannot be placed next:</p>');
   });
 
+  it("reports a client history that breaks Jepsen's rules as a finding, and says so on its history page", async () => {
+    const cwd = scratchFolder();
+    const args = ['--seed', '1', '--no-shrink', '--param', 'rounds=3', '--param', 'completeTwice=true'];
+    const run = await runFairlink(['sim', fixture('stale-read.ts'), ...args, '--history-html', 'h.html'], {
+      cwd,
+    });
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("breaks Jepsen's rules");
+    const page = readFileSync(join(cwd, 'h.html'), 'utf8');
+    expect(page).toContain('process c1 completes read (ok) but invoked nothing');
+  });
+
   it('loads a JavaScript scenario (no TypeScript hooks)', async () => {
     const cwd = scratchFolder();
     const sim = pathToFileURL(join(repositoryRoot, 'dist/sim/index.js')).href;
