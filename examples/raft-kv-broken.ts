@@ -11,7 +11,7 @@
  * - `commit-old-terms`: a leader commits an entry of an earlier term by counting replicas (the
  *   paper's Figure 8). A leader that then fails before its own term's entries are replicated can
  *   be followed by one whose log holds another entry at that index, and that one overwrites it:
- *   "committed entries never change" fails. Sending one entry per append (`batchMax` 1) and
+ *   "leader completeness" fails (a leader lacks an entry committed before its term). Sending one entry per append (`batchMax` 1) and
  *   many short partitions and pauses make the window likely.
  * - `volatile-vote`: the vote is not persisted. A node that votes, crashes and recovers in the
  *   same term votes again, for another candidate: two leaders in one term, and Election Safety
@@ -22,7 +22,7 @@
  * the same system, faults and clients runs without the bug, and passes.
  *
  * Measured when written (seeds from 1): stale reads first fail at seed 3 (a third of the seeds
- * fail), old-term commits at seed 1 (one in ten), the volatile vote at seed 11 (one in seven).
+ * fail), old-term commits at seed 1 (one in ten), the volatile vote at seed 11 (one in seven; at seed 32 since Election Safety judges the present only).
  *
  * Run it: `fairlink sim examples/raft-kv-broken.ts --seeds 1..100 --param bug=volatile-vote`
  * (the campaign stops at the first failing seed and shrinks it to a short trace).

@@ -8,7 +8,8 @@
  * and following redirects, recording every operation as invoke, then ok or info (Jepsen's
  * conventions). A run has a safety phase with faults, then a liveness phase where faults heal
  * and every client reads every key once more. What is checked:
- * - after every step, Raft's Election Safety and that committed entries never change;
+ * - after every step, Raft's safety properties (election safety, log matching, leader
+ *   completeness, state machine safety: `raftSafety`, the same that `raft-check.ts` model-checks);
  * - at the end, that the history is linearizable (a key-value model, each key on its own);
  * - in the liveness phase, that every client's final reads succeed, all within `livenessMs`
  *   of the heal.

@@ -190,7 +190,13 @@ export interface ActorSystem {
      */
     readonly fairRecovery?: boolean;
   };
-  /** Byzantine nodes: they run no protocol and may send any message of `universe` at any time. */
+  /**
+   * Byzantine nodes: members of the group \`nodes\` (correct nodes count them in \`context.nodes\`,
+   * as in the simulator), running no protocol: each may send any message of its finite universe,
+   * to the recipient the universe names, at any time and any number of times. That covers every
+   * behaviour of the simulator's vocabulary (silent, equivocate, replay, mutate, custom) whose
+   * messages lie in the universe; see docs/byzantine.md.
+   */
   readonly byzantine?: Readonly<
     Record<string, readonly { readonly to: string; readonly message: unknown }[]>
   >;
@@ -341,7 +347,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     let entry = contexts.get(id);
     if (entry === undefined) {
       const protocol = protocolOf(system.nodes[id] as ActorNode);
-      const members = groups.get(groupOf(system.nodes[id] as ActorNode)) ?? [];
+      // Byzantine nodes are members of their group (\`nodes\`) here as in the simulator: a correct
+      // node counts them in \`context.nodes\`, so quorum sizes are the same in both engines.
+      const members = viewGroups.get(groupOf(system.nodes[id] as ActorNode)) ?? [];
       const durable = new Map<string, unknown>();
       const peers = members.filter((member) => member !== id);
       // The state is checked below, and only when the step is a transition.

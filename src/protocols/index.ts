@@ -104,7 +104,13 @@ export {
   type RaftClientOptions,
   type RaftClientState,
 } from './raft/client.js';
-export { electionSafety, committedEntriesStay, raftSafety } from './raft/invariants.js';
+export {
+  electionSafety,
+  leaderCompleteness,
+  logMatching,
+  raftSafety,
+  stateMachineSafety,
+} from './raft/invariants.js';
 export {
   kvMachine,
   queueMachine,

@@ -1,0 +1,258 @@
+/**
+ * The project's Raft, model-checked: the very servers of `raft-kv.ts`, in a configuration small
+ * enough to explore every interleaving. Three servers, up to two clients with one or two
+ * key-value operations each, an unordered network that may delay any message forever, a bound
+ * on terms (a state where some server's term passes it is judged, not expanded) and, for the
+ * volatile vote, one crash-recovery.
+ *
+ * The properties are Raft's safety properties (`raftSafety`: election safety, log matching,
+ * leader completeness, state machine safety) and linearizability of the client history: the
+ * same definitions that `raft-kv.ts` judges in the simulator.
+ *
+ * Each planted bug of `raft-kv-broken.ts` (`--param bug=...`) has the smallest bounds under which
+ * it shows ({@link CHECK_SETTINGS}); `--param fixed=true` explores the same bounds without the
+ * bug, and passes; `--param termsMax=N` (and `clients`, `operations`, `crashes`) changes one bound
+ * (-1, the default, keeps the bug's own). A counterexample replays in the simulator:
+ * `fairlink sim examples/raft-check.ts --param bug=... --schedule out/raft-check.check.trace.jsonl`.
+ *
+ * Run it: `fairlink check examples/raft-check.ts` (correct Raft, one client, put then get) or
+ * `fairlink check examples/raft-check.ts --param bug=volatile-vote`.
+ */
+import { actorModel, type ActorState, type ActorSystem } from 'fairlink/check';
+import { InputError, type NodeId, type Property } from 'fairlink/core';
+import { keyValueModel, linearizable } from 'fairlink/history';
+import {
+  kvMachine,
+  raft,
+  raftClient,
+  raftSafety,
+  type ClientOperation,
+  type KvCommand,
+  type KvResult,
+  type RaftState,
+} from 'fairlink/protocols';
+import { defineScenario, oneOf, type SimulationConfig } from 'fairlink/sim';
+import { BROKEN_BUGS } from './raft-kv-broken.js';
+import { RAFT_BUGS } from './raft-kv.js';
+
+/** `none`, or one of the planted bugs of `raft-kv-broken.ts`. */
+export const CHECK_BUGS = ['none', ...BROKEN_BUGS] as const;
+export type CheckBug = (typeof CHECK_BUGS)[number];
+
+/** The bounds of one exhaustive check. */
+export interface RaftCheckSettings {
+  readonly servers: number;
+  /** Clients `c1`, `c2`: `c1` puts then gets, `c2` gets then puts (see {@link clientOperations}). */
+  readonly clients: number;
+  /** Operations per client (1 or 2). */
+  readonly operations: number;
+  /** No state is expanded once some server's term is above this. */
+  readonly termsMax: number;
+  /**
+   * Only the first this many servers start elections: a state where another one stood as a
+   * candidate is judged, not expanded (as if its election timeout were longer than the run).
+   */
+  readonly candidates: number;
+  /**
+   * `n1` starts as leader of term 1 and the others as its followers (Raft's `initialLeader`, the
+   * lab's fixed leader): the runs start after a first election, which saves the search its steps.
+   */
+  readonly initialLeader: boolean;
+  /** Crash-recoveries in a behaviour. */
+  readonly crashes: number;
+  /** Entries per append message at most. */
+  readonly batchMax: number;
+  readonly bug: CheckBug;
+}
+
+/**
+ * For each bug, the bounds under which it shows: what it needs and no more, since every bound
+ * multiplies the states. `none` is the correct Raft's own configuration.
+ */
+export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, 'bug'>>> = {
+  // One client, put then get, over two terms: a leader elected, deposed, and another elected.
+  none: {
+    servers: 3,
+    clients: 1,
+    operations: 2,
+    termsMax: 2,
+    candidates: 2,
+    initialLeader: true,
+    crashes: 0,
+    batchMax: 64,
+  },
+  // A read served by a deposed leader after a write through the new one: two terms, two clients.
+  'stale-reads': {
+    servers: 3,
+    clients: 2,
+    operations: 1,
+    termsMax: 2,
+    candidates: 2,
+    initialLeader: true,
+    crashes: 0,
+    batchMax: 64,
+  },
+  // The paper's Figure 8 with three servers: four terms, one entry per append, the leaders' no-ops.
+  'commit-old-terms': {
+    servers: 3,
+    clients: 1,
+    operations: 1,
+    termsMax: 4,
+    candidates: 2,
+    initialLeader: true,
+    crashes: 0,
+    batchMax: 1,
+  },
+  // A voter that crashes and recovers votes again in the same term: one term, one crash.
+  'volatile-vote': {
+    servers: 3,
+    clients: 0,
+    operations: 0,
+    termsMax: 1,
+    candidates: 3,
+    initialLeader: false,
+    crashes: 1,
+    batchMax: 64,
+  },
+};
+
+const KEY = 'x';
+
+/** Client `client`'s operations: `c1` puts `'1'` then gets; `c2` gets then puts `'2'`. */
+export function clientOperations(client: number, operations: number): readonly ClientOperation<KvCommand>[] {
+  const put: ClientOperation<KvCommand> = {
+    command: { op: 'put', key: KEY, value: String(client) },
+    f: 'put',
+    value: { key: KEY, value: String(client) },
+  };
+  const get: ClientOperation<KvCommand> = {
+    command: { op: 'get', key: KEY },
+    f: 'get',
+    value: { key: KEY, value: null },
+  };
+  return (client % 2 === 1 ? [put, get] : [get, put]).slice(0, operations);
+}
+
+/** What both engines run: the nodes and the properties, for some bounds. */
+export function raftCheckNodes(settings: RaftCheckSettings): {
+  readonly nodes: NonNullable<ActorSystem['nodes']>;
+  readonly properties: readonly Property[];
+} {
+  for (const [name, value, least] of [
+    ['servers', settings.servers, 1],
+    ['clients', settings.clients, 0],
+    ['operations', settings.operations, 0],
+    ['termsMax', settings.termsMax, 0],
+    ['candidates', settings.candidates, 0],
+    ['crashes', settings.crashes, 0],
+    ['batchMax', settings.batchMax, 1],
+  ] as const) {
+    if (!(Number.isInteger(value) && value >= least))
+      throw new InputError(`--param ${name}=${value}: expected a whole number >= ${least}`);
+  }
+  if (settings.operations > 2) throw new InputError(`--param operations=${settings.operations}: at most 2`);
+  const servers = Array.from({ length: settings.servers }, (_, index) => `n${index + 1}` as NodeId);
+  const server = raft({
+    machine: kvMachine,
+    noop: { op: 'nop' },
+    // Time is abstract in the checker: only the timers' order rule reads these.
+    electionTimeoutMs: [150, 300],
+    heartbeatMs: 50,
+    batchMax: settings.batchMax,
+    ...(settings.initialLeader ? { initialLeader: servers[0] as string } : {}),
+    bugs: RAFT_BUGS[settings.bug] ?? {},
+  });
+  const clients: Record<
+    string,
+    { protocol: ReturnType<typeof raftClient<KvCommand, KvResult>>; group: string }
+  > = {};
+  for (let client = 1; client <= settings.clients; client++) {
+    const operations = clientOperations(client, settings.operations);
+    clients[`c${client}`] = {
+      group: 'clients',
+      protocol: raftClient<KvCommand, KvResult>({
+        servers,
+        // The last client starts at n1, the one before at n2: with two clients and n1 the first
+        // leader, one talks to the leader elected next and the other to the deposed one.
+        firstServer: servers[(settings.clients - client) % servers.length] as NodeId,
+        next: (issued) => operations[issued] ?? null,
+        completion: (operation, result) => ({
+          key: KEY,
+          value: operation.f === 'get' ? result : (operation.value as { value: unknown }).value,
+        }),
+        retryMs: 100,
+        // Never give up: the checker's time is abstract, and a replay in the simulator must do
+        // what the schedule says rather than time out.
+        deadlineMs: 1e12,
+        // Later clients start at any moment (the first at once), so that an operation may begin
+        // after another has ended.
+        ...(client > 1 ? { startMs: 10 } : {}),
+      }),
+    };
+  }
+  return {
+    nodes: { ...Object.fromEntries(servers.map((id) => [id, server])), ...clients },
+    properties: [...raftSafety, linearizable(() => keyValueModel({ initial: '' }))],
+  };
+}
+
+/** The bounded model that `fairlink check` explores. */
+export function raftCheckModel(settings: RaftCheckSettings): ReturnType<typeof actorModel> {
+  const { nodes, properties } = raftCheckNodes(settings);
+  const serverIds = Object.keys(nodes).filter((id) => id.startsWith('n'));
+  const candidates = new Set(serverIds.slice(0, settings.candidates));
+  const serverState = (state: ActorState, id: string): RaftState<unknown, unknown, unknown> | null =>
+    (state.nodes[id]?.state ?? null) as RaftState<unknown, unknown, unknown> | null;
+  return actorModel({
+    nodes,
+    network: { semantics: 'unordered-duplicating' },
+    ...(settings.crashes > 0 ? { crashes: { max: settings.crashes, recover: true, nodes: serverIds } } : {}),
+    properties,
+    // Servers are interchangeable unless clients or the candidates tell them apart.
+    ...(settings.clients === 0 && settings.candidates >= serverIds.length
+      ? { interchangeable: [serverIds] }
+      : {}),
+    within: (state) =>
+      serverIds.every((id) => {
+        const server = serverState(state, id);
+        // A server votes for itself only as a candidate.
+        return (server?.term ?? 0) <= settings.termsMax && (candidates.has(id) || server?.votedFor !== id);
+      }),
+  });
+}
+
+/** The same system for the simulator, which `--schedule` drives through a checker trace. */
+export function raftCheckSimulation(settings: RaftCheckSettings): SimulationConfig {
+  const { nodes, properties } = raftCheckNodes(settings);
+  return { nodes, network: { delay: 1 }, properties, durationMs: 10_000 };
+}
+
+/** The bounds a parameter may override: -1 keeps the bug's own (see {@link CHECK_SETTINGS}). */
+const OVERRIDABLE = ['clients', 'operations', 'termsMax', 'candidates', 'crashes'] as const;
+
+/** The settings for the scenario's parameters. */
+export function checkSettings(
+  params: { readonly bug: CheckBug; readonly fixed: boolean } & Record<(typeof OVERRIDABLE)[number], number>,
+): RaftCheckSettings {
+  const overrides = Object.fromEntries(
+    OVERRIDABLE.filter((name) => params[name] !== -1).map((name) => [name, params[name]]),
+  );
+  return { ...CHECK_SETTINGS[params.bug], ...overrides, bug: params.fixed ? 'none' : params.bug };
+}
+
+export default defineScenario({
+  name: 'raft-check',
+  description:
+    "Raft's servers model-checked in a bounded configuration (3 servers, up to 2 clients, a bound on terms): Raft's safety properties and linearizability on every path.",
+  params: {
+    bug: oneOf(CHECK_BUGS),
+    fixed: false,
+    clients: -1,
+    operations: -1,
+    termsMax: -1,
+    candidates: -1,
+    crashes: -1,
+  },
+  model: (params) => raftCheckModel(checkSettings(params)),
+  build: (params) => raftCheckSimulation(checkSettings(params)),
+});
