@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brachaModel, brachaSimulation } from '../../examples/bracha.js';
-import { simulate } from '../sim/simulator.js';
+import { simulate } from '../sim/index.js';
 import { check } from './check.js';
 
 // Byzantine nodes mean the same in both engines: `p4` is a member of `nodes`, so every correct

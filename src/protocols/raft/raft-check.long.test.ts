@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECK_SETTINGS, raftCheckModel } from '../../../examples/raft-check.js';
-import { check } from '../../check/check.js';
+import { check } from '../../check/index.js';
 
 // Exhaustive runs of examples/raft-check.ts: seconds to minutes each, hence the long suite.
 describe('Raft model-checked exhaustively (long)', () => {

@@ -5,11 +5,11 @@ import {
   raftCheckSimulation,
   type RaftCheckSettings,
 } from '../../../examples/raft-check.js';
-import type { ActorAction, ActorState } from '../../check/actors.js';
-import { check } from '../../check/check.js';
-import type { Path } from '../../check/result.js';
-import { scriptFromTrace } from '../../sim/script.js';
-import { simulate } from '../../sim/simulator.js';
+import type { ActorAction, ActorState } from '../../check/index.js';
+import { check } from '../../check/index.js';
+import type { Path } from '../../check/index.js';
+import { scriptFromTrace } from '../../sim/index.js';
+import { simulate } from '../../sim/index.js';
 
 // Tiny bounds only: the configurations of examples/raft-check.ts are explored in
 // raft-check.long.test.ts.
