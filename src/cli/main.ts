@@ -39,6 +39,7 @@ const SUBCOMMANDS: readonly (readonly [name: string, load: () => Promise<Registe
   ['cluster', async () => (await import('./cluster-command.js')).registerClusterCommand],
   ['typecheck', async () => (await import('./typecheck-command.js')).registerTypecheckCommand],
   ['init', async () => (await import('./init-command.js')).registerInitCommand],
+  ['lab', async () => (await import('./lab-command.js')).registerLabCommand],
 ];
 
 /**
