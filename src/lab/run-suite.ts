@@ -90,6 +90,7 @@ async function runTest(lab: number, test: LabTest, options: RunSuiteOptions): Pr
         report: thrown.report,
       };
     }
+    if (thrown instanceof CaseFailure) return { ...base, earned: 0, verdict: 'fail', reason: thrown.message };
     // The student's code does not load (a syntax or type-stripping error, a missing export), or
     // a case threw: a failure of this test with what went wrong, never a crash of the command.
     return { ...base, earned: 0, verdict: 'fail', reason: oneLineOf(describeThrown(thrown)) };
@@ -120,13 +121,16 @@ async function checkTest(lab: number, test: CheckTest): Promise<void> {
   });
 }
 
+/** A case that did not give the expected value: its message says which call and what came back. */
+class CaseFailure extends Error {}
+
 /** Calls the student's function on each case and compares with the expected value. */
 async function casesTest(test: CasesTest): Promise<void> {
   const url = await compiledModuleUrl(resolve(test.module));
   const module = (await import(url)) as Record<string, unknown>;
   const fn = module[test.export];
   if (typeof fn !== 'function') {
-    throw new Error(`${test.module} exports no function '${test.export}'`);
+    throw new CaseFailure(`${test.module} exports no function '${test.export}'`);
   }
   for (const { args, expect } of test.cases) {
     const call = `${test.export}(${args.map((arg) => JSON.stringify(arg)).join(', ')})`;
@@ -134,12 +138,12 @@ async function casesTest(test: CasesTest): Promise<void> {
     try {
       got = (fn as (...values: unknown[]) => unknown)(...args.map((arg) => structuredClone(arg)));
     } catch (thrown) {
-      throw new Error(`${call} threw ${describeThrown(thrown)}`);
+      throw new CaseFailure(`${call} threw ${describeThrown(thrown)}`);
     }
     // Through JSON, as the suite writes values: a record's key order and undefined fields do not count.
     const normalised: unknown = got === undefined ? undefined : JSON.parse(JSON.stringify(got));
     if (!isDeepStrictEqual(sortKeys(normalised), sortKeys(expect))) {
-      throw new Error(`${call} returned ${JSON.stringify(got)}, expected ${JSON.stringify(expect)}`);
+      throw new CaseFailure(`${call} returned ${JSON.stringify(got)}, expected ${JSON.stringify(expect)}`);
     }
   }
 }
