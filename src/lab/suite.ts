@@ -45,6 +45,11 @@ const checkTest = z
     ...common,
     maxDepth: z.number().int().min(1).optional(),
     maxStates: z.number().int().min(1).optional(),
+    /**
+     * A bounded search: stopping at `maxDepth` or `maxStates` without a violation passes (every
+     * interleaving up to the bound is safe). Otherwise a search that stops early is unknown.
+     */
+    bounded: z.boolean().optional(),
   })
   .strict();
 const casesTest = z
