@@ -6,7 +6,7 @@
  */
 
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { shellQuote } from '../report/index.js';
 import type { CliContext } from './context.js';
@@ -35,23 +35,37 @@ export function registerInitCommand(program: Command, cli: CliContext): void {
 
 function initProject(dir: string, options: InitOptions, cli: CliContext): void {
   const folder = resolve(dir);
-  checkFolder(dir, folder);
   const files = projectFiles(packageNameOf(basename(folder)), options.fairlinkSpec ?? defaultFairlinkSpec());
-  const existed = statOf(folder) !== undefined;
-  try {
-    mkdirSync(folder, { recursive: true });
-    for (const [path, content] of files) writeFileSync(join(folder, path), content, { flag: 'wx' });
-  } catch (error) {
-    // All or nothing: a project missing a file would fail in ways that do not point here.
-    for (const [path] of files) rmSync(join(folder, path), { force: true });
-    if (!existed) rmSync(folder, { recursive: true, force: true });
-    throw new UsageError(`${dir}: cannot write the project: ${(error as Error).message}`);
-  }
+  writeNewProject(dir, files);
   const cd = dir === '.' ? '' : `cd ${shellQuote(dir)} && `;
   cli.stdout.write(
     `wrote ${files.map(([path]) => path).join(', ')} in ${dir === '.' ? 'this folder' : dir}\n` +
       `next: ${cd}npm install && npx fairlink sim scenario.ts && npm test\n`,
   );
+}
+
+/**
+ * Writes `files` (paths relative to the folder, in subfolders too) into `dir`, which must be new
+ * or empty: all of them, or none and a usage error.
+ */
+export function writeNewProject(dir: string, files: readonly (readonly [string, string])[]): void {
+  const folder = resolve(dir);
+  checkFolder(dir, folder);
+  const existed = statOf(folder) !== undefined;
+  try {
+    mkdirSync(folder, { recursive: true });
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(folder, path)), { recursive: true });
+      writeFileSync(join(folder, path), content, { flag: 'wx' });
+    }
+  } catch (error) {
+    // All or nothing: a project missing a file would fail in ways that do not point here.
+    // The folder was empty: what is in it now is ours.
+    if (existed)
+      for (const entry of readdirSync(folder)) rmSync(join(folder, entry), { recursive: true, force: true });
+    else rmSync(folder, { recursive: true, force: true });
+    throw new UsageError(`${dir}: cannot write the project: ${(error as Error).message}`);
+  }
 }
 
 /** The folder must be new, or an empty folder. */

@@ -43,26 +43,35 @@ export function packageNameOf(folderName: string): string {
   return name === '' ? 'my-protocol' : name;
 }
 
-/** The project's files: path relative to the project folder, and content. */
-export function projectFiles(name: string, fairlinkSpec: string): readonly (readonly [string, string])[] {
-  const manifest = readManifest();
+/** The project's package.json: private, ES modules, `scripts`, and fairlink and vitest to develop with. */
+export function projectPackageJson(
+  name: string,
+  fairlinkSpec: string,
+  scripts: Readonly<Record<string, string>>,
+): string {
   // The test runner fairlink itself is tested with: the version `fairlink/testing` is known to work in.
-  const vitestSpec = manifest.devDependencies?.['vitest'] ?? 'latest';
+  const vitestSpec = readManifest().devDependencies?.['vitest'] ?? 'latest';
   const packageJson = {
     name,
     version: '0.1.0',
     private: true,
     type: 'module',
-    scripts: {
-      test: 'vitest run',
-      sim: 'fairlink sim scenario.ts',
-      check: 'fairlink check scenario.ts',
-    },
+    scripts,
     devDependencies: { fairlink: fairlinkSpec, vitest: vitestSpec },
   };
+  return `${JSON.stringify(packageJson, null, 2)}\n`;
+}
+
+/** The project's files: path relative to the project folder, and content. */
+export function projectFiles(name: string, fairlinkSpec: string): readonly (readonly [string, string])[] {
+  const scripts = {
+    test: 'vitest run',
+    sim: 'fairlink sim scenario.ts',
+    check: 'fairlink check scenario.ts',
+  };
   return [
-    ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
-    ['tsconfig.json', TSCONFIG],
+    ['package.json', projectPackageJson(name, fairlinkSpec, scripts)],
+    ['tsconfig.json', projectTsconfig(['*.ts'])],
     ['.gitignore', 'node_modules\nout\n'],
     ['README.md', readme(name)],
     ...TEMPLATE_FILES.map((file) => [file, readFileSync(new URL(file, templatesUrl), 'utf8')] as const),
@@ -73,7 +82,8 @@ export function projectFiles(name: string, fairlinkSpec: string): readonly (read
  * Strict TypeScript for an editor (scenarios run without a build step), Node's module rules.
  * No `types`: the project needs no Node type declarations.
  */
-const TSCONFIG = `{
+export function projectTsconfig(include: readonly string[]): string {
+  return `{
   "compilerOptions": {
     "target": "ES2022",
     "lib": ["ES2023"],
@@ -84,9 +94,10 @@ const TSCONFIG = `{
     "skipLibCheck": true,
     "types": []
   },
-  "include": ["*.ts"]
+  "include": ${JSON.stringify(include)}
 }
 `;
+}
 
 function readme(name: string): string {
   return `# ${name}

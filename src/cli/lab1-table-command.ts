@@ -6,7 +6,7 @@
  */
 
 import type { Command } from 'commander';
-import { formatTriesTable, lab1TriesTable, renderTriesTableHtml } from '../labs/index.js';
+import { formatTriesTable, lab1TriesTable, renderTriesTableHtml } from '../lab/index.js';
 import { writeFileAtomic } from '../trace/index.js';
 import type { CliContext } from './context.js';
 import { checkOutputPath } from './output-paths.js';

@@ -40,6 +40,7 @@ const SUBCOMMANDS: readonly (readonly [name: string, load: () => Promise<Registe
   ['typecheck', async () => (await import('./typecheck-command.js')).registerTypecheckCommand],
   ['init', async () => (await import('./init-command.js')).registerInitCommand],
   ['explore', async () => (await import('./explore-command.js')).registerExploreCommand],
+  ['lab', async () => (await import('./lab-command.js')).registerLabCommand],
 ];
 
 /**

@@ -5,6 +5,6 @@
 
 export { checkScenario, type ScenarioCheckOutcome } from './check-run.js';
 export { describeAction } from './check-text.js';
-export { shellQuote } from './shell.js';
+export { shellCommand, shellQuote } from './shell.js';
 export { writeOutputs } from './sim-files.js';
 export { formatSimText, simJson, type SimInvocation } from './sim-text.js';

@@ -86,7 +86,7 @@ export {
   type SeedRange,
   type Shard,
 } from './campaign.js';
-export { bundleModule } from './compiled-module.js';
+export { bundleModule, compiledModuleUrl } from './compiled-module.js';
 export { draw } from './distributions.js';
 export {
   checkScenarioFile,

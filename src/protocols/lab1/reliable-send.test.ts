@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, type ClientEvent } from '../../sim/index.js';
 import reliableSendScenario from '../../../examples/reliable-send.js';
-import { median } from '../../labs/index.js';
+import { median } from '../../lab/index.js';
 import { reliableSender } from './reliable-send.js';
 
 type Params = typeof reliableSendScenario.params;
