@@ -31,20 +31,6 @@ export {
   type Model,
   type Symmetry,
 } from './model.js';
-// The one property language, the same objects as in fairlink/core (one name, one meaning).
-export {
-  always,
-  eventually,
-  holdsOn,
-  invariant,
-  sometimes,
-  type ClientEvent,
-  type MessageInFlight,
-  type Property,
-  type PropertyKind,
-  type SystemView,
-  type Verdict,
-} from '../core/index.js';
 export type {
   CheckOptions,
   CheckResult,

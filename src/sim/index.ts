@@ -15,20 +15,6 @@ export { checkDeterminism, type DeterminismOptions, type DeterminismReport } fro
 export type { Fault, FaultSchedule, RandomFaultKind, RandomNemesis, TimedFault } from './faults.js';
 export type { LinkOverride, LinkSettings, NetworkSettings } from './network.js';
 export type { PartitionShape } from './partitions.js';
-// The one property language, the same objects as in fairlink/core (one name, one meaning).
-export {
-  always,
-  eventually,
-  holdsOn,
-  invariant,
-  sometimes,
-  type ClientEvent,
-  type MessageInFlight,
-  type Property,
-  type PropertyKind,
-  type SystemView,
-  type Verdict,
-} from '../core/index.js';
 export { randomStream, RandomStreams, type RandomStream } from '../core/index.js';
 export { formatShrinkToken, parseShrinkToken } from './replay-token.js';
 export {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { invariant, simulate, type SystemView } from '../../sim/index.js';
+import { simulate } from '../../sim/index.js';
+import { invariant, type SystemView } from '../../core/index.js';
 import clocksScenario, { allEvents } from '../../../examples/clocks.js';
 import { compareVectors } from './vector-clock.js';
 import { clockStamping, type StampedEvent } from './clock-stamping.js';

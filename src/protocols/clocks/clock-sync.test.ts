@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineProtocol } from '../../core/index.js';
-import { exponential, invariant, simulate } from '../../sim/index.js';
+import { exponential, simulate } from '../../sim/index.js';
+import { invariant } from '../../core/index.js';
 import clockSyncScenario from '../../../examples/clock-sync.js';
 import {
   clockSyncRelativeError,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { invariant, simulate } from '../../sim/index.js';
+import { simulate } from '../../sim/index.js';
+import { invariant } from '../../core/index.js';
 import kvScenario from '../../../examples/lab1-kv.js';
 import type { KeyValueServerState } from './key-value.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { simulate, type ClientEvent } from '../../sim/index.js';
+import { simulate } from '../../sim/index.js';
+import { type ClientEvent } from '../../core/index.js';
 import reliableSendScenario from '../../../examples/reliable-send.js';
 import { median } from '../../lab/index.js';
 import { reliableSender } from './reliable-send.js';

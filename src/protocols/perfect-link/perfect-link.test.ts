@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { always, constant, exponential, invariant, simulate } from '../../sim/index.js';
+import { constant, exponential, simulate } from '../../sim/index.js';
+import { always, invariant } from '../../core/index.js';
 import perfectLinkScenario from '../../../examples/perfect-link.js';
 import {
   isPerfectLinkMessage,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { constant, invariant, simulate } from '../../sim/index.js';
+import { constant, simulate } from '../../sim/index.js';
+import { invariant } from '../../core/index.js';
 import { expectScenarioPasses } from '../../testing/index.js';
 import {
   retransmitReceiver,
