@@ -6,11 +6,11 @@
  * (the time guard is set out of reach), so the figures are the same on every machine: they are
  * pinned.
  *
- * Figures (steps, messages, operations, faults; first failing seed, default budgets):
- * stale-reads (seed 3) 1,225, 1,075, 120, 8 -> 144, 142, 28, 0; commit-old-terms (seed 1)
- * 1,056, 1,023, 28, 67 -> 232, 271, 22, 0 (the run budget ran out); volatile-vote (seed 11)
- * 1,616, 1,298, 77, 292 -> 56, 77, 5, 2. Wall time on 2 shared cores: 100 s, 132 s, 49 s. Issue 16 asks for at most 60 steps: volatile-vote meets it, the other two do not
- * yet. What holds them: each client's operations form a chain (a reply sets the timer that
+ * Figures (steps, messages, operations, faults; first failing seed in 1..40, default budgets,
+ * Raft's safety judged over the present state): stale-reads (seed 3) 1,225, 1,075, 120, 8 ->
+ * 144, 142, 28, 0; commit-old-terms (seed 1) 1,032, 999, 28, 66 -> 161, 187, 16, 0 (1,810
+ * runs); volatile-vote (seed 32) 39, 28, 4, 6 -> 8, 14, 4, 2. Issue 16 asks for at most 60
+ * steps: volatile-vote meets it, the other two do not yet. What holds them: each client's operations form a chain (a reply sets the timer that
  * starts the next one), and the values an operation writes come from the client's own random
  * stream in order; leaving out an operation whole (schedule-causes.ts) shifts every later
  * operation's draws, and the anomaly goes with them. Keeping those draws would need them in
@@ -30,15 +30,15 @@ const example = fileURLToPath(new URL('../../examples/raft-kv-broken.ts', import
 describe('schedule shrinking of the broken Raft key-value store', () => {
   it.each([
     ['stale-reads', 3, [1225, 1075, 120, 8], [144, 142, 28, 0]],
-    ['commit-old-terms', 1, [1056, 1023, 28, 67], [232, 271, 22, 0]],
-    ['volatile-vote', 11, [1616, 1298, 77, 292], [56, 77, 5, 2]],
+    ['commit-old-terms', 1, [1032, 999, 28, 66], [161, 187, 16, 0]],
+    ['volatile-vote', 32, [39, 28, 4, 6], [8, 14, 4, 2]],
   ] as const)(
     'bug=%s: the cut run fails the same way, is smaller, and replays byte for byte',
     async (bug, seed, before, after) => {
       const result = await runCampaign({
         scenarioPath: example,
         params: [`bug=${bug}`],
-        seeds: { from: 1, to: 20 },
+        seeds: { from: seed, to: seed },
         // Out of reach: the run budget (the default) decides, on any machine.
         shrinkTimeMs: 3_600_000,
       });
