@@ -2,7 +2,7 @@
  * The compiled-module cache: a TypeScript module is bundled once, reused while
  * its files are unchanged, and bundled again when any of them changes.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,6 +42,26 @@ describe('compiledModuleUrl', () => {
     expect(code).toContain('from "node:path"');
     expect(code).toContain('sourceMappingURL=data:application/json;base64,');
     expect(((await import(url)) as { here: string }).here).toBe(pathToFileURL(entry).href);
+  });
+
+  it('bundles again when an imported package moves its entry point (a cached bundle would import the old file)', async () => {
+    const folder = scratchFolder();
+    const dependency = join(folder, 'node_modules', 'dependency');
+    mkdirSync(dependency, { recursive: true });
+    const packageJson = (main: string): string =>
+      JSON.stringify({ name: 'dependency', exports: `./${main}` });
+    writeFileSync(join(dependency, 'old.js'), 'export const which = "old";\n');
+    writeFileSync(join(dependency, 'new.js'), 'export const which = "new";\n');
+    writeFileSync(join(dependency, 'package.json'), packageJson('old.js'));
+    const entry = join(folder, 'entry.ts');
+    writeFileSync(entry, "export { which } from 'dependency';\n");
+    const first = await compiledModuleUrl(entry);
+    expect(((await import(first)) as { which: string }).which).toBe('old');
+    // Only the package changes, not the module's own files.
+    writeFileSync(join(dependency, 'package.json'), packageJson('new.js'));
+    const second = await compiledModuleUrl(entry);
+    expect(second).not.toBe(first);
+    expect(((await import(second)) as { which: string }).which).toBe('new');
   });
 
   it('rejects with esbuild errors naming the line of a syntax error', async () => {

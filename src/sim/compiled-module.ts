@@ -8,7 +8,10 @@
  * files into one ES module, once, and the result is cached under the temporary
  * folder, named by a hash of the entry's path and of every input's content: a
  * later run reads the inputs, hashes them and imports the cached file, without
- * loading esbuild at all.
+ * loading esbuild at all. The inputs include, for each package the module imports,
+ * the file the import resolved to and the package's package.json: a package that
+ * moved its entry points (a new version, a rebuilt checkout) makes a new bundle,
+ * where the cached one would import a file that no longer exports what it did.
  *
  * The bundle holds the module's own files; the packages it imports (fairlink
  * itself included) stay imports, resolved from the importing file's folder the
@@ -28,7 +31,7 @@ import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 
 /** Bumped when the bundle's shape changes, so that older cached bundles are not used. */
-const BUNDLE_FORMAT = 1;
+const BUNDLE_FORMAT = 2;
 
 /** A bundle and the files it was made of (absolute paths). */
 export interface Bundle {
@@ -52,6 +55,7 @@ interface Manifest {
 export async function bundleModule(entry: string, outputFile: string): Promise<Bundle> {
   const esbuild = await import('esbuild');
   const workingDirectory = process.cwd();
+  const packageFiles = new Set<string>();
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -71,12 +75,12 @@ export async function bundleModule(entry: string, outputFile: string): Promise<B
     logLevel: 'silent',
     // No tsconfig: its path aliases would point package imports at TypeScript sources.
     tsconfigRaw: {},
-    plugins: [packagesStayImports, importMetaOfSource],
+    plugins: [packagesStayImports(packageFiles), importMetaOfSource],
   });
   const output = result.outputFiles.find((file) => file.path.endsWith('.mjs'));
   if (output === undefined) throw new Error('esbuild produced no output');
   const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(workingDirectory, input));
-  return { code: output.text, inputs };
+  return { code: output.text, inputs: [...inputs, ...[...packageFiles].sort()] };
 }
 
 /**
@@ -167,8 +171,20 @@ function writeAtomically(path: string, content: string): void {
 /** Marks the plugin's own resolution requests, so it does not answer them itself. */
 const PLUGIN_INNER = Symbol('packages-stay-imports');
 
-/** Package imports stay imports, by absolute URL; a package that is TypeScript source is bundled. */
-const packagesStayImports: Plugin = {
+/** The package.json of the package holding `file`: the nearest one above it, if any. */
+function packageManifestOf(file: string): string | undefined {
+  for (let folder = dirname(file); ; folder = dirname(folder)) {
+    const manifest = join(folder, 'package.json');
+    if (existsSync(manifest)) return manifest;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
+/**
+ * Package imports stay imports, by absolute URL; a package that is TypeScript source is bundled.
+ * The files an import resolved to, and their packages' package.json, go into `resolvedFiles`.
+ */
+const packagesStayImports = (resolvedFiles: Set<string>): Plugin => ({
   name: 'packages-stay-imports',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -185,10 +201,13 @@ const packagesStayImports: Plugin = {
       if (found.external) return { path: found.path, external: true };
       // Node cannot import TypeScript from a package (a workspace's sources): bundle it.
       if (/\.[cm]?tsx?$/.test(found.path)) return { path: found.path };
+      resolvedFiles.add(found.path);
+      const manifest = packageManifestOf(found.path);
+      if (manifest !== undefined) resolvedFiles.add(manifest);
       return { path: pathToFileURL(found.path).href, external: true };
     });
   },
-};
+});
 
 /** `import.meta.url`, `.dirname` and `.filename` of each source file, not of the bundle. */
 const importMetaOfSource: Plugin = {
