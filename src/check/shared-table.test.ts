@@ -16,6 +16,9 @@ function insertAll(pairs: readonly (readonly [number, number])[]): {
   let wrong = 0;
   pairs.forEach(([high, low], i) => {
     if (table.full) table = table.grown();
+    // Each pair is its own level, so a fingerprint found again keeps its first parent (within one
+    // level the table keeps the parent with the least fingerprint: pinned by its own test below).
+    table.startLevel(i + 1);
     const id = table.insert(high, low, i - 1);
     // A lane of 0 is stored as 1 (0 marks empty slots): the table does not tell them apart.
     const key = `${high || 1}:${low || 1}`;
@@ -48,7 +51,8 @@ describe('SharedStateTable', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      // The example was a failure seen once: a later, larger-fingerprinted parent replaced the first.
+      { numRuns: 40, examples: [[[[-1, 0], [13, 0], [13, 0]]]] },
     );
   });
 
