@@ -157,36 +157,54 @@ function recordsAlike(kind: PlainKind): PlainKind {
 
 function mapsEqual(a: Map<unknown, unknown>, other: Map<unknown, unknown>): boolean {
   if (a.size !== other.size) return false;
+  const structuredKeys: unknown[] = [];
   for (const [key, item] of a) {
-    if (other.has(key)) {
-      if (!structuralEqual(item, other.get(key))) return false;
-      continue;
-    }
-    // A structured key (an array, say) is found by value, not by identity.
-    let found = false;
-    for (const [otherKey, otherItem] of other) {
-      if (structuralEqual(key, otherKey) && structuralEqual(item, otherItem)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) return false;
+    if (isStructured(key)) structuredKeys.push(key);
+    else if (!other.has(key) || !structuralEqual(item, other.get(key))) return false;
   }
-  return true;
+  // Same size and every primitive key matched: the structured keys must pair off one to one.
+  return pairOff(
+    structuredKeys,
+    [...other.keys()].filter(isStructured),
+    (key, otherKey) => structuralEqual(key, otherKey) && structuralEqual(a.get(key), other.get(otherKey)),
+  );
 }
 
 function setsEqual(a: Set<unknown>, other: Set<unknown>): boolean {
   if (a.size !== other.size) return false;
+  const structured: unknown[] = [];
   for (const item of a) {
-    if (other.has(item)) continue;
-    let found = false;
-    for (const otherItem of other) {
-      if (structuralEqual(item, otherItem)) {
-        found = true;
-        break;
-      }
+    if (isStructured(item)) structured.push(item);
+    else if (!other.has(item)) return false;
+  }
+  return pairOff(structured, [...other].filter(isStructured), structuralEqual);
+}
+
+/** An object (array, record, Map, ...): found in a Map or Set by value, not by identity. */
+function isStructured(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Whether `items` and `others` pair off one to one under `alike` (an equivalence). Each match
+ * uses up its partner, so `{[1], [1]}` is not equal to `{[1], [2]}` (two equal arrays are two
+ * elements of a Set, as the hash counts them); greedy matching is exact for an equivalence.
+ */
+function pairOff(
+  items: readonly unknown[],
+  others: readonly unknown[],
+  alike: (item: unknown, other: unknown) => boolean,
+): boolean {
+  if (items.length !== others.length) return false;
+  const used = new Array<boolean>(others.length).fill(false);
+  for (const item of items) {
+    let partner = others.indexOf(item); // the same object: the common case, and cheap
+    if (partner >= 0 && used[partner] === true) partner = -1;
+    if (partner < 0 || !alike(item, others[partner])) {
+      partner = others.findIndex((other, i) => used[i] !== true && alike(item, other));
     }
-    if (!found) return false;
+    if (partner < 0) return false;
+    used[partner] = true;
   }
   return true;
 }
