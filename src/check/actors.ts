@@ -208,7 +208,7 @@ export interface ActorSystem {
   readonly properties: readonly Property[];
   /** A bound on the state space: states outside are checked but not expanded. */
   readonly within?: (state: ActorState) => boolean;
-  /** Groups of interchangeable node ids, for symmetry reduction. */
+  /** Groups of interchangeable node ids, for symmetry reduction when a run asks for it (`--symmetry`). */
   readonly interchangeable?: readonly (readonly string[])[];
   /**
    * Per node, a projection of its state applied after every step, like TLC's VIEW: it erases

@@ -42,7 +42,7 @@ export function check<State, Action>(
   const tracker = new PropertyTracker(model);
   const notes: string[] = [];
   const liveness = tracker.livenesses.length > 0;
-  let symmetry = options.symmetry === false ? undefined : model.symmetry;
+  let symmetry = options.symmetry === true ? model.symmetry : undefined;
   if (liveness && symmetry !== undefined) {
     notes.push('symmetry not applied: eventually properties are checked on the full state graph');
     symmetry = undefined;

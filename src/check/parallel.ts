@@ -185,7 +185,7 @@ class ParallelSearch<State, Action> {
     this.#model = model;
     this.#tracker = tracker;
     this.#finds = new CanonicalFinds(tracker);
-    this.#fingerprinter = stateFingerprinter<State>(options.symmetry === false ? undefined : model.symmetry);
+    this.#fingerprinter = stateFingerprinter<State>(options.symmetry === true ? model.symmetry : undefined);
     this.#options = options;
     this.#workers = workers;
     this.#table = SharedStateTable.create(options.expectedStates ?? 0);
@@ -255,7 +255,7 @@ class ParallelSearch<State, Action> {
       const setup: WorkerSetup = {
         source: { ...this.#source, module: moduleForWorkers ?? moduleUrl(this.#source) },
         workerId: w,
-        symmetry: this.#options.symmetry !== false,
+        symmetry: this.#options.symmetry === true,
         guardModel: this.#options.guardModel ?? false,
         table: this.#table.buffers,
         coordination: this.#coordination.buffer,

@@ -131,7 +131,7 @@ export interface CheckOptions {
    * failed is done (canonical.ts).
    */
   readonly stopOnViolation?: boolean;
-  /** Apply the model's symmetry (default true). */
+  /** Apply the model's symmetry (default false, as `fairlink check` without `--symmetry`). */
   readonly symmetry?: boolean;
   /** Expected distinct states: presizes the visited set. */
   readonly expectedStates?: number;

@@ -52,7 +52,18 @@ describe('SharedStateTable', () => {
         },
       ),
       // The example was a failure seen once: a later, larger-fingerprinted parent replaced the first.
-      { numRuns: 40, examples: [[[[-1, 0], [13, 0], [13, 0]]]] },
+      {
+        numRuns: 40,
+        examples: [
+          [
+            [
+              [-1, 0],
+              [13, 0],
+              [13, 0],
+            ],
+          ],
+        ],
+      },
     );
   });
 
