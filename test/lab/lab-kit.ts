@@ -6,7 +6,13 @@
 import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { repositoryRoot, runFairlink, scratchFolder, type CliRun } from '../cli/run-cli.js';
+import {
+  CLI_KILL_AFTER_MS,
+  repositoryRoot,
+  runFairlink,
+  scratchFolder,
+  type CliRun,
+} from '../cli/run-cli.js';
 
 /** One test of a `fairlink lab test --json` report. */
 export interface JsonOutcome {
@@ -42,13 +48,18 @@ export function dropIn(handout: string, lab: number, file: string): void {
   copyFileSync(join(repositoryRoot, 'labs', String(lab), file), join(handout, 'protocol.ts'));
 }
 
-/** `fairlink lab test <lab> --json ...args` in the handout. */
+/**
+ * `fairlink lab test <lab> --json ...args` in the handout, killed after `timeoutMs` (default: the
+ * CLI tests' guard against hangs).
+ */
 export async function gradeHandout(
   handout: string,
   lab: number,
   args: readonly string[] = [],
+  timeoutMs: number = CLI_KILL_AFTER_MS,
 ): Promise<{ run: CliRun; report: JsonReport }> {
-  const run = await runFairlink(['lab', 'test', String(lab), '--json', ...args], { cwd: handout });
+  const run = await runFairlink(['lab', 'test', String(lab), '--json', ...args], { cwd: handout, timeoutMs });
+  expect(run.code, `fairlink lab test ${lab} was killed after ${timeoutMs} ms`).not.toBeNull();
   expect(run.stderr).toBe('');
   return { run, report: JSON.parse(run.stdout) as JsonReport };
 }

@@ -54,6 +54,8 @@ export default defineScenario({
     heartbeatMs: 50,
     delay: oneOf(['constant', 'exponential']),
     delayMs: 2,
+    /** Delay between two servers, ms (0: `delayMs`, as every other link). */
+    peerDelayMs: 0,
     dropRate: 0,
     duplicateRate: 0,
     /** The client's first request, ms. */
@@ -107,6 +109,12 @@ export default defineScenario({
         delay: params.delay === 'constant' ? constant(params.delayMs) : exponential(params.delayMs),
         drop: params.dropRate,
         duplicate: params.duplicateRate,
+        links:
+          params.peerDelayMs > 0
+            ? SERVERS.flatMap((from) =>
+                SERVERS.filter((to) => to !== from).map((to) => ({ from, to, delay: params.peerDelayMs })),
+              )
+            : [],
       },
       faults,
       durationMs: params.durationMs,
