@@ -28,6 +28,7 @@ export {
   type Plain,
   type Property,
   type PropertyKind,
+  type RecordedEvent,
   type Protocol,
   type ProtocolFaultKind,
   type Signature,
