@@ -141,7 +141,7 @@ export type ActorAction =
       readonly from: string;
       readonly to: string;
       readonly message: unknown;
-      /** The envelope's causal past, when it has one (see {@link Envelope}). */
+      /** The causal past the message was sent from, when its sender had one (core `causality.ts`). */
       readonly past?: CausalPast;
       readonly choices?: readonly number[];
     }

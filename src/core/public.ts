@@ -17,6 +17,7 @@ export {
   nodeId,
   nodeIds,
   sometimes,
+  type CausalPast,
   type ClientEvent,
   type Context,
   type FiredTimer,
