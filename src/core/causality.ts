@@ -36,7 +36,9 @@ import type { NodeId } from './ids.js';
 
 /**
  * A node's causal past: per node, how many of its recorded events happened before (or are) this
- * point. A node not listed counts 0. Frozen and shared: engines replace it, never change it.
+ * point. A node not listed counts 0. Frozen and shared: engines replace it, never change it. Its
+ * keys are in sorted order, so that equal pasts are equal text too (the checker keys messages in
+ * flight by their text).
  */
 export type CausalPast = Readonly<Record<string, number>>;
 
@@ -73,12 +75,21 @@ export function mergePast(
     const count = received[node] as number;
     if (count > (mine[node] ?? 0)) (merged ??= { ...mine })[node] = count;
   }
-  return merged === undefined ? mine : Object.freeze(merged);
+  return merged === undefined ? mine : sortedPast(merged);
 }
 
 /** The past of `node` after it records one more event (its own entry plus one). */
 export function pastAfterRecord(past: CausalPast | undefined, node: string): CausalPast {
-  return Object.freeze({ ...past, [node]: (past?.[node] ?? 0) + 1 });
+  const count = (past?.[node] ?? 0) + 1;
+  // A node already listed keeps its place; a new one makes the keys to sort again.
+  return count > 1 ? Object.freeze({ ...past, [node]: count }) : sortedPast({ ...past, [node]: count });
+}
+
+/** `past` with its keys in sorted order, frozen. */
+function sortedPast(past: Readonly<Record<string, number>>): CausalPast {
+  const sorted: Record<string, number> = {};
+  for (const node of Object.keys(past).sort()) sorted[node] = past[node] as number;
+  return Object.freeze(sorted);
 }
 
 /**
