@@ -308,7 +308,9 @@ describe('happened-before between recorded events', () => {
       },
       { seed: 1 },
     );
-    expect(JSON.stringify(result.failure)).toMatch(/a's recorded event #3 \('y'\) is not an event of this run/);
+    expect(JSON.stringify(result.failure)).toMatch(
+      /a's recorded event #3 \('y'\) is not an event of this run/,
+    );
   });
 });
 
