@@ -212,6 +212,10 @@ class BareContext<State, Message> implements Context<State, Message> {
   now(): number {
     throw unsupported('now');
   }
+  record(): void {
+    throw unsupported('record');
+  }
+
   log(): void {
     throw unsupported('log');
   }

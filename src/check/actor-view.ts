@@ -11,11 +11,21 @@
 import type { NodeId } from '../core/index.js';
 import { plainToJson } from '../core/index.js';
 import type { ClientEvent, MessageInFlight, Property, SystemView } from '../core/index.js';
+import {
+  happenedBeforeStamp,
+  recordedInNodeOrder,
+  stampedRecordOf,
+  type RecordedEvent,
+  type StampedRecord,
+} from '../core/index.js';
 import type { ActorState } from './actors.js';
 import { historyEvents, type ClientHistory } from './client-history.js';
 
 const NO_EVENTS: readonly ClientEvent[] = Object.freeze([]);
 const NO_DURABLE: ReadonlyMap<string, unknown> = new Map();
+const NO_RECORDS: readonly StampedRecord[] = Object.freeze([]);
+/** Every node's recorded events in node order, by the state's `nodes` part (shared by many states). */
+const recordedOf = new WeakMap<ActorState['nodes'], readonly StampedRecord[]>();
 
 /** Derived parts, by the state part they come from (shared by every state that shares it). */
 const eventsOf = new WeakMap<ClientHistory, readonly ClientEvent[]>();
@@ -110,6 +120,24 @@ export class ActorStateView implements SystemView {
       eventsOf.set(history, events);
     }
     return events;
+  }
+
+  recorded(node?: NodeId | string): readonly RecordedEvent[] {
+    const nodes = this.snapshot().nodes;
+    if (node !== undefined) return nodes[node]?.recorded ?? NO_RECORDS;
+    let records = recordedOf.get(nodes);
+    if (records === undefined) {
+      records = recordedInNodeOrder(this.nodes, (id) => nodes[id]?.recorded);
+      recordedOf.set(nodes, records);
+    }
+    return records;
+  }
+
+  happenedBefore(a: RecordedEvent, b: RecordedEvent): boolean {
+    const nodes = this.snapshot().nodes;
+    const recordsOf = (id: string): readonly StampedRecord[] | undefined => nodes[id]?.recorded;
+    stampedRecordOf(a, recordsOf);
+    return happenedBeforeStamp(a, stampedRecordOf(b, recordsOf));
   }
 
   ghost<T>(key: string, _create: () => T): T {

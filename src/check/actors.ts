@@ -42,6 +42,7 @@ import { CHOICE_OPTIONS_MAX, type Protocol } from '../core/index.js';
 import type { Signature } from '../core/index.js';
 import { StepContext, type StepEnvironment, type StepTrigger } from '../core/index.js';
 import { randomStream } from '../core/index.js';
+import { mergePast, stampRecord, type CausalPast, type StampedRecord } from '../core/index.js';
 import type { TraceEvent, TraceHeader } from '../trace/index.js';
 import { TRACE_FORMAT, TRACE_VERSION } from '../trace/index.js';
 import { structuralEqual } from '../history/index.js';
@@ -97,6 +98,22 @@ export interface NodeSnapshot<State = unknown> {
   readonly state: State | null;
   readonly durable: Readonly<Record<string, unknown>>;
   readonly timers: readonly PendingTimer[];
+  /**
+   * The node's causal past over recorded events and its recorded events (`context.record`), in
+   * the order it recorded them; absent until it records or hears of a record, so that a protocol
+   * that records nothing explores exactly the states it did without them (see core `causality.ts`).
+   * Kept across a crash: causality survives it.
+   */
+  readonly past?: CausalPast;
+  readonly recorded?: readonly StampedRecord[];
+}
+
+/**
+ * A message in flight in an explored state: with its sender's causal past at the send, when the
+ * sender had one (then one message sent from two different pasts is two envelopes).
+ */
+export interface Envelope extends MessageInFlight {
+  readonly past?: CausalPast;
 }
 
 /** A state of an actor system. */
@@ -124,9 +141,17 @@ export type ActorAction =
       readonly from: string;
       readonly to: string;
       readonly message: unknown;
+      /** The causal past the message was sent from, when its sender had one (core `causality.ts`). */
+      readonly past?: CausalPast;
       readonly choices?: readonly number[];
     }
-  | { readonly type: 'drop'; readonly from: string; readonly to: string; readonly message: unknown }
+  | {
+      readonly type: 'drop';
+      readonly from: string;
+      readonly to: string;
+      readonly message: unknown;
+      readonly past?: CausalPast;
+    }
   | {
       readonly type: 'timer';
       readonly node: string;
@@ -252,23 +277,29 @@ const envelopeKeys = new WeakMap<object, string>();
  * deliver or drop holds the very message object of its envelope, so identity mostly answers;
  * keys are for copies (an injected message, a replayed action).
  */
-function indexOfEnvelope(list: readonly MessageInFlight[], envelope: MessageInFlight): number {
+function indexOfEnvelope(list: readonly Envelope[], envelope: Envelope): number {
   const same = list.findIndex(
     (candidate) =>
       candidate.message === envelope.message &&
       candidate.from === envelope.from &&
-      candidate.to === envelope.to,
+      candidate.to === envelope.to &&
+      candidate.past === envelope.past,
   );
   if (same >= 0) return same;
   const key = envelopeKey(envelope);
   return list.findIndex((candidate) => envelopeKey(candidate) === key);
 }
 
-function envelopeKey(envelope: MessageInFlight): string {
+function envelopeKey(envelope: Envelope): string {
   let key = envelopeKeys.get(envelope);
   if (key === undefined) {
     // Only the envelope's own fields: actions carry a `type` as well.
-    key = plainToJson([envelope.from, envelope.to, envelope.message]);
+    const past = envelope.past;
+    key = plainToJson(
+      past === undefined
+        ? [envelope.from, envelope.to, envelope.message]
+        : [envelope.from, envelope.to, envelope.message, past],
+    );
     envelopeKeys.set(envelope, key);
   }
   return key;
@@ -374,6 +405,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     fresh: boolean,
     action: ActorAction | { readonly type: 'boot' },
     ignorable = false,
+    received?: CausalPast,
   ): StepOutcome | undefined => {
     const { context, durable } = contextOf(id);
     current.state = state;
@@ -397,10 +429,13 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     } finally {
       restore();
     }
+    // The receive comes first in the step: what the sender knew of recorded events, this node knows.
+    let past = mergePast(snapshot.past, received);
     if (
       ignorable &&
       context.effects.length === 0 &&
       context.persisted === undefined &&
+      past === snapshot.past &&
       structuralEqual(nextState, snapshot.state)
     )
       return undefined;
@@ -414,7 +449,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       );
     }
     let timers = [...snapshot.timers];
-    const sent: MessageInFlight[] = [];
+    const sent: Envelope[] = [];
+    let recorded = snapshot.recorded;
     // The choices come first, as in the simulator, which records each one as it is made.
     const events: TraceEvent[] =
       choiceScript.made.length === 0
@@ -430,8 +466,18 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     for (const effect of context.effects) {
       switch (effect.kind) {
         case 'send':
-          sent.push({ from: id, to: effect.to, message: effect.message });
+          sent.push(
+            past === undefined
+              ? { from: id, to: effect.to, message: effect.message }
+              : { from: id, to: effect.to, message: effect.message, past },
+          );
           break;
+        case 'record': {
+          const record = stampRecord(id as NodeId, recorded?.length ?? 0, past, effect.label, effect.data);
+          recorded = [...(recorded ?? []), record];
+          past = record.past;
+          break;
+        }
         case 'timer-set':
           timers = timers.filter((timer) => timer.name !== effect.name);
           timers.push({ name: effect.name, min: effect.min, max: effect.max, data: effect.data });
@@ -466,8 +512,10 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     const persisted = context.persisted
       ? { ...snapshot.durable, ...Object.fromEntries(context.persisted) }
       : snapshot.durable;
+    const snapshotAfter: NodeSnapshot = { status: 'up', state: nextState, durable: persisted, timers };
     return {
-      snapshot: { status: 'up', state: nextState, durable: persisted, timers },
+      snapshot:
+        past === undefined ? snapshotAfter : { ...snapshotAfter, past, ...(recorded ? { recorded } : {}) },
       sent,
       events,
       history: client === undefined ? state.history : recordClientStep(state.history, id, client),
@@ -491,8 +539,12 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     target: NodeSnapshot,
   ): StepOutcome | undefined => {
     const message = action.message;
-    // Equal nodes share one snapshot object, so the key names the receiver too.
-    const route = `${action.from}\u0000${action.to}`;
+    // Equal nodes share one snapshot object, so the key names the receiver too; and the
+    // message's causal past, which the step merges into the receiver's.
+    const route =
+      action.past === undefined
+        ? `${action.from}\u0000${action.to}`
+        : `${action.from}\u0000${action.to}\u0000${plainToJson(action.past)}`;
     const keyed = typeof message === 'object' && message !== null;
     let byMessage: Map<string, StepOutcome | null> | undefined;
     if (keyed) {
@@ -511,6 +563,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       false,
       action,
       ignoredStay,
+      action.past,
     );
     // A step that made choices is not kept: the next one may script other choices.
     const keep = choiceScript.made.length === 0 && (result === undefined || !result.recordsClient);
@@ -849,6 +902,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
             state: null,
             durable: node.durable,
             timers: [],
+            // Causality survives the crash: the recovery comes after what the node did before.
+            ...(node.past === undefined ? {} : { past: node.past }),
+            ...(node.recorded === undefined ? {} : { recorded: node.recorded }),
           }),
         };
       }
@@ -882,27 +938,19 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       probedResults.length = 0;
       probeCursor = 0;
       probedState = state;
-      let previous: MessageInFlight | undefined;
-      for (const envelope of inFlight(state.network)) {
+      let previous: Envelope | undefined;
+      for (const envelope of inFlight(state.network) as readonly Envelope[]) {
         // Copies of one message are sorted together: one action delivers (or drops) any of them.
         if (previous !== undefined && semantics !== 'fifo' && envelopeKey(previous) === envelopeKey(envelope))
           continue;
         previous = envelope;
         const target = state.nodes[envelope.to];
         if (target === undefined) {
-          if (!ignoredStay)
-            out.push({ type: 'deliver', from: envelope.from, to: envelope.to, message: envelope.message });
+          if (!ignoredStay) out.push(deliverOf(envelope));
         } else if (target.status === 'up') {
-          const action = {
-            type: 'deliver',
-            from: envelope.from,
-            to: envelope.to,
-            message: envelope.message,
-          } as const;
-          pushOutcomes(state, action, out);
+          pushOutcomes(state, deliverOf(envelope), out);
         }
-        if (lossy)
-          out.push({ type: 'drop', from: envelope.from, to: envelope.to, message: envelope.message });
+        if (lossy) out.push({ ...deliverOf(envelope), type: 'drop' });
       }
       for (const id of ids) {
         const node = state.nodes[id] as NodeSnapshot;
@@ -930,7 +978,13 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     fairness(action): FairnessRequirement | undefined {
       switch (action.type) {
         case 'deliver':
-          return { kind: 'strong', task: ['deliver', action.from, action.to, action.message] };
+          return {
+            kind: 'strong',
+            task:
+              action.past === undefined
+                ? ['deliver', action.from, action.to, action.message]
+                : ['deliver', action.from, action.to, action.message, action.past],
+          };
         case 'timer':
           return { kind: 'strong', task: ['timer', action.node, action.name] };
         case 'recover':
@@ -1098,6 +1152,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
   return model;
 }
 
+/** The action that delivers `envelope` (with its causal past, when it has one). */
+function deliverOf(envelope: Envelope): Extract<ActorAction, { type: 'deliver' }> {
+  const { from, to, message, past } = envelope;
+  return past === undefined
+    ? { type: 'deliver', from, to, message }
+    : { type: 'deliver', from, to, message, past };
+}
+
 /** What a trace header needs from the caller. */
 export interface TraceHeaderInput {
   readonly scenario: string;
@@ -1116,7 +1178,7 @@ export interface NetworkDescription {
 /** What one handler run produced, for the model's state. */
 interface StepOutcome {
   readonly snapshot: NodeSnapshot;
-  readonly sent: MessageInFlight[];
+  readonly sent: Envelope[];
   readonly events: TraceEvent[];
   readonly history: ClientHistory | undefined;
   /** Whether the step recorded client operations (then `history` is the state's own). */

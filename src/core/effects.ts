@@ -43,5 +43,16 @@ export interface ClientEffect {
   readonly value: unknown;
 }
 
+/**
+ * An event recorded for properties (`context.record`): the engine stamps it with its causal past,
+ * so that properties can ask whether one recorded event happened before another (`causality.ts`).
+ */
+export interface RecordEffect {
+  readonly kind: 'record';
+  readonly label: string;
+  readonly data: unknown;
+}
+
 /** Everything but persistence; persistence is returned apart because it must happen first. */
-export type Effect = SendEffect | TimerSetEffect | TimerCancelEffect | LogEffect | ClientEffect;
+export type Effect =
+  SendEffect | TimerSetEffect | TimerCancelEffect | LogEffect | ClientEffect | RecordEffect;

@@ -38,10 +38,22 @@ export {
   type Verdict,
 } from './properties.js';
 export type { Signature } from './signature.js';
+export {
+  happenedBeforeStamp,
+  mergePast,
+  pastAfterRecord,
+  recordedInNodeOrder,
+  stampedRecordOf,
+  stampRecord,
+  type CausalPast,
+  type RecordedEvent,
+  type StampedRecord,
+} from './causality.js';
 export type {
   ClientEffect,
   Effect,
   LogEffect,
+  RecordEffect,
   SendEffect,
   TimerCancelEffect,
   TimerSetEffect,

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { RecordedEvent } from './causality.js';
 import type { NodeId } from './ids.js';
 
 /** One operation event of a client, as recorded in the history (Jepsen's conventions). */
@@ -63,6 +64,20 @@ export interface SystemView {
    * in an order that respects real time exactly as the run did.
    */
   readonly history: readonly ClientEvent[];
+  /**
+   * The events handlers recorded with `context.record` so far, node by node (in `nodes` order),
+   * each node's in the order it recorded them: an order that does not depend on how concurrent
+   * events interleaved, the same in both engines. With `node`, only that node's.
+   */
+  recorded(node?: NodeId | string): readonly RecordedEvent[];
+  /**
+   * Whether recorded event `a` happened before recorded event `b` (Lamport's relation `a -> b`:
+   * `a` is earlier on the same node, or a chain of sends and receives links `a` to `b`), as the
+   * engine tracked it, not as the protocol's clocks claim. Irreflexive; `a` and `b` are
+   * concurrent when neither happened before the other. Both must come from `recorded()`.
+   * In `fairlink check` the relation is part of the explored state (see `docs/causality.md`).
+   */
+  happenedBefore(a: RecordedEvent, b: RecordedEvent): boolean;
   /**
    * Per-run memory for properties that look at the past (history variables): the object stored
    * under `key`, created by `create` on first use in this run. Properties are shared across the

@@ -105,6 +105,16 @@ export interface Context<State, Message = unknown, Timer extends FiredTimer = Fi
   choose<T>(options: readonly T[]): T;
   /** Records a line in the trace. */
   log(text: string): void;
+  /**
+   * Records an event of this node for properties: they list recorded events with
+   * `view.recorded()` and ask `view.happenedBefore(a, b)` (Lamport's relation: earlier on the
+   * same node, or linked by a chain of sends and receives), which the engine tracks itself, so
+   * that a protocol need not carry its past events in its messages to have its clocks checked.
+   * `data` (plain, `null` when left out) is what the property compares, such as the clock values
+   * the protocol stamped on the event. Within a step, a record comes after the step's receive
+   * and after the sends asked for before it.
+   */
+  record(label: string, data?: unknown): void;
   /** Signs `value` as this node. Nobody else can produce this signature. */
   sign(value: unknown): Signature;
   /** Whether `signature` is `signer`'s signature of `value`. */

@@ -178,6 +178,18 @@ export class StepContext<State = unknown, Message = unknown> implements Context<
     this.push({ kind: 'log', text: String(text) });
   }
 
+  record(label: string, data: unknown = null): void {
+    if (typeof label !== 'string') throw this.fault('bad-call', 'record needs a string label');
+    const violation = findPlainViolation(data, true);
+    if (violation) {
+      throw this.fault(
+        'bad-call',
+        `record('${label}') data is not plain at ${violation.path}: ${violation.problem}`,
+      );
+    }
+    this.push({ kind: 'record', label, data });
+  }
+
   sign(value: unknown): Signature {
     return this.environment.sign(this.id, value);
   }

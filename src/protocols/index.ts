@@ -76,8 +76,13 @@ export {
 } from './clocks/vector-clock.js';
 export {
   clockStamping,
+  lamportConditionBroken,
+  stampedEvents,
+  vectorConditionBroken,
+  type ClockReceiveRules,
   type ClockScripts,
   type ClockStampingState,
+  type EventStamps,
   type ClockStampingTimer,
   type ScriptedEvent,
   type StampedEvent,

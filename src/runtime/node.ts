@@ -313,6 +313,9 @@ export class RuntimeNode implements StepEnvironment {
         this.trace?.record({ t: this.traceTime(), type: 'log', node: this.id, text: effect.text });
         this.options.onLog?.(effect.text);
         return;
+      case 'record':
+        // Recorded events serve the engines' properties (view.happenedBefore); a real run judges none.
+        return;
       case 'client': {
         const history = (this.history ??= this.options.history?.());
         const timeMs = performance.timeOrigin + performance.now();

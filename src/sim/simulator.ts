@@ -35,6 +35,17 @@ import { frozenWriteOf, SendSites } from './frozen-sends.js';
 import { EventQueue } from './queue.js';
 import { RandomStreams, type RandomStream } from '../core/index.js';
 import { SendKeys } from './send-keys.js';
+import {
+  happenedBeforeStamp,
+  mergePast,
+  recordedInNodeOrder,
+  stampedRecordOf,
+  stampRecord,
+  type CausalPast,
+  type StampedRecord,
+} from '../core/index.js';
+
+const NO_RECORDS: readonly StampedRecord[] = Object.freeze([]);
 
 /** How a node is placed in a system. */
 export interface NodeSpec {
@@ -291,6 +302,8 @@ type QueuedEvent =
       readonly message: unknown;
       /** The message id's number: the trace calls it `m<number>` (built only when tracing). */
       readonly messageNumber: number;
+      /** The sender's causal past at the send (`causality.ts`); absent while it has none. */
+      readonly past: CausalPast | undefined;
     }
   | {
       readonly kind: 'timer';
@@ -334,6 +347,12 @@ interface NodeSlot {
    */
   lastTargetId: NodeId | undefined;
   lastTarget: NodeSlot | undefined;
+  /**
+   * The node's causal past over recorded events, and its recorded events (`causality.ts`):
+   * absent until it records or hears of a record. Kept across crashes: causality survives them.
+   */
+  past: CausalPast | undefined;
+  records: StampedRecord[] | undefined;
 }
 
 /** The moment `RunOptions.observe` sees: read when the observer asks, not before. */
@@ -484,18 +503,30 @@ class Simulation implements StepEnvironment {
   /** The node whose handler is running, if any: its reads need no lookup by id. */
   private running: NodeSlot | undefined;
   private messageCount = 0;
+  /** Events recorded so far (`context.record`), across nodes: the view's list is rebuilt when it grows. */
+  private recordedCount = 0;
   private operationCount = 0;
   private timerToken = 0;
   private partitionCount = 0;
   private inLiveness = false;
   /** Scripted runs only: messages sent and not yet delivered or dropped, and timers' data by token. */
   private scriptInFlight:
-    { from: NodeId; to: NodeId; message: unknown; messageNumber: number; key: string }[] | undefined;
+    | {
+        from: NodeId;
+        to: NodeId;
+        message: unknown;
+        messageNumber: number;
+        key: string;
+        past: CausalPast | undefined;
+      }[]
+    | undefined;
   /**
    * Scripted runs only: every (sender, receiver, content) ever sent, which the network may
    * duplicate, and the number of its last send (a duplicate is a copy of that message).
    */
   private scriptSent: Map<string, number> | undefined;
+  /** Scripted runs only: the sender's causal past at the last send of each `scriptSent` key. */
+  private scriptSentPast: Map<string, CausalPast> | undefined;
   private scriptTimerData: Map<number, unknown> | undefined;
   /** Scripted runs only: each node's choices still to make. */
   private scriptChoices: Map<string, number[]> | undefined;
@@ -567,6 +598,8 @@ class Simulation implements StepEnvironment {
         clockDrift: spec.clock?.drift ?? 0,
         timerRandom: this.streams.stream(`timers:${name}`),
         byzantineRandom: spec.byzantine ? this.streams.stream(`byzantine:${name}`) : undefined,
+        past: undefined,
+        records: undefined,
       };
       this.slots.push(slot);
       this.slotById.set(name, slot);
@@ -792,7 +825,11 @@ class Simulation implements StepEnvironment {
         }
         this.stats.deliveries++;
         this.record({ t: this.time, type: 'deliver', node: slot.id, from: action.from, msg });
-        this.stepMessage(slot, action.from as NodeId, entry?.message ?? action.message);
+        const past =
+          entry === undefined
+            ? this.scriptSentPast?.get(scriptSendKey(action.from, action.to, key))
+            : entry.past;
+        this.stepMessage(slot, action.from as NodeId, entry?.message ?? action.message, past);
         return undefined;
       }
       case 'timer': {
@@ -909,7 +946,7 @@ class Simulation implements StepEnvironment {
         }
         if (slot.byzantine?.observe)
           slot.byzantine.observe(event.from, event.message, this.byzantineTools(slot));
-        this.stepMessage(slot, event.from, event.message);
+        this.stepMessage(slot, event.from, event.message, event.past);
         return true;
       }
       case 'timer': {
@@ -980,7 +1017,9 @@ class Simulation implements StepEnvironment {
   }
 
   /** {@link step} for a message, without building a trigger (the hot path). */
-  private stepMessage(slot: NodeSlot, from: NodeId, message: unknown): void {
+  private stepMessage(slot: NodeSlot, from: NodeId, message: unknown, past: CausalPast | undefined): void {
+    // The receive is the step's first event: what the sender knew, the receiver now knows.
+    if (past !== undefined) slot.past = mergePast(slot.past, past);
     this.beginStep(slot, 'onMessage');
     this.endStep(slot, (slot.context as StepContext).runMessage(from, message), message);
   }
@@ -1051,6 +1090,14 @@ class Simulation implements StepEnvironment {
       case 'send':
         this.send(slot, effect.to, effect.message);
         return;
+      case 'record': {
+        const records = (slot.records ??= []);
+        const record = stampRecord(slot.id, records.length, slot.past, effect.label, effect.data);
+        records.push(record);
+        slot.past = record.past;
+        this.recordedCount++;
+        return;
+      }
       case 'timer-set': {
         const token = ++this.timerToken;
         slot.timers.set(effect.name, token);
@@ -1114,6 +1161,7 @@ class Simulation implements StepEnvironment {
 
   private send(sender: NodeSlot, to: NodeId, message: unknown): void {
     const from = sender.id;
+    const past = sender.past;
     const target = this.targetOf(sender, to);
     const messageNumber = ++this.messageCount;
     this.stats.sends++;
@@ -1127,8 +1175,9 @@ class Simulation implements StepEnvironment {
     }
     if (this.scriptInFlight) {
       const key = plainToJson(message);
-      this.scriptInFlight.push({ from, to, message, messageNumber, key });
+      this.scriptInFlight.push({ from, to, message, messageNumber, key, past });
       this.scriptSent?.set(scriptSendKey(from, to, key), messageNumber);
+      if (past !== undefined) (this.scriptSentPast ??= new Map()).set(scriptSendKey(from, to, key), past);
       return;
     }
     const network = this.network;
@@ -1147,11 +1196,11 @@ class Simulation implements StepEnvironment {
       this.stats.duplicates++;
       this.record({ t: this.time, type: 'duplicate', node: from, to, msg: `m${messageNumber}` });
       const second = network.arrivalSecond;
-      this.deliverAt(network.arrivalFirst, from, to, target, message, messageNumber);
-      this.deliverAt(second, from, to, target, message, messageNumber);
+      this.deliverAt(network.arrivalFirst, from, to, target, message, messageNumber, past);
+      this.deliverAt(second, from, to, target, message, messageNumber, past);
       return;
     }
-    this.deliverAt(network.arrivalFirst, from, to, target, message, messageNumber);
+    this.deliverAt(network.arrivalFirst, from, to, target, message, messageNumber, past);
   }
 
   private deliverAt(
@@ -1161,8 +1210,9 @@ class Simulation implements StepEnvironment {
     target: NodeSlot | undefined,
     message: unknown,
     messageNumber: number,
+    past: CausalPast | undefined,
   ): void {
-    this.schedule_({ kind: 'deliver', time, sequence: 0, from, to, target, message, messageNumber });
+    this.schedule_({ kind: 'deliver', time, sequence: 0, from, to, target, message, messageNumber, past });
   }
 
   private schedule_(event: QueuedEvent): void {
@@ -1393,6 +1443,9 @@ class Simulation implements StepEnvironment {
     const simulation = this;
     const all = this.slots.map((slot) => slot.id);
     const ghosts = new Map<string, unknown>();
+    // The list of recorded events, rebuilt only when a record was added since.
+    let recorded: readonly StampedRecord[] = NO_RECORDS;
+    let recordedCount = 0;
     return {
       get now() {
         return simulation.time;
@@ -1415,6 +1468,20 @@ class Simulation implements StepEnvironment {
         return scheduled.map(({ from, to, message }) => ({ from, to, message }));
       },
       history: this.history,
+      recorded: (node?: string) => {
+        if (node !== undefined) return simulation.slotById.get(node)?.records ?? NO_RECORDS;
+        if (recordedCount !== simulation.recordedCount) {
+          recorded = recordedInNodeOrder(all, (id) => simulation.slotById.get(id)?.records);
+          recordedCount = simulation.recordedCount;
+        }
+        return recorded;
+      },
+      happenedBefore: (a, b) => {
+        const recordsOf = (id: string): readonly StampedRecord[] | undefined =>
+          simulation.slotById.get(id)?.records;
+        stampedRecordOf(a, recordsOf);
+        return happenedBeforeStamp(a, stampedRecordOf(b, recordsOf));
+      },
       ghost: <T>(key: string, create: () => T): T => {
         let value = ghosts.get(key) as T | undefined;
         if (value === undefined) {

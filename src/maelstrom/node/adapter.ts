@@ -165,6 +165,9 @@ export function runMaelstromNode<State>(
           case 'client':
             // Client histories belong to the workbench's clients, not to a node.
             break;
+          case 'record':
+            // Recorded events serve the engines' properties (view.happenedBefore); none are judged here.
+            break;
         }
       }
     };

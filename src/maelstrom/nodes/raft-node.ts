@@ -270,6 +270,10 @@ class RaftView<Data, Request> implements Context<Raft<Data, Request>, RaftWire<R
   choose<T>(options: readonly T[]): T {
     return this.outer.choose(options);
   }
+  record(label: string, data?: unknown): void {
+    this.outer.record(label, data);
+  }
+
   log(text: string): void {
     this.outer.log(text);
   }
