@@ -4,7 +4,7 @@
  * live line on a terminal, and elsewhere a line every few seconds (a search can run for hours).
  */
 
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { Progress } from '../check/index.js';
 import type { CampaignProgress } from '../sim/index.js';
 
@@ -26,6 +26,8 @@ const REDRAW_MS = 100;
 /** A bar on `stream` when it is a terminal; otherwise a display that shows nothing. */
 export function campaignProgressBar(stream: ProgressStream): CampaignProgressBar {
   if (stream.isTTY !== true) return { update: () => undefined, stop: () => undefined };
+  // Loaded here, on a terminal only: pipes and CI logs (and every `check`) do without it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const startedAtMs = performance.now();
   const bar = new cliProgress.SingleBar(
     {
