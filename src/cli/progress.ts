@@ -6,6 +6,7 @@
 
 import { createRequire } from 'node:module';
 import type { Progress } from '../check/index.js';
+import { formatCount } from '../core/index.js';
 import type { CampaignProgress } from '../sim/index.js';
 
 /** Where progress goes. */
@@ -126,7 +127,7 @@ export function searchProgressDisplay(stream: ProgressStream, lineIntervalMs: nu
 
 /** States, distinct states, depth, rate, memory against its budget, time. */
 export function searchProgressText(progress: Progress): string {
-  const count = (value: number): string => Math.round(value).toLocaleString('en-US');
+  const count = (value: number): string => formatCount(Math.round(value));
   return (
     `${count(progress.generatedStates)} states, ${count(progress.distinctStates)} distinct, ` +
     `depth ${progress.depth}, ${count(progress.statesPerSecond)} states/s, ` +
