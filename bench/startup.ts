@@ -59,14 +59,40 @@ const medians = Object.fromEntries(
   Object.entries(samples).map(([name, values]) => [name, Math.round(median(values))]),
 ) as Record<keyof typeof commands, number>;
 const seconds = (ms: number): number => Math.round(ms) / 1000;
+const loadAverage = Math.round(((loadBefore + (loadavg()[0] ?? 0)) / 2) * 100) / 100;
+const bare = medians.bareNode ?? 0;
+// A table on stderr for the reader (bench/run.ts passes stderr through); the JSON on stdout.
+const labels: Record<string, string> = {
+  bareNode: 'node -e 0',
+  sim: `node bin/fairlink.js ${simArgs.join(' ')}`,
+  check: `node bin/fairlink.js ${checkArgs.join(' ')}`,
+  npxSim: `npx fairlink ${simArgs.join(' ')}`,
+  npxCheck: `npx fairlink ${checkArgs.join(' ')}`,
+};
+const width = Math.max(...Object.values(labels).map((label) => label.length));
+process.stderr.write(
+  `startup: medians of ${ROUNDS} alternated rounds, load average ${loadAverage}\n` +
+    Object.entries(medians)
+      .map(([name, ms]) => {
+        const times = bare > 0 ? ` (${(ms / bare).toFixed(1)}x node -e 0)` : '';
+        return `  ${(labels[name] ?? name).padEnd(width)}  ${seconds(ms).toFixed(3)} s${name === 'bareNode' ? '' : times}`;
+      })
+      .join('\n') +
+    '\n',
+);
 process.stdout.write(
   `${JSON.stringify({
     rounds: ROUNDS,
-    loadAverage1Minute: Math.round(((loadBefore + (loadavg()[0] ?? 0)) / 2) * 100) / 100,
+    loadAverage1Minute: loadAverage,
     medianWallSeconds: Object.fromEntries(Object.entries(medians).map(([name, ms]) => [name, seconds(ms)])),
     overBareNodeSeconds: {
-      sim: seconds((medians.sim ?? 0) - (medians.bareNode ?? 0)),
-      check: seconds((medians.check ?? 0) - (medians.bareNode ?? 0)),
+      sim: seconds((medians.sim ?? 0) - bare),
+      check: seconds((medians.check ?? 0) - bare),
+    },
+    // Against bare Node in the same run: steadier than seconds when the machine is busy.
+    timesBareNode: {
+      sim: bare > 0 ? Math.round(((medians.sim ?? 0) / bare) * 10) / 10 : null,
+      check: bare > 0 ? Math.round(((medians.check ?? 0) / bare) * 10) / 10 : null,
     },
     npxAddsSeconds: {
       sim: seconds((medians.npxSim ?? 0) - (medians.sim ?? 0)),

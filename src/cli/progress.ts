@@ -4,8 +4,9 @@
  * live line on a terminal, and elsewhere a line every few seconds (a search can run for hours).
  */
 
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { Progress } from '../check/index.js';
+import { formatCount } from '../core/index.js';
 import type { CampaignProgress } from '../sim/index.js';
 
 /** Where progress goes. */
@@ -26,6 +27,8 @@ const REDRAW_MS = 100;
 /** A bar on `stream` when it is a terminal; otherwise a display that shows nothing. */
 export function campaignProgressBar(stream: ProgressStream): CampaignProgressBar {
   if (stream.isTTY !== true) return { update: () => undefined, stop: () => undefined };
+  // Loaded here, on a terminal only: pipes and CI logs (and every `check`) do without it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const startedAtMs = performance.now();
   const bar = new cliProgress.SingleBar(
     {
@@ -124,7 +127,7 @@ export function searchProgressDisplay(stream: ProgressStream, lineIntervalMs: nu
 
 /** States, distinct states, depth, rate, memory against its budget, time. */
 export function searchProgressText(progress: Progress): string {
-  const count = (value: number): string => Math.round(value).toLocaleString('en-US');
+  const count = (value: number): string => formatCount(Math.round(value));
   return (
     `${count(progress.generatedStates)} states, ${count(progress.distinctStates)} distinct, ` +
     `depth ${progress.depth}, ${count(progress.statesPerSecond)} states/s, ` +

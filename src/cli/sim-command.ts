@@ -7,8 +7,7 @@
  */
 
 import type { Command } from 'commander';
-import { writeOutputs } from '../report/index.js';
-import { formatSimText, simJson, type SimInvocation } from '../report/index.js';
+import type { SimInvocation } from '../report/index.js';
 import { runCampaign, type CampaignResult, type SeedRange, type Shard } from '../sim/index.js';
 import { loadScenario } from '../sim/index.js';
 import { parseShrinkToken } from '../sim/index.js';
@@ -162,8 +161,9 @@ async function simCommand(
 
   const progress = campaignProgressBar(cli.stderr);
   let result: CampaignResult;
+  let report: Promise<typeof import('../report/index.js')> | undefined;
   try {
-    result = await runCampaign({
+    const campaign = runCampaign({
       scenarioPath,
       params: invocation.params,
       ...(options.seed === undefined ? {} : { seeds: { from: options.seed, to: options.seed } }),
@@ -186,10 +186,16 @@ async function simCommand(
       onProgress: progress.update,
       onWorkerOutput: (chunk) => cli.stderr.write(chunk),
     });
+    // The first worker has started (runCampaign spawns it before its first await): load what
+    // reports the result meanwhile, on this thread. Loaded up front, the report's modules (the
+    // checker, the history checkers) held the worker back by their load time.
+    report = import('../report/index.js');
+    result = await campaign;
   } finally {
     progress.stop();
   }
 
+  const { formatSimText, simJson, writeOutputs } = await report;
   const files = await writeOutputs(result, invocation, requested);
   if (options.json) cli.stdout.write(`${JSON.stringify(simJson(result, invocation, files))}\n`);
   else cli.stdout.write(formatSimText(result, invocation, files));

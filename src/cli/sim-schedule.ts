@@ -15,7 +15,7 @@ import { formatDuration } from '../sim/index.js';
 import { ScriptStepError, simulate, type SimulationResult } from '../sim/index.js';
 import { writeFileAtomic } from '../trace/index.js';
 import { renderTraceHtml } from '../trace/index.js';
-import { parseTraceJsonlWithLines, traceToJsonl } from '../trace/index.js';
+import { loadTraceReader, traceToJsonl } from '../trace/index.js';
 import type { CliContext } from './context.js';
 import { ExitCode, type ExitCodeValue } from './usage.js';
 
@@ -37,6 +37,7 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
   } catch {
     throw new InputError(`--schedule ${replay.schedulePath}: cannot read the file`);
   }
+  const { parseTraceJsonlWithLines } = await loadTraceReader();
   const { trace: schedule, eventLines } = parseTraceJsonlWithLines(text, replay.schedulePath);
   const scenario = await loadScenario(replay.scenarioPath);
   const prepared = prepareScenario(scenario, replay.scenarioPath, replay.params);

@@ -69,6 +69,7 @@ export {
 } from './step.js';
 
 // Used by other modules of fairlink (not part of the package entry points).
+export { formatCount } from './format-count.js';
 export { setEntry } from './plain.js';
 export {
   describeNotPlain,

@@ -10,7 +10,7 @@ import { InputError } from '../core/index.js';
 import { loadScenario, prepareScenario, type PreparedScenario } from '../sim/index.js';
 import { checkScheduleFits, scriptFromTrace } from '../sim/index.js';
 import type { RunOptions, SimSnapshot } from '../sim/index.js';
-import { parseTraceJsonlWithLines } from '../trace/index.js';
+import { loadTraceReader } from '../trace/index.js';
 import { formatBranchPath, type BranchPath } from './branch-path.js';
 import { actionOfChoice, enabledChoices, type Choice } from './choices.js';
 import { momentOf, recordRun, snapshotsAt, type RecordedRun } from './recorded-run.js';
@@ -74,6 +74,7 @@ export class ScenarioSession {
       } catch {
         throw new InputError(`--schedule ${source.schedulePath}: cannot read the file`);
       }
+      const { parseTraceJsonlWithLines } = await loadTraceReader();
       const { trace, eventLines } = parseTraceJsonlWithLines(text, source.schedulePath);
       checkScheduleFits(
         trace.header,

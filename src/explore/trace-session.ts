@@ -9,7 +9,7 @@ import { InputError } from '../core/index.js';
 import type { NodeId } from '../core/index.js';
 import type { SimSnapshot } from '../sim/index.js';
 import type { Trace } from '../trace/index.js';
-import { parseTraceJsonl } from '../trace/index.js';
+import { loadTraceReader } from '../trace/index.js';
 import type { BranchPath } from './branch-path.js';
 import type { MomentView } from './scenario-session.js';
 import type { RunView } from './run-view.js';
@@ -27,6 +27,7 @@ export class TraceSession {
     } catch {
       throw new InputError(`${tracePath}: cannot read the file`);
     }
+    const { parseTraceJsonl } = await loadTraceReader();
     return new TraceSession(tracePath, parseTraceJsonl(text, tracePath));
   }
 

@@ -5,7 +5,7 @@
  */
 
 import { getHeapStatistics } from 'node:v8';
-import { plainToJson } from '../core/index.js';
+import { formatCount, plainToJson } from '../core/index.js';
 import { describeChoices } from '../check/index.js';
 import type { CheckResult } from '../check/index.js';
 import type { Params } from '../sim/index.js';
@@ -65,7 +65,7 @@ export function abbreviate(text: string, limit = 400): string {
  * if the search was not stopped by a limit.
  */
 function stopLine(result: CheckResult<unknown, unknown>, options: CheckLimits): string | undefined {
-  const states = `${result.distinctStates.toLocaleString('en-US')} states`;
+  const states = `${formatCount(result.distinctStates)} states`;
   switch (result.stopReason) {
     case 'maxMemory':
       return `stopped: memory limit ${result.memoryLimitMb} MB reached after ${states} (raise it with --memory-limit MB)`;
@@ -104,7 +104,7 @@ export function formatCheckText(
   initialChoices = '',
 ): string {
   const figures =
-    `${result.distinctStates.toLocaleString('en-US')} distinct states, ${result.generatedStates.toLocaleString('en-US')} generated, ` +
+    `${formatCount(result.distinctStates)} distinct states, ${formatCount(result.generatedStates)} generated, ` +
     `depth ${result.maxDepth}, ${(result.elapsedMs / 1000).toFixed(2)} s` +
     (result.workers > 1 ? ` on ${result.workers} workers` : '');
   const lines: string[] = [];

@@ -4,7 +4,8 @@
  */
 
 import type { CampaignFailure, CampaignResult, SeedFailure } from '../sim/index.js';
-import { formatCount, formatDuration } from '../sim/index.js';
+import { formatCount } from '../core/index.js';
+import { formatDuration } from '../sim/index.js';
 import { shellCommand } from './shell.js';
 
 /** How the campaign was asked for, for the replay command. */

@@ -85,5 +85,5 @@ export type { ScriptedAction, SimSnapshot } from './simulator.js';
 export { type Grudge } from './network.js';
 export { buildGrudge, grudgeToRecord, type NamedGrudge } from './partitions.js';
 export { checkScheduleFits, scriptFromTrace } from './script.js';
-export { formatCount, formatDuration } from './shrink.js';
+export { formatDuration } from './shrink.js';
 export { ScriptStepError } from './simulator.js';

@@ -48,9 +48,10 @@
  * run here is exactly that replay, checked to fail the same way with the same size.
  */
 
+import { formatCount } from '../core/index.js';
 import { operationCone, scheduleCauses } from './schedule-causes.js';
 import { scriptFromTrace } from './script.js';
-import { formatCount, sameFailure } from './shrink.js';
+import { sameFailure } from './shrink.js';
 import {
   simulate,
   type Failure,

@@ -5,7 +5,8 @@ import { defineProtocol } from '../core/index.js';
 import { uniform } from './distributions.js';
 import { always, eventually, invariant } from '../core/index.js';
 import { parseShrinkToken } from './replay-token.js';
-import { formatCount, formatDuration, sameFailure, shrinkFailure, type ShrinkOutcome } from './shrink.js';
+import { formatCount } from '../core/index.js';
+import { formatDuration, sameFailure, shrinkFailure, type ShrinkOutcome } from './shrink.js';
 import { simulate, type SimulationConfig, type SimulationResult } from './simulator.js';
 
 // --- A replicator that retries once: a value is lost to a follower only when
@@ -517,10 +518,7 @@ describe('sameFailure', () => {
 });
 
 describe('summary formatting', () => {
-  it('groups thousands and picks ms or s, the same on every machine', () => {
-    expect(formatCount(7)).toBe('7');
-    expect(formatCount(2341)).toBe('2,341');
-    expect(formatCount(1_234_567)).toBe('1,234,567');
+  it('picks ms or s, the same on every machine', () => {
     expect(formatDuration(850)).toBe('850 ms');
     expect(formatDuration(12.3456)).toBe('12.346 ms');
     expect(formatDuration(1250)).toBe('1.25 s');

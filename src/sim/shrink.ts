@@ -42,7 +42,7 @@
  * depend on the machine's speed, so it is opt-in (`timeBudgetMs`).
  */
 
-import { InputError } from '../core/index.js';
+import { formatCount, InputError } from '../core/index.js';
 import { formatShrinkToken } from './replay-token.js';
 import {
   simulate,
@@ -367,11 +367,6 @@ function notShrunk(before: RunSize, attempts: number, budgetLeft: boolean): stri
 
 function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** `2341` as `2,341`, the same on every machine (unlike `toLocaleString`). */
-export function formatCount(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** `850` as `850 ms`, `1250` as `1.25 s`. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceEvent, type TraceHeader } from './events.js';
 import { longFailingTrace } from '../../test/support/long-failing-trace.js';
 import { renderTraceHtml } from './html.js';
@@ -216,6 +216,18 @@ describe('renderTraceHtml', () => {
     // The violation lies beyond the cut: still announced, without a link into the diagram.
     expect(capped).toContain('violated at 21 ms: a &lt; b</div>');
     expect(() => renderTraceHtml(trace, { eventsMax: 0 })).toThrow(/eventsMax/);
+  });
+
+  it('groups thousands without toLocaleString (its first call sets up ICU: start-up time)', () => {
+    const toLocaleString = vi.spyOn(Number.prototype, 'toLocaleString');
+    try {
+      const boots: TraceEvent[] = Array.from({ length: 1234 }, (_, t) => ({ t, type: 'boot', node: 'n1' }));
+      const page = renderTraceHtml({ header, events: boots }, { eventsMax: 8 });
+      expect(page).toContain('This trace has 1,234 events: the diagram shows the first 8');
+      expect(toLocaleString).not.toHaveBeenCalled();
+    } finally {
+      toLocaleString.mockRestore();
+    }
   });
 
   it('gives a lane to a node the header does not list', () => {

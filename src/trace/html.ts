@@ -4,6 +4,7 @@
  * SVG; nothing fetched), so it can be attached to a bug report or a CI run.
  */
 
+import { formatCount } from '../core/index.js';
 import type { Trace, TraceEvent } from './events.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import {
@@ -139,7 +140,7 @@ function renderBanners(all: readonly TraceEvent[], drawn: number, unit: TimeUnit
   if (drawn < all.length) {
     const lastMs = (all[drawn - 1] as TraceEvent).t;
     parts.push(
-      `<div class="banner note">This trace has ${all.length.toLocaleString('en-US')} events: the diagram shows the first ${drawn.toLocaleString('en-US')} (up to ${escapeHtml(formatMoment(lastMs, unit))}). The counts below cover all of them.</div>`,
+      `<div class="banner note">This trace has ${formatCount(all.length)} events: the diagram shows the first ${formatCount(drawn)} (up to ${escapeHtml(formatMoment(lastMs, unit))}). The counts below cover all of them.</div>`,
     );
   }
   return parts.join('');
@@ -163,14 +164,14 @@ function renderFacts(trace: Trace): string {
       `${header.nodes.length}${groups.length > 1 ? ` in ${groups.join(', ')}` : ''}${byzantine > 0 ? ` (${byzantine} Byzantine)` : ''}`,
     ),
     fact('ends at', formatMoment(endMs, timeUnitOf(header))),
-    fact('events', events.length.toLocaleString('en-US')),
+    fact('events', formatCount(events.length)),
     ...(header.shrunk === undefined ? [] : [fact('shrunk', header.shrunk)]),
   ];
   return `<div class="facts"><span class="label">run</span>${facts.join('')}</div><div class="facts">${renderCounts(events)}</div>`;
 }
 
 function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : nouns}`;
+  return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
 }
 
 function renderCounts(events: readonly TraceEvent[]): string {

@@ -4,18 +4,13 @@
  */
 
 export * from './events.js';
-export { parseTraceJsonl, TraceFormatError, traceToJsonl } from './jsonl.js';
-export {
-  TRACE_EVENT_TYPES,
-  traceEventSchema,
-  traceHeaderSchema,
-  traceJsonSchema,
-  traceLineSchema,
-} from './schema.js';
+export { traceToJsonl } from './write-jsonl.js';
 export { writeFileAtomic } from './files.js';
 export { renderTraceHtml, TRACE_HTML_EVENTS_MAX, type TraceHtmlOptions } from './html.js';
 export { SHIVIZ_REGEX, traceToShiviz, type ShivizOptions } from './shiviz.js';
 
 // Used by other modules of fairlink (not part of the package entry points).
 export { escapeHtml } from './escape.js';
-export { parseTraceJsonlWithLines } from './jsonl.js';
+// Reading a trace (parseTraceJsonl, TraceFormatError) and its zod schema are not re-exported:
+// they load zod, which writing does not need (see reader.ts). `public.ts` exports them directly.
+export { loadTraceReader } from './reader.js';

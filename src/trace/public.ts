@@ -8,10 +8,7 @@
 export {
   TRACE_FORMAT,
   TRACE_VERSION,
-  TraceFormatError,
-  parseTraceJsonl,
   renderTraceHtml,
-  traceJsonSchema,
   traceToJsonl,
   traceToShiviz,
   type DropReason,
@@ -23,3 +20,6 @@ export {
   type TraceHtmlOptions,
   type TraceNode,
 } from './index.js';
+// Straight from their files: the module barrel leaves them out, as they load zod (reader.ts).
+export { TraceFormatError, parseTraceJsonl } from './jsonl.js';
+export { traceJsonSchema } from './schema.js';

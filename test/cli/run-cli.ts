@@ -45,12 +45,18 @@ export const CLI_KILL_AFTER_MS = 120_000;
 /** Runs `node <script> ...args` in `cwd` (default bin/fairlink.js), killing it after `timeoutMs`. */
 export function runFairlink(
   args: readonly string[],
-  options: { readonly cwd: string; readonly timeoutMs?: number; readonly script?: string },
+  options: {
+    readonly cwd: string;
+    readonly timeoutMs?: number;
+    readonly script?: string;
+    /** Added to the environment. */
+    readonly env?: Readonly<Record<string, string>>;
+  },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.script ?? fairlinkBin, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

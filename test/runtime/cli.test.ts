@@ -210,7 +210,7 @@ describe('fairlink cluster up', () => {
       const pids = [...text.matchAll(/([ab]) pid (\d+)/g)].map((match) => Number(match[2]));
       for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
       // Each node wrote its trace.
-      const { parseTraceJsonl } = await import('../../src/trace/index.js');
+      const { parseTraceJsonl } = await import('../../src/trace/public.js');
       const trace = parseTraceJsonl(
         (await import('node:fs')).readFileSync(join(folder, 'traces', 'a.trace.jsonl'), 'utf8'),
         'a',

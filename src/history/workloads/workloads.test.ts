@@ -4,7 +4,7 @@ import { InputError } from '../../core/index.js';
 import { defineProtocol, type Protocol } from '../../core/index.js';
 import { constant, uniform } from '../../sim/index.js';
 import { simulate, type SimulationConfig } from '../../sim/index.js';
-import { parseTraceJsonl, traceToJsonl } from '../../trace/index.js';
+import { loadTraceReader, traceToJsonl } from '../../trace/index.js';
 import { checkLinearizability } from '../linearizability/check.js';
 import { linearizable } from '../properties.js';
 import { pairOperations } from '../types.js';
@@ -271,10 +271,11 @@ describe('recording conventions', () => {
     expect(isKeyedValue(new Map([['key', 1]]))).toBe(false);
   });
 
-  it('rebuilds the same history from a saved trace as from the run', () => {
+  it('rebuilds the same history from a saved trace as from the run', async () => {
     const workload = keyValueWorkload();
     const result = simulate(system(workload, objectServer('kv'), { drop: 0.5 }), { seed: 3, trace: true });
     const fromRun = historyFromSimulation(result.history, 'run');
+    const { parseTraceJsonl } = await loadTraceReader();
     const trace = parseTraceJsonl(traceToJsonl(result.trace!), 'saved.jsonl');
     const fromTrace = historyFromTrace(trace, 'run');
     expect(fromTrace).toEqual(fromRun);
