@@ -58,9 +58,12 @@ describe('schedule shrinking of the broken Raft key-value store', () => {
       expect(sizes(shrunk.sizes.after)).toEqual(after);
       const trace = result.trace as NonNullable<typeof result.trace>;
       const params = { ...brokenScenario.params, bug };
+      // As `fairlink sim --schedule TRACE` replays it: the actions and each node's choices.
+      const script = scriptFromTrace(trace, 'reported');
       const replayed = simulate(brokenScenario.build(params), {
         seed: trace.header.seed,
-        script: scriptFromTrace(trace, 'reported').actions,
+        script: script.actions,
+        scriptChoices: script.choices,
         trace: true,
         scenario: trace.header.scenario,
         params: trace.header.params,

@@ -49,7 +49,7 @@
  */
 
 import { operationCone, scheduleCauses } from './schedule-causes.js';
-import { scriptFromTrace } from './script.js';
+import { actionsWithChoices, scriptFromTrace } from './script.js';
 import { formatCount, sameFailure } from './shrink.js';
 import {
   simulate,
@@ -242,13 +242,13 @@ export function shrinkSchedule(
     if (!sameFailure(target, result.failure) || result.trace === undefined) return undefined;
     // Its own schedule: only what happened, up to the failure.
     return {
-      actions: scriptFromTrace(result.trace, 'shrunk run').actions,
+      actions: actionsWithChoices(scriptFromTrace(result.trace, 'shrunk run')),
       result,
       size: scheduleSizeOf(result),
     };
   };
 
-  const reproduced = run(scriptFromTrace(failing.trace, 'failing run').actions);
+  const reproduced = run(actionsWithChoices(scriptFromTrace(failing.trace, 'failing run')));
   if (reproduced === undefined) {
     return {
       reduced: false,
@@ -423,9 +423,14 @@ export function shrinkSchedule(
   const stoppedBy: ScheduleShrinkStop = timedOut ? 'time' : attempts >= runsMax ? 'runs' : 'fixpoint';
 
   // The shrunk run as `fairlink sim --schedule TRACE` replays it: strictly, from its own trace.
+  const bestScript = scriptFromTrace(
+    best.result.trace as NonNullable<SimulationResult['trace']>,
+    'shrunk run',
+  );
   const result = simulate(options.tracedConfig ?? config, {
     seed,
-    script: best.actions,
+    script: bestScript.actions,
+    scriptChoices: bestScript.choices,
     trace: true,
     ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
     ...(options.params === undefined ? {} : { params: options.params }),

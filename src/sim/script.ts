@@ -23,6 +23,16 @@ export interface TraceScript {
   readonly lines: readonly number[];
   /** Each node's choices (`choose` events) in order, for `RunOptions.scriptChoices`. */
   readonly choices: Readonly<Record<string, readonly number[]>>;
+  /** `stepChoices[i]`: the choices action `i`'s step made (`ScriptedAction.choices`), if any. */
+  readonly stepChoices: readonly (readonly number[] | undefined)[];
+}
+
+/** The actions of a script, each with the choices its step made: a schedule whose steps keep their choices. */
+export function actionsWithChoices(script: TraceScript): readonly ScriptedAction[] {
+  return script.actions.map((action, index) => {
+    const choices = script.stepChoices[index];
+    return choices === undefined ? action : { ...action, choices };
+  });
 }
 
 /**
@@ -34,6 +44,7 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
   const actions: ScriptedAction[] = [];
   const lines: number[] = [];
   const choices: Record<string, number[]> = {};
+  const stepChoices: (number[] | undefined)[] = [];
   const messageOf = (msg: string, line: number): { from: string; to: string; message: unknown } => {
     const found = sent.get(msg);
     if (!found)
@@ -72,14 +83,20 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
       case 'recover':
         push({ type: 'recover', node: event.node }, line);
         return;
-      case 'choose':
+      case 'choose': {
         (choices[event.node] ??= []).push(event.index);
+        // A choice belongs to the step of the last action when that action ran at its node (a
+        // choice before the first action is a boot's).
+        const last = actions[actions.length - 1];
+        if (last !== undefined && ('to' in last ? last.to : last.node) === event.node)
+          (stepChoices[actions.length - 1] ??= []).push(event.index);
         return;
+      }
       default:
         return;
     }
   });
-  return { actions, lines, choices };
+  return { actions, lines, choices, stepChoices };
 }
 
 /** What a schedule is replayed on. */

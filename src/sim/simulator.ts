@@ -188,7 +188,16 @@ export type ScriptedAction = (
     }
   | { readonly type: 'timer'; readonly node: string; readonly name: string }
   | { readonly type: 'crash' | 'recover'; readonly node: string }
-) & { readonly atMs?: number };
+) & {
+  readonly atMs?: number;
+  /**
+   * The choices (`choose`, `randomInt`) the action's step makes, in order, as the trace of
+   * the run it comes from recorded them; for that step they stand in for the node's list in
+   * `RunOptions.scriptChoices`, past their end the node draws. Schedule shrinking gives them,
+   * so that a step keeps its choices when earlier steps of its node are left out.
+   */
+  readonly choices?: readonly number[];
+};
 
 /**
  * A scripted action that cannot happen in the simulated system (a timer that is not pending, a
@@ -597,16 +606,20 @@ class Simulation implements StepEnvironment {
   choose(node: NodeId, options: number): number {
     const slot = this.slotOf(node);
     const scripted = this.scriptChoices?.get(slot.id);
-    let index: number;
+    // A choice takes one draw of the stream even when scripted: what the node draws after its
+    // scripted choices is then what it drew in the run that made them.
+    const drawn = Math.floor(slot.random.next() * options);
+    let index = drawn;
     if (scripted !== undefined && scripted.length > 0) {
       index = scripted.shift() as number;
       if (!(Number.isInteger(index) && index >= 0 && index < options)) {
-        // Not thrown here: the handler would take it for its own failure. `runScript` throws it.
-        this.scriptChoiceProblem ??= `${slot.id} chose option ${index} of a choice that has ${options} options`;
-        index = 0;
+        // A shrunk schedule's step may face another choice than it made: it draws this one.
+        if (!this.options.lenientScript) {
+          // Not thrown here: the handler would take it for its own failure. `runScript` throws it.
+          this.scriptChoiceProblem ??= `${slot.id} chose option ${index} of a choice that has ${options} options`;
+        }
+        index = drawn;
       }
-    } else {
-      index = Math.floor(slot.random.next() * options);
     }
     this.record({ t: this.time, type: 'choose', node: slot.id, index, of: options });
     return index;
@@ -732,9 +745,10 @@ class Simulation implements StepEnvironment {
     script.forEach((action, index) => {
       if (this.failure) return;
       this.time = action.atMs ?? done + 1;
-      const impossible = this.scriptStep(action) ?? this.scriptChoiceProblem;
+      const impossible = this.scriptStepWithChoices(action) ?? this.scriptChoiceProblem;
       if (impossible !== undefined) {
-        // A scripted choice that does not fit is never skipped: the schedule is not of this system.
+        // In a strict replay, a scripted choice that does not fit is never skipped: the schedule
+        // is not of this system (a lenient one draws instead, see `choose`).
         if (this.options.lenientScript && this.scriptChoiceProblem === undefined) return;
         throw new ScriptStepError(index + 1, impossible);
       }
@@ -744,6 +758,22 @@ class Simulation implements StepEnvironment {
       this.checkProperties();
       this.options.observe?.(this.moment);
     });
+  }
+
+  /** Carries out one scripted action with its own choices, if it has them (`ScriptedAction.choices`). */
+  private scriptStepWithChoices(action: ScriptedAction): string | undefined {
+    const choices = this.scriptChoices;
+    if (action.choices === undefined || choices === undefined) return this.scriptStep(action);
+    const node = 'to' in action ? action.to : action.node;
+    const listed = choices.get(node);
+    choices.set(node, [...action.choices]);
+    try {
+      return this.scriptStep(action);
+    } finally {
+      // The node's own list is back for its other steps; what this step left of its choices goes.
+      if (listed === undefined) choices.delete(node);
+      else choices.set(node, listed);
+    }
   }
 
   /** Carries out one scripted action; returns why it is impossible, if it is. */
