@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import raftKvScenario from '../../examples/raft-kv.js';
 import { operationCone, scheduleCauses } from './schedule-causes.js';
-import { actionsWithChoices, scriptFromTrace } from './script.js';
+import { actionsForLenientReplay, scriptFromTrace } from './script.js';
 import { simulate } from './simulator.js';
 
 /** A short run of the Raft store, whose clients start each operation on a timer the last reply set. */
@@ -65,7 +65,7 @@ describe('schedule causes', () => {
 
   it("an operation left out: the client's later operations keep what they drew (their choices are the trace's)", () => {
     const { config, result, trace } = clientRun();
-    const actions = actionsWithChoices(scriptFromTrace(trace, 'run'));
+    const actions = actionsForLenientReplay(scriptFromTrace(trace, 'run'));
     const causes = scheduleCauses(trace);
     const invoking = causes.invokes.flatMap((invokes, index) => (invokes ? [index] : []));
     const middle = invoking[1]!;

@@ -197,6 +197,13 @@ export type ScriptedAction = (
    * so that a step keeps its choices when earlier steps of its node are left out.
    */
   readonly choices?: readonly number[];
+  /**
+   * Deliveries and losses: which step sent the message, as the index of its action in the
+   * script (-1: a boot) and its place among that step's sends on this link. A lenient replay
+   * whose schedule lost the exact message (shrinking changed its content) takes the message
+   * that step sent there instead. Schedule shrinking gives it.
+   */
+  readonly sentBy?: { readonly action: number; readonly nth: number };
 };
 
 /**
@@ -499,7 +506,20 @@ class Simulation implements StepEnvironment {
   private inLiveness = false;
   /** Scripted runs only: messages sent and not yet delivered or dropped, and timers' data by token. */
   private scriptInFlight:
-    { from: NodeId; to: NodeId; message: unknown; messageNumber: number; key: string }[] | undefined;
+    | {
+        from: NodeId;
+        to: NodeId;
+        message: unknown;
+        messageNumber: number;
+        key: string;
+        /** The script's action whose step sent it (-1: a boot), and its place among that step's sends on the link. */
+        action: number;
+        nth: number;
+      }[]
+    | undefined;
+  /** Scripted runs only: the action being carried out (-1: the boots), and its sends so far per link. */
+  private scriptAction = -1;
+  private scriptActionSends = new Map<string, number>();
   /**
    * Scripted runs only: every (sender, receiver, content) ever sent, which the network may
    * duplicate, and the number of its last send (a duplicate is a copy of that message).
@@ -745,6 +765,8 @@ class Simulation implements StepEnvironment {
     script.forEach((action, index) => {
       if (this.failure) return;
       this.time = action.atMs ?? done + 1;
+      this.scriptAction = index;
+      this.scriptActionSends.clear();
       const impossible = this.scriptStepWithChoices(action) ?? this.scriptChoiceProblem;
       if (impossible !== undefined) {
         // In a strict replay, a scripted choice that does not fit is never skipped: the schedule
@@ -786,14 +808,22 @@ class Simulation implements StepEnvironment {
         let index = inFlight.findIndex(
           (entry) => entry.from === action.from && entry.to === action.to && entry.key === key,
         );
-        if (index < 0 && this.options.lenientScript) {
+        if (this.options.lenientScript) {
           // Shrinking left out something that changed this message's content (a counter, a
-          // term, a value): the oldest message of the same kind on the link stands in for it.
+          // term, a value): the message of the same kind that the same step sent on the link
+          // stands in for it, else the oldest of that kind on the link.
           const kind = messageKind(action.message);
-          index = inFlight.findIndex(
-            (entry) =>
-              entry.from === action.from && entry.to === action.to && messageKind(entry.message) === kind,
-          );
+          const sentBy = action.sentBy;
+          const sameKind = (entry: (typeof inFlight)[number]): boolean =>
+            entry.from === action.from && entry.to === action.to && messageKind(entry.message) === kind;
+          const bySender =
+            sentBy === undefined
+              ? -1
+              : inFlight.findIndex(
+                  (entry) => entry.action === sentBy.action && entry.nth === sentBy.nth && sameKind(entry),
+                );
+          if (bySender >= 0) index = bySender;
+          else if (index < 0) index = inFlight.findIndex(sameKind);
         }
         // A message delivered again after its last copy left is a duplicate made by the network.
         const entry = index >= 0 ? inFlight.splice(index, 1)[0] : undefined;
@@ -1157,7 +1187,10 @@ class Simulation implements StepEnvironment {
     }
     if (this.scriptInFlight) {
       const key = plainToJson(message);
-      this.scriptInFlight.push({ from, to, message, messageNumber, key });
+      const link = `${from}\u0000${to}`;
+      const nth = this.scriptActionSends.get(link) ?? 0;
+      this.scriptActionSends.set(link, nth + 1);
+      this.scriptInFlight.push({ from, to, message, messageNumber, key, action: this.scriptAction, nth });
       this.scriptSent?.set(scriptSendKey(from, to, key), messageNumber);
       return;
     }
