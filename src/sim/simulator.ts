@@ -118,7 +118,8 @@ export interface RunOptions {
   /**
    * With `script`: each node's choices (`choose`, `randomInt`) in the order it makes them, as
    * a checker trace's `choose` events give them; past the end of its list a node draws from
-   * its seeded stream.
+   * its seeded stream (a scripted choice takes a draw too, so that draws after it are those of
+   * the seeded run that made it).
    */
   readonly scriptChoices?: Readonly<Record<string, readonly number[]>>;
   /**

@@ -4,8 +4,9 @@
  * register, a key-value store (get, put, append, cas), a queue, a set and a counter.
  *
  * A generator is a pure function of the client's number, how many operations it issued before
- * and a random source (the client node's seeded stream): no memory of its own, so that one
- * workload object serves every seed of a campaign and every client of a run.
+ * and a random source (the client node's seeded stream; whole draws are made as the node's
+ * choices, see `WorkloadInput.pick`): no memory of its own, so that one workload object serves
+ * every seed of a campaign and every client of a run.
  *
  * Written values come from a small domain (Jepsen's registers use 0 to 4) where a checker
  * benefits from collisions being possible (compare-and-set succeeds often enough to matter);
