@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import raftKvScenario from '../../examples/raft-kv.js';
 import { operationCone, scheduleCauses } from './schedule-causes.js';
-import { scriptFromTrace } from './script.js';
+import { actionsForLenientReplay, scriptFromTrace } from './script.js';
 import { simulate } from './simulator.js';
 
 /** A short run of the Raft store, whose clients start each operation on a timer the last reply set. */
@@ -61,5 +61,39 @@ describe('schedule causes', () => {
     // would stop the client there: no timer to start the next one).
     expect(operationsOf(without)).toBeGreaterThan(before);
     expect(operationsOf(without)).toBeLessThan(operationsOf(whole));
+  });
+
+  it("an operation left out: the client's later operations keep what they drew (their choices are the trace's)", () => {
+    const { config, result, trace } = clientRun();
+    const actions = actionsForLenientReplay(scriptFromTrace(trace, 'run'));
+    const causes = scheduleCauses(trace);
+    const invoking = causes.invokes.flatMap((invokes, index) => (invokes ? [index] : []));
+    const middle = invoking[1]!;
+    const root = actions[middle]!;
+    const client = 'to' in root ? root.to : root.node;
+    const cone = operationCone(causes, middle, (index) => {
+      const action = actions[index]!;
+      return 'to' in action ? action.to === client || action.from === client : action.node === client;
+    });
+    const operationsOf = (run: typeof result): string[] =>
+      run.history.flatMap((event) =>
+        event.type === 'invoke' && event.process === client ? [JSON.stringify([event.f, event.value])] : [],
+      );
+    const whole = simulate(config, { seed: result.seed, script: actions, lenientScript: true });
+    const without = operationsOf(
+      simulate(config, {
+        seed: result.seed,
+        script: actions.filter((_, index) => !cone.has(index)),
+        lenientScript: true,
+      }),
+    );
+    // The place of the operation left out in the client's run.
+    const left = whole.history.filter(
+      (event) => event.type === 'invoke' && event.process === client && event.time < (root.atMs ?? 0),
+    ).length;
+    expect(without.length).toBeGreaterThan(left + 1);
+    // The operations after the one left out are those of the whole run, one place earlier:
+    // without their draws in the trace, each would draw what the one before it drew.
+    expect(without.slice(left, left + 2)).toEqual(operationsOf(whole).slice(left + 1, left + 3));
   });
 });

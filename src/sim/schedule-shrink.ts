@@ -8,11 +8,16 @@
  * replayed by the scripted adversary in its lenient mode: an action that became impossible
  * (its timer is not pending, no message of its kind is in flight on its link) is skipped, and
  * nothing happens that the schedule does not say (a message it does not deliver stays in
- * flight, a timer it does not fire never fires). A delivery whose exact message is no longer
- * in flight takes the oldest one of the same kind on the same link: leaving out a write
- * changes the values, terms and counters of the messages after it, which would otherwise
- * all be skipped. (Measured on the broken Raft store's stale reads: 373 steps without
- * stand-ins, 152 with them.)
+ * flight, a timer it does not fire never fires). Leaving out a write changes the values, terms
+ * and counters of the messages after it, which would otherwise all be skipped: a delivery whose
+ * exact message is not in flight takes the message of the same kind that the same step sent on
+ * the link (`ScriptedAction.sentBy`), else the oldest of that kind there. (Measured on the
+ * broken Raft store's stale reads: 373 steps without stand-ins, 152 with the oldest; on its
+ * old-term commits, 161 steps with the oldest, which was often a message long stale, and 19
+ * with the sending step's.) Each step also replays the choices it made (`ScriptedAction.choices`:
+ * a workload client draws each operation's key, kind and values as choices), so that leaving
+ * out an operation does not shift the draws of every later one (stale reads: 144 steps before,
+ * 40 after).
  *
  * Delta debugging over the schedule, repeated to a fixpoint or until the budget runs out:
  * 1. cut the tail: the shortest prefix that still fails, by bisection;
@@ -28,10 +33,6 @@
  * seed and the version only; wall time is a guard (`timeBudgetMs`), and the outcome says when
  * it stopped the shrink (`stoppedBy: 'time'`): only then may the result vary from run to run.
  *
- * What still holds a client's operations in: the values and kinds of its operations come from
- * its random stream in order, so leaving one out shifts every later one's draws (measured on
- * the broken Raft store's stale reads: the anomaly is then gone, every time). Keeping them
- * would need the draws in the trace, as `choose` events are, for the replay to repeat them.
  * A candidate is kept only when it fails the same way (`sameFailure`), is no larger than the
  * failing run on any measure (steps, messages, operations, faults) and smaller in total than
  * the best run so far; its schedule is then re-read from its own trace, so actions skipped or
@@ -50,7 +51,7 @@
 
 import { formatCount } from '../core/index.js';
 import { operationCone, scheduleCauses } from './schedule-causes.js';
-import { scriptFromTrace } from './script.js';
+import { actionsForLenientReplay, scriptFromTrace } from './script.js';
 import { sameFailure } from './shrink.js';
 import {
   simulate,
@@ -204,6 +205,29 @@ function involves(action: ScriptedAction, node: string): boolean {
   return 'to' in action ? action.to === node || action.from === node : action.node === node;
 }
 
+/**
+ * The schedule without the actions at `leftOut` (indices). A message's sending step is named
+ * by its index, which moves: it is renumbered, and dropped when that step is left out.
+ */
+export function leaveOut(actions: readonly ScriptedAction[], leftOut: ReadonlySet<number>): ScriptedAction[] {
+  const renumbered: number[] = [];
+  let kept = 0;
+  for (let index = 0; index < actions.length; index++) renumbered.push(leftOut.has(index) ? -1 : kept++);
+  const result: ScriptedAction[] = [];
+  actions.forEach((action, index) => {
+    if (leftOut.has(index)) return;
+    const sentBy = action.sentBy;
+    if (sentBy === undefined || sentBy.action < 0) {
+      result.push(action);
+      return;
+    }
+    const { sentBy: _left, ...rest } = action;
+    const step = renumbered[sentBy.action] ?? -1;
+    result.push(step < 0 ? rest : { ...rest, sentBy: { action: step, nth: sentBy.nth } });
+  });
+  return result;
+}
+
 interface Best {
   readonly actions: readonly ScriptedAction[];
   readonly result: SimulationResult;
@@ -243,13 +267,13 @@ export function shrinkSchedule(
     if (!sameFailure(target, result.failure) || result.trace === undefined) return undefined;
     // Its own schedule: only what happened, up to the failure.
     return {
-      actions: scriptFromTrace(result.trace, 'shrunk run').actions,
+      actions: actionsForLenientReplay(scriptFromTrace(result.trace, 'shrunk run')),
       result,
       size: scheduleSizeOf(result),
     };
   };
 
-  const reproduced = run(scriptFromTrace(failing.trace, 'failing run').actions);
+  const reproduced = run(actionsForLenientReplay(scriptFromTrace(failing.trace, 'failing run')));
   if (reproduced === undefined) {
     return {
       reduced: false,
@@ -269,7 +293,7 @@ export function shrinkSchedule(
   /** Tries the best schedule without the actions at `leftOut` (indices); adopts it when smaller. */
   const attempt = (leftOut: ReadonlySet<number>): boolean => {
     attempts++;
-    const tried = run(best.actions.filter((_, index) => !leftOut.has(index)));
+    const tried = run(leaveOut(best.actions, leftOut));
     const accepted = tried !== undefined && progress(tried.size, best.size, before);
     if (accepted) best = tried;
     options.onProgress?.(attempts, best.size);
@@ -423,10 +447,16 @@ export function shrinkSchedule(
   }
   const stoppedBy: ScheduleShrinkStop = timedOut ? 'time' : attempts >= runsMax ? 'runs' : 'fixpoint';
 
-  // The shrunk run as `fairlink sim --schedule TRACE` replays it: strictly, from its own trace.
+  // The shrunk run as `fairlink sim --schedule TRACE` replays it: strictly, from its own trace
+  // (its actions, and each node's choices in order).
+  const bestScript = scriptFromTrace(
+    best.result.trace as NonNullable<SimulationResult['trace']>,
+    'shrunk run',
+  );
   const result = simulate(options.tracedConfig ?? config, {
     seed,
-    script: best.actions,
+    script: bestScript.actions,
+    scriptChoices: bestScript.choices,
     trace: true,
     ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
     ...(options.params === undefined ? {} : { params: options.params }),

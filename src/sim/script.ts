@@ -23,6 +23,27 @@ export interface TraceScript {
   readonly lines: readonly number[];
   /** Each node's choices (`choose` events) in order, for `RunOptions.scriptChoices`. */
   readonly choices: Readonly<Record<string, readonly number[]>>;
+  /** `stepChoices[i]`: the choices action `i`'s step made (`ScriptedAction.choices`), if any. */
+  readonly stepChoices: readonly (readonly number[] | undefined)[];
+  /** `sentBy[i]`: for a delivery or loss, the step that sent its message (`ScriptedAction.sentBy`). */
+  readonly sentBy: readonly ScriptedAction['sentBy'][];
+}
+
+/**
+ * The actions of a script as a lenient replay takes them: each with the choices its step made
+ * and, for a message, the step that sent it. Leaving actions out then changes less of the
+ * rest: a step keeps its choices, and a message whose content changed is still found.
+ */
+export function actionsForLenientReplay(script: TraceScript): readonly ScriptedAction[] {
+  return script.actions.map((action, index) => {
+    const choices = script.stepChoices[index];
+    const sentBy = script.sentBy[index];
+    return {
+      ...action,
+      ...(choices === undefined ? {} : { choices }),
+      ...(sentBy === undefined ? {} : { sentBy }),
+    };
+  });
 }
 
 /**
@@ -30,11 +51,26 @@ export interface TraceScript {
  * file (see `parseTraceJsonlWithLines`); without it, event `i` is taken to be on line `i + 2`.
  */
 export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: readonly number[]): TraceScript {
-  const sent = new Map<string, { from: string; to: string; message: unknown }>();
+  const sent = new Map<
+    string,
+    { from: string; to: string; message: unknown; sentBy: NonNullable<ScriptedAction['sentBy']> }
+  >();
   const actions: ScriptedAction[] = [];
   const lines: number[] = [];
   const choices: Record<string, number[]> = {};
-  const messageOf = (msg: string, line: number): { from: string; to: string; message: unknown } => {
+  const stepChoices: (number[] | undefined)[] = [];
+  const sentBy: ScriptedAction['sentBy'][] = [];
+  // The action whose step is running (-1: the boots; a loss runs no step) and its sends per link.
+  let step = -1;
+  const stepSends = new Map<string, number>();
+  const stepStarts = (): void => {
+    step = actions.length - 1;
+    stepSends.clear();
+  };
+  const messageOf = (
+    msg: string,
+    line: number,
+  ): { from: string; to: string; message: unknown; sentBy: NonNullable<ScriptedAction['sentBy']> } => {
     const found = sent.get(msg);
     if (!found)
       throw new InputError(
@@ -46,40 +82,65 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
   // steps have no times to keep (action i happens at time i).
   const timed = trace.header.engine === 'sim';
   let atMs = 0;
-  const push = (action: ScriptedAction, line: number): void => {
+  const push = (action: ScriptedAction, line: number, by?: ScriptedAction['sentBy']): void => {
     actions.push(timed ? { ...action, atMs } : action);
     lines.push(line);
+    sentBy.push(by);
   };
   trace.events.forEach((event, index) => {
     const line = eventLines?.[index] ?? index + 2; // The header is line 1.
     atMs = event.t;
     switch (event.type) {
-      case 'send':
-        sent.set(event.msg, { from: event.node, to: event.to, message: decodePlain(event.body) });
+      case 'send': {
+        const link = `${event.node}\u0000${event.to}`;
+        const nth = stepSends.get(link) ?? 0;
+        stepSends.set(link, nth + 1);
+        sent.set(event.msg, {
+          from: event.node,
+          to: event.to,
+          message: decodePlain(event.body),
+          sentBy: { action: step, nth },
+        });
         return;
-      case 'deliver':
-        push({ type: 'deliver', ...messageOf(event.msg, line) }, line);
+      }
+      case 'deliver': {
+        const { sentBy: by, ...message } = messageOf(event.msg, line);
+        push({ type: 'deliver', ...message }, line, by);
+        stepStarts();
         return;
+      }
       case 'drop':
-        if (event.reason === 'loss') push({ type: 'drop', ...messageOf(event.msg, line) }, line);
+        if (event.reason === 'loss') {
+          const { sentBy: by, ...message } = messageOf(event.msg, line);
+          push({ type: 'drop', ...message }, line, by);
+        }
         return;
       case 'timer-fire':
         push({ type: 'timer', node: event.node, name: event.name }, line);
+        stepStarts();
         return;
       case 'crash':
         push({ type: 'crash', node: event.node }, line);
+        stepStarts();
         return;
       case 'recover':
         push({ type: 'recover', node: event.node }, line);
+        stepStarts();
         return;
-      case 'choose':
+      case 'choose': {
         (choices[event.node] ??= []).push(event.index);
+        // A choice belongs to the running step when it runs at the choosing node (a choice
+        // before the first step is a boot's).
+        const running = actions[step];
+        if (running !== undefined && ('to' in running ? running.to : running.node) === event.node)
+          (stepChoices[step] ??= []).push(event.index);
         return;
+      }
       default:
         return;
     }
   });
-  return { actions, lines, choices };
+  return { actions, lines, choices, stepChoices, sentBy };
 }
 
 /** What a schedule is replayed on. */

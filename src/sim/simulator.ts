@@ -129,7 +129,8 @@ export interface RunOptions {
   /**
    * With `script`: each node's choices (`choose`, `randomInt`) in the order it makes them, as
    * a checker trace's `choose` events give them; past the end of its list a node draws from
-   * its seeded stream.
+   * its seeded stream (a scripted choice takes a draw too, so that draws after it are those of
+   * the seeded run that made it).
    */
   readonly scriptChoices?: Readonly<Record<string, readonly number[]>>;
   /**
@@ -199,7 +200,23 @@ export type ScriptedAction = (
     }
   | { readonly type: 'timer'; readonly node: string; readonly name: string }
   | { readonly type: 'crash' | 'recover'; readonly node: string }
-) & { readonly atMs?: number };
+) & {
+  readonly atMs?: number;
+  /**
+   * The choices (`choose`, `randomInt`) the action's step makes, in order, as the trace of
+   * the run it comes from recorded them; for that step they stand in for the node's list in
+   * `RunOptions.scriptChoices`, past their end the node draws. Schedule shrinking gives them,
+   * so that a step keeps its choices when earlier steps of its node are left out.
+   */
+  readonly choices?: readonly number[];
+  /**
+   * Deliveries and losses: which step sent the message, as the index of its action in the
+   * script (-1: a boot) and its place among that step's sends on this link. A lenient replay
+   * whose schedule lost the exact message (shrinking changed its content) takes the message
+   * that step sent there instead. Schedule shrinking gives it.
+   */
+  readonly sentBy?: { readonly action: number; readonly nth: number };
+};
 
 /**
  * A scripted action that cannot happen in the simulated system (a timer that is not pending, a
@@ -518,8 +535,14 @@ class Simulation implements StepEnvironment {
         messageNumber: number;
         key: string;
         past: CausalPast | undefined;
+        /** The script's action whose step sent it (-1: a boot), and its place among that step's sends on the link. */
+        action: number;
+        nth: number;
       }[]
     | undefined;
+  /** Scripted runs only: the action being carried out (-1: the boots), and its sends so far per link. */
+  private scriptAction = -1;
+  private scriptActionSends = new Map<string, number>();
   /**
    * Scripted runs only: every (sender, receiver, content) ever sent, which the network may
    * duplicate, and the number of its last send (a duplicate is a copy of that message).
@@ -630,16 +653,20 @@ class Simulation implements StepEnvironment {
   choose(node: NodeId, options: number): number {
     const slot = this.slotOf(node);
     const scripted = this.scriptChoices?.get(slot.id);
-    let index: number;
+    // A choice takes one draw of the stream even when scripted: what the node draws after its
+    // scripted choices is then what it drew in the run that made them.
+    const drawn = Math.floor(slot.random.next() * options);
+    let index = drawn;
     if (scripted !== undefined && scripted.length > 0) {
       index = scripted.shift() as number;
       if (!(Number.isInteger(index) && index >= 0 && index < options)) {
-        // Not thrown here: the handler would take it for its own failure. `runScript` throws it.
-        this.scriptChoiceProblem ??= `${slot.id} chose option ${index} of a choice that has ${options} options`;
-        index = 0;
+        // A shrunk schedule's step may face another choice than it made: it draws this one.
+        if (!this.options.lenientScript) {
+          // Not thrown here: the handler would take it for its own failure. `runScript` throws it.
+          this.scriptChoiceProblem ??= `${slot.id} chose option ${index} of a choice that has ${options} options`;
+        }
+        index = drawn;
       }
-    } else {
-      index = Math.floor(slot.random.next() * options);
     }
     this.record({ t: this.time, type: 'choose', node: slot.id, index, of: options });
     return index;
@@ -765,9 +792,12 @@ class Simulation implements StepEnvironment {
     script.forEach((action, index) => {
       if (this.failure) return;
       this.time = action.atMs ?? done + 1;
-      const impossible = this.scriptStep(action) ?? this.scriptChoiceProblem;
+      this.scriptAction = index;
+      this.scriptActionSends.clear();
+      const impossible = this.scriptStepWithChoices(action) ?? this.scriptChoiceProblem;
       if (impossible !== undefined) {
-        // A scripted choice that does not fit is never skipped: the schedule is not of this system.
+        // In a strict replay, a scripted choice that does not fit is never skipped: the schedule
+        // is not of this system (a lenient one draws instead, see `choose`).
         if (this.options.lenientScript && this.scriptChoiceProblem === undefined) return;
         throw new ScriptStepError(index + 1, impossible);
       }
@@ -777,6 +807,22 @@ class Simulation implements StepEnvironment {
       this.checkProperties();
       this.options.observe?.(this.moment);
     });
+  }
+
+  /** Carries out one scripted action with its own choices, if it has them (`ScriptedAction.choices`). */
+  private scriptStepWithChoices(action: ScriptedAction): string | undefined {
+    const choices = this.scriptChoices;
+    if (action.choices === undefined || choices === undefined) return this.scriptStep(action);
+    const node = 'to' in action ? action.to : action.node;
+    const listed = choices.get(node);
+    choices.set(node, [...action.choices]);
+    try {
+      return this.scriptStep(action);
+    } finally {
+      // The node's own list is back for its other steps; what this step left of its choices goes.
+      if (listed === undefined) choices.delete(node);
+      else choices.set(node, listed);
+    }
   }
 
   /** Carries out one scripted action; returns why it is impossible, if it is. */
@@ -789,14 +835,22 @@ class Simulation implements StepEnvironment {
         let index = inFlight.findIndex(
           (entry) => entry.from === action.from && entry.to === action.to && entry.key === key,
         );
-        if (index < 0 && this.options.lenientScript) {
+        if (this.options.lenientScript) {
           // Shrinking left out something that changed this message's content (a counter, a
-          // term, a value): the oldest message of the same kind on the link stands in for it.
+          // term, a value): the message of the same kind that the same step sent on the link
+          // stands in for it, else the oldest of that kind on the link.
           const kind = messageKind(action.message);
-          index = inFlight.findIndex(
-            (entry) =>
-              entry.from === action.from && entry.to === action.to && messageKind(entry.message) === kind,
-          );
+          const sentBy = action.sentBy;
+          const sameKind = (entry: (typeof inFlight)[number]): boolean =>
+            entry.from === action.from && entry.to === action.to && messageKind(entry.message) === kind;
+          const bySender =
+            sentBy === undefined
+              ? -1
+              : inFlight.findIndex(
+                  (entry) => entry.action === sentBy.action && entry.nth === sentBy.nth && sameKind(entry),
+                );
+          if (bySender >= 0) index = bySender;
+          else if (index < 0) index = inFlight.findIndex(sameKind);
         }
         // A message delivered again after its last copy left is a duplicate made by the network.
         const entry = index >= 0 ? inFlight.splice(index, 1)[0] : undefined;
@@ -1175,7 +1229,19 @@ class Simulation implements StepEnvironment {
     }
     if (this.scriptInFlight) {
       const key = plainToJson(message);
-      this.scriptInFlight.push({ from, to, message, messageNumber, key, past });
+      const link = `${from}\u0000${to}`;
+      const nth = this.scriptActionSends.get(link) ?? 0;
+      this.scriptActionSends.set(link, nth + 1);
+      this.scriptInFlight.push({
+        from,
+        to,
+        message,
+        messageNumber,
+        key,
+        past,
+        action: this.scriptAction,
+        nth,
+      });
       this.scriptSent?.set(scriptSendKey(from, to, key), messageNumber);
       if (past !== undefined) (this.scriptSentPast ??= new Map()).set(scriptSendKey(from, to, key), past);
       return;

@@ -100,9 +100,11 @@ export function shrinkAndCheck(
     shrunk = schedule.result;
     // As `fairlink sim --schedule TRACE` replays it: strictly, from the trace.
     const trace = shrunk.trace as NonNullable<SimulationResult['trace']>;
+    const script = scriptFromTrace(trace, 'shrunk');
     replayed = simulate(entry.config, {
       seed: trace.header.seed,
-      script: scriptFromTrace(trace, 'shrunk').actions,
+      script: script.actions,
+      scriptChoices: script.choices,
       trace: true,
       scenario: trace.header.scenario,
       params: trace.header.params,

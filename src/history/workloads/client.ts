@@ -167,6 +167,8 @@ export function workloadClient<Command, Result>(
     client: options.client,
     issued: context.state.issued,
     random: () => context.random(),
+    // Recorded in the trace as choices: a shrunk schedule's replay keeps each operation's draws.
+    pick: (count: number) => context.randomInt(0, count - 1),
   });
 
   /** Sends the current request and waits at most `retryMs`, or until the deadline if sooner. */

@@ -4,8 +4,9 @@
  * register, a key-value store (get, put, append, cas), a queue, a set and a counter.
  *
  * A generator is a pure function of the client's number, how many operations it issued before
- * and a random source (the client node's seeded stream): no memory of its own, so that one
- * workload object serves every seed of a campaign and every client of a run.
+ * and a random source (the client node's seeded stream; whole draws are made as the node's
+ * choices, see `WorkloadInput.pick`): no memory of its own, so that one workload object serves
+ * every seed of a campaign and every client of a run.
  *
  * Written values come from a small domain (Jepsen's registers use 0 to 4) where a checker
  * benefits from collisions being possible (compare-and-set succeeds often enough to matter);
@@ -14,7 +15,7 @@
  *
  * @module
  */
-import { InputError } from '../../core/index.js';
+import { CHOICE_OPTIONS_MAX, InputError } from '../../core/index.js';
 import { keyValueModel } from '../models/key-value.js';
 import type { Model } from '../models/model.js';
 import { casRegisterModel, registerModel } from '../models/register.js';
@@ -30,6 +31,13 @@ export interface WorkloadInput {
   readonly issued: number;
   /** Uniform in [0, 1), from the client node's seeded stream. */
   readonly random: () => number;
+  /**
+   * An index in [0, count), as `Math.floor(random() * count)` draws it, made as the node's
+   * choice (`randomInt`) where there is one: the trace then records it, so that a replay of a
+   * shrunk schedule repeats each operation's draws even when an earlier operation is left out,
+   * and the model checker explores it. Absent: drawn from `random`.
+   */
+  readonly pick?: (count: number) => number;
 }
 
 /** A workload: the operations clients run and the sequential model of the object they run them on. */
@@ -59,11 +67,24 @@ function checkMix(where: string, mix: Readonly<Record<string, number>>): void {
   if (total <= 0) throw new InputError(`${where}: the mix gives every function a share of 0`);
 }
 
+/**
+ * An index in [0, count): the client's choice when it makes one (`WorkloadInput.pick`; at most
+ * the checker's bound of outcomes), else a draw. Both take one draw of the node's stream, and
+ * the same index from it, so a seeded run is the same either way.
+ */
+function drawIndex(count: number, input: WorkloadInput): number {
+  if (input.pick !== undefined && count <= CHOICE_OPTIONS_MAX) return input.pick(count);
+  return Math.floor(input.random() * count);
+}
+
 /** Draws a function name with probability proportional to its share. */
-function choose<F extends string>(mix: Mix<F>, random: () => number): F {
+function choose<F extends string>(mix: Mix<F>, input: WorkloadInput): F {
   const entries = Object.entries(mix) as [F, number][];
   const total = entries.reduce((sum, [, share]) => sum + share, 0);
-  let draw = random() * total;
+  // Whole shares are a choice among `total` units (the same function for the same draw: a
+  // share boundary is a whole number, which rounding never crosses); others are drawn.
+  const whole = entries.every(([, share]) => Number.isInteger(share));
+  let draw = whole ? drawIndex(total, input) : input.random() * total;
   for (const [f, share] of entries) {
     if (draw < share) return f;
     draw -= share;
@@ -79,8 +100,8 @@ function checkCount(where: string, name: string, count: number): void {
   }
 }
 
-function drawValue(values: number, random: () => number): number {
-  return Math.floor(random() * values);
+function drawValue(values: number, input: WorkloadInput): number {
+  return drawIndex(values, input);
 }
 
 /** A value unique to (client, issued): `client * 1,000,000 + issued`. */
@@ -105,10 +126,10 @@ export function registerWorkload(options: RegisterWorkloadOptions = {}): Workloa
   return {
     name: 'register',
     model: () => registerModel(),
-    next: ({ random }) =>
-      choose(mix, random) === 'read'
+    next: (input) =>
+      choose(mix, input) === 'read'
         ? { f: 'read', value: null }
-        : { f: 'write', value: drawValue(values, random) },
+        : { f: 'write', value: drawValue(values, input) },
     final: () => [{ f: 'read', value: null }],
   };
 }
@@ -130,14 +151,14 @@ export function casRegisterWorkload(options: CasRegisterWorkloadOptions = {}): W
   return {
     name: 'cas-register',
     model: () => casRegisterModel(),
-    next: ({ random }) => {
-      switch (choose(mix, random)) {
+    next: (input) => {
+      switch (choose(mix, input)) {
         case 'read':
           return { f: 'read', value: null };
         case 'write':
-          return { f: 'write', value: drawValue(values, random) };
+          return { f: 'write', value: drawValue(values, input) };
         case 'cas':
-          return { f: 'cas', value: [drawValue(values, random), drawValue(values, random)] };
+          return { f: 'cas', value: [drawValue(values, input), drawValue(values, input)] };
       }
     },
     final: () => [{ f: 'read', value: null }],
@@ -167,21 +188,21 @@ export function keyValueWorkload(options: KeyValueWorkloadOptions = {}): Workloa
   if (keys.length === 0) throw new InputError('keyValueWorkload: keys must not be empty');
   checkMix('keyValueWorkload', mix);
   checkCount('keyValueWorkload', 'values', values);
-  const text = (random: () => number): string => String(drawValue(values, random));
+  const text = (input: WorkloadInput): string => String(drawValue(values, input));
   return {
     name: 'kv',
     model: () => keyValueModel({ initial: '' }),
-    next: ({ random }) => {
-      const key = keys[Math.floor(random() * keys.length)] as HistoryKey;
-      switch (choose(mix, random)) {
+    next: (input) => {
+      const key = keys[drawIndex(keys.length, input)] as HistoryKey;
+      switch (choose(mix, input)) {
         case 'get':
           return { f: 'get', key, value: null };
         case 'put':
-          return { f: 'put', key, value: text(random) };
+          return { f: 'put', key, value: text(input) };
         case 'append':
-          return { f: 'append', key, value: text(random) };
+          return { f: 'append', key, value: text(input) };
         case 'cas':
-          return { f: 'cas', key, value: [text(random), text(random)] };
+          return { f: 'cas', key, value: [text(input), text(input)] };
       }
     },
     final: () => keys.map((key) => ({ f: 'get', key, value: null })),
@@ -202,7 +223,7 @@ export function queueWorkload(options: QueueWorkloadOptions = {}): Workload {
     name: 'queue',
     model: () => queueModel(),
     next: (input) =>
-      choose(mix, input.random) === 'enqueue'
+      choose(mix, input) === 'enqueue'
         ? { f: 'enqueue', value: uniqueValue(input) }
         : { f: 'dequeue', value: null },
     final: () => [],
@@ -223,9 +244,7 @@ export function setWorkload(options: SetWorkloadOptions = {}): Workload {
     name: 'set',
     model: () => setModel(),
     next: (input) =>
-      choose(mix, input.random) === 'add'
-        ? { f: 'add', value: uniqueValue(input) }
-        : { f: 'read', value: null },
+      choose(mix, input) === 'add' ? { f: 'add', value: uniqueValue(input) } : { f: 'read', value: null },
     final: () => [{ f: 'read', value: null }],
   };
 }
@@ -247,9 +266,9 @@ export function counterWorkload(options: CounterWorkloadOptions = {}): Workload 
   return {
     name: 'counter',
     model: () => counterModel(),
-    next: ({ random }) =>
-      choose(mix, random) === 'add'
-        ? { f: 'add', value: 1 + drawValue(deltaMax, random) }
+    next: (input) =>
+      choose(mix, input) === 'add'
+        ? { f: 'add', value: 1 + drawValue(deltaMax, input) }
         : { f: 'read', value: null },
     final: () => [{ f: 'read', value: null }],
   };
