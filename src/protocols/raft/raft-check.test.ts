@@ -122,6 +122,8 @@ describe('Raft model-checked with the properties the simulator judges', () => {
       { from: 'n3', to: 'n2', message: { type: 'vote', term: 4 } },
     ];
     const path = walk(model, steps);
+    // Inside the bounds: a breadth-first search of them would find a counterexample this short.
+    expect(path.states.every((state) => model.within?.(state) ?? true)).toBe(true);
     expect(path.states.slice(0, -1).map((state) => violated(model, state))).toEqual(
       path.states.slice(0, -1).map(() => []),
     );
