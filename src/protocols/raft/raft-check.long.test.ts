@@ -33,6 +33,15 @@ describe('Raft model-checked exhaustively (long)', () => {
     expect(code).toBe(0);
   }, 2_500_000);
 
+  it('3 servers, one term, one client whose put may retry anywhere: Raft safety and linearizability on every path', async () => {
+    const { code, result } = await checkRaft(['bug=none']);
+    expect(result).toMatchObject({ verdict: 'ok', complete: true, depth: 19 });
+    expect(result.properties).toContainEqual({ name: 'linearizable (kv)', kind: 'always', status: 'ok' });
+    // 76,437 generated.
+    expect(result.distinctStates).toBe(17_088);
+    expect(code).toBe(0);
+  }, 2_500_000);
+
   it('stale-reads: a deposed leader serves a read after a write through the new one, 12 steps, replayed by the simulator', async () => {
     const { code, result, cwd } = await checkRaft(
       ['bug=stale-reads'],
