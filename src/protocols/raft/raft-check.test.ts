@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CHECK_SETTINGS,
+  checkSettings,
   raftCheckModel,
   raftCheckSimulation,
   type RaftCheckSettings,
@@ -140,6 +141,29 @@ describe('Raft model-checked with the properties the simulator judges', () => {
     const fixedPath = walk(fixedModel, steps);
     expect(fixedPath.states.map((state) => violated(fixedModel, state))).toEqual(
       fixedPath.states.map(() => []),
+    );
+  });
+
+  it('clientsStay: a client that retried at another server is judged but not expanded', () => {
+    const settings: RaftCheckSettings = { ...CHECK_SETTINGS['stale-reads'], bug: 'stale-reads' };
+    const staying = raftCheckModel(settings);
+    const moving = raftCheckModel({ ...settings, clientsStay: false });
+    const [start, moved] = walk(staying, [{ timer: 'retry', at: 'c1' }]).states as [ActorState, ActorState];
+    expect(staying.within?.(start)).toBe(true);
+    expect(staying.within?.(moved)).toBe(false);
+    expect(moving.within?.(moved)).toBe(true);
+    const params = {
+      bug: 'stale-reads',
+      fixed: false,
+      clients: -1,
+      operations: -1,
+      termsMax: -1,
+      candidates: -1,
+      crashes: -1,
+    } as const;
+    expect(checkSettings({ ...params, clientsStay: 0 }).clientsStay).toBe(false);
+    expect(() => checkSettings({ ...params, clientsStay: 2 })).toThrow(
+      '--param clientsStay=2: expected 0 or 1',
     );
   });
 });
