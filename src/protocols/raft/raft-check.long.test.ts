@@ -1,24 +1,78 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runFairlink, scratchFolder } from '../../../test/cli/run-cli.js';
 
 const example = fileURLToPath(new URL('../../../examples/raft-check.ts', import.meta.url));
 
-// Exhaustive runs of examples/raft-check.ts, a minute of CPU each: in the long suite, and in a
+/** Runs `fairlink check examples/raft-check.ts` with `params` in a child process; its JSON result. */
+async function checkRaft(
+  params: readonly string[],
+  extra: readonly string[] = [],
+): Promise<{ readonly code: number | null; readonly result: Record<string, unknown>; readonly cwd: string }> {
+  const cwd = scratchFolder();
+  const args = params.flatMap((param) => ['--param', param]);
+  const run = await runFairlink(['check', example, ...args, ...extra, '--json'], {
+    cwd,
+    timeoutMs: 2_400_000,
+  });
+  // Nothing on stderr but the progress lines of a search that lasts more than ten seconds.
+  expect(run.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('progress: '))).toEqual([]);
+  return { code: run.code, result: JSON.parse(run.stdout) as Record<string, unknown>, cwd };
+}
+
+// Exhaustive runs of examples/raft-check.ts, minutes of CPU each: in the long suite, and in a
 // child process (`fairlink check`), so that no test worker runs a long synchronous search.
+// Breadth-first, one worker, no symmetry (the command's defaults): the same counts on every
+// machine.
 describe('Raft model-checked exhaustively (long)', () => {
   it('3 servers, one term, no crash, no client: every property holds on every path', async () => {
-    const args = ['--param', 'bug=volatile-vote', '--param', 'fixed=true', '--param', 'crashes=0', '--json'];
-    const run = await runFairlink(['check', example, ...args], {
-      cwd: scratchFolder(),
-      timeoutMs: 1_200_000,
-    });
-    expect(run.stderr).toBe('');
-    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    const { code, result } = await checkRaft(['bug=volatile-vote', 'fixed=true', 'crashes=0']);
     expect(result).toMatchObject({ verdict: 'ok', complete: true });
-    // Breadth-first and exhaustive, no symmetry (the command's default): the same count on every
-    // machine (841,756 generated, depth 23 on one worker).
+    // 841,756 generated, depth 23.
     expect(result.distinctStates).toBe(167_531);
-    expect(run.code).toBe(0);
-  }, 1_300_000);
+    expect(code).toBe(0);
+  }, 2_500_000);
+
+  it('3 servers, one term, one client whose put may retry anywhere: Raft safety and linearizability on every path', async () => {
+    const { code, result } = await checkRaft(['bug=none']);
+    expect(result).toMatchObject({ verdict: 'ok', complete: true, depth: 19 });
+    expect(result.properties).toContainEqual({ name: 'linearizable (kv)', kind: 'always', status: 'ok' });
+    // 76,437 generated.
+    expect(result.distinctStates).toBe(17_088);
+    expect(code).toBe(0);
+  }, 2_500_000);
+
+  it('stale-reads: a deposed leader serves a read after a write through the new one, 12 steps, replayed by the simulator', async () => {
+    const { code, result, cwd } = await checkRaft(
+      ['bug=stale-reads'],
+      ['--trace', 'stale-reads.trace.jsonl'],
+    );
+    expect(code).toBe(1);
+    expect(result).toMatchObject({
+      verdict: 'violation',
+      property: { name: 'linearizable (kv)' },
+      depth: 13,
+    });
+    expect(result.path).toHaveLength(12);
+    expect(result.distinctStates).toBe(332_230);
+    const replay = await runFairlink(
+      [
+        'sim',
+        example,
+        '--param',
+        'bug=stale-reads',
+        '--schedule',
+        join(cwd, 'stale-reads.trace.jsonl'),
+        '--json',
+      ],
+      { cwd },
+    );
+    expect(JSON.parse(replay.stdout)).toMatchObject({
+      verdict: 'fail',
+      steps: 12,
+      failure: { property: 'linearizable (kv)' },
+    });
+    expect(replay.code).toBe(1);
+  }, 2_500_000);
 });
