@@ -16,8 +16,7 @@ function pingTrace(count: number): string {
   for (let n = 1; events.length < count; n++) {
     const [from, to] = n % 2 === 1 ? ['a', 'b'] : ['b', 'a'];
     events.push({ t: n, type: 'send', node: from, to: to, msg: `m${n}`, body: { n } });
-    if (events.length < count)
-      events.push({ t: n, type: 'deliver', node: to, from: from, msg: `m${n}` });
+    if (events.length < count) events.push({ t: n, type: 'deliver', node: to, from: from, msg: `m${n}` });
   }
   return traceToJsonl({
     header: {

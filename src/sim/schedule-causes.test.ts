@@ -24,7 +24,7 @@ describe('schedule causes', () => {
       // A message is delivered at its receiver, from the node whose step sent it.
       if (parent >= 0 && 'from' in action) {
         const sender = actions[parent]!;
-        expect('to' in sender ? sender.to : sender.node).toBe(action.from);
+        expect('to' in sender ? sender.to : 'node' in sender ? sender.node : '').toBe(action.from);
       }
     });
     expect(causes.invokes.filter(Boolean).length).toBeGreaterThan(2);
@@ -37,11 +37,13 @@ describe('schedule causes', () => {
     const invoking = causes.invokes.flatMap((invokes, index) => (invokes ? [index] : []));
     const middle = invoking[1]!;
     const root = actions[middle]!;
-    const client = 'to' in root ? root.to : root.node;
+    const client = 'to' in root ? root.to : 'node' in root ? root.node : '';
     // The client's own part: its request's deliveries, the reply, the retries.
     const cone = operationCone(causes, middle, (index) => {
       const action = actions[index]!;
-      return 'to' in action ? action.to === client || action.from === client : action.node === client;
+      return 'to' in action
+        ? action.to === client || action.from === client
+        : 'node' in action && action.node === client;
     });
     expect([...cone].some((index) => index !== middle && causes.invokes[index])).toBe(false);
     const without = simulate(config, {

@@ -25,22 +25,43 @@ export interface TraceScript {
   readonly choices: Readonly<Record<string, readonly number[]>>;
 }
 
+/** How much of a run a script puts back. */
+export interface ScriptOptions {
+  /**
+   * The run's partitions too: each partition and heal is an action (the very grudge the run
+   * drew), a message a partition or a node that was down kept from arriving is delivered into
+   * it (and dropped, as it was), a crash keeps its recovery time. The replay's trace is then
+   * the run's, event for event, up to where the run lost or duplicated a message inside a step
+   * (a loss at send time is replayed after its step). The explorer replays a branch's prefix so.
+   */
+  readonly faults?: boolean;
+}
+
 /**
  * The scripted actions of a trace, in order. `eventLines` gives the line of each event in the
  * file (see `parseTraceJsonlWithLines`); without it, event `i` is taken to be on line `i + 2`.
  */
-export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: readonly number[]): TraceScript {
+export function scriptFromTrace(
+  trace: Trace,
+  fileName: string,
+  eventLines?: readonly number[],
+  options: ScriptOptions = {},
+): TraceScript {
   const sent = new Map<string, { from: string; to: string; message: unknown }>();
   const actions: ScriptedAction[] = [];
   const lines: number[] = [];
   const choices: Record<string, number[]> = {};
-  const messageOf = (msg: string, line: number): { from: string; to: string; message: unknown } => {
+  const messageOf = (
+    msg: string,
+    line: number,
+  ): { from: string; to: string; message: unknown; msg?: string } => {
     const found = sent.get(msg);
     if (!found)
       throw new InputError(
         `${fileName}:${line}: the event refers to message ${msg}, which no earlier event sent`,
       );
-    return found;
+    // With faults, the very copy the run delivered (copies alike may arrive out of order).
+    return options.faults === true ? { ...found, msg } : found;
   };
   // A simulator run's actions keep their times: its handlers may read the clock. A checker's
   // steps have no times to keep (action i happens at time i).
@@ -50,24 +71,55 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
     actions.push(timed ? { ...action, atMs } : action);
     lines.push(line);
   };
+  const faults = options.faults === true;
+  // With faults: the partition in place, and the messages it dropped as they were sent (the
+  // replay drops those itself, at the same point of the sender's step).
+  let grudge: Readonly<Record<string, readonly string[]>> = {};
+  const droppedAtSend = new Set<string>();
   trace.events.forEach((event, index) => {
     const line = eventLines?.[index] ?? index + 2; // The header is line 1.
     atMs = event.t;
     switch (event.type) {
       case 'send':
         sent.set(event.msg, { from: event.node, to: event.to, message: decodePlain(event.body) });
+        if (faults && grudge[event.to]?.includes(event.node)) droppedAtSend.add(event.msg);
         return;
       case 'deliver':
         push({ type: 'deliver', ...messageOf(event.msg, line) }, line);
         return;
       case 'drop':
         if (event.reason === 'loss') push({ type: 'drop', ...messageOf(event.msg, line) }, line);
+        // Delivered into the partition (or to the node down), it is dropped as in the run.
+        else if (
+          faults &&
+          (event.reason === 'down' || event.reason === 'partition') &&
+          !droppedAtSend.has(event.msg)
+        )
+          push({ type: 'deliver', ...messageOf(event.msg, line) }, line);
+        return;
+      case 'partition':
+        if (!faults) return;
+        grudge = event.grudge;
+        push(
+          { type: 'partition', shape: { kind: 'recorded', name: event.name, grudge: event.grudge } },
+          line,
+        );
+        return;
+      case 'heal':
+        if (!faults) return;
+        grudge = {};
+        push({ type: 'heal' }, line);
         return;
       case 'timer-fire':
         push({ type: 'timer', node: event.node, name: event.name }, line);
         return;
       case 'crash':
-        push({ type: 'crash', node: event.node }, line);
+        push(
+          faults && event.recoverAt !== undefined
+            ? { type: 'crash', node: event.node, recoverAt: event.recoverAt }
+            : { type: 'crash', node: event.node },
+          line,
+        );
         return;
       case 'recover':
         push({ type: 'recover', node: event.node }, line);

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { fetchMoment, type MomentView, type RunView } from './api.js';
 import { Diagram } from './diagram.js';
 import { ModelView } from './model-view.js';
+import { PartitionPicker } from './partition-picker.js';
 import { StatePanel } from './state-panel.js';
 import { useStreamedRun } from './streamed-run.js';
 import './style.css';
@@ -169,16 +170,20 @@ function App() {
                 {moment.choices.length === 0 ? (
                   <i>nothing to choose (the run is over here, or read-only)</i>
                 ) : null}
-                {moment.choices.slice(0, 200).map((choice) => (
-                  <button
-                    key={choice.id}
-                    class={`choice ${choice.kind}`}
-                    data-choice={choice.id}
-                    onClick={() => branch(choice.id)}
-                  >
-                    {choice.label}
-                  </button>
-                ))}
+                {moment.choices.slice(0, 200).map((choice) =>
+                  choice.kind === 'partition' && choice.nodes ? (
+                    <PartitionPicker key={choice.id} nodes={choice.nodes} onChoose={branch} />
+                  ) : (
+                    <button
+                      key={choice.id}
+                      class={`choice ${choice.kind}`}
+                      data-choice={choice.id}
+                      onClick={() => branch(choice.id)}
+                    >
+                      {choice.label}
+                    </button>
+                  ),
+                )}
               </div>
               <StatePanel moment={moment} />
             </>
