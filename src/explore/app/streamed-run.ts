@@ -5,8 +5,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fetchEventsPage, fetchRunSummary, type RunSummary, type RunView } from './api.js';
 
-/** Events per request: about 400 kB of JSON, parsed and drawn while the next is on its way. */
-export const PAGE_SIZE = 5_000;
+/** Events of the first request (about 160 kB of JSON): small, so that the diagram draws soon. */
+export const FIRST_PAGE_SIZE = 2_000;
+/** Events of each further request (the server's most, about 800 kB), parsed while the next is on its way. */
+export const PAGE_SIZE = 10_000;
 
 /** While pages stream in, the diagram is laid out again at most this often (a layout is O(run)). */
 const REDRAW_EVERY_MS = 400;
@@ -18,13 +20,27 @@ export interface StreamedRun {
   readonly loaded: number;
 }
 
-/** Page starts in the order to load them: the page holding `first`, then the others in order. */
-export function pageOrder(total: number, pageSize: number, first: number): readonly number[] {
-  const starts: number[] = [];
-  for (let from = 0; from < total; from += pageSize) starts.push(from);
+/**
+ * The pages to load, `[from, count]` in order: `firstSize` events around `first` (aligned to
+ * `firstSize`), then the rest of the run from its start in pages of at most `pageSize`.
+ */
+export function pageOrder(
+  total: number,
+  first: number,
+  firstSize: number,
+  pageSize: number,
+): readonly (readonly [number, number])[] {
+  if (total === 0) return [];
   const clamped = Math.max(0, Math.min(total - 1, first));
-  const firstStart = clamped - (clamped % pageSize);
-  return [firstStart, ...starts.filter((from) => from !== firstStart)].filter((from) => from < total);
+  const start = clamped - (clamped % firstSize);
+  const end = Math.min(total, start + firstSize);
+  const pages: [number, number][] = [[start, end - start]];
+  const cover = (from: number, to: number): void => {
+    for (let at = from; at < to; at += pageSize) pages.push([at, Math.min(pageSize, to - at)]);
+  };
+  cover(0, start);
+  cover(end, total);
+  return pages;
 }
 
 /**
@@ -49,15 +65,18 @@ export function useStreamedRun(
       const run = { ...summary, events };
       let loaded = 0;
       setState({ run, loaded });
-      const order = pageOrder(summary.eventCount, PAGE_SIZE, openAt(summary));
+      const order = pageOrder(summary.eventCount, openAt(summary), FIRST_PAGE_SIZE, PAGE_SIZE);
+      const fetchPage = (index: number) => {
+        const page = order[index];
+        return page === undefined ? undefined : fetchEventsPage(path, page[0], page[1]);
+      };
       // The next page is asked for before this one is drawn, so that the server and the network
       // work while the page lays out; after the first page, drawing waits for a few pages.
       let drawnAt = 0;
-      let next = order.length > 0 ? fetchEventsPage(path, order[0] as number, PAGE_SIZE) : undefined;
+      let next = fetchPage(0);
       for (let index = 0; next !== undefined; index++) {
         const page = await next;
-        next =
-          index + 1 < order.length ? fetchEventsPage(path, order[index + 1] as number, PAGE_SIZE) : undefined;
+        next = fetchPage(index + 1);
         if (!current) return;
         page.events.forEach((event, offset) => (events[page.from + offset] = event));
         loaded += page.events.length;
