@@ -6,12 +6,18 @@
 
 import { decodePlain } from '../core/index.js';
 import type { ScriptedAction, SimSnapshot } from '../sim/index.js';
+import { partitionSides } from './partition-choice.js';
 
 /** One enabled choice: its id (what a branch path names) and a line for people. */
 export interface Choice {
   readonly id: string;
-  readonly kind: 'deliver' | 'drop' | 'timer' | 'crash' | 'recover';
+  readonly kind: 'deliver' | 'drop' | 'timer' | 'crash' | 'recover' | 'partition' | 'heal';
   readonly label: string;
+  /**
+   * A partition's choice is a form: the nodes it may separate (the fault targets), which the user
+   * puts on sides; its id is then `partitionChoiceId` of the sides (partition-choice.ts).
+   */
+  readonly nodes?: readonly string[];
 }
 
 /**
@@ -52,6 +58,17 @@ export function enabledChoices(snapshot: SimSnapshot, faultTargets: ReadonlySet<
     if (node.status === 'down')
       choices.push({ id: `recover:${node.id}`, kind: 'recover', label: `recover ${node.id}` });
   }
+  // The simulator's partition fault, over the fault targets, sides chosen by the user.
+  const targets = snapshot.nodes.filter((node) => faultTargets.has(node.id)).map((node) => node.id);
+  if (targets.length >= 2)
+    choices.push({
+      id: 'partition:',
+      kind: 'partition',
+      label: 'partition: choose the sides',
+      nodes: targets,
+    });
+  if (snapshot.partition !== null)
+    choices.push({ id: 'heal:partition', kind: 'heal', label: 'heal the partition' });
   return choices;
 }
 
@@ -73,7 +90,26 @@ export function actionOfChoice(snapshot: SimSnapshot, id: string): ScriptedActio
     case 'crash':
     case 'recover':
       return { type: kind, node: subject };
+    case 'partition':
+      return partitionAction(snapshot, subject);
+    case 'heal':
+      return { type: 'heal' };
     default:
-      return `'${id}' is not a choice (deliver:, drop:, timer:, crash:, recover:)`;
+      return `'${id}' is not a choice (deliver:, drop:, timer:, crash:, recover:, partition:, heal:)`;
   }
+}
+
+/** The partition fault of sides `text` (`n1+n2|n3`), or why it is not one. */
+function partitionAction(snapshot: SimSnapshot, text: string): ScriptedAction | string {
+  const sides = partitionSides(text);
+  const known = new Set(snapshot.nodes.map((node) => node.id));
+  const seen = new Set<string>();
+  for (const node of sides.flat()) {
+    if (!known.has(node)) return `partition '${text}': ${node} is not a node`;
+    if (seen.has(node)) return `partition '${text}': ${node} is on two sides`;
+    seen.add(node);
+  }
+  if (sides.some((side) => side.length === 0) || seen.size === 0)
+    return `partition '${text}': expected sides of nodes such as n1+n2|n3`;
+  return { type: 'partition', shape: { kind: 'groups', groups: sides } };
 }

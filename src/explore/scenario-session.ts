@@ -81,7 +81,7 @@ export class ScenarioSession {
         { scenario: scenario.name, params: prepared.params, nodes: Object.keys(prepared.config.nodes) },
         source.schedulePath,
       );
-      const { actions, choices } = scriptFromTrace(trace, source.schedulePath, eventLines);
+      const { actions, choices } = scriptFromTrace(trace, source.schedulePath, eventLines, { faults: true });
       options = { seed: trace.header.seed, script: actions, scriptChoices: choices };
     } else {
       options = { seed: source.seed ?? 1 };
@@ -171,7 +171,8 @@ export class ScenarioSession {
     if (typeof action === 'string') throw new InputError(`${where}: ${action}`);
     const cut = parent.moments[k] as number;
     const prefix = { header: trace.header, events: trace.events.slice(0, cut) };
-    const { actions, choices } = scriptFromTrace(prefix, where);
+    // Replayed as `--schedule` replays a trace, partitions included: the prefix is the parent's.
+    const { actions, choices } = scriptFromTrace(prefix, where, undefined, { faults: true });
     return recordRun(
       this.prepared.config,
       {

@@ -3,7 +3,10 @@
  * a session. It listens on 127.0.0.1 only: the API runs the scenario's code for whoever asks.
  *
  * API (all GET, JSON):
- * - `/api/run?path=P`: the run at the end of branch path P (`RunView`);
+ * - `/api/run?path=P`: the run at the end of branch path P (`RunView`), all of it;
+ * - `/api/run/summary?path=P`: that run without its events, with their count (`RunSummary`), and
+ *   `/api/run/events?path=P&from=N&count=M`: M of its events from event N (`EventsPage`): the app
+ *   loads a large run page by page and draws it as it arrives (event-pages.ts);
  * - `/api/moment?path=P&at=N`: the system at event N of that run, and its enabled choices;
  * or, for a `check` model: `/api/model/state?steps=0.2.1` (a state, its actions and successors)
  * and `/api/model/counterexample` (the steps of the checker's counterexample).
@@ -15,7 +18,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/index.js';
-import { parseBranchPath, type BranchPath } from './branch-path.js';
+import { formatBranchPath, parseBranchPath, type BranchPath } from './branch-path.js';
+import { eventsPage, runSummary } from './event-pages.js';
 import type { RunView } from './run-view.js';
 import type { MomentView } from './scenario-session.js';
 
@@ -56,8 +60,9 @@ export async function startExplorer(
   options: { readonly port: number; readonly appDirectory?: string },
 ): Promise<RunningExplorer> {
   const appDirectory = options.appDirectory ?? APP_DIRECTORY;
+  const views = new ViewCache(session);
   const server = createServer((request, response) => {
-    handle(session, appDirectory, request, response).catch((error: unknown) => {
+    handle(session, views, appDirectory, request, response).catch((error: unknown) => {
       send(response, 500, { error: error instanceof Error ? error.message : String(error) });
     });
   });
@@ -82,8 +87,32 @@ export async function startExplorer(
   };
 }
 
+/**
+ * The runs' views, kept for the pages that follow a summary: a view is made in one pass over the
+ * run (and judges its history for culprits), too much to make again for each page.
+ */
+class ViewCache {
+  private readonly views = new Map<string, RunView>();
+  constructor(private readonly session: ExploreSession | ModelExploreSession) {}
+
+  get(path: BranchPath): RunView {
+    if ('counterexample' in this.session) throw new Error('a model has no runs');
+    const key = formatBranchPath(path);
+    const kept = this.views.get(key);
+    if (kept) return kept;
+    const made = this.session.view(path);
+    // A few at a time: a user compares a branch with its parent, not with every run seen.
+    if (this.views.size >= VIEWS_KEPT_MAX) this.views.delete(this.views.keys().next().value as string);
+    this.views.set(key, made);
+    return made;
+  }
+}
+
+const VIEWS_KEPT_MAX = 4;
+
 async function handle(
   session: ExploreSession | ModelExploreSession,
+  views: ViewCache,
   appDirectory: string,
   request: IncomingMessage,
   response: ServerResponse,
@@ -94,7 +123,13 @@ async function handle(
     try {
       if ('counterexample' in session) return answerModel(session, url, response);
       const path = parseBranchPath(url.searchParams.get('path') ?? '', 'path');
-      if (url.pathname === '/api/run') return send(response, 200, session.view(path));
+      if (url.pathname === '/api/run') return send(response, 200, views.get(path));
+      if (url.pathname === '/api/run/summary') return send(response, 200, runSummary(views.get(path)));
+      if (url.pathname === '/api/run/events') {
+        const from = Number(url.searchParams.get('from') ?? 'x');
+        const count = Number(url.searchParams.get('count') ?? 'x');
+        return send(response, 200, eventsPage(views.get(path), from, count));
+      }
       if (url.pathname === '/api/moment') {
         const at = Number(url.searchParams.get('at') ?? 'x');
         return send(response, 200, session.moment(path, at));

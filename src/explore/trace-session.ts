@@ -73,6 +73,7 @@ export class TraceSession {
     const inFlight = new Map<string, { msg: string; from: string; to: string; message: unknown }>();
     const history: SimSnapshot['history'][number][] = [];
     let timeMs = 0;
+    let partition: Readonly<Record<string, readonly string[]>> | null = null;
     for (const node of this.trace.header.nodes) {
       status.set(node.id, 'down');
       timers.set(node.id, new Set());
@@ -94,6 +95,12 @@ export class TraceSession {
         case 'deliver':
         case 'drop':
           inFlight.delete(event.msg);
+          break;
+        case 'partition':
+          partition = Object.keys(event.grudge).length > 0 ? event.grudge : null;
+          break;
+        case 'heal':
+          partition = null;
           break;
         case 'timer-set':
           timers.get(event.node)?.add(event.name);
@@ -130,6 +137,7 @@ export class TraceSession {
       })),
       inFlight: [...inFlight.values()],
       history,
+      partition,
       properties: [],
     };
   }

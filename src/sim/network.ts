@@ -197,6 +197,11 @@ export class Network {
   }
 
   /** Sets (or with `undefined` heals) the current partition. */
+  /** The current partition's grudge (undefined: none). */
+  get currentGrudge(): Grudge | undefined {
+    return this.grudge;
+  }
+
   setGrudge(grudge: Grudge | undefined): void {
     this.grudge = grudge;
   }

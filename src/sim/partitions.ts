@@ -21,7 +21,16 @@ export type PartitionShape =
   /** Traffic from `from` to `to` is dropped; the other direction flows. */
   | { readonly kind: 'one-way'; readonly from: readonly string[]; readonly to: readonly string[] }
   /** Explicit components: nodes in different groups cannot talk; nodes not named form one more group. */
-  | { readonly kind: 'groups'; readonly groups: readonly (readonly string[])[] };
+  | { readonly kind: 'groups'; readonly groups: readonly (readonly string[])[] }
+  /**
+   * A partition as a trace records it (its name and grudge), put back as it was: a replay of a
+   * run (the explorer's branches) cuts off exactly whom the run's drawn partition cut off.
+   */
+  | {
+      readonly kind: 'recorded';
+      readonly name: string;
+      readonly grudge: Readonly<Record<string, readonly string[]>>;
+    };
 
 /** A grudge plus a readable name for traces. */
 export interface NamedGrudge {
@@ -45,6 +54,9 @@ export function validatePartition(shape: PartitionShape, nodes: ReadonlySet<stri
       break;
     case 'groups':
       for (const group of shape.groups) named.push(...group);
+      break;
+    case 'recorded':
+      for (const [node, ignored] of Object.entries(shape.grudge)) named.push(node, ...ignored);
       break;
     default:
       throw new InputError(`${where}: unknown partition kind '${(shape as { kind: string }).kind}'`);
@@ -135,6 +147,11 @@ export function buildGrudge(
         name: `groups ${components.map((group) => group.join(',')).join(' | ')}`,
         grudge: fromComponents(components),
       };
+    }
+    case 'recorded': {
+      const grudge = new Map<string, Set<string>>();
+      for (const [node, ignored] of Object.entries(shape.grudge)) grudge.set(node, new Set(ignored));
+      return { name: shape.name, grudge };
     }
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import raftKvScenario from '../../examples/raft-kv.js';
 import { operationCone, scheduleCauses } from './schedule-causes.js';
 import { actionsForLenientReplay, scriptFromTrace } from './script.js';
-import { simulate } from './simulator.js';
+import { actingNode, simulate } from './simulator.js';
 
 /** A short run of the Raft store, whose clients start each operation on a timer the last reply set. */
 function clientRun() {
@@ -24,7 +24,7 @@ describe('schedule causes', () => {
       // A message is delivered at its receiver, from the node whose step sent it.
       if (parent >= 0 && 'from' in action) {
         const sender = actions[parent]!;
-        expect('to' in sender ? sender.to : sender.node).toBe(action.from);
+        expect('to' in sender ? sender.to : 'node' in sender ? sender.node : '').toBe(action.from);
       }
     });
     expect(causes.invokes.filter(Boolean).length).toBeGreaterThan(2);
@@ -37,11 +37,13 @@ describe('schedule causes', () => {
     const invoking = causes.invokes.flatMap((invokes, index) => (invokes ? [index] : []));
     const middle = invoking[1]!;
     const root = actions[middle]!;
-    const client = 'to' in root ? root.to : root.node;
+    const client = 'to' in root ? root.to : 'node' in root ? root.node : '';
     // The client's own part: its request's deliveries, the reply, the retries.
     const cone = operationCone(causes, middle, (index) => {
       const action = actions[index]!;
-      return 'to' in action ? action.to === client || action.from === client : action.node === client;
+      return 'to' in action
+        ? action.to === client || action.from === client
+        : 'node' in action && action.node === client;
     });
     expect([...cone].some((index) => index !== middle && causes.invokes[index])).toBe(false);
     const without = simulate(config, {
@@ -70,10 +72,10 @@ describe('schedule causes', () => {
     const invoking = causes.invokes.flatMap((invokes, index) => (invokes ? [index] : []));
     const middle = invoking[1]!;
     const root = actions[middle]!;
-    const client = 'to' in root ? root.to : root.node;
+    const client = actingNode(root);
     const cone = operationCone(causes, middle, (index) => {
       const action = actions[index]!;
-      return 'to' in action ? action.to === client || action.from === client : action.node === client;
+      return 'to' in action ? action.to === client || action.from === client : actingNode(action) === client;
     });
     const operationsOf = (run: typeof result): string[] =>
       run.history.flatMap((event) =>

@@ -195,14 +195,14 @@ export function summarizeSchedule(
   return `${sizes(before)} -> ${sizes(after)} (${runs} in ${time}${stopped})`;
 }
 
-/** The node an action happens at. */
+/** The node an action happens at ('' for a partition or a heal, which happen at no node). */
 function nodeOf(action: ScriptedAction): string {
-  return 'to' in action ? action.to : action.node;
+  return 'to' in action ? action.to : 'node' in action ? action.node : '';
 }
 
 /** Whether an action happens at `node` or delivers (or loses) a message `node` sent. */
 function involves(action: ScriptedAction, node: string): boolean {
-  return 'to' in action ? action.to === node || action.from === node : action.node === node;
+  return 'to' in action ? action.to === node || action.from === node : nodeOf(action) === node;
 }
 
 /**

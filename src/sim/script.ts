@@ -14,7 +14,7 @@
 import { InputError } from '../core/index.js';
 import { decodePlain, plainToJson } from '../core/index.js';
 import type { Trace, TraceHeader } from '../trace/index.js';
-import type { ScriptedAction } from './simulator.js';
+import { actingNode, type ScriptedAction } from './simulator.js';
 
 /** The scripted actions of a trace, in order, and the line in the file of each one's event. */
 export interface TraceScript {
@@ -46,15 +46,30 @@ export function actionsForLenientReplay(script: TraceScript): readonly ScriptedA
   });
 }
 
+/** How much of a run a script puts back. */
+export interface ScriptOptions {
+  /**
+   * The run's partitions too: each partition and heal is an action (the very grudge the run
+   * drew), a message a partition or a node that was down kept from arriving is delivered into
+   * it (and dropped, as it was), a crash keeps its recovery time. The replay's trace is then
+   * the run's, event for event, up to where the run lost or duplicated a message inside a step
+   * (a loss at send time is replayed after its step). The explorer replays a branch's prefix so.
+   */
+  readonly faults?: boolean;
+}
+
 /**
  * The scripted actions of a trace, in order. `eventLines` gives the line of each event in the
  * file (see `parseTraceJsonlWithLines`); without it, event `i` is taken to be on line `i + 2`.
  */
-export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: readonly number[]): TraceScript {
-  const sent = new Map<
-    string,
-    { from: string; to: string; message: unknown; sentBy: NonNullable<ScriptedAction['sentBy']> }
-  >();
+export function scriptFromTrace(
+  trace: Trace,
+  fileName: string,
+  eventLines?: readonly number[],
+  options: ScriptOptions = {},
+): TraceScript {
+  type Sent = { from: string; to: string; message: unknown; sentBy: NonNullable<ScriptedAction['sentBy']> };
+  const sent = new Map<string, Sent>();
   const actions: ScriptedAction[] = [];
   const lines: number[] = [];
   const choices: Record<string, number[]> = {};
@@ -67,16 +82,20 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
     step = actions.length - 1;
     stepSends.clear();
   };
+  const faults = options.faults === true;
+  /** The message an event refers to, apart from the step that sent it. */
   const messageOf = (
     msg: string,
     line: number,
-  ): { from: string; to: string; message: unknown; sentBy: NonNullable<ScriptedAction['sentBy']> } => {
+  ): { message: { from: string; to: string; message: unknown; msg?: string }; by: Sent['sentBy'] } => {
     const found = sent.get(msg);
     if (!found)
       throw new InputError(
         `${fileName}:${line}: the event refers to message ${msg}, which no earlier event sent`,
       );
-    return found;
+    const { sentBy: by, ...message } = found;
+    // With faults, the very copy the run delivered (copies alike may arrive out of order).
+    return { message: faults ? { ...message, msg } : message, by };
   };
   // A simulator run's actions keep their times: its handlers may read the clock. A checker's
   // steps have no times to keep (action i happens at time i).
@@ -87,6 +106,14 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
     lines.push(line);
     sentBy.push(by);
   };
+  const pushMessage = (type: 'deliver' | 'drop', msg: string, line: number): void => {
+    const { message, by } = messageOf(msg, line);
+    push({ type, ...message }, line, by);
+  };
+  // With faults: the partition in place, and the messages it dropped as they were sent (the
+  // replay drops those itself, at the same point of the sender's step).
+  let grudge: Readonly<Record<string, readonly string[]>> = {};
+  const droppedAtSend = new Set<string>();
   trace.events.forEach((event, index) => {
     const line = eventLines?.[index] ?? index + 2; // The header is line 1.
     atMs = event.t;
@@ -101,26 +128,47 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
           message: decodePlain(event.body),
           sentBy: { action: step, nth },
         });
+        if (faults && grudge[event.to]?.includes(event.node)) droppedAtSend.add(event.msg);
         return;
       }
-      case 'deliver': {
-        const { sentBy: by, ...message } = messageOf(event.msg, line);
-        push({ type: 'deliver', ...message }, line, by);
+      case 'deliver':
+        pushMessage('deliver', event.msg, line);
         stepStarts();
         return;
-      }
       case 'drop':
-        if (event.reason === 'loss') {
-          const { sentBy: by, ...message } = messageOf(event.msg, line);
-          push({ type: 'drop', ...message }, line, by);
-        }
+        if (event.reason === 'loss') pushMessage('drop', event.msg, line);
+        // Delivered into the partition (or to the node down), it is dropped as in the run.
+        else if (
+          faults &&
+          (event.reason === 'down' || event.reason === 'partition') &&
+          !droppedAtSend.has(event.msg)
+        )
+          pushMessage('deliver', event.msg, line);
+        return;
+      case 'partition':
+        if (!faults) return;
+        grudge = event.grudge;
+        push(
+          { type: 'partition', shape: { kind: 'recorded', name: event.name, grudge: event.grudge } },
+          line,
+        );
+        return;
+      case 'heal':
+        if (!faults) return;
+        grudge = {};
+        push({ type: 'heal' }, line);
         return;
       case 'timer-fire':
         push({ type: 'timer', node: event.node, name: event.name }, line);
         stepStarts();
         return;
       case 'crash':
-        push({ type: 'crash', node: event.node }, line);
+        push(
+          faults && event.recoverAt !== undefined
+            ? { type: 'crash', node: event.node, recoverAt: event.recoverAt }
+            : { type: 'crash', node: event.node },
+          line,
+        );
         stepStarts();
         return;
       case 'recover':
@@ -132,7 +180,7 @@ export function scriptFromTrace(trace: Trace, fileName: string, eventLines?: rea
         // A choice belongs to the running step when it runs at the choosing node (a choice
         // before the first step is a boot's).
         const running = actions[step];
-        if (running !== undefined && ('to' in running ? running.to : running.node) === event.node)
+        if (running !== undefined && actingNode(running) === event.node)
           (stepChoices[step] ??= []).push(event.index);
         return;
       }

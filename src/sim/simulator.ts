@@ -29,7 +29,7 @@ import {
   type TimedFault,
 } from './faults.js';
 import { Network, validateNetwork, type LossOverrides, type NetworkSettings } from './network.js';
-import { buildGrudge, grudgeToRecord } from './partitions.js';
+import { buildGrudge, grudgeToRecord, validatePartition, type PartitionShape } from './partitions.js';
 import type { ClientEvent, Property, PropertyKind, SystemView } from '../core/index.js';
 import { frozenWriteOf, SendSites } from './frozen-sends.js';
 import { EventQueue } from './queue.js';
@@ -178,6 +178,8 @@ export interface SimSnapshot {
   }[];
   /** The client history so far. */
   readonly history: readonly ClientEvent[];
+  /** The partition in place, as the trace records it (for each node, whose traffic it drops); null: none. */
+  readonly partition: Readonly<Record<string, readonly string[]>> | null;
   /** Each property's verdict now: true, false, or why it does not hold. */
   readonly properties: readonly {
     readonly name: string;
@@ -197,9 +199,16 @@ export type ScriptedAction = (
       readonly from: string;
       readonly to: string;
       readonly message: unknown;
+      /** The trace's id of the copy meant (`m12`), when several alike are in flight: else the oldest. */
+      readonly msg?: string;
     }
   | { readonly type: 'timer'; readonly node: string; readonly name: string }
-  | { readonly type: 'crash' | 'recover'; readonly node: string }
+  /** `recoverAt`: only recorded in the crash event (a replayed crash-recover fault); the recovery is its own action. */
+  | { readonly type: 'crash'; readonly node: string; readonly recoverAt?: number }
+  | { readonly type: 'recover'; readonly node: string }
+  /** The simulator's partition fault, over the fault targets; it lasts until a `heal`. */
+  | { readonly type: 'partition'; readonly shape: PartitionShape }
+  | { readonly type: 'heal' }
 ) & {
   readonly atMs?: number;
   /**
@@ -217,6 +226,12 @@ export type ScriptedAction = (
    */
   readonly sentBy?: { readonly action: number; readonly nth: number };
 };
+
+/** The node whose handler a scripted action runs (a message's receiver); none for a partition or heal. */
+export function actingNode(action: ScriptedAction): string | undefined {
+  if ('to' in action) return action.to;
+  return 'node' in action ? action.node : undefined;
+}
 
 /**
  * A scripted action that cannot happen in the simulated system (a timer that is not pending, a
@@ -812,8 +827,9 @@ class Simulation implements StepEnvironment {
   /** Carries out one scripted action with its own choices, if it has them (`ScriptedAction.choices`). */
   private scriptStepWithChoices(action: ScriptedAction): string | undefined {
     const choices = this.scriptChoices;
-    if (action.choices === undefined || choices === undefined) return this.scriptStep(action);
-    const node = 'to' in action ? action.to : action.node;
+    const node = actingNode(action);
+    if (action.choices === undefined || choices === undefined || node === undefined)
+      return this.scriptStep(action);
     const listed = choices.get(node);
     choices.set(node, [...action.choices]);
     try {
@@ -832,9 +848,11 @@ class Simulation implements StepEnvironment {
       case 'deliver':
       case 'drop': {
         const key = plainToJson(action.message);
-        let index = inFlight.findIndex(
-          (entry) => entry.from === action.from && entry.to === action.to && entry.key === key,
-        );
+        const alike = (entry: (typeof inFlight)[number]): boolean =>
+          entry.from === action.from && entry.to === action.to && entry.key === key;
+        const meant = action.msg === undefined ? -1 : Number(action.msg.slice(1));
+        let index = inFlight.findIndex((entry) => entry.messageNumber === meant && alike(entry));
+        if (index < 0) index = inFlight.findIndex(alike);
         if (this.options.lenientScript) {
           // Shrinking left out something that changed this message's content (a counter, a
           // term, a value): the message of the same kind that the same step sent on the link
@@ -865,7 +883,9 @@ class Simulation implements StepEnvironment {
         // A duplicate keeps its message's name, as in a seeded run: its trace names a sent message.
         const messageNumber = entry?.messageNumber ?? lastSent;
         const msg = `m${messageNumber}`;
-        if (action.type === 'drop' || slot.status !== 'up') {
+        // As in a seeded run, a delivery to a node that is down, or across a partition, is dropped.
+        const blocked = this.network.blocked(action.from as NodeId, action.to as NodeId);
+        if (action.type === 'drop' || slot.status !== 'up' || blocked) {
           this.stats.drops++;
           this.record({
             t: this.time,
@@ -873,7 +893,7 @@ class Simulation implements StepEnvironment {
             node: action.to,
             from: action.from,
             msg,
-            reason: action.type === 'drop' ? 'loss' : 'down',
+            reason: action.type === 'drop' ? 'loss' : slot.status !== 'up' ? 'down' : 'partition',
           });
           return undefined;
         }
@@ -910,7 +930,13 @@ class Simulation implements StepEnvironment {
         this.stats.faults++;
         slot.context = undefined;
         slot.timers.clear();
-        this.record({ t: this.time, type: 'crash', node: slot.id });
+        const recoverAt = action.recoverAt;
+        this.record({
+          t: this.time,
+          type: 'crash',
+          node: slot.id,
+          ...(recoverAt === undefined ? {} : { recoverAt }),
+        });
         return undefined;
       }
       case 'recover': {
@@ -921,6 +947,19 @@ class Simulation implements StepEnvironment {
         this.start(slot, 'onRecover');
         return undefined;
       }
+      case 'partition': {
+        try {
+          validatePartition(action.shape, new Set(this.faultTargets), 'partition');
+        } catch (thrown) {
+          return thrown instanceof Error ? thrown.message : String(thrown);
+        }
+        this.stats.faults++;
+        this.partition(action.shape, `partition:script:${this.partitionCount}`);
+        return undefined;
+      }
+      case 'heal':
+        this.heal();
+        return undefined;
     }
   }
 
@@ -1227,6 +1266,19 @@ class Simulation implements StepEnvironment {
       const body = encodePlain(message);
       this.record({ t: this.time, type: 'send', node: from, to, msg: `m${messageNumber}`, body });
     }
+    // A partition drops what is sent across it, scripted or not (as the seeded network does).
+    if (this.scriptInFlight && this.network.blocked(from, to)) {
+      this.stats.drops++;
+      this.record({
+        t: this.time,
+        type: 'drop',
+        node: to,
+        from,
+        msg: `m${messageNumber}`,
+        reason: 'partition',
+      });
+      return;
+    }
     if (this.scriptInFlight) {
       const key = plainToJson(message);
       const link = `${from}\u0000${to}`;
@@ -1324,13 +1376,9 @@ class Simulation implements StepEnvironment {
         return;
       }
       case 'partition': {
-        const targets = this.faultTargets;
         // Each partition draws its shape from its own stream: leaving an earlier fault
         // out (shrinking) must not change which nodes a later partition cuts off.
-        const { name, grudge } = buildGrudge(fault.shape, targets, this.streams.stream(`partition:${index}`));
-        this.network.setGrudge(grudge);
-        const partition = ++this.partitionCount;
-        this.record({ t: this.time, type: 'partition', name, grudge: grudgeToRecord(grudge) });
+        const partition = this.partition(fault.shape, `partition:${index}`);
         if (fault.forMs !== undefined)
           this.schedule_({ kind: 'heal', time: this.time + fault.forMs, sequence: 0, partition });
         return;
@@ -1353,6 +1401,14 @@ class Simulation implements StepEnvironment {
         return;
       }
     }
+  }
+
+  /** Installs a partition of the fault targets, its shape drawn from stream `streamName`; returns its number. */
+  private partition(shape: PartitionShape, streamName: string): number {
+    const { name, grudge } = buildGrudge(shape, this.faultTargets, this.streams.stream(streamName));
+    this.network.setGrudge(grudge);
+    this.record({ t: this.time, type: 'partition', name, grudge: grudgeToRecord(grudge) });
+    return ++this.partitionCount;
   }
 
   private heal(): void {
@@ -1479,6 +1535,8 @@ class Simulation implements StepEnvironment {
       }
     }
     const properties = this.config.properties ?? [];
+    const grudge = this.network.currentGrudge;
+    const partition = grudge === undefined ? undefined : grudgeToRecord(grudge);
     return {
       timeMs: this.time,
       nodes: this.slots.map((slot) => ({
@@ -1490,6 +1548,7 @@ class Simulation implements StepEnvironment {
       })),
       inFlight: inFlight.map((entry) => ({ ...entry, message: encodePlain(entry.message) })),
       history: this.history.map((event) => ({ ...event, value: encodePlain(event.value) })),
+      partition: partition === undefined || Object.keys(partition).length === 0 ? null : partition,
       properties: properties.map((property) => ({
         name: property.name,
         kind: property.kind,

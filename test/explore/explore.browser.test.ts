@@ -5,10 +5,12 @@
  * out/explore-screenshots/. Skipped, by name, where Chromium is not installed
  * (.ci/install-packages.sh installs it).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { largeTrace } from './large-trace.js';
 import { REPOSITORY, spawnExplorer, type SpawnedExplorer } from './spawn-explorer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -139,6 +141,69 @@ describe.skipIf(!haveChromium)('fairlink explore in Chromium', () => {
     await again.screenshot({ path: join(SCREENSHOTS, '4-shared-url.png') });
     await page.close();
     await again.close();
+  });
+
+  it('branches with a partition the user chose, and offers to heal it', async () => {
+    const page = await open(`${explorer.url}&at=500`);
+    const picker = page.getByTestId('partition-picker');
+    await picker.locator('input[data-node=n1]').check();
+    expect(await page.getByTestId('partition-make').textContent()).toContain('partition n1 | n2,n3');
+    await page.getByTestId('partition-make').click();
+    await expect.poll(() => page.url()).toContain(`path=${encodeURIComponent('500:partition:n1|n2+n3')}`);
+    await expect.poll(() => page.getByTestId('verdict').textContent()).toContain('open branch');
+    // The branch opens at its last event: the partition, as the simulator made it.
+    await expect.poll(() => page.getByTestId('partition').textContent()).toContain('n1 drops from n2,n3');
+    expect(await page.locator('button.choice[data-choice="heal:partition"]').count()).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('replay').textContent())
+      .toContain("--path '500:partition:n1|n2+n3'");
+    await page.screenshot({ path: join(SCREENSHOTS, '5-partition-branch.png') });
+    await page.close();
+  });
+
+  it('opens a 100,000-event trace over 1,000 nodes as it streams in: drawn before the last page, then all of it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'fairlink-explore-large-'));
+    const file = join(folder, 'large.trace.jsonl');
+    writeFileSync(file, largeTrace(100_000, 1_000));
+    const large = await spawnExplorer([file]);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+      // How many events the page held when it first drew one (a render follows each page's
+      // arrival before the next is read, so this does not depend on timing).
+      await page.addInitScript(`
+        window.seen = { loadedAtFirstDraw: -1 };
+        new MutationObserver(() => {
+          const diagram = document.querySelector('[data-testid=diagram]');
+          if (window.seen.loadedAtFirstDraw < 0 && diagram && diagram.querySelector('g.event'))
+            window.seen.loadedAtFirstDraw = Number(diagram.getAttribute('data-loaded'));
+        }).observe(document, { childList: true, subtree: true });
+      `);
+      await page.goto(large.url);
+      await page.locator('g.event').first().waitFor({ timeout: 120_000 });
+      await expect
+        .poll(() => page.getByTestId('progress').textContent(), { timeout: 120_000 })
+        .toBe('all 100,000 events');
+      const loadedAtFirstDraw = await page.evaluate<number>('window.seen.loadedAtFirstDraw');
+      expect(loadedAtFirstDraw).toBeGreaterThan(0);
+      expect(loadedAtFirstDraw).toBeLessThan(100_000);
+      expect(await page.getByTestId('diagram').getAttribute('data-loaded')).toBe('100000');
+      // Pages, not the whole run at once.
+      expect(requests.filter((path) => path === '/api/run/events').length).toBeGreaterThanOrEqual(10);
+      expect(requests).not.toContain('/api/run');
+      // Stepping works, as on a small run.
+      await page.getByTestId('state').waitFor();
+      await page.getByTestId('forward').click();
+      await expect.poll(() => position(page)).toBe(1);
+      await shows(page, 1);
+      await page.screenshot({ path: join(SCREENSHOTS, '7-streamed-large-trace.png') });
+      await page.close();
+    } finally {
+      await large.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("browses a check model's state space from its counterexample", async () => {

@@ -1,8 +1,9 @@
 // The explorer's API, as the server (src/explore/server.ts) answers it.
+import type { EventsPage, RunSummary } from '../event-pages.js';
 import type { MomentView } from '../scenario-session.js';
 import type { RunView } from '../run-view.js';
 
-export type { MomentView, RunView };
+export type { EventsPage, MomentView, RunSummary, RunView };
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
@@ -11,8 +12,12 @@ async function getJson<T>(url: string): Promise<T> {
   return body as T;
 }
 
-export function fetchRun(path: string): Promise<RunView> {
-  return getJson<RunView>(`/api/run?path=${encodeURIComponent(path)}`);
+export function fetchRunSummary(path: string): Promise<RunSummary> {
+  return getJson<RunSummary>(`/api/run/summary?path=${encodeURIComponent(path)}`);
+}
+
+export function fetchEventsPage(path: string, from: number, count: number): Promise<EventsPage> {
+  return getJson<EventsPage>(`/api/run/events?path=${encodeURIComponent(path)}&from=${from}&count=${count}`);
 }
 
 export function fetchMoment(path: string, at: number): Promise<MomentView> {

@@ -34,13 +34,17 @@ export function layoutRun(run: RunView): DiagramLayout {
   const eventColumn: number[] = [];
   const lines: MessageLine[] = [];
   let longestLine = 0;
-  run.events.forEach((event, row) => {
-    const node = 'node' in event ? event.node : undefined;
+  // A run still loading has holes (pages not in yet): their rows stay empty, and a message whose
+  // send is not in yet gets its line once it is (the layout is made again for each page).
+  for (let row = 0; row < run.events.length; row++) {
+    const event = run.events[row];
+    const node = event !== undefined && 'node' in event ? event.node : undefined;
     eventColumn.push(node === undefined ? -1 : (columnOf.get(node) ?? -1));
+    if (event === undefined) continue;
     if (event.type === 'send') sendRowOf.set(event.msg, row);
     if (event.type === 'deliver' || event.type === 'drop') {
       const sendRow = sendRowOf.get(event.msg);
-      if (sendRow === undefined) return;
+      if (sendRow === undefined) continue;
       lines.push({
         sendRow,
         endRow: row,
@@ -50,7 +54,7 @@ export function layoutRun(run: RunView): DiagramLayout {
       });
       longestLine = Math.max(longestLine, row - sendRow);
     }
-  });
+  }
   lines.sort((a, b) => a.sendRow - b.sendRow);
   return { columnOf, nodes, eventColumn, lines, longestLine };
 }

@@ -25,12 +25,14 @@ const EVENT_COLOURS: Readonly<Record<string, string>> = {
 
 export function Diagram(props: {
   readonly run: RunView;
+  /** Events in hand so far (the run streams in: rows of events not yet loaded stay empty). */
+  readonly loaded: number;
   readonly selected: number;
   readonly step: readonly [number, number] | undefined;
   readonly onSelect: (index: number) => void;
 }) {
   const { run, selected, onSelect } = props;
-  const layout = useMemo(() => layoutRun(run), [run]);
+  const layout = useMemo(() => layoutRun(run), [run, props.loaded]);
   const highlighted = useMemo(() => new Set(run.highlighted), [run]);
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, left: 0, height: 600, width: 800 });
@@ -197,7 +199,7 @@ export function Diagram(props: {
     );
   }
   return (
-    <div class="diagram" ref={scroller} onScroll={measure} data-testid="diagram">
+    <div class="diagram" ref={scroller} onScroll={measure} data-testid="diagram" data-loaded={props.loaded}>
       <svg width={width} height={height}>
         {shapes}
         <g transform={`translate(0, ${view.top})`}>

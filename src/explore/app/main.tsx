@@ -3,45 +3,37 @@
 // only picks which event to look at and which choice to make.
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { fetchMoment, fetchRun, type MomentView, type RunView } from './api.js';
+import { fetchMoment, type MomentView, type RunView } from './api.js';
 import { Diagram } from './diagram.js';
 import { ModelView } from './model-view.js';
+import { PartitionPicker } from './partition-picker.js';
 import { StatePanel } from './state-panel.js';
+import { useStreamedRun } from './streamed-run.js';
 import './style.css';
 import { readUrlState, writeUrlState } from './url-state.js';
 
 function App() {
   const initial = readUrlState();
   const [path, setPath] = useState(initial.path);
-  const [run, setRun] = useState<RunView | undefined>(undefined);
   const [at, setAt] = useState<number>(initial.at ?? -1);
   const [moment, setMoment] = useState<MomentView | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [copied, setCopied] = useState(false);
 
-  useEffect(() => {
-    let current = true;
-    fetchRun(path)
-      .then((loaded) => {
-        if (!current) return;
-        setRun(loaded);
-        setError(undefined);
-        // Open where asked, else at the violation (a branch opens at its last event).
-        setAt((asked) =>
-          asked >= 0 && asked < loaded.events.length
-            ? asked
-            : path === ''
-              ? loaded.focus
-              : loaded.failure
-                ? loaded.focus
-                : loaded.events.length - 1,
-        );
-      })
-      .catch((thrown: unknown) => setError(String(thrown)));
-    return () => {
-      current = false;
-    };
-  }, [path]);
+  // The run streams in page by page; it opens, as soon as its summary is in, where asked, else at
+  // the violation (a branch opens at its last event).
+  const streamed = useStreamedRun(
+    path,
+    (summary) => {
+      const count = summary.eventCount;
+      const opened = at >= 0 && at < count ? at : path === '' || summary.failure ? summary.focus : count - 1;
+      setAt(opened);
+      setError(undefined);
+      return opened;
+    },
+    setError,
+  );
+  const run = streamed?.run;
 
   useEffect(() => {
     if (!run || at < 0) return;
@@ -83,7 +75,8 @@ function App() {
         {error}
       </div>
     );
-  if (!run) return <div>loading…</div>;
+  if (!streamed || !run) return <div>loading…</div>;
+  const { loaded } = streamed;
   const verdict = run.failure
     ? `violated: ${'property' in run.failure ? `'${run.failure.property}' ` : ''}(${run.failure.kind}) ${run.failure.detail}`
     : run.open
@@ -132,10 +125,20 @@ function App() {
           </button>
           <code data-testid="replay">{run.replay}</code>
           {copied ? ' copied' : ''}
+          <span class="progress" data-testid="progress">
+            {loaded < run.eventCount ? (
+              <>
+                <progress max={run.eventCount} value={loaded} /> loading events: {loaded.toLocaleString('en')}{' '}
+                / {run.eventCount.toLocaleString('en')}
+              </>
+            ) : (
+              `all ${run.eventCount.toLocaleString('en')} events`
+            )}
+          </span>
         </div>
       </header>
       <main>
-        <Diagram run={run} selected={Math.max(0, at)} step={moment?.step} onSelect={setAt} />
+        <Diagram run={run} loaded={loaded} selected={Math.max(0, at)} step={moment?.step} onSelect={setAt} />
         <aside>
           {run.highlighted.length > 0 ? (
             <div class="highlights" data-testid="highlights">
@@ -167,16 +170,20 @@ function App() {
                 {moment.choices.length === 0 ? (
                   <i>nothing to choose (the run is over here, or read-only)</i>
                 ) : null}
-                {moment.choices.slice(0, 200).map((choice) => (
-                  <button
-                    key={choice.id}
-                    class={`choice ${choice.kind}`}
-                    data-choice={choice.id}
-                    onClick={() => branch(choice.id)}
-                  >
-                    {choice.label}
-                  </button>
-                ))}
+                {moment.choices.slice(0, 200).map((choice) =>
+                  choice.kind === 'partition' && choice.nodes ? (
+                    <PartitionPicker key={choice.id} nodes={choice.nodes} onChoose={branch} />
+                  ) : (
+                    <button
+                      key={choice.id}
+                      class={`choice ${choice.kind}`}
+                      data-choice={choice.id}
+                      onClick={() => branch(choice.id)}
+                    >
+                      {choice.label}
+                    </button>
+                  ),
+                )}
               </div>
               <StatePanel moment={moment} />
             </>

@@ -85,6 +85,14 @@ export function StatePanel(props: { readonly moment: MomentView }) {
           </details>
         );
       })}
+      {snapshot.partition ? (
+        <div class="partition" data-testid="partition">
+          <b>Partition:</b>{' '}
+          {Object.entries(snapshot.partition)
+            .map(([node, ignored]) => `${node} drops from ${ignored.join(',')}`)
+            .join('; ')}
+        </div>
+      ) : null}
       <h4>In flight ({snapshot.inFlight.length})</h4>
       <ul class="flight">
         {snapshot.inFlight.map((entry) => (

@@ -1,0 +1,82 @@
+/**
+ * A branch replays its parent's run up to the moment it was made at, then the chosen action: the
+ * replayed prefix must be the parent's, event for event, partitions included (the broken Raft
+ * store's seed 3 draws partitions, heals and crash-recoveries; without loss or duplication, which
+ * a replay orders differently inside a step, see `ScriptOptions.faults`).
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ScenarioSession } from './scenario-session.js';
+
+const BROKEN = join(fileURLToPath(new URL('../../', import.meta.url)), 'examples', 'raft-kv-broken.ts');
+
+describe("a branch's prefix is its parent's", () => {
+  let session: ScenarioSession;
+  beforeAll(async () => {
+    session = await ScenarioSession.open({
+      scenarioPath: BROKEN,
+      params: ['dropRate=0', 'duplicateRate=0', 'operations=60'],
+      seed: 3,
+    });
+  });
+
+  it('branched during a partition, after a heal and after a crash, the prefix is the same', () => {
+    const parent = session.view([]).events;
+    const partition = parent.findIndex((event) => event.type === 'partition');
+    const heal = parent.findIndex((event, index) => index > partition && event.type === 'heal');
+    const crash = parent.findIndex((event) => event.type === 'crash');
+    expect(partition).toBeGreaterThanOrEqual(0);
+    expect(heal).toBeGreaterThan(partition);
+    for (const at of [partition + 20, heal + 20, Math.max(crash, heal) + 40]) {
+      const moment = session.moment([], at);
+      const choice = moment.choices.find((candidate) => candidate.kind === 'timer') ?? moment.choices[0];
+      if (choice === undefined) throw new Error(`no choice at event ${at}`);
+      const branch = session.view([{ at, choice: choice.id }]).events;
+      const cut = moment.step[1];
+      expect(branch.slice(0, cut), `branched at ${at}`).toEqual(parent.slice(0, cut));
+    }
+  });
+});
+
+describe('branching with a partition the user chose', () => {
+  it("cuts the chosen sides apart with the simulator's partition fault; deliveries across it are dropped; heal is offered", async () => {
+    const session = await ScenarioSession.open({
+      scenarioPath: BROKEN,
+      params: ['dropRate=0', 'duplicateRate=0', 'operations=60'],
+      seed: 3,
+    });
+    // Just after n1 sent to another server: that message is in flight when the partition comes.
+    const at = session
+      .view([])
+      .events.findIndex((event) => event.type === 'send' && event.node === 'n1' && /^n[23]$/.test(event.to));
+    const offered = session.moment([], at).choices.find((choice) => choice.kind === 'partition');
+    expect(offered?.nodes).toEqual(['n1', 'n2', 'n3']);
+    const path = [{ at, choice: 'partition:n1|n2+n3' }];
+    const branch = session.view(path);
+    const made = branch.events.findIndex((event, index) => index > at && event.type === 'partition');
+    expect(branch.events[made]).toMatchObject({
+      type: 'partition',
+      name: 'groups n1 | n2,n3',
+      grudge: { n1: ['n2', 'n3'], n2: ['n1'], n3: ['n1'] },
+    });
+    const last = branch.events.length - 1;
+    const moment = session.moment(path, last);
+    expect(moment.snapshot.partition).toEqual({ n1: ['n2', 'n3'], n2: ['n1'], n3: ['n1'] });
+    expect(moment.choices.map((choice) => choice.id)).toContain('heal:partition');
+    // A message across the partition, delivered next: the network drops it.
+    const servers = new Set(['n1', 'n2', 'n3']);
+    const across = moment.snapshot.inFlight.find(
+      (entry) =>
+        servers.has(entry.from) && servers.has(entry.to) && (entry.from === 'n1') !== (entry.to === 'n1'),
+    );
+    if (across === undefined) throw new Error('no message across the partition in flight');
+    const next = session.view([...path, { at: last, choice: `deliver:${across.msg}` }]).events;
+    expect(next.find((event) => event.type === 'drop' && event.msg === across.msg)).toMatchObject({
+      reason: 'partition',
+    });
+    // Sides that are not the nodes': bad input naming the branch.
+    expect(() => session.view([{ at, choice: 'partition:n1|n9' }])).toThrow(/n9 is not a node/);
+    expect(() => session.view([{ at, choice: 'partition:c1|n2' }])).toThrow(/c1/);
+  });
+});
