@@ -413,7 +413,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         action,
       );
     }
-    let timers = [...snapshot.timers];
+    // The node's own list unless a timer is set or cancelled: an unchanged part is no new part.
+    let timers: readonly PendingTimer[] = snapshot.timers;
     const sent: MessageInFlight[] = [];
     // The choices come first, as in the simulator, which records each one as it is made.
     const events: TraceEvent[] =
@@ -433,8 +434,10 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           sent.push({ from: id, to: effect.to, message: effect.message });
           break;
         case 'timer-set':
-          timers = timers.filter((timer) => timer.name !== effect.name);
-          timers.push({ name: effect.name, min: effect.min, max: effect.max, data: effect.data });
+          timers = [
+            ...timers.filter((timer) => timer.name !== effect.name),
+            { name: effect.name, min: effect.min, max: effect.max, data: effect.data },
+          ];
           events.push({ t: 0, type: 'timer-set', node: id, name: effect.name, due: effect.max });
           break;
         case 'timer-cancel':
@@ -484,7 +487,16 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
    * that record client operations are not kept: their operation ids depend on the history.
    * A miss (a copy of an object, from another worker) only costs running the step.
    */
-  const deliveries = new WeakMap<NodeSnapshot, WeakMap<object, Map<string, StepOutcome | null>>>();
+  /** A number per (sender, receiver), made without building a string on every delivery. */
+  const nodeNumbers = new Map(allIds.map((id, index) => [id, index]));
+  const routeOf = (from: string, to: string): number => {
+    const sender = nodeNumbers.get(from);
+    const receiver = nodeNumbers.get(to);
+    // A node the system does not name (never in a network it built): no number, nothing kept.
+    if (sender === undefined || receiver === undefined) return -1;
+    return sender * allIds.length + receiver;
+  };
+  const deliveries = new WeakMap<NodeSnapshot, WeakMap<object, Map<number, StepOutcome | null>>>();
   const deliverStep = (
     state: ActorState,
     action: Extract<ActorAction, { type: 'deliver' }>,
@@ -492,14 +504,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
   ): StepOutcome | undefined => {
     const message = action.message;
     // Equal nodes share one snapshot object, so the key names the receiver too.
-    const route = `${action.from}\u0000${action.to}`;
-    const keyed = typeof message === 'object' && message !== null;
-    let byMessage: Map<string, StepOutcome | null> | undefined;
+    const route = routeOf(action.from, action.to);
+    const keyed = typeof message === 'object' && message !== null && route >= 0;
+    let byMessage: Map<number, StepOutcome | null> | undefined;
     if (keyed) {
       let byNode = deliveries.get(target);
       if (byNode === undefined) deliveries.set(target, (byNode = new WeakMap()));
       byMessage = byNode.get(message);
-      if (byMessage === undefined) byNode.set(message, (byMessage = new Map<string, StepOutcome | null>()));
+      if (byMessage === undefined) byNode.set(message, (byMessage = new Map<number, StepOutcome | null>()));
       const known = byMessage.get(route);
       if (known !== undefined) return known ?? undefined;
     }
@@ -551,16 +563,25 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       return queues;
     }
     const list = [...(network as readonly MessageInFlight[])];
-    const keys = list.map(envelopeKey);
+    const bound = semantics === 'unordered-duplicating' ? 1 : copiesMax;
     for (const envelope of sent) {
       const key = envelopeKey(envelope);
-      const copies = keys.filter((other) => other === key).length;
-      if (copies >= (semantics === 'unordered-duplicating' ? 1 : copiesMax)) continue;
-      // Keep the multiset sorted so that equal multisets are equal states.
+      // Keep the multiset sorted so that equal multisets are equal states: a copy goes before
+      // the first envelope whose key is not less than its own, which is where its copies start.
       let index = 0;
-      while (index < keys.length && (keys[index] as string) < key) index++;
+      let end = list.length;
+      while (index < end) {
+        const middle = (index + end) >>> 1;
+        if (envelopeKey(list[middle] as MessageInFlight) < key) index = middle + 1;
+        else end = middle;
+      }
+      if (bound !== Infinity) {
+        let copies = 0;
+        while (index + copies < list.length && envelopeKey(list[index + copies] as MessageInFlight) === key)
+          copies++;
+        if (copies >= bound) continue;
+      }
       list.splice(index, 0, envelope);
-      keys.splice(index, 0, key);
     }
     return list;
   };
@@ -885,7 +906,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       let previous: MessageInFlight | undefined;
       for (const envelope of inFlight(state.network)) {
         // Copies of one message are sorted together: one action delivers (or drops) any of them.
-        if (previous !== undefined && semantics !== 'fifo' && envelopeKey(previous) === envelopeKey(envelope))
+        if (
+          previous !== undefined &&
+          semantics !== 'fifo' &&
+          (previous === envelope ||
+            (previous.to === envelope.to &&
+              previous.from === envelope.from &&
+              envelopeKey(previous) === envelopeKey(envelope)))
+        )
           continue;
         previous = envelope;
         const target = state.nodes[envelope.to];

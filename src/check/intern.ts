@@ -206,6 +206,8 @@ export class Interner {
   intern(v: unknown, base: number): number {
     if (base >= 0 && this.values[base] === v) return base;
     if (typeof v !== 'object' || v === null) return this.#leaf(v);
+    const known = this.#met.get(v);
+    if (known !== undefined) return known;
     const kind = partKindOf(v);
     if (kind === PlainKind.Bytes) return this.#bytes(v as Uint8Array);
     // Each nesting level has its own base record: interning the children reuses the next ones.
@@ -215,6 +217,16 @@ export class Interner {
     this.#depth = depth;
     return id;
   }
+
+  /**
+   * The representatives' ids, by identity. A successor holds mostly parts of its parent, which
+   * are representatives, and often at another place than they were (a node takes the ballot of
+   * the message it received; a message moves along in the network as others come and go): found
+   * here, such a part costs no walk of its children and no lookup in the index. Only
+   * representatives, which the search never edits (see the module documentation); emptied by
+   * {@link compact}, which renumbers.
+   */
+  #met = new WeakMap<object, number>();
 
   #newBase(): Base {
     const base = emptyBase();
@@ -395,7 +407,7 @@ export class Interner {
         for (let i = 0; i < count; i++) {
           const element = array[i];
           const was = ids[first + i] ?? 0;
-          if (element !== values[was]) scratch.push(this.intern(element, was), undefined, 0, 0, i);
+          if (element !== values[was]) this.#edit(element, was, i);
         }
         return true;
       }
@@ -405,7 +417,7 @@ export class Interner {
         let c = 0;
         for (const element of set) {
           const was = ids[first + c] ?? 0;
-          if (element !== values[was]) scratch.push(this.intern(element, was), undefined, 0, 0, c);
+          if (element !== values[was]) this.#edit(element, was, c);
           c++;
         }
         return true;
@@ -421,7 +433,7 @@ export class Interner {
             return false;
           }
           const was = ids[at + 1] ?? 0;
-          if (value !== values[was]) scratch.push(this.intern(value, was), undefined, 0, 0, c);
+          if (value !== values[was]) this.#edit(value, was, c);
           at += 2;
           c++;
         }
@@ -439,7 +451,7 @@ export class Interner {
             return false;
           }
           const was = ids[first + c] ?? 0;
-          if (value !== values[was]) scratch.push(this.intern(value, was), undefined, 0, 0, c);
+          if (value !== values[was]) this.#edit(value, was, c);
           c++;
         }
         if (c === count) return true;
@@ -447,6 +459,16 @@ export class Interner {
         return false;
       }
     }
+  }
+
+  /**
+   * Interns `child`, which stands where the base has part `was`, and pushes it onto the scratch
+   * as an edit at `position` unless it is that part: a copy (a handler's state is a deep copy of
+   * the node's) is no edit, and a container whose children are all copies is its base.
+   */
+  #edit(child: unknown, was: number, position: number): void {
+    const id = this.intern(child, was);
+    if (id !== was) this.scratch.push(id, undefined, 0, 0, position);
   }
 
   /**
@@ -803,8 +825,9 @@ export class Interner {
     }
     this.#slotsUsed = needed;
     scratch.length = start;
-    const value = this.#build(kind, first, n, shape);
+    const value = this.#build(kind, first, n, shape) as object;
     const id = this.#newPart(kind, value, low, high, first, n, shape);
+    this.#met.set(value, id);
     this.order[id] = order;
     this.#addToIndex(id);
     return id;
@@ -972,6 +995,7 @@ export class Interner {
     this.#index.fill(0);
     for (let id = 0; id < next; id++) if (this.kind[id] !== PlainKind.Primitive) this.#addToIndex(id);
     this.#memo.fill(-1);
+    this.#met = new WeakMap();
     return remap;
   }
 
