@@ -607,6 +607,13 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     return [...list.slice(0, index), ...list.slice(index + 1)];
   };
 
+  /** Whether `envelope` may be delivered now: it is in flight (at the head of its queue, on fifo). */
+  const deliverable = (network: ActorState['network'], envelope: MessageInFlight): boolean => {
+    if (semantics !== 'fifo') return indexOfEnvelope(network as readonly MessageInFlight[], envelope) >= 0;
+    const queue = (network as Record<string, readonly MessageInFlight[]>)[`${envelope.from}->${envelope.to}`];
+    return queue !== undefined && queue.length > 0 && indexOfEnvelope(queue.slice(0, 1), envelope) === 0;
+  };
+
   const inFlight = (network: ActorState['network']): readonly MessageInFlight[] =>
     semantics === 'fifo'
       ? Object.values(network as Record<string, readonly MessageInFlight[]>).flatMap((queue) =>
@@ -831,13 +838,18 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           const network = removeFromNetwork(state.network, action);
           return network === undefined ? undefined : { ...state, network };
         }
-        if (target.status !== 'up') return undefined;
-        const network = removeFromNetwork(state.network, action);
-        if (network === undefined) return undefined;
+        if (target.status !== 'up' || !deliverable(state.network, action)) return undefined;
+        // Most deliveries are ignored (the message stays in flight): the network is copied
+        // without the message only once the handler did something.
         const result = runHandler(state, action);
         if (result === undefined) return undefined;
         recordStep(result, events);
-        return afterStep(state, action.to, result, network);
+        return afterStep(
+          state,
+          action.to,
+          result,
+          removeFromNetwork(state.network, action) as ActorState['network'],
+        );
       }
       case 'drop': {
         if (!lossy) return undefined;
