@@ -604,7 +604,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     const index = indexOfEnvelope(list, envelope);
     if (index < 0) return undefined;
     if (semantics === 'unordered-duplicating') return network;
-    return [...list.slice(0, index), ...list.slice(index + 1)];
+    return list.toSpliced(index, 1);
   };
 
   /** Whether `envelope` may be delivered now: it is in flight (at the head of its queue, on fifo). */
