@@ -722,6 +722,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       return;
     }
     if (choiceScript.made.length === 0) {
+      // A delivery the handler ignores, which stays in flight, is no transition: not listed at
+      // all (most deliveries on Paxos; enabledness is read off transitions, so fairness agrees).
+      if (first === undefined && action.type === 'deliver') return;
       probedActions.push(action);
       probedResults.push(first);
       out.push(action);

@@ -206,8 +206,6 @@ export class Interner {
   intern(v: unknown, base: number): number {
     if (base >= 0 && this.values[base] === v) return base;
     if (typeof v !== 'object' || v === null) return this.#leaf(v);
-    const known = this.#met.get(v);
-    if (known !== undefined) return known;
     const kind = partKindOf(v);
     if (kind === PlainKind.Bytes) return this.#bytes(v as Uint8Array);
     // Each nesting level has its own base record: interning the children reuses the next ones.
@@ -217,16 +215,6 @@ export class Interner {
     this.#depth = depth;
     return id;
   }
-
-  /**
-   * The representatives' ids, by identity. A successor holds mostly parts of its parent, which
-   * are representatives, and often at another place than they were (a node takes the ballot of
-   * the message it received; a message moves along in the network as others come and go): found
-   * here, such a part costs no walk of its children and no lookup in the index. Only
-   * representatives, which the search never edits (see the module documentation); emptied by
-   * {@link compact}, which renumbers.
-   */
-  #met = new WeakMap<object, number>();
 
   #newBase(): Base {
     const base = emptyBase();
@@ -825,9 +813,8 @@ export class Interner {
     }
     this.#slotsUsed = needed;
     scratch.length = start;
-    const value = this.#build(kind, first, n, shape) as object;
+    const value = this.#build(kind, first, n, shape);
     const id = this.#newPart(kind, value, low, high, first, n, shape);
-    this.#met.set(value, id);
     this.order[id] = order;
     this.#addToIndex(id);
     return id;
@@ -995,7 +982,6 @@ export class Interner {
     this.#index.fill(0);
     for (let id = 0; id < next; id++) if (this.kind[id] !== PlainKind.Primitive) this.#addToIndex(id);
     this.#memo.fill(-1);
-    this.#met = new WeakMap();
     return remap;
   }
 
