@@ -266,6 +266,20 @@ describe('ignored deliveries', () => {
     expect(stay.distinctStates).toBeLessThan(consumed.distinctStates);
   });
 
+  it('that stay in flight are not listed as actions; consumed ones are', () => {
+    const listed = (ignoredDeliveries?: 'consumed') => {
+      const model = actorModel(system(ignoredDeliveries));
+      const [initial] = model.init();
+      if (initial === undefined) throw new Error('no initial state');
+      const out: { type: string; from?: string }[] = [];
+      model.actions(initial, out as never);
+      return out.map((action) => `${action.type} from ${action.from}`);
+    };
+    // The closed gate ignores the ping: no transition, so no action.
+    expect(listed()).toEqual(['deliver from opener']);
+    expect(listed('consumed')).toEqual(['deliver from opener', 'deliver from pinger']);
+  });
+
   it('are consumed by default when the system has eventually properties, and always on fifo', () => {
     const live = { ...system(), properties: [eventually('opened', () => true)] };
     expect(actorModel(live).network.ignoredDeliveries).toBe('consumed');
