@@ -199,6 +199,31 @@ describe('actor systems as models', () => {
   });
 });
 
+describe('successor states', () => {
+  it("keep a node's timer list when the step sets and cancels none, and the network sorted with every copy", () => {
+    const model = actorModel({
+      nodes: { sender: stubbornSender, receiver },
+      network: { semantics: 'unordered', copiesMax: 2 },
+      properties: [],
+    });
+    const [initial] = model.init();
+    if (initial === undefined) throw new Error('no initial state');
+    // The receiver's delivery sets no timer: its list is the very one it had (no new part).
+    const deliver = { type: 'deliver', from: 'sender', to: 'receiver', message: { type: 'm' } } as const;
+    const after = model.next(initial, deliver);
+    expect(after?.nodes['receiver']?.timers).toBe(initial.nodes['receiver']?.timers);
+    // The sender's timer fires and resends: two copies of one message, sorted after the ack.
+    const fire = model.next(after as typeof initial, { type: 'timer', node: 'sender', name: 'resend' });
+    const resent = fire && model.next(fire, { type: 'timer', node: 'sender', name: 'resend' });
+    const network = (resent?.network ?? []) as readonly { from: string; to: string }[];
+    expect(network.map((envelope) => `${envelope.from}->${envelope.to}`)).toEqual([
+      'receiver->sender',
+      'sender->receiver',
+      'sender->receiver',
+    ]);
+  });
+});
+
 describe('ignored deliveries', () => {
   /** Counts pings once it is open; ignores them before. Opening comes from a second sender. */
   const gate = defineProtocol<{ open: boolean; pings: number }, { readonly type: 'ping' | 'open' }>({
@@ -239,6 +264,20 @@ describe('ignored deliveries', () => {
     expect(stay.path?.actions).toHaveLength(consumed.path?.actions.length ?? -1);
     // Consuming adds the state where the early ping is gone; staying does not.
     expect(stay.distinctStates).toBeLessThan(consumed.distinctStates);
+  });
+
+  it('that stay in flight are not listed as actions; consumed ones are', () => {
+    const listed = (ignoredDeliveries?: 'consumed') => {
+      const model = actorModel(system(ignoredDeliveries));
+      const [initial] = model.init();
+      if (initial === undefined) throw new Error('no initial state');
+      const out: { type: string; from?: string }[] = [];
+      model.actions(initial, out as never);
+      return out.map((action) => `${action.type} from ${action.from}`);
+    };
+    // The closed gate ignores the ping: no transition, so no action.
+    expect(listed()).toEqual(['deliver from opener']);
+    expect(listed('consumed')).toEqual(['deliver from opener', 'deliver from pinger']);
   });
 
   it('are consumed by default when the system has eventually properties, and always on fifo', () => {

@@ -448,7 +448,8 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         action,
       );
     }
-    let timers = [...snapshot.timers];
+    // The node's own list unless a timer is set or cancelled: an unchanged part is no new part.
+    let timers: readonly PendingTimer[] = snapshot.timers;
     const sent: Envelope[] = [];
     let recorded = snapshot.recorded;
     // The choices come first, as in the simulator, which records each one as it is made.
@@ -479,8 +480,10 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           break;
         }
         case 'timer-set':
-          timers = timers.filter((timer) => timer.name !== effect.name);
-          timers.push({ name: effect.name, min: effect.min, max: effect.max, data: effect.data });
+          timers = [
+            ...timers.filter((timer) => timer.name !== effect.name),
+            { name: effect.name, min: effect.min, max: effect.max, data: effect.data },
+          ];
           events.push({ t: 0, type: 'timer-set', node: id, name: effect.name, due: effect.max });
           break;
         case 'timer-cancel':
@@ -532,26 +535,32 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
    * that record client operations are not kept: their operation ids depend on the history.
    * A miss (a copy of an object, from another worker) only costs running the step.
    */
-  const deliveries = new WeakMap<NodeSnapshot, WeakMap<object, Map<string, StepOutcome | null>>>();
+  /** A number per (sender, receiver), made without building a string on every delivery. */
+  const nodeNumbers = new Map(allIds.map((id, index) => [id, index]));
+  const routeOf = (from: string, to: string): number => {
+    const sender = nodeNumbers.get(from);
+    const receiver = nodeNumbers.get(to);
+    // A node the system does not name (never in a network it built): no number, nothing kept.
+    if (sender === undefined || receiver === undefined) return -1;
+    return sender * allIds.length + receiver;
+  };
+  const deliveries = new WeakMap<NodeSnapshot, WeakMap<object, Map<number, StepOutcome | null>>>();
   const deliverStep = (
     state: ActorState,
     action: Extract<ActorAction, { type: 'deliver' }>,
     target: NodeSnapshot,
   ): StepOutcome | undefined => {
     const message = action.message;
-    // Equal nodes share one snapshot object, so the key names the receiver too; and the
-    // message's causal past, which the step merges into the receiver's.
-    const route =
-      action.past === undefined
-        ? `${action.from}\u0000${action.to}`
-        : `${action.from}\u0000${action.to}\u0000${plainToJson(action.past)}`;
-    const keyed = typeof message === 'object' && message !== null;
-    let byMessage: Map<string, StepOutcome | null> | undefined;
+    // Equal nodes share one snapshot object, so the key names the receiver too. A message that
+    // carries a causal past is not kept: the step merges that past into the receiver's.
+    const route = routeOf(action.from, action.to);
+    const keyed = typeof message === 'object' && message !== null && route >= 0 && action.past === undefined;
+    let byMessage: Map<number, StepOutcome | null> | undefined;
     if (keyed) {
       let byNode = deliveries.get(target);
       if (byNode === undefined) deliveries.set(target, (byNode = new WeakMap()));
       byMessage = byNode.get(message);
-      if (byMessage === undefined) byNode.set(message, (byMessage = new Map<string, StepOutcome | null>()));
+      if (byMessage === undefined) byNode.set(message, (byMessage = new Map<number, StepOutcome | null>()));
       const known = byMessage.get(route);
       if (known !== undefined) return known ?? undefined;
     }
@@ -604,16 +613,25 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       return queues;
     }
     const list = [...(network as readonly MessageInFlight[])];
-    const keys = list.map(envelopeKey);
+    const bound = semantics === 'unordered-duplicating' ? 1 : copiesMax;
     for (const envelope of sent) {
       const key = envelopeKey(envelope);
-      const copies = keys.filter((other) => other === key).length;
-      if (copies >= (semantics === 'unordered-duplicating' ? 1 : copiesMax)) continue;
-      // Keep the multiset sorted so that equal multisets are equal states.
+      // Keep the multiset sorted so that equal multisets are equal states: a copy goes before
+      // the first envelope whose key is not less than its own, which is where its copies start.
       let index = 0;
-      while (index < keys.length && (keys[index] as string) < key) index++;
+      let end = list.length;
+      while (index < end) {
+        const middle = (index + end) >>> 1;
+        if (envelopeKey(list[middle] as MessageInFlight) < key) index = middle + 1;
+        else end = middle;
+      }
+      if (bound !== Infinity) {
+        let copies = 0;
+        while (index + copies < list.length && envelopeKey(list[index + copies] as MessageInFlight) === key)
+          copies++;
+        if (copies >= bound) continue;
+      }
       list.splice(index, 0, envelope);
-      keys.splice(index, 0, key);
     }
     return list;
   };
@@ -636,7 +654,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     const index = indexOfEnvelope(list, envelope);
     if (index < 0) return undefined;
     if (semantics === 'unordered-duplicating') return network;
-    return [...list.slice(0, index), ...list.slice(index + 1)];
+    return list.toSpliced(index, 1);
+  };
+
+  /** Whether `envelope` may be delivered now: it is in flight (at the head of its queue, on fifo). */
+  const deliverable = (network: ActorState['network'], envelope: MessageInFlight): boolean => {
+    if (semantics !== 'fifo') return indexOfEnvelope(network as readonly MessageInFlight[], envelope) >= 0;
+    const queue = (network as Record<string, readonly MessageInFlight[]>)[`${envelope.from}->${envelope.to}`];
+    return queue !== undefined && queue.length > 0 && indexOfEnvelope(queue.slice(0, 1), envelope) === 0;
   };
 
   const inFlight = (network: ActorState['network']): readonly MessageInFlight[] =>
@@ -747,6 +772,9 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       return;
     }
     if (choiceScript.made.length === 0) {
+      // A delivery the handler ignores, which stays in flight, is no transition: not listed at
+      // all (most deliveries on Paxos; enabledness is read off transitions, so fairness agrees).
+      if (first === undefined && action.type === 'deliver') return;
       probedActions.push(action);
       probedResults.push(first);
       out.push(action);
@@ -863,13 +891,18 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           const network = removeFromNetwork(state.network, action);
           return network === undefined ? undefined : { ...state, network };
         }
-        if (target.status !== 'up') return undefined;
-        const network = removeFromNetwork(state.network, action);
-        if (network === undefined) return undefined;
+        if (target.status !== 'up' || !deliverable(state.network, action)) return undefined;
+        // Most deliveries are ignored (the message stays in flight): the network is copied
+        // without the message only once the handler did something.
         const result = runHandler(state, action);
         if (result === undefined) return undefined;
         recordStep(result, events);
-        return afterStep(state, action.to, result, network);
+        return afterStep(
+          state,
+          action.to,
+          result,
+          removeFromNetwork(state.network, action) as ActorState['network'],
+        );
       }
       case 'drop': {
         if (!lossy) return undefined;
@@ -941,7 +974,14 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       let previous: Envelope | undefined;
       for (const envelope of inFlight(state.network) as readonly Envelope[]) {
         // Copies of one message are sorted together: one action delivers (or drops) any of them.
-        if (previous !== undefined && semantics !== 'fifo' && envelopeKey(previous) === envelopeKey(envelope))
+        if (
+          previous !== undefined &&
+          semantics !== 'fifo' &&
+          (previous === envelope ||
+            (previous.to === envelope.to &&
+              previous.from === envelope.from &&
+              envelopeKey(previous) === envelopeKey(envelope)))
+        )
           continue;
         previous = envelope;
         const target = state.nodes[envelope.to];

@@ -395,7 +395,7 @@ export class Interner {
         for (let i = 0; i < count; i++) {
           const element = array[i];
           const was = ids[first + i] ?? 0;
-          if (element !== values[was]) scratch.push(this.intern(element, was), undefined, 0, 0, i);
+          if (element !== values[was]) this.#edit(element, was, i);
         }
         return true;
       }
@@ -405,7 +405,7 @@ export class Interner {
         let c = 0;
         for (const element of set) {
           const was = ids[first + c] ?? 0;
-          if (element !== values[was]) scratch.push(this.intern(element, was), undefined, 0, 0, c);
+          if (element !== values[was]) this.#edit(element, was, c);
           c++;
         }
         return true;
@@ -421,7 +421,7 @@ export class Interner {
             return false;
           }
           const was = ids[at + 1] ?? 0;
-          if (value !== values[was]) scratch.push(this.intern(value, was), undefined, 0, 0, c);
+          if (value !== values[was]) this.#edit(value, was, c);
           at += 2;
           c++;
         }
@@ -439,7 +439,7 @@ export class Interner {
             return false;
           }
           const was = ids[first + c] ?? 0;
-          if (value !== values[was]) scratch.push(this.intern(value, was), undefined, 0, 0, c);
+          if (value !== values[was]) this.#edit(value, was, c);
           c++;
         }
         if (c === count) return true;
@@ -447,6 +447,16 @@ export class Interner {
         return false;
       }
     }
+  }
+
+  /**
+   * Interns `child`, which stands where the base has part `was`, and pushes it onto the scratch
+   * as an edit at `position` unless it is that part: a copy (a handler's state is a deep copy of
+   * the node's) is no edit, and a container whose children are all copies is its base.
+   */
+  #edit(child: unknown, was: number, position: number): void {
+    const id = this.intern(child, was);
+    if (id !== was) this.scratch.push(id, undefined, 0, 0, position);
   }
 
   /**
