@@ -6,10 +6,10 @@
  *
  * @module
  */
+import { randomStream } from '../core/index.js';
 import type { Model } from './model.js';
 import { meterFor } from './progress.js';
 import { PropertyTracker } from './properties.js';
-import { SeededRandom } from './random.js';
 import type { CheckOptions, CheckResult, Path, PropertyOutcome, StopReason } from './result.js';
 import { NO_PARENT, StateTable } from './state-table.js';
 import { stateFingerprinter } from './symmetry.js';
@@ -19,7 +19,8 @@ export function randomWalks<State, Action>(
   model: Model<State, Action>,
   options: CheckOptions,
 ): CheckResult<State, Action> {
-  const random = new SeededRandom(options.seed ?? 0);
+  // The walks draw from core's seeded source, like every other seeded choice in fairlink.
+  const random = randomStream(options.seed ?? 0, 'walks');
   const walks = options.walks ?? 1000;
   const walkLength = options.maxDepth ?? options.walkLength ?? 1000;
   const statesMax = options.maxStates ?? Infinity;
@@ -36,7 +37,7 @@ export function randomWalks<State, Action>(
   const listed: Action[] = [];
 
   walking: for (let walk = 0; walk < walks; walk++) {
-    const start = random.below(initial.length);
+    const start = random.int(0, initial.length - 1);
     let state = initial[start] as State;
     const states: State[] = [state];
     const actions: Action[] = [];
@@ -80,7 +81,7 @@ export function randomWalks<State, Action>(
       let next: State | undefined;
       let chosen: Action | undefined;
       for (let remaining = listed.length; remaining > 0 && next === undefined; remaining--) {
-        const pick = random.below(remaining);
+        const pick = random.int(0, remaining - 1);
         const candidate = listed[pick] as Action;
         chosen = candidate;
         listed[pick] = listed[remaining - 1] as Action;
