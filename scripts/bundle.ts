@@ -144,24 +144,16 @@ function moduleUrls(entries: Record<string, string>): Plugin {
   };
 }
 
-/**
- * How the sources' relative imports resolve: a frame module stays an import of tsc's file in
- * dist/core/; any other module is marked free of side effects, so that a module reached only
- * through a barrel, none of whose exports is used, is left out (tree-shaking through the
- * barrels). fairlink's modules do nothing at load but define things: no module is imported
- * for its side effects alone.
- */
-function sourceImports(frames: ReadonlySet<string>): Plugin {
+/** Imports of the frame modules stay imports, of tsc's files in dist/core/. */
+function frameModulesStayFiles(files: ReadonlySet<string>): Plugin {
   return {
-    name: 'source-imports',
+    name: 'frame-modules-stay-files',
     setup(context) {
       context.onResolve({ filter: /^\.\.?\// }, (args) => {
         const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
-        if (frames.has(target)) {
-          return { path: `../${relative(SOURCE, target).replace(/\.ts$/, '.js')}`, external: true };
-        }
-        if (!target.startsWith(`${SOURCE}/`) || !existsSync(target)) return undefined;
-        return { path: target, sideEffects: false };
+        if (!files.has(target)) return undefined;
+        const distFile = relative(SOURCE, target).replace(/\.ts$/, '.js');
+        return { path: `../${distFile}`, external: true };
       });
     },
   };
@@ -173,8 +165,7 @@ export async function bundle(): Promise<void> {
   const entries = { ...CLI_ENTRY, ...packageEntries(), ...workerEntries(sources) };
   const frames = await frameModules();
   rmSync(BUNDLE, { recursive: true, force: true });
-  const result = await build({
-    metafile: process.env.BUNDLE_METAFILE !== undefined,
+  await build({
     entryPoints: entries,
     bundle: true,
     splitting: true,
@@ -188,16 +179,10 @@ export async function bundle(): Promise<void> {
     packages: 'external',
     // Names as written: reports and errors show class and function names.
     keepNames: true,
-    // tsconfig's compiler options that matter to esbuild, but `verbatimModuleSyntax`: with it,
-    // an import whose names are all types or all unused stays as a bare import, and a barrel
-    // reached that way is loaded whole. tsc (isolatedModules) already checks each file alone.
-    tsconfigRaw: { compilerOptions: { target: 'ES2022', verbatimModuleSyntax: false } },
+    tsconfig: join(ROOT, 'tsconfig.build.json'),
     logLevel: 'warning',
-    plugins: [sourceImports(frames), moduleUrls(entries)],
+    plugins: [frameModulesStayFiles(frames), moduleUrls(entries)],
   });
-  if (process.env.BUNDLE_METAFILE !== undefined) {
-    (await import('node:fs')).writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
-  }
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
