@@ -7,7 +7,7 @@
  * (scripts/bundle.ts): a few chunk files rather than one file per module, and one copy of each
  * module per thread, shared by the CLI and the scenario's `import ... from 'fairlink/sim'`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -99,5 +99,24 @@ describe('start-up: what a small command loads', () => {
     expect(outsideTheBundle(loaded)).toEqual([]);
     const packages = packagesOf(loaded);
     for (const name of NOT_ON_A_PLAIN_RUN) expect(packages).not.toContain(name);
+  });
+
+  it("the bundle's files name only files that exist: its workers, and tsc's files for the stack frames", () => {
+    const bundle = join(repositoryRoot, 'dist', 'bundle');
+    const named: string[] = [];
+    for (const file of readdirSync(bundle).filter((name) => name.endsWith('.js'))) {
+      const code = readFileSync(join(bundle, file), 'utf8');
+      // A worker's file, and the modules outside the bundle (core's frame modules).
+      for (const [, path] of code.matchAll(/new URL\("(\.\/[^"]+\.js)", import\.meta\.url\)/g))
+        named.push(path as string);
+      for (const [, path] of code.matchAll(/from "(\.\.\/[^"]+)"/g)) named.push(path as string);
+    }
+    expect(named).toContain('./sim-campaign-worker.js');
+    expect(named).toContain('./check-worker.js');
+    expect(named).toContain('./history-linearizability-worker.js');
+    for (const path of new Set(named)) {
+      expect(path).toMatch(/^\.\/|^\.\.\/core\//);
+      expect(existsSync(join(bundle, path)), path).toBe(true);
+    }
   });
 });
