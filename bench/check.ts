@@ -318,7 +318,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await measure(configuration)));
     return;
   }
-  if (!existsSync(cli) || !existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
+  if (!existsSync(cli) || !existsSync(fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url)))) {
     throw new Error('bench: dist/ is missing: run `npm run build` first');
   }
   const repetitions = Number(process.argv[2] ?? process.env['BENCH_REPETITIONS'] ?? 3);

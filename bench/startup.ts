@@ -4,39 +4,77 @@
  *
  * Each round runs every command once, in turn (alternating, so a busy spell of the machine
  * falls on all of them alike); the figures are medians over the rounds, after one warm-up round
- * (which also fills the compiled-scenario cache, as any earlier run would have). `npx fairlink`
- * is the same command through npm's launcher: what it adds is reported beside it.
+ * (which also fills the compiled-scenario cache, as any earlier run would have). Wall time is
+ * taken here; CPU time (user + system, all threads) from GNU time (anchors/measure.ts), which a
+ * busy machine inflates much less than wall time. `npx fairlink` is the same command through
+ * npm's launcher: what it adds is reported beside it.
+ *
+ * `BENCH_STARTUP_BASELINE=<folder>`: another built checkout of fairlink (an older version, say)
+ * whose two commands run in the same rounds, from its own folder: before and after, alternated.
  */
 
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureProcess, measurementMethod } from './anchors/measure.js';
 
 const repositoryRoot = dirname(dirname(fileURLToPath(import.meta.url)));
-const ROUNDS = 9;
+const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 9);
+const baseline = process.env.BENCH_STARTUP_BASELINE;
 
 const simArgs = ['sim', 'examples/retransmit.ts', '--seed', '1'];
 const checkArgs = ['check', 'examples/two-generals.ts'];
-const commands: Record<string, readonly string[]> = {
-  bareNode: [process.execPath, '-e', '0'],
-  sim: [process.execPath, 'bin/fairlink.js', ...simArgs],
-  check: [process.execPath, 'bin/fairlink.js', ...checkArgs],
-  npxSim: ['npx', '--no-install', 'fairlink', ...simArgs],
-  npxCheck: ['npx', '--no-install', 'fairlink', ...checkArgs],
-};
 
-/** Wall time of one run, ms; the exit code must be the command's expected one. */
-function timeOnce(argv: readonly string[]): number {
-  const started = performance.now();
-  const result = spawnSync(argv[0] as string, argv.slice(1), { cwd: repositoryRoot, encoding: 'utf8' });
-  const wallMs = performance.now() - started;
-  // two-generals fails by design (exit 1); anything else but 0 is a broken benchmark.
-  if (result.status !== 0 && result.status !== 1) {
-    throw new Error(`${argv.join(' ')} exited with ${String(result.status)}: ${result.stderr}`);
-  }
-  return wallMs;
+interface Entry {
+  readonly label: string;
+  readonly program: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
 }
+
+const commands: Record<string, Entry> = {
+  bareNode: { label: 'node -e 0', program: process.execPath, args: ['-e', '0'], cwd: repositoryRoot },
+  sim: {
+    label: `node bin/fairlink.js ${simArgs.join(' ')}`,
+    program: process.execPath,
+    args: ['bin/fairlink.js', ...simArgs],
+    cwd: repositoryRoot,
+  },
+  check: {
+    label: `node bin/fairlink.js ${checkArgs.join(' ')}`,
+    program: process.execPath,
+    args: ['bin/fairlink.js', ...checkArgs],
+    cwd: repositoryRoot,
+  },
+  ...(baseline === undefined
+    ? {}
+    : {
+        baselineSim: {
+          label: `baseline: ${simArgs.join(' ')}`,
+          program: process.execPath,
+          args: ['bin/fairlink.js', ...simArgs],
+          cwd: resolve(baseline),
+        },
+        baselineCheck: {
+          label: `baseline: ${checkArgs.join(' ')}`,
+          program: process.execPath,
+          args: ['bin/fairlink.js', ...checkArgs],
+          cwd: resolve(baseline),
+        },
+      }),
+  npxSim: {
+    label: `npx fairlink ${simArgs.join(' ')}`,
+    program: 'npx',
+    args: ['--no-install', 'fairlink', ...simArgs],
+    cwd: repositoryRoot,
+  },
+  npxCheck: {
+    label: `npx fairlink ${checkArgs.join(' ')}`,
+    program: 'npx',
+    args: ['--no-install', 'fairlink', ...checkArgs],
+    cwd: repositoryRoot,
+  },
+};
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -46,57 +84,76 @@ function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-const samples: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+const wall: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
 const loadBefore = loadavg()[0] ?? 0;
 for (let round = 0; round <= ROUNDS; round++) {
   process.stderr.write(`startup: round ${round}/${ROUNDS}\n`);
-  for (const [name, argv] of Object.entries(commands)) {
-    const wallMs = timeOnce(argv);
-    if (round > 0) samples[name]?.push(wallMs);
+  for (const [name, entry] of Object.entries(commands)) {
+    const run = await measureProcess(entry);
+    // two-generals fails by design (exit 1); anything else but 0 is a broken benchmark.
+    if (run.exitCode !== 0 && run.exitCode !== 1) {
+      throw new Error(`${entry.label} exited with ${String(run.exitCode)}: ${run.stderr}`);
+    }
+    if (round === 0) continue;
+    wall[name]?.push(run.wallSeconds);
+    if (run.cpuSeconds !== null) cpu[name]?.push(run.cpuSeconds);
   }
 }
-const medians = Object.fromEntries(
-  Object.entries(samples).map(([name, values]) => [name, Math.round(median(values))]),
-) as Record<keyof typeof commands, number>;
-const seconds = (ms: number): number => Math.round(ms) / 1000;
-const loadAverage = Math.round(((loadBefore + (loadavg()[0] ?? 0)) / 2) * 100) / 100;
-const bare = medians.bareNode ?? 0;
-// A table on stderr for the reader (bench/run.ts passes stderr through); the JSON on stdout.
-const labels: Record<string, string> = {
-  bareNode: 'node -e 0',
-  sim: `node bin/fairlink.js ${simArgs.join(' ')}`,
-  check: `node bin/fairlink.js ${checkArgs.join(' ')}`,
-  npxSim: `npx fairlink ${simArgs.join(' ')}`,
-  npxCheck: `npx fairlink ${checkArgs.join(' ')}`,
+
+const round3 = (seconds: number): number => Math.round(seconds * 1000) / 1000;
+const medianOf = (samples: Record<string, number[]>, name: string): number | null => {
+  const values = samples[name] ?? [];
+  return values.length === 0 ? null : round3(median(values));
 };
-const width = Math.max(...Object.values(labels).map((label) => label.length));
+const names = Object.keys(commands);
+const wallMedians = Object.fromEntries(names.map((name) => [name, medianOf(wall, name)])) as Record<
+  string,
+  number
+>;
+const cpuMedians = Object.fromEntries(names.map((name) => [name, medianOf(cpu, name)]));
+const loadAverage = Math.round(((loadBefore + (loadavg()[0] ?? 0)) / 2) * 100) / 100;
+const bare = wallMedians.bareNode ?? 0;
+
+// A table on stderr for the reader (bench/run.ts passes stderr through); the JSON on stdout.
+const width = Math.max(...Object.values(commands).map((entry) => entry.label.length));
+const show = (seconds: number | null | undefined): string =>
+  seconds === null || seconds === undefined ? '    -  ' : `${seconds.toFixed(3)} s`;
 process.stderr.write(
   `startup: medians of ${ROUNDS} alternated rounds, load average ${loadAverage}\n` +
-    Object.entries(medians)
-      .map(([name, ms]) => {
-        const times = bare > 0 ? ` (${(ms / bare).toFixed(1)}x node -e 0)` : '';
-        return `  ${(labels[name] ?? name).padEnd(width)}  ${seconds(ms).toFixed(3)} s${name === 'bareNode' ? '' : times}`;
+    `  ${''.padEnd(width)}  wall     CPU\n` +
+    names
+      .map((name) => {
+        const times =
+          name === 'bareNode' || bare <= 0
+            ? ''
+            : `  (${((wallMedians[name] ?? 0) / bare).toFixed(1)}x node -e 0)`;
+        return `  ${(commands[name]?.label ?? name).padEnd(width)}  ${show(wallMedians[name])}  ${show(cpuMedians[name])}${times}`;
       })
       .join('\n') +
     '\n',
 );
+const difference = (a: number | null | undefined, b: number | null | undefined): number | null =>
+  a === null || a === undefined || b === null || b === undefined ? null : round3(a - b);
 process.stdout.write(
   `${JSON.stringify({
     rounds: ROUNDS,
     loadAverage1Minute: loadAverage,
-    medianWallSeconds: Object.fromEntries(Object.entries(medians).map(([name, ms]) => [name, seconds(ms)])),
+    method: measurementMethod(),
+    medianWallSeconds: wallMedians,
+    medianCpuSeconds: cpuMedians,
     overBareNodeSeconds: {
-      sim: seconds((medians.sim ?? 0) - bare),
-      check: seconds((medians.check ?? 0) - bare),
+      sim: difference(wallMedians.sim, bare),
+      check: difference(wallMedians.check, bare),
     },
     // Against bare Node in the same run: steadier than seconds when the machine is busy.
     timesBareNode: {
-      sim: bare > 0 ? Math.round(((medians.sim ?? 0) / bare) * 10) / 10 : null,
-      check: bare > 0 ? Math.round(((medians.check ?? 0) / bare) * 10) / 10 : null,
+      sim: bare > 0 ? Math.round(((wallMedians.sim ?? 0) / bare) * 10) / 10 : null,
+      check: bare > 0 ? Math.round(((wallMedians.check ?? 0) / bare) * 10) / 10 : null,
     },
     npxAddsSeconds: {
-      sim: seconds((medians.npxSim ?? 0) - (medians.sim ?? 0)),
-      check: seconds((medians.npxCheck ?? 0) - (medians.check ?? 0)),
+      sim: difference(wallMedians.npxSim, wallMedians.sim),
+      check: difference(wallMedians.npxCheck, wallMedians.check),
     },
     target: { simAndCheckWallSecondsMax: 0.3 },
   })}\n`,

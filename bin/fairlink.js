@@ -2,10 +2,10 @@
 // The `fairlink` command: starts the built CLI in dist/ (`npm ci` builds it through `prepare`).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/bundle/cli.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write(
-    'fairlink: the build is missing (dist/cli/main.js): run npm ci (or npm run build) first\n',
+    'fairlink: the build is missing (dist/bundle/cli.js): run npm ci (or npm run build) first\n',
   );
   process.exitCode = 2;
 } else {

@@ -30,11 +30,13 @@ export function entryPoints(): Map<string, string> {
   };
   const entries = new Map<string, string>();
   for (const [subpath, target] of Object.entries(manifest.exports)) {
-    const file = typeof target === 'string' ? target : target.default;
-    if (file === undefined || !file.startsWith('./dist/') || !file.endsWith('.js')) continue;
+    // The types name the entry's module (dist/sim/public.d.ts from src/sim/public.ts); the
+    // JavaScript is the build's bundle (scripts/bundle.ts).
+    const file = typeof target === 'string' ? undefined : target.types;
+    if (file === undefined || !file.startsWith('./dist/') || !file.endsWith('.d.ts')) continue;
     entries.set(
       `fairlink${subpath.slice(1)}`,
-      `${ROOT}src/${file.slice('./dist/'.length, -'.js'.length)}.ts`,
+      `${ROOT}src/${file.slice('./dist/'.length, -'.d.ts'.length)}.ts`,
     );
   }
   return entries;

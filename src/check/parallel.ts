@@ -233,7 +233,10 @@ class ParallelSearch<State, Action> {
 
   async #start(): Promise<void> {
     const here = import.meta.url;
-    const workerUrl = new URL(/\.ts$/.test(here) ? './worker.ts' : './worker.js', here);
+    // `new URL('./worker.js', import.meta.url)` as written: the build's bundle points it at the worker's entry.
+    const workerUrl = /\.ts$/.test(here)
+      ? new URL('./worker.ts', import.meta.url)
+      : new URL('./worker.js', import.meta.url);
     const typescript = /\.[cm]?tsx?$/;
     // Compiled, the checker's workers start without a TypeScript loader when the model is
     // bundled (worker-module.ts); from TypeScript sources (tests, tsx runs) they need one anyway.

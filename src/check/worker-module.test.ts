@@ -21,7 +21,7 @@ describe('workerModule', () => {
     expect(url).toMatch(/^file:.*\/fairlink-check-[^/]+\/model\.mjs$/);
     const code = readFileSync(fileURLToPath(url), 'utf8');
     // fairlink/sim is the package's build, not the TypeScript source tsconfig's paths name.
-    expect(code).toContain(`from "${new URL('../../dist/sim/public.js', import.meta.url).href}"`);
+    expect(code).toContain(`from "${new URL('../../dist/bundle/sim.js', import.meta.url).href}"`);
     expect(code).not.toMatch(/src\/sim/);
     const loaded = (await import(url)) as { twoPhaseCommit: (params: { rms: number }) => unknown };
     expect(typeof loaded.twoPhaseCommit).toBe('function');

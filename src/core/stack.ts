@@ -16,8 +16,15 @@
 /** The package's root directory (this file is in `src/core` or `dist/core`), with a trailing slash. */
 const PACKAGE_ROOT = decodeURIComponent(new URL('../../', import.meta.url).pathname);
 
+/**
+ * The modules of `src/core` whose frames are told apart by file: the context's methods (`step`,
+ * `plain`, `guard`, `errors`) and the step runner (`step`). The build's bundle keeps them as
+ * files of their own beside it (scripts/bundle.ts), so that their frames still name them.
+ */
+export const FRAME_MODULES: readonly string[] = ['step', 'plain', 'guard', 'errors'];
+
 /** The files of the context's methods, whose frames above a protocol's are the method that refused a call. */
-const CONTEXT_FILES = ['step', 'plain', 'guard', 'errors'].flatMap((name) => [
+const CONTEXT_FILES = FRAME_MODULES.flatMap((name) => [
   `${PACKAGE_ROOT}dist/core/${name}.js`,
   `${PACKAGE_ROOT}src/core/${name}.ts`,
 ]);

@@ -219,7 +219,9 @@ export class WorkerPool {
 function createWorker(setup: WorkerSetup): Worker {
   const here = import.meta.url;
   const options = { workerData: setup, stdout: true, stderr: true };
-  if (!here.endsWith('.ts')) return new Worker(new URL('./campaign-worker.js', here), options);
+  // Written out as `new URL('./file.js', import.meta.url)`: the build's bundle (scripts/bundle.ts)
+  // points such a URL at the worker's own bundle entry.
+  if (!here.endsWith('.ts')) return new Worker(new URL('./campaign-worker.js', import.meta.url), options);
   // tsx's ESM API, found through its package.json (require.resolve would give the CommonJS build).
   const tsxPackage = createRequire(here).resolve('tsx/package.json');
   const manifest = JSON.parse(readFileSync(tsxPackage, 'utf8')) as {

@@ -85,7 +85,7 @@ describe('fairlink sim: verdicts', () => {
 
   it('loads a JavaScript scenario (no TypeScript hooks)', async () => {
     const cwd = scratchFolder();
-    const sim = pathToFileURL(join(repositoryRoot, 'dist/sim/index.js')).href;
+    const sim = pathToFileURL(join(repositoryRoot, 'dist/bundle/sim.js')).href;
     writeFileSync(
       join(cwd, 'tiny.mjs'),
       `import { defineScenario } from ${JSON.stringify(sim)};\n` +
@@ -402,7 +402,7 @@ describe('fairlink sim: bad input (exit 2, one line, no files)', () => {
     copyFileSync(join(repositoryRoot, 'bin/fairlink.js'), join(cwd, 'bin/fairlink.js'));
     const run = await runFairlink(['sim', 'x.ts'], { cwd, script: join(cwd, 'bin/fairlink.js') });
     expect(run.stderr).toBe(
-      'fairlink: the build is missing (dist/cli/main.js): run npm ci (or npm run build) first\n',
+      'fairlink: the build is missing (dist/bundle/cli.js): run npm ci (or npm run build) first\n',
     );
     expect(run.code).toBe(2);
   });

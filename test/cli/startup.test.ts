@@ -3,9 +3,11 @@
  * heavy package is a measured cost on every run, so the test names the modules that must not
  * load, rather than timing anything: zod (55 ms of CPU to load, needed only to read a trace),
  * esbuild (only to compile a scenario that is not in the compiled-module cache yet) and
- * typescript (only for --typecheck).
+ * typescript (only for --typecheck). fairlink's own code comes from the build's bundle
+ * (scripts/bundle.ts): a few chunk files rather than one file per module, and one copy of each
+ * module per thread, shared by the CLI and the scenario's `import ... from 'fairlink/sim'`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -48,13 +50,25 @@ export async function load(url, context, next) {
     .filter((url) => url !== '');
 }
 
+/**
+ * fairlink's files among `urls` (paths under the repository's dist/) that are not the bundle's:
+ * only the modules of `core` that stay files for the stack frames (core/stack.ts) may be.
+ */
+function outsideTheBundle(urls: readonly string[]): string[] {
+  const dist = pathToFileURL(join(repositoryRoot, 'dist')).href;
+  return urls
+    .filter((url) => url.startsWith(`${dist}/`))
+    .map((url) => url.slice(dist.length + 1))
+    .filter((path) => !path.startsWith('bundle/') && !/^core\/[\w-]+\.js$/.test(path));
+}
+
 /** The packages among `urls`, by name. */
 function packagesOf(urls: readonly string[]): Set<string> {
   return new Set(urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
 }
 
 describe('start-up: what a small command loads', () => {
-  it('fairlink sim --seed 1 loads neither zod, esbuild (cache hit) nor typescript', async () => {
+  it('fairlink sim --seed 1 loads the bundle, and neither zod, esbuild (cache hit) nor typescript', async () => {
     const cwd = scratchFolder();
     const loaded = await modulesLoaded([
       'sim',
@@ -64,12 +78,13 @@ describe('start-up: what a small command loads', () => {
       '--html',
       join(cwd, 'r.html'),
     ]);
-    expect(loaded.some((url) => url.endsWith('/dist/sim/campaign-worker.js'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('/dist/bundle/sim-campaign-worker.js'))).toBe(true);
+    expect(outsideTheBundle(loaded)).toEqual([]);
     const packages = packagesOf(loaded);
     for (const name of NOT_ON_A_PLAIN_RUN) expect(packages).not.toContain(name);
   });
 
-  it('fairlink check loads neither zod, esbuild (cache hit) nor typescript', async () => {
+  it('fairlink check loads the bundle, and neither zod, esbuild (cache hit) nor typescript', async () => {
     const cwd = scratchFolder();
     const loaded = await modulesLoaded([
       'check',
@@ -79,8 +94,29 @@ describe('start-up: what a small command loads', () => {
       '--html',
       join(cwd, 't.html'),
     ]);
-    expect(loaded.some((url) => url.endsWith('/dist/check/check.js'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('/dist/bundle/cli.js'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('/dist/bundle/check.js'))).toBe(true);
+    expect(outsideTheBundle(loaded)).toEqual([]);
     const packages = packagesOf(loaded);
     for (const name of NOT_ON_A_PLAIN_RUN) expect(packages).not.toContain(name);
+  });
+
+  it("the bundle's files name only files that exist: its workers, and tsc's files for the stack frames", () => {
+    const bundle = join(repositoryRoot, 'dist', 'bundle');
+    const named: string[] = [];
+    for (const file of readdirSync(bundle).filter((name) => name.endsWith('.js'))) {
+      const code = readFileSync(join(bundle, file), 'utf8');
+      // A worker's file, and the modules outside the bundle (core's frame modules).
+      for (const [, path] of code.matchAll(/new URL\("(\.\/[^"]+\.js)", import\.meta\.url\)/g))
+        named.push(path as string);
+      for (const [, path] of code.matchAll(/from "(\.\.\/[^"]+)"/g)) named.push(path as string);
+    }
+    expect(named).toContain('./sim-campaign-worker.js');
+    expect(named).toContain('./check-worker.js');
+    expect(named).toContain('./history-linearizability-worker.js');
+    for (const path of new Set(named)) {
+      expect(path).toMatch(/^\.\/|^\.\.\/core\//);
+      expect(existsSync(join(bundle, path)), path).toBe(true);
+    }
   });
 });

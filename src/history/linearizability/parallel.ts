@@ -61,7 +61,8 @@ function balance(parts: readonly (readonly Operation[])[], groups: number): numb
 /** The worker script, and how to start it from sources (TypeScript, via tsx) or from the build. */
 function workerLaunch(): { url: URL; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+  // `new URL('./worker.js', import.meta.url)` as written: the build's bundle points it at the worker's entry.
+  const url = fromSource ? new URL('./worker.ts', import.meta.url) : new URL('./worker.js', import.meta.url);
   if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx')))
     return { url, execArgv: process.execArgv };
   return { url, execArgv: [...process.execArgv, '--import', import.meta.resolve('tsx')] };
