@@ -69,6 +69,8 @@ export class TraceSession {
   /** The system as the first `count` events record it. */
   private recorded(count: number): SimSnapshot {
     const status = new Map<string, 'up' | 'down' | 'crashed'>();
+    const paused = new Set<string>();
+    const clocks = new Map<string, { readonly skewMs: number; readonly drift: number }>();
     const timers = new Map<string, Set<string>>();
     const inFlight = new Map<string, { msg: string; from: string; to: string; message: unknown }>();
     const history: SimSnapshot['history'][number][] = [];
@@ -88,6 +90,16 @@ export class TraceSession {
         case 'crash':
           status.set(event.node, 'down');
           timers.get(event.node)?.clear();
+          paused.delete(event.node);
+          break;
+        case 'pause':
+          paused.add(event.node);
+          break;
+        case 'resume':
+          paused.delete(event.node);
+          break;
+        case 'clock':
+          clocks.set(event.node, { skewMs: event.skewMs, drift: event.drift });
           break;
         case 'send':
           inFlight.set(event.msg, { msg: event.msg, from: event.node, to: event.to, message: event.body });
@@ -128,13 +140,18 @@ export class TraceSession {
     }
     return {
       timeMs,
-      nodes: this.trace.header.nodes.map((node) => ({
-        id: node.id,
-        status: status.get(node.id) ?? 'down',
-        state: null,
-        durable: {},
-        timers: [...(timers.get(node.id) ?? [])].sort(),
-      })),
+      nodes: this.trace.header.nodes.map((node) => {
+        const clock = clocks.get(node.id);
+        return {
+          id: node.id,
+          status: status.get(node.id) ?? 'down',
+          paused: paused.has(node.id),
+          ...(clock === undefined ? {} : { clock }),
+          state: null,
+          durable: {},
+          timers: [...(timers.get(node.id) ?? [])].sort(),
+        };
+      }),
       inFlight: [...inFlight.values()],
       history,
       partition,

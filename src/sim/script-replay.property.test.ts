@@ -1,0 +1,26 @@
+/**
+ * Property: a simulator run's first k events, replayed as a script with every fault where it
+ * happened (`scriptFromTrace(..., { faults: true })`, `RunOptions.scriptSendFates`), record the
+ * same k events, byte for byte: what the explorer relies on when it branches a run at event k.
+ * Random seeds and cuts over the examples under every fault kind (test/support/prefix-replay.ts);
+ * script-replay.property.long.test.ts sweeps more of both.
+ */
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import {
+  CUT,
+  CUTS,
+  expectPrefixReplayed,
+  PREFIX_REPLAY_CASES,
+  SEED,
+} from '../../test/support/prefix-replay.js';
+
+describe("a run's prefix, replayed with its faults, is the run's, byte for byte", () => {
+  it.each(PREFIX_REPLAY_CASES.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+    fc.assert(
+      fc.property(SEED, CUT, (seed, cut) => expectPrefixReplayed(entry, seed, cut / CUTS)),
+      // A fixed fast-check seed: the same runs every time.
+      { numRuns: 10, seed: 13 },
+    );
+  });
+});
