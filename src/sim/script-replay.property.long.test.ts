@@ -9,15 +9,15 @@ import {
   CUT,
   CUTS,
   expectPrefixReplayed,
-  PREFIX_REPLAY_CASES,
+  LONG_PREFIX_REPLAY_CASES,
   SEED,
 } from '../../test/support/prefix-replay.js';
 
-const RUNS_PER_CASE = 40;
+const RUNS_PER_CASE = 30;
 
 describe("a run's prefix, replayed with its faults, is the run's, byte for byte (sweep)", () => {
   const samples = fc.sample(fc.tuple(SEED, CUT), { numRuns: RUNS_PER_CASE, seed: 1307 });
-  const cases = PREFIX_REPLAY_CASES.flatMap((entry) =>
+  const cases = LONG_PREFIX_REPLAY_CASES.flatMap((entry) =>
     samples.map(([seed, cut]) => [entry.name, seed, (cut / CUTS).toFixed(3), entry, cut / CUTS] as const),
   );
   it.each(cases)('%s, seed %i, cut at %s of the run', (_name, seed, _shown, entry, fraction) => {

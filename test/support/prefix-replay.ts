@@ -11,7 +11,11 @@ import { expect } from 'vitest';
 import brachaScenario from '../../examples/bracha.js';
 import clockSyncScenario from '../../examples/clock-sync.js';
 import lotteryScenario from '../../examples/lottery.js';
-import { buildRaftKv, RAFT_KV_SETTINGS, type RaftKvSettings } from '../../examples/raft-kv.js';
+import raftKvScenario, {
+  buildRaftKv,
+  RAFT_KV_SETTINGS,
+  type RaftKvSettings,
+} from '../../examples/raft-kv.js';
 import brokenRaftScenario from '../../examples/raft-kv-broken.js';
 import reliableSendScenario from '../../examples/reliable-send.js';
 import { scriptFromTrace } from '../../src/sim/script.js';
@@ -83,6 +87,20 @@ export const PREFIX_REPLAY_CASES: readonly PrefixReplayCase[] = [
   }),
   example('bracha (a Byzantine sender)', brachaScenario),
   example('lottery (choices)', lotteryScenario),
+];
+
+/** The sweep's cases (script-replay.property.long.test.ts): those above, and longer runs. */
+export const LONG_PREFIX_REPLAY_CASES: readonly PrefixReplayCase[] = [
+  ...PREFIX_REPLAY_CASES,
+  example('raft-kv as it is (5 servers, 4 clients, every fault kind)', raftKvScenario),
+  example('raft-kv-broken volatile-vote (crash-recover, partitions)', brokenRaftScenario, {
+    bug: 'volatile-vote',
+    operations: 20,
+  }),
+  example('raft-kv-broken commit-old-terms (pauses, partitions)', brokenRaftScenario, {
+    bug: 'commit-old-terms',
+    operations: 20,
+  }),
 ];
 
 /**
