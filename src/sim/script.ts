@@ -59,8 +59,9 @@ export interface ScriptOptions {
    * liveness phase; a message a partition or a node that was down kept from arriving is
    * delivered into it (and dropped, as it was); a crash keeps its recovery time; a message a
    * simulator run lost or duplicated as it was sent gets that fate at its send, inside the
-   * sending step (`sendFates`). Replayed with `sendFates`, a simulator trace gives the same
-   * trace, event for event. The explorer replays a branch's prefix so.
+   * sending step (`sendFates`); a run that ended later than its last step waits until then.
+   * Replayed with `sendFates`, a simulator trace gives the same trace, event for event. The
+   * explorer replays a branch's prefix so.
    */
   readonly faults?: boolean;
 }
@@ -222,6 +223,12 @@ export function scriptFromTrace(
         return;
     }
   });
+  // A simulator run judges some properties as it ends (linearizability, \`eventually\`), at the
+  // time it ended: later than its last step when it ran on to its end time. The replay waits
+  // until then too, so that its verdict is the run's, time included.
+  const last = trace.events[trace.events.length - 1];
+  if (faults && simulated && last !== undefined && last.t > (actions[actions.length - 1]?.atMs ?? 0))
+    push({ type: 'wait' }, eventLines?.[trace.events.length - 1] ?? trace.events.length + 1);
   return { actions, lines, choices, stepChoices, sentBy, sendFates };
 }
 

@@ -235,6 +235,11 @@ export type ScriptedAction = (
   | { readonly type: 'clock'; readonly node: string; readonly skewMs: number; readonly drift: number }
   /** The liveness phase begins: faults heal (the partition, clogs), as in a seeded run. */
   | { readonly type: 'liveness' }
+  /**
+   * Time passes to `atMs`, nothing happens: a run that went on past its last step (to its end
+   * time, or to where it stopped) judges what it judges at the end then, and says when.
+   */
+  | { readonly type: 'wait' }
 ) & {
   readonly atMs?: number;
   /**
@@ -855,6 +860,8 @@ class Simulation implements StepEnvironment {
         throw new ScriptStepError(index + 1, impossible);
       }
       done++;
+      // Time passing is no step: nothing changed to judge (a seeded run judges after steps).
+      if (action.type === 'wait') return;
       // A loss runs no handler: it is the network's decision, not a step (as in a seeded run).
       if (action.type !== 'drop') this.stats.steps++;
       this.checkProperties();
@@ -1031,6 +1038,8 @@ class Simulation implements StepEnvironment {
       }
       case 'liveness':
         this.beginLivenessPhase();
+        return undefined;
+      case 'wait':
         return undefined;
     }
   }
