@@ -3,8 +3,11 @@
  * replayed prefix must be the parent's, event for event, every fault included (the broken Raft
  * store's seed 3 draws partitions and heals, and its network loses and duplicates messages; src/sim/script-replay.property.test.ts checks every fault kind).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { traceToJsonl } from '../trace/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioSession } from './scenario-session.js';
 
@@ -47,6 +50,24 @@ describe("a branch's prefix is its parent's", () => {
     const further = session.view([...path, { at: last, choice: deliver.id }]).events;
     expect(further.slice(0, branch.length)).toEqual(branch);
     expect(further.length).toBeGreaterThan(branch.length);
+  });
+});
+
+describe('a saved run opened with --schedule', () => {
+  it("is the seed's run, event for event, its end verdict included", async () => {
+    const params = ['operations=60'];
+    const seeded = await ScenarioSession.open({ scenarioPath: BROKEN, params, seed: 3 });
+    const run = seeded.view([]);
+    expect(run.failure?.kind).toBe('at-end');
+    const folder = mkdtempSync(join(tmpdir(), 'fairlink-schedule-'));
+    try {
+      const schedulePath = join(folder, 'seed-3.trace.jsonl');
+      writeFileSync(schedulePath, traceToJsonl({ header: run.header, events: run.events }));
+      const scheduled = await ScenarioSession.open({ scenarioPath: BROKEN, params, schedulePath });
+      expect(scheduled.view([]).events).toEqual(run.events);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
