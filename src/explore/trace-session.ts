@@ -72,7 +72,11 @@ export class TraceSession {
     const paused = new Set<string>();
     const clocks = new Map<string, { readonly skewMs: number; readonly drift: number }>();
     const timers = new Map<string, Set<string>>();
-    const inFlight = new Map<string, { msg: string; from: string; to: string; message: unknown }>();
+    // Each message in flight, and how many copies of it (a duplicate makes two).
+    const inFlight = new Map<
+      string,
+      { entry: { msg: string; from: string; to: string; message: unknown }; copies: number }
+    >();
     const history: SimSnapshot['history'][number][] = [];
     let timeMs = 0;
     let partition: Readonly<Record<string, readonly string[]>> | null = null;
@@ -102,12 +106,22 @@ export class TraceSession {
           clocks.set(event.node, { skewMs: event.skewMs, drift: event.drift });
           break;
         case 'send':
-          inFlight.set(event.msg, { msg: event.msg, from: event.node, to: event.to, message: event.body });
+          inFlight.set(event.msg, {
+            entry: { msg: event.msg, from: event.node, to: event.to, message: event.body },
+            copies: 1,
+          });
           break;
+        case 'duplicate': {
+          const sent = inFlight.get(event.msg);
+          if (sent !== undefined) sent.copies++;
+          break;
+        }
         case 'deliver':
-        case 'drop':
-          inFlight.delete(event.msg);
+        case 'drop': {
+          const sent = inFlight.get(event.msg);
+          if (sent !== undefined && --sent.copies === 0) inFlight.delete(event.msg);
           break;
+        }
         case 'partition':
           partition = Object.keys(event.grudge).length > 0 ? event.grudge : null;
           break;
@@ -152,7 +166,9 @@ export class TraceSession {
           timers: [...(timers.get(node.id) ?? [])].sort(),
         };
       }),
-      inFlight: [...inFlight.values()],
+      inFlight: [...inFlight.values()].flatMap(({ entry, copies }) =>
+        Array.from({ length: copies }, () => entry),
+      ),
       history,
       partition,
       properties: [],
