@@ -275,6 +275,29 @@ describe.skipIf(!haveChromium)('fairlink explore in Chromium', () => {
     }
   });
 
+  it('shows a paused node and a changed clock (raft-kv under every fault)', async () => {
+    const faulty = await spawnExplorer(['examples/raft-kv.ts', '--seed', '1']);
+    try {
+      const base = new URL('/', faulty.url).toString();
+      const events = ((await (await fetch(`${base}api/run`)).json()) as { events: { type: string }[] })
+        .events;
+      // A node paused after some clock changed: both show at the pause.
+      const clock = events.findIndex((event) => event.type === 'clock');
+      const at = events.findIndex((event, index) => index > clock && event.type === 'pause');
+      expect(clock).toBeGreaterThan(0);
+      expect(at).toBeGreaterThan(clock);
+      const page = await open(`${faulty.url}&at=${at}`);
+      await shows(page, at);
+      const state = await page.getByTestId('state').textContent();
+      expect(state).toContain('paused (arrivals and timers wait)');
+      expect(state).toMatch(/clock [+-]\d/);
+      await page.screenshot({ path: join(SCREENSHOTS, '9-paused-node-and-clock.png') });
+      await page.close();
+    } finally {
+      await faulty.stop();
+    }
+  });
+
   it('logs no console errors', () => {
     expect(consoleErrors).toEqual([]);
   });
