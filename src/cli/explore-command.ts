@@ -4,11 +4,11 @@
  * A thin command: everything it serves is the library's.
  */
 
-import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { formatBranchPath, parseBranchPath } from '../explore/index.js';
 import { ModelSession } from '../explore/index.js';
 import { ScenarioSession } from '../explore/index.js';
+import { browserCommand, openUrl } from '../explore/index.js';
 import { startExplorer, type ExploreSession } from '../explore/index.js';
 import { TraceSession } from '../explore/index.js';
 import type { CliContext } from './context.js';
@@ -42,7 +42,7 @@ export function registerExploreCommand(program: Command, cli: CliContext): void 
       0,
     )
     .option('--model', "browse the state space of the scenario's `check` model instead of a run")
-    .option('--open', 'open the URL in the default browser')
+    .option('--open', 'open the URL in the browser (the command BROWSER names, else the platform opener)')
     .action(async (target: string, options: ExploreOptions) => {
       await exploreCommand(target, options, cli);
     });
@@ -78,13 +78,19 @@ async function exploreCommand(target: string, options: ExploreOptions, cli: CliC
   if (!(session instanceof ModelSession)) session.view(path);
   const explorer = await startExplorer(session, { port: options.port });
   const query = new URLSearchParams({ target });
-  if (options.seed !== undefined) query.set('seed', String(options.seed));
+  // What the view is of, all of it (the seed too when it is the default one): the URL says it.
+  if (options.schedule !== undefined) query.set('schedule', options.schedule);
+  else if (!isTrace && options.model !== true) query.set('seed', String(options.seed ?? 1));
   if (options.model === true) query.set('model', '1');
   for (const param of options.param ?? []) query.append('param', param);
   if (path.length > 0) query.set('path', formatBranchPath(path));
   const url = `${explorer.url}?${query.toString()}`;
   cli.stdout.write(`fairlink explore: serving ${target} at ${url}\n  (Ctrl-C to stop)\n`);
-  if (options.open === true) openInBrowser(url);
+  if (options.open === true) {
+    const command = browserCommand();
+    cli.stdout.write(`  opening it with ${command}\n`);
+    openUrl(url, command);
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -97,13 +103,4 @@ async function exploreCommand(target: string, options: ExploreOptions, cli: CliC
     process.on('SIGTERM', stop);
   });
   cli.setExitCode(ExitCode.pass);
-}
-
-/** The platform's opener, detached; a missing one is not an error (the URL is printed). */
-function openInBrowser(url: string): void {
-  const opener =
-    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
-  child.on('error', () => undefined);
-  child.unref();
 }

@@ -1,11 +1,13 @@
 /**
  * A branch replays its parent's run up to the moment it was made at, then the chosen action: the
- * replayed prefix must be the parent's, event for event, partitions included (the broken Raft
- * store's seed 3 draws partitions, heals and crash-recoveries; without loss or duplication, which
- * a replay orders differently inside a step, see `ScriptOptions.faults`).
+ * replayed prefix must be the parent's, event for event, every fault included (the broken Raft
+ * store's seed 3 draws partitions and heals, and its network loses and duplicates messages; src/sim/script-replay.property.test.ts checks every fault kind).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { traceToJsonl } from '../trace/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioSession } from './scenario-session.js';
 
@@ -14,27 +16,57 @@ const BROKEN = join(fileURLToPath(new URL('../../', import.meta.url)), 'examples
 describe("a branch's prefix is its parent's", () => {
   let session: ScenarioSession;
   beforeAll(async () => {
-    session = await ScenarioSession.open({
-      scenarioPath: BROKEN,
-      params: ['dropRate=0', 'duplicateRate=0', 'operations=60'],
-      seed: 3,
-    });
+    session = await ScenarioSession.open({ scenarioPath: BROKEN, params: ['operations=60'], seed: 3 });
   });
 
-  it('branched during a partition, after a heal and after a crash, the prefix is the same', () => {
+  it('branched during a partition, after a heal, a loss and a duplicate, the prefix is the same', () => {
     const parent = session.view([]).events;
     const partition = parent.findIndex((event) => event.type === 'partition');
     const heal = parent.findIndex((event, index) => index > partition && event.type === 'heal');
-    const crash = parent.findIndex((event) => event.type === 'crash');
-    expect(partition).toBeGreaterThanOrEqual(0);
+    const loss = parent.findIndex((event) => event.type === 'drop' && event.reason === 'loss');
+    const duplicate = parent.findIndex((event) => event.type === 'duplicate');
+    for (const found of [partition, loss, duplicate]) expect(found).toBeGreaterThanOrEqual(0);
     expect(heal).toBeGreaterThan(partition);
-    for (const at of [partition + 20, heal + 20, Math.max(crash, heal) + 40]) {
+    const afterThemAll = Math.max(partition, heal, loss, duplicate);
+    for (const at of [partition + 20, heal + 20, loss + 5, duplicate + 5, afterThemAll + 40]) {
       const moment = session.moment([], at);
       const choice = moment.choices.find((candidate) => candidate.kind === 'timer') ?? moment.choices[0];
       if (choice === undefined) throw new Error(`no choice at event ${at}`);
       const branch = session.view([{ at, choice: choice.id }]).events;
       const cut = moment.step[1];
       expect(branch.slice(0, cut), `branched at ${at}`).toEqual(parent.slice(0, cut));
+    }
+  });
+
+  it("a branch's own branch keeps the branch as its prefix (the loss the user chose included)", () => {
+    const at = session.view([]).events.findIndex((event) => event.type === 'duplicate') + 5;
+    const drop = session.moment([], at).choices.find((candidate) => candidate.kind === 'drop');
+    if (drop === undefined) throw new Error(`no message to drop at event ${at}`);
+    const path = [{ at, choice: drop.id }];
+    const branch = session.view(path).events;
+    const last = branch.length - 1;
+    const deliver = session.moment(path, last).choices.find((candidate) => candidate.kind === 'deliver');
+    if (deliver === undefined) throw new Error('no message to deliver at the end of the branch');
+    const further = session.view([...path, { at: last, choice: deliver.id }]).events;
+    expect(further.slice(0, branch.length)).toEqual(branch);
+    expect(further.length).toBeGreaterThan(branch.length);
+  });
+});
+
+describe('a saved run opened with --schedule', () => {
+  it("is the seed's run, event for event, its end verdict included", async () => {
+    const params = ['operations=60'];
+    const seeded = await ScenarioSession.open({ scenarioPath: BROKEN, params, seed: 3 });
+    const run = seeded.view([]);
+    expect(run.failure?.kind).toBe('at-end');
+    const folder = mkdtempSync(join(tmpdir(), 'fairlink-schedule-'));
+    try {
+      const schedulePath = join(folder, 'seed-3.trace.jsonl');
+      writeFileSync(schedulePath, traceToJsonl({ header: run.header, events: run.events }));
+      const scheduled = await ScenarioSession.open({ scenarioPath: BROKEN, params, schedulePath });
+      expect(scheduled.view([]).events).toEqual(run.events);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

@@ -81,7 +81,14 @@ export function actionOfChoice(snapshot: SimSnapshot, id: string): ScriptedActio
     case 'drop': {
       const entry = snapshot.inFlight.find((candidate) => candidate.msg === subject);
       if (entry === undefined) return `message ${subject} is not in flight there`;
-      return { type: kind, from: entry.from, to: entry.to, message: decodePlain(entry.message) };
+      // The very copy chosen: copies alike (a duplicate, a resend) may be in flight together.
+      return {
+        type: kind,
+        from: entry.from,
+        to: entry.to,
+        message: decodePlain(entry.message),
+        msg: entry.msg,
+      };
     }
     case 'timer': {
       const [node = '', ...name] = rest;

@@ -15,4 +15,5 @@ export {
   type ModelExploreSession,
   type RunningExplorer,
 } from './server.js';
+export { browserCommand, openUrl } from './open-url.js';
 export { TraceSession } from './trace-session.js';

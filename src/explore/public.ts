@@ -7,8 +7,10 @@
  */
 
 export {
+  browserCommand,
   formatBranchPath,
   ModelSession,
+  openUrl,
   parseBranchPath,
   ScenarioSession,
   startExplorer,

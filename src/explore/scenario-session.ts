@@ -81,8 +81,15 @@ export class ScenarioSession {
         { scenario: scenario.name, params: prepared.params, nodes: Object.keys(prepared.config.nodes) },
         source.schedulePath,
       );
-      const { actions, choices } = scriptFromTrace(trace, source.schedulePath, eventLines, { faults: true });
-      options = { seed: trace.header.seed, script: actions, scriptChoices: choices };
+      const { actions, choices, sendFates } = scriptFromTrace(trace, source.schedulePath, eventLines, {
+        faults: true,
+      });
+      options = {
+        seed: trace.header.seed,
+        script: actions,
+        scriptChoices: choices,
+        scriptSendFates: sendFates,
+      };
     } else {
       options = { seed: source.seed ?? 1 };
     }
@@ -171,8 +178,9 @@ export class ScenarioSession {
     if (typeof action === 'string') throw new InputError(`${where}: ${action}`);
     const cut = parent.moments[k] as number;
     const prefix = { header: trace.header, events: trace.events.slice(0, cut) };
-    // Replayed as `--schedule` replays a trace, partitions included: the prefix is the parent's.
-    const { actions, choices } = scriptFromTrace(prefix, where, undefined, { faults: true });
+    // Replayed as `--schedule` replays a trace, every fault where it happened: the prefix is the
+    // parent's, event for event.
+    const { actions, choices, sendFates } = scriptFromTrace(prefix, where, undefined, { faults: true });
     return recordRun(
       this.prepared.config,
       {
@@ -182,6 +190,7 @@ export class ScenarioSession {
         // The chosen action happens just after the moment it was chosen at.
         script: [...actions, { ...action, atMs: now.timeMs }],
         scriptChoices: choices,
+        scriptSendFates: sendFates,
       },
       where,
     );

@@ -69,8 +69,14 @@ export class TraceSession {
   /** The system as the first `count` events record it. */
   private recorded(count: number): SimSnapshot {
     const status = new Map<string, 'up' | 'down' | 'crashed'>();
+    const paused = new Set<string>();
+    const clocks = new Map<string, { readonly skewMs: number; readonly drift: number }>();
     const timers = new Map<string, Set<string>>();
-    const inFlight = new Map<string, { msg: string; from: string; to: string; message: unknown }>();
+    // Each message in flight, and how many copies of it (a duplicate makes two).
+    const inFlight = new Map<
+      string,
+      { entry: { msg: string; from: string; to: string; message: unknown }; copies: number }
+    >();
     const history: SimSnapshot['history'][number][] = [];
     let timeMs = 0;
     let partition: Readonly<Record<string, readonly string[]>> | null = null;
@@ -88,14 +94,34 @@ export class TraceSession {
         case 'crash':
           status.set(event.node, 'down');
           timers.get(event.node)?.clear();
+          paused.delete(event.node);
+          break;
+        case 'pause':
+          paused.add(event.node);
+          break;
+        case 'resume':
+          paused.delete(event.node);
+          break;
+        case 'clock':
+          clocks.set(event.node, { skewMs: event.skewMs, drift: event.drift });
           break;
         case 'send':
-          inFlight.set(event.msg, { msg: event.msg, from: event.node, to: event.to, message: event.body });
+          inFlight.set(event.msg, {
+            entry: { msg: event.msg, from: event.node, to: event.to, message: event.body },
+            copies: 1,
+          });
           break;
+        case 'duplicate': {
+          const sent = inFlight.get(event.msg);
+          if (sent !== undefined) sent.copies++;
+          break;
+        }
         case 'deliver':
-        case 'drop':
-          inFlight.delete(event.msg);
+        case 'drop': {
+          const sent = inFlight.get(event.msg);
+          if (sent !== undefined && --sent.copies === 0) inFlight.delete(event.msg);
           break;
+        }
         case 'partition':
           partition = Object.keys(event.grudge).length > 0 ? event.grudge : null;
           break;
@@ -128,14 +154,21 @@ export class TraceSession {
     }
     return {
       timeMs,
-      nodes: this.trace.header.nodes.map((node) => ({
-        id: node.id,
-        status: status.get(node.id) ?? 'down',
-        state: null,
-        durable: {},
-        timers: [...(timers.get(node.id) ?? [])].sort(),
-      })),
-      inFlight: [...inFlight.values()],
+      nodes: this.trace.header.nodes.map((node) => {
+        const clock = clocks.get(node.id);
+        return {
+          id: node.id,
+          status: status.get(node.id) ?? 'down',
+          paused: paused.has(node.id),
+          ...(clock === undefined ? {} : { clock }),
+          state: null,
+          durable: {},
+          timers: [...(timers.get(node.id) ?? [])].sort(),
+        };
+      }),
+      inFlight: [...inFlight.values()].flatMap(({ entry, copies }) =>
+        Array.from({ length: copies }, () => entry),
+      ),
       history,
       partition,
       properties: [],

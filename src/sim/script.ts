@@ -14,7 +14,7 @@
 import { InputError } from '../core/index.js';
 import { decodePlain, plainToJson } from '../core/index.js';
 import type { Trace, TraceHeader } from '../trace/index.js';
-import { actingNode, type ScriptedAction } from './simulator.js';
+import { actingNode, type ScriptedAction, type SendFate } from './simulator.js';
 
 /** The scripted actions of a trace, in order, and the line in the file of each one's event. */
 export interface TraceScript {
@@ -27,6 +27,11 @@ export interface TraceScript {
   readonly stepChoices: readonly (readonly number[] | undefined)[];
   /** `sentBy[i]`: for a delivery or loss, the step that sent its message (`ScriptedAction.sentBy`). */
   readonly sentBy: readonly ScriptedAction['sentBy'][];
+  /**
+   * With `faults`: the messages a simulator run lost or duplicated as they were sent, for
+   * `RunOptions.scriptSendFates` (empty otherwise: a loss is then an action of its own).
+   */
+  readonly sendFates: Readonly<Record<string, SendFate>>;
 }
 
 /**
@@ -49,11 +54,14 @@ export function actionsForLenientReplay(script: TraceScript): readonly ScriptedA
 /** How much of a run a script puts back. */
 export interface ScriptOptions {
   /**
-   * The run's partitions too: each partition and heal is an action (the very grudge the run
-   * drew), a message a partition or a node that was down kept from arriving is delivered into
-   * it (and dropped, as it was), a crash keeps its recovery time. The replay's trace is then
-   * the run's, event for event, up to where the run lost or duplicated a message inside a step
-   * (a loss at send time is replayed after its step). The explorer replays a branch's prefix so.
+   * Every fault of the run, where it happened: each partition and heal is an action (the very
+   * grudge the run drew), and so is each pause, resume, clog, clock change and the start of the
+   * liveness phase; a message a partition or a node that was down kept from arriving is
+   * delivered into it (and dropped, as it was); a crash keeps its recovery time; a message a
+   * simulator run lost or duplicated as it was sent gets that fate at its send, inside the
+   * sending step (`sendFates`); a run that ended later than its last step waits until then.
+   * Replayed with `sendFates`, a simulator trace gives the same trace, event for event. The
+   * explorer replays a branch's prefix so.
    */
   readonly faults?: boolean;
 }
@@ -75,6 +83,7 @@ export function scriptFromTrace(
   const choices: Record<string, number[]> = {};
   const stepChoices: (number[] | undefined)[] = [];
   const sentBy: ScriptedAction['sentBy'][] = [];
+  const sendFates: Record<string, SendFate> = {};
   // The action whose step is running (-1: the boots; a loss runs no step) and its sends per link.
   let step = -1;
   const stepSends = new Map<string, number>();
@@ -99,10 +108,10 @@ export function scriptFromTrace(
   };
   // A simulator run's actions keep their times: its handlers may read the clock. A checker's
   // steps have no times to keep (action i happens at time i).
-  const timed = trace.header.engine === 'sim';
+  const simulated = trace.header.engine === 'sim';
   let atMs = 0;
   const push = (action: ScriptedAction, line: number, by?: ScriptedAction['sentBy']): void => {
-    actions.push(timed ? { ...action, atMs } : action);
+    actions.push(simulated ? { ...action, atMs } : action);
     lines.push(line);
     sentBy.push(by);
   };
@@ -114,6 +123,12 @@ export function scriptFromTrace(
   // replay drops those itself, at the same point of the sender's step).
   let grudge: Readonly<Record<string, readonly string[]>> = {};
   const droppedAtSend = new Set<string>();
+  // A simulator run decides a copy's loss or duplication as it sends it: the event comes right
+  // after the send's, inside the sending step. (A checker's loss is an action of its own.)
+  const atItsSend = (index: number, msg: string): boolean => {
+    const previous = trace.events[index - 1];
+    return faults && simulated && previous?.type === 'send' && previous.msg === msg;
+  };
   trace.events.forEach((event, index) => {
     const line = eventLines?.[index] ?? index + 2; // The header is line 1.
     atMs = event.t;
@@ -135,8 +150,12 @@ export function scriptFromTrace(
         pushMessage('deliver', event.msg, line);
         stepStarts();
         return;
+      case 'duplicate':
+        if (atItsSend(index, event.msg)) sendFates[event.msg] = 'duplicate';
+        return;
       case 'drop':
-        if (event.reason === 'loss') pushMessage('drop', event.msg, line);
+        if (event.reason === 'loss' && atItsSend(index, event.msg)) sendFates[event.msg] = 'loss';
+        else if (event.reason === 'loss') pushMessage('drop', event.msg, line);
         // Delivered into the partition (or to the node down), it is dropped as in the run.
         else if (
           faults &&
@@ -153,10 +172,26 @@ export function scriptFromTrace(
           line,
         );
         return;
-      case 'heal':
+      case 'heal': {
         if (!faults) return;
         grudge = {};
-        push({ type: 'heal' }, line);
+        // The liveness phase heals as it begins: its action does that.
+        const previous = trace.events[index - 1];
+        if (!(previous?.type === 'phase' && previous.phase === 'liveness')) push({ type: 'heal' }, line);
+        return;
+      }
+      case 'phase':
+        if (faults && event.phase === 'liveness') push({ type: 'liveness' }, line);
+        return;
+      case 'pause':
+      case 'resume':
+        if (faults) push({ type: event.type, node: event.node }, line);
+        return;
+      case 'clog':
+        if (faults) push({ type: 'clog', from: event.from, to: event.to, untilMs: event.until }, line);
+        return;
+      case 'clock':
+        if (faults) push({ type: 'clock', node: event.node, skewMs: event.skewMs, drift: event.drift }, line);
         return;
       case 'timer-fire':
         push({ type: 'timer', node: event.node, name: event.name }, line);
@@ -188,7 +223,13 @@ export function scriptFromTrace(
         return;
     }
   });
-  return { actions, lines, choices, stepChoices, sentBy };
+  // A simulator run judges some properties as it ends (linearizability, \`eventually\`), at the
+  // time it ended: later than its last step when it ran on to its end time. The replay waits
+  // until then too, so that its verdict is the run's, time included.
+  const last = trace.events[trace.events.length - 1];
+  if (faults && simulated && last !== undefined && last.t > (actions[actions.length - 1]?.atMs ?? 0))
+    push({ type: 'wait' }, eventLines?.[trace.events.length - 1] ?? trace.events.length + 1);
+  return { actions, lines, choices, stepChoices, sentBy, sendFates };
 }
 
 /** What a schedule is replayed on. */

@@ -141,6 +141,14 @@ export interface RunOptions {
    */
   readonly lenientScript?: boolean;
   /**
+   * With `script`: what the network did to a message as it was sent, by the trace's message id
+   * (`m12`): lost it, or made a second copy. A seeded run decides that inside the sending step,
+   * so a replay that is to give the same trace decides it there too (`scriptFromTrace` with
+   * `faults` lists them). A replay that follows the trace sends the same messages in the same
+   * order, so the ids name the same sends.
+   */
+  readonly scriptSendFates?: Readonly<Record<string, SendFate>>;
+  /**
    * Called after every step and every other event the run carries out (and once after the
    * boots of a scripted run), with a way to take a snapshot of the whole system at that moment:
    * the explorer (`fairlink explore`) shows a run's states with it. Taking a snapshot copies
@@ -163,6 +171,10 @@ export interface SimSnapshot {
   readonly nodes: readonly {
     readonly id: string;
     readonly status: 'up' | 'down' | 'crashed';
+    /** Paused (a pause fault): its arrivals and timers wait until it resumes. */
+    readonly paused: boolean;
+    /** Its clock's offset and rate error, when it is not the true time. */
+    readonly clock?: { readonly skewMs: number; readonly drift: number };
     /** `encodePlain` of the node's state; null when it is not up. */
     readonly state: unknown;
     readonly durable: Readonly<Record<string, unknown>>;
@@ -188,6 +200,9 @@ export interface SimSnapshot {
   }[];
 }
 
+/** What the network did to a message at its send, in a scripted run (`RunOptions.scriptSendFates`). */
+export type SendFate = 'loss' | 'duplicate';
+
 /**
  * One step of a scripted run: what the network, the timers or a fault does next. `atMs`, when
  * given, is the virtual time it happens at (a simulator trace's own times, so that handlers
@@ -209,6 +224,22 @@ export type ScriptedAction = (
   /** The simulator's partition fault, over the fault targets; it lasts until a `heal`. */
   | { readonly type: 'partition'; readonly shape: PartitionShape }
   | { readonly type: 'heal' }
+  /**
+   * The rest of the simulator's faults, as a seeded run's trace records them. A paused node's
+   * arrivals and timers wait in a seeded run; in a scripted one, they happen when the script
+   * says (after its `resume`). A clog holds a link's traffic until `untilMs`; in a scripted
+   * run, deliveries come when the script says, so it only marks the link.
+   */
+  | { readonly type: 'pause' | 'resume'; readonly node: string }
+  | { readonly type: 'clog'; readonly from: string; readonly to: string; readonly untilMs: number }
+  | { readonly type: 'clock'; readonly node: string; readonly skewMs: number; readonly drift: number }
+  /** The liveness phase begins: faults heal (the partition, clogs), as in a seeded run. */
+  | { readonly type: 'liveness' }
+  /**
+   * Time passes to `atMs`, nothing happens: a run that went on past its last step (to its end
+   * time, or to where it stopped) judges what it judges at the end then, and says when.
+   */
+  | { readonly type: 'wait' }
 ) & {
   readonly atMs?: number;
   /**
@@ -227,10 +258,22 @@ export type ScriptedAction = (
   readonly sentBy?: { readonly action: number; readonly nth: number };
 };
 
-/** The node whose handler a scripted action runs (a message's receiver); none for a partition or heal. */
+/**
+ * The node whose handler a scripted action runs (a message's receiver, a timer's node), or the
+ * node it crashes; none for the faults that run no handler (partition, heal, pause, clog, ...).
+ */
 export function actingNode(action: ScriptedAction): string | undefined {
-  if ('to' in action) return action.to;
-  return 'node' in action ? action.node : undefined;
+  switch (action.type) {
+    case 'deliver':
+    case 'drop':
+      return action.to;
+    case 'timer':
+    case 'crash':
+    case 'recover':
+      return action.node;
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -817,6 +860,8 @@ class Simulation implements StepEnvironment {
         throw new ScriptStepError(index + 1, impossible);
       }
       done++;
+      // Time passing is no step: nothing changed to judge (a seeded run judges after steps).
+      if (action.type === 'wait') return;
       // A loss runs no handler: it is the network's decision, not a step (as in a seeded run).
       if (action.type !== 'drop') this.stats.steps++;
       this.checkProperties();
@@ -899,11 +944,15 @@ class Simulation implements StepEnvironment {
         }
         this.stats.deliveries++;
         this.record({ t: this.time, type: 'deliver', node: slot.id, from: action.from, msg });
+        const message = entry?.message ?? action.message;
+        // As in a seeded run: a Byzantine node sees what arrives (its random stream follows).
+        if (slot.byzantine?.observe)
+          slot.byzantine.observe(action.from as NodeId, message, this.byzantineTools(slot));
         const past =
           entry === undefined
             ? this.scriptSentPast?.get(scriptSendKey(action.from, action.to, key))
             : entry.past;
-        this.stepMessage(slot, action.from as NodeId, entry?.message ?? action.message, past);
+        this.stepMessage(slot, action.from as NodeId, message, past);
         return undefined;
       }
       case 'timer': {
@@ -930,6 +979,7 @@ class Simulation implements StepEnvironment {
         this.stats.faults++;
         slot.context = undefined;
         slot.timers.clear();
+        slot.paused = false;
         const recoverAt = action.recoverAt;
         this.record({
           t: this.time,
@@ -959,6 +1009,37 @@ class Simulation implements StepEnvironment {
       }
       case 'heal':
         this.heal();
+        return undefined;
+      case 'pause':
+      case 'resume': {
+        const slot = this.slotById.get(action.node);
+        if (slot === undefined) return `${action.node} is not a node of this system`;
+        const pausing = action.type === 'pause';
+        if (slot.status !== 'up' || slot.paused === pausing)
+          return `${action.node} is not ${pausing ? 'up to pause' : 'paused to resume'}`;
+        this.stats.faults += pausing ? 1 : 0;
+        slot.paused = pausing;
+        this.record({ t: this.time, type: action.type, node: slot.id });
+        return undefined;
+      }
+      case 'clog': {
+        if (!this.slotById.has(action.from) || !this.slotById.has(action.to))
+          return `${this.slotById.has(action.from) ? action.to : action.from} is not a node of this system`;
+        this.stats.faults++;
+        this.clog(action.from as NodeId, action.to as NodeId, action.untilMs);
+        return undefined;
+      }
+      case 'clock': {
+        const slot = this.slotById.get(action.node);
+        if (slot === undefined) return `${action.node} is not a node of this system`;
+        this.stats.faults++;
+        this.setClock(slot, action.skewMs, action.drift);
+        return undefined;
+      }
+      case 'liveness':
+        this.beginLivenessPhase();
+        return undefined;
+      case 'wait':
         return undefined;
     }
   }
@@ -1284,16 +1365,20 @@ class Simulation implements StepEnvironment {
       const link = `${from}\u0000${to}`;
       const nth = this.scriptActionSends.get(link) ?? 0;
       this.scriptActionSends.set(link, nth + 1);
-      this.scriptInFlight.push({
-        from,
-        to,
-        message,
-        messageNumber,
-        key,
-        past,
-        action: this.scriptAction,
-        nth,
-      });
+      // What the run being replayed had the network do to this message as it was sent.
+      const fate = this.options.scriptSendFates?.[`m${messageNumber}`];
+      if (fate === 'loss') {
+        this.stats.drops++;
+        this.record({ t: this.time, type: 'drop', node: to, from, msg: `m${messageNumber}`, reason: 'loss' });
+        return;
+      }
+      const entry = { from, to, message, messageNumber, key, past, action: this.scriptAction, nth };
+      this.scriptInFlight.push(entry);
+      if (fate === 'duplicate') {
+        this.stats.duplicates++;
+        this.record({ t: this.time, type: 'duplicate', node: from, to, msg: `m${messageNumber}` });
+        this.scriptInFlight.push({ ...entry });
+      }
       this.scriptSent?.set(scriptSendKey(from, to, key), messageNumber);
       if (past !== undefined) (this.scriptSentPast ??= new Map()).set(scriptSendKey(from, to, key), past);
       return;
@@ -1386,21 +1471,27 @@ class Simulation implements StepEnvironment {
       case 'heal':
         this.heal();
         return;
-      case 'clog': {
-        const until = this.time + fault.forMs;
-        this.network.clog(fault.from as NodeId, fault.to as NodeId, until);
-        this.record({ t: this.time, type: 'clog', from: fault.from, to: fault.to, until });
+      case 'clog':
+        this.clog(fault.from as NodeId, fault.to as NodeId, this.time + fault.forMs);
         return;
-      }
-      case 'clock': {
-        const slot = this.slotById.get(fault.node) as NodeSlot;
-        slot.clockAnchorMs = this.time;
-        slot.clockSkewMs = fault.skewMs;
-        slot.clockDrift = fault.drift;
-        this.record({ t: this.time, type: 'clock', node: slot.id, skewMs: fault.skewMs, drift: fault.drift });
+      case 'clock':
+        this.setClock(this.slotById.get(fault.node) as NodeSlot, fault.skewMs, fault.drift);
         return;
-      }
     }
+  }
+
+  /** Holds the link's traffic until `until` (the seeded network delays arrivals to then). */
+  private clog(from: NodeId, to: NodeId, until: number): void {
+    this.network.clog(from, to, until);
+    this.record({ t: this.time, type: 'clog', from, to, until });
+  }
+
+  /** Sets the node's clock from now: its offset and its rate error. */
+  private setClock(slot: NodeSlot, skewMs: number, drift: number): void {
+    slot.clockAnchorMs = this.time;
+    slot.clockSkewMs = skewMs;
+    slot.clockDrift = drift;
+    this.record({ t: this.time, type: 'clock', node: slot.id, skewMs, drift });
   }
 
   /** Installs a partition of the fault targets, its shape drawn from stream `streamName`; returns its number. */
@@ -1419,10 +1510,7 @@ class Simulation implements StepEnvironment {
 
   /** Faults end: partitions heal, paused nodes resume, crashed-to-recover nodes restart. */
   private startLiveness(): void {
-    this.inLiveness = true;
-    this.record({ t: this.time, type: 'phase', phase: 'liveness' });
-    this.heal();
-    this.network.clearClogs();
+    this.beginLivenessPhase();
     if (this.config.liveness?.network) {
       // Shrink directives, send numbering and FIFO order carry over into the new network.
       const previous = this.network;
@@ -1439,6 +1527,14 @@ class Simulation implements StepEnvironment {
       if (slot.status === 'down')
         this.schedule_({ kind: 'recover', time: this.time, sequence: 0, node: slot.id });
     }
+  }
+
+  /** What every run does as the liveness phase begins (a scripted one too): faults heal. */
+  private beginLivenessPhase(): void {
+    this.inLiveness = true;
+    this.record({ t: this.time, type: 'phase', phase: 'liveness' });
+    this.heal();
+    this.network.clearClogs();
   }
 
   // --- Properties. ---
@@ -1520,12 +1616,7 @@ class Simulation implements StepEnvironment {
         });
       }
     } else {
-      const scheduled: (QueuedEvent & { readonly kind: 'deliver' })[] = [];
-      this.queue.forEach((event) => {
-        if (event.kind === 'deliver') scheduled.push(event);
-      });
-      scheduled.sort((a, b) => a.messageNumber - b.messageNumber || a.sequence - b.sequence);
-      for (const event of scheduled) {
+      for (const event of this.deliveriesPending()) {
         inFlight.push({
           msg: `m${event.messageNumber}`,
           from: event.from,
@@ -1542,6 +1633,10 @@ class Simulation implements StepEnvironment {
       nodes: this.slots.map((slot) => ({
         id: slot.id,
         status: slot.status,
+        paused: slot.paused,
+        ...(slot.clockSkewMs === 0 && slot.clockDrift === 0
+          ? {}
+          : { clock: { skewMs: slot.clockSkewMs, drift: slot.clockDrift } }),
         state: slot.status === 'up' ? encodePlain(slot.context?.state ?? null) : null,
         durable: Object.fromEntries([...slot.durable].map(([key, value]) => [key, encodePlain(value)])),
         timers: [...slot.timers.keys()].sort(),
@@ -1557,6 +1652,21 @@ class Simulation implements StepEnvironment {
         verdict: withoutGlobalGuard(() => this.evaluate(property)),
       })),
     };
+  }
+
+  /**
+   * A seeded run's messages in flight: those the queue will deliver, and those waiting for a
+   * paused node to resume. In the order sent: message numbers grow with each send (both copies
+   * of a duplicate share one).
+   */
+  private deliveriesPending(): (QueuedEvent & { readonly kind: 'deliver' })[] {
+    const pending: (QueuedEvent & { readonly kind: 'deliver' })[] = [];
+    const add = (event: QueuedEvent): void => {
+      if (event.kind === 'deliver') pending.push(event);
+    };
+    this.queue.forEach(add);
+    for (const slot of this.slots) if (slot.paused) slot.pausedEvents.forEach(add);
+    return pending.sort((a, b) => a.messageNumber - b.messageNumber || a.sequence - b.sequence);
   }
 
   private record(event: TraceEvent): void {
@@ -1584,13 +1694,10 @@ class Simulation implements StepEnvironment {
       durable: (node) => simulation.slotById.get(node)?.durable ?? new Map(),
       isUp: (node) => simulation.slotById.get(node)?.status === 'up',
       inFlight: () => {
-        const scheduled: (QueuedEvent & { readonly kind: 'deliver' })[] = [];
-        simulation.queue.forEach((event) => {
-          if (event.kind === 'deliver') scheduled.push(event);
-        });
-        // In the order sent: message numbers grow with each send (both copies of a duplicate share one).
-        scheduled.sort((a, b) => a.messageNumber - b.messageNumber || a.sequence - b.sequence);
-        return scheduled.map(({ from, to, message }) => ({ from, to, message }));
+        // A scripted run keeps its messages in flight itself (its queue holds no deliveries).
+        const scripted = simulation.scriptInFlight;
+        if (scripted) return scripted.map(({ from, to, message }) => ({ from, to, message }));
+        return simulation.deliveriesPending().map(({ from, to, message }) => ({ from, to, message }));
       },
       history: this.history,
       recorded: (node?: string) => {

@@ -2,6 +2,7 @@
  * `fairlink explore`: its JSON API over a real run (the built CLI, spawned on a free port), and
  * bad input: one line naming what is wrong, exit code 2, no server left running.
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,39 @@ describe('fairlink explore: the API over a failing run (raft-kv-broken, seed 3)'
     const notInFlight = await getJson(`${base}api/run?path=${encodeURIComponent('10:deliver:m999999')}`);
     expect(notInFlight.status).toBe(400);
     expect(notInFlight.body.error).toContain('message m999999 is not in flight there');
+  });
+});
+
+describe('fairlink explore --open: the printed URL goes to the browser command, only when asked', () => {
+  const folder = scratchFolder();
+  const opened = join(folder, 'opened.txt');
+  // A browser that writes down what it was asked to open (BROWSER names the command).
+  const browser = join(folder, 'record-url');
+  writeFileSync(browser, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`, { mode: 0o755 });
+  const env = { ...process.env, BROWSER: browser };
+  const lab1 = join(repositoryRoot, 'examples', 'lab1-kv.ts');
+  const openedText = (): string => (existsSync(opened) ? readFileSync(opened, 'utf8') : '');
+
+  it('with --open, the command is run once, with the URL printed', async () => {
+    rmSync(opened, { force: true });
+    const explorer = await spawnExplorer([lab1, '--seed', '2', '--open'], { env });
+    try {
+      await expect.poll(openedText, { timeout: 60_000 }).toBe(`${explorer.url}\n`);
+      expect(explorer.output()).toContain(`opening it with ${browser}`);
+    } finally {
+      await explorer.stop();
+    }
+  });
+
+  it('without --open, nothing is opened (and the URL names the default seed)', async () => {
+    rmSync(opened, { force: true });
+    const explorer = await spawnExplorer([lab1], { env });
+    expect(new URL(explorer.url).searchParams.get('seed')).toBe('1');
+    // Served and used, then stopped: it had every chance to open something.
+    expect((await fetch(explorer.url)).status).toBe(200);
+    await explorer.stop();
+    expect(explorer.output()).not.toContain('opening it with');
+    expect(existsSync(opened)).toBe(false);
   });
 });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largeTrace } from './large-trace.js';
-import { REPOSITORY, spawnExplorer, type SpawnedExplorer } from './spawn-explorer.js';
+import { REPOSITORY, spawnExplorer, spawnExplorerCommand, type SpawnedExplorer } from './spawn-explorer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(REPOSITORY, 'out', 'explore-screenshots');
@@ -228,6 +228,73 @@ describe.skipIf(!haveChromium)('fairlink explore in Chromium', () => {
       await page.close();
     } finally {
       await modelExplorer.stop();
+    }
+  });
+
+  it('copies the replay command, which replays the same run through the CLI', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 900 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    try {
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      await page.goto(`${explorer.url}&at=500`);
+      await page.getByTestId('state').waitFor();
+      // A branch, so that the command carries a path too.
+      await page.locator('button.choice.deliver').nth(1).click();
+      await expect.poll(() => page.getByTestId('verdict').textContent()).toContain('open branch');
+      await page.getByTestId('copy-replay').click();
+      await expect.poll(() => page.getByTestId('copied').textContent()).toContain('copied');
+      const copied = await page.evaluate<string>('navigator.clipboard.readText()');
+      expect(copied).toBe(await page.getByTestId('replay').textContent());
+      expect(copied).toMatch(
+        /^npx fairlink explore examples\/raft-kv-broken\.ts --seed 3 --path 500:deliver:m\d+$/,
+      );
+      await page.screenshot({ path: join(SCREENSHOTS, '8-copied-replay-command.png') });
+      // Pasted into a shell: the same run, event for event.
+      const replayed = await spawnExplorerCommand(copied);
+      try {
+        const path = new URL(replayed.url).searchParams.get('path') ?? '';
+        expect(path).toBe(/--path (\S+)$/.exec(copied)?.[1]);
+        const runOf = async (base: string): Promise<unknown> =>
+          (await fetch(new URL(`/api/run?path=${encodeURIComponent(path)}`, base))).json();
+        const original = (await runOf(explorer.url)) as { header: unknown; events: unknown[] };
+        const again = (await runOf(replayed.url)) as { header: unknown; events: unknown[] };
+        expect(again.header).toEqual(original.header);
+        expect(again.events.length).toBeGreaterThan(500);
+        expect(again.events).toEqual(original.events);
+      } finally {
+        await replayed.stop();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a paused node and a changed clock (raft-kv under every fault)', async () => {
+    const faulty = await spawnExplorer(['examples/raft-kv.ts', '--seed', '1']);
+    try {
+      const base = new URL('/', faulty.url).toString();
+      const events = ((await (await fetch(`${base}api/run`)).json()) as { events: { type: string }[] })
+        .events;
+      // A node paused after some clock changed: both show at the pause.
+      const clock = events.findIndex((event) => event.type === 'clock');
+      const at = events.findIndex((event, index) => index > clock && event.type === 'pause');
+      expect(clock).toBeGreaterThan(0);
+      expect(at).toBeGreaterThan(clock);
+      const page = await open(`${faulty.url}&at=${at}`);
+      await shows(page, at);
+      const state = await page.getByTestId('state').textContent();
+      expect(state).toContain('paused (arrivals and timers wait)');
+      expect(state).toMatch(/clock [+-]\d/);
+      await page.screenshot({ path: join(SCREENSHOTS, '9-paused-node-and-clock.png') });
+      await page.close();
+    } finally {
+      await faulty.stop();
     }
   });
 

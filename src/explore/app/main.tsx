@@ -124,7 +124,7 @@ function App() {
             copy replay command
           </button>
           <code data-testid="replay">{run.replay}</code>
-          {copied ? ' copied' : ''}
+          <span data-testid="copied">{copied ? ' copied' : ''}</span>
           <span class="progress" data-testid="progress">
             {loaded < run.eventCount ? (
               <>

@@ -73,6 +73,10 @@ export function StatePanel(props: { readonly moment: MomentView }) {
           >
             <summary>
               <b>{node.id}</b> {node.status}
+              {node.paused ? ' · paused (arrivals and timers wait)' : ''}
+              {node.clock
+                ? ` · clock ${node.clock.skewMs >= 0 ? '+' : ''}${node.clock.skewMs} ms, drift ${node.clock.drift}`
+                : ''}
               {node.timers.length > 0 ? ` · timers: ${node.timers.join(', ')}` : ''}
               {changed ? ' · changed' : ''}
             </summary>
@@ -95,8 +99,9 @@ export function StatePanel(props: { readonly moment: MomentView }) {
       ) : null}
       <h4>In flight ({snapshot.inFlight.length})</h4>
       <ul class="flight">
-        {snapshot.inFlight.map((entry) => (
-          <li key={entry.msg} class={flightBefore.has(entry.msg) || !before ? '' : 'changed'}>
+        {snapshot.inFlight.map((entry, index) => (
+          // Keyed by place too: both copies of a duplicate share the message's id.
+          <li key={`${entry.msg}@${index}`} class={flightBefore.has(entry.msg) || !before ? '' : 'changed'}>
             {entry.msg} {entry.from}→{entry.to} <code>{JSON.stringify(entry.message)}</code>
           </li>
         ))}
