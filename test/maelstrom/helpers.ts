@@ -28,6 +28,18 @@ export const SHORT_RUN = {
   stopGraceMs: 1_000,
 } as const;
 
+/**
+ * The fewest operations a short run at `rate` operations per second must complete for its verdict
+ * to count as earned (a checker that judged almost nothing proves nothing). A short run is real
+ * time, so how many operations it completes depends on how busy the machine is: beside two busy
+ * processes and five other test jobs (load 14), runs completed 45% of `rate` times the run's
+ * length, and a floor of half failed. The floor is an eighth: it still fails a run whose client
+ * or checker silently stopped, which is what it is for.
+ */
+export function earnedFloor(rate: number = SHORT_RUN.rate): number {
+  return Math.floor((rate * SHORT_RUN.timeLimitMs) / 1000 / 8);
+}
+
 /** Runs a workbench test with {@link SHORT_RUN}'s settings unless overridden, and checks nothing is left running. */
 export async function runShort(input: MaelstromTestInput): Promise<MaelstromRun> {
   const run = await runMaelstromTest({ ...SHORT_RUN, ...input });
