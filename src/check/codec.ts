@@ -48,9 +48,6 @@ const enum Tag {
 /** Most strings interned per batch: past it, strings are written in full each time. */
 const STRINGS_MAX = 1 << 12;
 
-/** Slots of the encoder's string cache (a power of two). */
-const RECENT_STRINGS = 256;
-
 /** How many recently written objects are remembered for interning. */
 const RECENT_OBJECTS = 16;
 
@@ -61,11 +58,6 @@ export class Encoder {
   #length = 0;
   readonly #strings = new Map<string, number>();
   readonly #stringList: string[] = [];
-  // A direct-mapped cache in front of #strings, by length and end characters: states repeat a
-  // few short strings (keys, tags, ids) many times each, and a hit costs a pointer comparison
-  // (the strings are mostly V8's internalized copies) instead of a `Map` probe.
-  readonly #recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT_STRINGS);
-  readonly #recentStringIds = new Int32Array(RECENT_STRINGS);
   // Objects are interned against the few most recently written ones, by identity: consecutive
   // states are mostly siblings that share their unchanged parts. A ring scanned linearly beats a
   // `Map` here, whose first lookup of each object costs an identity hash.
@@ -85,7 +77,6 @@ export class Encoder {
     this.#length = 0;
     this.#strings.clear();
     this.#stringList.length = 0;
-    this.#recentStrings.fill(undefined);
     this.#recent.fill(undefined);
     this.#objectCount = 0;
     return out;
@@ -124,17 +115,8 @@ export class Encoder {
   }
 
   #string(s: string): void {
-    const n = s.length;
-    const slot = n === 0 ? 0 : (n * 7 + s.charCodeAt(0) * 3 + s.charCodeAt(n - 1)) & (RECENT_STRINGS - 1);
-    if (this.#recentStrings[slot] === s) {
-      this.#tag(Tag.StringRef);
-      this.#varint(this.#recentStringIds[slot] ?? 0);
-      return;
-    }
     const known = this.#strings.get(s);
     if (known !== undefined) {
-      this.#recentStrings[slot] = s;
-      this.#recentStringIds[slot] = known;
       this.#tag(Tag.StringRef);
       this.#varint(known);
       return;
@@ -146,6 +128,7 @@ export class Encoder {
     } else {
       this.#tag(Tag.LoneString);
     }
+    const n = s.length;
     this.#varint(n);
     this.#ensure(2 * n);
     const bytes = this.#bytes;

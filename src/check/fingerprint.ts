@@ -13,11 +13,12 @@
  * `bigint` or a `BigUint64Array` per hash would allocate. The checker's hot loop reads the two
  * lanes from {@link hashLaneHigh} / the return value of {@link hashValue}.
  *
- * Containers are not cached by identity: a `WeakMap` probe per container measured slower than
- * rehashing, and its ephemerons slowed the garbage collector. Reuse of unchanged parts is the
- * job of the incremental hasher (incremental.ts), which hashes a successor against its parent.
- * Only objects inside `Set`s (and `Map` keys) are cached, see {@link elementHash}; and short
- * strings, by value.
+ * Objects are not cached by identity: a `WeakMap` probe per container measured slower than
+ * rehashing, and its ephemerons slowed the garbage collector; a cache of the objects in `Set`s
+ * and of `Map` keys measured no faster on this issue's benchmarks, and was removed. Reuse of
+ * unchanged parts is the job of the incremental hasher (incremental.ts), which hashes a
+ * successor against its parent. Only short strings are cached, by value: that cache earns its
+ * lines (hashing whole states without it took 17% more time).
  *
  * @module
  */
@@ -271,38 +272,11 @@ function recordHash(v: Record<string, unknown>, tag: number): number {
   return finishUnordered(tag, sumA, sumB, n);
 }
 
-/**
- * Hashes of objects that are `Set` elements, by identity. Such elements are whole values that a
- * successor either keeps (by reference: messages in a network set, shared by every descendant
- * state) or drops, never edits in place; so their hash is worth remembering, unlike that of the
- * containers a state is built from, which are copied on every change (a cache for those measured
- * slower than rehashing).
- */
-let elementCache = new WeakMap<object, { readonly low: number; readonly high: number }>();
-
-/** Hash of a `Set` element (or `Map` key); high lane in {@link hashLaneHigh}. */
-export function elementHash(element: unknown): number {
-  if (typeof element !== 'object' || element === null || renaming !== undefined) return hashValue(element);
-  const hit = elementCache.get(element);
-  if (hit !== undefined) {
-    hashLaneHigh = hit.high;
-    return hit.low;
-  }
-  const low = containerHash(element);
-  elementCache.set(element, { low, high: hashLaneHigh });
-  return low;
-}
-
-/** Empties the element cache (tests compare cached and fresh hashes with it). */
-export function clearElementCache(): void {
-  elementCache = new WeakMap();
-}
-
 function bagHash(v: ReadonlySet<unknown>, tag: number): number {
   let sumA = 0;
   let sumB = 0;
   for (const element of v) {
-    sumA = (sumA + elementHash(element)) | 0;
+    sumA = (sumA + hashValue(element)) | 0;
     sumB = (sumB + hashLaneHigh) | 0;
   }
   return finishUnordered(tag, sumA, sumB, v.size);
@@ -312,7 +286,7 @@ function tableHash(v: ReadonlyMap<unknown, unknown>, tag: number): number {
   let sumA = 0;
   let sumB = 0;
   for (const [key, value] of v) {
-    const ka = elementHash(key);
+    const ka = hashValue(key);
     const kb = hashLaneHigh;
     const va = hashValue(value);
     const vb = hashLaneHigh;

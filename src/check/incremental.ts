@@ -22,7 +22,6 @@ import {
   arrayStepHigh,
   arrayStepLow,
   containerHash,
-  elementHash,
   entryHigh,
   entryLow,
   finishArray,
@@ -126,14 +125,14 @@ export class IncrementalHasher {
 
   #mapKey(c: number, key: unknown): void {
     this.#key[c] = key;
-    this.#keyLow[c] = elementHash(key);
+    this.#keyLow[c] = hashValue(key);
     this.#keyHigh[c] = hashLaneHigh;
   }
 
   #element(c: number, value: unknown): void {
     this.#ref[c] = value;
     this.#layout[c] = PlainLayout.Atom;
-    this.#low[c] = elementHash(value);
+    this.#low[c] = hashValue(value);
     this.#high[c] = hashLaneHigh;
   }
 
@@ -450,7 +449,7 @@ export class IncrementalHasher {
         sumB = (sumB + (this.#high[c + 1] ?? 0)) | 0;
         c += 2;
       } else {
-        sumA = (sumA + elementHash(element)) | 0;
+        sumA = (sumA + hashValue(element)) | 0;
         sumB = (sumB + hashLaneHigh) | 0;
       }
     }
@@ -484,7 +483,7 @@ export class IncrementalHasher {
           sumB = (sumB + entryHigh(this.#keyHigh[at] ?? 0, laneHigh)) | 0;
         }
       } else {
-        const ka = elementHash(key);
+        const ka = hashValue(key);
         const kb = hashLaneHigh;
         const va = hashValue(value);
         sumA = (sumA + entryLow(ka, va)) | 0;
