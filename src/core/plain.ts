@@ -359,17 +359,12 @@ export function clonePlain<T>(value: T): T {
       description.bytes(copy).set(content);
       return copy as T;
     }
-    case PlainLayout.Record: {
-      const record = object as Record<string, unknown>;
-      const copy = description.create(0) as Record<string, unknown>;
-      for (const key in record) setEntry(copy, key, clonePlain(record[key]));
-      return copy as T;
-    }
     // What is not plain is copied as a record of its properties.
+    case PlainLayout.Record:
     case PlainLayout.Foreign:
     case PlainLayout.Atom: {
       const record = object as Record<string, unknown>;
-      const copy: Record<string, unknown> = {};
+      const copy = (layout === PlainLayout.Record ? description.create(0) : {}) as Record<string, unknown>;
       for (const key in record) setEntry(copy, key, clonePlain(record[key]));
       return copy as T;
     }
