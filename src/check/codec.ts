@@ -15,9 +15,19 @@
  *
  * @module
  */
-import { describeNotPlain, objectKind, PlainKind, unhandledKind } from '../core/index.js';
-import { setEntry } from '../core/index.js';
+import {
+  describeNotPlain,
+  describePlainKind,
+  layoutOf,
+  objectKind,
+  type PlainKind,
+  PlainLayout,
+  PLAIN_KINDS,
+  setEntry,
+  unhandledLayout,
+} from '../core/index.js';
 
+/** What follows in the bytes. An object starts with {@link Tag.Kind} plus its kind. */
 const enum Tag {
   Undefined = 0,
   Null = 1,
@@ -28,22 +38,15 @@ const enum Tag {
   NewString = 6,
   StringRef = 7,
   BigInt = 8,
-  Array = 9,
-  Object = 10,
-  Set = 11,
-  Map = 12,
-  Bytes = 13,
-  ObjectRef = 14,
-  NullPrototypeObject = 15,
+  ObjectRef = 9,
   /** A string written in full and not numbered: the string table is full. */
-  LoneString = 16,
+  LoneString = 10,
+  /** An object of kind `k` (core/plain-kind.ts) is tagged `Kind + k`. */
+  Kind = 16,
 }
 
 /** Most strings interned per batch: past it, strings are written in full each time. */
 const STRINGS_MAX = 1 << 12;
-
-/** Slots of the encoder's string cache (a power of two). */
-const RECENT_STRINGS = 256;
 
 /** How many recently written objects are remembered for interning. */
 const RECENT_OBJECTS = 16;
@@ -55,11 +58,6 @@ export class Encoder {
   #length = 0;
   readonly #strings = new Map<string, number>();
   readonly #stringList: string[] = [];
-  // A direct-mapped cache in front of #strings, by length and end characters: states repeat a
-  // few short strings (keys, tags, ids) many times each, and a hit costs a pointer comparison
-  // (the strings are mostly V8's internalized copies) instead of a `Map` probe.
-  readonly #recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT_STRINGS);
-  readonly #recentStringIds = new Int32Array(RECENT_STRINGS);
   // Objects are interned against the few most recently written ones, by identity: consecutive
   // states are mostly siblings that share their unchanged parts. A ring scanned linearly beats a
   // `Map` here, whose first lookup of each object costs an identity hash.
@@ -79,7 +77,6 @@ export class Encoder {
     this.#length = 0;
     this.#strings.clear();
     this.#stringList.length = 0;
-    this.#recentStrings.fill(undefined);
     this.#recent.fill(undefined);
     this.#objectCount = 0;
     return out;
@@ -118,17 +115,8 @@ export class Encoder {
   }
 
   #string(s: string): void {
-    const n = s.length;
-    const slot = n === 0 ? 0 : (n * 7 + s.charCodeAt(0) * 3 + s.charCodeAt(n - 1)) & (RECENT_STRINGS - 1);
-    if (this.#recentStrings[slot] === s) {
-      this.#tag(Tag.StringRef);
-      this.#varint(this.#recentStringIds[slot] ?? 0);
-      return;
-    }
     const known = this.#strings.get(s);
     if (known !== undefined) {
-      this.#recentStrings[slot] = s;
-      this.#recentStringIds[slot] = known;
       this.#tag(Tag.StringRef);
       this.#varint(known);
       return;
@@ -140,6 +128,7 @@ export class Encoder {
     } else {
       this.#tag(Tag.LoneString);
     }
+    const n = s.length;
     this.#varint(n);
     this.#ensure(2 * n);
     const bytes = this.#bytes;
@@ -207,40 +196,40 @@ export class Encoder {
     this.#recentIds[slot] = this.#objectCount++;
     this.#recentNext = (slot + 1) % RECENT_OBJECTS;
     const kind = objectKind(v);
-    switch (kind) {
-      case PlainKind.Array:
-        this.#tag(Tag.Array);
+    const layout = layoutOf(kind);
+    switch (layout) {
+      case PlainLayout.List:
+        this.#tag(Tag.Kind + kind);
         this.#varint((v as unknown[]).length);
         for (const element of v as unknown[]) this.value(element);
         return;
-      case PlainKind.Set:
-        this.#tag(Tag.Set);
+      case PlainLayout.Bag:
+        this.#tag(Tag.Kind + kind);
         this.#varint((v as Set<unknown>).size);
         for (const element of v as Set<unknown>) this.value(element);
         return;
-      case PlainKind.Map:
-        this.#tag(Tag.Map);
+      case PlainLayout.Table:
+        this.#tag(Tag.Kind + kind);
         this.#varint((v as Map<unknown, unknown>).size);
         for (const [key, value] of v as Map<unknown, unknown>) {
           this.value(key);
           this.value(value);
         }
         return;
-      case PlainKind.Bytes: {
-        const bytes = v as Uint8Array;
-        this.#tag(Tag.Bytes);
+      case PlainLayout.Blob: {
+        const bytes = describePlainKind(kind).bytes(v);
+        this.#tag(Tag.Kind + kind);
         this.#varint(bytes.length);
         this.#ensure(bytes.length);
         this.#bytes.set(bytes, this.#length);
         this.#length += bytes.length;
         return;
       }
-      case PlainKind.Object:
-      case PlainKind.NullObject: {
+      case PlainLayout.Record: {
         const record = v as Record<string, unknown>;
         let n = 0;
         for (const key in record) if (record[key] !== undefined) n++;
-        this.#tag(kind === PlainKind.NullObject ? Tag.NullPrototypeObject : Tag.Object);
+        this.#tag(Tag.Kind + kind);
         this.#varint(n);
         for (const key in record) {
           const value = record[key];
@@ -250,11 +239,11 @@ export class Encoder {
         }
         return;
       }
-      case PlainKind.Primitive:
-      case PlainKind.NotPlain:
+      case PlainLayout.Atom:
+      case PlainLayout.Foreign:
         throw new TypeError(`codec: cannot encode ${describeNotPlain(v)}: states hold plain data only`);
       default:
-        unhandledKind(kind);
+        unhandledLayout(layout);
     }
   }
 }
@@ -359,23 +348,34 @@ export class Decoder {
       }
       case Tag.ObjectRef:
         return this.#objects[this.#varint()];
-      case Tag.Array: {
-        const n = this.#varint();
-        const array: unknown[] = new Array<unknown>(n);
+      default: {
+        const kind = (tag as number) - Tag.Kind;
+        if (kind >= 0 && kind < PLAIN_KINDS.length) return this.#object(kind);
+        throw new Error(`codec: corrupt batch (tag ${String(tag)} at byte ${this.#at - 1})`);
+      }
+    }
+  }
+
+  /** Reads an object of `kind`, its tag read. */
+  #object(kind: PlainKind): object {
+    const description = describePlainKind(kind);
+    const layout = description.layout;
+    const n = this.#varint();
+    switch (layout) {
+      case PlainLayout.List: {
+        const array = description.create(n) as unknown[];
         this.#objects.push(array);
         for (let i = 0; i < n; i++) array[i] = this.value();
         return array;
       }
-      case Tag.Set: {
-        const n = this.#varint();
-        const set = new Set<unknown>();
+      case PlainLayout.Bag: {
+        const set = description.create(n) as Set<unknown>;
         this.#objects.push(set);
         for (let i = 0; i < n; i++) set.add(this.value());
         return set;
       }
-      case Tag.Map: {
-        const n = this.#varint();
-        const map = new Map<unknown, unknown>();
+      case PlainLayout.Table: {
+        const map = description.create(n) as Map<unknown, unknown>;
         this.#objects.push(map);
         for (let i = 0; i < n; i++) {
           const key = this.value();
@@ -383,18 +383,15 @@ export class Decoder {
         }
         return map;
       }
-      case Tag.Bytes: {
-        const n = this.#varint();
-        const bytes = this.#bytes.slice(this.#at, this.#at + n);
-        this.#objects.push(bytes);
+      case PlainLayout.Blob: {
+        const blob = description.create(n);
+        description.bytes(blob).set(this.#bytes.subarray(this.#at, this.#at + n));
+        this.#objects.push(blob);
         this.#at += n;
-        return bytes;
+        return blob;
       }
-      case Tag.Object:
-      case Tag.NullPrototypeObject: {
-        const n = this.#varint();
-        const record: Record<string, unknown> =
-          tag === Tag.Object ? {} : (Object.create(null) as Record<string, unknown>);
+      case PlainLayout.Record: {
+        const record = description.create(n) as Record<string, unknown>;
         this.#objects.push(record);
         for (let i = 0; i < n; i++) {
           const key = this.#stringAfterTag(this.#bytes[this.#at++] ?? Tag.NewString);
@@ -402,8 +399,11 @@ export class Decoder {
         }
         return record;
       }
+      case PlainLayout.Atom:
+      case PlainLayout.Foreign:
+        throw new Error(`codec: corrupt batch (no value of kind ${kind} is encoded)`);
       default:
-        throw new Error(`codec: corrupt batch (tag ${String(tag)} at byte ${this.#at - 1})`);
+        return unhandledLayout(layout);
     }
   }
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder } from './codec.js';
-import { clearElementCache, fingerprint } from './fingerprint.js';
+import { fingerprint } from './fingerprint.js';
 import { IncrementalHasher } from './incremental.js';
 import { canonical, plain, reversed } from '../../test/support/plain-values.js';
 
@@ -39,13 +39,6 @@ describe('fingerprint', () => {
 
   it('treats an undefined property as absent, as JSON does', () => {
     expect(fingerprint({ a: 1, b: undefined })).toBe(fingerprint({ a: 1 }));
-  });
-
-  it('does not depend on the element cache', () => {
-    const message = { type: 'Prepared', rm: 'rm1' };
-    const first = fingerprint(new Set([message]));
-    clearElementCache();
-    expect(fingerprint(new Set([{ ...message }]))).toBe(first);
   });
 
   it('rejects what is not plain data, naming itself', () => {

@@ -13,16 +13,26 @@
  * `bigint` or a `BigUint64Array` per hash would allocate. The checker's hot loop reads the two
  * lanes from {@link hashLaneHigh} / the return value of {@link hashValue}.
  *
- * Containers are not cached by identity: a `WeakMap` probe per container measured slower than
- * rehashing, and its ephemerons slowed the garbage collector. Reuse of unchanged parts is the
- * job of the incremental hasher (incremental.ts), which hashes a successor against its parent.
- * Only objects inside `Set`s (and `Map` keys) are cached, see {@link elementHash}; and short
- * strings, by value.
+ * Objects are not cached by identity: a `WeakMap` probe per container measured slower than
+ * rehashing, and its ephemerons slowed the garbage collector; a cache of the objects in `Set`s
+ * and of `Map` keys measured no faster on this issue's benchmarks, and was removed. Reuse of
+ * unchanged parts is the job of the incremental hasher (incremental.ts), which hashes a
+ * successor against its parent. Only short strings are cached, by value: that cache earns its
+ * lines (hashing whole states without it took 17% more time).
  *
  * @module
  */
 
-import { describeNotPlain, objectKind, PLAIN_TYPES, PlainKind, unhandledKind } from '../core/index.js';
+import {
+  describeNotPlain,
+  describePlainKind,
+  layoutOf,
+  objectKind,
+  PLAIN_TYPES,
+  PlainLayout,
+  tagOf,
+  unhandledLayout,
+} from '../core/index.js';
 
 // Lane A uses Murmur3's constants, lane B xxHash32's: distinct mixing functions keep the lanes
 // independent, so a collision needs two unrelated 32-bit collisions at once.
@@ -32,9 +42,8 @@ const B_P1 = 0x9e3779b1;
 const B_P2 = 0x85ebca77;
 const B_P3 = 0xc2b2ae3d;
 
-// Seeds per kind of value, so that `1`, `'1'`, `[1]`, `{0: 1}` and `new Set([1])` differ.
-// Explicit values: incremental.ts refers to Array, Object, Set and Map through the exported
-// constants below, which must equal these.
+// Seeds per kind of value, so that `1`, `'1'`, `[1]`, `{0: 1}` and `new Set([1])` differ. Those of
+// objects are their kinds' tags (core/plain-kind.ts), which keep clear of these.
 const enum Tag {
   Undefined = 1,
   Null = 2,
@@ -44,11 +53,6 @@ const enum Tag {
   Float = 6,
   String = 7,
   BigInt = 8,
-  Array = 9,
-  Object = 10,
-  Set = 11,
-  Map = 12,
-  Bytes = 13,
   Entry = 14,
 }
 
@@ -98,8 +102,6 @@ export let hashLaneHigh = 0;
 
 const STRING_SEED_B = Math.imul(Tag.String, B_P1);
 const BIGINT_SEED_B = Math.imul(Tag.BigInt, B_P1);
-const ARRAY_SEED_B = Math.imul(Tag.Array, B_P1);
-const BYTES_SEED_B = Math.imul(Tag.Bytes, B_P1);
 
 // Shared scratch for reading a float's bits without allocating.
 const floatScratch = new Float64Array(1);
@@ -184,9 +186,14 @@ function numberHash(x: number): number {
   return finalA(roundA(roundA(Tag.Float, w0), w1));
 }
 
-function arrayHash(v: readonly unknown[]): number {
-  let a: number = Tag.Array;
-  let b = ARRAY_SEED_B;
+/** Seed of the high lane of an ordered container (a List or a Blob) from its kind's tag. */
+export function orderedSeedHigh(tag: number): number {
+  return Math.imul(tag, B_P1);
+}
+
+function listHash(v: readonly unknown[], tag: number): number {
+  let a = tag;
+  let b = orderedSeedHigh(tag);
   const n = v.length;
   for (let i = 0; i < n; i++) {
     const la = hashValue(v[i]);
@@ -209,24 +216,26 @@ export function entryHigh(keyHigh: number, valueHigh: number): number {
   return finalB(roundB(roundB(Tag.Entry, keyHigh), valueHigh));
 }
 
-/** Container kinds whose entries combine by addition (the seed of each kind). */
-export type Unordered = typeof UNORDERED_OBJECT | typeof UNORDERED_SET | typeof UNORDERED_MAP;
-export const UNORDERED_OBJECT = 10;
-export const UNORDERED_SET = 11;
-export const UNORDERED_MAP = 12;
+/**
+ * The tags (core/plain-kind.ts) of an object literal, a `Set` and a `Map`, as constants for the
+ * interner (intern.ts), which does not look tags up by kind yet.
+ */
+export const UNORDERED_OBJECT = tagOf(objectKind({}));
+export const UNORDERED_SET = tagOf(objectKind(new Set()));
+export const UNORDERED_MAP = tagOf(objectKind(new Map()));
 
 /**
- * Finishes an unordered container from the sums of its entries' lanes; leaves the high lane in
- * {@link hashLaneHigh} and returns the low lane.
+ * Finishes an unordered container (a Record, Bag or Table) of the kind tagged `tag` from the
+ * sums of its entries' lanes; leaves the high lane in {@link hashLaneHigh} and returns the low lane.
  */
-export function finishUnordered(kind: Unordered, sumLow: number, sumHigh: number, size: number): number {
-  hashLaneHigh = finalB(roundB(roundB(kind, sumHigh), size));
-  return finalA(roundA(roundA(kind, sumLow), size));
+export function finishUnordered(tag: number, sumLow: number, sumHigh: number, size: number): number {
+  hashLaneHigh = finalB(roundB(roundB(tag, sumHigh), size));
+  return finalA(roundA(roundA(tag, sumLow), size));
 }
 
-/** Seeds of an array's lanes. */
-export const ARRAY_SEED_A = 9;
-export { ARRAY_SEED_B };
+/** Seeds of an array's lanes (the interner's constants, as {@link UNORDERED_OBJECT}). */
+export const ARRAY_SEED_A = tagOf(objectKind([]));
+export const ARRAY_SEED_B = orderedSeedHigh(ARRAY_SEED_A);
 
 /** Feeds one element's lane into an array's running low lane. */
 export function arrayStepLow(running: number, elementLow: number): number {
@@ -244,7 +253,7 @@ export function finishArray(runningLow: number, runningHigh: number, length: num
   return finalA(runningLow ^ length);
 }
 
-function objectHash(v: Record<string, unknown>): number {
+function recordHash(v: Record<string, unknown>, tag: number): number {
   // Entries combine by addition so that key order does not matter.
   let sumA = 0;
   let sumB = 0;
@@ -260,63 +269,36 @@ function objectHash(v: Record<string, unknown>): number {
     sumA = (sumA + entryLow(ka, va)) | 0;
     sumB = (sumB + entryHigh(kb, vb)) | 0;
   }
-  return finishUnordered(UNORDERED_OBJECT, sumA, sumB, n);
+  return finishUnordered(tag, sumA, sumB, n);
 }
 
-/**
- * Hashes of objects that are `Set` elements, by identity. Such elements are whole values that a
- * successor either keeps (by reference: messages in a network set, shared by every descendant
- * state) or drops, never edits in place; so their hash is worth remembering, unlike that of the
- * containers a state is built from, which are copied on every change (a cache for those measured
- * slower than rehashing).
- */
-let elementCache = new WeakMap<object, { readonly low: number; readonly high: number }>();
-
-/** Hash of a `Set` element (or `Map` key); high lane in {@link hashLaneHigh}. */
-export function elementHash(element: unknown): number {
-  if (typeof element !== 'object' || element === null || renaming !== undefined) return hashValue(element);
-  const hit = elementCache.get(element);
-  if (hit !== undefined) {
-    hashLaneHigh = hit.high;
-    return hit.low;
-  }
-  const low = containerHash(element);
-  elementCache.set(element, { low, high: hashLaneHigh });
-  return low;
-}
-
-/** Empties the element cache (tests compare cached and fresh hashes with it). */
-export function clearElementCache(): void {
-  elementCache = new WeakMap();
-}
-
-function setHash(v: ReadonlySet<unknown>): number {
+function bagHash(v: ReadonlySet<unknown>, tag: number): number {
   let sumA = 0;
   let sumB = 0;
   for (const element of v) {
-    sumA = (sumA + elementHash(element)) | 0;
+    sumA = (sumA + hashValue(element)) | 0;
     sumB = (sumB + hashLaneHigh) | 0;
   }
-  return finishUnordered(UNORDERED_SET, sumA, sumB, v.size);
+  return finishUnordered(tag, sumA, sumB, v.size);
 }
 
-function mapHash(v: ReadonlyMap<unknown, unknown>): number {
+function tableHash(v: ReadonlyMap<unknown, unknown>, tag: number): number {
   let sumA = 0;
   let sumB = 0;
   for (const [key, value] of v) {
-    const ka = elementHash(key);
+    const ka = hashValue(key);
     const kb = hashLaneHigh;
     const va = hashValue(value);
     const vb = hashLaneHigh;
     sumA = (sumA + entryLow(ka, va)) | 0;
     sumB = (sumB + entryHigh(kb, vb)) | 0;
   }
-  return finishUnordered(UNORDERED_MAP, sumA, sumB, v.size);
+  return finishUnordered(tag, sumA, sumB, v.size);
 }
 
-function bytesHash(v: Uint8Array): number {
-  let a = Tag.Bytes;
-  let b = BYTES_SEED_B;
+function blobHash(v: Uint8Array, tag: number): number {
+  let a = tag;
+  let b = orderedSeedHigh(tag);
   const n = v.length;
   let i = 0;
   for (; i + 3 < n; i += 4) {
@@ -336,25 +318,25 @@ function bytesHash(v: Uint8Array): number {
 /** Hash of a non-null object: a container or a plain object. */
 export function containerHash(v: object): number {
   const kind = objectKind(v);
-  switch (kind) {
-    case PlainKind.Object:
-    case PlainKind.NullObject:
-      return objectHash(v as Record<string, unknown>);
-    case PlainKind.Array:
-      return arrayHash(v as unknown[]);
-    case PlainKind.Set:
-      return setHash(v as Set<unknown>);
-    case PlainKind.Map:
-      return mapHash(v as Map<unknown, unknown>);
-    case PlainKind.Bytes:
-      return bytesHash(v as Uint8Array);
-    case PlainKind.Primitive:
-    case PlainKind.NotPlain:
+  const layout = layoutOf(kind);
+  switch (layout) {
+    case PlainLayout.Record:
+      return recordHash(v as Record<string, unknown>, tagOf(kind));
+    case PlainLayout.List:
+      return listHash(v as unknown[], tagOf(kind));
+    case PlainLayout.Bag:
+      return bagHash(v as Set<unknown>, tagOf(kind));
+    case PlainLayout.Table:
+      return tableHash(v as Map<unknown, unknown>, tagOf(kind));
+    case PlainLayout.Blob:
+      return blobHash(describePlainKind(kind).bytes(v), tagOf(kind));
+    case PlainLayout.Atom:
+    case PlainLayout.Foreign:
       throw new TypeError(
         `fingerprint: unsupported object (${describeNotPlain(v)}): states hold plain data only: ${PLAIN_TYPES}`,
       );
     default:
-      return unhandledKind(kind);
+      return unhandledLayout(layout);
   }
 }
 

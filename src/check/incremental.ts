@@ -19,48 +19,40 @@
  * @module
  */
 import {
-  ARRAY_SEED_A,
-  ARRAY_SEED_B,
   arrayStepHigh,
   arrayStepLow,
   containerHash,
-  elementHash,
   entryHigh,
   entryLow,
   finishArray,
   finishUnordered,
   hashLaneHigh,
   hashValue,
+  orderedSeedHigh,
   stringHash,
-  UNORDERED_MAP,
-  UNORDERED_OBJECT,
-  UNORDERED_SET,
 } from './fingerprint.js';
-import { objectKind, PlainKind, unhandledKind } from '../core/index.js';
+import { layoutOf, objectKind, PlainLayout, tagOf, unhandledLayout } from '../core/index.js';
 
 /** High lane of the last internal hash (the low lane is returned). */
 let laneHigh = 0;
 
 /**
- * The kind of an object as the arena records it: `Primitive` for a leaf (bytes, and what is not
- * plain, which `containerHash` then reports), `Object` for records of either prototype.
+ * The layout of an object as the arena records it: `Atom` for a leaf (a Blob, and what is not
+ * plain, which `containerHash` then reports).
  */
-function kindOf(v: object): PlainKind {
-  const kind = objectKind(v);
-  switch (kind) {
-    case PlainKind.Array:
-    case PlainKind.Object:
-    case PlainKind.Set:
-    case PlainKind.Map:
-      return kind;
-    case PlainKind.NullObject:
-      return PlainKind.Object;
-    case PlainKind.Bytes:
-    case PlainKind.NotPlain:
-    case PlainKind.Primitive:
-      return PlainKind.Primitive;
+function layoutAsNode(layout: PlainLayout): PlainLayout {
+  switch (layout) {
+    case PlainLayout.List:
+    case PlainLayout.Record:
+    case PlainLayout.Bag:
+    case PlainLayout.Table:
+      return layout;
+    case PlainLayout.Blob:
+    case PlainLayout.Foreign:
+    case PlainLayout.Atom:
+      return PlainLayout.Atom;
     default:
-      return unhandledKind(kind);
+      return unhandledLayout(layout);
   }
 }
 
@@ -79,7 +71,9 @@ export class IncrementalHasher {
   #key: unknown[] = [];
   #low = new Int32Array(256);
   #high = new Int32Array(256);
-  #kind = new Uint8Array(256);
+  #layout = new Uint8Array(256);
+  /** The node's kind's tag (core/plain-kind.ts): the seed of its hash. */
+  #tag = new Uint8Array(256);
   #first = new Int32Array(256);
   #count = new Int32Array(256);
   // For the children of objects and maps: the entry's key hash and entry hash.
@@ -118,25 +112,9 @@ export class IncrementalHasher {
 
   #leaf(m: number, value: unknown): void {
     this.#ref[m] = value;
-    this.#kind[m] = PlainKind.Primitive;
+    this.#layout[m] = PlainLayout.Atom;
     this.#low[m] = hashValue(value);
     this.#high[m] = hashLaneHigh;
-  }
-
-  #openArray(m: number, value: readonly unknown[], count: number): number {
-    return this.#open(m, PlainKind.Array, value, count);
-  }
-
-  #openObject(m: number, value: object, count: number): number {
-    return this.#open(m, PlainKind.Object, value, count);
-  }
-
-  #openSet(m: number, value: ReadonlySet<unknown>, count: number): number {
-    return this.#open(m, PlainKind.Set, value, count);
-  }
-
-  #openMap(m: number, value: ReadonlyMap<unknown, unknown>, count: number): number {
-    return this.#open(m, PlainKind.Map, value, count);
   }
 
   #keyOf(c: number, key: string, low: number, high: number): void {
@@ -147,52 +125,52 @@ export class IncrementalHasher {
 
   #mapKey(c: number, key: unknown): void {
     this.#key[c] = key;
-    this.#keyLow[c] = elementHash(key);
+    this.#keyLow[c] = hashValue(key);
     this.#keyHigh[c] = hashLaneHigh;
   }
 
   #element(c: number, value: unknown): void {
     this.#ref[c] = value;
-    this.#kind[c] = PlainKind.Primitive;
-    this.#low[c] = elementHash(value);
+    this.#layout[c] = PlainLayout.Atom;
+    this.#low[c] = hashValue(value);
     this.#high[c] = hashLaneHigh;
   }
 
   #close(m: number): void {
     const first = this.#first[m] ?? 0;
     const n = this.#count[m] ?? 0;
+    const tag = this.#tag[m] ?? 0;
     let low: number;
-    switch (this.#kind[m]) {
-      case PlainKind.Array:
-        low = this.#closeArray(first, n);
+    switch (this.#layout[m]) {
+      case PlainLayout.List:
+        low = this.#closeList(tag, first, n);
         break;
-      case PlainKind.Object:
-        low = this.#closeKeyed(UNORDERED_OBJECT, first, n);
-        break;
-      case PlainKind.Map:
-        low = this.#closeKeyed(UNORDERED_MAP, first, n);
+      case PlainLayout.Record:
+      case PlainLayout.Table:
+        low = this.#closeKeyed(tag, first, n);
         break;
       default:
-        low = this.#closeSet(first, n);
+        low = this.#closeBag(tag, first, n);
     }
     this.#low[m] = low;
     this.#high[m] = hashLaneHigh;
   }
 
-  #open(m: number, kind: number, value: object, count: number): number {
+  #open(m: number, layout: PlainLayout, tag: number, value: object, count: number): number {
     this.#ref[m] = value;
-    this.#kind[m] = kind;
+    this.#layout[m] = layout;
+    this.#tag[m] = tag;
     const first = this.#reserve(count);
     this.#first[m] = first;
     this.#count[m] = count;
     return first;
   }
 
-  #closeArray(first: number, n: number): number {
+  #closeList(tag: number, first: number, n: number): number {
     const lows = this.#low;
     const highs = this.#high;
-    let a = ARRAY_SEED_A;
-    let b = ARRAY_SEED_B;
+    let a = tag;
+    let b = orderedSeedHigh(tag);
     for (let c = first; c < first + n; c++) {
       a = arrayStepLow(a, lows[c] ?? 0);
       b = arrayStepHigh(b, highs[c] ?? 0);
@@ -200,8 +178,8 @@ export class IncrementalHasher {
     return finishArray(a, b, n);
   }
 
-  /** Objects and maps: entry hashes from the children's key and value hashes. */
-  #closeKeyed(kind: typeof UNORDERED_OBJECT | typeof UNORDERED_MAP, first: number, n: number): number {
+  /** Records and tables: entry hashes from the children's key and value hashes. */
+  #closeKeyed(tag: number, first: number, n: number): number {
     let sumA = 0;
     let sumB = 0;
     for (let c = first; c < first + n; c++) {
@@ -212,10 +190,10 @@ export class IncrementalHasher {
       sumA = (sumA + ea) | 0;
       sumB = (sumB + eb) | 0;
     }
-    return finishUnordered(kind, sumA, sumB, n);
+    return finishUnordered(tag, sumA, sumB, n);
   }
 
-  #closeSet(first: number, n: number): number {
+  #closeBag(tag: number, first: number, n: number): number {
     const lows = this.#low;
     const highs = this.#high;
     let sumA = 0;
@@ -224,7 +202,7 @@ export class IncrementalHasher {
       sumA = (sumA + (lows[c] ?? 0)) | 0;
       sumB = (sumB + (highs[c] ?? 0)) | 0;
     }
-    return finishUnordered(UNORDERED_SET, sumA, sumB, n);
+    return finishUnordered(tag, sumA, sumB, n);
   }
 
   /** Forgets the base: {@link hash} then hashes in full. */
@@ -248,7 +226,7 @@ export class IncrementalHasher {
 
   /** Bytes held by the arena. */
   get bytes(): number {
-    return this.#low.byteLength * 9;
+    return this.#low.byteLength * 9 + this.#tag.byteLength;
   }
 
   #reserve(extra: number): number {
@@ -270,9 +248,13 @@ export class IncrementalHasher {
       this.#keyHigh = grow32(this.#keyHigh);
       this.#entryLow = grow32(this.#entryLow);
       this.#entryHigh = grow32(this.#entryHigh);
-      const kind = new Uint8Array(capacity);
-      kind.set(this.#kind);
-      this.#kind = kind;
+      const grow8 = (old: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
+        const grown = new Uint8Array(capacity);
+        grown.set(old);
+        return grown;
+      };
+      this.#layout = grow8(this.#layout);
+      this.#tag = grow8(this.#tag);
     }
     this.#used = needed;
     return first;
@@ -284,22 +266,23 @@ export class IncrementalHasher {
       this.#leaf(m, v);
     } else {
       // Containers are recorded as the decoder records them: open, children, close.
-      switch (kindOf(v)) {
-        case PlainKind.Array:
-          this.#recordArray(v as readonly unknown[], m);
+      const kind = objectKind(v);
+      switch (layoutAsNode(layoutOf(kind))) {
+        case PlainLayout.List:
+          this.#recordList(v as readonly unknown[], tagOf(kind), m);
           break;
-        case PlainKind.Object:
-          this.#recordObject(v as Record<string, unknown>, m);
+        case PlainLayout.Record:
+          this.#recordRecord(v as Record<string, unknown>, tagOf(kind), m);
           break;
-        case PlainKind.Set:
-          this.#recordSet(v as ReadonlySet<unknown>, m);
+        case PlainLayout.Bag:
+          this.#recordBag(v as ReadonlySet<unknown>, tagOf(kind), m);
           break;
-        case PlainKind.Map:
-          this.#recordMap(v as ReadonlyMap<unknown, unknown>, m);
+        case PlainLayout.Table:
+          this.#recordTable(v as ReadonlyMap<unknown, unknown>, tagOf(kind), m);
           break;
         default:
           this.#ref[m] = v;
-          this.#kind[m] = PlainKind.Primitive;
+          this.#layout[m] = PlainLayout.Atom;
           this.#low[m] = containerHash(v);
           this.#high[m] = hashLaneHigh;
       }
@@ -308,16 +291,16 @@ export class IncrementalHasher {
     return this.#low[m] ?? 0;
   }
 
-  #recordArray(v: readonly unknown[], m: number): void {
-    const first = this.#openArray(m, v, v.length);
+  #recordList(v: readonly unknown[], tag: number, m: number): void {
+    const first = this.#open(m, PlainLayout.List, tag, v, v.length);
     for (let i = 0; i < v.length; i++) this.#record(v[i], first + i);
     this.#close(m);
   }
 
-  #recordObject(v: Record<string, unknown>, m: number): void {
+  #recordRecord(v: Record<string, unknown>, tag: number, m: number): void {
     let n = 0;
     for (const key in v) if (v[key] !== undefined) n++;
-    let c = this.#openObject(m, v, n);
+    let c = this.#open(m, PlainLayout.Record, tag, v, n);
     for (const key in v) {
       const value = v[key];
       if (value === undefined) continue;
@@ -328,15 +311,15 @@ export class IncrementalHasher {
     this.#close(m);
   }
 
-  #recordSet(v: ReadonlySet<unknown>, m: number): void {
+  #recordBag(v: ReadonlySet<unknown>, tag: number, m: number): void {
     // Elements are kept or dropped whole, never edited in place: record their hashes only.
-    let c = this.#openSet(m, v, v.size);
+    let c = this.#open(m, PlainLayout.Bag, tag, v, v.size);
     for (const element of v) this.#element(c++, element);
     this.#close(m);
   }
 
-  #recordMap(v: ReadonlyMap<unknown, unknown>, m: number): void {
-    let c = this.#openMap(m, v, v.size);
+  #recordTable(v: ReadonlyMap<unknown, unknown>, tag: number, m: number): void {
+    let c = this.#open(m, PlainLayout.Table, tag, v, v.size);
     for (const [key, value] of v) {
       this.#mapKey(c, key);
       this.#record(value, c++);
@@ -351,19 +334,20 @@ export class IncrementalHasher {
       return this.#low[m] ?? 0;
     }
     if (typeof v === 'object' && v !== null) {
-      const kind = this.#kind[m];
-      if (kind !== PlainKind.Primitive && kind === kindOf(v)) {
-        switch (kind) {
-          case PlainKind.Array:
-            return this.#relativeArray(v as readonly unknown[], m);
-          case PlainKind.Object:
-            return this.#relativeObject(v as Record<string, unknown>, m);
-          case PlainKind.Set:
-            return this.#relativeSet(v as ReadonlySet<unknown>, m);
-          case PlainKind.Map:
-            return this.#relativeMap(v as ReadonlyMap<unknown, unknown>, m);
+      const layout = this.#layout[m];
+      const kind = objectKind(v);
+      if (layout !== PlainLayout.Atom && layout === layoutAsNode(layoutOf(kind))) {
+        switch (layout) {
+          case PlainLayout.List:
+            return this.#relativeList(v as readonly unknown[], tagOf(kind), m);
+          case PlainLayout.Record:
+            return this.#relativeRecord(v as Record<string, unknown>, tagOf(kind), m);
+          case PlainLayout.Bag:
+            return this.#relativeBag(v as ReadonlySet<unknown>, tagOf(kind), m);
+          case PlainLayout.Table:
+            return this.#relativeTable(v as ReadonlyMap<unknown, unknown>, tagOf(kind), m);
           default:
-            break; // kindOf gives no other kind but a leaf, hashed in full below
+            break; // layoutAsNode gives no other layout but a leaf, hashed in full below
         }
       }
     }
@@ -372,12 +356,12 @@ export class IncrementalHasher {
     return low;
   }
 
-  #relativeArray(v: readonly unknown[], m: number): number {
+  #relativeList(v: readonly unknown[], tag: number, m: number): number {
     const ref = this.#ref;
     let c = this.#first[m] ?? 0;
     const end = c + (this.#count[m] ?? 0);
-    let a = ARRAY_SEED_A;
-    let b = ARRAY_SEED_B;
+    let a = tag;
+    let b = orderedSeedHigh(tag);
     const n = v.length;
     for (let i = 0; i < n; i++) {
       const element = v[i];
@@ -405,7 +389,7 @@ export class IncrementalHasher {
     return low;
   }
 
-  #relativeObject(v: Record<string, unknown>, m: number): number {
+  #relativeRecord(v: Record<string, unknown>, tag: number, m: number): number {
     const keys = this.#key;
     const ref = this.#ref;
     // Hashing never grows the arena (only recording does): its arrays can be held in locals.
@@ -444,12 +428,12 @@ export class IncrementalHasher {
         sumB = (sumB + entryHigh(kb, hashLaneHigh)) | 0;
       }
     }
-    const low = finishUnordered(UNORDERED_OBJECT, sumA, sumB, n);
+    const low = finishUnordered(tag, sumA, sumB, n);
     laneHigh = hashLaneHigh;
     return low;
   }
 
-  #relativeSet(v: ReadonlySet<unknown>, m: number): number {
+  #relativeBag(v: ReadonlySet<unknown>, tag: number, m: number): number {
     const ref = this.#ref;
     let c = this.#first[m] ?? 0;
     const end = c + (this.#count[m] ?? 0);
@@ -465,16 +449,16 @@ export class IncrementalHasher {
         sumB = (sumB + (this.#high[c + 1] ?? 0)) | 0;
         c += 2;
       } else {
-        sumA = (sumA + elementHash(element)) | 0;
+        sumA = (sumA + hashValue(element)) | 0;
         sumB = (sumB + hashLaneHigh) | 0;
       }
     }
-    const low = finishUnordered(UNORDERED_SET, sumA, sumB, v.size);
+    const low = finishUnordered(tag, sumA, sumB, v.size);
     laneHigh = hashLaneHigh;
     return low;
   }
 
-  #relativeMap(v: ReadonlyMap<unknown, unknown>, m: number): number {
+  #relativeTable(v: ReadonlyMap<unknown, unknown>, tag: number, m: number): number {
     const keys = this.#key;
     const ref = this.#ref;
     let c = this.#first[m] ?? 0;
@@ -499,14 +483,14 @@ export class IncrementalHasher {
           sumB = (sumB + entryHigh(this.#keyHigh[at] ?? 0, laneHigh)) | 0;
         }
       } else {
-        const ka = elementHash(key);
+        const ka = hashValue(key);
         const kb = hashLaneHigh;
         const va = hashValue(value);
         sumA = (sumA + entryLow(ka, va)) | 0;
         sumB = (sumB + entryHigh(kb, hashLaneHigh)) | 0;
       }
     }
-    const low = finishUnordered(UNORDERED_MAP, sumA, sumB, v.size);
+    const low = finishUnordered(tag, sumA, sumB, v.size);
     laneHigh = hashLaneHigh;
     return low;
   }

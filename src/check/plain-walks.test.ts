@@ -1,15 +1,17 @@
 /**
  * Every walk over plain data agrees on what plain data is (core/plain-kind.ts) and on what it
- * means: the validator, the copy, the JSON encoding (core/plain.ts), the checker's fingerprint
- * and binary codec, the history checkers' structural hash and equality (history/hash.ts).
+ * means: the validator, the copy, the JSON encoding (core/plain.ts), the checker's fingerprint,
+ * incremental hasher and binary codec, the history checkers' structural hash and equality
+ * (history/hash.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { objectKind, PlainKind } from '../core/index.js';
+import { describePlainKind, objectKind, PlainKind, PlainLayout } from '../core/index.js';
 import { clonePlain, decodePlain, encodePlain, findPlainViolation } from '../core/index.js';
 import { canonicalString, structuralEqual, structuralHash } from '../history/index.js';
 import { Decoder, Encoder } from './codec.js';
-import { clearElementCache, fingerprint } from './fingerprint.js';
+import { fingerprint } from './fingerprint.js';
+import { IncrementalHasher } from './incremental.js';
 
 fc.configureGlobal({ seed: 20_261_207 });
 
@@ -40,17 +42,22 @@ const plainValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 /** The same value built in reverse insertion order (records, Maps and Sets): structurally equal. */
 function reordered(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  const kind = objectKind(value);
-  switch (kind) {
-    case PlainKind.Array:
+  const description = describePlainKind(objectKind(value));
+  switch (description.layout) {
+    case PlainLayout.List:
       return (value as unknown[]).map(reordered);
-    case PlainKind.Map:
-      return new Map([...(value as Map<unknown, unknown>)].reverse().map(([k, v]) => [k, reordered(v)]));
-    case PlainKind.Set:
-      return new Set([...(value as Set<unknown>)].reverse());
-    case PlainKind.Object:
-    case PlainKind.NullObject: {
-      const copy = kind === PlainKind.Object ? {} : (Object.create(null) as object);
+    case PlainLayout.Table: {
+      const copy = description.create(0) as Map<unknown, unknown>;
+      for (const [k, v] of [...(value as Map<unknown, unknown>)].reverse()) copy.set(k, reordered(v));
+      return copy;
+    }
+    case PlainLayout.Bag: {
+      const copy = description.create(0) as Set<unknown>;
+      for (const element of [...(value as Set<unknown>)].reverse()) copy.add(element);
+      return copy;
+    }
+    case PlainLayout.Record: {
+      const copy = description.create(0);
       for (const key of Object.keys(value).reverse()) {
         Object.defineProperty(copy, key, {
           value: reordered((value as Record<string, unknown>)[key]),
@@ -64,6 +71,48 @@ function reordered(value: unknown): unknown {
     default:
       return value;
   }
+}
+
+/**
+ * A successor of `value` as a model's `next` makes one: a copy of the root sharing every part but
+ * one, which `change` replaces (or, in a Set, adds), as spreading, `Array.with` and
+ * `new Map(old).set(...)` do. Values without parts are replaced whole.
+ */
+function successor(value: unknown, change: unknown, position: number): unknown {
+  if (typeof value !== 'object' || value === null) return change;
+  const description = describePlainKind(objectKind(value));
+  switch (description.layout) {
+    case PlainLayout.List: {
+      const array = value as unknown[];
+      if (array.length === 0) return [change];
+      const at = position % array.length;
+      return array.with(at, successor(array[at], change, position + 1));
+    }
+    case PlainLayout.Record: {
+      const keys = Object.keys(value);
+      const key = keys.length === 0 ? 'added' : (keys[position % keys.length] as string);
+      const copy = Object.assign(description.create(0), value) as Record<string, unknown>;
+      copy[key] = successor(copy[key], change, position + 1);
+      return copy;
+    }
+    case PlainLayout.Table: {
+      const copy = new Map(value as Map<unknown, unknown>);
+      const keys = [...copy.keys()];
+      const key = keys.length === 0 ? 'added' : keys[position % keys.length];
+      copy.set(key, successor(copy.get(key), change, position + 1));
+      return copy;
+    }
+    case PlainLayout.Bag:
+      return new Set(value as Set<unknown>).add(typeof change === 'object' ? 'added' : change);
+    default:
+      return change;
+  }
+}
+
+/** A value's fingerprint as the two signed 32-bit lanes the hashers keep. */
+function lanes(value: unknown): [number, number] {
+  const print = fingerprint(value);
+  return [Number(BigInt.asIntN(32, print >> 32n)), Number(BigInt.asIntN(32, print))];
 }
 
 function codecRoundTrip(value: unknown): unknown {
@@ -99,6 +148,27 @@ describe('the walks over plain data', () => {
     );
   });
 
+  it('hash a successor against its parent to exactly its fingerprint (the incremental hasher)', () => {
+    const hasher = new IncrementalHasher();
+    fc.assert(
+      fc.property(plainValue, plainValue, plainValue, fc.nat(), (base, other, change, position) => {
+        hasher.setBase(base);
+        expect([hasher.high, hasher.low]).toEqual(lanes(base));
+        for (const next of [
+          base,
+          successor(base, change, position),
+          reordered(base),
+          other,
+          clonePlain(base),
+        ]) {
+          hasher.hash(next);
+          expect([hasher.high, hasher.low]).toEqual(lanes(next));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('give two values the same fingerprint exactly when they are structurally equal', () => {
     fc.assert(
       fc.property(plainValue, plainValue, fc.boolean(), (a, other, same) => {
@@ -125,7 +195,6 @@ describe('the walks over plain data', () => {
     for (const [name, value] of notPlain) {
       expect(objectKind(value), name).toBe(PlainKind.NotPlain);
       expect(findPlainViolation({ inside: value }), name).toBeDefined();
-      clearElementCache();
       expect(() => fingerprint({ inside: value }), name).toThrow(/plain data only/);
       expect(() => fingerprint(new Set([value])), name).toThrow(/plain data only/);
       expect(() => codecRoundTrip({ inside: value }), name).toThrow(/plain data only/);

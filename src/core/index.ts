@@ -73,11 +73,17 @@ export { formatCount } from './format-count.js';
 export { setEntry } from './plain.js';
 export {
   describeNotPlain,
+  describePlainKind,
+  layoutOf,
+  PLAIN_KINDS,
   PLAIN_TYPES,
   objectKind,
   PlainKind,
+  type PlainKindDescription,
+  PlainLayout,
   plainKind,
-  unhandledKind,
+  tagOf,
+  unhandledLayout,
 } from './plain-kind.js';
 export { randomStream, type RandomStream, RandomStreams } from './random.js';
 export { protocolFrames } from './stack.js';

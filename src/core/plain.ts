@@ -5,10 +5,20 @@
  * able to copy, hash, persist, send and display state and messages, and these
  * are exactly the values for which that is well defined. Functions, class
  * instances, symbols, `undefined` and cycles are refused with the path of the
- * offending value so that the user can find it. What each value is comes from
- * `plain-kind.ts`, the one place that tells plain data's kinds apart.
+ * offending value so that the user can find it. What each value is, and how it is made of parts,
+ * comes from `plain-kind.ts`, the one place that knows plain data's kinds.
  */
-import { describeNotPlain, objectKind, PLAIN_TYPES, PlainKind, unhandledKind } from './plain-kind.js';
+import {
+  describeNotPlain,
+  describePlainKind,
+  layoutOf,
+  objectKind,
+  PLAIN_KINDS,
+  PLAIN_TYPES,
+  type PlainKind,
+  PlainLayout,
+  unhandledLayout,
+} from './plain-kind.js';
 
 /** A plain value, as the engines see it. */
 export type Plain =
@@ -96,9 +106,9 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
   }
   if (value === null) return undefined;
   if (depth >= DEPTH_MAX) return violationAt(`nesting deeper than ${DEPTH_MAX} (a cycle?)`);
-  const kind = objectKind(value);
-  switch (kind) {
-    case PlainKind.Array: {
+  const layout = layoutOf(objectKind(value));
+  switch (layout) {
+    case PlainLayout.List: {
       const array = value as unknown[];
       for (let index = 0; index < array.length; index++) {
         if (!(index in array)) return within(`[${index}]`, violationAt('a hole in a sparse array'));
@@ -108,8 +118,7 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
       if (freeze) Object.freeze(value);
       return undefined;
     }
-    case PlainKind.Object:
-    case PlainKind.NullObject: {
+    case PlainLayout.Record: {
       const record = value as Record<string, unknown>;
       for (const key in record) {
         const violation = visit(record[key], depth + 1, freeze);
@@ -119,9 +128,9 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
       if (freeze) Object.freeze(value);
       return undefined;
     }
-    case PlainKind.Bytes:
+    case PlainLayout.Blob:
       return undefined;
-    case PlainKind.Map: {
+    case PlainLayout.Table: {
       metCollection = true;
       for (const [key, entry] of value as Map<unknown, unknown>) {
         const keyViolation = visit(key, depth + 1, freeze);
@@ -129,23 +138,23 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
         const entryViolation = visit(entry, depth + 1, freeze);
         if (entryViolation) return within(`<map value for ${describeKey(key)}>`, entryViolation);
       }
-      if (freeze) freezeCollection(value as Map<unknown, unknown>);
+      if (freeze) freezeCollection(value, ['set', 'delete', 'clear']);
       return undefined;
     }
-    case PlainKind.Set: {
+    case PlainLayout.Bag: {
       metCollection = true;
       for (const element of value as Set<unknown>) {
         const violation = visit(element, depth + 1, freeze);
         if (violation) return within('<set element>', violation);
       }
-      if (freeze) freezeCollection(value as Set<unknown>);
+      if (freeze) freezeCollection(value, ['add', 'delete', 'clear']);
       return undefined;
     }
-    case PlainKind.Primitive:
-    case PlainKind.NotPlain:
+    case PlainLayout.Atom:
+    case PlainLayout.Foreign:
       return violationAt(`${describeNotPlain(value)} (only ${PLAIN_TYPES} are plain)`);
     default:
-      return unhandledKind(kind);
+      return unhandledLayout(layout);
   }
 }
 
@@ -154,9 +163,9 @@ function visit(value: unknown, depth: number, freeze: boolean): RelativeViolatio
  * and `clear` working (they change internal slots, not properties), so these
  * are shadowed on the instance by a method that throws.
  */
-function freezeCollection(collection: Map<unknown, unknown> | Set<unknown>): void {
+function freezeCollection(collection: object, changers: readonly string[]): void {
   if (Object.isFrozen(collection)) return;
-  for (const method of collection instanceof Map ? ['set', 'delete', 'clear'] : ['add', 'delete', 'clear']) {
+  for (const method of changers) {
     Object.defineProperty(collection, method, { value: refuseChange, enumerable: false });
   }
   Object.freeze(collection);
@@ -191,26 +200,27 @@ export function encodePlain(value: unknown): unknown {
       return Number.isFinite(value) ? value : { $number: String(value) };
     case 'object': {
       if (value === null) return null;
-      const kind = objectKind(value);
-      switch (kind) {
-        case PlainKind.Array:
-          return (value as unknown[]).map(encodePlain);
-        case PlainKind.Map:
-          return {
-            $map: Array.from(value as Map<unknown, unknown>, ([key, entry]) => [
+      const description = describePlainKind(objectKind(value));
+      const layout = description.layout;
+      switch (layout) {
+        case PlainLayout.List:
+          return marked(description.json, (value as unknown[]).map(encodePlain));
+        case PlainLayout.Table:
+          return marked(
+            description.json,
+            Array.from(value as Map<unknown, unknown>, ([key, entry]) => [
               encodePlain(key),
               encodePlain(entry),
             ]),
-          };
-        case PlainKind.Set:
-          return { $set: Array.from(value as Set<unknown>, encodePlain) };
-        case PlainKind.Bytes:
-          return { $bytes: Buffer.from(value as Uint8Array).toString('base64') };
+          );
+        case PlainLayout.Bag:
+          return marked(description.json, Array.from(value as Set<unknown>, encodePlain));
+        case PlainLayout.Blob:
+          return marked(description.json, Buffer.from(description.bytes(value)).toString('base64'));
         // Encoding is for display and files: an object that is not plain shows as its properties.
-        case PlainKind.Object:
-        case PlainKind.NullObject:
-        case PlainKind.NotPlain:
-        case PlainKind.Primitive: {
+        case PlainLayout.Record:
+        case PlainLayout.Foreign:
+        case PlainLayout.Atom: {
           const record = value as Record<string, unknown>;
           const encoded: Record<string, unknown> = {};
           let tagged = false;
@@ -218,10 +228,10 @@ export function encodePlain(value: unknown): unknown {
             if (key.startsWith('$')) tagged = true;
             setEntry(encoded, key, encodePlain(record[key]));
           }
-          return tagged ? { $object: encoded } : encoded;
+          return marked(description.json, tagged ? { $object: encoded } : encoded);
         }
         default:
-          return unhandledKind(kind);
+          return unhandledLayout(layout);
       }
     }
     default:
@@ -236,17 +246,68 @@ export function decodePlain(value: unknown): Plain {
   const record = value as Record<string, unknown>;
   if ('$bigint' in record) return BigInt(record.$bigint as string);
   if ('$number' in record) return Number(record.$number);
-  if ('$map' in record) {
-    return new Map(
-      (record.$map as [unknown, unknown][]).map(([key, entry]) => [decodePlain(key), decodePlain(entry)]),
-    );
+  for (const marker in record) {
+    const kind = KIND_OF_JSON_MARKER.get(marker);
+    if (kind !== undefined) return decodeMarked(kind, record[marker]);
   }
-  if ('$set' in record) return new Set((record.$set as unknown[]).map(decodePlain));
-  if ('$bytes' in record) return new Uint8Array(Buffer.from(record.$bytes as string, 'base64'));
-  const source = ('$object' in record ? record.$object : record) as Record<string, unknown>;
-  const decoded: Record<string, Plain> = {};
-  for (const key in source) setEntry(decoded, key, decodePlain(source[key]));
-  return decoded;
+  return decodeRecord(record, {});
+}
+
+/** Fills `into` with the entries of an encoded record (escaped as `{ $object: ... }` if need be). */
+function decodeRecord(encoded: Record<string, unknown>, into: Record<string, Plain>): Plain {
+  const source = ('$object' in encoded ? encoded.$object : encoded) as Record<string, unknown>;
+  for (const key in source) setEntry(into, key, decodePlain(source[key]));
+  return into;
+}
+
+/** The kind whose JSON marker is `marker` (`$map`, see {@link encodePlain}). */
+const KIND_OF_JSON_MARKER: ReadonlyMap<string, PlainKind> = new Map(
+  PLAIN_KINDS.flatMap((description, kind) =>
+    description.json === undefined ? [] : [[description.json, kind as PlainKind] as const],
+  ),
+);
+
+/** A JSON value marked as a kind's (`{ $map: ... }`), or as is for a kind JSON has (arrays, records). */
+function marked(marker: string | undefined, encoded: unknown): unknown {
+  return marker === undefined ? encoded : { [marker]: encoded };
+}
+
+/** The value of `kind` that {@link marked} encoded as `encoded`. */
+function decodeMarked(kind: PlainKind, encoded: unknown): Plain {
+  const description = describePlainKind(kind);
+  const layout = description.layout;
+  switch (layout) {
+    case PlainLayout.List: {
+      const elements = encoded as unknown[];
+      const list = description.create(elements.length) as Plain[];
+      for (let index = 0; index < elements.length; index++) list[index] = decodePlain(elements[index]);
+      return list;
+    }
+    case PlainLayout.Table: {
+      const table = description.create(0) as Map<Plain, Plain>;
+      for (const [key, entry] of encoded as [unknown, unknown][])
+        table.set(decodePlain(key), decodePlain(entry));
+      return table;
+    }
+    case PlainLayout.Bag: {
+      const bag = description.create(0) as Set<Plain>;
+      for (const element of encoded as unknown[]) bag.add(decodePlain(element));
+      return bag;
+    }
+    case PlainLayout.Blob: {
+      const content = Buffer.from(encoded as string, 'base64');
+      const blob = description.create(content.length);
+      description.bytes(blob).set(content);
+      return blob as Plain;
+    }
+    case PlainLayout.Record:
+      return decodeRecord(encoded as Record<string, unknown>, description.create(0) as Record<string, Plain>);
+    case PlainLayout.Atom:
+    case PlainLayout.Foreign:
+      throw new TypeError(`decodePlain: no JSON form for kind ${kind}`);
+    default:
+      return unhandledLayout(layout);
+  }
 }
 
 /**
@@ -272,29 +333,42 @@ export function plainToJson(value: unknown): string {
 export function clonePlain<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   const object: object = value;
-  const kind = objectKind(object);
-  switch (kind) {
-    case PlainKind.Array:
-      return (object as unknown[]).map(clonePlain) as T;
-    case PlainKind.Map:
-      return new Map(
-        Array.from(object as Map<unknown, unknown>, ([key, entry]) => [clonePlain(key), clonePlain(entry)]),
-      ) as T;
-    case PlainKind.Set:
-      return new Set(Array.from(object as Set<unknown>, clonePlain)) as T;
-    case PlainKind.Bytes:
-      return new Uint8Array(object as Uint8Array) as T;
-    case PlainKind.Object:
-    case PlainKind.NullObject:
-    case PlainKind.NotPlain:
-    case PlainKind.Primitive:
-      break;
+  const description = describePlainKind(objectKind(object));
+  const layout = description.layout;
+  switch (layout) {
+    case PlainLayout.List: {
+      const array = object as unknown[];
+      const copy = description.create(array.length) as unknown[];
+      for (let index = 0; index < array.length; index++) copy[index] = clonePlain(array[index]);
+      return copy as T;
+    }
+    case PlainLayout.Table: {
+      const copy = description.create(0) as Map<unknown, unknown>;
+      for (const [key, entry] of object as Map<unknown, unknown>)
+        copy.set(clonePlain(key), clonePlain(entry));
+      return copy as T;
+    }
+    case PlainLayout.Bag: {
+      const copy = description.create(0) as Set<unknown>;
+      for (const element of object as Set<unknown>) copy.add(clonePlain(element));
+      return copy as T;
+    }
+    case PlainLayout.Blob: {
+      const content = description.bytes(object);
+      const copy = description.create(content.length);
+      description.bytes(copy).set(content);
+      return copy as T;
+    }
+    // What is not plain is copied as a record of its properties.
+    case PlainLayout.Record:
+    case PlainLayout.Foreign:
+    case PlainLayout.Atom: {
+      const record = object as Record<string, unknown>;
+      const copy = (layout === PlainLayout.Record ? description.create(0) : {}) as Record<string, unknown>;
+      for (const key in record) setEntry(copy, key, clonePlain(record[key]));
+      return copy as T;
+    }
     default:
-      return unhandledKind(kind);
+      return unhandledLayout(layout);
   }
-  const record = object as Record<string, unknown>;
-  const copy: Record<string, unknown> =
-    kind === PlainKind.NullObject ? (Object.create(null) as Record<string, unknown>) : {};
-  for (const key in record) setEntry(copy, key, clonePlain(record[key]));
-  return copy as T;
 }

@@ -8,7 +8,14 @@
  *
  * @module
  */
-import { objectKind, PlainKind, unhandledKind } from '../core/index.js';
+import {
+  describePlainKind,
+  layoutOf,
+  objectKind,
+  PlainLayout,
+  tagOf,
+  unhandledLayout,
+} from '../core/index.js';
 
 const float = new Float64Array(1);
 const floatWords = new Int32Array(float.buffer);
@@ -68,45 +75,48 @@ export function structuralHash(value: unknown): number {
 function hashObject(value: object | null): number {
   if (value === null) return 0x7f4a7c15;
   const kind = objectKind(value);
-  switch (kind) {
-    case PlainKind.Array: {
+  // Kinds that compare equal share a tag (core/plain-kind.ts), so records of either prototype
+  // hash alike; kinds that differ start from different seeds.
+  const seed = mix32(tagOf(kind) ^ 0x6a09e667);
+  const layout = layoutOf(kind);
+  switch (layout) {
+    case PlainLayout.List: {
       const array = value as unknown[];
-      let h = 0x6a09e667 ^ array.length;
+      let h = seed ^ array.length;
       for (const item of array) h = combine(h, structuralHash(item));
       return mix32(h);
     }
-    case PlainKind.Bytes: {
-      const bytes = value as Uint8Array;
-      let h = 0x3c6ef372 ^ bytes.length;
+    case PlainLayout.Blob: {
+      const bytes = describePlainKind(kind).bytes(value);
+      let h = seed ^ bytes.length;
       for (const byte of bytes) h = combine(h, byte);
       return mix32(h);
     }
     // Unordered containers: a commutative sum of per-entry hashes.
-    case PlainKind.Map: {
+    case PlainLayout.Table: {
       const map = value as Map<unknown, unknown>;
-      let sum = 0x510e527f ^ map.size;
+      let sum = seed ^ map.size;
       for (const [key, item] of map)
         sum = (sum + mix32(combine(structuralHash(key), structuralHash(item)))) | 0;
       return mix32(sum);
     }
-    case PlainKind.Set: {
+    case PlainLayout.Bag: {
       const set = value as Set<unknown>;
-      let sum = 0x1f83d9ab ^ set.size;
+      let sum = seed ^ set.size;
       for (const item of set) sum = (sum + mix32(structuralHash(item) ^ 0x5be0cd19)) | 0;
       return mix32(sum);
     }
-    case PlainKind.Object:
-    case PlainKind.NullObject:
-    case PlainKind.NotPlain:
-    case PlainKind.Primitive: {
-      let sum = 0x9b05688c;
+    case PlainLayout.Record:
+    case PlainLayout.Foreign:
+    case PlainLayout.Atom: {
+      let sum = seed;
       for (const [key, item] of Object.entries(value)) {
         sum = (sum + mix32(combine(hashString(key), structuralHash(item)))) | 0;
       }
       return mix32(sum);
     }
     default:
-      return unhandledKind(kind);
+      return unhandledLayout(layout);
   }
 }
 
@@ -117,42 +127,38 @@ export function structuralEqual(a: unknown, b: unknown): boolean {
   if (typeof a === 'number') return Number.isNaN(a) && Number.isNaN(b);
   if (typeof a !== 'object' || a === null || b === null) return false;
   const other = b as object;
-  const kind = recordsAlike(objectKind(a));
-  if (kind !== recordsAlike(objectKind(other))) return false;
-  switch (kind) {
-    case PlainKind.Array: {
+  const kind = objectKind(a);
+  const otherKind = objectKind(other);
+  // Kinds with one tag compare alike: records of either prototype, and objects that are not
+  // plain, compared by their properties as records.
+  if (tagOf(kind) !== tagOf(otherKind)) return false;
+  const layout = layoutOf(kind);
+  switch (layout) {
+    case PlainLayout.List: {
       const [x, y] = [a as unknown[], other as unknown[]];
       if (x.length !== y.length) return false;
       for (let i = 0; i < x.length; i++) if (!structuralEqual(x[i], y[i])) return false;
       return true;
     }
-    case PlainKind.Bytes: {
-      const [x, y] = [a as Uint8Array, other as Uint8Array];
+    case PlainLayout.Blob: {
+      const x = describePlainKind(kind).bytes(a);
+      const y = describePlainKind(otherKind).bytes(other);
       if (x.length !== y.length) return false;
       for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
       return true;
     }
-    case PlainKind.Map:
+    case PlainLayout.Table:
       return mapsEqual(a as Map<unknown, unknown>, other as Map<unknown, unknown>);
-    case PlainKind.Set:
+    case PlainLayout.Bag:
       return setsEqual(a as Set<unknown>, other as Set<unknown>);
-    case PlainKind.Object:
+    case PlainLayout.Record:
+    case PlainLayout.Foreign:
       return recordsEqual(a as Record<string, unknown>, other as Record<string, unknown>);
-    case PlainKind.NullObject:
-    case PlainKind.NotPlain:
-    case PlainKind.Primitive:
+    case PlainLayout.Atom:
       return false;
     default:
-      return unhandledKind(kind);
+      return unhandledLayout(layout);
   }
-}
-
-/**
- * Records compare alike whatever their prototype (`Object.prototype` or none); so do objects
- * that are not plain (compared by their properties, as before plain kinds had one test).
- */
-function recordsAlike(kind: PlainKind): PlainKind {
-  return kind === PlainKind.NullObject || kind === PlainKind.NotPlain ? PlainKind.Object : kind;
 }
 
 function mapsEqual(a: Map<unknown, unknown>, other: Map<unknown, unknown>): boolean {
@@ -238,32 +244,31 @@ export function canonicalString(value: unknown): string {
       return 'undefined';
     case 'object': {
       if (value === null) return 'null';
-      const kind = objectKind(value);
-      switch (kind) {
-        case PlainKind.Array:
-          return `[${(value as unknown[]).map(canonicalString).join(',')}]`;
-        case PlainKind.Bytes:
-          return `bytes(${Array.from(value as Uint8Array).join(',')})`;
-        case PlainKind.Map: {
+      const { layout, label, bytes } = describePlainKind(objectKind(value));
+      switch (layout) {
+        case PlainLayout.List:
+          return `${label}[${(value as unknown[]).map(canonicalString).join(',')}]`;
+        case PlainLayout.Blob:
+          return `${label}(${Array.from(bytes(value)).join(',')})`;
+        case PlainLayout.Table: {
           const entries = Array.from(
             value as Map<unknown, unknown>,
             ([k, v]) => `${canonicalString(k)}=>${canonicalString(v)}`,
           );
-          return `Map{${entries.sort().join(',')}}`;
+          return `${label}{${entries.sort().join(',')}}`;
         }
-        case PlainKind.Set:
-          return `Set{${Array.from(value as Set<unknown>, canonicalString)
+        case PlainLayout.Bag:
+          return `${label}{${Array.from(value as Set<unknown>, canonicalString)
             .sort()
             .join(',')}}`;
-        case PlainKind.Object:
-        case PlainKind.NullObject:
-        case PlainKind.NotPlain:
-        case PlainKind.Primitive: {
+        case PlainLayout.Record:
+        case PlainLayout.Foreign:
+        case PlainLayout.Atom: {
           const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${canonicalString(v)}`);
-          return `{${entries.sort().join(',')}}`;
+          return `${label}{${entries.sort().join(',')}}`;
         }
         default:
-          return unhandledKind(kind);
+          return unhandledLayout(layout);
       }
     }
     case 'symbol':

@@ -29,7 +29,7 @@ import type { Effect, SendEffect } from '../core/index.js';
 import { InputError } from '../core/index.js';
 import type { NodeId } from '../core/index.js';
 import { clonePlain, findPlainViolation, plainToJson } from '../core/index.js';
-import { PlainKind, plainKind, unhandledKind } from '../core/index.js';
+import { layoutOf, PlainLayout, plainKind, unhandledLayout } from '../core/index.js';
 import type { ByzantineBehaviour, ByzantineTools } from './byzantine-types.js';
 import type { RandomStream } from '../core/index.js';
 
@@ -285,29 +285,28 @@ function placesWhere(
   found: Path[] = [],
 ): Path[] {
   if (select(value)) found.push(path);
-  const kind = plainKind(value);
-  switch (kind) {
-    case PlainKind.Array:
+  const layout = layoutOf(plainKind(value));
+  switch (layout) {
+    case PlainLayout.List:
       (value as unknown[]).forEach((element, index) => placesWhere(element, select, [...path, index], found));
       break;
-    case PlainKind.Map:
+    case PlainLayout.Table:
       for (const [key, entry] of value as Map<unknown, unknown>) {
         placesWhere(entry, select, [...path, mapKey(key)], found);
       }
       break;
-    case PlainKind.Object:
-    case PlainKind.NullObject: {
+    case PlainLayout.Record: {
       const record = value as Record<string, unknown>;
       for (const key in record) placesWhere(record[key], select, [...path, key], found);
       break;
     }
-    case PlainKind.Set:
-    case PlainKind.Bytes:
-    case PlainKind.Primitive:
-    case PlainKind.NotPlain:
+    case PlainLayout.Bag:
+    case PlainLayout.Blob:
+    case PlainLayout.Atom:
+    case PlainLayout.Foreign:
       break;
     default:
-      unhandledKind(kind);
+      unhandledLayout(layout);
   }
   return found;
 }
@@ -339,8 +338,8 @@ function replaceAt(root: unknown, path: Path, change: (value: unknown) => unknow
     parent = childOf(parent, path[depth] as string | number);
   }
   const last = path[path.length - 1] as string | number;
-  if (parent instanceof Map) {
-    const key = [...(parent as Map<unknown, unknown>).keys()].find((candidate) => mapKey(candidate) === last);
+  if (isTable(parent)) {
+    const key = [...parent.keys()].find((candidate) => mapKey(candidate) === last);
     parent.set(key, change(parent.get(key)));
   } else {
     const container = parent as Record<string | number, unknown>;
@@ -349,9 +348,14 @@ function replaceAt(root: unknown, path: Path, change: (value: unknown) => unknow
   return copy;
 }
 
+/** Whether `value` is read as a `Map` (a place in it is a key, see `mapKey`). */
+function isTable(value: unknown): value is Map<unknown, unknown> {
+  return layoutOf(plainKind(value)) === PlainLayout.Table;
+}
+
 function childOf(container: unknown, step: string | number): unknown {
-  if (container instanceof Map) {
-    for (const [key, entry] of container as Map<unknown, unknown>) if (mapKey(key) === step) return entry;
+  if (isTable(container)) {
+    for (const [key, entry] of container) if (mapKey(key) === step) return entry;
     return undefined;
   }
   return (container as Record<string | number, unknown>)[step];
