@@ -545,22 +545,40 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     return sender * allIds.length + receiver;
   };
   const deliveries = new WeakMap<NodeSnapshot, WeakMap<object, Map<number, StepOutcome | null>>>();
+  /**
+   * The kept deliveries of `envelope` to `target`, by route (created if `create`), or undefined
+   * when such a delivery is not kept. Equal nodes share one snapshot object, so the key names
+   * the receiver too. A message that carries a causal past is not kept: the step merges that
+   * past into the receiver's.
+   */
+  const keptDeliveries = (
+    target: NodeSnapshot,
+    envelope: Envelope,
+    route: number,
+    create: boolean,
+  ): Map<number, StepOutcome | null> | undefined => {
+    const message = envelope.message;
+    if (typeof message !== 'object' || message === null || route < 0 || envelope.past !== undefined)
+      return undefined;
+    let byNode = deliveries.get(target);
+    if (byNode === undefined) {
+      if (!create) return undefined;
+      deliveries.set(target, (byNode = new WeakMap()));
+    }
+    let byMessage = byNode.get(message);
+    if (byMessage === undefined && create)
+      byNode.set(message, (byMessage = new Map<number, StepOutcome | null>()));
+    return byMessage;
+  };
   const deliverStep = (
     state: ActorState,
     action: Extract<ActorAction, { type: 'deliver' }>,
     target: NodeSnapshot,
   ): StepOutcome | undefined => {
     const message = action.message;
-    // Equal nodes share one snapshot object, so the key names the receiver too. A message that
-    // carries a causal past is not kept: the step merges that past into the receiver's.
     const route = routeOf(action.from, action.to);
-    const keyed = typeof message === 'object' && message !== null && route >= 0 && action.past === undefined;
-    let byMessage: Map<number, StepOutcome | null> | undefined;
-    if (keyed) {
-      let byNode = deliveries.get(target);
-      if (byNode === undefined) deliveries.set(target, (byNode = new WeakMap()));
-      byMessage = byNode.get(message);
-      if (byMessage === undefined) byNode.set(message, (byMessage = new Map<number, StepOutcome | null>()));
+    const byMessage = keptDeliveries(target, action, route, true);
+    if (byMessage !== undefined) {
       const known = byMessage.get(route);
       if (known !== undefined) return known ?? undefined;
     }
@@ -588,20 +606,23 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
     id: string,
     result: StepOutcome,
     network: ActorState['network'],
+    ownedNetwork = false,
   ): ActorState => {
     const next: ActorState = {
       ...state,
       nodes: withNode(state, id, result.snapshot),
-      network: addToNetwork(network, result.sent),
+      network: addToNetwork(network, result.sent, ownedNetwork),
     };
     // A step that recorded nothing keeps the state's history (a kept outcome may come from another state).
     if (result.recordsClient) (next as { history?: ClientHistory | undefined }).history = result.history;
     return next;
   };
 
+  /** The network with `sent` added; `owned`: `network` is a fresh list, to add to in place. */
   const addToNetwork = (
     network: ActorState['network'],
     sent: readonly MessageInFlight[],
+    owned = false,
   ): ActorState['network'] => {
     if (sent.length === 0) return network;
     if (semantics === 'fifo') {
@@ -612,7 +633,7 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
       }
       return queues;
     }
-    const list = [...(network as readonly MessageInFlight[])];
+    const list = owned ? (network as MessageInFlight[]) : [...(network as readonly MessageInFlight[])];
     const bound = semantics === 'unordered-duplicating' ? 1 : copiesMax;
     for (const envelope of sent) {
       const key = envelopeKey(envelope);
@@ -891,18 +912,30 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
           const network = removeFromNetwork(state.network, action);
           return network === undefined ? undefined : { ...state, network };
         }
-        if (target.status !== 'up' || !deliverable(state.network, action)) return undefined;
+        if (target.status !== 'up') return undefined;
+        if (semantics === 'fifo') {
+          if (!deliverable(state.network, action)) return undefined;
+          const result = runHandler(state, action);
+          if (result === undefined) return undefined;
+          recordStep(result, events);
+          return afterStep(
+            state,
+            action.to,
+            result,
+            removeFromNetwork(state.network, action) as ActorState['network'],
+          );
+        }
+        const list = state.network as readonly MessageInFlight[];
+        const at = indexOfEnvelope(list, action);
+        if (at < 0) return undefined;
         // Most deliveries are ignored (the message stays in flight): the network is copied
-        // without the message only once the handler did something.
+        // without the message only once the handler did something, and then added to in place.
         const result = runHandler(state, action);
         if (result === undefined) return undefined;
         recordStep(result, events);
-        return afterStep(
-          state,
-          action.to,
-          result,
-          removeFromNetwork(state.network, action) as ActorState['network'],
-        );
+        return semantics === 'unordered-duplicating'
+          ? afterStep(state, action.to, result, list)
+          : afterStep(state, action.to, result, list.toSpliced(at, 1), true);
       }
       case 'drop': {
         if (!lossy) return undefined;
@@ -988,7 +1021,17 @@ export function actorModel(system: ActorSystem): Model<ActorState, ActorAction> 
         if (target === undefined) {
           if (!ignoredStay) out.push(deliverOf(envelope));
         } else if (target.status === 'up') {
-          pushOutcomes(state, deliverOf(envelope), out);
+          // A delivery already run here (most of them) is listed without running anything: one
+          // it ignores, staying in flight, is no transition and not listed at all.
+          const route = routeOf(envelope.from, envelope.to);
+          const known = keptDeliveries(target, envelope, route, false)?.get(route);
+          if (known === undefined) pushOutcomes(state, deliverOf(envelope), out);
+          else if (known !== null) {
+            const action = deliverOf(envelope);
+            probedActions.push(action);
+            probedResults.push(known);
+            out.push(action);
+          }
         }
         if (lossy) out.push({ ...deliverOf(envelope), type: 'drop' });
       }
