@@ -43,36 +43,28 @@ describe('Raft model-checked exhaustively (long)', () => {
     expect(code).toBe(0);
   }, 2_500_000);
 
-  it('stale-reads: a deposed leader serves a read after a write through the new one, 12 steps, replayed by the simulator', async () => {
-    const { code, result, cwd } = await checkRaft(
-      ['bug=stale-reads'],
-      ['--trace', 'stale-reads.trace.jsonl'],
-    );
-    expect(code).toBe(1);
-    expect(result).toMatchObject({
-      verdict: 'violation',
-      property: { name: 'linearizable (kv)' },
-      depth: 13,
-    });
-    expect(result.path).toHaveLength(12);
-    expect(result.distinctStates).toBe(332_230);
-    const replay = await runFairlink(
-      [
-        'sim',
-        example,
-        '--param',
-        'bug=stale-reads',
-        '--schedule',
-        join(cwd, 'stale-reads.trace.jsonl'),
-        '--json',
-      ],
-      { cwd },
-    );
-    expect(JSON.parse(replay.stdout)).toMatchObject({
-      verdict: 'fail',
-      steps: 12,
-      failure: { property: 'linearizable (kv)' },
-    });
-    expect(replay.code).toBe(1);
-  }, 2_500_000);
+  // Each planted bug, found by the search and replayed by the simulator from the trace.
+  it.each([
+    // [bug, property, steps, distinct states, depth]
+    ['volatile-vote', 'election safety', 8, 8_594, 9],
+    ['stale-reads', 'linearizable (kv)', 12, 332_230, 13],
+    ['commit-old-terms', 'leader completeness', 16, 0, 17],
+  ] as const)(
+    '%s: %s fails in %i steps, and the simulator replays them',
+    async (bug, property, steps, states, depth) => {
+      const trace = `${bug}.trace.jsonl`;
+      const { code, result, cwd } = await checkRaft([`bug=${bug}`], ['--trace', trace]);
+      expect(code).toBe(1);
+      expect(result).toMatchObject({ verdict: 'violation', property: { name: property }, depth });
+      expect(result.path).toHaveLength(steps);
+      expect(result.distinctStates).toBe(states);
+      const replay = await runFairlink(
+        ['sim', example, '--param', `bug=${bug}`, '--schedule', join(cwd, trace), '--json'],
+        { cwd },
+      );
+      expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'fail', steps, failure: { property } });
+      expect(replay.code).toBe(1);
+    },
+    2_500_000,
+  );
 });

@@ -160,6 +160,10 @@ describe('Raft model-checked with the properties the simulator judges', () => {
       termsMax: -1,
       candidates: -1,
       crashes: -1,
+      heartbeats: -1,
+      rotation: -1,
+      forget: -1,
+      duplicates: -1,
     } as const;
     expect(checkSettings({ ...params, clientsStay: 0 }).clientsStay).toBe(false);
     expect(() => checkSettings({ ...params, clientsStay: 2 })).toThrow(
