@@ -32,14 +32,13 @@ import type { NodeId } from '../core/index.js';
 import type { ActorAction, ActorModelExtras, ActorState, Envelope } from './actors.js';
 import type { Model } from './model.js';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- each node's own state and message types */
 /**
  * Per node id: whether the node, in `state` (its own state, as its handlers see it), ignores
  * `message` from `from` now and in every state it may reach.
  */
-export type IgnoresForever = Readonly<
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each node's own state type
-  Record<string, (state: any, from: NodeId, message: any) => boolean>
->;
+export type IgnoresForever = Readonly<Record<string, (state: any, from: NodeId, message: any) => boolean>>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The model `model` with every message that `ignoresForever` says is dead removed from its states. */
 export function forgetIgnored<M extends Model<ActorState, ActorAction> & ActorModelExtras>(
