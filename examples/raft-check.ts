@@ -2,7 +2,7 @@
  * The project's Raft, model-checked: the very servers of `raft-kv.ts`, in a configuration small
  * enough to explore every interleaving. Three servers, up to two clients with one or two
  * key-value operations each, an unordered network that may delay any message forever, a bound
- * on terms (a state where some server's term passes it is judged, not expanded) and, for the
+ * on terms and on which servers stand for election (other election timers do not fire) and, for the
  * volatile vote, one crash-recovery.
  *
  * The properties are Raft's safety properties (`raftSafety`: election safety, log matching,
@@ -24,6 +24,7 @@
 import {
   actorModel,
   forgetIgnored,
+  type ActorAction,
   type ActorState,
   type ActorSystem,
   type IgnoresForever,
@@ -57,11 +58,11 @@ export interface RaftCheckSettings {
   readonly clients: number;
   /** Operations per client (1 or 2). */
   readonly operations: number;
-  /** No state is expanded once some server's term is above this. */
+  /** No server stands for election in a later term (its election timer does not fire). */
   readonly termsMax: number;
   /**
-   * Only the first this many servers start elections: a state where another one stood as a
-   * candidate is judged, not expanded (as if its election timeout were longer than the run).
+   * Only the first this many servers start elections: the others' election timers do not fire
+   * (as if their timeout were longer than the run).
    */
   readonly candidates: number;
   /**
@@ -72,9 +73,9 @@ export interface RaftCheckSettings {
   /** Crash-recoveries in a behaviour. */
   readonly crashes: number;
   /**
-   * Whether each client stays with the server it starts at: a state where a client retried at
-   * another server, or followed a redirect, is judged, not expanded. The bugs need no retry, and
-   * a client that moves multiplies the states by the servers it may be talking to.
+   * Whether each client stays with the server it starts at: its retry timer does not fire, and a
+   * state where it followed a redirect is judged, not expanded. The bugs need no retry, and a
+   * client that moves multiplies the states by the servers it may be talking to.
    */
   readonly clientsStay: boolean;
   /** Entries per append message at most. */
@@ -87,8 +88,8 @@ export interface RaftCheckSettings {
   readonly heartbeats: boolean;
   /**
    * Whether the candidates take the terms in turn (with two, `n1` the odd terms and `n2` the even
-   * ones), as Paxos proposers share out ballots: a state where a server stood for election in
-   * another's term is judged, not expanded.
+   * ones), as Paxos proposers share out ballots: a server's election timer does not fire when the
+   * next term is another's.
    */
   readonly rotation: boolean;
   /**
@@ -303,7 +304,26 @@ export function raftCheckModel(settings: RaftCheckSettings): ReturnType<typeof a
       }) &&
       (!settings.clientsStay || clientIds.every((id) => clientStays(state, id, Number(id.slice(1))))),
   });
-  const limited = settings.heartbeats ? model : withoutHeartbeats(model);
+  // A timer that would take its node out of the bounds does not fire, as if it were longer than
+  // the run: the step itself would break no property (it only makes a server a candidate, or
+  // sends a client's request again), and the state after it would not be expanded. `within`
+  // still judges the states that leave the bounds otherwise (a client that follows a redirect).
+  const fires = (state: ActorState, action: ActorAction): boolean => {
+    if (action.type !== 'timer') return true;
+    switch (action.name) {
+      case 'heartbeat':
+        return settings.heartbeats;
+      case 'election': {
+        const term = (serverState(state, action.node)?.term ?? 0) + 1;
+        return term <= settings.termsMax && mayStand(action.node, term);
+      }
+      case 'retry':
+        return !settings.clientsStay;
+      default:
+        return true;
+    }
+  };
+  const limited = withTimers(model, fires);
   if (!settings.forget) return limited;
   const ignoresForever = Object.fromEntries<IgnoresForever[string]>([
     ...serverIds.map((id) => [id, raftServerIgnoresForever] as const),
@@ -312,13 +332,16 @@ export function raftCheckModel(settings: RaftCheckSettings): ReturnType<typeof a
   return forgetIgnored(limited, ignoresForever);
 }
 
-/** `model` without its heartbeat timers' firings (a bound: see `RaftCheckSettings.heartbeats`). */
-function withoutHeartbeats(model: ReturnType<typeof actorModel>): ReturnType<typeof actorModel> {
+/** `model` where only the timers that `fires` allows fire. */
+function withTimers(
+  model: ReturnType<typeof actorModel>,
+  fires: (state: ActorState, action: ActorAction) => boolean,
+): ReturnType<typeof actorModel> {
   return {
     ...model,
     actions(state, out) {
       model.actions(state, out);
-      const kept = out.filter((action) => action.type !== 'timer' || action.name !== 'heartbeat');
+      const kept = out.filter((action) => fires(state, action));
       out.length = 0;
       out.push(...kept);
     },
