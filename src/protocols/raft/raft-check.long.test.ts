@@ -29,26 +29,26 @@ describe('Raft model-checked exhaustively (long)', () => {
   it('3 servers, one term, no crash, no client: every property holds on every path', async () => {
     const { code, result } = await checkRaft(['bug=volatile-vote', 'fixed=true', 'crashes=0']);
     expect(result).toMatchObject({ verdict: 'ok', complete: true });
-    // 112,252 generated, depth 19 (167,531 states to depth 23 without forgetting dead messages).
-    expect(result.distinctStates).toBe(21_146);
+    // 96,511 generated, depth 18 (55,877 states without forgetting dead messages).
+    expect(result.distinctStates).toBe(7_925);
     expect(code).toBe(0);
   }, 2_500_000);
 
   it('3 servers, one term, one client whose put may retry anywhere: Raft safety and linearizability on every path', async () => {
     const { code, result } = await checkRaft(['bug=none']);
-    expect(result).toMatchObject({ verdict: 'ok', complete: true, depth: 18 });
+    expect(result).toMatchObject({ verdict: 'ok', complete: true, depth: 17 });
     expect(result.properties).toContainEqual({ name: 'linearizable (kv)', kind: 'always', status: 'ok' });
-    // 55,805 generated (17,088 states without forgetting dead messages).
-    expect(result.distinctStates).toBe(12_048);
+    // 47,773 generated (5,696 states without forgetting dead messages).
+    expect(result.distinctStates).toBe(4_016);
     expect(code).toBe(0);
   }, 2_500_000);
 
   // Each planted bug, found by the search and replayed by the simulator from the trace.
   it.each([
     // [bug, property, steps, distinct states, depth]
-    ['volatile-vote', 'election safety', 8, 4_069, 9],
-    ['stale-reads', 'linearizable (kv)', 12, 76_515, 13],
-    ['commit-old-terms', 'leader completeness', 16, 1_644_713, 17],
+    ['volatile-vote', 'election safety', 8, 2_197, 9],
+    ['stale-reads', 'linearizable (kv)', 12, 41_121, 13],
+    ['commit-old-terms', 'leader completeness', 16, 890_698, 17],
   ] as const)(
     '%s: %s fails in %i steps, and the simulator replays them',
     async (bug, property, steps, states, depth) => {
