@@ -1,9 +1,9 @@
 /**
  * The project's Raft, model-checked: the very servers of `raft-kv.ts`, in a configuration small
  * enough to explore every interleaving. Three servers, up to two clients with one or two
- * key-value operations each, an unordered network that may delay any message forever, a bound
- * on terms and on which servers stand for election (other election timers do not fire) and, for the
- * volatile vote, one crash-recovery.
+ * key-value operations each, an unordered network that may delay any message forever, bounds on
+ * terms and on which servers stand for election (other election timers do not fire) and, for
+ * the volatile vote, one crash-recovery.
  *
  * The properties are Raft's safety properties (`raftSafety`: election safety, log matching,
  * leader completeness, state machine safety) and linearizability of the client history: the
@@ -12,7 +12,7 @@
  * Each planted bug of `raft-kv-broken.ts` (`--param bug=...`) has the smallest bounds under which
  * it shows ({@link CHECK_SETTINGS}); `--param fixed=true` explores the same bounds without the
  * bug, and passes; `--param termsMax=N` (and `clients`, `operations`, `candidates`, `crashes`, and
- * the flags `clientsStay`, `heartbeats`, `rotation`, `forget`, `duplicates`, 0 or 1) changes one
+ * the flags `clientsStay`, `heartbeats`, `rotation`, `forget`, 0 or 1) changes one
  * bound (-1, the default, keeps the bug's own). Every configuration forgets the messages their
  * receiver ignores for ever (stale votes and replies), a reduction that keeps every behaviour of
  * the servers and clients (`forgetIgnored`). A counterexample replays in the simulator:
@@ -98,12 +98,6 @@ export interface RaftCheckSettings {
    * every behaviour of the nodes stays, with the same shortest counterexamples (`forgetIgnored`).
    */
   readonly forget: boolean;
-  /**
-   * Whether the network may deliver a message more than once (a set of every message ever sent,
-   * which covers delay, loss and duplication); without, a delivery consumes the message (an
-   * unordered network that delays and loses, `unordered` with one copy at most in flight).
-   */
-  readonly duplicates: boolean;
   readonly bug: CheckBug;
 }
 
@@ -127,7 +121,6 @@ export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, '
     heartbeats: true,
     rotation: false,
     forget: true,
-    duplicates: true,
   },
   // A read served by a deposed leader after a write through the new one: two terms, two clients.
   // Found in 12 steps, 41,121 states, depth 13.
@@ -144,7 +137,6 @@ export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, '
     heartbeats: true,
     rotation: false,
     forget: true,
-    duplicates: true,
   },
   // The paper's Figure 8 with three servers: four terms, one entry per append, the leaders' no-ops.
   // Its path needs no heartbeat (appends go out on election, on a request and on each answer), and
@@ -163,7 +155,6 @@ export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, '
     heartbeats: false,
     rotation: true,
     forget: true,
-    duplicates: true,
   },
   // A voter that crashes and recovers votes again in the same term: one term, one crash.
   // Found in 8 steps, 2,197 states, depth 9.
@@ -180,7 +171,6 @@ export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, '
     heartbeats: true,
     rotation: false,
     forget: true,
-    duplicates: true,
   },
 };
 
@@ -282,12 +272,12 @@ export function raftCheckModel(settings: RaftCheckSettings): ReturnType<typeof a
     firstServer(serverIds as NodeId[], settings.clients, client);
   const serverState = (state: ActorState, id: string): RaftState<unknown, unknown, unknown> | null =>
     (state.nodes[id]?.state ?? null) as RaftState<unknown, unknown, unknown> | null;
-  // A server votes for itself only as a candidate (or as the initial leader, in term 1).
+  /** Whether server `id` may stand for election in `term`. */
   const mayStand = (id: string, term: number): boolean =>
     settings.rotation ? candidates[(term - 1) % candidates.length] === id : candidates.includes(id);
   const model = actorModel({
     nodes,
-    network: { semantics: settings.duplicates ? 'unordered-duplicating' : 'unordered' },
+    network: { semantics: 'unordered-duplicating' },
     ...(settings.crashes > 0 ? { crashes: { max: settings.crashes, recover: true, nodes: serverIds } } : {}),
     properties,
     // Servers are interchangeable unless clients or the candidates tell them apart.
@@ -298,6 +288,7 @@ export function raftCheckModel(settings: RaftCheckSettings): ReturnType<typeof a
       serverIds.every((id) => {
         const server = serverState(state, id);
         const term = server?.term ?? 0;
+        // A server votes for itself only as a candidate (or as the initial leader, in term 1).
         return term <= settings.termsMax && (server?.votedFor !== id || mayStand(id, term));
       }) &&
       (!settings.clientsStay || clientIds.every((id) => clientStays(state, id, Number(id.slice(1))))),
@@ -363,11 +354,10 @@ const OVERRIDABLE = [
   'heartbeats',
   'rotation',
   'forget',
-  'duplicates',
 ] as const;
 
 /** The bounds that are flags, given as 0 or 1. */
-const FLAGS: ReadonlySet<string> = new Set(['clientsStay', 'heartbeats', 'rotation', 'forget', 'duplicates']);
+const FLAGS: ReadonlySet<string> = new Set(['clientsStay', 'heartbeats', 'rotation', 'forget']);
 
 /** The settings for the scenario's parameters. */
 export function checkSettings(
@@ -403,7 +393,6 @@ export default defineScenario({
     heartbeats: -1,
     rotation: -1,
     forget: -1,
-    duplicates: -1,
   },
   model: (params) => raftCheckModel(checkSettings(params)),
   build: (params) => raftCheckSimulation(checkSettings(params)),

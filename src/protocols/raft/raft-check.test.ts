@@ -201,7 +201,6 @@ describe('Raft model-checked with the properties the simulator judges', () => {
       heartbeats: -1,
       rotation: -1,
       forget: -1,
-      duplicates: -1,
     } as const;
     expect(checkSettings({ ...params, clientsStay: 0 }).clientsStay).toBe(false);
     expect(() => checkSettings({ ...params, clientsStay: 2 })).toThrow(
