@@ -1,9 +1,9 @@
 /**
  * The project's Raft, model-checked: the very servers of `raft-kv.ts`, in a configuration small
  * enough to explore every interleaving. Three servers, up to two clients with one or two
- * key-value operations each, an unordered network that may delay any message forever, a bound
- * on terms (a state where some server's term passes it is judged, not expanded) and, for the
- * volatile vote, one crash-recovery.
+ * key-value operations each, an unordered network that may delay any message forever, bounds on
+ * terms and on which servers stand for election (other election timers do not fire) and, for
+ * the volatile vote, one crash-recovery.
  *
  * The properties are Raft's safety properties (`raftSafety`: election safety, log matching,
  * leader completeness, state machine safety) and linearizability of the client history: the
@@ -11,21 +11,33 @@
  *
  * Each planted bug of `raft-kv-broken.ts` (`--param bug=...`) has the smallest bounds under which
  * it shows ({@link CHECK_SETTINGS}); `--param fixed=true` explores the same bounds without the
- * bug, and passes; `--param termsMax=N` (and `clients`, `operations`, `candidates`, `crashes`,
- * `clientsStay` 0 or 1) changes one bound (-1, the default, keeps the bug's own). A counterexample replays in the simulator:
+ * bug, and passes; `--param termsMax=N` (and `clients`, `operations`, `candidates`, `crashes`, and
+ * the flags `clientsStay`, `heartbeats`, `rotation`, `forget`, 0 or 1) changes one
+ * bound (-1, the default, keeps the bug's own). Every configuration forgets the messages their
+ * receiver ignores for ever (stale votes and replies), a reduction that keeps every behaviour of
+ * the servers and clients (`forgetIgnored`). A counterexample replays in the simulator:
  * `fairlink sim examples/raft-check.ts --param bug=... --schedule out/raft-check.check.trace.jsonl`.
  *
  * Run it: `fairlink check examples/raft-check.ts` (correct Raft, one client's put, one term) or
  * `fairlink check examples/raft-check.ts --param bug=stale-reads`.
  */
-import { actorModel, type ActorState, type ActorSystem } from 'fairlink/check';
+import {
+  actorModel,
+  forgetIgnored,
+  type ActorAction,
+  type ActorState,
+  type ActorSystem,
+  type IgnoresForever,
+} from 'fairlink/check';
 import { InputError, type NodeId, type Property } from 'fairlink/core';
 import { keyValueModel, linearizable } from 'fairlink/history';
 import {
   kvMachine,
   raft,
   raftClient,
+  raftClientIgnoresForever,
   raftSafety,
+  raftServerIgnoresForever,
   type ClientOperation,
   type KvCommand,
   type KvResult,
@@ -46,11 +58,11 @@ export interface RaftCheckSettings {
   readonly clients: number;
   /** Operations per client (1 or 2). */
   readonly operations: number;
-  /** No state is expanded once some server's term is above this. */
+  /** No server stands for election in a later term (its election timer does not fire). */
   readonly termsMax: number;
   /**
-   * Only the first this many servers start elections: a state where another one stood as a
-   * candidate is judged, not expanded (as if its election timeout were longer than the run).
+   * Only the first this many servers start elections: the others' election timers do not fire
+   * (as if their timeout were longer than the run).
    */
   readonly candidates: number;
   /**
@@ -61,13 +73,31 @@ export interface RaftCheckSettings {
   /** Crash-recoveries in a behaviour. */
   readonly crashes: number;
   /**
-   * Whether each client stays with the server it starts at: a state where a client retried at
-   * another server, or followed a redirect, is judged, not expanded. The bugs need no retry, and
-   * a client that moves multiplies the states by the servers it may be talking to.
+   * Whether each client stays with the server it starts at: its retry timer does not fire, and a
+   * state where it followed a redirect is judged, not expanded. The bugs need no retry, and a
+   * client that moves multiplies the states by the servers it may be talking to.
    */
   readonly clientsStay: boolean;
   /** Entries per append message at most. */
   readonly batchMax: number;
+  /**
+   * Whether leaders' heartbeat timers fire: without, a leader sends appends only when it is
+   * elected, when a client's request arrives and when a follower answers (as if its heartbeat
+   * interval were longer than the run).
+   */
+  readonly heartbeats: boolean;
+  /**
+   * Whether the candidates take the terms in turn (with two, `n1` the odd terms and `n2` the even
+   * ones), as Paxos proposers share out ballots: a server's election timer does not fire when the
+   * next term is another's.
+   */
+  readonly rotation: boolean;
+  /**
+   * Whether the search forgets the messages that their receiver ignores for ever (stale votes and
+   * replies: `raftServerIgnoresForever`, `raftClientIgnoresForever`). A reduction, not a bound:
+   * every behaviour of the nodes stays, with the same shortest counterexamples (`forgetIgnored`).
+   */
+  readonly forget: boolean;
   readonly bug: CheckBug;
 }
 
@@ -77,9 +107,7 @@ export interface RaftCheckSettings {
  */
 export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, 'bug'>>> = {
   // One client's put, which may retry at any server and follow redirects, under the first
-  // leader: 17,088 states, depth 19, exhaustive. Elections that pass term 1 are judged, not
-  // expanded. With a second operation or a second term the search does not finish in half an
-  // hour (over a million states at depth 19; README.md).
+  // leader: 4,016 states, depth 17, exhaustive. No election (it would pass term 1).
   none: {
     servers: 3,
     clients: 1,
@@ -90,9 +118,12 @@ export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, '
     crashes: 0,
     clientsStay: false,
     batchMax: 64,
+    heartbeats: true,
+    rotation: false,
+    forget: true,
   },
   // A read served by a deposed leader after a write through the new one: two terms, two clients.
-  // Found in 12 steps, 332,230 states, depth 13.
+  // Found in 12 steps, 41,121 states, depth 13.
   'stale-reads': {
     servers: 3,
     clients: 2,
@@ -103,10 +134,14 @@ export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, '
     crashes: 0,
     clientsStay: true,
     batchMax: 64,
+    heartbeats: true,
+    rotation: false,
+    forget: true,
   },
   // The paper's Figure 8 with three servers: four terms, one entry per append, the leaders' no-ops.
-  // A counterexample of 16 steps lies inside these bounds (raft-check.test.ts), but breadth-first
-  // search reached only depth 11 (1.4 million states) in 12 minutes: not found by `check` yet.
+  // Its path needs no heartbeat (appends go out on election, on a request and on each answer), and
+  // n1 and n2 take the terms in turn (n2 leads terms 2 and 4, n1 term 3), so both are bounds here.
+  // Found in 16 steps, 890,698 states, depth 17.
   'commit-old-terms': {
     servers: 3,
     clients: 1,
@@ -117,9 +152,12 @@ export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, '
     crashes: 0,
     clientsStay: true,
     batchMax: 1,
+    heartbeats: false,
+    rotation: true,
+    forget: true,
   },
   // A voter that crashes and recovers votes again in the same term: one term, one crash.
-  // Found in 8 steps, 8,594 states, depth 9.
+  // Found in 8 steps, 2,197 states, depth 9.
   'volatile-vote': {
     servers: 3,
     clients: 0,
@@ -130,6 +168,9 @@ export const CHECK_SETTINGS: Readonly<Record<CheckBug, Omit<RaftCheckSettings, '
     crashes: 1,
     clientsStay: false,
     batchMax: 64,
+    heartbeats: true,
+    rotation: false,
+    forget: true,
   },
 };
 
@@ -224,30 +265,76 @@ export function raftCheckNodes(settings: RaftCheckSettings): {
 export function raftCheckModel(settings: RaftCheckSettings): ReturnType<typeof actorModel> {
   const { nodes, properties } = raftCheckNodes(settings);
   const serverIds = Object.keys(nodes).filter((id) => id.startsWith('n'));
-  const candidates = new Set(serverIds.slice(0, settings.candidates));
+  const candidates = serverIds.slice(0, settings.candidates);
   const clientIds = Object.keys(nodes).filter((id) => id.startsWith('c'));
   const clientStays = (state: ActorState, id: string, client: number): boolean =>
     (state.nodes[id]?.state as { server?: string } | null)?.server ===
     firstServer(serverIds as NodeId[], settings.clients, client);
   const serverState = (state: ActorState, id: string): RaftState<unknown, unknown, unknown> | null =>
     (state.nodes[id]?.state ?? null) as RaftState<unknown, unknown, unknown> | null;
-  return actorModel({
+  /** Whether server `id` may stand for election in `term`. */
+  const mayStand = (id: string, term: number): boolean =>
+    settings.rotation ? candidates[(term - 1) % candidates.length] === id : candidates.includes(id);
+  const model = actorModel({
     nodes,
     network: { semantics: 'unordered-duplicating' },
     ...(settings.crashes > 0 ? { crashes: { max: settings.crashes, recover: true, nodes: serverIds } } : {}),
     properties,
     // Servers are interchangeable unless clients or the candidates tell them apart.
-    ...(settings.clients === 0 && settings.candidates >= serverIds.length
+    ...(settings.clients === 0 && settings.candidates >= serverIds.length && !settings.rotation
       ? { interchangeable: [serverIds] }
       : {}),
     within: (state) =>
       serverIds.every((id) => {
         const server = serverState(state, id);
-        // A server votes for itself only as a candidate.
-        return (server?.term ?? 0) <= settings.termsMax && (candidates.has(id) || server?.votedFor !== id);
+        const term = server?.term ?? 0;
+        // A server votes for itself only as a candidate (or as the initial leader, in term 1).
+        return term <= settings.termsMax && (server?.votedFor !== id || mayStand(id, term));
       }) &&
       (!settings.clientsStay || clientIds.every((id) => clientStays(state, id, Number(id.slice(1))))),
   });
+  // A timer that would take its node out of the bounds does not fire, as if it were longer than
+  // the run: the step itself would break no property (it only makes a server a candidate, or
+  // sends a client's request again), and the state after it would not be expanded. `within`
+  // still judges the states that leave the bounds otherwise (a client that follows a redirect).
+  const fires = (state: ActorState, action: ActorAction): boolean => {
+    if (action.type !== 'timer') return true;
+    switch (action.name) {
+      case 'heartbeat':
+        return settings.heartbeats;
+      case 'election': {
+        const term = (serverState(state, action.node)?.term ?? 0) + 1;
+        return term <= settings.termsMax && mayStand(action.node, term);
+      }
+      case 'retry':
+        return !settings.clientsStay;
+      default:
+        return true;
+    }
+  };
+  const limited = withTimers(model, fires);
+  if (!settings.forget) return limited;
+  const ignoresForever = Object.fromEntries<IgnoresForever[string]>([
+    ...serverIds.map((id) => [id, raftServerIgnoresForever] as const),
+    ...clientIds.map((id) => [id, raftClientIgnoresForever] as const),
+  ]);
+  return forgetIgnored(limited, ignoresForever);
+}
+
+/** `model` where only the timers that `fires` allows fire. */
+function withTimers(
+  model: ReturnType<typeof actorModel>,
+  fires: (state: ActorState, action: ActorAction) => boolean,
+): ReturnType<typeof actorModel> {
+  return {
+    ...model,
+    actions(state, out) {
+      model.actions(state, out);
+      const kept = out.filter((action) => fires(state, action));
+      out.length = 0;
+      out.push(...kept);
+    },
+  };
 }
 
 /** The same system for the simulator, which `--schedule` drives through a checker trace. */
@@ -257,19 +344,34 @@ export function raftCheckSimulation(settings: RaftCheckSettings): SimulationConf
 }
 
 /** The bounds a parameter may override: -1 keeps the bug's own (see {@link CHECK_SETTINGS}). */
-const OVERRIDABLE = ['clients', 'operations', 'termsMax', 'candidates', 'crashes', 'clientsStay'] as const;
+const OVERRIDABLE = [
+  'clients',
+  'operations',
+  'termsMax',
+  'candidates',
+  'crashes',
+  'clientsStay',
+  'heartbeats',
+  'rotation',
+  'forget',
+] as const;
+
+/** The bounds that are flags, given as 0 or 1. */
+const FLAGS: ReadonlySet<string> = new Set(['clientsStay', 'heartbeats', 'rotation', 'forget']);
 
 /** The settings for the scenario's parameters. */
 export function checkSettings(
   params: { readonly bug: CheckBug; readonly fixed: boolean } & Record<(typeof OVERRIDABLE)[number], number>,
 ): RaftCheckSettings {
-  if (![-1, 0, 1].includes(params.clientsStay))
-    throw new InputError(`--param clientsStay=${params.clientsStay}: expected 0 or 1 (or -1, the bug's own)`);
+  for (const flag of FLAGS) {
+    const value = params[flag as (typeof OVERRIDABLE)[number]];
+    if (![-1, 0, 1].includes(value))
+      throw new InputError(`--param ${flag}=${value}: expected 0 or 1 (or -1, the bug's own)`);
+  }
   const overrides = Object.fromEntries(
     OVERRIDABLE.filter((name) => params[name] !== -1).map((name) => [
       name,
-      // 0 or 1 for the one flag among the bounds.
-      name === 'clientsStay' ? params[name] !== 0 : params[name],
+      FLAGS.has(name) ? params[name] !== 0 : params[name],
     ]),
   );
   return { ...CHECK_SETTINGS[params.bug], ...overrides, bug: params.fixed ? 'none' : params.bug };
@@ -288,6 +390,9 @@ export default defineScenario({
     candidates: -1,
     crashes: -1,
     clientsStay: -1,
+    heartbeats: -1,
+    rotation: -1,
+    forget: -1,
   },
   model: (params) => raftCheckModel(checkSettings(params)),
   build: (params) => raftCheckSimulation(checkSettings(params)),

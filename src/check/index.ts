@@ -24,6 +24,7 @@ export { check } from './check.js';
 export { loadModel, type ModelSource } from './model-source.js';
 export { checkInWorkers } from './parallel.js';
 export { fingerprint } from './fingerprint.js';
+export { forgetIgnored, type IgnoresForever } from './forget.js';
 export {
   defineModel,
   type FairnessKind,

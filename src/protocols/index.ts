@@ -109,6 +109,7 @@ export {
   type RaftClientOptions,
   type RaftClientState,
 } from './raft/client.js';
+export { raftClientIgnoresForever, raftServerIgnoresForever } from './raft/ignored.js';
 export {
   electionSafety,
   leaderCompleteness,

@@ -29,50 +29,42 @@ describe('Raft model-checked exhaustively (long)', () => {
   it('3 servers, one term, no crash, no client: every property holds on every path', async () => {
     const { code, result } = await checkRaft(['bug=volatile-vote', 'fixed=true', 'crashes=0']);
     expect(result).toMatchObject({ verdict: 'ok', complete: true });
-    // 841,756 generated, depth 23.
-    expect(result.distinctStates).toBe(167_531);
+    // 96,511 generated, depth 18 (55,877 states without forgetting dead messages).
+    expect(result.distinctStates).toBe(7_925);
     expect(code).toBe(0);
   }, 2_500_000);
 
   it('3 servers, one term, one client whose put may retry anywhere: Raft safety and linearizability on every path', async () => {
     const { code, result } = await checkRaft(['bug=none']);
-    expect(result).toMatchObject({ verdict: 'ok', complete: true, depth: 19 });
+    expect(result).toMatchObject({ verdict: 'ok', complete: true, depth: 17 });
     expect(result.properties).toContainEqual({ name: 'linearizable (kv)', kind: 'always', status: 'ok' });
-    // 76,437 generated.
-    expect(result.distinctStates).toBe(17_088);
+    // 47,773 generated (5,696 states without forgetting dead messages).
+    expect(result.distinctStates).toBe(4_016);
     expect(code).toBe(0);
   }, 2_500_000);
 
-  it('stale-reads: a deposed leader serves a read after a write through the new one, 12 steps, replayed by the simulator', async () => {
-    const { code, result, cwd } = await checkRaft(
-      ['bug=stale-reads'],
-      ['--trace', 'stale-reads.trace.jsonl'],
-    );
-    expect(code).toBe(1);
-    expect(result).toMatchObject({
-      verdict: 'violation',
-      property: { name: 'linearizable (kv)' },
-      depth: 13,
-    });
-    expect(result.path).toHaveLength(12);
-    expect(result.distinctStates).toBe(332_230);
-    const replay = await runFairlink(
-      [
-        'sim',
-        example,
-        '--param',
-        'bug=stale-reads',
-        '--schedule',
-        join(cwd, 'stale-reads.trace.jsonl'),
-        '--json',
-      ],
-      { cwd },
-    );
-    expect(JSON.parse(replay.stdout)).toMatchObject({
-      verdict: 'fail',
-      steps: 12,
-      failure: { property: 'linearizable (kv)' },
-    });
-    expect(replay.code).toBe(1);
-  }, 2_500_000);
+  // Each planted bug, found by the search and replayed by the simulator from the trace.
+  it.each([
+    // [bug, property, steps, distinct states, depth]
+    ['volatile-vote', 'election safety', 8, 2_197, 9],
+    ['stale-reads', 'linearizable (kv)', 12, 41_121, 13],
+    ['commit-old-terms', 'leader completeness', 16, 890_698, 17],
+  ] as const)(
+    '%s: %s fails in %i steps, and the simulator replays them',
+    async (bug, property, steps, states, depth) => {
+      const trace = `${bug}.trace.jsonl`;
+      const { code, result, cwd } = await checkRaft([`bug=${bug}`], ['--trace', trace]);
+      expect(code).toBe(1);
+      expect(result).toMatchObject({ verdict: 'violation', property: { name: property }, depth });
+      expect(result.path).toHaveLength(steps);
+      expect(result.distinctStates).toBe(states);
+      const replay = await runFairlink(
+        ['sim', example, '--param', `bug=${bug}`, '--schedule', join(cwd, trace), '--json'],
+        { cwd },
+      );
+      expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'fail', steps, failure: { property } });
+      expect(replay.code).toBe(1);
+    },
+    2_500_000,
+  );
 });
