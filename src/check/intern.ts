@@ -678,12 +678,8 @@ export class Interner {
     this.#sums(UNORDERED_MAP, sumA, sumB, v.size);
   }
 
-  #sums(
-    kind: typeof UNORDERED_OBJECT | typeof UNORDERED_SET | typeof UNORDERED_MAP,
-    a: number,
-    b: number,
-    n: number,
-  ) {
+  /** `kind` is one of the unordered tags: UNORDERED_OBJECT, UNORDERED_SET or UNORDERED_MAP. */
+  #sums(kind: number, a: number, b: number, n: number) {
     this.#low = finishUnordered(kind, a, b, n);
     this.#high = hashLaneHigh;
     this.#sumLow = a;
