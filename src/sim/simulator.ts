@@ -218,8 +218,12 @@ export type ScriptedAction = (
       readonly msg?: string;
     }
   | { readonly type: 'timer'; readonly node: string; readonly name: string }
-  /** `recoverAt`: only recorded in the crash event (a replayed crash-recover fault); the recovery is its own action. */
-  | { readonly type: 'crash'; readonly node: string; readonly recoverAt?: number }
+  /**
+   * `recoverAt`: only recorded in the crash event (a replayed crash-recover fault); the recovery
+   * is its own action. `forGood`: a replayed `crash` fault: the node is `crashed`, never to
+   * recover (else it is `down`, and a `recover` may restart it).
+   */
+  | { readonly type: 'crash'; readonly node: string; readonly recoverAt?: number; readonly forGood?: boolean }
   | { readonly type: 'recover'; readonly node: string }
   /** The simulator's partition fault, over the fault targets; it lasts until a `heal`. */
   | { readonly type: 'partition'; readonly shape: PartitionShape }
@@ -975,7 +979,7 @@ class Simulation implements StepEnvironment {
         const slot = this.slotById.get(action.node);
         if (slot === undefined) return `${action.node} is not a node of this system`;
         if (slot.status !== 'up') return `${action.node} is not up to crash`;
-        slot.status = 'down';
+        slot.status = action.forGood === true ? 'crashed' : 'down';
         this.stats.faults++;
         slot.context = undefined;
         slot.timers.clear();
