@@ -174,3 +174,28 @@ describe('a crash for good, replayed with the faults', () => {
     expect(plain.actions.filter((action) => action.type === 'crash' && action.forGood === true)).toEqual([]);
   });
 });
+
+describe("a simulator run's faults are no steps in its replay either", () => {
+  it('a crash that breaks an invariant is judged at the next step, as in the run (here none: no violation)', () => {
+    // The receiver crashes for good after the ack: its state is gone, so "acknowledged only after
+    // m arrived" reads false, yet no handler runs after it, and the seeded run judges none.
+    const config = (): SimulationConfig => ({
+      ...retransmitScenario.build(retransmitScenario.params),
+      network: { delay: { kind: 'constant', ms: 5 } },
+      faults: [{ atMs: 60, fault: { kind: 'crash', node: 'receiver' } }],
+    });
+    const original = simulate(config(), { seed: 3, trace: true });
+    expect(original.failure).toBeUndefined();
+    const trace = original.trace as Trace;
+    const { actions, sendFates, choices } = scriptFromTrace(trace, 'run', undefined, { faults: true });
+    const replay = simulate(config(), {
+      seed: 3,
+      script: actions,
+      scriptSendFates: sendFates,
+      scriptChoices: choices,
+      trace: true,
+    });
+    expect(replay.failure).toBeUndefined();
+    expect(replay.trace?.events).toEqual(trace.events);
+  });
+});
