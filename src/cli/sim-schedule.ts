@@ -46,7 +46,17 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
     { scenario: scenario.name, params: prepared.params, nodes: Object.keys(prepared.config.nodes) },
     replay.schedulePath,
   );
-  const { actions: script, lines, choices } = scriptFromTrace(schedule, replay.schedulePath, eventLines);
+  // A simulator trace replays with every fault where it happened (losses and duplicates at
+  // their sends, partitions, pauses, clogs, clocks, crashes with their recovery times): the
+  // replay records the run again, event for event. A checker's trace has no such faults: each
+  // of its steps, a loss included, is an action of its own.
+  const simulated = schedule.header.engine === 'sim';
+  const {
+    actions: script,
+    lines,
+    choices,
+    sendFates,
+  } = scriptFromTrace(schedule, replay.schedulePath, eventLines, { faults: simulated });
   let result: SimulationResult;
   try {
     result = simulate(prepared.config, {
@@ -54,6 +64,7 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
       seed: schedule.header.seed,
       script,
       scriptChoices: choices,
+      scriptSendFates: sendFates,
       trace: true,
       scenario: scenario.name,
       params: prepared.params,
@@ -86,7 +97,7 @@ export async function replaySchedule(replay: ScheduleReplay, cli: CliContext): P
   } else if (failure) {
     const what = 'property' in failure ? `'${failure.property}' (${failure.kind})` : failure.kind;
     // A simulator run's schedule keeps its times (script.ts); a checker's counts steps.
-    const when = schedule.header.engine === 'sim' ? formatDuration(failure.timeMs) : `step ${failure.timeMs}`;
+    const when = simulated ? formatDuration(failure.timeMs) : `step ${failure.timeMs}`;
     cli.stdout.write(
       `FAIL ${scenario.name}: the scripted replay of ${script.length} steps violates ${what} at ${when}: ${failure.detail}\n` +
         (files.trace ? `  trace:   ${files.trace}\n` : '') +

@@ -112,3 +112,52 @@ describe('branching with a partition the user chose', () => {
     expect(() => session.view([{ at, choice: 'partition:c1|n2' }])).toThrow(/c1/);
   });
 });
+
+describe('a node crashed for good', () => {
+  it('stays crashed in a branch: only the node that will recover is offered to recover', async () => {
+    const scenarioPath = join(
+      fileURLToPath(new URL('../../', import.meta.url)),
+      'test',
+      'fixtures',
+      'raft-crash-for-good.ts',
+    );
+    const session = await ScenarioSession.open({ scenarioPath, params: [], seed: 1 });
+    const events = session.view([]).events;
+    // While n2 is down (after both crashes), in the run and in a branch made there.
+    const at = events.findIndex((event) => event.type === 'crash' && event.node === 'n2') + 3;
+    const recoveries = (path: Parameters<ScenarioSession['moment']>[0], index: number): string[] =>
+      session
+        .moment(path, index)
+        .choices.filter((choice) => choice.kind === 'recover')
+        .map((choice) => choice.id);
+    expect(recoveries([], at)).toEqual(['recover:n2']);
+    const choice = session.moment([], at).choices.find((candidate) => candidate.kind === 'timer');
+    if (choice === undefined) throw new Error(`no timer to fire at event ${at}`);
+    const path = [{ at, choice: choice.id }];
+    const last = session.view(path).events.length - 1;
+    const status = session.moment(path, last).snapshot.nodes.find((node) => node.id === 'n3')?.status;
+    expect(status).toBe('crashed');
+    expect(recoveries(path, last)).toEqual(['recover:n2']);
+  });
+
+  it('a node crashed by hand in a branch stays down in a branch of that branch: it may recover', async () => {
+    const scenarioPath = join(
+      fileURLToPath(new URL('../../', import.meta.url)),
+      'test',
+      'fixtures',
+      'raft-crash-for-good.ts',
+    );
+    const session = await ScenarioSession.open({ scenarioPath, params: [], seed: 1 });
+    const at =
+      session.view([]).events.findIndex((event) => event.type === 'crash' && event.node === 'n3') + 3;
+    const crashed = [{ at, choice: 'crash:n1' }];
+    const last = session.view(crashed).events.length - 1;
+    const timer = session.moment(crashed, last).choices.find((candidate) => candidate.kind === 'timer');
+    if (timer === undefined) throw new Error('no timer to fire at the end of the branch');
+    const further = [...crashed, { at: last, choice: timer.id }];
+    const end = session.view(further).events.length - 1;
+    const n1 = session.moment(further, end).snapshot.nodes.find((node) => node.id === 'n1')?.status;
+    expect(n1).toBe('down');
+    expect(session.moment(further, end).choices.map((choice) => choice.id)).toContain('recover:n1');
+  });
+});

@@ -180,7 +180,13 @@ export class ScenarioSession {
     const prefix = { header: trace.header, events: trace.events.slice(0, cut) };
     // Replayed as `--schedule` replays a trace, every fault where it happened: the prefix is the
     // parent's, event for event.
-    const { actions, choices, sendFates } = scriptFromTrace(prefix, where, undefined, { faults: true });
+    // A node crashed for good at the cut stays so (the prefix alone cannot tell it from a node
+    // that recovers later): a branch offers to recover only a node that is down.
+    const crashedForGood = now.nodes.filter((node) => node.status === 'crashed').map((node) => node.id);
+    const { actions, choices, sendFates } = scriptFromTrace(prefix, where, undefined, {
+      faults: true,
+      crashedForGood,
+    });
     return recordRun(
       this.prepared.config,
       {

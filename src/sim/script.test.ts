@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import retransmitScenario from '../../examples/retransmit.js';
 import twoGeneralsScenario from '../../examples/two-generals.js';
 import { check } from '../check/index.js';
 import type { ActorAction, ActorModelExtras, ActorState } from '../check/index.js';
 import type { Model } from '../check/index.js';
 import type { Path } from '../check/index.js';
 import { InputError } from '../core/index.js';
-import type { TraceHeader } from '../trace/index.js';
+import type { Trace, TraceHeader } from '../trace/index.js';
 import { checkScheduleFits, scriptFromTrace, type ScheduleTarget } from './script.js';
-import { ScriptStepError, simulate } from './simulator.js';
+import { ScriptStepError, simulate, type ScriptedAction, type SimulationConfig } from './simulator.js';
 
 describe('a model checker counterexample, replayed in the simulator', () => {
   it.each([1, 2, 3])(
@@ -130,5 +131,71 @@ describe('checkScheduleFits: the header of a schedule against the scenario it is
     expect(problem({ nodes: ['alice', 'bob', 'carol'] })).toBe(
       "out/s.jsonl:1: the schedule's nodes (alice, bob) are not the scenario's (alice, bob, carol)",
     );
+  });
+});
+
+describe('a crash for good, replayed with the faults', () => {
+  // Retransmit with a crash-recover of the receiver and, later, a crash for good of the sender.
+  const config = (): SimulationConfig => ({
+    ...retransmitScenario.build(retransmitScenario.params),
+    network: { delay: { kind: 'constant', ms: 5 } },
+    faults: [
+      { atMs: 1, fault: { kind: 'crash-recover', node: 'receiver', downMs: 2 } },
+      { atMs: 40, fault: { kind: 'crash', node: 'sender' } },
+    ],
+  });
+  const original = simulate(config(), { seed: 3, trace: true }).trace as Trace;
+  const crashes = original.events.filter((event) => event.type === 'crash');
+
+  it('stays crashed: the replay cannot recover the node, as the run could not', () => {
+    const { actions, sendFates, choices } = scriptFromTrace(original, 'run', undefined, { faults: true });
+    expect(actions.filter((action) => action.type === 'crash')).toEqual([
+      { type: 'crash', node: 'receiver', recoverAt: 3, atMs: 1 },
+      { type: 'crash', node: 'sender', forGood: true, atMs: 40 },
+    ]);
+    const replay = (extra: readonly ScriptedAction[]): unknown =>
+      simulate(config(), {
+        seed: 3,
+        script: [...actions, ...extra],
+        scriptSendFates: sendFates,
+        scriptChoices: choices,
+        trace: true,
+      });
+    expect((replay([]) as { trace: Trace }).trace.events).toEqual(original.events);
+    expect(() => replay([{ type: 'recover', node: 'sender' }])).toThrow('sender is not down to recover');
+  });
+
+  it('a trace cut short takes the crashed nodes from whoever cut it', () => {
+    expect(crashes).toHaveLength(2);
+    const { actions } = scriptFromTrace(original, 'cut', undefined, { faults: true, crashedForGood: [] });
+    expect(actions.filter((action) => action.type === 'crash' && action.forGood === true)).toEqual([]);
+    // Without faults (a checker's counterexample), a crash is one the schedule may recover.
+    const plain = scriptFromTrace(original, 'plain');
+    expect(plain.actions.filter((action) => action.type === 'crash' && action.forGood === true)).toEqual([]);
+  });
+});
+
+describe("a simulator run's faults are no steps in its replay either", () => {
+  it('a crash that breaks an invariant is judged at the next step, as in the run (here none: no violation)', () => {
+    // The receiver crashes for good after the ack: its state is gone, so "acknowledged only after
+    // m arrived" reads false, yet no handler runs after it, and the seeded run judges none.
+    const config = (): SimulationConfig => ({
+      ...retransmitScenario.build(retransmitScenario.params),
+      network: { delay: { kind: 'constant', ms: 5 } },
+      faults: [{ atMs: 60, fault: { kind: 'crash', node: 'receiver' } }],
+    });
+    const original = simulate(config(), { seed: 3, trace: true });
+    expect(original.failure).toBeUndefined();
+    const trace = original.trace as Trace;
+    const { actions, sendFates, choices } = scriptFromTrace(trace, 'run', undefined, { faults: true });
+    const replay = simulate(config(), {
+      seed: 3,
+      script: actions,
+      scriptSendFates: sendFates,
+      scriptChoices: choices,
+      trace: true,
+    });
+    expect(replay.failure).toBeUndefined();
+    expect(replay.trace?.events).toEqual(trace.events);
   });
 });

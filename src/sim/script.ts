@@ -59,11 +59,40 @@ export interface ScriptOptions {
    * liveness phase; a message a partition or a node that was down kept from arriving is
    * delivered into it (and dropped, as it was); a crash keeps its recovery time; a message a
    * simulator run lost or duplicated as it was sent gets that fate at its send, inside the
-   * sending step (`sendFates`); a run that ended later than its last step waits until then.
+   * sending step (`sendFates`); a crash for good stays one (`crashedForGood`); a run that
+   * ended later than its last step waits until then.
    * Replayed with `sendFates`, a simulator trace gives the same trace, event for event. The
    * explorer replays a branch's prefix so.
    */
   readonly faults?: boolean;
+  /**
+   * With `faults`: the nodes crashed for good at the trace's end (`crashed`, not `down`): the
+   * last crash of each is replayed as a `crash` fault's, never to recover. By default, those
+   * whose last crash has no recovery time and no recovery after it: a simulator run's crash
+   * faults. A trace cut from a longer run cannot tell a crash for good from one recovered later
+   * (or from a crash chosen by hand in the explorer): whoever cut it says (the explorer, from
+   * the run's state at the cut).
+   */
+  readonly crashedForGood?: readonly string[];
+}
+
+/** The index of each node's last crash event that is for good (`ScriptOptions.crashedForGood`). */
+function crashesForGood(trace: Trace, forGood: readonly string[] | undefined): ReadonlySet<number> {
+  const lastCrash = new Map<string, number>();
+  trace.events.forEach((event, index) => {
+    if (event.type === 'crash') lastCrash.set(event.node, index);
+    if (event.type === 'recover') lastCrash.delete(event.node);
+  });
+  const indices = new Set<number>();
+  for (const [node, index] of lastCrash) {
+    const crash = trace.events[index];
+    const chosen =
+      forGood === undefined
+        ? crash?.type === 'crash' && crash.recoverAt === undefined
+        : forGood.includes(node);
+    if (chosen) indices.add(index);
+  }
+  return indices;
 }
 
 /**
@@ -92,6 +121,7 @@ export function scriptFromTrace(
     stepSends.clear();
   };
   const faults = options.faults === true;
+  const forGood = faults ? crashesForGood(trace, options.crashedForGood) : new Set<number>();
   /** The message an event refers to, apart from the step that sent it. */
   const messageOf = (
     msg: string,
@@ -199,9 +229,12 @@ export function scriptFromTrace(
         return;
       case 'crash':
         push(
-          faults && event.recoverAt !== undefined
-            ? { type: 'crash', node: event.node, recoverAt: event.recoverAt }
-            : { type: 'crash', node: event.node },
+          {
+            type: 'crash',
+            node: event.node,
+            ...(faults && event.recoverAt !== undefined ? { recoverAt: event.recoverAt } : {}),
+            ...(forGood.has(index) ? { forGood: true } : {}),
+          },
           line,
         );
         stepStarts();

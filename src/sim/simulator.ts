@@ -218,8 +218,12 @@ export type ScriptedAction = (
       readonly msg?: string;
     }
   | { readonly type: 'timer'; readonly node: string; readonly name: string }
-  /** `recoverAt`: only recorded in the crash event (a replayed crash-recover fault); the recovery is its own action. */
-  | { readonly type: 'crash'; readonly node: string; readonly recoverAt?: number }
+  /**
+   * `recoverAt`: only recorded in the crash event (a replayed crash-recover fault); the recovery
+   * is its own action. `forGood`: a replayed `crash` fault: the node is `crashed`, never to
+   * recover (else it is `down`, and a `recover` may restart it).
+   */
+  | { readonly type: 'crash'; readonly node: string; readonly recoverAt?: number; readonly forGood?: boolean }
   | { readonly type: 'recover'; readonly node: string }
   /** The simulator's partition fault, over the fault targets; it lasts until a `heal`. */
   | { readonly type: 'partition'; readonly shape: PartitionShape }
@@ -600,6 +604,8 @@ class Simulation implements StepEnvironment {
     | undefined;
   /** Scripted runs only: the action being carried out (-1: the boots), and its sends so far per link. */
   private scriptAction = -1;
+  /** Handlers run so far (boots included): whether a scripted action was a step, as a seeded run counts them. */
+  private handlersRun = 0;
   private scriptActionSends = new Map<string, number>();
   /**
    * Scripted runs only: every (sender, receiver, content) ever sent, which the network may
@@ -852,6 +858,7 @@ class Simulation implements StepEnvironment {
       this.time = action.atMs ?? done + 1;
       this.scriptAction = index;
       this.scriptActionSends.clear();
+      const handlersBefore = this.handlersRun;
       const impossible = this.scriptStepWithChoices(action) ?? this.scriptChoiceProblem;
       if (impossible !== undefined) {
         // In a strict replay, a scripted choice that does not fit is never skipped: the schedule
@@ -862,6 +869,14 @@ class Simulation implements StepEnvironment {
       done++;
       // Time passing is no step: nothing changed to judge (a seeded run judges after steps).
       if (action.type === 'wait') return;
+      // Nor is a simulator run's fault, or a delivery dropped into a partition: a seeded run
+      // judges after a handler ran, so its replay (timed actions) does too, and records its
+      // violations where the run did. A checker judges after each of its steps: so does the
+      // replay of its counterexample.
+      if (action.atMs !== undefined && this.handlersRun === handlersBefore) {
+        this.options.observe?.(this.moment);
+        return;
+      }
       // A loss runs no handler: it is the network's decision, not a step (as in a seeded run).
       if (action.type !== 'drop') this.stats.steps++;
       this.checkProperties();
@@ -975,7 +990,7 @@ class Simulation implements StepEnvironment {
         const slot = this.slotById.get(action.node);
         if (slot === undefined) return `${action.node} is not a node of this system`;
         if (slot.status !== 'up') return `${action.node} is not up to crash`;
-        slot.status = 'down';
+        slot.status = action.forGood === true ? 'crashed' : 'down';
         this.stats.faults++;
         slot.context = undefined;
         slot.timers.clear();
@@ -1206,6 +1221,7 @@ class Simulation implements StepEnvironment {
       watch[2] = (watch[2] as number) + 1;
     }
     this.running = slot;
+    this.handlersRun++;
   }
 
   /** Carries out what the step asked for, or records its fault. `input`: the message or timer data. */

@@ -481,3 +481,94 @@ describe('fairlink sim --schedule: a schedule that does not fit the scenario is 
     expect(run.code).toBe(2);
   });
 });
+
+describe('fairlink sim --schedule: a simulator trace replays with every fault where it happened', () => {
+  const example = (name: string): string => join(repositoryRoot, 'examples', name);
+  /** A small Raft KV under its default faults: loss, duplication, partitions, crashes, pauses, clogs, clocks. */
+  const raftKv = [
+    example('raft-kv.ts'),
+    '--param',
+    'servers=3',
+    '--param',
+    'clients=2',
+    '--param',
+    'operations=8',
+  ];
+
+  /** Runs `scenario` with `seed`, replays its trace as a schedule; returns both traces and the replay's run. */
+  async function roundTrip(
+    scenario: readonly string[],
+    seed: number,
+  ): Promise<{ original: string; replayed: string; run: CliRun; replay: CliRun }> {
+    const cwd = scratchFolder();
+    const run = await runFairlink(
+      ['sim', ...scenario, '--seed', `${seed}`, '--no-shrink', '--trace', 'a.jsonl'],
+      {
+        cwd,
+      },
+    );
+    expect(run.stderr).toBe('');
+    const replay = await runFairlink(['sim', ...scenario, '--schedule', 'a.jsonl', '--trace', 'b.jsonl'], {
+      cwd,
+    });
+    expect(replay.stderr).toBe('');
+    return {
+      original: readFileSync(join(cwd, 'a.jsonl'), 'utf8'),
+      replayed: readFileSync(join(cwd, 'b.jsonl'), 'utf8'),
+      run,
+      replay,
+    };
+  }
+
+  it('raft-kv over a few seeds: the replay writes the same trace, header included', async () => {
+    const kinds = new Set<string>();
+    for (const seed of [1, 2, 3]) {
+      const { original, replayed, replay } = await roundTrip(raftKv, seed);
+      expect(replay.code).toBe(0);
+      // Byte for byte: the header's event count too (a replay without the faults records fewer).
+      expect(replayed).toBe(original);
+      for (const line of original.trimEnd().split('\n').slice(1)) {
+        const event = JSON.parse(line) as { type: string; reason?: string };
+        kinds.add(event.reason === undefined ? event.type : `${event.type} ${event.reason}`);
+      }
+    }
+    // The seeds do exercise the faults the replay must put back.
+    expect([...kinds]).toEqual(
+      expect.arrayContaining([
+        'drop loss',
+        'duplicate',
+        'partition',
+        'heal',
+        'crash',
+        'recover',
+        'pause',
+        'resume',
+      ]),
+    );
+  });
+
+  it('retransmit over a few seeds (losses at send): the same trace', async () => {
+    for (const seed of [1, 3, 5]) {
+      const { original, replayed } = await roundTrip([example('retransmit.ts')], seed);
+      expect(original).toContain('"reason":"loss"');
+      expect(replayed).toBe(original);
+    }
+  });
+
+  it("a failing run's own trace (pauses and clogs) replays to the same violation and trace", async () => {
+    const cwd = scratchFolder();
+    const scenario = fixture('in-order.ts');
+    const run = await runFairlink(['sim', scenario, '--seeds', '1..30', '--no-shrink'], { cwd });
+    expect(run.code).toBe(1);
+    const seed = /^FAIL in-order: seed (\d+): /.exec(run.stdout)?.[1];
+    const original = `out/in-order-seed${seed}.trace.jsonl`;
+    const replay = await runFairlink(['sim', scenario, '--schedule', original, '--trace', 'again.jsonl'], {
+      cwd,
+    });
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(
+      /^FAIL in-order: the scripted replay of \d+ steps violates 'arrives in order'/,
+    );
+    expect(readFileSync(join(cwd, 'again.jsonl'), 'utf8')).toBe(readFileSync(join(cwd, original), 'utf8'));
+  });
+});
