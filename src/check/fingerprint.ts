@@ -217,14 +217,6 @@ export function entryHigh(keyHigh: number, valueHigh: number): number {
 }
 
 /**
- * The tags (core/plain-kind.ts) of an object literal, a `Set` and a `Map`, as constants for the
- * interner (intern.ts), which does not look tags up by kind yet.
- */
-export const UNORDERED_OBJECT = tagOf(objectKind({}));
-export const UNORDERED_SET = tagOf(objectKind(new Set()));
-export const UNORDERED_MAP = tagOf(objectKind(new Map()));
-
-/**
  * Finishes an unordered container (a Record, Bag or Table) of the kind tagged `tag` from the
  * sums of its entries' lanes; leaves the high lane in {@link hashLaneHigh} and returns the low lane.
  */
@@ -232,10 +224,6 @@ export function finishUnordered(tag: number, sumLow: number, sumHigh: number, si
   hashLaneHigh = finalB(roundB(roundB(tag, sumHigh), size));
   return finalA(roundA(roundA(tag, sumLow), size));
 }
-
-/** Seeds of an array's lanes (the interner's constants, as {@link UNORDERED_OBJECT}). */
-export const ARRAY_SEED_A = tagOf(objectKind([]));
-export const ARRAY_SEED_B = orderedSeedHigh(ARRAY_SEED_A);
 
 /** Feeds one element's lane into an array's running low lane. */
 export function arrayStepLow(running: number, elementLow: number): number {

@@ -33,8 +33,6 @@
  * @module
  */
 import {
-  ARRAY_SEED_A,
-  ARRAY_SEED_B,
   arrayStepHigh,
   arrayStepLow,
   containerHash,
@@ -44,13 +42,20 @@ import {
   finishUnordered,
   hashLaneHigh,
   hashValue,
+  orderedSeedHigh,
   stringHash,
-  UNORDERED_MAP,
-  UNORDERED_OBJECT,
-  UNORDERED_SET,
 } from './fingerprint.js';
 import { clonePlain, setEntry } from '../core/index.js';
-import { objectKind, PlainKind } from '../core/index.js';
+import {
+  describePlainKind,
+  layoutOf,
+  objectKind,
+  type PlainKind,
+  PlainLayout,
+  plainKind,
+  tagOf,
+  unhandledLayout,
+} from '../core/index.js';
 
 const INITIAL_PARTS = 1 << 10;
 const INITIAL_SLOTS = 1 << 12;
@@ -60,6 +65,8 @@ const MEMO_BITS = 16;
 const MEMO_SLOTS = 1 << MEMO_BITS;
 /** No shape: the part is not an object. */
 export const NO_SHAPE = -1;
+/** The kind of every leaf part but byte strings (a string, a number...): an Atom. */
+export const LEAF_KIND = plainKind(null);
 
 /**
  * The kind of a non-null object as a part (`PlainKind`, which decides its hash formula, its
@@ -67,13 +74,14 @@ export const NO_SHAPE = -1;
  */
 export function partKindOf(v: object): PlainKind {
   const kind = objectKind(v);
-  if (kind === PlainKind.NotPlain) containerHash(v); // throws: a class instance
+  if (layoutOf(kind) === PlainLayout.Foreign) containerHash(v); // throws: a class instance
   return kind;
 }
 
 /** The property names of an object part, in order, with their hashes. */
 export interface Shape {
-  readonly kind: PlainKind.Object | PlainKind.NullObject;
+  /** A kind whose layout is Record: which prototype the object is rebuilt with. */
+  readonly kind: PlainKind;
   readonly keys: readonly string[];
   readonly keyLow: Int32Array;
   readonly keyHigh: Int32Array;
@@ -207,7 +215,7 @@ export class Interner {
     if (base >= 0 && this.values[base] === v) return base;
     if (typeof v !== 'object' || v === null) return this.#leaf(v);
     const kind = partKindOf(v);
-    if (kind === PlainKind.Bytes) return this.#bytes(v as Uint8Array);
+    if (layoutOf(kind) === PlainLayout.Blob) return this.#bytes(v, kind);
     // Each nesting level has its own base record: interning the children reuses the next ones.
     const depth = this.#depth++;
     const against = this.#bases[depth] ?? this.#newBase();
@@ -327,10 +335,12 @@ export class Interner {
     const low = this.low;
     const high = this.high;
     const known = shape === NO_SHAPE ? undefined : this.shapes[shape];
-    let a = kind === PlainKind.Array ? ARRAY_SEED_A : 0;
-    let b = kind === PlainKind.Array ? ARRAY_SEED_B : 0;
+    const layout = layoutOf(kind);
+    const tag = tagOf(kind);
+    let a = layout === PlainLayout.List ? tag : 0;
+    let b = layout === PlainLayout.List ? orderedSeedHigh(tag) : 0;
     for (let k = 0; k < n; k++) {
-      if (kind === PlainKind.Map) {
+      if (layout === PlainLayout.Table) {
         const keyId = ids[2 * k] ?? 0;
         const id = ids[2 * k + 1] ?? 0;
         scratch.push(id, undefined, keyId, 0, 0);
@@ -345,7 +355,7 @@ export class Interner {
         b = (b + entryHigh(known.keyHigh[k] ?? 0, high[id] ?? 0)) | 0;
       } else {
         scratch.push(id, undefined, 0, 0, 0);
-        if (kind === PlainKind.Array) {
+        if (layout === PlainLayout.List) {
           a = arrayStepLow(a, low[id] ?? 0);
           b = arrayStepHigh(b, high[id] ?? 0);
         } else {
@@ -354,18 +364,13 @@ export class Interner {
         }
       }
     }
-    if (kind === PlainKind.Array) {
+    if (layout === PlainLayout.List) {
       this.#low = finishArray(a, b, n);
       this.#high = hashLaneHigh;
       this.#sumLow = 0;
       this.#sumHigh = 0;
     } else {
-      this.#sums(
-        kind === PlainKind.Set ? UNORDERED_SET : kind === PlainKind.Map ? UNORDERED_MAP : UNORDERED_OBJECT,
-        a,
-        b,
-        n,
-      );
+      this.#sums(tag, a, b, n);
     }
     this.#shape = shape;
     const empty = this.#bases[0] ?? this.#newBase();
@@ -388,8 +393,9 @@ export class Interner {
     const start = scratch.length;
     const { ids, first, count } = base;
     const values = this.values;
-    switch (kind) {
-      case PlainKind.Array: {
+    const layout = layoutOf(kind);
+    switch (layout) {
+      case PlainLayout.List: {
         const array = v as readonly unknown[];
         if (array.length !== count) return false;
         for (let i = 0; i < count; i++) {
@@ -399,7 +405,7 @@ export class Interner {
         }
         return true;
       }
-      case PlainKind.Set: {
+      case PlainLayout.Bag: {
         const set = v as ReadonlySet<unknown>;
         if (set.size !== count) return false;
         let c = 0;
@@ -410,7 +416,7 @@ export class Interner {
         }
         return true;
       }
-      case PlainKind.Map: {
+      case PlainLayout.Table: {
         const map = v as ReadonlyMap<unknown, unknown>;
         if (map.size !== count) return false;
         let at = first;
@@ -427,7 +433,7 @@ export class Interner {
         }
         return true;
       }
-      default: {
+      case PlainLayout.Record: {
         const keys = (this.shapes[base.shape] as Shape).keys;
         const object = v as Record<string, unknown>;
         let c = 0;
@@ -446,6 +452,12 @@ export class Interner {
         scratch.length = start;
         return false;
       }
+      case PlainLayout.Atom:
+      case PlainLayout.Blob:
+      case PlainLayout.Foreign:
+        return notAContainer(layout);
+      default:
+        return unhandledLayout(layout);
     }
   }
 
@@ -471,9 +483,11 @@ export class Interner {
     const { ids, first, count } = base;
     const low = this.low;
     const high = this.high;
-    if (kind === PlainKind.Array) {
-      let a = ARRAY_SEED_A;
-      let b = ARRAY_SEED_B;
+    const layout = layoutOf(kind);
+    const tag = tagOf(kind);
+    if (layout === PlainLayout.List) {
+      let a = tag;
+      let b = orderedSeedHigh(tag);
       let e = start;
       for (let i = 0; i < count; i++) {
         const id = e < end && scratch.editAt[e] === i ? (scratch.id[e++] ?? 0) : (ids[first + i] ?? 0);
@@ -488,12 +502,11 @@ export class Interner {
     }
     let sumA = base.sumLow;
     let sumB = base.sumHigh;
-    const shape =
-      kind === PlainKind.Map || kind === PlainKind.Set ? undefined : (this.shapes[base.shape] as Shape);
+    const shape = layout === PlainLayout.Record ? (this.shapes[base.shape] as Shape) : undefined;
     for (let e = start; e < end; e++) {
       const position = scratch.editAt[e] ?? 0;
       const id = scratch.id[e] ?? 0;
-      if (kind === PlainKind.Set) {
+      if (layout === PlainLayout.Bag) {
         const was = ids[first + position] ?? 0;
         sumA = (sumA - (low[was] ?? 0) + (low[id] ?? 0)) | 0;
         sumB = (sumB - (high[was] ?? 0) + (high[id] ?? 0)) | 0;
@@ -515,9 +528,7 @@ export class Interner {
       sumA = (sumA - entryLow(keyLow, low[was] ?? 0) + entryLow(keyLow, low[id] ?? 0)) | 0;
       sumB = (sumB - entryHigh(keyHigh, high[was] ?? 0) + entryHigh(keyHigh, high[id] ?? 0)) | 0;
     }
-    const unordered =
-      kind === PlainKind.Set ? UNORDERED_SET : kind === PlainKind.Map ? UNORDERED_MAP : UNORDERED_OBJECT;
-    this.#low = finishUnordered(unordered, sumA, sumB, count);
+    this.#low = finishUnordered(tag, sumA, sumB, count);
     this.#high = hashLaneHigh;
     this.#sumLow = sumA;
     this.#sumHigh = sumB;
@@ -530,33 +541,35 @@ export class Interner {
    */
   #collectAll(v: object, kind: PlainKind, base: Base): void {
     // Every result field is set after the children are interned, which set them too.
-    switch (kind) {
-      case PlainKind.Array:
-        this.#arrayChildren(v as readonly unknown[], base);
+    const layout = layoutOf(kind);
+    switch (layout) {
+      case PlainLayout.List:
+        this.#arrayChildren(v as readonly unknown[], tagOf(kind), base);
         this.#shape = NO_SHAPE;
         break;
-      case PlainKind.Set:
-        this.#setChildren(v as ReadonlySet<unknown>, base);
+      case PlainLayout.Bag:
+        this.#setChildren(v as ReadonlySet<unknown>, tagOf(kind), base);
         this.#shape = NO_SHAPE;
         break;
-      case PlainKind.Map:
-        this.#mapChildren(v as ReadonlyMap<unknown, unknown>, base);
+      case PlainLayout.Table:
+        this.#mapChildren(v as ReadonlyMap<unknown, unknown>, tagOf(kind), base);
         this.#shape = NO_SHAPE;
+        break;
+      case PlainLayout.Record:
+        this.#objectChildren(v as Record<string, unknown>, kind, base);
+        break;
+      case PlainLayout.Atom:
+      case PlainLayout.Blob:
+      case PlainLayout.Foreign:
+        notAContainer(layout);
         break;
       default:
-        this.#objectChildren(
-          v as Record<string, unknown>,
-          kind as PlainKind.Object | PlainKind.NullObject,
-          base,
-        );
+        unhandledLayout(layout);
     }
   }
 
-  #objectChildren(
-    v: Record<string, unknown>,
-    kind: PlainKind.Object | PlainKind.NullObject,
-    base: Base,
-  ): void {
+  /** The children of a record of `kind`. */
+  #objectChildren(v: Record<string, unknown>, kind: PlainKind, base: Base): void {
     const scratch = this.scratch;
     const start = scratch.length;
     const { ids, first, count } = base;
@@ -593,15 +606,16 @@ export class Interner {
     }
     const n = scratch.length - start;
     this.#shape = this.#shapeOf(kind, start, n, base.shape);
-    this.#sums(UNORDERED_OBJECT, sumA, sumB, n);
+    this.#sums(tagOf(kind), sumA, sumB, n);
   }
 
-  #arrayChildren(v: readonly unknown[], base: Base): void {
+  /** The elements of a list whose kind has tag `tag`. */
+  #arrayChildren(v: readonly unknown[], tag: number, base: Base): void {
     const scratch = this.scratch;
     const { ids, first, count } = base;
     let c = 0;
-    let a = ARRAY_SEED_A;
-    let b = ARRAY_SEED_B;
+    let a = tag;
+    let b = orderedSeedHigh(tag);
     const n = v.length;
     for (let i = 0; i < n; i++) {
       const id = this.#matched(v[i], ids, first, c, count);
@@ -616,7 +630,7 @@ export class Interner {
     this.#sumHigh = 0;
   }
 
-  #setChildren(v: ReadonlySet<unknown>, base: Base): void {
+  #setChildren(v: ReadonlySet<unknown>, tag: number, base: Base): void {
     const scratch = this.scratch;
     const { ids, first, count } = base;
     let c = 0;
@@ -629,7 +643,7 @@ export class Interner {
       sumB = (sumB + (this.high[id] ?? 0)) | 0;
       scratch.push(id, undefined, 0, 0, 0);
     }
-    this.#sums(UNORDERED_SET, sumA, sumB, v.size);
+    this.#sums(tag, sumA, sumB, v.size);
   }
 
   /** An element matched against the base's child `c` (or the one after): its id. */
@@ -654,7 +668,7 @@ export class Interner {
     return this.intern(element, -1);
   }
 
-  #mapChildren(v: ReadonlyMap<unknown, unknown>, base: Base): void {
+  #mapChildren(v: ReadonlyMap<unknown, unknown>, tag: number, base: Base): void {
     const scratch = this.scratch;
     const { ids, first, count } = base;
     const values = this.values;
@@ -675,19 +689,19 @@ export class Interner {
       sumA = (sumA + entryLow(this.low[keyId] ?? 0, this.low[id] ?? 0)) | 0;
       sumB = (sumB + entryHigh(this.high[keyId] ?? 0, this.high[id] ?? 0)) | 0;
     }
-    this.#sums(UNORDERED_MAP, sumA, sumB, v.size);
+    this.#sums(tag, sumA, sumB, v.size);
   }
 
-  /** `kind` is one of the unordered tags: UNORDERED_OBJECT, UNORDERED_SET or UNORDERED_MAP. */
-  #sums(kind: number, a: number, b: number, n: number) {
-    this.#low = finishUnordered(kind, a, b, n);
+  /** Finishes an unordered container whose kind has tag `tag` from its entries' sums. */
+  #sums(tag: number, a: number, b: number, n: number) {
+    this.#low = finishUnordered(tag, a, b, n);
     this.#high = hashLaneHigh;
     this.#sumLow = a;
     this.#sumHigh = b;
   }
 
   /** The shape of an object of `kind` with the `n` keys on the scratch from `start`. */
-  #shapeOf(kind: PlainKind.Object | PlainKind.NullObject, start: number, n: number, likely: number): number {
+  #shapeOf(kind: PlainKind, start: number, n: number, likely: number): number {
     const scratch = this.scratch;
     const candidate = likely === NO_SHAPE ? undefined : this.shapes[likely];
     if (candidate?.kind === kind && candidate.keys.length === n) {
@@ -724,12 +738,15 @@ export class Interner {
     const known = this.#leaves.get(v);
     if (known !== undefined) return known;
     const low = hashValue(v); // throws for functions and symbols
-    const id = this.#newPart(PlainKind.Primitive, v, low, hashLaneHigh, 0, 0, NO_SHAPE);
+    const id = this.#newPart(LEAF_KIND, v, low, hashLaneHigh, 0, 0, NO_SHAPE);
     this.#leaves.set(v, id);
     return id;
   }
 
-  #bytes(v: Uint8Array): number {
+  /** A byte string, a Blob of `kind`: a leaf, found by content. */
+  #bytes(v: object, kind: PlainKind): number {
+    const description = describePlainKind(kind);
+    const bytes = description.bytes(v);
     const low = containerHash(v);
     const high = hashLaneHigh;
     const index = this.#index;
@@ -738,12 +755,15 @@ export class Interner {
       const stored = index[i] ?? 0;
       if (stored === 0) break;
       const id = stored - 1;
-      if (this.low[id] === low && this.high[id] === high && this.kind[id] === PlainKind.Bytes) {
-        const other = this.values[id] as Uint8Array;
-        if (other.length === v.length && other.every((byte, j) => byte === v[j])) return id;
+      if (this.low[id] === low && this.high[id] === high && this.kind[id] === kind) {
+        const other = description.bytes(this.values[id] as object);
+        if (other.length === bytes.length && other.every((byte, j) => byte === bytes[j])) return id;
       }
     }
-    const id = this.#newPart(PlainKind.Bytes, new Uint8Array(v), low, high, 0, 0, NO_SHAPE);
+    // The representative is a copy: the model may not edit it, but the state it came from may.
+    const copy = description.create(bytes.length);
+    description.bytes(copy).set(bytes);
+    const id = this.#newPart(kind, copy, low, high, 0, 0, NO_SHAPE);
     this.#addToIndex(id);
     return id;
   }
@@ -759,7 +779,7 @@ export class Interner {
     const high = this.#high;
     const n = edited ? base.count : scratch.length - start;
     const shape = edited ? base.shape : this.#shape;
-    const width = kind === PlainKind.Map ? 2 : 1;
+    const width = partWidth(kind);
     const order = this.#orderOf(start, base, edited, width);
     const index = this.#index;
     const mask = index.length - 1;
@@ -927,9 +947,9 @@ export class Interner {
       if (kept[id] === 1) return;
       kept[id] = 1;
       const kind = this.kind[id] as PlainKind;
-      if (kind === PlainKind.Primitive || kind === PlainKind.Bytes) return;
+      if (isLeaf(kind)) return;
       const first = this.first[id] ?? 0;
-      const end = first + (kind === PlainKind.Map ? 2 : 1) * (this.count[id] ?? 0);
+      const end = first + partWidth(kind) * (this.count[id] ?? 0);
       for (let s = first; s < end; s++) keep(this.slots[s] ?? 0);
     };
     live(keep);
@@ -954,13 +974,13 @@ export class Interner {
       this.order[to] = this.order[id] ?? 0;
       this.sumLow[to] = this.sumLow[id] ?? 0;
       this.sumHigh[to] = this.sumHigh[id] ?? 0;
-      if (kind === PlainKind.Primitive) {
+      if (layoutOf(kind) === PlainLayout.Atom) {
         this.#leaves.set(this.values[id], to);
         this.first[to] = 0;
         continue;
       }
       const first = this.first[id] ?? 0;
-      const end = first + (kind === PlainKind.Map ? 2 : 1) * (this.count[id] ?? 0);
+      const end = first + partWidth(kind) * (this.count[id] ?? 0);
       this.first[to] = slotsUsed;
       // The order hash chains child ids, which changed.
       let order = this.count[to] ?? 0;
@@ -969,14 +989,16 @@ export class Interner {
         slots[slotsUsed++] = child;
         order = orderStep(order, child);
       }
-      this.order[to] = kind === PlainKind.Bytes ? 0 : finishOrder(order);
+      this.order[to] = layoutOf(kind) === PlainLayout.Blob ? 0 : finishOrder(order);
     }
     this.values = values;
     this.slots = slots;
     this.#slotsUsed = slotsUsed;
     this.#parts = next;
     this.#index.fill(0);
-    for (let id = 0; id < next; id++) if (this.kind[id] !== PlainKind.Primitive) this.#addToIndex(id);
+    for (let id = 0; id < next; id++) {
+      if (layoutOf(this.kind[id] as PlainKind) !== PlainLayout.Atom) this.#addToIndex(id);
+    }
     this.#memo.fill(-1);
     return remap;
   }
@@ -1018,14 +1040,18 @@ export function buildContainer(
   n: number,
   shape: Shape | undefined,
 ): unknown {
-  switch (kind) {
-    case PlainKind.Array: {
-      const array: unknown[] = [];
+  const description = describePlainKind(kind);
+  const layout = description.layout;
+  switch (layout) {
+    case PlainLayout.List: {
+      // Filled by pushing, not through `create(n)`'s holes: V8 then keeps the array packed,
+      // which every read of the representative (each state the search expands) is faster for.
+      const array = description.create(0) as unknown[];
       for (let k = 0; k < n; k++) array.push(values[ids[first + k] ?? 0]);
       return array;
     }
-    case PlainKind.Set: {
-      const set = new Set<unknown>();
+    case PlainLayout.Bag: {
+      const set = description.create(n) as Set<unknown>;
       for (let k = 0; k < n; k++) {
         // Two equal objects that were distinct elements share a representative: the second
         // is a copy, or the set would lose it.
@@ -1034,25 +1060,42 @@ export function buildContainer(
       }
       return set;
     }
-    case PlainKind.Map: {
-      const map = new Map<unknown, unknown>();
+    case PlainLayout.Table: {
+      const map = description.create(n) as Map<unknown, unknown>;
       for (let k = 0; k < n; k++) {
         const key = values[ids[first + 2 * k] ?? 0];
         map.set(map.has(key) ? clonePlain(key) : key, values[ids[first + 2 * k + 1] ?? 0]);
       }
       return map;
     }
-    default: {
-      const object = kind === PlainKind.NullObject ? nullObject() : {};
+    case PlainLayout.Record: {
+      const object = description.create(n) as Record<string, unknown>;
       const keys = shape?.keys ?? [];
       for (let k = 0; k < n; k++) setEntry(object, keys[k] as string, values[ids[first + k] ?? 0]);
       return object;
     }
+    case PlainLayout.Atom:
+    case PlainLayout.Blob:
+    case PlainLayout.Foreign:
+      return notAContainer(layout);
+    default:
+      return unhandledLayout(layout);
   }
 }
 
-function nullObject(): Record<string, unknown> {
-  return Object.create(null) as Record<string, unknown>;
+/** Whether a part of `kind` is a leaf (an atom or a byte string): no children in the slots. */
+export function isLeaf(kind: PlainKind): boolean {
+  const layout = layoutOf(kind);
+  return layout === PlainLayout.Atom || layout === PlainLayout.Blob;
+}
+
+/** Slots per child of a part of `kind`: two per entry of a Table (key, value), else one. */
+export function partWidth(kind: PlainKind): 1 | 2 {
+  return layoutOf(kind) === PlainLayout.Table ? 2 : 1;
+}
+
+function notAContainer(layout: PlainLayout): never {
+  throw new Error(`interner: a part of layout ${layout} has no children`);
 }
 
 /** Where `Interner.#matched` left the base's cursor (a second return value). */

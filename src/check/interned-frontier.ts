@@ -15,8 +15,18 @@
 import { Decoder } from './codec.js';
 import { entryHigh, entryLow } from './fingerprint.js';
 import type { Frontier } from './frontier.js';
-import { type Base, buildContainer, emptyBase, Interner, NO_SHAPE, partKindOf } from './intern.js';
-import { PlainKind } from '../core/index.js';
+import {
+  type Base,
+  buildContainer,
+  emptyBase,
+  Interner,
+  isLeaf,
+  LEAF_KIND,
+  NO_SHAPE,
+  partKindOf,
+  partWidth,
+} from './intern.js';
+import { layoutOf, type PlainKind, PlainLayout } from '../core/index.js';
 import type { PartDefinitions, PartExporter, PartImporter } from './part-transfer.js';
 import type { StateFingerprinter } from './symmetry.js';
 
@@ -53,7 +63,7 @@ export function forEachEntry(
     const code = chunk[at + 2] ?? 0;
     const n = chunk[at + 3] ?? 0;
     const first = at + HEADER;
-    const last = first + (code === kindCode(PlainKind.Map) ? 2 * n : n);
+    const last = first + (code >= 0 ? n : partWidth(kindOfCode(code)) * n);
     each(at, first, last);
     at = last;
   }
@@ -65,6 +75,11 @@ export function forEachEntry(
  */
 function kindCode(kind: PlainKind): number {
   return -1 - kind;
+}
+
+/** The kind of a negative {@link kindCode}. */
+function kindOfCode(code: number): PlainKind {
+  return -1 - code;
 }
 
 /**
@@ -90,7 +105,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
   /** The last state hashed and its root code; its children are on the interner's scratch. */
   #hashed: unknown = NONE;
   #hashedCode = 0;
-  #hashedKind: PlainKind = PlainKind.Primitive;
+  #hashedKind: PlainKind = LEAF_KIND;
   /** Whether the scratch holds the edits of the base's children rather than all children. */
   #hashedEdited = false;
 
@@ -101,13 +116,14 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
     scratch.length = 0;
     this.#hashed = NONE;
     this.#hashedEdited = false;
-    if (typeof state !== 'object' || state === null || partKindOf(state) === PlainKind.Bytes) {
+    // A leaf root (a byte string too) is stored as one part, read back as an atom.
+    if (typeof state !== 'object' || state === null || isLeaf(partKindOf(state))) {
       const id = interner.intern(state, -1);
       scratch.push(id, undefined, 0, 0, 0);
       this.low = interner.low[id] ?? 0;
       this.high = interner.high[id] ?? 0;
-      this.#hashedKind = PlainKind.Primitive;
-      this.#hashedCode = kindCode(PlainKind.Primitive);
+      this.#hashedKind = LEAF_KIND;
+      this.#hashedCode = kindCode(LEAF_KIND);
     } else {
       const kind = partKindOf(state);
       const base = this.#rootKind === kind ? this.#root : this.#noBase;
@@ -116,8 +132,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
       this.#hashedKind = kind;
       this.#hashedEdited = interner.edited;
       if (interner.edited) this.#hashedCode = this.#rootCode;
-      else if (kind === PlainKind.Object || kind === PlainKind.NullObject)
-        this.#hashedCode = interner.lastShape;
+      else if (layoutOf(kind) === PlainLayout.Record) this.#hashedCode = interner.lastShape;
       else this.#hashedCode = kindCode(kind);
     }
     this.#hashed = state;
@@ -130,7 +145,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
   entryWidth(state: State): number {
     if (state !== this.#hashed) this.hash(state);
     const n = this.#hashedEdited ? this.#root.count : this.interner.scratch.length;
-    return HEADER + (this.#hashedKind === PlainKind.Map ? 2 * n : n);
+    return HEADER + partWidth(this.#hashedKind) * n;
   }
 
   /**
@@ -143,7 +158,7 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
     const scratch = this.interner.scratch;
     const edited = this.#hashedEdited;
     const root = this.#root;
-    const isMap = this.#hashedKind === PlainKind.Map;
+    const isMap = partWidth(this.#hashedKind) === 2;
     const n = edited ? root.count : scratch.length;
     entry[at++] = index;
     entry[at++] = depth;
@@ -179,10 +194,11 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
     const first = at + 2;
     const interner = this.interner;
     const shape = code >= 0 ? interner.shapes[code] : undefined;
-    const kind: PlainKind = shape?.kind ?? -1 - code;
-    const width = kind === PlainKind.Map ? 2 : 1;
+    const kind: PlainKind = shape?.kind ?? kindOfCode(code);
+    const layout = layoutOf(kind);
+    const width = partWidth(kind);
     this.readEnd = first + width * n;
-    if (kind === PlainKind.Primitive) {
+    if (layout === PlainLayout.Atom) {
       this.clearBase();
       return interner.values[entry[first] ?? 0] as State;
     }
@@ -201,11 +217,11 @@ export class PartFingerprinter<State> implements StateFingerprinter<State> {
       if (shape !== undefined) {
         sumLow = (sumLow + entryLow(shape.keyLow[k] ?? 0, low[id] ?? 0)) | 0;
         sumHigh = (sumHigh + entryHigh(shape.keyHigh[k] ?? 0, high[id] ?? 0)) | 0;
-      } else if (kind === PlainKind.Map) {
+      } else if (layout === PlainLayout.Table) {
         const keyId = entry[first + 2 * k] ?? 0;
         sumLow = (sumLow + entryLow(low[keyId] ?? 0, low[id] ?? 0)) | 0;
         sumHigh = (sumHigh + entryHigh(high[keyId] ?? 0, high[id] ?? 0)) | 0;
-      } else if (kind === PlainKind.Set) {
+      } else if (layout === PlainLayout.Bag) {
         sumLow = (sumLow + (low[id] ?? 0)) | 0;
         sumHigh = (sumHigh + (high[id] ?? 0)) | 0;
       }

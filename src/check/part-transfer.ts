@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { type Interner, NO_SHAPE, type Shape } from './intern.js';
-import { PlainKind } from '../core/index.js';
+import { type Interner, isLeaf, NO_SHAPE, partWidth, type Shape } from './intern.js';
+import { layoutOf, type PlainKind, PlainLayout } from '../core/index.js';
 import { forEachEntry } from './interned-frontier.js';
 
 /** An object shape, for a worker that has not seen it. */
@@ -82,14 +82,14 @@ export class PartExporter {
       const kind = interner.kind[id] as PlainKind;
       const n = interner.count[id] ?? 0;
       const first = interner.first[id] ?? 0;
-      const width = kind === PlainKind.Map ? 2 : 1;
-      const children = kind === PlainKind.Primitive || kind === PlainKind.Bytes ? 0 : width * n;
+      const leaf = isLeaf(kind);
+      const children = leaf ? 0 : partWidth(kind) * n;
       for (let s = first; s < first + children; s++) sendPart(interner.slots[s] ?? 0);
       let extra = NO_SHAPE;
-      if (kind === PlainKind.Primitive || kind === PlainKind.Bytes) {
+      if (leaf) {
         extra = leaves.length;
         leaves.push(interner.values[id]);
-      } else if (kind === PlainKind.Object || kind === PlainKind.NullObject) {
+      } else if (layoutOf(kind) === PlainLayout.Record) {
         extra = interner.shape[id] ?? NO_SHAPE;
         sendShape(extra);
       }
@@ -135,10 +135,10 @@ export class PartImporter {
       const extra = records[at + 3] ?? 0;
       at += 4;
       let local: number;
-      if (kind === PlainKind.Primitive || kind === PlainKind.Bytes) {
+      if (isLeaf(kind)) {
         local = interner.intern(definitions.leaves[extra], -1);
       } else {
-        const width = kind === PlainKind.Map ? 2 : 1;
+        const width = partWidth(kind);
         if (scratch.length < width * n) scratch = new Int32Array(2 * width * n);
         for (let k = 0; k < width * n; k++) scratch[k] = localId(table, records[at + k] ?? 0, peer);
         at += width * n;

@@ -30,13 +30,6 @@ function sourceFiles(folder: string): string[] {
   });
 }
 
-/**
- * Files that still name kinds: the interner and what moves its parts keep per-kind code of their
- * own (in another branch's hands when this table was made); the report of that branch says how
- * they move onto the table. No other file may join this list.
- */
-const NOT_YET_MOVED = new Set(['check/intern.ts', 'check/interned-frontier.ts', 'check/part-transfer.ts']);
-
 describe('the table of plain kinds', () => {
   it('has a row for every kind: a table that misses one does not compile', () => {
     const row = describePlainKind(PlainKind.Primitive);
@@ -99,7 +92,7 @@ describe('the table of plain kinds', () => {
   it('is the only place that names a kind: every walk reads the table', () => {
     const naming = sourceFiles(source)
       .map((file) => relative(source, file).split('\\').join('/'))
-      .filter((file) => file !== 'core/plain-kind.ts' && !NOT_YET_MOVED.has(file))
+      .filter((file) => file !== 'core/plain-kind.ts')
       .filter((file) => /\bPlainKind\.[A-Z]/.test(readFileSync(join(source, file), 'utf8')));
     expect(naming).toEqual([]);
   });
