@@ -114,13 +114,14 @@ describe('branching with a partition the user chose', () => {
 });
 
 describe('a node crashed for good', () => {
+  const scenarioPath = join(
+    fileURLToPath(new URL('../../', import.meta.url)),
+    'test',
+    'fixtures',
+    'raft-crash-for-good.ts',
+  );
+
   it('stays crashed in a branch: only the node that will recover is offered to recover', async () => {
-    const scenarioPath = join(
-      fileURLToPath(new URL('../../', import.meta.url)),
-      'test',
-      'fixtures',
-      'raft-crash-for-good.ts',
-    );
     const session = await ScenarioSession.open({ scenarioPath, params: [], seed: 1 });
     const events = session.view([]).events;
     // While n2 is down (after both crashes), in the run and in a branch made there.
@@ -141,12 +142,6 @@ describe('a node crashed for good', () => {
   });
 
   it('a node crashed by hand in a branch stays down in a branch of that branch: it may recover', async () => {
-    const scenarioPath = join(
-      fileURLToPath(new URL('../../', import.meta.url)),
-      'test',
-      'fixtures',
-      'raft-crash-for-good.ts',
-    );
     const session = await ScenarioSession.open({ scenarioPath, params: [], seed: 1 });
     const at =
       session.view([]).events.findIndex((event) => event.type === 'crash' && event.node === 'n3') + 3;
